@@ -1,0 +1,489 @@
+//! A loaded CA and everything it signs: the self-signed root, intermediates,
+//! and leaf certificates from a profile.
+
+use rcgen::{CertificateParams, Issuer, KeyPair, PublicKeyData, SerialNumber};
+use time::{Duration, OffsetDateTime};
+use x509_parser::certificate::X509Certificate;
+use x509_parser::prelude::FromDer;
+
+use crate::encoding::{certificates, to_pem};
+use crate::error::{Error, Result};
+use crate::index::Serial;
+use crate::keys::PrivateKey;
+use crate::name::{San, Subject, oneline};
+use crate::profile::Profile;
+
+/// How far notBefore is set in the past, for clients whose clocks run behind.
+pub const CLOCK_SKEW: Duration = Duration::minutes(5);
+
+/// What to put in a new certificate.
+#[derive(Clone, Debug)]
+pub struct CertRequest {
+    pub subject: Subject,
+    pub sans: Vec<San>,
+    pub profile: Profile,
+    /// Lifetime in days from now; capped at the CA's notAfter.
+    pub days: u32,
+}
+
+/// A certificate just signed.
+#[derive(Clone, Debug)]
+pub struct Issued {
+    pub der: Vec<u8>,
+    pub pem: String,
+    pub serial: Serial,
+    pub not_before: OffsetDateTime,
+    pub not_after: OffsetDateTime,
+    /// Subject and issuer as `X509_NAME_oneline` prints them (what MySQL compares).
+    pub subject: String,
+    pub issuer: String,
+    /// Things the operator should know (a capped validity, say).
+    pub warnings: Vec<String>,
+}
+
+/// A CA certificate with its private key, ready to sign.
+pub struct Ca {
+    issuer: Issuer<'static, KeyPair>,
+    cert_der: Vec<u8>,
+    cert_pem: String,
+    chain_pem: String,
+    subject: String,
+    not_before: OffsetDateTime,
+    not_after: OffsetDateTime,
+    path_len: Option<u32>,
+}
+
+impl std::fmt::Debug for Ca {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ca")
+            .field("subject", &self.subject)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Ca {
+    /// Makes a self-signed root CA.
+    pub fn create_root(
+        subject: &Subject,
+        key: PrivateKey,
+        days: u32,
+        path_len: Option<u8>,
+        serial: &Serial,
+        now: OffsetDateTime,
+    ) -> Result<Ca> {
+        check_days(days)?;
+        let mut params = base_params(subject, &[], serial)?;
+        params.not_before = now - CLOCK_SKEW;
+        params.not_after = now + Duration::days(days.into());
+        Profile::Ca { path_len }.apply(&mut params, key.is_rsa());
+        let cert = params.self_signed(key.pair())?;
+        let pem = cert.pem();
+        Ca::from_parts("the new CA certificate", cert.der(), key, pem)
+    }
+
+    /// Loads a CA from its certificate, its key, and (for an intermediate) the
+    /// chain file holding it and its parents.
+    pub fn from_files(
+        cert_what: &str,
+        cert_bytes: &[u8],
+        key: PrivateKey,
+        chain_pem: Option<String>,
+    ) -> Result<Ca> {
+        let der = certificates(cert_what, cert_bytes)?.remove(0);
+        let chain = chain_pem.unwrap_or_else(|| to_pem("CERTIFICATE", &der));
+        Ca::from_parts(cert_what, &der, key, chain)
+    }
+
+    fn from_parts(what: &str, der: &[u8], key: PrivateKey, chain_pem: String) -> Result<Ca> {
+        let (_, cert) = X509Certificate::from_der(der)
+            .map_err(|e| Error::parse(what, format!("not a valid certificate: {e}")))?;
+        let bc = cert
+            .basic_constraints()
+            .map_err(|e| Error::parse(what, e))?
+            .map(|b| b.value.clone());
+        let Some(bc) = bc.filter(|b| b.ca) else {
+            return Err(Error::Ca(format!(
+                "{what} is not a CA certificate (basicConstraints CA:TRUE is missing)"
+            )));
+        };
+        if !key.matches_spki(cert.public_key().raw) {
+            return Err(Error::Ca(format!(
+                "the CA key does not match {what}; was one of them replaced?"
+            )));
+        }
+        let subject = oneline(cert.subject());
+        let not_before = cert.validity().not_before.to_datetime();
+        let not_after = cert.validity().not_after.to_datetime();
+        let cert_der = der.to_vec();
+        let issuer = Issuer::from_ca_cert_der(&cert_der.clone().into(), key.into_pair())
+            .map_err(|e| Error::parse(what, format!("cannot sign with this CA: {e}")))?;
+        Ok(Ca {
+            issuer,
+            cert_pem: to_pem("CERTIFICATE", &cert_der),
+            cert_der,
+            chain_pem,
+            subject,
+            not_before,
+            not_after,
+            path_len: bc.path_len_constraint,
+        })
+    }
+
+    pub fn cert_der(&self) -> &[u8] {
+        &self.cert_der
+    }
+
+    pub fn cert_pem(&self) -> &str {
+        &self.cert_pem
+    }
+
+    /// This CA's certificate followed by its parents', for `ca-cert.pem` in
+    /// leaf directories.
+    pub fn chain_pem(&self) -> &str {
+        &self.chain_pem
+    }
+
+    /// The subject in `X509_NAME_oneline` form.
+    pub fn subject(&self) -> &str {
+        &self.subject
+    }
+
+    pub fn not_after(&self) -> OffsetDateTime {
+        self.not_after
+    }
+
+    /// The private key, for writing it out once after creation.
+    pub fn key(&self) -> &KeyPair {
+        self.issuer.key()
+    }
+
+    /// Signs a leaf certificate (server, client, or both) for `subject_key`.
+    pub fn issue(
+        &self,
+        req: &CertRequest,
+        subject_key: &impl PublicKeyData,
+        rsa_subject: bool,
+        serial: &Serial,
+        now: OffsetDateTime,
+    ) -> Result<Issued> {
+        if matches!(req.profile, Profile::Ca { .. }) {
+            return Err(Error::Ca(
+                "a CA certificate is made only by init-ca --intermediate".into(),
+            ));
+        }
+        self.sign(req, subject_key, rsa_subject, serial, now)
+    }
+
+    /// Makes an intermediate CA below this one. Returns the certificate (to
+    /// record in this CA's index) and the new CA.
+    pub fn create_intermediate(
+        &self,
+        subject: &Subject,
+        key: PrivateKey,
+        days: u32,
+        path_len: u8,
+        serial: &Serial,
+        now: OffsetDateTime,
+    ) -> Result<(Issued, Ca)> {
+        if let Some(limit) = self.path_len {
+            if u32::from(path_len) >= limit {
+                return Err(Error::Ca(
+                    format!(
+                        "the parent CA's pathLenConstraint is {limit}, so an intermediate below it may allow at most {} more",
+                        limit.saturating_sub(1)
+                    ) + if limit == 0 {
+                        " (none: the parent issues only leaves)"
+                    } else {
+                        ""
+                    },
+                ));
+            }
+        }
+        let req = CertRequest {
+            subject: subject.clone(),
+            sans: Vec::new(),
+            profile: Profile::Ca {
+                path_len: Some(path_len),
+            },
+            days,
+        };
+        let issued = self.sign(&req, key.pair(), key.is_rsa(), serial, now)?;
+        let chain = format!("{}{}", issued.pem, self.chain_pem);
+        let pem = issued.pem.clone();
+        let ca = Ca::from_parts("the new intermediate certificate", &issued.der, key, chain)?;
+        debug_assert_eq!(ca.cert_pem, pem);
+        Ok((issued, ca))
+    }
+
+    fn sign(
+        &self,
+        req: &CertRequest,
+        subject_key: &impl PublicKeyData,
+        rsa_subject: bool,
+        serial: &Serial,
+        now: OffsetDateTime,
+    ) -> Result<Issued> {
+        check_days(req.days)?;
+        if now >= self.not_after {
+            return Err(Error::Ca(format!(
+                "the CA certificate expired on {}",
+                crate::display_time(self.not_after)
+            )));
+        }
+        if now < self.not_before {
+            return Err(Error::Ca(format!(
+                "the CA certificate is not valid before {}",
+                crate::display_time(self.not_before)
+            )));
+        }
+        let (_, ca_cert) = X509Certificate::from_der(&self.cert_der)
+            .map_err(|e| Error::parse("the CA certificate", e))?;
+        if req.subject.same_as(ca_cert.subject()) {
+            return Err(Error::Invalid(format!(
+                "the subject {} equals the CA's; clients would take the certificate for the CA itself",
+                req.subject
+            )));
+        }
+        let mut warnings = Vec::new();
+        let mut not_after = now + Duration::days(req.days.into());
+        if not_after > self.not_after {
+            warnings.push(format!(
+                "validity capped at the CA's notAfter {} (asked for {} days)",
+                crate::display_time(self.not_after),
+                req.days
+            ));
+            not_after = self.not_after;
+        }
+        let mut params = base_params(&req.subject, &req.sans, serial)?;
+        params.not_before = (now - CLOCK_SKEW).max(self.not_before);
+        params.not_after = not_after;
+        req.profile.apply(&mut params, rsa_subject);
+        let cert = params.signed_by(subject_key, &self.issuer)?;
+        let der = cert.der().to_vec();
+        let (_, parsed) =
+            X509Certificate::from_der(&der).map_err(|e| Error::parse("the new certificate", e))?;
+        Ok(Issued {
+            subject: oneline(parsed.subject()),
+            issuer: oneline(parsed.issuer()),
+            pem: cert.pem(),
+            serial: serial.clone(),
+            not_before: params.not_before,
+            not_after,
+            der,
+            warnings,
+        })
+    }
+}
+
+fn check_days(days: u32) -> Result<()> {
+    if days == 0 {
+        return Err(Error::Invalid("--days must be at least 1".into()));
+    }
+    if days > 36_500 {
+        return Err(Error::Invalid(format!(
+            "--days {days} is more than 100 years"
+        )));
+    }
+    Ok(())
+}
+
+fn base_params(subject: &Subject, sans: &[San], serial: &Serial) -> Result<CertificateParams> {
+    let mut params = CertificateParams::default();
+    params.distinguished_name = subject.to_rcgen()?;
+    params.subject_alt_names = sans.iter().map(San::to_rcgen).collect::<Result<_>>()?;
+    params.serial_number = Some(SerialNumber::from_slice(serial.as_bytes()));
+    Ok(params)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keys::KeyType;
+    use time::macros::datetime;
+    use x509_parser::extensions::ParsedExtension;
+
+    const NOW: OffsetDateTime = datetime!(2026-11-22 12:00 UTC);
+
+    fn root(days: u32) -> Ca {
+        let key = PrivateKey::generate(KeyType::EcdsaP256).unwrap();
+        let subject = Subject::parse("/O=Test/CN=Test CA").unwrap();
+        Ca::create_root(&subject, key, days, None, &Serial::random().unwrap(), NOW).unwrap()
+    }
+
+    fn leaf(ca: &Ca, profile: Profile, cn: &str, key_type: KeyType) -> Issued {
+        let key = PrivateKey::generate(key_type).unwrap();
+        let req = CertRequest {
+            subject: Subject::from_cn(cn).unwrap(),
+            sans: San::parse_list(&[cn]).unwrap(),
+            profile,
+            days: 825,
+        };
+        ca.issue(
+            &req,
+            key.pair(),
+            key.is_rsa(),
+            &Serial::random().unwrap(),
+            NOW,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn root_profile() {
+        let ca = root(3650);
+        let (_, c) = X509Certificate::from_der(ca.cert_der()).unwrap();
+        assert_eq!(c.version().0, 2, "v3");
+        let bc = c.basic_constraints().unwrap().unwrap();
+        assert!(bc.critical && bc.value.ca);
+        let ku = c.key_usage().unwrap().unwrap();
+        assert!(
+            ku.critical
+                && ku.value.key_cert_sign()
+                && ku.value.crl_sign()
+                && ku.value.digital_signature()
+        );
+        assert!(c.extensions().iter().any(|e| matches!(
+            e.parsed_extension(),
+            ParsedExtension::SubjectKeyIdentifier(_)
+        )));
+        assert_eq!(c.validity().not_before.to_datetime(), NOW - CLOCK_SKEW);
+        assert_eq!(
+            c.validity().not_after.to_datetime(),
+            NOW + Duration::days(3650)
+        );
+        assert_eq!(ca.subject(), "/O=Test/CN=Test CA");
+    }
+
+    #[test]
+    fn server_profile_with_rsa() {
+        let ca = root(3650);
+        let issued = leaf(&ca, Profile::Server, "db.example.com", KeyType::Rsa2048);
+        let (_, c) = X509Certificate::from_der(&issued.der).unwrap();
+        assert_eq!(c.version().0, 2);
+        let bc = c.basic_constraints().unwrap().unwrap();
+        assert!(bc.critical && !bc.value.ca);
+        let ku = c.key_usage().unwrap().unwrap();
+        assert!(ku.critical && ku.value.digital_signature() && ku.value.key_encipherment());
+        assert!(!ku.value.key_cert_sign());
+        let eku = c.extended_key_usage().unwrap().unwrap().value;
+        assert!(eku.server_auth && !eku.client_auth);
+        let has = |f: fn(&ParsedExtension) -> bool| {
+            c.extensions().iter().any(|e| f(e.parsed_extension()))
+        };
+        assert!(has(|e| matches!(
+            e,
+            ParsedExtension::SubjectKeyIdentifier(_)
+        )));
+        assert!(has(|e| matches!(
+            e,
+            ParsedExtension::AuthorityKeyIdentifier(_)
+        )));
+        let san = c.subject_alternative_name().unwrap().unwrap();
+        assert_eq!(san.value.general_names.len(), 1);
+        assert_eq!(c.raw_serial(), issued.serial.as_bytes());
+        // The issuer field is the CA's subject byte for byte (rustls-webpki compares bytes).
+        let (_, cac) = X509Certificate::from_der(ca.cert_der()).unwrap();
+        assert_eq!(c.issuer().as_raw(), cac.subject().as_raw());
+    }
+
+    #[test]
+    fn client_profile_with_ec_has_no_key_encipherment() {
+        let ca = root(3650);
+        let issued = leaf(&ca, Profile::Client, "app", KeyType::EcdsaP256);
+        let (_, c) = X509Certificate::from_der(&issued.der).unwrap();
+        assert!(!c.key_usage().unwrap().unwrap().value.key_encipherment());
+        let eku = c.extended_key_usage().unwrap().unwrap().value;
+        assert!(eku.client_auth && !eku.server_auth);
+        assert_eq!(issued.subject, "/CN=app");
+        assert_eq!(issued.issuer, "/O=Test/CN=Test CA");
+    }
+
+    #[test]
+    fn validity_is_capped_at_the_ca() {
+        let ca = root(100);
+        let issued = leaf(&ca, Profile::Client, "app", KeyType::EcdsaP256);
+        assert_eq!(issued.not_after, ca.not_after());
+        assert!(
+            issued.warnings[0].contains("capped"),
+            "{:?}",
+            issued.warnings
+        );
+    }
+
+    #[test]
+    fn refusals() {
+        let ca = root(10);
+        let key = PrivateKey::generate(KeyType::EcdsaP256).unwrap();
+        let mut req = CertRequest {
+            subject: Subject::parse("/O=test/CN=test ca").unwrap(),
+            sans: vec![],
+            profile: Profile::Server,
+            days: 1,
+        };
+        let s = Serial::random().unwrap();
+        let err = ca
+            .issue(&req, key.pair(), false, &s, NOW)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("equals the CA"), "{err}");
+        req.subject = Subject::from_cn("x").unwrap();
+        req.days = 0;
+        assert!(
+            ca.issue(&req, key.pair(), false, &s, NOW)
+                .unwrap_err()
+                .to_string()
+                .contains("at least 1")
+        );
+        req.days = 1;
+        let later = NOW + Duration::days(11);
+        assert!(
+            ca.issue(&req, key.pair(), false, &s, later)
+                .unwrap_err()
+                .to_string()
+                .contains("expired on")
+        );
+        req.profile = Profile::Ca { path_len: None };
+        assert!(ca.issue(&req, key.pair(), false, &s, NOW).is_err());
+    }
+
+    #[test]
+    fn intermediates_respect_path_length() {
+        let key = PrivateKey::generate(KeyType::EcdsaP256).unwrap();
+        let subject = Subject::from_cn("Root").unwrap();
+        let root = Ca::create_root(
+            &subject,
+            key,
+            3650,
+            Some(1),
+            &Serial::random().unwrap(),
+            NOW,
+        )
+        .unwrap();
+        let ikey = PrivateKey::generate(KeyType::EcdsaP256).unwrap();
+        let (issued, inter) = root
+            .create_intermediate(
+                &Subject::from_cn("Inter").unwrap(),
+                ikey,
+                1825,
+                0,
+                &Serial::random().unwrap(),
+                NOW,
+            )
+            .unwrap();
+        assert_eq!(issued.issuer, "/CN=Root");
+        assert!(inter.chain_pem().starts_with(&issued.pem));
+        let k2 = PrivateKey::generate(KeyType::EcdsaP256).unwrap();
+        let err = inter
+            .create_intermediate(
+                &Subject::from_cn("Deeper").unwrap(),
+                k2,
+                100,
+                0,
+                &Serial::random().unwrap(),
+                NOW,
+            )
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("pathLenConstraint is 0"), "{err}");
+    }
+}

@@ -1,0 +1,103 @@
+//! Certificate signing requests: making one for an outside CA, and reading
+//! (and checking the signature of) one to sign.
+
+use rcgen::CertificateParams;
+use rustls_pki_types::pem::SectionKind;
+use x509_parser::certification_request::X509CertificationRequest;
+use x509_parser::extensions::{GeneralName, ParsedExtension};
+use x509_parser::prelude::FromDer;
+
+use crate::encoding::{is_pem, pem_sections};
+use crate::error::{Error, Result};
+use crate::keys::{KeyInfo, PrivateKey};
+use crate::name::{San, Subject};
+
+/// Makes a PKCS#10 request for `key`, asking for `sans`.
+pub fn create(subject: &Subject, sans: &[San], key: &PrivateKey) -> Result<String> {
+    let mut params = CertificateParams::default();
+    params.distinguished_name = subject.to_rcgen()?;
+    params.subject_alt_names = sans.iter().map(San::to_rcgen).collect::<Result<_>>()?;
+    let csr = params.serialize_request(key.pair())?;
+    csr.pem().map_err(Error::from)
+}
+
+/// A parsed request whose signature has been checked.
+#[derive(Clone, Debug)]
+pub struct Csr {
+    pub subject: Subject,
+    pub sans: Vec<San>,
+    /// The requester's SubjectPublicKeyInfo, DER.
+    pub spki: Vec<u8>,
+    pub key: KeyInfo,
+}
+
+impl Csr {
+    /// Reads a request (PEM or DER) and verifies its self-signature.
+    pub fn parse(what: &str, bytes: &[u8]) -> Result<Csr> {
+        let der = if is_pem(bytes) {
+            pem_sections(what, bytes)?
+                .into_iter()
+                .find(|(k, _)| *k == SectionKind::Csr)
+                .map(|(_, der)| der)
+                .ok_or_else(|| Error::parse(what, "no CERTIFICATE REQUEST block found"))?
+        } else {
+            bytes.to_vec()
+        };
+        let (rest, req) = X509CertificationRequest::from_der(&der)
+            .map_err(|e| Error::parse(what, format!("not a valid certificate request: {e}")))?;
+        if !rest.is_empty() {
+            return Err(Error::parse(
+                what,
+                "trailing bytes after the certificate request",
+            ));
+        }
+        req.verify_signature().map_err(|_| Error::BadCsrSignature)?;
+        let info = &req.certification_request_info;
+        let subject = Subject::from_x509(&info.subject)?;
+        let mut sans = Vec::new();
+        for ext in req.requested_extensions().into_iter().flatten() {
+            if let ParsedExtension::SubjectAlternativeName(san) = ext {
+                for name in &san.general_names {
+                    sans.push(san_from_general(name)?);
+                }
+            }
+        }
+        Ok(Csr {
+            subject,
+            sans,
+            spki: info.subject_pki.raw.to_vec(),
+            key: KeyInfo::from_spki(&info.subject_pki),
+        })
+    }
+}
+
+fn san_from_general(name: &GeneralName<'_>) -> Result<San> {
+    let text = match name {
+        GeneralName::DNSName(d) => format!("DNS:{d}"),
+        GeneralName::RFC822Name(e) => format!("email:{e}"),
+        GeneralName::URI(u) => format!("URI:{u}"),
+        GeneralName::IPAddress(b) => match b.len() {
+            4 => format!(
+                "IP:{}",
+                std::net::Ipv4Addr::from(<[u8; 4]>::try_from(*b).unwrap_or_default())
+            ),
+            16 => format!(
+                "IP:{}",
+                std::net::Ipv6Addr::from(<[u8; 16]>::try_from(*b).unwrap_or_default())
+            ),
+            _ => {
+                return Err(Error::parse(
+                    "the CSR's subjectAltName",
+                    "an IP address of odd length",
+                ));
+            }
+        },
+        other => {
+            return Err(Error::parse(
+                "the CSR's subjectAltName",
+                format!("{other} is not a name type certgen signs"),
+            ));
+        }
+    };
+    San::parse(&text)
+}

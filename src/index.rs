@@ -1,0 +1,342 @@
+//! `index.txt` in the format of `openssl ca`, so `openssl ca -gencrl` and
+//! `openssl ca -status SERIAL` work on a certgen PKI directory.
+//!
+//! Each line is six tab-separated fields: status (`V`, `R`, `E`), expiry
+//! (`YYMMDDHHMMSSZ`, or `YYYYMMDDHHMMSSZ` from 2050), revocation date (empty
+//! unless revoked), serial in upper-case hex, file name, and subject in
+//! `X509_NAME_oneline` form.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::path::Path;
+
+use time::OffsetDateTime;
+use time::macros::format_description;
+
+use crate::error::{Error, Result};
+
+/// The content of `index.txt.attr`: several valid certificates may share a
+/// subject, which renewal and `--force` need.
+pub const ATTR_CONTENT: &str = "unique_subject = no\n";
+
+/// A certificate serial number.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Serial(Vec<u8>);
+
+impl Serial {
+    /// A random positive 128-bit serial (RFC 5280 allows up to 20 octets; the
+    /// CA/Browser Forum asks for at least 64 bits of randomness).
+    pub fn random() -> Result<Serial> {
+        loop {
+            let mut bytes = vec![0u8; 16];
+            aws_lc_rs::rand::fill(&mut bytes)
+                .map_err(|_| Error::Crypto("the random number generator failed".into()))?;
+            bytes[0] &= 0x7f; // positive without a leading zero octet
+            if bytes[0] != 0 {
+                return Ok(Serial(bytes));
+            }
+        }
+    }
+
+    /// A serial from big-endian bytes as found in a certificate.
+    pub fn from_bytes(bytes: &[u8]) -> Serial {
+        let first = bytes
+            .iter()
+            .position(|b| *b != 0)
+            .unwrap_or(bytes.len().saturating_sub(1));
+        Serial(bytes[first..].to_vec())
+    }
+
+    /// Parses upper- or lower-case hex, with or without colons.
+    pub fn from_hex(hex: &str) -> Result<Serial> {
+        let clean: String = hex.chars().filter(|c| *c != ':').collect();
+        let padded = if clean.len() % 2 == 1 {
+            format!("0{clean}")
+        } else {
+            clean
+        };
+        if padded.is_empty() || !padded.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Err(Error::parse(
+                "serial",
+                format!("{hex:?} is not a hexadecimal number"),
+            ));
+        }
+        let bytes = (0..padded.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&padded[i..i + 2], 16))
+            .collect::<Result<Vec<u8>, _>>()
+            .map_err(|e| Error::parse("serial", e))?;
+        Ok(Serial::from_bytes(&bytes))
+    }
+
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+/// Upper-case hex with an even number of digits, as OpenSSL writes it.
+impl fmt::Display for Serial {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for b in &self.0 {
+            write!(f, "{b:02X}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A certificate's state in the index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Valid,
+    Revoked,
+    Expired,
+}
+
+/// One line of the index.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    pub status: Status,
+    pub not_after: OffsetDateTime,
+    /// The revocation field verbatim (date, optionally `,reason`).
+    pub revoked: String,
+    pub serial: Serial,
+    /// Path of the certificate relative to the PKI directory, or `unknown`.
+    pub file: String,
+    /// Subject in `X509_NAME_oneline` form.
+    pub subject: String,
+}
+
+impl Entry {
+    /// A new line for a certificate just issued.
+    pub fn issued(serial: Serial, not_after: OffsetDateTime, file: &str, subject: &str) -> Entry {
+        Entry {
+            status: Status::Valid,
+            not_after,
+            revoked: String::new(),
+            serial,
+            file: if file.is_empty() {
+                "unknown".into()
+            } else {
+                file.into()
+            },
+            subject: subject.into(),
+        }
+    }
+
+    fn to_line(&self) -> String {
+        let status = match self.status {
+            Status::Valid => 'V',
+            Status::Revoked => 'R',
+            Status::Expired => 'E',
+        };
+        format!(
+            "{status}\t{}\t{}\t{}\t{}\t{}\n",
+            format_asn1_time(self.not_after),
+            self.revoked,
+            self.serial,
+            sanitize_field(&self.file),
+            sanitize_field(&self.subject)
+        )
+    }
+
+    fn from_line(line: &str) -> std::result::Result<Entry, String> {
+        let fields: Vec<&str> = line.split('\t').collect();
+        if fields.len() != 6 {
+            return Err(format!("{} fields instead of 6", fields.len()));
+        }
+        let status = match fields[0] {
+            "V" => Status::Valid,
+            "R" => Status::Revoked,
+            "E" => Status::Expired,
+            other => return Err(format!("unknown status {other:?}")),
+        };
+        let not_after = parse_asn1_time(fields[1])?;
+        let serial = Serial::from_hex(fields[3]).map_err(|e| e.to_string())?;
+        Ok(Entry {
+            status,
+            not_after,
+            revoked: fields[2].to_string(),
+            serial,
+            file: fields[4].to_string(),
+            subject: fields[5].to_string(),
+        })
+    }
+}
+
+/// Tabs and newlines would break the line format.
+fn sanitize_field(s: &str) -> String {
+    s.replace(['\t', '\n', '\r'], " ")
+}
+
+/// UTCTime before 2050, GeneralizedTime from then on (RFC 5280 4.1.2.5).
+pub fn format_asn1_time(t: OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    let res = if t.year() < 2050 {
+        t.format(format_description!(
+            "[year repr:last_two][month][day][hour][minute][second]Z"
+        ))
+    } else {
+        t.format(format_description!(
+            "[year][month][day][hour][minute][second]Z"
+        ))
+    };
+    res.unwrap_or_default()
+}
+
+fn parse_asn1_time(s: &str) -> std::result::Result<OffsetDateTime, String> {
+    let bad = || format!("bad time {s:?}");
+    let digits = s.strip_suffix('Z').ok_or_else(bad)?;
+    if !digits.chars().all(|c| c.is_ascii_digit()) {
+        return Err(bad());
+    }
+    let (year, rest) = match digits.len() {
+        12 => {
+            let yy: i32 = digits[..2].parse().map_err(|_| bad())?;
+            (if yy >= 50 { 1900 + yy } else { 2000 + yy }, &digits[2..])
+        }
+        14 => (digits[..4].parse().map_err(|_| bad())?, &digits[4..]),
+        _ => return Err(bad()),
+    };
+    let n = |i: usize| rest[i..i + 2].parse::<u8>().map_err(|_| bad());
+    let month = time::Month::try_from(n(0)?).map_err(|_| bad())?;
+    let date = time::Date::from_calendar_date(year, month, n(2)?).map_err(|_| bad())?;
+    let t = time::Time::from_hms(n(4)?, n(6)?, n(8)?).map_err(|_| bad())?;
+    Ok(date.with_time(t).assume_utc())
+}
+
+/// The whole index in memory.
+#[derive(Clone, Debug, Default)]
+pub struct Index {
+    pub entries: Vec<Entry>,
+    serials: HashSet<Serial>,
+}
+
+impl Index {
+    /// Parses the index; a missing file is an empty index.
+    pub fn load(path: &Path) -> Result<Index> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Index::default()),
+            Err(e) => return Err(Error::io("reading", path)(e)),
+        };
+        let mut index = Index::default();
+        for (n, line) in text.lines().enumerate() {
+            if line.is_empty() {
+                continue;
+            }
+            let entry = Entry::from_line(line).map_err(|reason| Error::Index {
+                path: path.to_path_buf(),
+                line: n + 1,
+                reason,
+            })?;
+            index.push(entry);
+        }
+        Ok(index)
+    }
+
+    /// Whether a serial is already in use.
+    pub fn contains(&self, serial: &Serial) -> bool {
+        self.serials.contains(serial)
+    }
+
+    /// A random serial not yet in the index.
+    pub fn fresh_serial(&self) -> Result<Serial> {
+        loop {
+            let s = Serial::random()?;
+            if !self.contains(&s) {
+                return Ok(s);
+            }
+        }
+    }
+
+    /// Adds an entry; a serial already present is an error.
+    pub fn push(&mut self, entry: Entry) {
+        self.serials.insert(entry.serial.clone());
+        self.entries.push(entry);
+    }
+
+    /// Adds a newly issued entry, refusing a serial that is already used.
+    pub fn record(&mut self, entry: Entry) -> Result<()> {
+        if self.contains(&entry.serial) {
+            return Err(Error::Ca(format!(
+                "serial {} is already in the index",
+                entry.serial
+            )));
+        }
+        self.push(entry);
+        Ok(())
+    }
+
+    /// The file content.
+    pub fn render(&self) -> String {
+        self.entries.iter().map(Entry::to_line).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn lines_round_trip_in_openssl_format() {
+        let e = Entry::issued(
+            Serial::from_hex("0A1B").unwrap(),
+            datetime!(2031-05-06 07:08:09 UTC),
+            "users/app/client-cert.pem",
+            "/CN=app",
+        );
+        let line = e.to_line();
+        assert_eq!(
+            line,
+            "V\t310506070809Z\t\t0A1B\tusers/app/client-cert.pem\t/CN=app\n"
+        );
+        assert_eq!(Entry::from_line(line.trim_end()).unwrap(), e);
+    }
+
+    #[test]
+    fn generalized_time_from_2050() {
+        assert_eq!(
+            format_asn1_time(datetime!(2099-12-31 23:59:59 UTC)),
+            "20991231235959Z"
+        );
+        assert_eq!(
+            parse_asn1_time("20991231235959Z").unwrap(),
+            datetime!(2099-12-31 23:59:59 UTC)
+        );
+        assert_eq!(parse_asn1_time("491231235959Z").unwrap().year(), 2049);
+        assert_eq!(parse_asn1_time("501231235959Z").unwrap().year(), 1950);
+    }
+
+    #[test]
+    fn serials_are_positive_128_bit_and_unique() {
+        let idx = Index::default();
+        let mut seen = HashSet::new();
+        for _ in 0..1000 {
+            let s = idx.fresh_serial().unwrap();
+            assert_eq!(s.as_bytes().len(), 16);
+            assert!(s.as_bytes()[0] < 0x80 && s.as_bytes()[0] != 0);
+            assert!(seen.insert(s));
+        }
+    }
+
+    #[test]
+    fn a_used_serial_is_refused() {
+        let mut idx = Index::default();
+        let s = Serial::from_hex("01").unwrap();
+        let t = datetime!(2030-01-01 0:00 UTC);
+        idx.record(Entry::issued(s.clone(), t, "", "/CN=a"))
+            .unwrap();
+        assert!(idx.record(Entry::issued(s, t, "", "/CN=b")).is_err());
+    }
+
+    #[test]
+    fn malformed_lines_name_the_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("index.txt");
+        std::fs::write(&p, "V\t310506070809Z\t\t0A\tunknown\t/CN=a\nX\tbad\n").unwrap();
+        let err = Index::load(&p).unwrap_err().to_string();
+        assert!(err.contains("line 2"), "{err}");
+    }
+}

@@ -1,0 +1,374 @@
+//! Issuance against a PKI directory: creating the CA, issuing server and client
+//! bundles (one or thousands at a time), and signing CSRs, each recorded in the
+//! index under the directory's lock.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use time::OffsetDateTime;
+use zeroize::Zeroizing;
+
+use crate::ca::{Ca, CertRequest, Issued};
+use crate::csr::Csr;
+use crate::error::{Error, Result};
+use crate::index::Entry;
+use crate::keys::{KeyFormat, KeyType, PrivateKey, check_format};
+use crate::name::Subject;
+use crate::store::{self, Mode, Store};
+
+/// Loads the CA of a PKI directory, checking that key and certificate belong together.
+pub fn open_ca(store: &Store) -> Result<Ca> {
+    let cert_path = store.ca_cert();
+    let key_path = store.ca_key();
+    if !cert_path.exists() && !key_path.exists() {
+        return Err(Error::NoCa(store.root().to_path_buf()));
+    }
+    let cert = std::fs::read(&cert_path).map_err(Error::io("reading", &cert_path))?;
+    let key_bytes =
+        Zeroizing::new(std::fs::read(&key_path).map_err(Error::io("reading", &key_path))?);
+    let key = PrivateKey::from_bytes(&key_path.display().to_string(), &key_bytes)?;
+    let chain_path = store.path(store::CA_CHAIN);
+    let chain = match std::fs::read_to_string(&chain_path) {
+        Ok(c) => Some(c),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(Error::io("reading", &chain_path)(e)),
+    };
+    Ca::from_files(&cert_path.display().to_string(), &cert, key, chain).map_err(|e| match e {
+        Error::Ca(msg) if msg.contains("does not match") => Error::KeyMismatch {
+            key: key_path.clone(),
+            cert: cert_path.clone(),
+        },
+        other => other,
+    })
+}
+
+/// Options for a new CA.
+#[derive(Clone, Debug)]
+pub struct CaOptions {
+    pub subject: Subject,
+    pub key_type: KeyType,
+    pub key_format: KeyFormat,
+    pub days: u32,
+    pub path_len: Option<u8>,
+    /// Archive an existing CA instead of refusing.
+    pub force: bool,
+}
+
+/// What `init_ca` did.
+#[derive(Debug)]
+pub struct CaCreated {
+    pub ca: Ca,
+    pub archived: Option<PathBuf>,
+    pub warnings: Vec<String>,
+}
+
+const CA_FILES: [&str; 5] = [
+    store::CA_CERT,
+    store::CA_KEY,
+    store::CA_CHAIN,
+    store::INDEX,
+    store::INDEX_ATTR,
+];
+
+/// Creates a root CA in `store`, or an intermediate signed by `parent`.
+pub fn init_ca(
+    store: &Store,
+    opts: &CaOptions,
+    parent: Option<&Store>,
+    now: OffsetDateTime,
+) -> Result<CaCreated> {
+    check_format(opts.key_type, opts.key_format)?;
+    if store.has_ca() && !opts.force {
+        return Err(Error::Exists(store.ca_cert()));
+    }
+    let parent_ca = parent.map(open_ca).transpose()?;
+    let key = PrivateKey::generate(opts.key_type)?;
+    let key_pem = key.to_pem(opts.key_format)?;
+
+    let lock = store.lock()?;
+    if store.has_ca() && !opts.force {
+        return Err(Error::Exists(store.ca_cert()));
+    }
+    let (ca, warnings) = match (&parent_ca, parent) {
+        (Some(parent_ca), Some(parent_store)) => {
+            let plock = parent_store.lock()?;
+            let mut pindex = plock.read_index()?;
+            let serial = pindex.fresh_serial()?;
+            let path_len = opts.path_len.unwrap_or(0);
+            let (issued, ca) = parent_ca.create_intermediate(
+                &opts.subject,
+                key,
+                opts.days,
+                path_len,
+                &serial,
+                now,
+            )?;
+            let file = store.ca_cert().display().to_string();
+            pindex.record(Entry::issued(
+                serial,
+                issued.not_after,
+                &file,
+                &issued.subject,
+            ))?;
+            plock.write_index(&pindex)?;
+            (ca, issued.warnings)
+        }
+        _ => {
+            let serial = crate::index::Serial::random()?;
+            let ca = Ca::create_root(&opts.subject, key, opts.days, opts.path_len, &serial, now)?;
+            (ca, Vec::new())
+        }
+    };
+    let archived = if store.has_ca() {
+        let present: Vec<String> = CA_FILES
+            .iter()
+            .filter(|f| store.path(f).exists())
+            .map(|f| f.to_string())
+            .collect();
+        Some(lock.archive(&present, now)?)
+    } else {
+        None
+    };
+    let mut staging = lock.stage(3)?;
+    staging.add_file(store.ca_key(), key_pem.as_bytes(), Mode::Secret)?;
+    staging.add_file(store.ca_cert(), ca.cert_pem().as_bytes(), Mode::Public)?;
+    if parent.is_some() {
+        staging.add_file(
+            store.path(store::CA_CHAIN),
+            ca.chain_pem().as_bytes(),
+            Mode::Public,
+        )?;
+    }
+    lock.write_index(&crate::index::Index::default())?;
+    staging.commit()?;
+    Ok(CaCreated {
+        ca,
+        archived,
+        warnings,
+    })
+}
+
+/// Whether a bundle is for a server or a database user.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Server,
+    User,
+}
+
+impl Kind {
+    fn rel_dir(self, name: &str) -> String {
+        match self {
+            Kind::Server => Store::server_rel(name),
+            Kind::User => Store::user_rel(name),
+        }
+    }
+
+    fn file_names(self) -> (&'static str, &'static str) {
+        match self {
+            Kind::Server => (store::SERVER_KEY, store::SERVER_CERT),
+            Kind::User => (store::CLIENT_KEY, store::CLIENT_CERT),
+        }
+    }
+}
+
+/// One bundle to issue: `name` is the directory under `servers/` or `users/`.
+#[derive(Clone, Debug)]
+pub struct LeafSpec {
+    pub name: String,
+    pub request: CertRequest,
+}
+
+/// Settings shared by a batch.
+#[derive(Clone, Copy, Debug)]
+pub struct BatchOptions {
+    pub kind: Kind,
+    pub key_type: KeyType,
+    pub key_format: KeyFormat,
+    /// Archive existing bundles instead of refusing.
+    pub force: bool,
+}
+
+/// A bundle written to disk.
+#[derive(Clone, Debug)]
+pub struct LeafIssued {
+    pub name: String,
+    pub issued: Issued,
+    pub dir: PathBuf,
+    pub cert_path: PathBuf,
+    pub key_path: PathBuf,
+    pub ca_path: PathBuf,
+}
+
+/// The result of a batch.
+#[derive(Debug)]
+pub struct BatchResult {
+    pub leaves: Vec<LeafIssued>,
+    /// Where replaced bundles went, with `--force`.
+    pub archived: Option<PathBuf>,
+}
+
+/// Checks a bundle name: it becomes a directory name, so no separators, no
+/// dot-files, nothing a shell or a human would misread.
+pub fn check_bundle_name(name: &str) -> Result<()> {
+    let bad = |reason: &str| Error::InvalidName {
+        what: "name",
+        value: name.to_string(),
+        reason: reason.to_string(),
+    };
+    if name.is_empty() || name.len() > 255 {
+        return Err(bad("it must be 1 to 255 bytes long"));
+    }
+    if name.starts_with('.') || name.starts_with('-') {
+        return Err(bad("it must not start with '.' or '-'"));
+    }
+    if let Some(c) = name
+        .chars()
+        .find(|c| !(c.is_alphanumeric() || "._-@*:+=".contains(*c)))
+    {
+        return Err(bad(&format!("{c:?} is not allowed in a bundle name")));
+    }
+    Ok(())
+}
+
+/// Issues bundles (key, certificate, CA certificate) for many names at once:
+/// keys are generated in parallel outside the lock; serials, signing, the index
+/// and the files are done under it. Either every bundle lands or none does,
+/// except when the process is killed after the index is written, in which
+/// case the index lists certificates whose files were never published.
+///
+/// `progress` is called once per generated key.
+pub fn issue_batch(
+    store: &Store,
+    ca: &Ca,
+    specs: &[LeafSpec],
+    opts: BatchOptions,
+    now: OffsetDateTime,
+    progress: &(dyn Fn() + Sync),
+) -> Result<BatchResult> {
+    check_format(opts.key_type, opts.key_format)?;
+    let mut seen = std::collections::HashSet::new();
+    for spec in specs {
+        check_bundle_name(&spec.name)?;
+        if !seen.insert(spec.name.as_str()) {
+            return Err(Error::Invalid(format!("{} is named twice", spec.name)));
+        }
+    }
+    check_not_existing(store, specs, opts)?;
+
+    let keys: Vec<PrivateKey> = specs
+        .par_iter()
+        .map(|_| {
+            let k = PrivateKey::generate(opts.key_type);
+            progress();
+            k
+        })
+        .collect::<Result<_>>()?;
+
+    let lock = store.lock()?;
+    check_not_existing(store, specs, opts)?;
+    let mut index = lock.read_index()?;
+    let mut serials = Vec::with_capacity(specs.len());
+    for _ in specs {
+        let s = index.fresh_serial()?;
+        // Reserve in memory so the batch itself cannot repeat a serial.
+        index.push(Entry::issued(s.clone(), now, "", ""));
+        serials.push(s);
+    }
+    index.entries.truncate(index.entries.len() - specs.len());
+
+    let (key_name, cert_name) = opts.kind.file_names();
+    let signed: Vec<(Issued, Zeroizing<String>)> = specs
+        .par_iter()
+        .zip(keys.par_iter())
+        .zip(serials.par_iter())
+        .map(|((spec, key), serial)| {
+            let issued = ca.issue(&spec.request, key.pair(), key.is_rsa(), serial, now)?;
+            Ok((issued, key.to_pem(opts.key_format)?))
+        })
+        .collect::<Result<_>>()?;
+
+    let mut staging = lock.stage(specs.len() * 3)?;
+    let mut leaves = Vec::with_capacity(specs.len());
+    let mut replaced = Vec::new();
+    for (spec, (issued, key_pem)) in specs.iter().zip(signed) {
+        let rel = opts.kind.rel_dir(&spec.name);
+        let dir = store.path(&rel);
+        staging.add_dir(
+            dir.clone(),
+            &[
+                (key_name, key_pem.as_bytes(), Mode::Secret),
+                (cert_name, issued.pem.as_bytes(), Mode::Public),
+                (store::CA_CERT, ca.chain_pem().as_bytes(), Mode::Public),
+            ],
+        )?;
+        let cert_rel = format!("{rel}/{cert_name}");
+        index.record(Entry::issued(
+            issued.serial.clone(),
+            issued.not_after,
+            &cert_rel,
+            &issued.subject,
+        ))?;
+        if dir.exists() {
+            replaced.push(rel);
+        }
+        leaves.push(LeafIssued {
+            name: spec.name.clone(),
+            cert_path: dir.join(cert_name),
+            key_path: dir.join(key_name),
+            ca_path: dir.join(store::CA_CERT),
+            dir,
+            issued,
+        });
+    }
+    lock.write_index(&index)?;
+    let archived = if replaced.is_empty() {
+        None
+    } else {
+        Some(lock.archive(&replaced, now)?)
+    };
+    staging.commit()?;
+    Ok(BatchResult { leaves, archived })
+}
+
+fn check_not_existing(store: &Store, specs: &[LeafSpec], opts: BatchOptions) -> Result<()> {
+    if opts.force {
+        return Ok(());
+    }
+    for spec in specs {
+        let dir = store.path(&opts.kind.rel_dir(&spec.name));
+        if std::fs::symlink_metadata(&dir).is_ok() {
+            return Err(Error::Exists(dir));
+        }
+    }
+    Ok(())
+}
+
+/// Signs a checked CSR with the CA, records it, and writes it to `out` when
+/// given (which must not exist). Returns the certificate.
+pub fn sign_csr(
+    store: &Store,
+    ca: &Ca,
+    csr: &Csr,
+    request: &CertRequest,
+    out: Option<&Path>,
+    now: OffsetDateTime,
+) -> Result<Issued> {
+    let key = rcgen::SubjectPublicKeyInfo::from_der(&csr.spki)
+        .map_err(|e| Error::parse("the CSR's public key", e))?;
+    let lock = store.lock()?;
+    let mut index = lock.read_index()?;
+    let serial = index.fresh_serial()?;
+    let issued = ca.issue(request, &key, csr.key.algorithm == "RSA", &serial, now)?;
+    if let Some(out) = out {
+        store::create_file(out, issued.pem.as_bytes(), Mode::Public)?;
+    }
+    let file = out.map(|p| p.display().to_string()).unwrap_or_default();
+    index.record(Entry::issued(
+        serial,
+        issued.not_after,
+        &file,
+        &issued.subject,
+    ))?;
+    lock.write_index(&index)?;
+    Ok(issued)
+}

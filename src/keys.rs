@@ -1,0 +1,435 @@
+//! Private keys: the six key types certgen makes, the three encodings operators
+//! need on disk (PKCS#8, PKCS#1 for MySQL 5.x/yaSSL, SEC1), and reading any of
+//! them back from PEM or DER.
+
+use std::fmt;
+use std::str::FromStr;
+
+use rcgen::{KeyPair, PublicKeyData, RsaKeySize, SignatureAlgorithm};
+use rustls_pki_types::PrivateKeyDer;
+use rustls_pki_types::pem::SectionKind;
+use x509_parser::prelude::FromDer;
+use x509_parser::public_key::PublicKey as ParsedKey;
+use x509_parser::x509::SubjectPublicKeyInfo;
+use zeroize::Zeroizing;
+
+use crate::encoding::{has_encrypted_key, is_pem, pem_sections, to_pem};
+use crate::error::{Error, Result};
+
+/// The kinds of key certgen generates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum KeyType {
+    Rsa2048,
+    Rsa3072,
+    Rsa4096,
+    EcdsaP256,
+    EcdsaP384,
+    Ed25519,
+}
+
+impl KeyType {
+    pub const ALL: [KeyType; 6] = [
+        KeyType::Rsa2048,
+        KeyType::Rsa3072,
+        KeyType::Rsa4096,
+        KeyType::EcdsaP256,
+        KeyType::EcdsaP384,
+        KeyType::Ed25519,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            KeyType::Rsa2048 => "rsa2048",
+            KeyType::Rsa3072 => "rsa3072",
+            KeyType::Rsa4096 => "rsa4096",
+            KeyType::EcdsaP256 => "ecdsa-p256",
+            KeyType::EcdsaP384 => "ecdsa-p384",
+            KeyType::Ed25519 => "ed25519",
+        }
+    }
+
+    pub fn is_rsa(self) -> bool {
+        matches!(self, KeyType::Rsa2048 | KeyType::Rsa3072 | KeyType::Rsa4096)
+    }
+
+    pub fn is_ec(self) -> bool {
+        matches!(self, KeyType::EcdsaP256 | KeyType::EcdsaP384)
+    }
+
+    fn algorithm(self) -> &'static SignatureAlgorithm {
+        match self {
+            KeyType::Rsa2048 | KeyType::Rsa3072 | KeyType::Rsa4096 => &rcgen::PKCS_RSA_SHA256,
+            KeyType::EcdsaP256 => &rcgen::PKCS_ECDSA_P256_SHA256,
+            KeyType::EcdsaP384 => &rcgen::PKCS_ECDSA_P384_SHA384,
+            KeyType::Ed25519 => &rcgen::PKCS_ED25519,
+        }
+    }
+
+    /// Whether `format` can encode keys of this type.
+    pub fn supports(self, format: KeyFormat) -> bool {
+        match format {
+            KeyFormat::Pkcs8 => true,
+            KeyFormat::Pkcs1 => self.is_rsa(),
+            KeyFormat::Sec1 => self.is_ec(),
+        }
+    }
+}
+
+impl fmt::Display for KeyType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for KeyType {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        KeyType::ALL
+            .into_iter()
+            .find(|t| t.name().eq_ignore_ascii_case(s))
+            .ok_or_else(|| {
+                Error::Invalid(format!(
+                    "unknown key type {s:?} (expected one of rsa2048, rsa3072, rsa4096, ecdsa-p256, ecdsa-p384, ed25519)"
+                ))
+            })
+    }
+}
+
+/// On-disk encodings of a private key.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum KeyFormat {
+    /// `BEGIN PRIVATE KEY` (RFC 5958), readable by everything current.
+    #[default]
+    Pkcs8,
+    /// `BEGIN RSA PRIVATE KEY` (RFC 8017), what MySQL 5.x built with yaSSL needs.
+    Pkcs1,
+    /// `BEGIN EC PRIVATE KEY` (RFC 5915).
+    Sec1,
+}
+
+impl KeyFormat {
+    pub fn name(self) -> &'static str {
+        match self {
+            KeyFormat::Pkcs8 => "pkcs8",
+            KeyFormat::Pkcs1 => "pkcs1",
+            KeyFormat::Sec1 => "sec1",
+        }
+    }
+}
+
+impl FromStr for KeyFormat {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s.to_ascii_lowercase().as_str() {
+            "pkcs8" => Ok(KeyFormat::Pkcs8),
+            "pkcs1" => Ok(KeyFormat::Pkcs1),
+            "sec1" => Ok(KeyFormat::Sec1),
+            _ => Err(Error::Invalid(format!(
+                "unknown key format {s:?} (expected pkcs8, pkcs1 or sec1)"
+            ))),
+        }
+    }
+}
+
+/// Checks up front that a key type can be written in a format, so a bulk run
+/// fails before it generates anything.
+pub fn check_format(key_type: KeyType, format: KeyFormat) -> Result<()> {
+    if key_type.supports(format) {
+        return Ok(());
+    }
+    let fits = match format {
+        KeyFormat::Pkcs1 => "RSA keys",
+        KeyFormat::Sec1 => "ECDSA keys",
+        KeyFormat::Pkcs8 => "every key type",
+    };
+    Err(Error::Invalid(format!(
+        "--key-format {} holds only {fits}, not {key_type}",
+        format.name()
+    )))
+}
+
+/// A private key with the signing handle rcgen needs.
+pub struct PrivateKey {
+    pair: KeyPair,
+    /// rcgen keeps the key in the encoding it was read from; only PKCS#8 can be
+    /// re-encoded into the other formats.
+    is_pkcs8: bool,
+}
+
+impl fmt::Debug for PrivateKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PrivateKey")
+            .field("type", &self.describe())
+            .finish_non_exhaustive()
+    }
+}
+
+impl PrivateKey {
+    /// Generates a fresh key from the operating system's random source.
+    pub fn generate(key_type: KeyType) -> Result<Self> {
+        let alg = key_type.algorithm();
+        let size = match key_type {
+            KeyType::Rsa2048 => Some(RsaKeySize::_2048),
+            KeyType::Rsa3072 => Some(RsaKeySize::_3072),
+            KeyType::Rsa4096 => Some(RsaKeySize::_4096),
+            _ => None,
+        };
+        let pair = match size {
+            Some(size) => KeyPair::generate_rsa_for(alg, size),
+            None => KeyPair::generate_for(alg),
+        }
+        .map_err(|e| Error::Crypto(format!("generating a {key_type} key failed: {e}")))?;
+        Ok(PrivateKey {
+            pair,
+            is_pkcs8: true,
+        })
+    }
+
+    /// Reads a key in any of the supported encodings, PEM or DER.
+    ///
+    /// `what` names the source in errors (usually the path).
+    pub fn from_bytes(what: &str, bytes: &[u8]) -> Result<Self> {
+        let der = if is_pem(bytes) {
+            private_key_from_pem(what, bytes)?
+        } else {
+            PrivateKeyDer::try_from(bytes)
+                .map_err(|_| {
+                    Error::parse(
+                        what,
+                        "not a private key (expected PEM, or DER in PKCS#8, PKCS#1 or SEC1 form)",
+                    )
+                })?
+                .clone_key()
+        };
+        let pair = KeyPair::try_from(&der).map_err(|_| {
+            Error::parse(
+                what,
+                "the private key is malformed or of an unsupported type",
+            )
+        })?;
+        Ok(PrivateKey {
+            pair,
+            is_pkcs8: matches!(der, PrivateKeyDer::Pkcs8(_)),
+        })
+    }
+
+    /// Gives up the wrapper for the rcgen handle (a CA keeps it to sign).
+    pub fn into_pair(self) -> KeyPair {
+        self.pair
+    }
+
+    /// The rcgen handle used to sign.
+    pub fn pair(&self) -> &KeyPair {
+        &self.pair
+    }
+
+    /// The public key as a DER SubjectPublicKeyInfo.
+    pub fn public_key_der(&self) -> Vec<u8> {
+        self.pair.subject_public_key_info()
+    }
+
+    /// The key's type and size, read from its public half.
+    pub fn describe(&self) -> KeyInfo {
+        KeyInfo::from_spki_der(&self.public_key_der()).unwrap_or(KeyInfo {
+            algorithm: "unknown",
+            bits: 0,
+        })
+    }
+
+    /// Whether this is an RSA key (which also gets keyEncipherment in leaf profiles).
+    pub fn is_rsa(&self) -> bool {
+        self.describe().algorithm == "RSA"
+    }
+
+    /// Whether this key is the private half of the given SubjectPublicKeyInfo.
+    pub fn matches_spki(&self, spki_der: &[u8]) -> bool {
+        match SubjectPublicKeyInfo::from_der(spki_der) {
+            Ok((_, spki)) => spki.subject_public_key.data.as_ref() == self.pair.der_bytes(),
+            Err(_) => false,
+        }
+    }
+
+    /// Encodes the key as PEM in the requested format. The result is zeroized on drop.
+    pub fn to_pem(&self, format: KeyFormat) -> Result<Zeroizing<String>> {
+        if !self.is_pkcs8 {
+            return Err(Error::Invalid(
+                "only keys generated by certgen or read as PKCS#8 can be re-encoded".into(),
+            ));
+        }
+        let pkcs8 = Zeroizing::new(self.pair.serialize_der());
+        let der: Zeroizing<Vec<u8>> = match format {
+            KeyFormat::Pkcs8 => pkcs8,
+            KeyFormat::Pkcs1 => self.inner_pkcs1(&pkcs8)?,
+            KeyFormat::Sec1 => self.sec1(&pkcs8)?,
+        };
+        let label = match format {
+            KeyFormat::Pkcs8 => "PRIVATE KEY",
+            KeyFormat::Pkcs1 => "RSA PRIVATE KEY",
+            KeyFormat::Sec1 => "EC PRIVATE KEY",
+        };
+        Ok(Zeroizing::new(to_pem(label, &der)))
+    }
+
+    fn inner_pkcs1(&self, pkcs8: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+        if !self.is_rsa() {
+            return Err(Error::Invalid(format!(
+                "PKCS#1 holds only RSA keys, not {}",
+                self.describe()
+            )));
+        }
+        // A PKCS#8 RSA key wraps the PKCS#1 RSAPrivateKey as its privateKey octets.
+        let info = pkcs8::PrivateKeyInfoRef::try_from(pkcs8)
+            .map_err(|e| Error::Crypto(format!("re-encoding the RSA key failed: {e}")))?;
+        Ok(Zeroizing::new(info.private_key.as_bytes().to_vec()))
+    }
+
+    fn sec1(&self, pkcs8: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+        use aws_lc_rs::encoding::AsDer;
+        use aws_lc_rs::signature::{
+            ECDSA_P256_SHA256_ASN1_SIGNING, ECDSA_P384_SHA384_ASN1_SIGNING, EcdsaKeyPair,
+        };
+        let alg = match self.describe().bits {
+            256 if self.describe().algorithm == "ECDSA" => &ECDSA_P256_SHA256_ASN1_SIGNING,
+            384 if self.describe().algorithm == "ECDSA" => &ECDSA_P384_SHA384_ASN1_SIGNING,
+            _ => {
+                return Err(Error::Invalid(format!(
+                    "SEC1 holds only ECDSA keys, not {}",
+                    self.describe()
+                )));
+            }
+        };
+        let pair = EcdsaKeyPair::from_pkcs8(alg, pkcs8)
+            .map_err(|e| Error::Crypto(format!("re-encoding the EC key failed: {e}")))?;
+        let der = pair
+            .private_key()
+            .as_der()
+            .map_err(|e| Error::Crypto(format!("re-encoding the EC key failed: {e}")))?;
+        Ok(Zeroizing::new(der.as_ref().to_vec()))
+    }
+}
+
+fn private_key_from_pem(what: &str, bytes: &[u8]) -> Result<PrivateKeyDer<'static>> {
+    let key = pem_sections(what, bytes)?
+        .into_iter()
+        .find_map(|(kind, der)| match kind {
+            SectionKind::PrivateKey => Some(PrivateKeyDer::Pkcs8(der.into())),
+            SectionKind::RsaPrivateKey => Some(PrivateKeyDer::Pkcs1(der.into())),
+            SectionKind::EcPrivateKey => Some(PrivateKeyDer::Sec1(der.into())),
+            _ => None,
+        });
+    match key {
+        Some(key) => Ok(key),
+        None if has_encrypted_key(bytes) => Err(Error::parse(
+            what,
+            "the private key is encrypted; decrypt it first (openssl pkey -in KEY -out PLAIN)",
+        )),
+        None if bytes.windows(17).any(|w| w == b"BEGIN CERTIFICATE") => {
+            Err(Error::parse(what, "holds a certificate, not a private key"))
+        }
+        None => Err(Error::parse(what, "no private key found in the PEM data")),
+    }
+}
+
+/// A public key's algorithm and size.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct KeyInfo {
+    /// `RSA`, `ECDSA`, `Ed25519`, or `unknown`.
+    pub algorithm: &'static str,
+    /// Modulus size for RSA, curve size for ECDSA, 256 for Ed25519.
+    pub bits: usize,
+}
+
+impl KeyInfo {
+    /// Reads the algorithm and size from a DER SubjectPublicKeyInfo.
+    pub fn from_spki_der(spki_der: &[u8]) -> Option<KeyInfo> {
+        let (_, spki) = SubjectPublicKeyInfo::from_der(spki_der).ok()?;
+        Some(KeyInfo::from_spki(&spki))
+    }
+
+    /// Reads the algorithm and size from a parsed SubjectPublicKeyInfo.
+    pub fn from_spki(spki: &SubjectPublicKeyInfo<'_>) -> KeyInfo {
+        match spki.parsed() {
+            Ok(ParsedKey::RSA(rsa)) => KeyInfo {
+                algorithm: "RSA",
+                bits: rsa.key_size(),
+            },
+            Ok(ParsedKey::EC(ec)) => KeyInfo {
+                algorithm: "ECDSA",
+                bits: ec.key_size(),
+            },
+            _ if spki.algorithm.algorithm.to_id_string() == "1.3.101.112" => KeyInfo {
+                algorithm: "Ed25519",
+                bits: 256,
+            },
+            _ => KeyInfo {
+                algorithm: "unknown",
+                bits: 0,
+            },
+        }
+    }
+}
+
+impl fmt::Display for KeyInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.algorithm {
+            "RSA" => write!(f, "RSA {} bits", self.bits),
+            "ECDSA" => write!(f, "ECDSA P-{}", self.bits),
+            other => f.write_str(other),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_type_round_trips_through_every_format_it_supports() {
+        for kt in KeyType::ALL {
+            let key = PrivateKey::generate(kt).unwrap();
+            for fmt in [KeyFormat::Pkcs8, KeyFormat::Pkcs1, KeyFormat::Sec1] {
+                let pem = key.to_pem(fmt);
+                if !kt.supports(fmt) {
+                    assert!(pem.is_err(), "{kt} in {fmt:?} must be refused");
+                    continue;
+                }
+                let pem = pem.unwrap();
+                let back = PrivateKey::from_bytes("test", pem.as_bytes()).unwrap();
+                assert_eq!(back.public_key_der(), key.public_key_der(), "{kt} {fmt:?}");
+                let der = pem_sections("t", pem.as_bytes()).unwrap().remove(0).1;
+                let back = PrivateKey::from_bytes("test", &der).unwrap();
+                assert_eq!(
+                    back.public_key_der(),
+                    key.public_key_der(),
+                    "{kt} {fmt:?} DER"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn sizes_are_reported() {
+        let k = PrivateKey::generate(KeyType::EcdsaP384).unwrap();
+        assert_eq!(k.describe().to_string(), "ECDSA P-384");
+        let k = PrivateKey::generate(KeyType::Rsa2048).unwrap();
+        assert_eq!(k.describe().to_string(), "RSA 2048 bits");
+        assert!(
+            k.to_pem(KeyFormat::Pkcs1)
+                .unwrap()
+                .starts_with("-----BEGIN RSA PRIVATE KEY")
+        );
+    }
+
+    #[test]
+    fn garbage_and_certificates_are_not_keys() {
+        let err = PrivateKey::from_bytes("k", b"hello")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("not a private key"), "{err}");
+        let cert = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+        let err = PrivateKey::from_bytes("k", cert.as_bytes())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("certificate"), "{err}");
+    }
+}

@@ -1,0 +1,36 @@
+//! certgen: a certificate authority and key-management library for database
+//! TLS. The `certgen` binary is a thin command-line layer over it.
+//!
+//! The library never reads the clock: every time-dependent function takes
+//! `now`, so behaviour at any instant can be tested.
+#![forbid(unsafe_code)]
+
+pub mod ca;
+pub mod csr;
+pub mod encoding;
+pub mod error;
+pub mod index;
+pub mod issue;
+pub mod keys;
+pub mod name;
+pub mod profile;
+pub mod store;
+
+pub use ca::{Ca, CertRequest, Issued};
+pub use error::{Error, Result};
+pub use keys::{KeyFormat, KeyType, PrivateKey};
+pub use name::{San, Subject};
+pub use profile::Profile;
+pub use store::Store;
+
+use time::OffsetDateTime;
+use time::macros::format_description;
+
+/// A time as operators read it in messages: `2026-11-22 13:50:01 UTC`.
+pub fn display_time(t: OffsetDateTime) -> String {
+    t.to_offset(time::UtcOffset::UTC)
+        .format(format_description!(
+            "[year]-[month]-[day] [hour]:[minute]:[second] UTC"
+        ))
+        .unwrap_or_else(|_| t.to_string())
+}

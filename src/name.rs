@@ -1,0 +1,771 @@
+//! Names: subjects in the OpenSSL slash form of the recipes and in RFC 4514,
+//! typed subjectAltNames, and the `X509_NAME_oneline` strings MySQL and MariaDB
+//! compare in `REQUIRE SUBJECT ... AND ISSUER ...`.
+
+use std::fmt;
+use std::net::IpAddr;
+
+use rcgen::{DistinguishedName, DnType, DnValue, SanType};
+use x509_parser::x509::X509Name;
+
+use crate::error::{Error, Result};
+
+/// How an attribute's value is encoded, following OpenSSL's defaults.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum StringKind {
+    Utf8,
+    Printable,
+    Ia5,
+}
+
+/// One attribute type certgen accepts in a subject.
+#[derive(Debug, PartialEq, Eq)]
+pub struct AttrType {
+    /// The short name OpenSSL prints (`CN`, `emailAddress`, ...).
+    pub short: &'static str,
+    long: &'static str,
+    oid: &'static [u64],
+    kind: StringKind,
+    max_len: usize,
+}
+
+const fn attr(
+    short: &'static str,
+    long: &'static str,
+    oid: &'static [u64],
+    kind: StringKind,
+    max_len: usize,
+) -> AttrType {
+    AttrType {
+        short,
+        long,
+        oid,
+        kind,
+        max_len,
+    }
+}
+
+/// Upper bounds are RFC 5280's (ub-common-name 64 and so on).
+static ATTRS: &[AttrType] = &[
+    attr("C", "countryName", &[2, 5, 4, 6], StringKind::Printable, 2),
+    attr(
+        "ST",
+        "stateOrProvinceName",
+        &[2, 5, 4, 8],
+        StringKind::Utf8,
+        128,
+    ),
+    attr("L", "localityName", &[2, 5, 4, 7], StringKind::Utf8, 128),
+    attr(
+        "O",
+        "organizationName",
+        &[2, 5, 4, 10],
+        StringKind::Utf8,
+        64,
+    ),
+    attr(
+        "OU",
+        "organizationalUnitName",
+        &[2, 5, 4, 11],
+        StringKind::Utf8,
+        64,
+    ),
+    attr("CN", "commonName", &[2, 5, 4, 3], StringKind::Utf8, 64),
+    attr(
+        "emailAddress",
+        "email",
+        &[1, 2, 840, 113549, 1, 9, 1],
+        StringKind::Ia5,
+        255,
+    ),
+    attr(
+        "DC",
+        "domainComponent",
+        &[0, 9, 2342, 19200300, 100, 1, 25],
+        StringKind::Ia5,
+        63,
+    ),
+    attr(
+        "serialNumber",
+        "serialNumber",
+        &[2, 5, 4, 5],
+        StringKind::Printable,
+        64,
+    ),
+    attr(
+        "street",
+        "streetAddress",
+        &[2, 5, 4, 9],
+        StringKind::Utf8,
+        128,
+    ),
+    attr("title", "title", &[2, 5, 4, 12], StringKind::Utf8, 64),
+    attr("GN", "givenName", &[2, 5, 4, 42], StringKind::Utf8, 64),
+    attr("SN", "surname", &[2, 5, 4, 4], StringKind::Utf8, 64),
+    attr(
+        "UID",
+        "userId",
+        &[0, 9, 2342, 19200300, 100, 1, 1],
+        StringKind::Utf8,
+        64,
+    ),
+    attr(
+        "postalCode",
+        "postalCode",
+        &[2, 5, 4, 17],
+        StringKind::Utf8,
+        40,
+    ),
+];
+
+fn attr_by_name(name: &str) -> Option<&'static AttrType> {
+    ATTRS.iter().find(|a| {
+        a.short.eq_ignore_ascii_case(name)
+            || a.long.eq_ignore_ascii_case(name)
+            || (a.short == "emailAddress" && name.eq_ignore_ascii_case("E"))
+    })
+}
+
+fn attr_by_oid(oid: &[u64]) -> Option<&'static AttrType> {
+    ATTRS.iter().find(|a| a.oid == oid)
+}
+
+/// A distinguished name, attributes in certificate order (most general first).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Subject {
+    attrs: Vec<(&'static AttrType, String)>,
+}
+
+impl Subject {
+    /// A subject with only a common name.
+    pub fn from_cn(cn: &str) -> Result<Self> {
+        let mut s = Subject::default();
+        s.push("commonName", cn, "--cn")?;
+        Ok(s)
+    }
+
+    /// Parses `/C=US/O=x/CN=y` (OpenSSL `-subj`) or `CN=y,O=x,C=US` (RFC 4514).
+    pub fn parse(input: &str) -> Result<Self> {
+        let invalid = |reason: String| Error::InvalidName {
+            what: "subject",
+            value: input.to_string(),
+            reason,
+        };
+        let trimmed = input.trim();
+        if trimmed.is_empty() {
+            return Err(invalid("it holds no attributes".into()));
+        }
+        let parts = if let Some(rest) = trimmed.strip_prefix('/') {
+            let mut parts = split_unescaped(rest, '/').map_err(invalid)?;
+            if parts.last().is_some_and(|p| p.is_empty()) {
+                parts.pop(); // a trailing slash, as some recipes have
+            }
+            parts
+        } else {
+            let mut parts = split_unescaped(trimmed, ',').map_err(invalid)?;
+            parts.reverse(); // RFC 4514 lists the most specific RDN first
+            parts
+        };
+        let mut subject = Subject::default();
+        for part in &parts {
+            let (key, value) = split_attr(part).map_err(invalid)?;
+            subject.push(&key, &value, input)?;
+        }
+        if subject.attrs.is_empty() {
+            return Err(invalid("it holds no attributes".into()));
+        }
+        Ok(subject)
+    }
+
+    fn push(&mut self, key: &str, value: &str, input: &str) -> Result<()> {
+        let invalid = |reason: String| Error::InvalidName {
+            what: "subject",
+            value: input.to_string(),
+            reason,
+        };
+        let known = || ATTRS.iter().map(|a| a.short).collect::<Vec<_>>().join(", ");
+        let attr = attr_by_name(key.trim()).ok_or_else(|| {
+            invalid(format!(
+                "unknown attribute {:?} (known: {})",
+                key.trim(),
+                known()
+            ))
+        })?;
+        if value.is_empty() {
+            return Err(invalid(format!("{} has an empty value", attr.short)));
+        }
+        if value.chars().count() > attr.max_len {
+            return Err(invalid(format!(
+                "{} is {} characters long, the limit is {}",
+                attr.short,
+                value.chars().count(),
+                attr.max_len
+            )));
+        }
+        if let Some(c) = value.chars().find(|c| c.is_control()) {
+            return Err(invalid(format!(
+                "{} holds the control character {c:?}",
+                attr.short
+            )));
+        }
+        match attr.kind {
+            StringKind::Printable if !value.chars().all(is_printable_string_char) => {
+                return Err(invalid(format!(
+                    "{} may hold only letters, digits, spaces and '()+,-./:=?",
+                    attr.short
+                )));
+            }
+            StringKind::Ia5 if !value.is_ascii() => {
+                return Err(invalid(format!("{} must be ASCII", attr.short)));
+            }
+            _ => {}
+        }
+        if attr.short == "C"
+            && !(value.len() == 2 && value.chars().all(|c| c.is_ascii_alphabetic()))
+        {
+            return Err(invalid(format!(
+                "C must be a two-letter country code, not {value:?}"
+            )));
+        }
+        if self.attrs.iter().any(|(a, _)| std::ptr::eq(*a, attr)) {
+            return Err(invalid(format!(
+                "{} appears twice; certgen writes one value per attribute",
+                attr.short
+            )));
+        }
+        self.attrs.push((attr, value.to_string()));
+        Ok(())
+    }
+
+    /// Reads a subject from a parsed name (a CSR's, say). Only attributes
+    /// certgen knows are accepted, so nothing unexpected is copied into a
+    /// certificate.
+    pub fn from_x509(name: &X509Name<'_>) -> Result<Self> {
+        let mut subject = Subject::default();
+        let text = oneline(name);
+        for rdn in name.iter() {
+            for atv in rdn.iter() {
+                let oid: Vec<u64> = atv
+                    .attr_type()
+                    .iter()
+                    .map(|i| i.collect())
+                    .unwrap_or_default();
+                let attr = attr_by_oid(&oid).ok_or_else(|| Error::InvalidName {
+                    what: "subject",
+                    value: text.clone(),
+                    reason: format!("unknown attribute {}", atv.attr_type().to_id_string()),
+                })?;
+                let value = atv.as_str().map_err(|_| Error::InvalidName {
+                    what: "subject",
+                    value: text.clone(),
+                    reason: format!("{} is not a text string", attr.short),
+                })?;
+                subject.push(attr.short, value, &text)?;
+            }
+        }
+        Ok(subject)
+    }
+
+    /// Whether a certificate name holds the same attributes and values,
+    /// compared as OpenSSL does when it matches issuer to subject (ignoring case).
+    pub fn same_as(&self, name: &X509Name<'_>) -> bool {
+        let theirs: Vec<(Vec<u64>, String)> = name
+            .iter_attributes()
+            .map(|atv| {
+                let oid = atv
+                    .attr_type()
+                    .iter()
+                    .map(|i| i.collect())
+                    .unwrap_or_default();
+                (oid, atv.as_str().unwrap_or("").to_lowercase())
+            })
+            .collect();
+        let ours: Vec<(Vec<u64>, String)> = self
+            .attrs
+            .iter()
+            .map(|(a, v)| (a.oid.to_vec(), v.to_lowercase()))
+            .collect();
+        ours == theirs
+    }
+
+    /// The common name, if any.
+    pub fn common_name(&self) -> Option<&str> {
+        self.get("CN")
+    }
+
+    /// The value of an attribute by its short name.
+    pub fn get(&self, short: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(a, _)| a.short == short)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Sets (or replaces) the common name, keeping it last as OpenSSL does.
+    pub fn set_common_name(&mut self, cn: &str) -> Result<()> {
+        self.attrs.retain(|(a, _)| a.short != "CN");
+        self.push("CN", cn, cn)
+    }
+
+    /// The subject in rcgen's form, string types chosen as OpenSSL does.
+    pub fn to_rcgen(&self) -> Result<DistinguishedName> {
+        let mut dn = DistinguishedName::new();
+        for (attr, value) in &self.attrs {
+            let v = match attr.kind {
+                StringKind::Utf8 => DnValue::Utf8String(value.clone()),
+                StringKind::Printable => DnValue::PrintableString(
+                    value.as_str().try_into().map_err(rcgen_name_error(value))?,
+                ),
+                StringKind::Ia5 => {
+                    DnValue::Ia5String(value.as_str().try_into().map_err(rcgen_name_error(value))?)
+                }
+            };
+            dn.push(DnType::from_oid(attr.oid), v);
+        }
+        Ok(dn)
+    }
+}
+
+fn rcgen_name_error(value: &str) -> impl FnOnce(rcgen::Error) -> Error + '_ {
+    move |e| Error::InvalidName {
+        what: "subject value",
+        value: value.to_string(),
+        reason: e.to_string(),
+    }
+}
+
+/// The slash form, as OpenSSL prints it with `-nameopt compat`.
+impl fmt::Display for Subject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (attr, value) in &self.attrs {
+            write!(
+                f,
+                "/{}={}",
+                attr.short,
+                value.replace('\\', "\\\\").replace('/', "\\/")
+            )?;
+        }
+        Ok(())
+    }
+}
+
+fn is_printable_string_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || " '()+,-./:=?".contains(c)
+}
+
+/// Splits at unescaped separators, keeping escapes for `split_attr` to resolve.
+fn split_unescaped(s: &str, sep: char) -> std::result::Result<Vec<String>, String> {
+    let mut parts = vec![String::new()];
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                let next = chars
+                    .next()
+                    .ok_or_else(|| "it ends with a lone backslash".to_string())?;
+                let cur = parts.last_mut().expect("parts is never empty");
+                cur.push('\\');
+                cur.push(next);
+            }
+            c if c == sep => parts.push(String::new()),
+            '+' if sep == ',' => {
+                return Err("multi-valued RDNs ('+') are not supported; escape it as \\+".into());
+            }
+            c => parts.last_mut().expect("parts is never empty").push(c),
+        }
+    }
+    Ok(parts)
+}
+
+/// Splits `KEY=VALUE` at the first unescaped `=` and resolves escapes in the value.
+fn split_attr(part: &str) -> std::result::Result<(String, String), String> {
+    let mut key = String::new();
+    let mut chars = part.chars();
+    loop {
+        match chars.next() {
+            Some('=') => break,
+            Some('\\') => return Err(format!("an escape in the attribute name of {part:?}")),
+            Some(c) => key.push(c),
+            None if part.is_empty() => return Err("an empty component".into()),
+            None => return Err(format!("{part:?} is not of the form KEY=VALUE")),
+        }
+    }
+    let raw: String = chars.collect();
+    if raw.starts_with('#') {
+        return Err(format!(
+            "hex-encoded value of {} is not supported",
+            key.trim()
+        ));
+    }
+    Ok((key.trim().to_string(), unescape(&raw)?))
+}
+
+fn unescape(raw: &str) -> std::result::Result<String, String> {
+    let mut out = Vec::with_capacity(raw.len());
+    let bytes = raw.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'\\' {
+            let hex = bytes.get(i + 1..i + 3).and_then(|h| {
+                std::str::from_utf8(h)
+                    .ok()
+                    .filter(|h| h.chars().all(|c| c.is_ascii_hexdigit()))
+                    .and_then(|h| u8::from_str_radix(h, 16).ok())
+            });
+            match hex {
+                Some(b) => {
+                    out.push(b);
+                    i += 3;
+                }
+                None => {
+                    // split_unescaped guarantees a character follows.
+                    let c = raw[i + 1..].chars().next().unwrap_or('\\');
+                    let mut buf = [0; 4];
+                    out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                    i += 1 + c.len_utf8();
+                }
+            }
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).map_err(|_| "a \\HH escape makes invalid UTF-8".to_string())
+}
+
+/// Formats a certificate name exactly as OpenSSL's `X509_NAME_oneline` does,
+/// which is the string MySQL and MariaDB compare for `REQUIRE SUBJECT/ISSUER`.
+pub fn oneline(name: &X509Name<'_>) -> String {
+    let mut out = String::new();
+    for rdn in name.iter() {
+        for atv in rdn.iter() {
+            let oid: Vec<u64> = atv
+                .attr_type()
+                .iter()
+                .map(|i| i.collect())
+                .unwrap_or_default();
+            match attr_by_oid(&oid) {
+                Some(a) => out.push_str(&format!("/{}=", a.short)),
+                None => out.push_str(&format!("/{}=", atv.attr_type().to_id_string())),
+            }
+            for &b in atv.attr_value().data {
+                if (b' '..=b'~').contains(&b) {
+                    out.push(b as char);
+                } else {
+                    out.push_str(&format!("\\x{b:02X}"));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A typed subjectAltName.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum San {
+    Dns(String),
+    Ip(IpAddr),
+    Email(String),
+    Uri(String),
+}
+
+impl fmt::Display for San {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            San::Dns(d) => write!(f, "DNS:{d}"),
+            San::Ip(ip) => write!(f, "IP:{ip}"),
+            San::Email(e) => write!(f, "email:{e}"),
+            San::Uri(u) => write!(f, "URI:{u}"),
+        }
+    }
+}
+
+impl San {
+    /// Types one value: an IP address, `user@host`, `scheme://...`, or a DNS
+    /// name. An explicit `DNS:`, `IP:`, `email:` or `URI:` prefix is honoured.
+    pub fn parse(value: &str) -> Result<San> {
+        let v = value.trim();
+        let invalid = |reason: &str| Error::InvalidName {
+            what: "subjectAltName",
+            value: v.to_string(),
+            reason: reason.to_string(),
+        };
+        if v.is_empty() {
+            return Err(invalid("it is empty"));
+        }
+        let (prefix, rest) = match v.split_once(':') {
+            Some((p, r))
+                if ["dns", "ip", "email", "uri"].contains(&p.to_ascii_lowercase().as_str()) =>
+            {
+                (Some(p.to_ascii_lowercase()), r)
+            }
+            _ => (None, v),
+        };
+        let unbracketed = rest
+            .strip_prefix('[')
+            .and_then(|r| r.strip_suffix(']'))
+            .unwrap_or(rest);
+        let is_uri = rest.contains("://");
+        match prefix.as_deref() {
+            Some("ip") => unbracketed
+                .parse()
+                .map(San::Ip)
+                .map_err(|_| invalid("not an IPv4 or IPv6 address")),
+            Some("email") => check_email(rest)
+                .map(|()| San::Email(rest.to_string()))
+                .map_err(|r| invalid(&r)),
+            Some("uri") => check_uri(rest)
+                .map(|()| San::Uri(rest.to_string()))
+                .map_err(|r| invalid(&r)),
+            Some(_) => check_dns(rest)
+                .map(|()| San::Dns(rest.to_string()))
+                .map_err(|r| invalid(&r)),
+            None => {
+                if let Ok(ip) = unbracketed.parse::<IpAddr>() {
+                    Ok(San::Ip(ip))
+                } else if is_uri {
+                    check_uri(rest)
+                        .map(|()| San::Uri(rest.to_string()))
+                        .map_err(|r| invalid(&r))
+                } else if rest.contains('@') {
+                    check_email(rest)
+                        .map(|()| San::Email(rest.to_string()))
+                        .map_err(|r| invalid(&r))
+                } else {
+                    check_dns(rest)
+                        .map(|()| San::Dns(rest.to_string()))
+                        .map_err(|r| invalid(&r))
+                }
+            }
+        }
+    }
+
+    /// Parses repeatable, comma-separated `--san` values, dropping duplicates.
+    pub fn parse_list<S: AsRef<str>>(values: &[S]) -> Result<Vec<San>> {
+        let mut out: Vec<San> = Vec::new();
+        for value in values {
+            for part in value.as_ref().split(',') {
+                let san = San::parse(part)?;
+                if !out.contains(&san) {
+                    out.push(san);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    pub(crate) fn to_rcgen(&self) -> Result<SanType> {
+        let ia5 = |s: &str| {
+            s.try_into().map_err(|e: rcgen::Error| Error::InvalidName {
+                what: "subjectAltName",
+                value: s.to_string(),
+                reason: e.to_string(),
+            })
+        };
+        Ok(match self {
+            San::Dns(d) => SanType::DnsName(ia5(d)?),
+            San::Ip(ip) => SanType::IpAddress(*ip),
+            San::Email(e) => SanType::Rfc822Name(ia5(e)?),
+            San::Uri(u) => SanType::URI(ia5(u)?),
+        })
+    }
+}
+
+/// A DNS name as RFC 1123 and the CA/Browser Forum allow it: ASCII labels of
+/// letters, digits and inner hyphens; `*` only as the whole leftmost label.
+pub fn check_dns(name: &str) -> std::result::Result<(), String> {
+    if !name.is_ascii() {
+        return Err("not ASCII; write internationalised names in their xn-- form".into());
+    }
+    if name.len() > 253 {
+        return Err("longer than 253 characters".into());
+    }
+    if name.ends_with('.') {
+        return Err("ends with a dot".into());
+    }
+    let labels: Vec<&str> = name.split('.').collect();
+    for (i, label) in labels.iter().enumerate() {
+        if *label == "*" && i == 0 {
+            if labels.len() < 3 {
+                return Err("a wildcard needs at least two labels after it (*.example.com)".into());
+            }
+            continue;
+        }
+        if label.contains('*') {
+            return Err("a wildcard is allowed only as the whole leftmost label".into());
+        }
+        if label.is_empty() {
+            return Err("has an empty label".into());
+        }
+        if label.len() > 63 {
+            return Err(format!("label {label:?} is longer than 63 characters"));
+        }
+        if let Some(c) = label
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || *c == '-'))
+        {
+            return Err(format!("{c:?} is not allowed in a DNS name"));
+        }
+        if label.starts_with('-') || label.ends_with('-') {
+            return Err(format!("label {label:?} starts or ends with a hyphen"));
+        }
+    }
+    if labels
+        .last()
+        .is_some_and(|l| l.chars().all(|c| c.is_ascii_digit()))
+    {
+        return Err("the last label is all digits (an incomplete IP address?)".into());
+    }
+    Ok(())
+}
+
+fn check_email(email: &str) -> std::result::Result<(), String> {
+    let (local, domain) = email
+        .rsplit_once('@')
+        .ok_or_else(|| "an email address needs an @".to_string())?;
+    if local.is_empty() || !local.chars().all(|c| c.is_ascii_graphic() && c != '@') {
+        return Err("the part before @ is empty or not printable ASCII".into());
+    }
+    if domain.contains('*') {
+        return Err("an email domain cannot hold a wildcard".into());
+    }
+    check_dns(domain).map_err(|r| format!("the domain {r}"))
+}
+
+fn check_uri(uri: &str) -> std::result::Result<(), String> {
+    let (scheme, rest) = uri
+        .split_once("://")
+        .ok_or_else(|| "a URI needs scheme://".to_string())?;
+    let mut sc = scheme.chars();
+    let scheme_ok = sc.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && sc.all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+    if !scheme_ok {
+        return Err(format!("{scheme:?} is not a URI scheme"));
+    }
+    if rest.is_empty() || !rest.chars().all(|c| c.is_ascii_graphic()) {
+        return Err("the part after :// is empty or holds spaces or non-ASCII".into());
+    }
+    Ok(())
+}
+
+/// Quotes a string for a MySQL/MariaDB SQL string literal.
+pub fn sql_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('\'');
+    for c in s.chars() {
+        match c {
+            '\'' => out.push_str("''"),
+            '\\' => out.push_str("\\\\"),
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slash_form_from_the_recipes() {
+        let s =
+            Subject::parse("/C=US/ST=CA/L=San Francisco/O=MemSQL/CN=memsql.ssl.test.ca").unwrap();
+        assert_eq!(
+            s.to_string(),
+            "/C=US/ST=CA/L=San Francisco/O=MemSQL/CN=memsql.ssl.test.ca"
+        );
+        assert_eq!(s.common_name(), Some("memsql.ssl.test.ca"));
+    }
+
+    #[test]
+    fn slash_form_escapes() {
+        let s = Subject::parse(r"/O=A\/B/CN=x\\y").unwrap();
+        assert_eq!(s.get("O"), Some("A/B"));
+        assert_eq!(s.get("CN"), Some(r"x\y"));
+        assert_eq!(Subject::parse(&s.to_string()).unwrap(), s);
+    }
+
+    #[test]
+    fn rfc4514_is_reversed_into_certificate_order() {
+        let s = Subject::parse(r"CN=app,O=Acme\, Inc.,C=DE").unwrap();
+        assert_eq!(s.to_string(), "/C=DE/O=Acme, Inc./CN=app");
+        let s = Subject::parse(r"CN=caf\C3\A9").unwrap();
+        assert_eq!(s.common_name(), Some("café"));
+    }
+
+    #[test]
+    fn bad_subjects_say_what_is_wrong() {
+        for (input, needle) in [
+            ("/C=US/XX=1/CN=a", "unknown attribute \"XX\""),
+            ("/C=USA/CN=a", "limit is 2"),
+            ("/C=U1/CN=a", "two-letter"),
+            ("/CN=", "empty value"),
+            ("/CN=a/CN=b", "appears twice"),
+            ("/CNa", "KEY=VALUE"),
+            ("CN=a+O=b", "multi-valued"),
+            ("", "no attributes"),
+            ("/CN=a\\", "lone backslash"),
+        ] {
+            let err = Subject::parse(input).unwrap_err().to_string();
+            assert!(err.contains(needle), "{input:?}: {err}");
+        }
+        let long = format!("/CN={}", "a".repeat(65));
+        assert!(
+            Subject::parse(&long)
+                .unwrap_err()
+                .to_string()
+                .contains("limit is 64")
+        );
+    }
+
+    #[test]
+    fn sans_are_typed() {
+        let sans = San::parse_list(&[
+            "db1.example.com,10.0.0.1",
+            "::1",
+            "ops@example.com",
+            "spiffe://x/y",
+            "IP:[fe80::1]",
+            "DNS:*.example.com",
+        ])
+        .unwrap();
+        assert_eq!(
+            sans.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+            [
+                "DNS:db1.example.com",
+                "IP:10.0.0.1",
+                "IP:::1",
+                "email:ops@example.com",
+                "URI:spiffe://x/y",
+                "IP:fe80::1",
+                "DNS:*.example.com"
+            ]
+        );
+    }
+
+    #[test]
+    fn bad_sans_are_refused() {
+        for bad in [
+            "a.*.com",
+            "*.com",
+            "foo*.example.com",
+            "-a.com",
+            "a..b",
+            "a_b.com",
+            "10.0.0.256",
+            "ex ample.com",
+            "bücher.de",
+            "@x.com",
+            "IP:host",
+            "a.com.",
+        ] {
+            assert!(San::parse(bad).is_err(), "{bad} must be refused");
+        }
+    }
+
+    #[test]
+    fn sql_quoting() {
+        assert_eq!(sql_quote(r"/O=O'Brien\x"), r"'/O=O''Brien\\x'");
+    }
+}

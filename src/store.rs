@@ -1,0 +1,487 @@
+//! The PKI directory: its layout, the lock that serialises writers, and the only
+//! code in certgen that writes files.
+//!
+//! Every file is written to a temporary name, synced, and renamed into place,
+//! so a crash leaves either the old state or the new one. New files never
+//! replace existing ones (`RENAME_NOREPLACE`); replaced files are moved to
+//! `old_keys/<UTC timestamp>/` first. Private keys are created 0600 with
+//! `O_EXCL`, which also refuses to follow a symbolic link.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::Write;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use rustix::fs::{CWD, RenameFlags};
+use time::OffsetDateTime;
+use time::macros::format_description;
+
+use crate::error::{Error, Result};
+use crate::index::{ATTR_CONTENT, Index};
+
+/// File names, as in the openssl recipes.
+pub const CA_CERT: &str = "ca-cert.pem";
+pub const CA_KEY: &str = "ca-key.pem";
+pub const CA_CHAIN: &str = "ca-chain.pem";
+pub const INDEX: &str = "index.txt";
+pub const INDEX_ATTR: &str = "index.txt.attr";
+pub const SERVER_CERT: &str = "server-cert.pem";
+pub const SERVER_KEY: &str = "server-key.pem";
+pub const CLIENT_CERT: &str = "client-cert.pem";
+pub const CLIENT_KEY: &str = "client-key.pem";
+pub const OLD_KEYS: &str = "old_keys";
+const TMP: &str = ".tmp";
+const LOCK: &str = ".lock";
+
+/// Beyond this many files in one commit, one `syncfs` replaces per-file `fsync`.
+const SYNC_EACH_LIMIT: usize = 8;
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// Whether a secret (0600) or public (0644) file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Secret,
+    Public,
+}
+
+impl Mode {
+    fn bits(self) -> u32 {
+        match self {
+            Mode::Secret => 0o600,
+            Mode::Public => 0o644,
+        }
+    }
+}
+
+/// A PKI directory.
+#[derive(Clone, Debug)]
+pub struct Store {
+    root: PathBuf,
+}
+
+impl Store {
+    pub fn new(root: impl Into<PathBuf>) -> Store {
+        Store { root: root.into() }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.root.join(rel)
+    }
+
+    pub fn ca_cert(&self) -> PathBuf {
+        self.path(CA_CERT)
+    }
+
+    pub fn ca_key(&self) -> PathBuf {
+        self.path(CA_KEY)
+    }
+
+    pub fn index(&self) -> PathBuf {
+        self.path(INDEX)
+    }
+
+    /// `servers/NAME` relative to the root.
+    pub fn server_rel(name: &str) -> String {
+        format!("servers/{name}")
+    }
+
+    /// `users/USER` relative to the root.
+    pub fn user_rel(user: &str) -> String {
+        format!("users/{user}")
+    }
+
+    /// Whether a CA (certificate or key) is present.
+    pub fn has_ca(&self) -> bool {
+        exists_no_follow(&self.ca_cert()) || exists_no_follow(&self.ca_key())
+    }
+
+    /// Takes the directory's exclusive lock, creating the directory if needed.
+    /// Leftovers of an interrupted writer are removed: they were never published.
+    pub fn lock(&self) -> Result<Lock<'_>> {
+        fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o755)
+            .create(&self.root)
+            .map_err(Error::io("creating the PKI directory", &self.root))?;
+        let path = self.path(LOCK);
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .mode(0o600)
+            .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
+            .open(&path)
+            .map_err(Error::io("opening the lock file", &path))?;
+        file.lock().map_err(Error::io("locking", &path))?;
+        self.remove_leftovers()?;
+        Ok(Lock {
+            store: self,
+            _file: file,
+        })
+    }
+}
+
+impl Store {
+    /// Removes what an interrupted writer left: the staging area and temp files
+    /// beside the index. Called with the lock held, so no writer is active.
+    fn remove_leftovers(&self) -> Result<()> {
+        let tmp = self.path(TMP);
+        if exists_no_follow(&tmp) {
+            fs::remove_dir_all(&tmp).map_err(Error::io("removing leftovers in", &tmp))?;
+        }
+        let entries = fs::read_dir(&self.root).map_err(Error::io("reading", &self.root))?;
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with('.') && name.contains(".tmp-") {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
+        Ok(())
+    }
+}
+
+fn exists_no_follow(p: &Path) -> bool {
+    fs::symlink_metadata(p).is_ok()
+}
+
+/// Proof that the PKI directory is locked; all writes go through it.
+pub struct Lock<'a> {
+    store: &'a Store,
+    _file: File,
+}
+
+impl Lock<'_> {
+    pub fn store(&self) -> &Store {
+        self.store
+    }
+
+    pub fn read_index(&self) -> Result<Index> {
+        Index::load(&self.store.index())
+    }
+
+    /// Replaces `index.txt` atomically, and writes `index.txt.attr` if missing.
+    pub fn write_index(&self, index: &Index) -> Result<()> {
+        let attr = self.store.path(INDEX_ATTR);
+        if !exists_no_follow(&attr) {
+            replace_file(&attr, ATTR_CONTENT.as_bytes(), Mode::Public)?;
+        }
+        replace_file(&self.store.index(), index.render().as_bytes(), Mode::Public)
+    }
+
+    /// A staging area for new files, published together by [`Staging::commit`].
+    pub fn stage(&self, expected_files: usize) -> Result<Staging> {
+        let tmp = self.store.path(TMP);
+        make_dir(&tmp, 0o700)?;
+        let dir = tmp.join(format!(
+            "{}-{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        ));
+        make_dir(&dir, 0o700)?;
+        Ok(Staging {
+            dir,
+            moves: Vec::new(),
+            sync_each: expected_files <= SYNC_EACH_LIMIT,
+            staged: 0,
+        })
+    }
+
+    /// Moves existing files or directories (relative to the root) into
+    /// `old_keys/<UTC timestamp>/`, keeping their relative paths. Returns the
+    /// archive directory.
+    pub fn archive(&self, rels: &[String], now: OffsetDateTime) -> Result<PathBuf> {
+        let base = self.store.path(OLD_KEYS);
+        make_dir(&base, 0o700)?;
+        let stamp = now
+            .to_offset(time::UtcOffset::UTC)
+            .format(format_description!(
+                "[year]-[month]-[day]T[hour][minute][second]Z"
+            ))
+            .map_err(|e| Error::Invalid(e.to_string()))?;
+        let dest = unique_dir(&base, &stamp)?;
+        for rel in rels {
+            let from = self.store.path(rel);
+            if !exists_no_follow(&from) {
+                continue;
+            }
+            let to = dest.join(rel);
+            if let Some(parent) = to.parent() {
+                fs::DirBuilder::new()
+                    .recursive(true)
+                    .mode(0o700)
+                    .create(parent)
+                    .map_err(Error::io("creating", parent))?;
+            }
+            rename_noreplace(&from, &to)?;
+            sync_parent(&to)?;
+        }
+        sync_parent(&self.store.path(&rels.first().cloned().unwrap_or_default()))?;
+        Ok(dest)
+    }
+}
+
+/// `old_keys/STAMP`, or `STAMP-2`, `STAMP-3`... when archives happen within a second.
+fn unique_dir(base: &Path, stamp: &str) -> Result<PathBuf> {
+    for n in 1.. {
+        let name = if n == 1 {
+            stamp.to_string()
+        } else {
+            format!("{stamp}-{n}")
+        };
+        let p = base.join(name);
+        match fs::DirBuilder::new().mode(0o700).create(&p) {
+            Ok(()) => return Ok(p),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(Error::io("creating", &p)(e)),
+        }
+    }
+    unreachable!("the loop returns")
+}
+
+/// New files and directories written under `.tmp`, then renamed into place.
+pub struct Staging {
+    dir: PathBuf,
+    moves: Vec<(PathBuf, PathBuf)>,
+    sync_each: bool,
+    staged: usize,
+}
+
+impl Staging {
+    fn next_name(&mut self) -> PathBuf {
+        self.staged += 1;
+        self.dir.join(self.staged.to_string())
+    }
+
+    /// Stages a directory `dest` holding `files` (name, content, mode).
+    pub fn add_dir(&mut self, dest: PathBuf, files: &[(&str, &[u8], Mode)]) -> Result<()> {
+        let dir = self.next_name();
+        make_dir(&dir, 0o755)?;
+        for (name, content, mode) in files {
+            write_new(&dir.join(name), content, *mode, self.sync_each)?;
+        }
+        self.moves.push((dir, dest));
+        Ok(())
+    }
+
+    /// Stages one file `dest`.
+    pub fn add_file(&mut self, dest: PathBuf, content: &[u8], mode: Mode) -> Result<()> {
+        let path = self.next_name();
+        write_new(&path, content, mode, self.sync_each)?;
+        self.moves.push((path, dest));
+        Ok(())
+    }
+
+    /// Makes the staged data durable, then renames every item into place.
+    /// An item whose destination exists is an error (nothing is overwritten).
+    pub fn commit(self) -> Result<()> {
+        if !self.sync_each {
+            let d = File::open(&self.dir).map_err(Error::io("opening", &self.dir))?;
+            rustix::fs::syncfs(&d).map_err(|e| Error::io("syncing", &self.dir)(e.into()))?;
+        }
+        let mut parents: Vec<PathBuf> = Vec::new();
+        for (from, to) in &self.moves {
+            let parent = to.parent().unwrap_or(Path::new(".")).to_path_buf();
+            if !parents.contains(&parent) {
+                ensure_real_dir(&parent)?;
+                parents.push(parent);
+            }
+            rename_noreplace(from, to)?;
+        }
+        for p in &parents {
+            sync_dir(p)?;
+        }
+        let _ = fs::remove_dir(&self.dir);
+        Ok(())
+    }
+}
+
+/// Creates `path` (and missing parents), refusing a symbolic link in its place.
+fn ensure_real_dir(path: &Path) -> Result<()> {
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => Err(Error::Symlink(path.to_path_buf())),
+        Ok(m) if m.is_dir() => Ok(()),
+        Ok(_) => Err(Error::Invalid(format!(
+            "{} is not a directory",
+            path.display()
+        ))),
+        Err(_) => fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o755)
+            .create(path)
+            .map_err(Error::io("creating", path)),
+    }
+}
+
+fn make_dir(path: &Path, mode: u32) -> Result<()> {
+    match fs::DirBuilder::new().mode(mode).create(path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => ensure_real_dir(path),
+        Err(e) => Err(Error::io("creating", path)(e)),
+    }
+}
+
+/// Creates a file that must not exist yet (O_EXCL: never through a symlink).
+fn write_new(path: &Path, content: &[u8], mode: Mode, sync: bool) -> Result<()> {
+    let mut f = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(mode.bits())
+        .open(path)
+        .map_err(Error::io("creating", path))?;
+    f.write_all(content).map_err(Error::io("writing", path))?;
+    if sync {
+        f.sync_all().map_err(Error::io("syncing", path))?;
+    }
+    Ok(())
+}
+
+fn temp_beside(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    path.with_file_name(format!(
+        ".{name}.tmp-{}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    ))
+}
+
+/// Writes a temp file beside `path`, syncs it, and moves it into place with
+/// `publish`; the temp file is removed when anything fails.
+fn via_temp(
+    path: &Path,
+    content: &[u8],
+    mode: Mode,
+    publish: impl FnOnce(&Path, &Path) -> Result<()>,
+) -> Result<()> {
+    let tmp = temp_beside(path);
+    let result = write_new(&tmp, content, mode, true).and_then(|()| publish(&tmp, path));
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result?;
+    sync_parent(path)
+}
+
+/// Atomically replaces (or creates) `path`.
+pub fn replace_file(path: &Path, content: &[u8], mode: Mode) -> Result<()> {
+    via_temp(path, content, mode, |tmp, path| {
+        fs::rename(tmp, path).map_err(Error::io("renaming into", path))
+    })
+}
+
+/// Atomically creates `path`, which must not exist.
+pub fn create_file(path: &Path, content: &[u8], mode: Mode) -> Result<()> {
+    via_temp(path, content, mode, rename_noreplace)
+}
+
+fn rename_noreplace(from: &Path, to: &Path) -> Result<()> {
+    match rustix::fs::renameat_with(CWD, from, CWD, to, RenameFlags::NOREPLACE) {
+        Ok(()) => Ok(()),
+        Err(rustix::io::Errno::EXIST) | Err(rustix::io::Errno::NOTEMPTY) => {
+            Err(Error::Exists(to.to_path_buf()))
+        }
+        // Filesystems without RENAME_NOREPLACE: we hold the lock, so check then rename.
+        Err(rustix::io::Errno::INVAL) | Err(rustix::io::Errno::NOSYS) => {
+            if exists_no_follow(to) {
+                return Err(Error::Exists(to.to_path_buf()));
+            }
+            fs::rename(from, to).map_err(Error::io("renaming into", to))
+        }
+        Err(e) => Err(Error::io("renaming into", to)(e.into())),
+    }
+}
+
+fn sync_parent(path: &Path) -> Result<()> {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => sync_dir(p),
+        _ => sync_dir(Path::new(".")),
+    }
+}
+
+fn sync_dir(dir: &Path) -> Result<()> {
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(Error::io("syncing", dir))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn staged_files_land_with_their_modes() {
+        let d = tempfile::tempdir().unwrap();
+        let store = Store::new(d.path().join("pki"));
+        let lock = store.lock().unwrap();
+        let mut st = lock.stage(2).unwrap();
+        st.add_dir(
+            store.path("users/app"),
+            &[
+                ("k.pem", b"secret", Mode::Secret),
+                ("c.pem", b"public", Mode::Public),
+            ],
+        )
+        .unwrap();
+        st.commit().unwrap();
+        let mode = |p: &str| fs::metadata(store.path(p)).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode("users/app/k.pem"), 0o600);
+        assert_eq!(mode("users/app/c.pem"), 0o644);
+        assert_eq!(fs::read(store.path("users/app/c.pem")).unwrap(), b"public");
+        assert!(!store.path(".tmp").read_dir().unwrap().any(|_| true));
+    }
+
+    #[test]
+    fn an_existing_destination_is_never_replaced() {
+        let d = tempfile::tempdir().unwrap();
+        let store = Store::new(d.path());
+        let lock = store.lock().unwrap();
+        fs::create_dir_all(store.path("users/app")).unwrap();
+        fs::write(store.path("users/app/x"), b"old").unwrap();
+        let mut st = lock.stage(1).unwrap();
+        st.add_dir(store.path("users/app"), &[("x", b"new", Mode::Public)])
+            .unwrap();
+        assert!(matches!(st.commit(), Err(Error::Exists(_))));
+        assert_eq!(fs::read(store.path("users/app/x")).unwrap(), b"old");
+    }
+
+    #[test]
+    fn create_file_refuses_symlinks_and_existing_files() {
+        let d = tempfile::tempdir().unwrap();
+        let target = d.path().join("elsewhere");
+        let link = d.path().join("key.pem");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        assert!(create_file(&link, b"k", Mode::Secret).is_err());
+        assert!(!target.exists());
+        let leftovers: Vec<_> = fs::read_dir(d.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "no temp file left behind");
+    }
+
+    #[test]
+    fn archive_keeps_relative_paths_and_bytes() {
+        let d = tempfile::tempdir().unwrap();
+        let store = Store::new(d.path());
+        let lock = store.lock().unwrap();
+        fs::create_dir_all(store.path("servers/db")).unwrap();
+        fs::write(store.path("servers/db/server-cert.pem"), b"old cert").unwrap();
+        let now = time::macros::datetime!(2026-11-22 13:50:01 UTC);
+        let a = lock.archive(&["servers/db".into()], now).unwrap();
+        assert!(a.ends_with("old_keys/2026-11-22T135001Z"));
+        assert_eq!(
+            fs::read(a.join("servers/db/server-cert.pem")).unwrap(),
+            b"old cert"
+        );
+        assert!(!store.path("servers/db").exists());
+        let b = lock.archive(&[], now).unwrap();
+        assert!(b.ends_with("old_keys/2026-11-22T135001Z-2"));
+    }
+}

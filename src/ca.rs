@@ -185,19 +185,17 @@ impl Ca {
         serial: &Serial,
         now: OffsetDateTime,
     ) -> Result<(Issued, Ca)> {
-        if let Some(limit) = self.path_len {
-            if u32::from(path_len) >= limit {
-                return Err(Error::Ca(
-                    format!(
-                        "the parent CA's pathLenConstraint is {limit}, so an intermediate below it may allow at most {} more",
-                        limit.saturating_sub(1)
-                    ) + if limit == 0 {
-                        " (none: the parent issues only leaves)"
-                    } else {
-                        ""
-                    },
-                ));
-            }
+        if let Some(limit) = self.path_len
+            && u32::from(path_len) >= limit
+        {
+            let allowed = if limit == 0 {
+                "none: the parent issues only leaves".to_string()
+            } else {
+                format!("--path-len {} at most", limit - 1)
+            };
+            return Err(Error::Ca(format!(
+                "the parent CA's pathLenConstraint is {limit}, so an intermediate below it allows {allowed}"
+            )));
         }
         let req = CertRequest {
             subject: subject.clone(),

@@ -4,6 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
+use std::collections::HashSet;
+
 use rayon::prelude::*;
 use time::OffsetDateTime;
 use zeroize::Zeroizing;
@@ -11,7 +13,7 @@ use zeroize::Zeroizing;
 use crate::ca::{Ca, CertRequest, Issued};
 use crate::csr::Csr;
 use crate::error::{Error, Result};
-use crate::index::Entry;
+use crate::index::{Entry, Serial};
 use crate::keys::{KeyFormat, KeyType, PrivateKey, check_format};
 use crate::name::Subject;
 use crate::store::{self, Mode, Store};
@@ -246,7 +248,7 @@ pub fn issue_batch(
     progress: &(dyn Fn() + Sync),
 ) -> Result<BatchResult> {
     check_format(opts.key_type, opts.key_format)?;
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = HashSet::new();
     for spec in specs {
         check_bundle_name(&spec.name)?;
         if !seen.insert(spec.name.as_str()) {
@@ -267,14 +269,14 @@ pub fn issue_batch(
     let lock = store.lock()?;
     check_not_existing(store, specs, opts)?;
     let mut index = lock.read_index()?;
-    let mut serials = Vec::with_capacity(specs.len());
-    for _ in specs {
+    let mut serials: Vec<Serial> = Vec::with_capacity(specs.len());
+    let mut taken = HashSet::new();
+    while serials.len() < specs.len() {
         let s = index.fresh_serial()?;
-        // Reserve in memory so the batch itself cannot repeat a serial.
-        index.push(Entry::issued(s.clone(), now, "", ""));
-        serials.push(s);
+        if taken.insert(s.clone()) {
+            serials.push(s);
+        }
     }
-    index.entries.truncate(index.entries.len() - specs.len());
 
     let (key_name, cert_name) = opts.kind.file_names();
     let signed: Vec<(Issued, Zeroizing<String>)> = specs

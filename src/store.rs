@@ -297,8 +297,14 @@ impl Staging {
         for p in &parents {
             sync_dir(p)?;
         }
-        let _ = fs::remove_dir(&self.dir);
         Ok(())
+    }
+}
+
+/// Staged files that were not committed are discarded; they were never published.
+impl Drop for Staging {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.dir);
     }
 }
 

@@ -1,0 +1,76 @@
+//! What `issue-server`, `issue-client` and `setup` report about the bundles
+//! they wrote, and the progress bar for bulk issuance.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::Serialize;
+
+use certgen::display_time;
+use certgen::issue::LeafIssued;
+use certgen::name::sql_quote;
+
+/// One bundle, as printed with `--format json`.
+#[derive(Debug, Serialize)]
+pub struct BundleReport {
+    pub name: String,
+    pub subject: String,
+    pub issuer: String,
+    pub serial: String,
+    pub not_before: String,
+    pub not_after: String,
+    pub cert: PathBuf,
+    pub key: PathBuf,
+    pub ca: PathBuf,
+    /// For database users: the statement that pins the user to this certificate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sql: Option<String>,
+    pub warnings: Vec<String>,
+}
+
+impl BundleReport {
+    pub fn new(leaf: &LeafIssued, sql_host: Option<&str>) -> BundleReport {
+        let i = &leaf.issued;
+        BundleReport {
+            name: leaf.name.clone(),
+            subject: i.subject.clone(),
+            issuer: i.issuer.clone(),
+            serial: i.serial.to_string(),
+            not_before: display_time(i.not_before),
+            not_after: display_time(i.not_after),
+            cert: leaf.cert_path.clone(),
+            key: leaf.key_path.clone(),
+            ca: leaf.ca_path.clone(),
+            sql: sql_host.map(|host| require_x509_sql(&leaf.name, host, &i.subject, &i.issuer)),
+            warnings: i.warnings.clone(),
+        }
+    }
+}
+
+/// `ALTER USER ... REQUIRE SUBJECT ... AND ISSUER ...` with the exact
+/// `X509_NAME_oneline` strings MySQL and MariaDB compare.
+pub fn require_x509_sql(user: &str, host: &str, subject: &str, issuer: &str) -> String {
+    format!(
+        "ALTER USER {}@{} REQUIRE SUBJECT {} AND ISSUER {};",
+        sql_quote(user),
+        sql_quote(host),
+        sql_quote(subject),
+        sql_quote(issuer)
+    )
+}
+
+/// A bar on stderr for bulk work, hidden when stderr is not a terminal.
+pub fn progress(len: usize, quiet: bool, what: &str) -> ProgressBar {
+    if quiet || len < 2 || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(len as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} ({eta})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_message(what.to_string());
+    bar
+}

@@ -1,0 +1,125 @@
+//! `certgen init-ca`: the CA key and self-signed certificate, or an intermediate.
+
+use std::path::PathBuf;
+
+use anyhow::{Context as _, Result, bail};
+use serde::Serialize;
+
+use certgen::issue::{CaOptions, init_ca};
+use certgen::{Store, Subject, display_time, profile};
+
+use super::{Context, Format, KeyFormatArg, KeyTypeArg, Status, output};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Common name of the CA (ignored when --subject has a CN).
+    #[arg(long, default_value = "certgen CA")]
+    cn: String,
+    /// Full subject: /C=US/O=Example/CN=Example CA or CN=Example CA,O=Example,C=US.
+    #[arg(long)]
+    subject: Option<String>,
+    /// Key type of the CA key.
+    #[arg(long, value_enum, default_value_t = KeyTypeArg::Rsa3072)]
+    key_type: KeyTypeArg,
+    /// Encoding of the CA key file.
+    #[arg(long, value_enum, default_value_t = KeyFormatArg::Pkcs8)]
+    key_format: KeyFormatArg,
+    /// Lifetime in days.
+    #[arg(long, default_value_t = profile::CA_DAYS)]
+    days: u32,
+    /// Limit on intermediates below this CA (pathLenConstraint); intermediates default to 0.
+    #[arg(long, value_name = "N")]
+    path_len: Option<u8>,
+    /// Make an intermediate CA signed by the CA in --parent.
+    #[arg(long, requires = "parent")]
+    intermediate: bool,
+    /// The parent PKI directory, for --intermediate.
+    #[arg(long, value_name = "DIR", requires = "intermediate")]
+    parent: Option<PathBuf>,
+    /// Replace an existing CA; its files move to old_keys/<timestamp>/ first.
+    #[arg(long)]
+    force: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+#[derive(Serialize)]
+struct Report {
+    subject: String,
+    not_after: String,
+    cert: PathBuf,
+    key: PathBuf,
+    archived: Option<PathBuf>,
+}
+
+pub fn run(ctx: &Context, a: Args) -> Result<Status> {
+    let subject = match &a.subject {
+        Some(s) => {
+            let mut subject = Subject::parse(s)?;
+            if subject.common_name().is_none() {
+                subject.set_common_name(&a.cn)?;
+            }
+            subject
+        }
+        None => Subject::from_cn(&a.cn)?,
+    };
+    let parent = a.parent.as_ref().map(Store::new);
+    if parent
+        .as_ref()
+        .is_some_and(|p| p.root() == ctx.store.root())
+    {
+        bail!("--parent must be another PKI directory than --dir");
+    }
+    let opts = CaOptions {
+        subject,
+        key_type: a.key_type.into(),
+        key_format: a.key_format.into(),
+        days: a.days,
+        path_len: a.path_len,
+        force: a.force,
+    };
+    let created = init_ca(&ctx.store, &opts, parent.as_ref(), super::now())
+        .with_context(|| format!("creating a CA in {}", ctx.store.root().display()))?;
+    for w in &created.warnings {
+        output::warn(w);
+    }
+    let report = Report {
+        subject: created.ca.subject().to_string(),
+        not_after: display_time(created.ca.not_after()),
+        cert: ctx.store.ca_cert(),
+        key: ctx.store.ca_key(),
+        archived: created.archived,
+    };
+    match a.format {
+        Format::Json => output::print_json(&report)?,
+        Format::Text => {
+            if let Some(dir) = &report.archived {
+                output::note(
+                    ctx.quiet,
+                    &format!("archived the old CA in {}", dir.display()),
+                );
+            }
+            let kind = if a.intermediate {
+                "intermediate CA"
+            } else {
+                "CA"
+            };
+            output::line(&format!(
+                "created {kind} {} ({}, valid until {})\n  certificate: {}\n  key:         {}",
+                report.subject,
+                a.key_type.to_possible_value_name(),
+                report.not_after,
+                report.cert.display(),
+                report.key.display()
+            ))?;
+        }
+    }
+    Ok(Status::Ok)
+}
+
+impl KeyTypeArg {
+    pub fn to_possible_value_name(self) -> String {
+        certgen::KeyType::from(self).to_string()
+    }
+}

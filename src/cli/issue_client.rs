@@ -1,0 +1,129 @@
+//! `certgen issue-client USER...`: one key and client certificate per
+//! database user, and the SQL that requires it.
+
+use std::path::PathBuf;
+
+use anyhow::{Context as _, Result, bail};
+
+use certgen::issue::{BatchOptions, Kind, LeafSpec, issue_batch, open_ca};
+use certgen::{CertRequest, Profile, San, Subject, profile};
+
+use super::bundle::{BundleReport, progress};
+use super::{Context, Format, LeafKeyArgs, Status, output, read_name_list};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Database user names; each becomes CN=USER and users/USER/.
+    #[arg(value_name = "USER", required_unless_present = "from")]
+    users: Vec<String>,
+    /// Read more user names from FILE (one per line, # comments; - for stdin).
+    #[arg(long, value_name = "FILE")]
+    from: Option<PathBuf>,
+    /// Subject attributes shared by all users (/C=US/O=Example); the CN is the user name.
+    #[arg(long)]
+    subject: Option<String>,
+    /// subjectAltNames to add to every certificate (an email address, say).
+    #[arg(long, value_name = "NAME")]
+    san: Vec<String>,
+    #[command(flatten)]
+    key: LeafKeyArgs,
+    /// Lifetime in days.
+    #[arg(long, default_value_t = profile::CLIENT_DAYS)]
+    days: u32,
+    /// The host part of the account in the printed ALTER USER statements.
+    #[arg(long, default_value = "%", value_name = "HOST")]
+    sql_host: String,
+    /// Replace existing bundles; the old files move to old_keys/<timestamp>/ first.
+    #[arg(long)]
+    force: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+/// The subject and SANs of a client certificate for `user`.
+pub fn client_request(
+    user: &str,
+    base: Option<&Subject>,
+    sans: &[San],
+    days: u32,
+) -> Result<CertRequest> {
+    let mut subject = base.cloned().unwrap_or_default();
+    subject
+        .set_common_name(user)
+        .with_context(|| format!("user {user:?}"))?;
+    Ok(CertRequest {
+        subject,
+        sans: sans.to_vec(),
+        profile: Profile::Client,
+        days,
+    })
+}
+
+pub fn run(ctx: &Context, a: Args) -> Result<Status> {
+    let mut users = a.users.clone();
+    if let Some(from) = &a.from {
+        users.extend(read_name_list(from)?);
+    }
+    if users.is_empty() {
+        bail!("no user names given");
+    }
+    let base = a.subject.as_deref().map(Subject::parse).transpose()?;
+    if base.as_ref().is_some_and(|b| b.common_name().is_some()) {
+        bail!("--subject must not hold a CN: the CN of a client certificate is the user name");
+    }
+    let sans = San::parse_list(&a.san)?;
+    let specs = users
+        .iter()
+        .map(|u| {
+            Ok(LeafSpec {
+                name: u.clone(),
+                request: client_request(u, base.as_ref(), &sans, a.days)?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let ca = open_ca(&ctx.store)?;
+    let opts = BatchOptions {
+        kind: Kind::User,
+        key_type: a.key.key_type.into(),
+        key_format: a.key.key_format.into(),
+        force: a.force,
+    };
+    let bar = progress(specs.len(), ctx.quiet, "generating keys");
+    let result = issue_batch(&ctx.store, &ca, &specs, opts, super::now(), &|| bar.inc(1));
+    bar.finish_and_clear();
+    let result = result.context("issuing client certificates")?;
+    if let Some(first) = result.leaves.first() {
+        for w in &first.issued.warnings {
+            output::warn(w);
+        }
+    }
+    if let Some(dir) = &result.archived {
+        output::note(
+            ctx.quiet,
+            &format!("archived the old files in {}", dir.display()),
+        );
+    }
+    let reports: Vec<BundleReport> = result
+        .leaves
+        .iter()
+        .map(|l| BundleReport::new(l, Some(&a.sql_host)))
+        .collect();
+    match a.format {
+        Format::Json => output::print_json(&reports)?,
+        Format::Text => {
+            output::note(
+                ctx.quiet,
+                &format!(
+                    "issued {} client certificate{} in {}",
+                    reports.len(),
+                    if reports.len() == 1 { "" } else { "s" },
+                    ctx.store.path("users").display()
+                ),
+            );
+            let sql: Vec<&str> = reports.iter().filter_map(|r| r.sql.as_deref()).collect();
+            output::line(&sql.join("\n"))?;
+        }
+    }
+    Ok(Status::Ok)
+}

@@ -1,0 +1,120 @@
+//! `certgen issue-server NAME`: key + certificate for a database server.
+
+use anyhow::{Context as _, Result, bail};
+
+use certgen::issue::{BatchOptions, Kind, LeafSpec, issue_batch, open_ca};
+use certgen::{CertRequest, Profile, San, Subject, profile};
+
+use super::bundle::BundleReport;
+use super::{Context, Format, LeafKeyArgs, Status, output};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The server's name: its directory under servers/, its CN, and a SAN when
+    /// it is a DNS name or IP address.
+    name: String,
+    /// More names clients use to reach it (DNS, IPv4/IPv6); repeatable and comma-separated.
+    #[arg(long, value_name = "NAME")]
+    san: Vec<String>,
+    /// Subject attributes (/C=US/O=Example); CN defaults to NAME.
+    #[arg(long)]
+    subject: Option<String>,
+    #[command(flatten)]
+    key: LeafKeyArgs,
+    /// Lifetime in days.
+    #[arg(long, default_value_t = profile::SERVER_DAYS)]
+    days: u32,
+    /// Add clientAuth, for cluster nodes that also connect to each other.
+    #[arg(long)]
+    client_auth: bool,
+    /// Replace an existing bundle; the old files move to old_keys/<timestamp>/ first.
+    #[arg(long)]
+    force: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+/// The subject and SANs of a server certificate named `name`.
+pub fn server_request(
+    name: &str,
+    subject: Option<&str>,
+    extra_sans: &[String],
+    days: u32,
+    client_auth: bool,
+) -> Result<CertRequest> {
+    let mut subj = match subject {
+        Some(s) => Subject::parse(s)?,
+        None => Subject::default(),
+    };
+    if subj.common_name().is_none() {
+        subj.set_common_name(name)?;
+    }
+    let mut sans = Vec::new();
+    if let Ok(san @ (San::Dns(_) | San::Ip(_))) = San::parse(name) {
+        sans.push(san);
+    }
+    for san in San::parse_list(extra_sans)? {
+        if !sans.contains(&san) {
+            sans.push(san);
+        }
+    }
+    if sans.is_empty() {
+        bail!(
+            "{name:?} is not a DNS name or IP address; give the names clients connect to with --san"
+        );
+    }
+    Ok(CertRequest {
+        subject: subj,
+        sans,
+        profile: if client_auth {
+            Profile::ServerClient
+        } else {
+            Profile::Server
+        },
+        days,
+    })
+}
+
+pub fn run(ctx: &Context, a: Args) -> Result<Status> {
+    let request = server_request(&a.name, a.subject.as_deref(), &a.san, a.days, a.client_auth)?;
+    let names: Vec<String> = request.sans.iter().map(ToString::to_string).collect();
+    let ca = open_ca(&ctx.store)?;
+    let opts = BatchOptions {
+        kind: Kind::Server,
+        key_type: a.key.key_type.into(),
+        key_format: a.key.key_format.into(),
+        force: a.force,
+    };
+    let spec = LeafSpec {
+        name: a.name.clone(),
+        request,
+    };
+    let result = issue_batch(&ctx.store, &ca, &[spec], opts, super::now(), &|| {})
+        .with_context(|| format!("issuing the server certificate for {}", a.name))?;
+    let leaf = &result.leaves[0];
+    for w in &leaf.issued.warnings {
+        output::warn(w);
+    }
+    if let Some(dir) = &result.archived {
+        output::note(
+            ctx.quiet,
+            &format!("archived the old files in {}", dir.display()),
+        );
+    }
+    let report = BundleReport::new(leaf, None);
+    match a.format {
+        Format::Json => output::print_json(&report)?,
+        Format::Text => output::line(&format!(
+            "issued server certificate {} (serial {}, valid until {})\n  certificate: {}\n  key:         {}\n  CA:          {}\n  names:       {}",
+            report.subject,
+            report.serial,
+            report.not_after,
+            report.cert.display(),
+            report.key.display(),
+            report.ca.display(),
+            names.join(", ")
+        ))?,
+    }
+    Ok(Status::Ok)
+}

@@ -1,0 +1,64 @@
+//! Rendering helpers shared by the commands: terminal-safe strings and JSON.
+
+use std::io::Write;
+
+use anyhow::Result;
+
+/// Escapes control and bidirectional-override characters so text taken from
+/// certificates cannot move the cursor, recolour or reorder a terminal line.
+pub fn sanitize(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        let bidi = matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+        if (c.is_control() && c != '\n') || bidi {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Prints a value as pretty JSON on stdout.
+pub fn print_json(value: &impl serde::Serialize) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+/// Prints text made by certgen itself (PEM, say) on stdout as it is.
+pub fn raw(text: &str) -> Result<()> {
+    std::io::stdout().lock().write_all(text.as_bytes())?;
+    Ok(())
+}
+
+/// Prints a line on stdout, sanitised.
+pub fn line(text: &str) -> Result<()> {
+    writeln!(std::io::stdout().lock(), "{}", sanitize(text))?;
+    Ok(())
+}
+
+/// Prints a diagnostic on stderr unless quiet.
+pub fn note(quiet: bool, text: &str) {
+    if !quiet {
+        eprintln!("{}", sanitize(text));
+    }
+}
+
+/// Prints a warning on stderr (always: warnings are never silenced).
+pub fn warn(text: &str) {
+    eprintln!("certgen: warning: {}", sanitize(text));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_terminal_controls_and_bidi() {
+        assert_eq!(sanitize("a\x1b[31mb"), "a\\u{1b}[31mb");
+        assert_eq!(sanitize("x\u{202e}y"), "x\\u{202e}y");
+        assert_eq!(sanitize("café"), "café");
+    }
+}

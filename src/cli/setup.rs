@@ -1,0 +1,225 @@
+//! `certgen setup mysql|mariadb`: the common case in one command, like
+//! `mysql_ssl_rsa_setup`, but with verifiable names and per-user certificates.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result};
+use clap::ValueEnum;
+use x509_parser::prelude::FromDer;
+
+use certgen::issue::{BatchOptions, CaOptions, Kind, LeafSpec, init_ca, issue_batch, open_ca};
+use certgen::name::oneline;
+use certgen::store::{CA_CERT, CLIENT_CERT, CLIENT_KEY, SERVER_CERT, SERVER_KEY};
+use certgen::{Ca, KeyFormat, KeyType, Store, Subject, profile};
+
+use super::bundle::require_x509_sql;
+use super::issue_client::client_request;
+use super::issue_server::server_request;
+use super::{Context, KeyFormatArg, KeyTypeArg, LeafKeyArgs, Status, output};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Database {
+    Mysql,
+    Mariadb,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The database the settings are for.
+    #[arg(value_enum)]
+    database: Database,
+    /// Names clients use to reach the server (repeatable, comma-separated); the
+    /// first also names servers/NAME. localhost adds 127.0.0.1 and ::1.
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "localhost",
+        value_delimiter = ','
+    )]
+    host: Vec<String>,
+    /// Database users to issue client certificates for (repeatable, comma-separated).
+    #[arg(long, value_name = "USER", value_delimiter = ',')]
+    user: Vec<String>,
+    #[command(flatten)]
+    key: LeafKeyArgs,
+    /// Key type of the CA key, when the CA is created.
+    #[arg(long, value_enum, default_value_t = KeyTypeArg::Rsa3072)]
+    ca_key_type: KeyTypeArg,
+    /// Common name of the CA, when the CA is created.
+    #[arg(long, default_value = "certgen CA")]
+    ca_cn: String,
+    /// The host part of the accounts in the printed SQL.
+    #[arg(long, default_value = "%", value_name = "HOST")]
+    sql_host: String,
+    /// Reissue server and client certificates that exist (the old ones are archived).
+    /// Without it, existing ones are kept.
+    #[arg(long)]
+    force: bool,
+}
+
+pub fn run(ctx: &Context, a: Args) -> Result<Status> {
+    let store = &ctx.store;
+    let now = super::now();
+    let key_type: KeyType = a.key.key_type.into();
+    let key_format: KeyFormat = a.key.key_format.into();
+    certgen::keys::check_format(key_type, key_format)?;
+
+    let ca = if store.has_ca() {
+        open_ca(store)?
+    } else {
+        let opts = CaOptions {
+            subject: Subject::from_cn(&a.ca_cn)?,
+            key_type: a.ca_key_type.into(),
+            key_format: KeyFormatArg::Pkcs8.into(),
+            days: profile::CA_DAYS,
+            path_len: None,
+            force: false,
+        };
+        let created = init_ca(store, &opts, None, now).context("creating the CA")?;
+        output::note(ctx.quiet, &format!("created CA {}", created.ca.subject()));
+        created.ca
+    };
+
+    let server = &a.host[0];
+    let mut extra: Vec<String> = a.host[1..].to_vec();
+    if a.host.iter().any(|h| h.eq_ignore_ascii_case("localhost")) {
+        extra.extend(["127.0.0.1".to_string(), "::1".to_string()]);
+    }
+    let server_spec = LeafSpec {
+        name: server.clone(),
+        request: server_request(server, None, &extra, profile::SERVER_DAYS, false)?,
+    };
+    let base = BatchOptions {
+        kind: Kind::Server,
+        key_type,
+        key_format,
+        force: a.force,
+    };
+    issue_missing(ctx, &ca, vec![server_spec], base, now)?;
+
+    let user_specs = a
+        .user
+        .iter()
+        .map(|u| {
+            Ok(LeafSpec {
+                name: u.clone(),
+                request: client_request(u, None, &[], profile::CLIENT_DAYS)?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let user_opts = BatchOptions {
+        kind: Kind::User,
+        ..base
+    };
+    issue_missing(ctx, &ca, user_specs, user_opts, now)?;
+
+    let text = render(store, a.database, server, &a.user, &a.sql_host)?;
+    output::line(text.trim_end())?;
+    Ok(Status::Ok)
+}
+
+/// Issues the bundles that do not exist yet (all of them with --force).
+fn issue_missing(
+    ctx: &Context,
+    ca: &Ca,
+    specs: Vec<LeafSpec>,
+    opts: BatchOptions,
+    now: time::OffsetDateTime,
+) -> Result<()> {
+    let dir = |name: &str| match opts.kind {
+        Kind::Server => ctx.store.path(&Store::server_rel(name)),
+        Kind::User => ctx.store.path(&Store::user_rel(name)),
+    };
+    let (todo, kept): (Vec<_>, Vec<_>) = specs
+        .into_iter()
+        .partition(|s| opts.force || !dir(&s.name).exists());
+    for s in &kept {
+        output::note(
+            ctx.quiet,
+            &format!("kept the existing {}", dir(&s.name).display()),
+        );
+    }
+    if todo.is_empty() {
+        return Ok(());
+    }
+    let result = issue_batch(&ctx.store, ca, &todo, opts, now, &|| {})?;
+    for leaf in &result.leaves {
+        for w in &leaf.issued.warnings {
+            output::warn(w);
+        }
+        output::note(ctx.quiet, &format!("issued {}", leaf.dir.display()));
+    }
+    Ok(())
+}
+
+/// Subject and issuer of an existing certificate, as MySQL compares them.
+fn names_of(cert: &Path) -> Result<(String, String)> {
+    let bytes = std::fs::read(cert).with_context(|| format!("reading {}", cert.display()))?;
+    let what = cert.display().to_string();
+    let der = certgen::encoding::certificates(&what, &bytes)?.remove(0);
+    let (_, c) = x509_parser::certificate::X509Certificate::from_der(&der)
+        .map_err(|e| anyhow::anyhow!("{what}: not a valid certificate: {e}"))?;
+    Ok((oneline(c.subject()), oneline(c.issuer())))
+}
+
+fn absolute(p: PathBuf) -> PathBuf {
+    std::path::absolute(&p).unwrap_or(p)
+}
+
+fn render(
+    store: &Store,
+    db: Database,
+    server: &str,
+    users: &[String],
+    sql_host: &str,
+) -> Result<String> {
+    let sdir = absolute(store.path(&Store::server_rel(server)));
+    let mut t = String::new();
+    let conf = match db {
+        Database::Mariadb => "/etc/mysql/mariadb.conf.d/90-tls.cnf",
+        Database::Mysql => "/etc/mysql/mysql.conf.d/90-tls.cnf",
+    };
+    writeln!(t, "# Server settings, e.g. in {conf}")?;
+    writeln!(
+        t,
+        "# (mysqld must be able to read the key: chown mysql {})",
+        sdir.join(SERVER_KEY).display()
+    )?;
+    writeln!(t, "[mysqld]")?;
+    writeln!(t, "ssl_ca = {}", sdir.join(CA_CERT).display())?;
+    writeln!(t, "ssl_cert = {}", sdir.join(SERVER_CERT).display())?;
+    writeln!(t, "ssl_key = {}", sdir.join(SERVER_KEY).display())?;
+    writeln!(t, "require_secure_transport = ON")?;
+    writeln!(t, "tls_version = TLSv1.2,TLSv1.3")?;
+    if let Some(user) = users.first() {
+        let udir = absolute(store.path(&Store::user_rel(user)));
+        writeln!(t)?;
+        writeln!(t, "# Client settings for {user} (~/.my.cnf)")?;
+        writeln!(t, "[client]")?;
+        writeln!(t, "ssl-ca = {}", udir.join(CA_CERT).display())?;
+        writeln!(t, "ssl-cert = {}", udir.join(CLIENT_CERT).display())?;
+        writeln!(t, "ssl-key = {}", udir.join(CLIENT_KEY).display())?;
+        match db {
+            Database::Mariadb => writeln!(t, "ssl-verify-server-cert")?,
+            Database::Mysql => writeln!(t, "ssl-mode = VERIFY_IDENTITY")?,
+        }
+        writeln!(t)?;
+        writeln!(
+            t,
+            "-- SQL: accounts that log in only with their certificate"
+        )?;
+        for user in users {
+            let cert = store.path(&Store::user_rel(user)).join(CLIENT_CERT);
+            let (subject, issuer) = names_of(&cert)?;
+            writeln!(
+                t,
+                "CREATE USER IF NOT EXISTS {}@{};",
+                certgen::name::sql_quote(user),
+                certgen::name::sql_quote(sql_host)
+            )?;
+            writeln!(t, "{}", require_x509_sql(user, sql_host, &subject, &issuer))?;
+        }
+    }
+    Ok(t)
+}

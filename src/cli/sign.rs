@@ -1,0 +1,125 @@
+//! `certgen sign CSR`: sign a request from elsewhere with the CA.
+
+use std::path::PathBuf;
+
+use anyhow::{Context as _, Result, bail};
+use clap::ValueEnum;
+use serde::Serialize;
+
+use certgen::csr::Csr;
+use certgen::issue::{open_ca, sign_csr};
+use certgen::{CertRequest, Profile, San, display_time};
+
+use super::{Context, Format, Status, output};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ProfileArg {
+    /// serverAuth
+    Server,
+    /// clientAuth
+    Client,
+    /// serverAuth and clientAuth, for cluster nodes
+    ServerClient,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The certificate signing request (PEM or DER).
+    csr: PathBuf,
+    /// What the certificate is for. A CA certificate is never made from a CSR.
+    #[arg(long, value_enum, default_value_t = ProfileArg::Server)]
+    profile: ProfileArg,
+    /// Lifetime in days [default: 825 for servers, 1825 for clients].
+    #[arg(long)]
+    days: Option<u32>,
+    /// subjectAltNames to add to those the CSR asks for; repeatable and comma-separated.
+    #[arg(long, value_name = "NAME")]
+    san: Vec<String>,
+    /// Write the certificate here (must not exist) instead of to stdout.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Output format of the report (with --out) or the certificate.
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+#[derive(Serialize)]
+struct Report {
+    subject: String,
+    issuer: String,
+    serial: String,
+    not_after: String,
+    sans: Vec<String>,
+    file: Option<PathBuf>,
+    pem: String,
+}
+
+pub fn run(ctx: &Context, a: Args) -> Result<Status> {
+    let bytes = std::fs::read(&a.csr).with_context(|| format!("reading {}", a.csr.display()))?;
+    let what = a.csr.display().to_string();
+    let csr = Csr::parse(&what, &bytes).with_context(|| format!("checking {what}"))?;
+    let profile = match a.profile {
+        ProfileArg::Server => Profile::Server,
+        ProfileArg::Client => Profile::Client,
+        ProfileArg::ServerClient => Profile::ServerClient,
+    };
+    let mut sans = csr.sans.clone();
+    for extra in San::parse_list(&a.san)? {
+        if !sans.contains(&extra) {
+            sans.push(extra);
+        }
+    }
+    if sans.is_empty() && profile != Profile::Client {
+        // Like the recipes, whose server CN is the host name: carry it into the SAN,
+        // since modern clients check only the SAN.
+        match csr.subject.common_name().map(San::parse) {
+            Some(Ok(san)) => sans.push(san),
+            _ => bail!(
+                "a server certificate needs the names clients connect to, and the CSR has none; give --san"
+            ),
+        }
+    }
+    let request = CertRequest {
+        subject: csr.subject.clone(),
+        sans: sans.clone(),
+        profile,
+        days: a.days.unwrap_or(profile.default_days()),
+    };
+    let ca = open_ca(&ctx.store)?;
+    let issued = sign_csr(
+        &ctx.store,
+        &ca,
+        &csr,
+        &request,
+        a.out.as_deref(),
+        super::now(),
+    )
+    .with_context(|| format!("signing {what}"))?;
+    for w in &issued.warnings {
+        output::warn(w);
+    }
+    let report = Report {
+        subject: issued.subject.clone(),
+        issuer: issued.issuer.clone(),
+        serial: issued.serial.to_string(),
+        not_after: display_time(issued.not_after),
+        sans: sans.iter().map(ToString::to_string).collect(),
+        file: a.out.clone(),
+        pem: issued.pem.clone(),
+    };
+    match (a.format, &a.out) {
+        (Format::Json, _) => output::print_json(&report)?,
+        (Format::Text, None) => output::raw(&issued.pem)?,
+        (Format::Text, Some(out)) => output::note(
+            ctx.quiet,
+            &format!(
+                "signed {} (serial {}, valid until {}) into {}",
+                report.subject,
+                report.serial,
+                report.not_after,
+                out.display()
+            ),
+        ),
+    }
+    Ok(Status::Ok)
+}

@@ -15,6 +15,7 @@ pub mod keys;
 pub mod name;
 pub mod profile;
 pub mod store;
+pub mod timearg;
 
 pub use ca::{Ca, CertRequest, Issued};
 pub use error::{Error, Result};

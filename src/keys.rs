@@ -258,6 +258,7 @@ impl PrivateKey {
         }
         let pkcs8 = Zeroizing::new(self.pair.serialize_der());
         let der: Zeroizing<Vec<u8>> = match format {
+            KeyFormat::Pkcs8 if self.describe().algorithm == "Ed25519" => ed25519_v1(&pkcs8)?,
             KeyFormat::Pkcs8 => pkcs8,
             KeyFormat::Pkcs1 => self.inner_pkcs1(&pkcs8)?,
             KeyFormat::Sec1 => self.sec1(&pkcs8)?,
@@ -306,6 +307,18 @@ impl PrivateKey {
             .map_err(|e| Error::Crypto(format!("re-encoding the EC key failed: {e}")))?;
         Ok(Zeroizing::new(der.as_ref().to_vec()))
     }
+}
+
+/// aws-lc-rs makes PKCS#8 v2 (with the public key) for Ed25519, which OpenSSL
+/// 3.0 cannot read; v1 is what every tool reads.
+fn ed25519_v1(pkcs8: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+    use aws_lc_rs::encoding::{AsDer, Pkcs8V1Der};
+    let pair = aws_lc_rs::signature::Ed25519KeyPair::from_pkcs8(pkcs8)
+        .map_err(|e| Error::Crypto(format!("re-encoding the Ed25519 key failed: {e}")))?;
+    let der: Pkcs8V1Der<'static> = pair
+        .as_der()
+        .map_err(|e| Error::Crypto(format!("re-encoding the Ed25519 key failed: {e}")))?;
+    Ok(Zeroizing::new(der.as_ref().to_vec()))
 }
 
 fn private_key_from_pem(what: &str, bytes: &[u8]) -> Result<PrivateKeyDer<'static>> {

@@ -7,7 +7,12 @@ use crate::error::{Error, Result};
 
 /// Whether the bytes look like PEM text rather than DER.
 pub fn is_pem(bytes: &[u8]) -> bool {
-    bytes.windows(11).any(|w| w == b"-----BEGIN ")
+    contains(bytes, b"-----BEGIN ")
+}
+
+/// Whether `needle` occurs in `hay`.
+pub fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
 }
 
 /// All PEM sections certgen understands, in file order.
@@ -31,10 +36,8 @@ pub fn to_pem(label: &str, der: &[u8]) -> String {
 /// Whether an encrypted PKCS#8 block is present (it is skipped by the PEM reader,
 /// so its absence from the parsed sections would otherwise look like "no key").
 pub fn has_encrypted_key(bytes: &[u8]) -> bool {
-    bytes
-        .windows(31)
-        .any(|w| w == b"-----BEGIN ENCRYPTED PRIVATE KEY")
-        || bytes.windows(22).any(|w| w == b"Proc-Type: 4,ENCRYPTED")
+    contains(bytes, b"-----BEGIN ENCRYPTED PRIVATE KEY")
+        || contains(bytes, b"Proc-Type: 4,ENCRYPTED")
 }
 
 /// Every certificate in a PEM bundle, or the one DER certificate.
@@ -54,7 +57,7 @@ pub fn certificates(what: &str, bytes: &[u8]) -> Result<Vec<Vec<u8>>> {
         .map(|(_, der)| der)
         .collect();
     if certs.is_empty() {
-        let hint = if bytes.windows(11).any(|w| w == b"PRIVATE KEY") {
+        let hint = if contains(bytes, b"PRIVATE KEY") {
             "it holds a private key, not a certificate"
         } else {
             "no CERTIFICATE block found"

@@ -13,7 +13,7 @@ use x509_parser::public_key::PublicKey as ParsedKey;
 use x509_parser::x509::SubjectPublicKeyInfo;
 use zeroize::Zeroizing;
 
-use crate::encoding::{has_encrypted_key, is_pem, pem_sections, to_pem};
+use crate::encoding::{contains, has_encrypted_key, is_pem, pem_sections, to_pem};
 use crate::error::{Error, Result};
 
 /// The kinds of key certgen generates.
@@ -336,7 +336,7 @@ fn private_key_from_pem(what: &str, bytes: &[u8]) -> Result<PrivateKeyDer<'stati
             what,
             "the private key is encrypted; decrypt it first (openssl pkey -in KEY -out PLAIN)",
         )),
-        None if bytes.windows(17).any(|w| w == b"BEGIN CERTIFICATE") => {
+        None if contains(bytes, b"BEGIN CERTIFICATE") => {
             Err(Error::parse(what, "holds a certificate, not a private key"))
         }
         None => Err(Error::parse(what, "no private key found in the PEM data")),

@@ -1,0 +1,349 @@
+//! Bad input gets one clear error line, exit code 2, and changes nothing.
+
+mod common;
+
+use common::*;
+use std::path::Path;
+
+/// A PKI with a CA, a server and a user, plus files to feed the commands.
+fn fixture(dir: &Path) {
+    ok(
+        dir,
+        &["init-ca", "--key-type", "ecdsa-p256", "--cn", "Fixture CA"],
+    );
+    ok(dir, &["issue-server", "db1", "--key-type", "ecdsa-p256"]);
+    ok(
+        dir,
+        &[
+            "csr",
+            "--cn",
+            "good.example.com",
+            "--key-type",
+            "ecdsa-p256",
+            "--out",
+            "good.csr",
+            "--out-key",
+            "good.key",
+        ],
+    );
+    let csr = std::fs::read_to_string(dir.join("good.csr")).unwrap();
+    std::fs::write(dir.join("truncated.csr"), &csr[..csr.len() / 2]).unwrap();
+    std::fs::write(dir.join("badb64.csr"), csr.replacen("MI", "M*", 1)).unwrap();
+    std::fs::write(
+        dir.join("random.der"),
+        (0..700u32)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+            .collect::<Vec<u8>>(),
+    )
+    .unwrap();
+    std::fs::write(dir.join("empty.csr"), b"").unwrap();
+    // Flip a byte inside the signature (the end of the DER), keeping the structure intact.
+    let mut der = certgen::encoding::pem_sections("csr", csr.as_bytes())
+        .unwrap()
+        .remove(0)
+        .1;
+    let n = der.len();
+    der[n - 5] ^= 0x01;
+    std::fs::write(dir.join("badsig.csr"), &der).unwrap();
+}
+
+struct Case {
+    name: &'static str,
+    setup: fn(&Path),
+    args: &'static [&'static str],
+    message: &'static str,
+}
+
+fn nothing(_: &Path) {}
+
+fn key_is_a_certificate(dir: &Path) {
+    std::fs::copy(dir.join("pki/ca-cert.pem"), dir.join("pki/ca-key.pem")).unwrap();
+}
+
+fn key_of_another_ca(dir: &Path) {
+    std::fs::copy(dir.join("good.key"), dir.join("pki/ca-key.pem")).unwrap();
+}
+
+fn encrypted_ca_key(dir: &Path) {
+    std::fs::write(
+        dir.join("pki/ca-key.pem"),
+        "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIBvTBXBgkqhkiG9w0BBQ0wSjApBgkqhkiG9w0BBQwwHAQI\n-----END ENCRYPTED PRIVATE KEY-----\n",
+    )
+    .unwrap();
+}
+
+fn truncated_ca_cert(dir: &Path) {
+    let pem = std::fs::read_to_string(dir.join("pki/ca-cert.pem")).unwrap();
+    std::fs::write(dir.join("pki/ca-cert.pem"), &pem[..pem.len() - 40]).unwrap();
+}
+
+fn expired_ca(dir: &Path) {
+    use certgen::{Ca, KeyType, PrivateKey, Subject};
+    let key = PrivateKey::generate(KeyType::EcdsaP256).unwrap();
+    let then = time::macros::datetime!(2001-01-01 0:00 UTC);
+    let serial = certgen::index::Serial::random().unwrap();
+    let ca = Ca::create_root(
+        &Subject::from_cn("Old CA").unwrap(),
+        key,
+        30,
+        None,
+        &serial,
+        then,
+    )
+    .unwrap();
+    std::fs::write(dir.join("pki/ca-cert.pem"), ca.cert_pem()).unwrap();
+    std::fs::write(dir.join("pki/ca-key.pem"), ca.key().serialize_pem()).unwrap();
+}
+
+fn immutable_pki(dir: &Path) {
+    let ok = std::process::Command::new("chattr")
+        .arg("+i")
+        .arg(dir.join("pki"))
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(
+        ok || std::env::var_os("CI").is_none(),
+        "chattr is needed to make a directory unwritable for root"
+    );
+}
+
+fn release_pki(dir: &Path) {
+    let _ = std::process::Command::new("chattr")
+        .arg("-i")
+        .arg(dir.join("pki"))
+        .status();
+}
+
+const CASES: &[Case] = &[
+    Case {
+        name: "truncated PEM CSR",
+        setup: nothing,
+        args: &["sign", "truncated.csr"],
+        message: "truncated.csr: malformed PEM",
+    },
+    Case {
+        name: "bad base64 in a CSR",
+        setup: nothing,
+        args: &["sign", "badb64.csr"],
+        message: "badb64.csr: malformed PEM",
+    },
+    Case {
+        name: "random bytes as a CSR",
+        setup: nothing,
+        args: &["sign", "random.der"],
+        message: "random.der: not a valid certificate request",
+    },
+    Case {
+        name: "empty CSR",
+        setup: nothing,
+        args: &["sign", "empty.csr"],
+        message: "empty.csr: not a valid certificate request",
+    },
+    Case {
+        name: "missing CSR",
+        setup: nothing,
+        args: &["sign", "nope.csr"],
+        message: "reading nope.csr: No such file",
+    },
+    Case {
+        name: "CSR with a corrupted signature",
+        setup: nothing,
+        args: &["sign", "badsig.csr"],
+        message: "the CSR's signature does not verify",
+    },
+    Case {
+        name: "a certificate where a key is expected",
+        setup: key_is_a_certificate,
+        args: &["issue-server", "db2"],
+        message: "holds a certificate, not a private key",
+    },
+    Case {
+        name: "a key that does not match the CA certificate",
+        setup: key_of_another_ca,
+        args: &["issue-server", "db2"],
+        message: "does not match the certificate",
+    },
+    Case {
+        name: "an encrypted CA key",
+        setup: encrypted_ca_key,
+        args: &["issue-client", "app"],
+        message: "the private key is encrypted",
+    },
+    Case {
+        name: "a truncated CA certificate",
+        setup: truncated_ca_cert,
+        args: &["issue-client", "app"],
+        message: "ca-cert.pem: malformed PEM",
+    },
+    Case {
+        name: "an expired CA",
+        setup: expired_ca,
+        args: &["issue-client", "app"],
+        message: "the CA certificate expired on 2001-01-31",
+    },
+    Case {
+        name: "unknown subject attribute",
+        setup: nothing,
+        args: &["issue-server", "db2", "--subject", "/C=US/XX=1"],
+        message: "unknown attribute \"XX\"",
+    },
+    Case {
+        name: "country code too long",
+        setup: nothing,
+        args: &["issue-client", "app", "--subject", "/C=USA"],
+        message: "C is 3 characters long, the limit is 2",
+    },
+    Case {
+        name: "invalid SAN",
+        setup: nothing,
+        args: &["issue-server", "db2", "--san", "a..example.com"],
+        message: "invalid subjectAltName \"a..example.com\": has an empty label",
+    },
+    Case {
+        name: "misplaced wildcard",
+        setup: nothing,
+        args: &["issue-server", "db2", "--san", "db.*.example.com"],
+        message: "wildcard is allowed only as the whole leftmost label",
+    },
+    Case {
+        name: "--days 0",
+        setup: nothing,
+        args: &["issue-server", "db2", "--days", "0"],
+        message: "--days must be at least 1",
+    },
+    Case {
+        name: "existing server",
+        setup: nothing,
+        args: &["issue-server", "db1"],
+        message: "db1 already exists",
+    },
+    Case {
+        name: "existing CA",
+        setup: nothing,
+        args: &["init-ca"],
+        message: "ca-cert.pem already exists",
+    },
+    Case {
+        name: "PKCS#1 for an EC key",
+        setup: nothing,
+        args: &[
+            "issue-server",
+            "db2",
+            "--key-type",
+            "ecdsa-p256",
+            "--key-format",
+            "pkcs1",
+        ],
+        message: "--key-format pkcs1 holds only RSA keys, not ecdsa-p256",
+    },
+    Case {
+        name: "a user name with a slash",
+        setup: nothing,
+        args: &["issue-client", "ops/evil"],
+        message: "invalid name \"ops/evil\": '/' is not allowed in a bundle name",
+    },
+    Case {
+        name: "a client subject with a CN",
+        setup: nothing,
+        args: &["issue-client", "app", "--subject", "/O=x/CN=y"],
+        message: "must not hold a CN",
+    },
+    Case {
+        name: "leaf subject equal to the CA's",
+        setup: nothing,
+        args: &["issue-server", "db2", "--subject", "/CN=fixture ca"],
+        message: "equals the CA's",
+    },
+    Case {
+        name: "server name that is no host name",
+        setup: nothing,
+        args: &["issue-server", "db_2"],
+        message: "is not a DNS name or IP address; give the names clients connect to with --san",
+    },
+    Case {
+        name: "unwritable directory",
+        setup: immutable_pki,
+        args: &["issue-server", "db2", "--key-type", "ecdsa-p256"],
+        message: "Operation not permitted",
+    },
+    Case {
+        name: "no CA",
+        setup: nothing,
+        args: &["--dir", "empty", "issue-server", "db2"],
+        message: "no CA in empty",
+    },
+];
+
+#[test]
+fn bad_input_table() {
+    assert!(CASES.len() >= 15);
+    let template = tempfile::tempdir().unwrap();
+    fixture(template.path());
+    for case in CASES {
+        let d = tempfile::tempdir().unwrap();
+        let dir = d.path();
+        let status = std::process::Command::new("cp")
+            .arg("-a")
+            .arg(format!("{}/.", template.path().display()))
+            .arg(dir)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        (case.setup)(dir);
+        let before = snapshot(dir);
+        let out = run(dir, case.args);
+        release_pki(dir);
+        let err = stderr(&out);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{}: exit code; stderr: {err}",
+            case.name
+        );
+        assert!(out.stdout.is_empty(), "{}: nothing on stdout", case.name);
+        let first = err.lines().next().unwrap_or_default();
+        assert!(
+            first.starts_with("certgen: error: "),
+            "{}: {err}",
+            case.name
+        );
+        assert!(
+            first.contains(case.message),
+            "{}: expected {:?} in {first:?}",
+            case.name,
+            case.message
+        );
+        assert!(
+            err.lines().skip(1).all(|l| l.starts_with("hint: ")),
+            "{}: one line plus hint: {err}",
+            case.name
+        );
+        assert!(!err.contains("panicked"), "{}", case.name);
+        assert_eq!(snapshot(dir), before, "{}: nothing changed", case.name);
+    }
+}
+
+#[test]
+fn hints_point_at_the_fix() {
+    let d = tempfile::tempdir().unwrap();
+    let out = run(d.path(), &["issue-client", "app"]);
+    assert!(
+        stderr(&out).contains("hint: run `certgen --dir pki init-ca` first"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let d = tempfile::tempdir().unwrap();
+    for args in [
+        &["issue-server"][..],
+        &["init-ca", "--key-type", "dsa"][..],
+        &["frobnicate"][..],
+        &["init-ca", "--intermediate"][..],
+    ] {
+        let out = run(d.path(), args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+    }
+}

@@ -1,0 +1,198 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[certgen] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'certgen'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'certgen'= {
+            cand --dir 'The PKI directory'
+            cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'
+            cand -q 'Print only results and warnings; no progress or status lines'
+            cand --quiet 'Print only results and warnings; no progress or status lines'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand init-ca 'Create the CA (key + self-signed v3 certificate), or an intermediate'
+            cand csr 'Make a key and a certificate signing request for an outside CA'
+            cand sign 'Sign a CSR with the CA, applying a server or client profile'
+            cand issue-server 'Issue a key and certificate for a database server'
+            cand issue-client 'Issue keys and client certificates for database users'
+            cand setup 'CA, server and client certificates and the config for one database, in one go'
+            cand completions 'Print a shell completion script'
+            cand man 'Write man pages'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'certgen;init-ca'= {
+            cand --cn 'Common name of the CA (ignored when --subject has a CN)'
+            cand --subject 'Full subject: /C=US/O=Example/CN=Example CA or CN=Example CA,O=Example,C=US'
+            cand --key-type 'Key type of the CA key'
+            cand --key-format 'Encoding of the CA key file'
+            cand --days 'Lifetime in days'
+            cand --path-len 'Limit on intermediates below this CA (pathLenConstraint); intermediates default to 0'
+            cand --parent 'The parent PKI directory, for --intermediate'
+            cand --format 'Output format'
+            cand --dir 'The PKI directory'
+            cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'
+            cand --intermediate 'Make an intermediate CA signed by the CA in --parent'
+            cand --force 'Replace an existing CA; its files move to old_keys/<timestamp>/ first'
+            cand -q 'Print only results and warnings; no progress or status lines'
+            cand --quiet 'Print only results and warnings; no progress or status lines'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'certgen;csr'= {
+            cand --cn 'Common name'
+            cand --subject 'Full subject: /C=US/O=Example/CN=db1 or CN=db1,O=Example,C=US'
+            cand --san 'subjectAltNames to request (DNS, IP, email, URI); repeatable and comma-separated'
+            cand --key-type 'Key type of the new key'
+            cand --key-format 'Encoding of the new key file'
+            cand --out-key 'Where to write the key [default: CN-key.pem]. Must not exist'
+            cand --out 'Where to write the request [default: CN-req.pem]. Must not exist'
+            cand --dir 'The PKI directory'
+            cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'
+            cand -q 'Print only results and warnings; no progress or status lines'
+            cand --quiet 'Print only results and warnings; no progress or status lines'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'certgen;sign'= {
+            cand --profile 'What the certificate is for. A CA certificate is never made from a CSR'
+            cand --days 'Lifetime in days [default: 825 for servers, 1825 for clients]'
+            cand --san 'subjectAltNames to add to those the CSR asks for; repeatable and comma-separated'
+            cand --out 'Write the certificate here (must not exist) instead of to stdout'
+            cand --format 'Output format of the report (with --out) or the certificate'
+            cand --dir 'The PKI directory'
+            cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'
+            cand -q 'Print only results and warnings; no progress or status lines'
+            cand --quiet 'Print only results and warnings; no progress or status lines'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'certgen;issue-server'= {
+            cand --san 'More names clients use to reach it (DNS, IPv4/IPv6); repeatable and comma-separated'
+            cand --subject 'Subject attributes (/C=US/O=Example); CN defaults to NAME'
+            cand --key-type 'Key type of the new key'
+            cand --key-format 'Encoding of the new key file'
+            cand --days 'Lifetime in days'
+            cand --format 'Output format'
+            cand --dir 'The PKI directory'
+            cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'
+            cand --client-auth 'Add clientAuth, for cluster nodes that also connect to each other'
+            cand --force 'Replace an existing bundle; the old files move to old_keys/<timestamp>/ first'
+            cand -q 'Print only results and warnings; no progress or status lines'
+            cand --quiet 'Print only results and warnings; no progress or status lines'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'certgen;issue-client'= {
+            cand --from 'Read more user names from FILE (one per line, # comments; - for stdin)'
+            cand --subject 'Subject attributes shared by all users (/C=US/O=Example); the CN is the user name'
+            cand --san 'subjectAltNames to add to every certificate (an email address, say)'
+            cand --key-type 'Key type of the new key'
+            cand --key-format 'Encoding of the new key file'
+            cand --days 'Lifetime in days'
+            cand --sql-host 'The host part of the account in the printed ALTER USER statements'
+            cand --format 'Output format'
+            cand --dir 'The PKI directory'
+            cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'
+            cand --force 'Replace existing bundles; the old files move to old_keys/<timestamp>/ first'
+            cand -q 'Print only results and warnings; no progress or status lines'
+            cand --quiet 'Print only results and warnings; no progress or status lines'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'certgen;setup'= {
+            cand --host 'Names clients use to reach the server (repeatable, comma-separated); the first also names servers/NAME. localhost adds 127.0.0.1 and ::1'
+            cand --user 'Database users to issue client certificates for (repeatable, comma-separated)'
+            cand --key-type 'Key type of the new key'
+            cand --key-format 'Encoding of the new key file'
+            cand --ca-key-type 'Key type of the CA key, when the CA is created'
+            cand --ca-cn 'Common name of the CA, when the CA is created'
+            cand --sql-host 'The host part of the accounts in the printed SQL'
+            cand --dir 'The PKI directory'
+            cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'
+            cand --force 'Reissue server and client certificates that exist (the old ones are archived). Without it, existing ones are kept'
+            cand -q 'Print only results and warnings; no progress or status lines'
+            cand --quiet 'Print only results and warnings; no progress or status lines'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'certgen;completions'= {
+            cand --dir 'The PKI directory'
+            cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'
+            cand -q 'Print only results and warnings; no progress or status lines'
+            cand --quiet 'Print only results and warnings; no progress or status lines'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'certgen;man'= {
+            cand --out 'Directory to write certgen.1 and one page per subcommand into'
+            cand --dir 'The PKI directory'
+            cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'
+            cand -q 'Print only results and warnings; no progress or status lines'
+            cand --quiet 'Print only results and warnings; no progress or status lines'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'certgen;help'= {
+            cand init-ca 'Create the CA (key + self-signed v3 certificate), or an intermediate'
+            cand csr 'Make a key and a certificate signing request for an outside CA'
+            cand sign 'Sign a CSR with the CA, applying a server or client profile'
+            cand issue-server 'Issue a key and certificate for a database server'
+            cand issue-client 'Issue keys and client certificates for database users'
+            cand setup 'CA, server and client certificates and the config for one database, in one go'
+            cand completions 'Print a shell completion script'
+            cand man 'Write man pages'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'certgen;help;init-ca'= {
+        }
+        &'certgen;help;csr'= {
+        }
+        &'certgen;help;sign'= {
+        }
+        &'certgen;help;issue-server'= {
+        }
+        &'certgen;help;issue-client'= {
+        }
+        &'certgen;help;setup'= {
+        }
+        &'certgen;help;completions'= {
+        }
+        &'certgen;help;man'= {
+        }
+        &'certgen;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

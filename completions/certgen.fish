@@ -1,0 +1,201 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_certgen_global_optspecs
+    string join \n dir= q/quiet color= h/help V/version
+end
+
+function __fish_certgen_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_certgen_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_certgen_using_subcommand
+    set -l cmd (__fish_certgen_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c certgen -n "__fish_certgen_needs_command" -l dir -d 'The PKI directory' -r -F
+complete -c certgen -n "__fish_certgen_needs_command" -l color -d 'Colour in diagnostics (NO_COLOR in the environment also turns it off)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c certgen -n "__fish_certgen_needs_command" -s q -l quiet -d 'Print only results and warnings; no progress or status lines'
+complete -c certgen -n "__fish_certgen_needs_command" -s h -l help -d 'Print help'
+complete -c certgen -n "__fish_certgen_needs_command" -s V -l version -d 'Print version'
+complete -c certgen -n "__fish_certgen_needs_command" -f -a "init-ca" -d 'Create the CA (key + self-signed v3 certificate), or an intermediate'
+complete -c certgen -n "__fish_certgen_needs_command" -f -a "csr" -d 'Make a key and a certificate signing request for an outside CA'
+complete -c certgen -n "__fish_certgen_needs_command" -f -a "sign" -d 'Sign a CSR with the CA, applying a server or client profile'
+complete -c certgen -n "__fish_certgen_needs_command" -f -a "issue-server" -d 'Issue a key and certificate for a database server'
+complete -c certgen -n "__fish_certgen_needs_command" -f -a "issue-client" -d 'Issue keys and client certificates for database users'
+complete -c certgen -n "__fish_certgen_needs_command" -f -a "setup" -d 'CA, server and client certificates and the config for one database, in one go'
+complete -c certgen -n "__fish_certgen_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c certgen -n "__fish_certgen_needs_command" -f -a "man" -d 'Write man pages'
+complete -c certgen -n "__fish_certgen_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c certgen -n "__fish_certgen_using_subcommand init-ca" -l cn -d 'Common name of the CA (ignored when --subject has a CN)' -r
+complete -c certgen -n "__fish_certgen_using_subcommand init-ca" -l subject -d 'Full subject: /C=US/O=Example/CN=Example CA or CN=Example CA,O=Example,C=US' -r
+complete -c certgen -n "__fish_certgen_using_subcommand init-ca" -l key-type -d 'Key type of the CA key' -r -f -a "rsa2048\t''
+rsa3072\t''
+rsa4096\t''
+ecdsa-p256\t''
+ecdsa-p384\t''
+ed25519\t''"
+complete -c certgen -n "__fish_certgen_using_subcommand init-ca" -l key-format -d 'Encoding of the CA key file' -r -f -a "pkcs8\t'BEGIN PRIVATE KEY (default)'
+pkcs1\t'BEGIN RSA PRIVATE KEY, for MySQL 5.x built with yaSSL'
+sec1\t'BEGIN EC PRIVATE KEY'"
+complete -c certgen -n "__fish_certgen_using_subcommand init-ca" -l days -d 'Lifetime in days' -r
+complete -c certgen -n "__fish_certgen_using_subcommand init-ca" -l path-len -d 'Limit on intermediates below this CA (pathLenConstraint); intermediates default to 0' -r
+complete -c certgen -n "__fish_certgen_using_subcommand init-ca" -l parent -d 'The parent PKI directory, for --intermediate' -r -F
+complete -c certgen -n "__fish_certgen_using_subcommand init-ca" -l format -d 'Output format' -r -f -a "text\t''
+json\t''"
+complete -c certgen -n "__fish_certgen_using_subcommand init-ca" -l dir -d 'The PKI directory' -r -F
+complete -c certgen -n "__fish_certgen_using_subcommand init-ca" -l color -d 'Colour in diagnostics (NO_COLOR in the environment also turns it off)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c certgen -n "__fish_certgen_using_subcommand init-ca" -l intermediate -d 'Make an intermediate CA signed by the CA in --parent'
+complete -c certgen -n "__fish_certgen_using_subcommand init-ca" -l force -d 'Replace an existing CA; its files move to old_keys/<timestamp>/ first'
+complete -c certgen -n "__fish_certgen_using_subcommand init-ca" -s q -l quiet -d 'Print only results and warnings; no progress or status lines'
+complete -c certgen -n "__fish_certgen_using_subcommand init-ca" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c certgen -n "__fish_certgen_using_subcommand init-ca" -s V -l version -d 'Print version'
+complete -c certgen -n "__fish_certgen_using_subcommand csr" -l cn -d 'Common name' -r
+complete -c certgen -n "__fish_certgen_using_subcommand csr" -l subject -d 'Full subject: /C=US/O=Example/CN=db1 or CN=db1,O=Example,C=US' -r
+complete -c certgen -n "__fish_certgen_using_subcommand csr" -l san -d 'subjectAltNames to request (DNS, IP, email, URI); repeatable and comma-separated' -r
+complete -c certgen -n "__fish_certgen_using_subcommand csr" -l key-type -d 'Key type of the new key' -r -f -a "rsa2048\t''
+rsa3072\t''
+rsa4096\t''
+ecdsa-p256\t''
+ecdsa-p384\t''
+ed25519\t''"
+complete -c certgen -n "__fish_certgen_using_subcommand csr" -l key-format -d 'Encoding of the new key file' -r -f -a "pkcs8\t'BEGIN PRIVATE KEY (default)'
+pkcs1\t'BEGIN RSA PRIVATE KEY, for MySQL 5.x built with yaSSL'
+sec1\t'BEGIN EC PRIVATE KEY'"
+complete -c certgen -n "__fish_certgen_using_subcommand csr" -l out-key -d 'Where to write the key [default: CN-key.pem]. Must not exist' -r -F
+complete -c certgen -n "__fish_certgen_using_subcommand csr" -l out -d 'Where to write the request [default: CN-req.pem]. Must not exist' -r -F
+complete -c certgen -n "__fish_certgen_using_subcommand csr" -l dir -d 'The PKI directory' -r -F
+complete -c certgen -n "__fish_certgen_using_subcommand csr" -l color -d 'Colour in diagnostics (NO_COLOR in the environment also turns it off)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c certgen -n "__fish_certgen_using_subcommand csr" -s q -l quiet -d 'Print only results and warnings; no progress or status lines'
+complete -c certgen -n "__fish_certgen_using_subcommand csr" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c certgen -n "__fish_certgen_using_subcommand csr" -s V -l version -d 'Print version'
+complete -c certgen -n "__fish_certgen_using_subcommand sign" -l profile -d 'What the certificate is for. A CA certificate is never made from a CSR' -r -f -a "server\t'serverAuth'
+client\t'clientAuth'
+server-client\t'serverAuth and clientAuth, for cluster nodes'"
+complete -c certgen -n "__fish_certgen_using_subcommand sign" -l days -d 'Lifetime in days [default: 825 for servers, 1825 for clients]' -r
+complete -c certgen -n "__fish_certgen_using_subcommand sign" -l san -d 'subjectAltNames to add to those the CSR asks for; repeatable and comma-separated' -r
+complete -c certgen -n "__fish_certgen_using_subcommand sign" -l out -d 'Write the certificate here (must not exist) instead of to stdout' -r -F
+complete -c certgen -n "__fish_certgen_using_subcommand sign" -l format -d 'Output format of the report (with --out) or the certificate' -r -f -a "text\t''
+json\t''"
+complete -c certgen -n "__fish_certgen_using_subcommand sign" -l dir -d 'The PKI directory' -r -F
+complete -c certgen -n "__fish_certgen_using_subcommand sign" -l color -d 'Colour in diagnostics (NO_COLOR in the environment also turns it off)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c certgen -n "__fish_certgen_using_subcommand sign" -s q -l quiet -d 'Print only results and warnings; no progress or status lines'
+complete -c certgen -n "__fish_certgen_using_subcommand sign" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c certgen -n "__fish_certgen_using_subcommand sign" -s V -l version -d 'Print version'
+complete -c certgen -n "__fish_certgen_using_subcommand issue-server" -l san -d 'More names clients use to reach it (DNS, IPv4/IPv6); repeatable and comma-separated' -r
+complete -c certgen -n "__fish_certgen_using_subcommand issue-server" -l subject -d 'Subject attributes (/C=US/O=Example); CN defaults to NAME' -r
+complete -c certgen -n "__fish_certgen_using_subcommand issue-server" -l key-type -d 'Key type of the new key' -r -f -a "rsa2048\t''
+rsa3072\t''
+rsa4096\t''
+ecdsa-p256\t''
+ecdsa-p384\t''
+ed25519\t''"
+complete -c certgen -n "__fish_certgen_using_subcommand issue-server" -l key-format -d 'Encoding of the new key file' -r -f -a "pkcs8\t'BEGIN PRIVATE KEY (default)'
+pkcs1\t'BEGIN RSA PRIVATE KEY, for MySQL 5.x built with yaSSL'
+sec1\t'BEGIN EC PRIVATE KEY'"
+complete -c certgen -n "__fish_certgen_using_subcommand issue-server" -l days -d 'Lifetime in days' -r
+complete -c certgen -n "__fish_certgen_using_subcommand issue-server" -l format -d 'Output format' -r -f -a "text\t''
+json\t''"
+complete -c certgen -n "__fish_certgen_using_subcommand issue-server" -l dir -d 'The PKI directory' -r -F
+complete -c certgen -n "__fish_certgen_using_subcommand issue-server" -l color -d 'Colour in diagnostics (NO_COLOR in the environment also turns it off)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c certgen -n "__fish_certgen_using_subcommand issue-server" -l client-auth -d 'Add clientAuth, for cluster nodes that also connect to each other'
+complete -c certgen -n "__fish_certgen_using_subcommand issue-server" -l force -d 'Replace an existing bundle; the old files move to old_keys/<timestamp>/ first'
+complete -c certgen -n "__fish_certgen_using_subcommand issue-server" -s q -l quiet -d 'Print only results and warnings; no progress or status lines'
+complete -c certgen -n "__fish_certgen_using_subcommand issue-server" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c certgen -n "__fish_certgen_using_subcommand issue-server" -s V -l version -d 'Print version'
+complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l from -d 'Read more user names from FILE (one per line, # comments; - for stdin)' -r -F
+complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l subject -d 'Subject attributes shared by all users (/C=US/O=Example); the CN is the user name' -r
+complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l san -d 'subjectAltNames to add to every certificate (an email address, say)' -r
+complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l key-type -d 'Key type of the new key' -r -f -a "rsa2048\t''
+rsa3072\t''
+rsa4096\t''
+ecdsa-p256\t''
+ecdsa-p384\t''
+ed25519\t''"
+complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l key-format -d 'Encoding of the new key file' -r -f -a "pkcs8\t'BEGIN PRIVATE KEY (default)'
+pkcs1\t'BEGIN RSA PRIVATE KEY, for MySQL 5.x built with yaSSL'
+sec1\t'BEGIN EC PRIVATE KEY'"
+complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l days -d 'Lifetime in days' -r
+complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l sql-host -d 'The host part of the account in the printed ALTER USER statements' -r
+complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l format -d 'Output format' -r -f -a "text\t''
+json\t''"
+complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l dir -d 'The PKI directory' -r -F
+complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l color -d 'Colour in diagnostics (NO_COLOR in the environment also turns it off)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l force -d 'Replace existing bundles; the old files move to old_keys/<timestamp>/ first'
+complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -s q -l quiet -d 'Print only results and warnings; no progress or status lines'
+complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -s V -l version -d 'Print version'
+complete -c certgen -n "__fish_certgen_using_subcommand setup" -l host -d 'Names clients use to reach the server (repeatable, comma-separated); the first also names servers/NAME. localhost adds 127.0.0.1 and ::1' -r
+complete -c certgen -n "__fish_certgen_using_subcommand setup" -l user -d 'Database users to issue client certificates for (repeatable, comma-separated)' -r
+complete -c certgen -n "__fish_certgen_using_subcommand setup" -l key-type -d 'Key type of the new key' -r -f -a "rsa2048\t''
+rsa3072\t''
+rsa4096\t''
+ecdsa-p256\t''
+ecdsa-p384\t''
+ed25519\t''"
+complete -c certgen -n "__fish_certgen_using_subcommand setup" -l key-format -d 'Encoding of the new key file' -r -f -a "pkcs8\t'BEGIN PRIVATE KEY (default)'
+pkcs1\t'BEGIN RSA PRIVATE KEY, for MySQL 5.x built with yaSSL'
+sec1\t'BEGIN EC PRIVATE KEY'"
+complete -c certgen -n "__fish_certgen_using_subcommand setup" -l ca-key-type -d 'Key type of the CA key, when the CA is created' -r -f -a "rsa2048\t''
+rsa3072\t''
+rsa4096\t''
+ecdsa-p256\t''
+ecdsa-p384\t''
+ed25519\t''"
+complete -c certgen -n "__fish_certgen_using_subcommand setup" -l ca-cn -d 'Common name of the CA, when the CA is created' -r
+complete -c certgen -n "__fish_certgen_using_subcommand setup" -l sql-host -d 'The host part of the accounts in the printed SQL' -r
+complete -c certgen -n "__fish_certgen_using_subcommand setup" -l dir -d 'The PKI directory' -r -F
+complete -c certgen -n "__fish_certgen_using_subcommand setup" -l color -d 'Colour in diagnostics (NO_COLOR in the environment also turns it off)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c certgen -n "__fish_certgen_using_subcommand setup" -l force -d 'Reissue server and client certificates that exist (the old ones are archived). Without it, existing ones are kept'
+complete -c certgen -n "__fish_certgen_using_subcommand setup" -s q -l quiet -d 'Print only results and warnings; no progress or status lines'
+complete -c certgen -n "__fish_certgen_using_subcommand setup" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c certgen -n "__fish_certgen_using_subcommand setup" -s V -l version -d 'Print version'
+complete -c certgen -n "__fish_certgen_using_subcommand completions" -l dir -d 'The PKI directory' -r -F
+complete -c certgen -n "__fish_certgen_using_subcommand completions" -l color -d 'Colour in diagnostics (NO_COLOR in the environment also turns it off)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c certgen -n "__fish_certgen_using_subcommand completions" -s q -l quiet -d 'Print only results and warnings; no progress or status lines'
+complete -c certgen -n "__fish_certgen_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c certgen -n "__fish_certgen_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c certgen -n "__fish_certgen_using_subcommand man" -l out -d 'Directory to write certgen.1 and one page per subcommand into' -r -F
+complete -c certgen -n "__fish_certgen_using_subcommand man" -l dir -d 'The PKI directory' -r -F
+complete -c certgen -n "__fish_certgen_using_subcommand man" -l color -d 'Colour in diagnostics (NO_COLOR in the environment also turns it off)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c certgen -n "__fish_certgen_using_subcommand man" -s q -l quiet -d 'Print only results and warnings; no progress or status lines'
+complete -c certgen -n "__fish_certgen_using_subcommand man" -s h -l help -d 'Print help'
+complete -c certgen -n "__fish_certgen_using_subcommand man" -s V -l version -d 'Print version'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup completions man help" -f -a "init-ca" -d 'Create the CA (key + self-signed v3 certificate), or an intermediate'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup completions man help" -f -a "csr" -d 'Make a key and a certificate signing request for an outside CA'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup completions man help" -f -a "sign" -d 'Sign a CSR with the CA, applying a server or client profile'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup completions man help" -f -a "issue-server" -d 'Issue a key and certificate for a database server'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup completions man help" -f -a "issue-client" -d 'Issue keys and client certificates for database users'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup completions man help" -f -a "setup" -d 'CA, server and client certificates and the config for one database, in one go'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup completions man help" -f -a "man" -d 'Write man pages'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -44,6 +44,21 @@ pub fn open_ca(store: &Store) -> Result<Ca> {
     })
 }
 
+/// Checks, under the lock, that the CA loaded earlier is still the directory's
+/// CA: a concurrent `init-ca --force` must not get certificates of the old CA
+/// recorded in the new CA's index.
+fn ensure_current(store: &Store, ca: &Ca) -> Result<()> {
+    let path = store.ca_cert();
+    let bytes = std::fs::read(&path).map_err(Error::io("reading", &path))?;
+    let current = crate::encoding::certificates(&path.display().to_string(), &bytes)?;
+    if current.first().map(Vec::as_slice) != Some(ca.cert_der()) {
+        return Err(Error::Ca(
+            "the CA was replaced while this command ran; run it again".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// Options for a new CA.
 #[derive(Clone, Debug)]
 pub struct CaOptions {
@@ -267,6 +282,7 @@ pub fn issue_batch(
         .collect::<Result<_>>()?;
 
     let lock = store.lock()?;
+    ensure_current(store, ca)?;
     check_not_existing(store, specs, opts)?;
     let mut index = lock.read_index()?;
     let mut serials: Vec<Serial> = Vec::with_capacity(specs.len());
@@ -358,6 +374,7 @@ pub fn sign_csr(
     let key = rcgen::SubjectPublicKeyInfo::from_der(&csr.spki)
         .map_err(|e| Error::parse("the CSR's public key", e))?;
     let lock = store.lock()?;
+    ensure_current(store, ca)?;
     let mut index = lock.read_index()?;
     let serial = index.fresh_serial()?;
     let issued = ca.issue(request, &key, csr.key.algorithm == "RSA", &serial, now)?;
@@ -373,4 +390,91 @@ pub fn sign_csr(
     ))?;
     lock.write_index(&index)?;
     Ok(issued)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::Profile;
+    use time::macros::datetime;
+
+    const NOW: OffsetDateTime = datetime!(2026-11-22 12:00 UTC);
+
+    fn ca_options(force: bool) -> CaOptions {
+        CaOptions {
+            subject: Subject::from_cn("Test CA").unwrap(),
+            key_type: KeyType::EcdsaP256,
+            key_format: KeyFormat::Pkcs8,
+            days: 365,
+            path_len: None,
+            force,
+        }
+    }
+
+    fn client(name: &str) -> LeafSpec {
+        LeafSpec {
+            name: name.into(),
+            request: CertRequest {
+                subject: Subject::from_cn(name).unwrap(),
+                sans: vec![],
+                profile: Profile::Client,
+                days: 30,
+            },
+        }
+    }
+
+    const OPTS: BatchOptions = BatchOptions {
+        kind: Kind::User,
+        key_type: KeyType::EcdsaP256,
+        key_format: KeyFormat::Pkcs8,
+        force: false,
+    };
+
+    #[test]
+    fn a_ca_replaced_meanwhile_is_not_used() {
+        let d = tempfile::tempdir().unwrap();
+        let store = Store::new(d.path());
+        init_ca(&store, &ca_options(false), None, NOW).unwrap();
+        let old = open_ca(&store).unwrap();
+        init_ca(&store, &ca_options(true), None, NOW).unwrap();
+        let err = issue_batch(&store, &old, &[client("app")], OPTS, NOW, &|| {}).unwrap_err();
+        assert!(
+            err.to_string().contains("replaced while this command ran"),
+            "{err}"
+        );
+        let current = open_ca(&store).unwrap();
+        let done = issue_batch(&store, &current, &[client("app")], OPTS, NOW, &|| {}).unwrap();
+        assert_eq!(done.leaves.len(), 1);
+    }
+
+    #[test]
+    fn a_batch_names_each_bundle_once() {
+        let d = tempfile::tempdir().unwrap();
+        let store = Store::new(d.path());
+        init_ca(&store, &ca_options(false), None, NOW).unwrap();
+        let ca = open_ca(&store).unwrap();
+        let err =
+            issue_batch(&store, &ca, &[client("a"), client("a")], OPTS, NOW, &|| {}).unwrap_err();
+        assert!(err.to_string().contains("named twice"), "{err}");
+        assert!(!store.path("users").exists());
+    }
+
+    #[test]
+    fn bundle_names() {
+        for good in [
+            "app",
+            "db1.example.com",
+            "*.example.com",
+            "fe80::1",
+            "o'k@x",
+        ] {
+            assert!(
+                check_bundle_name(good).is_ok() != good.contains('\''),
+                "{good}"
+            );
+        }
+        for bad in ["", ".", "..", ".hidden", "-rf", "a/b", "a b", "tab\t"] {
+            assert!(check_bundle_name(bad).is_err(), "{bad:?}");
+        }
+    }
 }

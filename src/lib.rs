@@ -16,6 +16,7 @@ pub mod name;
 pub mod profile;
 pub mod store;
 pub mod timearg;
+pub mod verify;
 
 pub use ca::{Ca, CertRequest, Issued};
 pub use error::{Error, Result};

@@ -9,6 +9,7 @@ mod issue_server;
 pub mod output;
 mod setup;
 mod sign;
+mod verify;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -58,6 +59,8 @@ pub enum Command {
     IssueClient(issue_client::Args),
     /// CA, server and client certificates and the config for one database, in one go.
     Setup(setup::Args),
+    /// Check that a certificate chains to a trusted CA, for a host and purpose.
+    Verify(verify::Args),
     /// Print a shell completion script.
     Completions(completions::Args),
     /// Write man pages.
@@ -70,7 +73,6 @@ pub enum Command {
 pub enum Status {
     Ok = 0,
     /// A negative answer (a rejected chain).
-    #[allow(dead_code)]
     Negative = 1,
     /// A usage or input error.
     Usage = 2,
@@ -179,6 +181,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::IssueServer(a) => issue_server::run(&ctx, a),
         Command::IssueClient(a) => issue_client::run(&ctx, a),
         Command::Setup(a) => setup::run(&ctx, a),
+        Command::Verify(a) => verify::run(&ctx, a),
         Command::Completions(a) => completions::run(a),
         Command::Man(a) => completions::man(a),
     }

@@ -1,0 +1,178 @@
+//! `certgen verify CERT`: path validation with reasons an operator can act on.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result};
+use clap::ValueEnum;
+use serde::Serialize;
+use time::OffsetDateTime;
+use zeroize::Zeroizing;
+
+use certgen::encoding::certificates;
+use certgen::timearg::parse_instant;
+use certgen::verify::{CertInfo, Host, Input, Options, Purpose, Rejection, Report, Warning};
+use certgen::{PrivateKey, display_time};
+
+use super::{Context, Format, Status, output};
+
+/// The roots file that holds old and new CA during a changeover.
+const CA_BUNDLE: &str = "ca-bundle.pem";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PurposeArg {
+    /// TLS server (extendedKeyUsage serverAuth)
+    Server,
+    /// TLS client (extendedKeyUsage clientAuth)
+    Client,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The certificate to verify (PEM or DER; the first certificate of a bundle).
+    cert: PathBuf,
+    /// Trusted roots, one or more in one file [default: DIR/ca-bundle.pem, else DIR/ca-cert.pem].
+    #[arg(long, value_name = "FILE")]
+    ca: Option<PathBuf>,
+    /// Untrusted intermediates, in any order.
+    #[arg(long, value_name = "FILE")]
+    chain: Option<PathBuf>,
+    /// The DNS name or IP address clients connect to.
+    #[arg(long, value_name = "NAME|IP")]
+    host: Option<String>,
+    /// What the certificate must be good for.
+    #[arg(long, value_enum, default_value_t = PurposeArg::Server)]
+    purpose: PurposeArg,
+    /// Verify as of this time (RFC 3339 or Unix seconds) instead of now.
+    #[arg(long, value_name = "TIME")]
+    at: Option<String>,
+    /// A private key that must belong to the certificate.
+    #[arg(long, value_name = "FILE")]
+    key: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+/// The JSON document `verify --format json` prints (see docs/verify.md).
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    file: &'a Path,
+    valid: bool,
+    reason: Option<&'a Rejection>,
+    #[serde(serialize_with = "rfc3339")]
+    at: OffsetDateTime,
+    purpose: Purpose,
+    host: Option<&'a str>,
+    key_checked: bool,
+    certificate: &'a CertInfo,
+    chain: &'a [CertInfo],
+    warnings: &'a [Warning],
+}
+
+fn rfc3339<S: serde::Serializer>(t: &OffsetDateTime, s: S) -> Result<S::Ok, S::Error> {
+    let text = t
+        .format(&time::format_description::well_known::Rfc3339)
+        .map_err(serde::ser::Error::custom)?;
+    s.serialize_str(&text)
+}
+
+pub fn run(ctx: &Context, a: Args) -> Result<Status> {
+    let input = read_input(ctx, &a)?;
+    let host = a.host.as_deref().map(Host::parse).transpose()?;
+    let now = match &a.at {
+        Some(t) => parse_instant(t)?,
+        None => super::now(),
+    };
+    let key = a.key.as_deref().map(read_key).transpose()?;
+    let opts = Options {
+        host: host.as_ref(),
+        purpose: match a.purpose {
+            PurposeArg::Server => Purpose::Server,
+            PurposeArg::Client => Purpose::Client,
+        },
+        now,
+        key: key.as_ref(),
+    };
+    let report = certgen::verify::verify(&input, &opts)
+        .with_context(|| format!("verifying {}", a.cert.display()))?;
+    match a.format {
+        Format::Json => output::print_json(&JsonReport {
+            file: &a.cert,
+            valid: report.is_valid(),
+            reason: report.rejection.as_ref(),
+            at: now,
+            purpose: opts.purpose,
+            host: a.host.as_deref(),
+            key_checked: key.is_some(),
+            certificate: &report.certificate,
+            chain: &report.chain,
+            warnings: &report.warnings,
+        })?,
+        Format::Text => print_text(ctx, &a.cert, &report)?,
+    }
+    Ok(if report.is_valid() {
+        Status::Ok
+    } else {
+        Status::Negative
+    })
+}
+
+fn print_text(ctx: &Context, file: &Path, report: &Report) -> Result<()> {
+    for w in &report.warnings {
+        output::warn(&w.message);
+    }
+    match &report.rejection {
+        Some(reason) => output::line(&format!("{}: rejected: {reason}", file.display())),
+        None => {
+            output::line(&format!("{}: OK", file.display()))?;
+            if !ctx.quiet {
+                let names: Vec<&str> = report.chain.iter().map(|c| c.subject.as_str()).collect();
+                output::line(&format!("  chain: {}", names.join(" <- ")))?;
+                output::line(&format!(
+                    "  valid until {}",
+                    display_time(report.certificate.not_after)
+                ))?;
+            }
+            Ok(())
+        }
+    }
+}
+
+fn read_input(ctx: &Context, a: &Args) -> Result<Input> {
+    let ca_path = match &a.ca {
+        Some(p) => p.clone(),
+        None if ctx.store.path(CA_BUNDLE).exists() => ctx.store.path(CA_BUNDLE),
+        None => ctx.store.ca_cert(),
+    };
+    let leaf = read_certs(&a.cert)?.into_iter().next().unwrap_or_default();
+    let roots = read_certs(&ca_path)?;
+    let intermediates = match &a.chain {
+        Some(p) => read_chain(p)?,
+        None => Vec::new(),
+    };
+    Ok(Input {
+        leaf,
+        roots,
+        intermediates,
+    })
+}
+
+fn read_certs(path: &Path) -> Result<Vec<Vec<u8>>> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    Ok(certificates(&path.display().to_string(), &bytes)?)
+}
+
+/// Like [`read_certs`], but an empty file is an empty chain.
+fn read_chain(path: &Path) -> Result<Vec<Vec<u8>>> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Vec::new());
+    }
+    Ok(certificates(&path.display().to_string(), &bytes)?)
+}
+
+fn read_key(path: &Path) -> Result<PrivateKey> {
+    let bytes =
+        Zeroizing::new(std::fs::read(path).with_context(|| format!("reading {}", path.display()))?);
+    Ok(PrivateKey::from_bytes(&path.display().to_string(), &bytes)?)
+}

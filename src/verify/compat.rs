@@ -1,0 +1,126 @@
+//! Legacy signatures that OpenSSL-based clients still accept (SHA-1, RSA keys
+//! under 2048 bits), and the compatibility warnings a valid chain gets.
+//!
+//! certgen accepts what `openssl verify` accepts, so certificates made by the
+//! old recipes are judged the way the databases judge them, and warns about
+//! what stricter clients (rustls, Go, Java) will refuse.
+
+use aws_lc_rs::signature::{self, RsaParameters, UnparsedPublicKey};
+use rustls_pki_types::{AlgorithmIdentifier, InvalidSignature, SignatureVerificationAlgorithm};
+use x509_parser::certificate::X509Certificate;
+use x509_parser::x509::X509Version;
+
+use super::report::{Warning, san_strings};
+use crate::keys::KeyInfo;
+
+/// sha1WithRSAEncryption with NULL parameters (contents of the AlgorithmIdentifier).
+const RSA_PKCS1_SHA1: &[u8] = &[
+    0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x05, 0x05, 0x00,
+];
+
+/// RSA PKCS#1 v1.5 with any modulus from 1024 to 8192 bits.
+#[derive(Debug)]
+struct LegacyRsa {
+    signature: AlgorithmIdentifier,
+    params: &'static RsaParameters,
+}
+
+impl SignatureVerificationAlgorithm for LegacyRsa {
+    fn verify_signature(
+        &self,
+        public_key: &[u8],
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), InvalidSignature> {
+        UnparsedPublicKey::new(self.params, public_key)
+            .verify(message, signature)
+            .map_err(|_| InvalidSignature)
+    }
+
+    fn public_key_alg_id(&self) -> AlgorithmIdentifier {
+        rustls_pki_types::alg_id::RSA_ENCRYPTION
+    }
+
+    fn signature_alg_id(&self) -> AlgorithmIdentifier {
+        self.signature
+    }
+}
+
+static LEGACY_SHA1: LegacyRsa = LegacyRsa {
+    signature: AlgorithmIdentifier::from_slice(RSA_PKCS1_SHA1),
+    params: &signature::RSA_PKCS1_1024_8192_SHA1_FOR_LEGACY_USE_ONLY,
+};
+static SMALL_SHA256: LegacyRsa = LegacyRsa {
+    signature: rustls_pki_types::alg_id::RSA_PKCS1_SHA256,
+    params: &signature::RSA_PKCS1_1024_8192_SHA256_FOR_LEGACY_USE_ONLY,
+};
+static SMALL_SHA512: LegacyRsa = LegacyRsa {
+    signature: rustls_pki_types::alg_id::RSA_PKCS1_SHA512,
+    params: &signature::RSA_PKCS1_1024_8192_SHA512_FOR_LEGACY_USE_ONLY,
+};
+
+/// The signature algorithms path validation accepts: webpki's, with the
+/// legacy RSA variants tried first (they also cover 2048 bits and more).
+pub(crate) fn algorithms() -> Vec<&'static dyn SignatureVerificationAlgorithm> {
+    let mut algs: Vec<&'static dyn SignatureVerificationAlgorithm> =
+        vec![&LEGACY_SHA1, &SMALL_SHA256, &SMALL_SHA512];
+    algs.extend_from_slice(webpki::ALL_VERIFICATION_ALGS);
+    algs
+}
+
+const SHA1_SIGNATURES: [&str; 3] = [
+    "1.2.840.113549.1.1.5", // sha1WithRSAEncryption
+    "1.3.14.3.2.29",        // sha1WithRSA (OIW)
+    "1.2.840.10045.4.1",    // ecdsa-with-SHA1
+];
+
+/// Warnings about the leaf's form and every certificate's algorithms.
+///
+/// `path` runs from the leaf to the trusted root.
+pub(crate) fn warnings(path: &[&X509Certificate<'_>]) -> Vec<Warning> {
+    let mut out = Vec::new();
+    if let Some(leaf) = path.first() {
+        leaf_form(leaf, &mut out);
+    }
+    for (i, cert) in path.iter().enumerate() {
+        let who = crate::name::oneline(cert.subject());
+        let self_signed = i + 1 == path.len() && cert.subject().as_raw() == cert.issuer().as_raw();
+        let oid = cert.signature_algorithm.algorithm.to_id_string();
+        if SHA1_SIGNATURES.contains(&oid.as_str()) && !self_signed {
+            out.push(Warning::new(
+                "sha1-signature",
+                format!(
+                    "{who} is signed with SHA-1, which current rustls, Go, Java and browser clients reject"
+                ),
+            ));
+        }
+        let key = KeyInfo::from_spki(cert.public_key());
+        if key.algorithm == "RSA" && key.bits < 2048 {
+            out.push(Warning::new(
+                "weak-rsa-key",
+                format!(
+                    "{who} has a {}-bit RSA key; rustls and OpenSSL 3 at security level 2 refuse keys under 2048 bits",
+                    key.bits
+                ),
+            ));
+        }
+    }
+    out
+}
+
+fn leaf_form(leaf: &X509Certificate<'_>, out: &mut Vec<Warning>) {
+    if leaf.version() != X509Version::V3 {
+        out.push(Warning::new(
+            "v1-certificate",
+            "the certificate is X.509 v1 (made by `openssl x509 -req` without extensions): \
+             rustls, Go and Java clients reject it under hostname verification; \
+             OpenSSL-based clients accept it. Reissue it with certgen to get a v3 certificate with names",
+        ));
+    } else if san_strings(leaf).is_empty() {
+        out.push(Warning::new(
+            "no-subject-alt-name",
+            "the certificate has no subjectAltName: rustls, Go and Java clients reject it under \
+             hostname verification; OpenSSL-based clients fall back to the subject CN",
+        ));
+    }
+}

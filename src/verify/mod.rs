@@ -1,0 +1,144 @@
+//! Path validation: does a certificate chain to a trusted root, for this
+//! purpose and host name, at this instant, and what will clients think of it?
+//!
+//! webpki (what Rust TLS clients use) builds and checks the path; certgen adds
+//! the RFC 5280 rules webpki leaves out, and judges the old openssl recipes'
+//! certificates (X.509 v1, names only in the CN) the way `openssl verify` and
+//! the databases' OpenSSL-based clients do, with warnings for the stricter
+//! clients.
+
+mod compat;
+mod explain;
+mod names;
+mod path;
+mod report;
+mod strict;
+
+use rustls_pki_types::CertificateDer;
+use time::OffsetDateTime;
+use x509_parser::certificate::X509Certificate;
+use x509_parser::prelude::FromDer;
+
+pub use names::Host;
+pub use report::{CertInfo, Purpose, Rejection, Report, Warning};
+
+use crate::error::{Error, Result};
+use crate::keys::PrivateKey;
+use path::Pool;
+
+/// The certificates to verify, as DER.
+#[derive(Clone, Debug, Default)]
+pub struct Input {
+    /// The certificate to verify.
+    pub leaf: Vec<u8>,
+    /// Trusted roots (the CA file), one or more.
+    pub roots: Vec<Vec<u8>>,
+    /// Untrusted intermediates, in any order; ones that do not fit are ignored.
+    pub intermediates: Vec<Vec<u8>>,
+}
+
+/// What to verify the certificate for.
+#[derive(Debug)]
+pub struct Options<'a> {
+    /// The name or address the client connects to, when it checks one.
+    pub host: Option<&'a Host>,
+    pub purpose: Purpose,
+    /// The instant of validation (certgen never reads the clock itself).
+    pub now: OffsetDateTime,
+    /// A private key that should belong to the certificate.
+    pub key: Option<&'a PrivateKey>,
+}
+
+/// A reusable verifier: holds the accepted signature algorithms.
+pub struct Verifier {
+    algorithms: Vec<&'static dyn rustls_pki_types::SignatureVerificationAlgorithm>,
+}
+
+impl Default for Verifier {
+    fn default() -> Self {
+        Verifier {
+            algorithms: compat::algorithms(),
+        }
+    }
+}
+
+/// Verifies once with a fresh [`Verifier`].
+pub fn verify(input: &Input, opts: &Options<'_>) -> Result<Report> {
+    Verifier::default().verify(input, opts)
+}
+
+impl Verifier {
+    /// Verifies `input`. An `Err` means the input could not be used (not a
+    /// certificate, an empty CA file); a rejected chain is an `Ok` report.
+    pub fn verify(&self, input: &Input, opts: &Options<'_>) -> Result<Report> {
+        let (_, leaf) = X509Certificate::from_der(&input.leaf)
+            .map_err(|e| Error::parse("the certificate", e))?;
+        if input.roots.is_empty() {
+            return Err(Error::Invalid("the CA file holds no certificate".into()));
+        }
+        fn der(v: &Vec<u8>) -> CertificateDer<'_> {
+            CertificateDer::from(v.as_slice())
+        }
+        let leaf_der = der(&input.leaf);
+        let roots: Vec<_> = input.roots.iter().map(der).collect();
+        let intermediates: Vec<_> = input.intermediates.iter().map(der).collect();
+        let pool = Pool {
+            leaf: &leaf_der,
+            roots: &roots,
+            intermediates: &intermediates,
+            algorithms: &self.algorithms,
+        };
+        let mut report = Report {
+            certificate: CertInfo::of(&leaf),
+            chain: Vec::new(),
+            rejection: None,
+            warnings: Vec::new(),
+        };
+        match check(&pool, &leaf, opts, &mut report.warnings) {
+            Ok(chain) => {
+                report.chain = chain
+                    .iter()
+                    .filter_map(|d| X509Certificate::from_der(d).ok())
+                    .map(|(_, c)| CertInfo::of(&c))
+                    .collect();
+            }
+            Err(rejection) => {
+                report.rejection = Some(rejection);
+                report.warnings.clear();
+            }
+        }
+        Ok(report)
+    }
+}
+
+/// The path (leaf to root, DER) or the first reason to reject.
+fn check(
+    pool: &Pool<'_>,
+    leaf: &X509Certificate<'_>,
+    opts: &Options<'_>,
+    warnings: &mut Vec<Warning>,
+) -> std::result::Result<Vec<Vec<u8>>, Rejection> {
+    let ee = webpki::EndEntityCert::try_from(pool.leaf);
+    let chain = match &ee {
+        Ok(ee) => path::build(pool, ee, opts.now, opts.purpose)?,
+        Err(webpki::Error::UnsupportedCertVersion) => path::build_v1(pool, leaf, opts.now)?,
+        Err(e) => return Err(explain::explain(e.clone(), pool, opts.purpose)),
+    };
+    let parsed: Vec<X509Certificate<'_>> = chain
+        .iter()
+        .filter_map(|d| X509Certificate::from_der(d).ok().map(|(_, c)| c))
+        .collect();
+    if let Some(host) = opts.host {
+        names::check(host, leaf, ee.as_ref().ok(), warnings)?;
+    }
+    if let Some(key) = opts.key
+        && !key.matches_spki(leaf.public_key().raw)
+    {
+        return Err(Rejection::KeyMismatch);
+    }
+    let refs: Vec<&X509Certificate<'_>> = parsed.iter().collect();
+    let mut found = compat::warnings(&refs);
+    found.append(warnings);
+    *warnings = found;
+    Ok(chain)
+}

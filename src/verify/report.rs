@@ -1,0 +1,247 @@
+//! What a verification found: the verdict, why a chain was rejected in an
+//! operator's words, and the compatibility warnings a valid chain still gets.
+
+use std::fmt;
+
+use serde::Serialize;
+use time::OffsetDateTime;
+use x509_parser::certificate::X509Certificate;
+use x509_parser::extensions::GeneralName;
+
+use crate::display_time;
+use crate::name::oneline;
+
+/// What the certificate must be good for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Purpose {
+    /// TLS server authentication (extendedKeyUsage serverAuth, when present).
+    #[default]
+    Server,
+    /// TLS client authentication (extendedKeyUsage clientAuth, when present).
+    Client,
+}
+
+impl fmt::Display for Purpose {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Purpose::Server => "server",
+            Purpose::Client => "client",
+        })
+    }
+}
+
+/// The outcome of a verification that could be carried out.
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    /// The certificate that was checked.
+    pub certificate: CertInfo,
+    /// The validated path from the certificate to the trusted root; empty when rejected.
+    pub chain: Vec<CertInfo>,
+    /// Why the certificate was rejected; `None` when it is valid.
+    pub rejection: Option<Rejection>,
+    /// Compatibility problems of an otherwise acceptable chain.
+    pub warnings: Vec<Warning>,
+}
+
+impl Report {
+    /// Whether the certificate was accepted.
+    pub fn is_valid(&self) -> bool {
+        self.rejection.is_none()
+    }
+}
+
+/// A summary of one certificate, with names in OpenSSL's one-line form.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CertInfo {
+    pub subject: String,
+    pub issuer: String,
+    /// Hexadecimal, colon-separated, as `openssl x509 -serial` prints it.
+    pub serial: String,
+    #[serde(serialize_with = "rfc3339")]
+    pub not_before: OffsetDateTime,
+    #[serde(serialize_with = "rfc3339")]
+    pub not_after: OffsetDateTime,
+    /// subjectAltNames as `DNS:x`, `IP:x`, `email:x`, `URI:x`.
+    pub names: Vec<String>,
+}
+
+impl CertInfo {
+    pub(crate) fn of(cert: &X509Certificate<'_>) -> CertInfo {
+        CertInfo {
+            subject: oneline(cert.subject()),
+            issuer: oneline(cert.issuer()),
+            serial: cert.raw_serial_as_string(),
+            not_before: cert.validity().not_before.to_datetime(),
+            not_after: cert.validity().not_after.to_datetime(),
+            names: san_strings(cert),
+        }
+    }
+}
+
+fn rfc3339<S: serde::Serializer>(t: &OffsetDateTime, s: S) -> Result<S::Ok, S::Error> {
+    use time::format_description::well_known::Rfc3339;
+    let text = t.format(&Rfc3339).map_err(serde::ser::Error::custom)?;
+    s.serialize_str(&text)
+}
+
+/// The subjectAltNames of a certificate as operators write them.
+pub(crate) fn san_strings(cert: &X509Certificate<'_>) -> Vec<String> {
+    let Ok(Some(san)) = cert.subject_alternative_name() else {
+        return Vec::new();
+    };
+    san.value
+        .general_names
+        .iter()
+        .filter_map(|gn| match gn {
+            GeneralName::DNSName(d) => Some(format!("DNS:{d}")),
+            GeneralName::IPAddress(b) => ip_from_bytes(b).map(|ip| format!("IP:{ip}")),
+            GeneralName::RFC822Name(e) => Some(format!("email:{e}")),
+            GeneralName::URI(u) => Some(format!("URI:{u}")),
+            _ => None,
+        })
+        .collect()
+}
+
+pub(crate) fn ip_from_bytes(b: &[u8]) -> Option<std::net::IpAddr> {
+    match b.len() {
+        4 => <[u8; 4]>::try_from(b).ok().map(std::net::IpAddr::from),
+        16 => <[u8; 16]>::try_from(b).ok().map(std::net::IpAddr::from),
+        _ => None,
+    }
+}
+
+/// Why a certificate was rejected.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Rejection {
+    /// The certificate (or one above it) is past its notAfter.
+    Expired {
+        subject: String,
+        not_after: OffsetDateTime,
+    },
+    /// The certificate (or one above it) is before its notBefore.
+    NotYetValid {
+        subject: String,
+        not_before: OffsetDateTime,
+    },
+    /// No path leads to a certificate in the CA file; `issuer` is the name looked for.
+    UntrustedIssuer { issuer: String },
+    /// A signature does not verify with the issuer's key.
+    BadSignature { subject: String },
+    /// `--host` is not among the certificate's names.
+    NameMismatch { host: String, names: Vec<String> },
+    /// extendedKeyUsage does not allow the purpose.
+    WrongPurpose { purpose: Purpose },
+    /// basicConstraints, pathLenConstraint, name constraints or keyUsage of a CA.
+    CaConstraint { detail: String },
+    /// The private key given with `--key` is not the certificate's.
+    KeyMismatch,
+    /// The certificate breaks an RFC 5280 rule that is not about a CA's powers.
+    Invalid { detail: String },
+}
+
+impl Rejection {
+    /// A stable identifier for scripts (the JSON `reason.code`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Rejection::Expired { .. } => "expired",
+            Rejection::NotYetValid { .. } => "not-yet-valid",
+            Rejection::UntrustedIssuer { .. } => "untrusted-issuer",
+            Rejection::BadSignature { .. } => "bad-signature",
+            Rejection::NameMismatch { .. } => "name-mismatch",
+            Rejection::WrongPurpose { .. } => "wrong-purpose",
+            Rejection::CaConstraint { .. } => "ca-constraint",
+            Rejection::KeyMismatch => "key-mismatch",
+            Rejection::Invalid { .. } => "invalid",
+        }
+    }
+
+    pub(crate) fn ca(detail: impl Into<String>) -> Rejection {
+        Rejection::CaConstraint {
+            detail: detail.into(),
+        }
+    }
+
+    pub(crate) fn invalid(detail: impl Into<String>) -> Rejection {
+        Rejection::Invalid {
+            detail: detail.into(),
+        }
+    }
+}
+
+impl fmt::Display for Rejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Rejection::Expired { subject, not_after } => {
+                write!(f, "{subject} expired on {}", display_time(*not_after))
+            }
+            Rejection::NotYetValid {
+                subject,
+                not_before,
+            } => write!(
+                f,
+                "{subject} is not valid before {}",
+                display_time(*not_before)
+            ),
+            Rejection::UntrustedIssuer { issuer } => write!(
+                f,
+                "issuer not trusted: no certificate for {issuer} in the CA file or the chain"
+            ),
+            Rejection::BadSignature { subject } => write!(
+                f,
+                "bad signature on {subject}: it was not signed by the issuer it names"
+            ),
+            Rejection::NameMismatch { host, names } if names.is_empty() => write!(
+                f,
+                "name {host} not among the certificate's names: it has none"
+            ),
+            Rejection::NameMismatch { host, names } => write!(
+                f,
+                "name {host} not among the certificate's names: {}",
+                names.join(", ")
+            ),
+            Rejection::WrongPurpose { purpose } => write!(
+                f,
+                "wrong extended key usage: the certificate is not for TLS {purpose} authentication"
+            ),
+            Rejection::CaConstraint { detail } => write!(f, "CA constraint broken: {detail}"),
+            Rejection::KeyMismatch => f.write_str("the private key does not match the certificate"),
+            Rejection::Invalid { detail } => write!(f, "invalid certificate: {detail}"),
+        }
+    }
+}
+
+impl Serialize for Rejection {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Rejection", 2)?;
+        st.serialize_field("code", self.code())?;
+        st.serialize_field("message", &self.to_string())?;
+        st.end()
+    }
+}
+
+/// A problem that does not make the chain invalid but will bite some clients.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Warning {
+    /// `v1-certificate`, `no-subject-alt-name`, `common-name-match`,
+    /// `sha1-signature` or `weak-rsa-key`.
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl Warning {
+    pub(crate) fn new(code: &'static str, message: impl Into<String>) -> Warning {
+        Warning {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}

@@ -1,0 +1,307 @@
+//! RFC 5280 (and a few CA/Browser Forum) rules webpki leaves unchecked,
+//! applied to every candidate path webpki finds, so a path that breaks one is
+//! refused and the next candidate tried.
+//!
+//! X.509 v1 certificates carry no extensions, so the extension rules do not
+//! apply to them; that is how the old recipes' certificates stay acceptable.
+
+use std::collections::HashSet;
+
+use time::OffsetDateTime;
+use x509_parser::certificate::X509Certificate;
+use x509_parser::extensions::{ParsedExtension, X509Extension};
+use x509_parser::prelude::FromDer;
+use x509_parser::x509::X509Version;
+
+use super::report::Rejection;
+use crate::keys::KeyInfo;
+use crate::name::oneline;
+
+type Checked = Result<(), Rejection>;
+
+/// Where a certificate sits in the path.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Leaf,
+    Intermediate,
+    /// The certificate from the CA file the path ends at.
+    Root,
+}
+
+/// Checks a path given from the leaf to the trusted root.
+pub(crate) fn check_path(ders: &[Vec<u8>], now: OffsetDateTime) -> Checked {
+    let certs = ders
+        .iter()
+        .map(|d| {
+            X509Certificate::from_der(d)
+                .map(|(_, c)| c)
+                .map_err(|e| Rejection::invalid(format!("malformed certificate: {e}")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    for (i, cert) in certs.iter().enumerate() {
+        let role = match i {
+            0 => Role::Leaf,
+            _ if i + 1 == certs.len() => Role::Root,
+            _ => Role::Intermediate,
+        };
+        let who = oneline(cert.subject());
+        let fail = |r: Rejection| prefix(&who, r);
+        every_cert(cert, role, now).map_err(fail)?;
+        if cert.version() == X509Version::V3 {
+            extensions(cert, role).map_err(fail)?;
+            key_ids(cert, role).map_err(fail)?;
+        }
+        match role {
+            Role::Leaf => leaf(cert).map_err(fail)?,
+            Role::Intermediate | Role::Root => issuer(cert).map_err(fail)?,
+        }
+    }
+    Ok(())
+}
+
+fn prefix(who: &str, r: Rejection) -> Rejection {
+    match r {
+        Rejection::CaConstraint { detail } => Rejection::ca(format!("{who}: {detail}")),
+        Rejection::Invalid { detail } => Rejection::invalid(format!("{who}: {detail}")),
+        other => other,
+    }
+}
+
+fn self_issued(cert: &X509Certificate<'_>) -> bool {
+    cert.subject().as_raw() == cert.issuer().as_raw()
+}
+
+/// Validity, serial number, names and key, for every certificate.
+fn every_cert(cert: &X509Certificate<'_>, role: Role, now: OffsetDateTime) -> Checked {
+    let validity = cert.validity();
+    let (not_before, not_after) = (
+        validity.not_before.to_datetime(),
+        validity.not_after.to_datetime(),
+    );
+    if not_before > not_after {
+        return Err(Rejection::invalid("notBefore is after notAfter"));
+    }
+    if role == Role::Root && now > not_after {
+        return Err(Rejection::Expired {
+            subject: oneline(cert.subject()),
+            not_after,
+        });
+    }
+    if role == Role::Root && now < not_before {
+        return Err(Rejection::NotYetValid {
+            subject: oneline(cert.subject()),
+            not_before,
+        });
+    }
+    serial(cert.raw_serial())?;
+    if cert.issuer().iter().next().is_none() {
+        return Err(Rejection::invalid(
+            "the issuer name is empty (RFC 5280 4.1.2.4)",
+        ));
+    }
+    if role != Role::Leaf && cert.subject().iter().next().is_none() {
+        return Err(Rejection::ca(
+            "a CA's subject name is empty (RFC 5280 4.1.2.6)",
+        ));
+    }
+    public_key(cert)
+}
+
+/// RFC 5280 4.1.2.2: a positive integer of at most 20 octets.
+fn serial(raw: &[u8]) -> Checked {
+    let positive = raw.first().is_some_and(|b| b & 0x80 == 0) && raw.iter().any(|b| *b != 0);
+    if !positive {
+        return Err(Rejection::invalid(
+            "the serial number is not a positive integer (RFC 5280 4.1.2.2)",
+        ));
+    }
+    let len = if raw.len() > 1 && raw[0] == 0 {
+        raw.len() - 1
+    } else {
+        raw.len()
+    };
+    if len > 20 {
+        return Err(Rejection::invalid(
+            "the serial number is longer than 20 octets (RFC 5280 4.1.2.2)",
+        ));
+    }
+    Ok(())
+}
+
+/// Keys a TLS client can use: RSA of 1024 bits or more, ECDSA P-256/384/521, Ed25519.
+fn public_key(cert: &X509Certificate<'_>) -> Checked {
+    let key = KeyInfo::from_spki(cert.public_key());
+    let usable = match key.algorithm {
+        "RSA" => key.bits >= 1024,
+        "ECDSA" => matches!(key.bits, 256 | 384 | 521),
+        "Ed25519" => true,
+        _ => false,
+    };
+    if usable {
+        Ok(())
+    } else {
+        Err(Rejection::invalid(format!(
+            "its public key ({key}) is not one TLS clients accept"
+        )))
+    }
+}
+
+/// Extensions: unique, well-formed, understood when critical, correctly marked.
+fn extensions(cert: &X509Certificate<'_>, role: Role) -> Checked {
+    let mut seen = HashSet::new();
+    for ext in cert.extensions() {
+        if !seen.insert(ext.oid.to_id_string()) {
+            return Err(Rejection::invalid(format!(
+                "extension {} appears twice (RFC 5280 4.2)",
+                ext.oid
+            )));
+        }
+        if let ParsedExtension::ParseError { error } = ext.parsed_extension() {
+            return Err(Rejection::invalid(format!(
+                "extension {} is malformed: {error}",
+                ext.oid
+            )));
+        }
+        let unknown = matches!(
+            ext.parsed_extension(),
+            ParsedExtension::UnsupportedExtension { .. }
+        );
+        if ext.critical && unknown {
+            return Err(Rejection::invalid(format!(
+                "critical extension {} is not understood",
+                ext.oid
+            )));
+        }
+        criticality(cert, ext, role)?;
+    }
+    Ok(())
+}
+
+/// Extensions RFC 5280 requires to be (non-)critical.
+fn criticality(cert: &X509Certificate<'_>, ext: &X509Extension<'_>, role: Role) -> Checked {
+    let bad = |what: &str, rule: &str| Err(Rejection::invalid(format!("{what} {rule}")));
+    match ext.parsed_extension() {
+        ParsedExtension::AuthorityKeyIdentifier(_) if ext.critical => bad(
+            "authorityKeyIdentifier",
+            "must not be critical (RFC 5280 4.2.1.1)",
+        ),
+        ParsedExtension::SubjectKeyIdentifier(_) if ext.critical => bad(
+            "subjectKeyIdentifier",
+            "must not be critical (RFC 5280 4.2.1.2)",
+        ),
+        ParsedExtension::NameConstraints(_) if !ext.critical => Err(Rejection::ca(
+            "nameConstraints must be critical (RFC 5280 4.2.1.10)",
+        )),
+        ParsedExtension::SubjectAlternativeName(_) => {
+            let empty_subject = cert.subject().iter().next().is_none();
+            if empty_subject && !ext.critical {
+                bad(
+                    "subjectAltName",
+                    "must be critical when the subject is empty (RFC 5280 4.2.1.6)",
+                )
+            } else if !empty_subject && ext.critical && role == Role::Leaf {
+                bad(
+                    "subjectAltName",
+                    "must not be critical when the subject is set (CA/B Forum 7.1.2.7.12)",
+                )
+            } else {
+                Ok(())
+            }
+        }
+        _ => Ok(()),
+    }
+}
+
+/// RFC 5280 4.2.1.1 and 4.2.1.2: key identifiers link certificates to issuers.
+fn key_ids(cert: &X509Certificate<'_>, role: Role) -> Checked {
+    let ski = cert
+        .extensions()
+        .iter()
+        .find_map(|e| match e.parsed_extension() {
+            ParsedExtension::SubjectKeyIdentifier(k) => Some(k.0),
+            _ => None,
+        });
+    let aki = cert
+        .extensions()
+        .iter()
+        .find_map(|e| match e.parsed_extension() {
+            ParsedExtension::AuthorityKeyIdentifier(a) => Some(a),
+            _ => None,
+        });
+    let is_ca = matches!(cert.basic_constraints(), Ok(Some(bc)) if bc.value.ca);
+    if is_ca && ski.is_none() {
+        return Err(Rejection::ca(
+            "a CA certificate lacks subjectKeyIdentifier (RFC 5280 4.2.1.2)",
+        ));
+    }
+    let Some(aki) = aki else {
+        if self_issued(cert) && role != Role::Intermediate {
+            return Ok(());
+        }
+        return Err(Rejection::invalid(
+            "authorityKeyIdentifier is missing (RFC 5280 4.2.1.1)",
+        ));
+    };
+    let Some(kid) = &aki.key_identifier else {
+        return Err(Rejection::invalid(
+            "authorityKeyIdentifier lacks keyIdentifier (RFC 5280 4.2.1.1)",
+        ));
+    };
+    if role == Role::Root && self_issued(cert) {
+        if aki.authority_cert_issuer.is_some() || aki.authority_cert_serial.is_some() {
+            return Err(Rejection::invalid(
+                "a root's authorityKeyIdentifier names an issuer or serial (CA/B Forum 7.1.2.1.3)",
+            ));
+        }
+        if ski.is_some_and(|s| s != kid.0) {
+            return Err(Rejection::invalid(
+                "a root's authorityKeyIdentifier differs from its subjectKeyIdentifier",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A leaf must not claim CA powers.
+fn leaf(cert: &X509Certificate<'_>) -> Checked {
+    let is_ca = matches!(cert.basic_constraints(), Ok(Some(bc)) if bc.value.ca);
+    if !is_ca && matches!(cert.key_usage(), Ok(Some(ku)) if ku.value.key_cert_sign()) {
+        return Err(Rejection::ca(
+            "keyUsage keyCertSign without basicConstraints cA (RFC 5280 4.2.1.3)",
+        ));
+    }
+    if !is_ca && matches!(cert.name_constraints(), Ok(Some(_))) {
+        return Err(Rejection::ca(
+            "nameConstraints in a certificate that is not a CA (RFC 5280 4.2.1.10)",
+        ));
+    }
+    Ok(())
+}
+
+/// Intermediates and the root: a v3 issuer must say it is a CA, and mean it.
+fn issuer(cert: &X509Certificate<'_>) -> Checked {
+    if cert.version() != X509Version::V3 {
+        return Ok(());
+    }
+    // Criticality is a rule for issuing CAs; path validation (RFC 5280 6.1.4)
+    // only asks that cA be TRUE, and so does certgen.
+    if !matches!(cert.basic_constraints(), Ok(Some(bc)) if bc.value.ca) {
+        return Err(Rejection::ca(
+            "basicConstraints cA is not TRUE (RFC 5280 4.2.1.9)",
+        ));
+    }
+    if matches!(cert.key_usage(), Ok(Some(ku)) if !ku.value.key_cert_sign()) {
+        return Err(Rejection::ca(
+            "keyUsage does not allow signing certificates (keyCertSign)",
+        ));
+    }
+    if let Ok(Some(nc)) = cert.name_constraints() {
+        let empty = |s: &Option<Vec<_>>| s.as_ref().is_none_or(Vec::is_empty);
+        if empty(&nc.value.permitted_subtrees) && empty(&nc.value.excluded_subtrees) {
+            return Err(Rejection::ca(
+                "nameConstraints is empty (RFC 5280 4.2.1.10)",
+            ));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,515 @@
+//! `certgen verify`: verdicts, reasons, warnings and exit codes, on
+//! certificates made by certgen itself and by the openssl recipes.
+
+use std::path::{Path, PathBuf};
+use std::process::Command as Std;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use tempfile::TempDir;
+
+fn certgen(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("certgen").expect("binary built");
+    cmd.env_remove("CERTGEN_DIR")
+        .env("TZ", "UTC")
+        .env("NO_COLOR", "1")
+        .arg("--dir")
+        .arg(dir)
+        .arg("-q");
+    cmd
+}
+
+/// A PKI directory with a CA and one server `db1`.
+struct Pki {
+    tmp: TempDir,
+}
+
+impl Pki {
+    fn new(cn: &str) -> Pki {
+        let tmp = TempDir::new().unwrap();
+        let p = Pki { tmp };
+        certgen(&p.dir())
+            .args(["init-ca", "--cn", cn, "--key-type", "ecdsa-p256"])
+            .assert()
+            .success();
+        p
+    }
+
+    fn dir(&self) -> PathBuf {
+        self.tmp.path().join("pki")
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.dir().join(rel)
+    }
+
+    fn server(&self, name: &str, sans: &str) -> PathBuf {
+        certgen(&self.dir())
+            .args([
+                "issue-server",
+                name,
+                "--key-type",
+                "ecdsa-p256",
+                "--san",
+                sans,
+            ])
+            .assert()
+            .success();
+        self.path(&format!("servers/{name}/server-cert.pem"))
+    }
+
+    fn verify(&self, cert: &Path) -> Command {
+        let mut cmd = certgen(&self.dir());
+        cmd.arg("verify").arg(cert);
+        cmd
+    }
+}
+
+fn json(out: &[u8]) -> serde_json::Value {
+    serde_json::from_slice(out).expect("verify prints JSON")
+}
+
+#[test]
+fn a_valid_chain_is_ok_with_the_documented_json() {
+    let pki = Pki::new("Test CA");
+    let cert = pki.server("db1", "db1.example");
+    pki.verify(&cert)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("server-cert.pem: OK"));
+    let out = pki
+        .verify(&cert)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v = json(&out.stdout);
+    assert_eq!(v["valid"], true);
+    assert_eq!(v["reason"], serde_json::Value::Null);
+    assert_eq!(v["purpose"], "server");
+    assert_eq!(v["certificate"]["subject"], "/CN=db1");
+    assert_eq!(v["chain"][1]["subject"], "/CN=Test CA");
+    assert_eq!(v["warnings"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn host_names_dns_wildcard_ipv4_ipv6() {
+    let pki = Pki::new("Test CA");
+    let cert = pki.server("db1", "db1.example,*.pool.example,10.0.0.5,fd00::5");
+    for host in [
+        "db1.example",
+        "DB1.example",
+        "a.pool.example",
+        "10.0.0.5",
+        "fd00::5",
+    ] {
+        pki.verify(&cert).args(["--host", host]).assert().code(0);
+    }
+    for host in ["other.example", "a.b.pool.example", "10.0.0.6", "fd00::6"] {
+        pki.verify(&cert)
+            .args(["--host", host])
+            .assert()
+            .code(1)
+            .stdout(predicate::str::contains(format!(
+                "name {host} not among the certificate's names: DNS:db1, DNS:db1.example, DNS:*.pool.example, IP:10.0.0.5, IP:fd00::5"
+            )));
+    }
+}
+
+#[test]
+fn at_before_inside_and_after_validity() {
+    let pki = Pki::new("Test CA");
+    let cert = pki.server("db1", "db1.example");
+    let out = pki
+        .verify(&cert)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let not_before = json(&out.stdout)["certificate"]["not_before"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    pki.verify(&cert)
+        .args(["--at", &not_before])
+        .assert()
+        .code(0);
+    pki.verify(&cert)
+        .args(["--at", "2000-01-01T00:00:00Z"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("/CN=db1 is not valid before "));
+    pki.verify(&cert)
+        .args(["--at", "4102444800"]) // 2100-01-01
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("/CN=db1 expired on "));
+}
+
+#[test]
+fn purpose_must_match_the_extended_key_usage() {
+    let pki = Pki::new("Test CA");
+    let cert = pki.server("db1", "db1.example");
+    pki.verify(&cert)
+        .args(["--purpose", "client"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "wrong extended key usage: the certificate is not for TLS client authentication",
+        ));
+    certgen(&pki.dir())
+        .args(["issue-client", "alice", "--key-type", "ecdsa-p256"])
+        .assert()
+        .success();
+    let client = pki.path("users/alice/client-cert.pem");
+    pki.verify(&client)
+        .args(["--purpose", "client"])
+        .assert()
+        .code(0);
+    pki.verify(&client).assert().code(1);
+}
+
+#[test]
+fn untrusted_issuer_and_bad_signature() {
+    let pki = Pki::new("Test CA");
+    let cert = pki.server("db1", "db1.example");
+    let other = Pki::new("Other CA");
+    let same_name = Pki::new("Test CA");
+    pki.verify(&cert)
+        .arg("--ca")
+        .arg(other.path("ca-cert.pem"))
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "issuer not trusted: no certificate for /CN=Test CA in the CA file or the chain",
+        ));
+    pki.verify(&cert)
+        .arg("--ca")
+        .arg(same_name.path("ca-cert.pem"))
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("bad signature on "));
+}
+
+#[test]
+fn intermediates_in_any_order_with_decoys() {
+    let root = Pki::new("Root CA");
+    let inter = TempDir::new().unwrap();
+    let idir = inter.path().join("pki");
+    certgen(&idir)
+        .args(["init-ca", "--intermediate", "--cn", "Issuing CA"])
+        .arg("--parent")
+        .arg(root.dir())
+        .assert()
+        .success();
+    certgen(&idir)
+        .args(["issue-server", "db1", "--san", "db1.example"])
+        .assert()
+        .success();
+    let cert = idir.join("servers/db1/server-cert.pem");
+    let decoy = Pki::new("Issuing CA");
+    let chain = inter.path().join("chain.pem");
+    let mut bundle = std::fs::read_to_string(decoy.path("ca-cert.pem")).unwrap();
+    bundle += &std::fs::read_to_string(idir.join("ca-cert.pem")).unwrap();
+    std::fs::write(&chain, bundle).unwrap();
+    let verify = || {
+        let mut c = certgen(&idir);
+        c.arg("verify")
+            .arg(&cert)
+            .arg("--ca")
+            .arg(root.path("ca-cert.pem"));
+        c
+    };
+    verify().arg("--chain").arg(&chain).assert().code(0);
+    verify().assert().code(1).stdout(predicate::str::contains(
+        "no certificate for /CN=Issuing CA",
+    ));
+}
+
+#[test]
+fn a_leaf_cannot_issue_certificates() {
+    if !has_openssl() {
+        return;
+    }
+    let pki = Pki::new("Test CA");
+    let cert = pki.server("db1", "db1.example");
+    let key = pki.path("servers/db1/server-key.pem");
+    let d = pki.tmp.path();
+    openssl(
+        d,
+        &[
+            "req",
+            "-new",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            "k.pem",
+            "-subj",
+            "/CN=sub",
+            "-out",
+            "sub.csr",
+        ],
+    );
+    std::fs::write(d.join("ext.cnf"), "subjectAltName=DNS:sub.example\n").unwrap();
+    openssl(
+        d,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "sub.csr",
+            "-CA",
+            cert.to_str().unwrap(),
+            "-CAkey",
+            key.to_str().unwrap(),
+            "-set_serial",
+            "7",
+            "-extfile",
+            "ext.cnf",
+            "-out",
+            "sub.pem",
+        ],
+    );
+    pki.verify(&d.join("sub.pem"))
+        .arg("--chain")
+        .arg(&cert)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("CA constraint broken"));
+}
+
+#[test]
+fn key_match_and_mismatch() {
+    let pki = Pki::new("Test CA");
+    let cert = pki.server("db1", "db1.example");
+    pki.server("db2", "db2.example");
+    pki.verify(&cert)
+        .arg("--key")
+        .arg(pki.path("servers/db1/server-key.pem"))
+        .assert()
+        .code(0);
+    pki.verify(&cert)
+        .arg("--key")
+        .arg(pki.path("servers/db2/server-key.pem"))
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "the private key does not match the certificate",
+        ));
+}
+
+#[test]
+fn unusable_input_exits_2() {
+    let pki = Pki::new("Test CA");
+    let cert = pki.server("db1", "db1.example");
+    let garbage = pki.tmp.path().join("garbage.pem");
+    std::fs::write(&garbage, "hello").unwrap();
+    pki.verify(&garbage)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("certgen: error:"));
+    pki.verify(&pki.tmp.path().join("missing.pem"))
+        .assert()
+        .code(2);
+    pki.verify(&cert)
+        .args(["--at", "yesterday"])
+        .assert()
+        .code(2);
+    pki.verify(&cert)
+        .args(["--host", "not a host"])
+        .assert()
+        .code(2);
+    pki.verify(&cert).arg("--key").arg(&cert).assert().code(2);
+    pki.verify(&cert).arg("--ca").arg(&garbage).assert().code(2);
+}
+
+/// Whether the openssl CLI is there; with CI set its absence is a failure.
+fn has_openssl() -> bool {
+    let found = Std::new("openssl")
+        .arg("version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(std::env::var_os("CI").is_none(), "openssl is required when CI is set");
+        eprintln!("SKIP: openssl not found");
+    }
+    found
+}
+
+fn openssl(dir: &Path, args: &[&str]) {
+    let out = Std::new("openssl")
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "openssl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// `openssl verify -CAfile ca cert` accepts?
+fn openssl_accepts(ca: &Path, cert: &Path, extra: &[&str]) -> bool {
+    Std::new("openssl")
+        .arg("verify")
+        .args(extra)
+        .arg("-CAfile")
+        .arg(ca)
+        .arg(cert)
+        .output()
+        .unwrap()
+        .status
+        .success()
+}
+
+/// The MySQL/MariaDB documentation recipe: a CA from `openssl req -x509`, a
+/// server certificate from `openssl x509 -req` without extensions (v1, no SAN).
+fn recipe(dir: &Path, ca_cn: &str) {
+    openssl(
+        dir,
+        &[
+            "req",
+            "-new",
+            "-x509",
+            "-nodes",
+            "-newkey",
+            "rsa:2048",
+            "-days",
+            "3650",
+            "-keyout",
+            "ca-key.pem",
+            "-subj",
+            &format!("/CN={ca_cn}"),
+            "-out",
+            "ca-cert.pem",
+        ],
+    );
+    openssl(
+        dir,
+        &[
+            "req",
+            "-new",
+            "-nodes",
+            "-newkey",
+            "rsa:2048",
+            "-keyout",
+            "server-key.pem",
+            "-subj",
+            "/CN=db1.example",
+            "-out",
+            "server-req.pem",
+        ],
+    );
+    openssl(
+        dir,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "server-req.pem",
+            "-days",
+            "3600",
+            "-CA",
+            "ca-cert.pem",
+            "-CAkey",
+            "ca-key.pem",
+            "-set_serial",
+            "01",
+            "-out",
+            "server-cert.pem",
+        ],
+    );
+}
+
+#[test]
+fn openssl_recipe_certificates_get_openssls_verdict_and_warnings() {
+    if !has_openssl() {
+        return;
+    }
+    let tmp = TempDir::new().unwrap();
+    let d = tmp.path();
+    recipe(d, "Recipe CA");
+    let (ca, cert) = (d.join("ca-cert.pem"), d.join("server-cert.pem"));
+    let verify = || {
+        let mut c = certgen(d);
+        c.arg("verify").arg("--ca").arg(&ca).arg(&cert);
+        c
+    };
+    assert!(openssl_accepts(&ca, &cert, &[]));
+    verify().assert().code(0).stderr(predicate::str::contains(
+        "certgen: warning: the certificate is X.509 v1",
+    ));
+    verify()
+        .args(["--host", "db1.example"])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("matched the subject CN only"));
+    verify()
+        .args(["--host", "db2.example"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "name db2.example not among the certificate's names: CN:db1.example",
+        ));
+    verify()
+        .arg("--key")
+        .arg(d.join("server-key.pem"))
+        .assert()
+        .code(0);
+    let out = verify().args(["--format", "json"]).output().unwrap();
+    let codes: Vec<String> = json(&out.stdout)["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["code"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(codes, ["v1-certificate"]);
+}
+
+#[test]
+fn same_verdicts_as_openssl_verify() {
+    if !has_openssl() {
+        return;
+    }
+    let tmp = TempDir::new().unwrap();
+    let d = tmp.path();
+    recipe(d, "Recipe CA");
+    let other = d.join("other");
+    std::fs::create_dir(&other).unwrap();
+    recipe(&other, "Recipe CA");
+    let pki = Pki::new("Test CA");
+    let own = pki.server("db1", "db1.example");
+    let own_ca = pki.path("ca-cert.pem");
+    let cases: [(&Path, &Path, Option<&str>); 8] = [
+        (&d.join("ca-cert.pem"), &d.join("server-cert.pem"), None),
+        (&other.join("ca-cert.pem"), &d.join("server-cert.pem"), None),
+        (&own_ca, &d.join("server-cert.pem"), None),
+        (
+            &d.join("ca-cert.pem"),
+            &d.join("server-cert.pem"),
+            Some("4102444800"),
+        ),
+        (&own_ca, &own, None),
+        (&d.join("ca-cert.pem"), &own, None),
+        (&own_ca, &own, Some("946684800")),
+        (&own_ca, &own, Some("4102444800")),
+    ];
+    for (ca, cert, at) in cases {
+        let mut c = certgen(d);
+        c.arg("verify").arg("--ca").arg(ca).arg(cert);
+        let mut extra = Vec::new();
+        if let Some(t) = at {
+            c.args(["--at", t]);
+            extra = vec!["-attime", t];
+        }
+        let ours = c.output().unwrap().status.code() == Some(0);
+        assert_eq!(
+            ours,
+            openssl_accepts(ca, cert, &extra),
+            "{ca:?} {cert:?} at {at:?}"
+        );
+    }
+}

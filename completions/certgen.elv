@@ -32,6 +32,7 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand issue-server 'Issue a key and certificate for a database server'
             cand issue-client 'Issue keys and client certificates for database users'
             cand setup 'CA, server and client certificates and the config for one database, in one go'
+            cand verify 'Check that a certificate chains to a trusted CA, for a host and purpose'
             cand completions 'Print a shell completion script'
             cand man 'Write man pages'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -143,6 +144,23 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'certgen;verify'= {
+            cand --ca 'Trusted roots, one or more in one file [default: DIR/ca-bundle.pem, else DIR/ca-cert.pem]'
+            cand --chain 'Untrusted intermediates, in any order'
+            cand --host 'The DNS name or IP address clients connect to'
+            cand --purpose 'What the certificate must be good for'
+            cand --at 'Verify as of this time (RFC 3339 or Unix seconds) instead of now'
+            cand --key 'A private key that must belong to the certificate'
+            cand --format 'Output format'
+            cand --dir 'The PKI directory'
+            cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'
+            cand -q 'Print only results and warnings; no progress or status lines'
+            cand --quiet 'Print only results and warnings; no progress or status lines'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'certgen;completions'= {
             cand --dir 'The PKI directory'
             cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'
@@ -171,6 +189,7 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand issue-server 'Issue a key and certificate for a database server'
             cand issue-client 'Issue keys and client certificates for database users'
             cand setup 'CA, server and client certificates and the config for one database, in one go'
+            cand verify 'Check that a certificate chains to a trusted CA, for a host and purpose'
             cand completions 'Print a shell completion script'
             cand man 'Write man pages'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -186,6 +205,8 @@ set edit:completion:arg-completer[certgen] = {|@words|
         &'certgen;help;issue-client'= {
         }
         &'certgen;help;setup'= {
+        }
+        &'certgen;help;verify'= {
         }
         &'certgen;help;completions'= {
         }

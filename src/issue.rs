@@ -146,7 +146,7 @@ pub fn init_ca(
     } else {
         None
     };
-    let mut staging = lock.stage(3)?;
+    let mut staging = lock.stage(5)?;
     staging.add_file(store.ca_key(), key_pem.as_bytes(), Mode::Secret)?;
     staging.add_file(store.ca_cert(), ca.cert_pem().as_bytes(), Mode::Public)?;
     if parent.is_some() {
@@ -156,7 +156,7 @@ pub fn init_ca(
             Mode::Public,
         )?;
     }
-    lock.write_index(&crate::index::Index::default())?;
+    lock.stage_index(&mut staging, &crate::index::Index::default())?;
     staging.commit()?;
     Ok(CaCreated {
         ca,
@@ -305,7 +305,7 @@ pub fn issue_batch(
         })
         .collect::<Result<_>>()?;
 
-    let mut staging = lock.stage(specs.len() * 3)?;
+    let mut staging = lock.stage(specs.len() * 3 + 2)?;
     let mut leaves = Vec::with_capacity(specs.len());
     let mut replaced = Vec::new();
     for (spec, (issued, key_pem)) in specs.iter().zip(signed) {
@@ -338,7 +338,7 @@ pub fn issue_batch(
             issued,
         });
     }
-    lock.write_index(&index)?;
+    lock.stage_index(&mut staging, &index)?;
     let archived = if replaced.is_empty() {
         None
     } else {

@@ -168,11 +168,18 @@ impl Lock<'_> {
 
     /// Replaces `index.txt` atomically, and writes `index.txt.attr` if missing.
     pub fn write_index(&self, index: &Index) -> Result<()> {
+        let mut staging = self.stage(2)?;
+        self.stage_index(&mut staging, index)?;
+        staging.commit()
+    }
+
+    /// Adds the new index to a staging area, to be published before its new files.
+    pub fn stage_index(&self, staging: &mut Staging, index: &Index) -> Result<()> {
         let attr = self.store.path(INDEX_ATTR);
         if !exists_no_follow(&attr) {
-            replace_file(&attr, ATTR_CONTENT.as_bytes(), Mode::Public)?;
+            staging.replace_file(attr, ATTR_CONTENT.as_bytes(), Mode::Public)?;
         }
-        replace_file(&self.store.index(), index.render().as_bytes(), Mode::Public)
+        staging.replace_file(self.store.index(), index.render().as_bytes(), Mode::Public)
     }
 
     /// A staging area for new files, published together by [`Staging::commit`].
@@ -188,6 +195,8 @@ impl Lock<'_> {
         Ok(Staging {
             dir,
             moves: Vec::new(),
+            replacements: Vec::new(),
+            to_sync: Vec::new(),
             sync_each: expected_files <= SYNC_EACH_LIMIT,
             staged: 0,
         })
@@ -246,9 +255,21 @@ fn unique_dir(base: &Path, stamp: &str) -> Result<PathBuf> {
 }
 
 /// New files and directories written under `.tmp`, then renamed into place.
+///
+/// [`Staging::commit`] makes everything durable first (small batches: one
+/// `fsync` per file, issued in parallel so the filesystem folds them into one
+/// journal commit; large ones: one `syncfs`), then publishes the replacements
+/// (the index), then the new files. A crash leaves the old state, or a new
+/// index naming certificates whose files were never published, never a
+/// published certificate missing from the index.
 pub struct Staging {
     dir: PathBuf,
+    /// New items: (staged path, destination), renamed without replacing.
     moves: Vec<(PathBuf, PathBuf)>,
+    /// Items that replace their destination, published first.
+    replacements: Vec<(PathBuf, PathBuf)>,
+    /// Files to sync one by one (small batches only).
+    to_sync: Vec<PathBuf>,
     sync_each: bool,
     staged: usize,
 }
@@ -259,45 +280,97 @@ impl Staging {
         self.dir.join(self.staged.to_string())
     }
 
+    fn write(&mut self, path: &Path, content: &[u8], mode: Mode) -> Result<()> {
+        write_new(path, content, mode, false)?;
+        if self.sync_each {
+            self.to_sync.push(path.to_path_buf());
+        }
+        Ok(())
+    }
+
     /// Stages a directory `dest` holding `files` (name, content, mode).
     pub fn add_dir(&mut self, dest: PathBuf, files: &[(&str, &[u8], Mode)]) -> Result<()> {
         let dir = self.next_name();
         make_dir(&dir, 0o755)?;
         for (name, content, mode) in files {
-            write_new(&dir.join(name), content, *mode, self.sync_each)?;
+            self.write(&dir.join(name), content, *mode)?;
         }
         self.moves.push((dir, dest));
         Ok(())
     }
 
-    /// Stages one file `dest`.
+    /// Stages one new file `dest`.
     pub fn add_file(&mut self, dest: PathBuf, content: &[u8], mode: Mode) -> Result<()> {
         let path = self.next_name();
-        write_new(&path, content, mode, self.sync_each)?;
+        self.write(&path, content, mode)?;
         self.moves.push((path, dest));
         Ok(())
     }
 
+    /// Stages a file that replaces `dest` (or creates it), published before
+    /// the new items.
+    pub fn replace_file(&mut self, dest: PathBuf, content: &[u8], mode: Mode) -> Result<()> {
+        let path = self.next_name();
+        self.write(&path, content, mode)?;
+        self.replacements.push((path, dest));
+        Ok(())
+    }
+
     /// Makes the staged data durable, then renames every item into place.
-    /// An item whose destination exists is an error (nothing is overwritten).
+    /// A new item whose destination exists is an error (nothing is overwritten).
     pub fn commit(self) -> Result<()> {
-        if !self.sync_each {
+        if self.sync_each {
+            sync_all_parallel(&self.to_sync)?;
+        } else {
             let d = File::open(&self.dir).map_err(Error::io("opening", &self.dir))?;
             rustix::fs::syncfs(&d).map_err(|e| Error::io("syncing", &self.dir)(e.into()))?;
         }
-        let mut parents: Vec<PathBuf> = Vec::new();
+        let mut replaced_in = Vec::new();
+        for (from, to) in &self.replacements {
+            fs::rename(from, to).map_err(Error::io("renaming into", to))?;
+            push_parent(&mut replaced_in, to)?;
+        }
+        sync_all_parallel(&replaced_in)?;
+        let mut parents = Vec::new();
         for (from, to) in &self.moves {
-            let parent = to.parent().unwrap_or(Path::new(".")).to_path_buf();
-            if !parents.contains(&parent) {
-                ensure_real_dir(&parent)?;
-                parents.push(parent);
-            }
+            push_parent(&mut parents, to)?;
             rename_noreplace(from, to)?;
         }
-        for p in &parents {
-            sync_dir(p)?;
-        }
-        Ok(())
+        sync_all_parallel(&parents)
+    }
+}
+
+/// Records `path`'s parent once, creating it if needed (never through a link).
+fn push_parent(parents: &mut Vec<PathBuf>, path: &Path) -> Result<()> {
+    let parent = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+    if !parents.contains(&parent) {
+        ensure_real_dir(&parent)?;
+        parents.push(parent);
+    }
+    Ok(())
+}
+
+/// `fsync`s files or directories concurrently: the filesystem then commits
+/// them in one journal transaction instead of one after another.
+fn sync_all_parallel(paths: &[PathBuf]) -> Result<()> {
+    let sync = |p: &PathBuf| {
+        File::open(p)
+            .and_then(|f| f.sync_all())
+            .map_err(Error::io("syncing", p))
+    };
+    match paths {
+        [] => Ok(()),
+        [one] => sync(one),
+        many => std::thread::scope(|s| {
+            let handles: Vec<_> = many.iter().map(|p| s.spawn(move || sync(p))).collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|_| Err(Error::Crypto("a sync thread failed".into())))
+                })
+                .collect()
+        }),
     }
 }
 

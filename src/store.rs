@@ -362,14 +362,14 @@ fn sync_all_parallel(paths: &[PathBuf]) -> Result<()> {
         [] => Ok(()),
         [one] => sync(one),
         many => std::thread::scope(|s| {
-            let handles: Vec<_> = many.iter().map(|p| s.spawn(move || sync(p))).collect();
-            handles
-                .into_iter()
-                .map(|h| {
-                    h.join()
-                        .unwrap_or_else(|_| Err(Error::Crypto("a sync thread failed".into())))
+            let handles: Vec<_> = many.iter().map(|p| (p, s.spawn(move || sync(p)))).collect();
+            handles.into_iter().try_for_each(|(p, h)| {
+                h.join().unwrap_or_else(|_| {
+                    Err(Error::io("syncing", p)(std::io::Error::other(
+                        "the sync thread panicked",
+                    )))
                 })
-                .collect()
+            })
         }),
     }
 }

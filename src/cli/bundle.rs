@@ -8,7 +8,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
 use certgen::display_time;
-use certgen::issue::LeafIssued;
+use certgen::issue::{BatchResult, LeafIssued};
+
+use super::output;
 use certgen::name::sql_quote;
 
 /// One bundle, as printed with `--format json`.
@@ -73,4 +75,20 @@ pub fn progress(len: usize, quiet: bool, what: &str) -> ProgressBar {
     );
     bar.set_message(what.to_string());
     bar
+}
+
+/// Warnings (the same for every bundle of a batch, so printed once) and where
+/// replaced files went.
+pub fn report_notes(quiet: bool, result: &BatchResult) {
+    if let Some(first) = result.leaves.first() {
+        for w in &first.issued.warnings {
+            output::warn(w);
+        }
+    }
+    if let Some(dir) = &result.archived {
+        output::note(
+            quiet,
+            &format!("archived the old files in {}", dir.display()),
+        );
+    }
 }

@@ -8,7 +8,7 @@ use anyhow::{Context as _, Result, bail};
 use certgen::issue::{BatchOptions, Kind, LeafSpec, issue_batch, open_ca};
 use certgen::{CertRequest, Profile, San, Subject, profile};
 
-use super::bundle::{BundleReport, progress};
+use super::bundle::{BundleReport, progress, report_notes};
 use super::{Context, Format, LeafKeyArgs, Status, output, read_name_list};
 
 #[derive(Debug, clap::Args)]
@@ -93,17 +93,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     let result = issue_batch(&ctx.store, &ca, &specs, opts, super::now(), &|| bar.inc(1));
     bar.finish_and_clear();
     let result = result.context("issuing client certificates")?;
-    if let Some(first) = result.leaves.first() {
-        for w in &first.issued.warnings {
-            output::warn(w);
-        }
-    }
-    if let Some(dir) = &result.archived {
-        output::note(
-            ctx.quiet,
-            &format!("archived the old files in {}", dir.display()),
-        );
-    }
+    report_notes(ctx.quiet, &result);
     let reports: Vec<BundleReport> = result
         .leaves
         .iter()

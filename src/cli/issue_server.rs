@@ -5,7 +5,7 @@ use anyhow::{Context as _, Result, bail};
 use certgen::issue::{BatchOptions, Kind, LeafSpec, issue_batch, open_ca};
 use certgen::{CertRequest, Profile, San, Subject, profile};
 
-use super::bundle::BundleReport;
+use super::bundle::{BundleReport, report_notes};
 use super::{Context, Format, LeafKeyArgs, Status, output};
 
 #[derive(Debug, clap::Args)]
@@ -92,16 +92,8 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     };
     let result = issue_batch(&ctx.store, &ca, &[spec], opts, super::now(), &|| {})
         .with_context(|| format!("issuing the server certificate for {}", a.name))?;
+    report_notes(ctx.quiet, &result);
     let leaf = &result.leaves[0];
-    for w in &leaf.issued.warnings {
-        output::warn(w);
-    }
-    if let Some(dir) = &result.archived {
-        output::note(
-            ctx.quiet,
-            &format!("archived the old files in {}", dir.display()),
-        );
-    }
     let report = BundleReport::new(leaf, None);
     match a.format {
         Format::Json => output::print_json(&report)?,

@@ -332,7 +332,10 @@ fn has_openssl() -> bool {
         .output()
         .is_ok_and(|o| o.status.success());
     if !found {
-        assert!(std::env::var_os("CI").is_none(), "openssl is required when CI is set");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "openssl is required when CI is set"
+        );
         eprintln!("SKIP: openssl not found");
     }
     found

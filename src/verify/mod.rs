@@ -12,6 +12,7 @@ mod explain;
 mod names;
 mod path;
 mod report;
+mod rfc5280;
 mod strict;
 
 use rustls_pki_types::CertificateDer;
@@ -122,7 +123,10 @@ fn check(
     let chain = match &ee {
         Ok(ee) => path::build(pool, ee, opts.now, opts.purpose)?,
         Err(webpki::Error::UnsupportedCertVersion) => path::build_v1(pool, leaf, opts.now)?,
-        Err(e) => return Err(explain::explain(e.clone(), pool, opts.purpose)),
+        // A leaf webpki cannot read (a critical extension it does not know,
+        // unique identifiers) may still be valid under RFC 5280.
+        Err(e) => path::own_path(pool, opts.now, opts.purpose)
+            .map_err(|_| explain::explain(e.clone(), pool, opts.purpose))?,
     };
     let parsed: Vec<X509Certificate<'_>> = chain
         .iter()

@@ -11,6 +11,7 @@ use x509_parser::certificate::X509Certificate;
 
 use super::explain::explain;
 use super::report::{Purpose, Rejection};
+use super::rfc5280::{self, Candidates, Node};
 use super::strict;
 use crate::name::oneline;
 use x509_parser::prelude::FromDer;
@@ -69,13 +70,56 @@ pub(crate) fn build(
         None,
         Some(&check),
     );
-    match result {
-        Ok(_) => Ok(found.into_inner()),
-        Err(REFUSED) => Err(refused
+    let webpki_rejection = match result {
+        Ok(_) => return Ok(found.into_inner()),
+        Err(REFUSED) => refused
             .into_inner()
-            .unwrap_or_else(|| Rejection::invalid("refused by certgen's checks"))),
-        Err(e) => Err(explain(e, pool, purpose)),
+            .unwrap_or_else(|| Rejection::invalid("refused by certgen's checks")),
+        Err(e) => explain(e, pool, purpose),
+    };
+    // webpki refuses some chains RFC 5280 accepts; certgen's own validator
+    // has the last word on those.
+    match own_path(pool, now, purpose) {
+        Ok(ders) => Ok(ders),
+        Err(Some(reason)) if matches!(webpki_rejection, Rejection::UntrustedIssuer { .. }) => {
+            Err(reason)
+        }
+        Err(_) => Err(webpki_rejection),
     }
+}
+
+/// A path found and validated by certgen's RFC 5280 builder, as DER.
+pub(crate) fn own_path(
+    pool: &Pool<'_>,
+    now: OffsetDateTime,
+    purpose: Purpose,
+) -> Result<Vec<Vec<u8>>, Option<Rejection>> {
+    fn parse<'a>(d: &'a CertificateDer<'_>) -> Option<X509Certificate<'a>> {
+        X509Certificate::from_der(d).ok().map(|(_, c)| c)
+    }
+    fn parse_all<'a>(ders: &'a [CertificateDer<'_>]) -> Vec<X509Certificate<'a>> {
+        ders.iter().filter_map(parse).collect()
+    }
+    fn nodes<'a>(certs: &'a [X509Certificate<'a>]) -> Vec<Node<'a>> {
+        certs.iter().filter_map(Node::new).collect()
+    }
+    let leaf = parse(pool.leaf).ok_or(None)?;
+    let (roots, intermediates) = (parse_all(pool.roots), parse_all(pool.intermediates));
+    let (roots, intermediates) = (nodes(&roots), nodes(&intermediates));
+    let leaf = Node::new(&leaf).ok_or(None)?;
+    let candidates = Candidates {
+        roots: &roots,
+        intermediates: &intermediates,
+        algorithms: pool.algorithms,
+        now,
+        purpose,
+    };
+    let accept = |path: &[&Node<'_>]| {
+        let ders: Vec<Vec<u8>> = path.iter().map(|n| n.der.to_vec()).collect();
+        strict::check_path(&ders, now)
+    };
+    let path = rfc5280::build(&leaf, &candidates, &accept)?;
+    Ok(path.iter().map(|n| n.der.to_vec()).collect())
 }
 
 fn path_ders(

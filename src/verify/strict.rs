@@ -270,6 +270,11 @@ fn leaf(cert: &X509Certificate<'_>) -> Checked {
             "keyUsage keyCertSign without basicConstraints cA (RFC 5280 4.2.1.3)",
         ));
     }
+    if is_ca && matches!(cert.key_usage(), Ok(Some(ku)) if !ku.value.key_cert_sign()) {
+        return Err(Rejection::ca(
+            "basicConstraints cA=TRUE but keyUsage without keyCertSign (RFC 5280 4.2.1.3, 4.2.1.9)",
+        ));
+    }
     if !is_ca && matches!(cert.name_constraints(), Ok(Some(_))) {
         return Err(Rejection::ca(
             "nameConstraints in a certificate that is not a CA (RFC 5280 4.2.1.10)",

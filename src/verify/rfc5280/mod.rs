@@ -62,11 +62,11 @@ pub(crate) struct Candidates<'a, 'n> {
 /// Finds a path from `leaf` to a root that passes RFC 5280 validation and
 /// `accept` (certgen's stricter checks). Returns it from the leaf to the
 /// root, or the first reason a candidate path was refused.
-pub(crate) fn build<'n>(
-    leaf: &'n Node<'_>,
-    pool: &'n Candidates<'_, 'n>,
+pub(crate) fn build<'a>(
+    leaf: &Node<'a>,
+    pool: &Candidates<'a, '_>,
     accept: &dyn Fn(&[&Node<'_>]) -> Result<(), Rejection>,
-) -> Result<Vec<&'n Node<'n>>, Option<Rejection>> {
+) -> Result<Vec<&'a X509Certificate<'a>>, Option<Rejection>> {
     let mut search = Search {
         pool,
         accept,
@@ -75,7 +75,7 @@ pub(crate) fn build<'n>(
     };
     let mut path = vec![leaf];
     if search.extend(&mut path) {
-        Ok(path)
+        Ok(path.iter().map(|n| n.x).collect())
     } else {
         Err(search.first_refusal)
     }
@@ -88,10 +88,10 @@ struct Search<'s, 'a, 'n> {
     first_refusal: Option<Rejection>,
 }
 
-impl<'n> Search<'_, '_, 'n> {
+impl<'s, 'a> Search<'s, 'a, '_> {
     /// Depth-first: the roots that issued the last certificate first, then
     /// the intermediates. Leaves `path` complete when it returns true.
-    fn extend(&mut self, path: &mut Vec<&'n Node<'n>>) -> bool {
+    fn extend(&mut self, path: &mut Vec<&'s Node<'a>>) -> bool {
         let Some(&last) = path.last() else {
             return false;
         };

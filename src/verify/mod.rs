@@ -12,6 +12,7 @@ mod explain;
 mod names;
 mod path;
 mod report;
+mod rfc5280;
 mod strict;
 
 use rustls_pki_types::CertificateDer;
@@ -79,13 +80,22 @@ impl Verifier {
         fn der(v: &Vec<u8>) -> CertificateDer<'_> {
             CertificateDer::from(v.as_slice())
         }
+        fn parse(v: &[u8]) -> Option<X509Certificate<'_>> {
+            X509Certificate::from_der(v).ok().map(|(_, c)| c)
+        }
         let leaf_der = der(&input.leaf);
         let roots: Vec<_> = input.roots.iter().map(der).collect();
         let intermediates: Vec<_> = input.intermediates.iter().map(der).collect();
+        let parsed_roots: Vec<_> = input.roots.iter().map(|v| parse(v)).collect();
+        let parsed_intermediates: Vec<_> = input.intermediates.iter().map(|v| parse(v)).collect();
+        let anchors = path::anchors(&roots);
         let pool = Pool {
             leaf: &leaf_der,
-            roots: &roots,
             intermediates: &intermediates,
+            parsed_leaf: &leaf,
+            parsed_roots: &parsed_roots,
+            parsed_intermediates: &parsed_intermediates,
+            anchors: &anchors,
             algorithms: &self.algorithms,
         };
         let mut report = Report {
@@ -94,12 +104,11 @@ impl Verifier {
             rejection: None,
             warnings: Vec::new(),
         };
-        match check(&pool, &leaf, opts, &mut report.warnings) {
+        match check(&pool, opts, &mut report.warnings) {
             Ok(chain) => {
-                report.chain = chain
-                    .iter()
-                    .filter_map(|d| X509Certificate::from_der(d).ok())
-                    .map(|(_, c)| CertInfo::of(&c))
+                // The leaf's summary is already made; reuse it.
+                report.chain = std::iter::once(report.certificate.clone())
+                    .chain(chain.iter().skip(1).map(|c| CertInfo::of(c)))
                     .collect();
             }
             Err(rejection) => {
@@ -111,23 +120,22 @@ impl Verifier {
     }
 }
 
-/// The path (leaf to root, DER) or the first reason to reject.
-fn check(
-    pool: &Pool<'_>,
-    leaf: &X509Certificate<'_>,
+/// The path (leaf to root) or the first reason to reject.
+fn check<'a>(
+    pool: &Pool<'a>,
     opts: &Options<'_>,
     warnings: &mut Vec<Warning>,
-) -> std::result::Result<Vec<Vec<u8>>, Rejection> {
+) -> std::result::Result<path::Path<'a>, Rejection> {
+    let leaf = pool.parsed_leaf;
     let ee = webpki::EndEntityCert::try_from(pool.leaf);
     let chain = match &ee {
         Ok(ee) => path::build(pool, ee, opts.now, opts.purpose)?,
-        Err(webpki::Error::UnsupportedCertVersion) => path::build_v1(pool, leaf, opts.now)?,
-        Err(e) => return Err(explain::explain(e.clone(), pool, opts.purpose)),
+        Err(webpki::Error::UnsupportedCertVersion) => path::build_v1(pool, opts.now)?,
+        // A leaf webpki cannot read (a critical extension it does not know,
+        // unique identifiers) may still be valid under RFC 5280.
+        Err(e) => path::own_path(pool, opts.now, opts.purpose)
+            .map_err(|_| explain::explain(e.clone(), pool, opts.purpose))?,
     };
-    let parsed: Vec<X509Certificate<'_>> = chain
-        .iter()
-        .filter_map(|d| X509Certificate::from_der(d).ok().map(|(_, c)| c))
-        .collect();
     if let Some(host) = opts.host {
         names::check(host, leaf, ee.as_ref().ok(), warnings)?;
     }
@@ -136,8 +144,7 @@ fn check(
     {
         return Err(Rejection::KeyMismatch);
     }
-    let refs: Vec<&X509Certificate<'_>> = parsed.iter().collect();
-    let mut found = compat::warnings(&refs);
+    let mut found = compat::warnings(&chain);
     found.append(warnings);
     *warnings = found;
     Ok(chain)

@@ -11,43 +11,69 @@ use x509_parser::certificate::X509Certificate;
 
 use super::explain::explain;
 use super::report::{Purpose, Rejection};
+use super::rfc5280::{self, Candidates, Node};
 use super::strict;
 use crate::name::oneline;
-use x509_parser::prelude::FromDer;
 
 /// The error webpki never produces without CRLs; it marks a path refused by
 /// certgen's own checks, whose reason is kept aside.
 const REFUSED: webpki::Error = webpki::Error::UnsupportedRevocationReasonsPartitioning;
 
-/// The certificates of one verification, already split into roles.
+/// The certificates of one verification, already split into roles, as DER
+/// and parsed once (`None` where x509-parser cannot read one).
 pub(crate) struct Pool<'a> {
     pub leaf: &'a CertificateDer<'a>,
-    pub roots: &'a [CertificateDer<'a>],
     pub intermediates: &'a [CertificateDer<'a>],
+    pub parsed_leaf: &'a X509Certificate<'a>,
+    pub parsed_roots: &'a [Option<X509Certificate<'a>>],
+    pub parsed_intermediates: &'a [Option<X509Certificate<'a>>],
+    pub anchors: &'a [(usize, TrustAnchor<'a>)],
     pub algorithms: &'a [&'a dyn SignatureVerificationAlgorithm],
 }
 
-/// Finds a valid path; returns it from the leaf to the root, as DER.
-pub(crate) fn build(
-    pool: &Pool<'_>,
-    ee: &EndEntityCert<'_>,
-    now: OffsetDateTime,
-    purpose: Purpose,
-) -> Result<Vec<Vec<u8>>, Rejection> {
-    let anchors: Vec<(usize, TrustAnchor<'_>)> = pool
-        .roots
+/// A path from the leaf to the root.
+pub(crate) type Path<'a> = Vec<&'a X509Certificate<'a>>;
+
+impl<'a> Pool<'a> {
+    /// The parsed form of a certificate given as DER by webpki.
+    fn parsed(&self, der: &[u8]) -> Option<&'a X509Certificate<'a>> {
+        if der == self.leaf.as_ref() {
+            return Some(self.parsed_leaf);
+        }
+        self.intermediates
+            .iter()
+            .zip(self.parsed_intermediates)
+            .find(|(d, _)| d.as_ref() == der)
+            .and_then(|(_, p)| p.as_ref())
+    }
+}
+
+/// The trust anchors webpki can read, with their index in the CA file.
+pub(crate) fn anchors<'a>(roots: &'a [CertificateDer<'a>]) -> Vec<(usize, TrustAnchor<'a>)> {
+    roots
         .iter()
         .enumerate()
         .filter_map(|(i, r)| webpki::anchor_from_trusted_cert(r).ok().map(|a| (i, a)))
-        .collect();
-    let trust: Vec<TrustAnchor<'_>> = anchors.iter().map(|(_, a)| a.clone()).collect();
+        .collect()
+}
+
+/// Finds a valid path; returns it from the leaf to the root.
+pub(crate) fn build<'a>(
+    pool: &Pool<'a>,
+    ee: &EndEntityCert<'_>,
+    now: OffsetDateTime,
+    purpose: Purpose,
+) -> Result<Path<'a>, Rejection> {
+    let trust: Vec<TrustAnchor<'_>> = pool.anchors.iter().map(|(_, a)| a.clone()).collect();
     let refused = RefCell::new(None);
     let found = RefCell::new(Vec::new());
     let check = |path: &VerifiedPath<'_>| {
-        let ders = path_ders(path, pool.roots, &anchors);
-        match strict::check_path(&ders, now) {
-            Ok(()) => {
-                *found.borrow_mut() = ders;
+        let verdict = path_certs(path, pool)
+            .ok_or_else(|| Rejection::invalid("a certificate in the chain is malformed"))
+            .and_then(|certs| strict::check_path(&certs, now).map(|()| certs));
+        match verdict {
+            Ok(certs) => {
+                *found.borrow_mut() = certs;
                 Ok(())
             }
             Err(reason) => {
@@ -69,29 +95,60 @@ pub(crate) fn build(
         None,
         Some(&check),
     );
-    match result {
-        Ok(_) => Ok(found.into_inner()),
-        Err(REFUSED) => Err(refused
+    let webpki_rejection = match result {
+        Ok(_) => return Ok(found.into_inner()),
+        Err(REFUSED) => refused
             .into_inner()
-            .unwrap_or_else(|| Rejection::invalid("refused by certgen's checks"))),
-        Err(e) => Err(explain(e, pool, purpose)),
+            .unwrap_or_else(|| Rejection::invalid("refused by certgen's checks")),
+        Err(e) => explain(e, pool, purpose),
+    };
+    // webpki refuses some chains RFC 5280 accepts; certgen's own validator
+    // has the last word on those.
+    match own_path(pool, now, purpose) {
+        Ok(ders) => Ok(ders),
+        Err(Some(reason)) if matches!(webpki_rejection, Rejection::UntrustedIssuer { .. }) => {
+            Err(reason)
+        }
+        Err(_) => Err(webpki_rejection),
     }
 }
 
-fn path_ders(
-    path: &VerifiedPath<'_>,
-    roots: &[CertificateDer<'_>],
-    anchors: &[(usize, TrustAnchor<'_>)],
-) -> Vec<Vec<u8>> {
-    let mut out = vec![path.end_entity().der().to_vec()];
-    out.extend(path.intermediate_certificates().map(|c| c.der().to_vec()));
-    let anchor = path.anchor();
-    if let Some((i, _)) = anchors.iter().find(|(_, a)| {
-        a.subject == anchor.subject && a.subject_public_key_info == anchor.subject_public_key_info
-    }) {
-        out.push(roots[*i].to_vec());
+/// A path found and validated by certgen's RFC 5280 builder.
+pub(crate) fn own_path<'a>(
+    pool: &Pool<'a>,
+    now: OffsetDateTime,
+    purpose: Purpose,
+) -> Result<Path<'a>, Option<Rejection>> {
+    fn nodes<'a>(certs: &'a [Option<X509Certificate<'a>>]) -> Vec<Node<'a>> {
+        certs.iter().flatten().filter_map(Node::new).collect()
     }
-    out
+    let (roots, intermediates) = (nodes(pool.parsed_roots), nodes(pool.parsed_intermediates));
+    let leaf = Node::new(pool.parsed_leaf).ok_or(None)?;
+    let candidates = Candidates {
+        roots: &roots,
+        intermediates: &intermediates,
+        algorithms: pool.algorithms,
+        now,
+        purpose,
+    };
+    let accept = |path: &[&Node<'_>]| {
+        let certs: Vec<&X509Certificate<'_>> = path.iter().map(|n| n.x).collect();
+        strict::check_path(&certs, now)
+    };
+    rfc5280::build(&leaf, &candidates, &accept)
+}
+
+fn path_certs<'a>(path: &VerifiedPath<'_>, pool: &Pool<'a>) -> Option<Path<'a>> {
+    let mut out = vec![pool.parsed(path.end_entity().der().as_ref())?];
+    for c in path.intermediate_certificates() {
+        out.push(pool.parsed(c.der().as_ref())?);
+    }
+    let anchor = path.anchor();
+    let (i, _) = pool.anchors.iter().find(|(_, a)| {
+        a.subject == anchor.subject && a.subject_public_key_info == anchor.subject_public_key_info
+    })?;
+    out.push(pool.parsed_roots[*i].as_ref()?);
+    Some(out)
 }
 
 pub(crate) fn unix_time(now: OffsetDateTime) -> UnixTime {
@@ -101,11 +158,8 @@ pub(crate) fn unix_time(now: OffsetDateTime) -> UnixTime {
 
 /// A v1 leaf (no extensions, so webpki refuses it) is accepted when a root in
 /// the CA file signed it directly, as `openssl verify` does.
-pub(crate) fn build_v1(
-    pool: &Pool<'_>,
-    leaf: &X509Certificate<'_>,
-    now: OffsetDateTime,
-) -> Result<Vec<Vec<u8>>, Rejection> {
+pub(crate) fn build_v1<'a>(pool: &Pool<'a>, now: OffsetDateTime) -> Result<Path<'a>, Rejection> {
+    let leaf = pool.parsed_leaf;
     let validity = leaf.validity();
     if now > validity.not_after.to_datetime() {
         return Err(Rejection::Expired {
@@ -120,18 +174,15 @@ pub(crate) fn build_v1(
         });
     }
     let mut named = false;
-    for root in pool.roots {
-        let Ok((_, ca)) = X509Certificate::from_der(root) else {
-            continue;
-        };
+    for ca in pool.parsed_roots.iter().flatten() {
         if ca.subject().as_raw() != leaf.issuer().as_raw() {
             continue;
         }
         named = true;
         if leaf.verify_signature(Some(ca.public_key())).is_ok() {
-            let ders = vec![pool.leaf.to_vec(), root.to_vec()];
-            strict::check_path(&ders, now)?;
-            return Ok(ders);
+            let path = vec![leaf, ca];
+            strict::check_path(&path, now)?;
+            return Ok(path);
         }
     }
     if named {

@@ -10,7 +10,6 @@ use std::collections::HashSet;
 use time::OffsetDateTime;
 use x509_parser::certificate::X509Certificate;
 use x509_parser::extensions::{ParsedExtension, X509Extension};
-use x509_parser::prelude::FromDer;
 use x509_parser::x509::X509Version;
 
 use super::report::Rejection;
@@ -29,23 +28,14 @@ enum Role {
 }
 
 /// Checks a path given from the leaf to the trusted root.
-pub(crate) fn check_path(ders: &[Vec<u8>], now: OffsetDateTime) -> Checked {
-    let certs = ders
-        .iter()
-        .map(|d| {
-            X509Certificate::from_der(d)
-                .map(|(_, c)| c)
-                .map_err(|e| Rejection::invalid(format!("malformed certificate: {e}")))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    for (i, cert) in certs.iter().enumerate() {
+pub(crate) fn check_path(certs: &[&X509Certificate<'_>], now: OffsetDateTime) -> Checked {
+    for (i, &cert) in certs.iter().enumerate() {
         let role = match i {
             0 => Role::Leaf,
             _ if i + 1 == certs.len() => Role::Root,
             _ => Role::Intermediate,
         };
-        let who = oneline(cert.subject());
-        let fail = |r: Rejection| prefix(&who, r);
+        let fail = |r: Rejection| prefix(&oneline(cert.subject()), r);
         every_cert(cert, role, now).map_err(fail)?;
         if cert.version() == X509Version::V3 {
             extensions(cert, role).map_err(fail)?;
@@ -268,6 +258,11 @@ fn leaf(cert: &X509Certificate<'_>) -> Checked {
     if !is_ca && matches!(cert.key_usage(), Ok(Some(ku)) if ku.value.key_cert_sign()) {
         return Err(Rejection::ca(
             "keyUsage keyCertSign without basicConstraints cA (RFC 5280 4.2.1.3)",
+        ));
+    }
+    if is_ca && matches!(cert.key_usage(), Ok(Some(ku)) if !ku.value.key_cert_sign()) {
+        return Err(Rejection::ca(
+            "basicConstraints cA=TRUE but keyUsage without keyCertSign (RFC 5280 4.2.1.3, 4.2.1.9)",
         ));
     }
     if !is_ca && matches!(cert.name_constraints(), Ok(Some(_))) {

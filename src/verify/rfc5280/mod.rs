@@ -1,0 +1,135 @@
+//! certgen's own RFC 5280 path builder and validator, for the chains webpki
+//! refuses although RFC 5280 accepts them: names that match only after RFC
+//! 4518 preparation, self-issued intermediates (key rollover), directoryName,
+//! rfc822Name and URI name constraints, critical policy extensions, dates
+//! before 1970, and a CA certificate checked as the end entity.
+//!
+//! Signatures are checked with the same aws-lc-rs algorithms webpki uses.
+
+mod constraints;
+mod dn;
+mod policy;
+mod signature;
+mod validate;
+
+use rustls_pki_types::SignatureVerificationAlgorithm;
+use time::OffsetDateTime;
+use x509_parser::certificate::X509Certificate;
+
+use super::report::{Purpose, Rejection};
+use dn::Dn;
+use signature::Signed;
+
+/// Candidate paths longer than this many certificates are not tried.
+const MAX_DEPTH: usize = 8;
+/// Signature checks allowed per verification, against crafted bundles.
+const MAX_SIGNATURES: usize = 100;
+
+/// A certificate with what path building compares, prepared once.
+pub(crate) struct Node<'a> {
+    pub(crate) x: &'a X509Certificate<'a>,
+    pub(crate) der: &'a [u8],
+    signed: Signed<'a>,
+    subject: Dn,
+    issuer: Dn,
+    /// Subject and issuer are the same name (RFC 5280 6.1).
+    pub(crate) self_issued: bool,
+}
+
+impl<'a> Node<'a> {
+    pub(crate) fn new(x: &'a X509Certificate<'a>) -> Option<Node<'a>> {
+        let (subject, issuer) = (Dn::of(x.subject()), Dn::of(x.issuer()));
+        Some(Node {
+            x,
+            der: x.as_raw(),
+            signed: Signed::of(x)?,
+            self_issued: subject == issuer,
+            subject,
+            issuer,
+        })
+    }
+}
+
+/// The certificates of one verification.
+pub(crate) struct Candidates<'a, 'n> {
+    pub(crate) roots: &'n [Node<'a>],
+    pub(crate) intermediates: &'n [Node<'a>],
+    pub(crate) algorithms: &'n [&'n dyn SignatureVerificationAlgorithm],
+    pub(crate) now: OffsetDateTime,
+    pub(crate) purpose: Purpose,
+}
+
+/// Finds a path from `leaf` to a root that passes RFC 5280 validation and
+/// `accept` (certgen's stricter checks). Returns it from the leaf to the
+/// root, or the first reason a candidate path was refused.
+pub(crate) fn build<'a>(
+    leaf: &Node<'a>,
+    pool: &Candidates<'a, '_>,
+    accept: &dyn Fn(&[&Node<'_>]) -> Result<(), Rejection>,
+) -> Result<Vec<&'a X509Certificate<'a>>, Option<Rejection>> {
+    let mut search = Search {
+        pool,
+        accept,
+        signatures: 0,
+        first_refusal: None,
+    };
+    let mut path = vec![leaf];
+    if search.extend(&mut path) {
+        Ok(path.iter().map(|n| n.x).collect())
+    } else {
+        Err(search.first_refusal)
+    }
+}
+
+struct Search<'s, 'a, 'n> {
+    pool: &'s Candidates<'a, 'n>,
+    accept: &'s dyn Fn(&[&Node<'_>]) -> Result<(), Rejection>,
+    signatures: usize,
+    first_refusal: Option<Rejection>,
+}
+
+impl<'s, 'a> Search<'s, 'a, '_> {
+    /// Depth-first: the roots that issued the last certificate first, then
+    /// the intermediates. Leaves `path` complete when it returns true.
+    fn extend(&mut self, path: &mut Vec<&'s Node<'a>>) -> bool {
+        let Some(&last) = path.last() else {
+            return false;
+        };
+        for root in self.pool.roots {
+            if self.issued(root, last) {
+                path.push(root);
+                let verdict = validate::validate(path, self.pool.now, self.pool.purpose)
+                    .and_then(|()| (self.accept)(path));
+                match verdict {
+                    Ok(()) => return true,
+                    Err(r) => {
+                        self.first_refusal.get_or_insert(r);
+                    }
+                }
+                path.pop();
+            }
+        }
+        if path.len() + 1 >= MAX_DEPTH {
+            return false;
+        }
+        for inter in self.pool.intermediates {
+            let used = path.iter().any(|p| p.der == inter.der);
+            if !used && self.issued(inter, last) {
+                path.push(inter);
+                if self.extend(path) {
+                    return true;
+                }
+                path.pop();
+            }
+        }
+        false
+    }
+
+    fn issued(&mut self, issuer: &Node<'_>, cert: &Node<'_>) -> bool {
+        if issuer.subject != cert.issuer || self.signatures >= MAX_SIGNATURES {
+            return false;
+        }
+        self.signatures += 1;
+        cert.signed.signed_by(&issuer.signed, self.pool.algorithms)
+    }
+}

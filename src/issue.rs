@@ -272,14 +272,11 @@ pub fn issue_batch(
     }
     check_not_existing(store, specs, opts)?;
 
-    let keys: Vec<PrivateKey> = specs
-        .par_iter()
-        .map(|_| {
-            let k = PrivateKey::generate(opts.key_type);
-            progress();
-            k
-        })
-        .collect::<Result<_>>()?;
+    let keys: Vec<PrivateKey> = map_maybe_parallel(specs, |_| {
+        let k = PrivateKey::generate(opts.key_type);
+        progress();
+        k
+    })?;
 
     let lock = store.lock()?;
     ensure_current(store, ca)?;
@@ -295,15 +292,12 @@ pub fn issue_batch(
     }
 
     let (key_name, cert_name) = opts.kind.file_names();
-    let signed: Vec<(Issued, Zeroizing<String>)> = specs
-        .par_iter()
-        .zip(keys.par_iter())
-        .zip(serials.par_iter())
-        .map(|((spec, key), serial)| {
+    let work: Vec<_> = specs.iter().zip(&keys).zip(&serials).collect();
+    let signed: Vec<(Issued, Zeroizing<String>)> =
+        map_maybe_parallel(&work, |((spec, key), serial)| {
             let issued = ca.issue(&spec.request, key.pair(), key.is_rsa(), serial, now)?;
             Ok((issued, key.to_pem(opts.key_format)?))
-        })
-        .collect::<Result<_>>()?;
+        })?;
 
     let mut staging = lock.stage(specs.len() * 3 + 2)?;
     let mut leaves = Vec::with_capacity(specs.len());
@@ -346,6 +340,19 @@ pub fn issue_batch(
     };
     staging.commit()?;
     Ok(BatchResult { leaves, archived })
+}
+
+/// Maps over a batch on every core; a single item runs on this thread, since
+/// starting the thread pool costs more than one key.
+fn map_maybe_parallel<T: Sync, U: Send>(
+    items: &[T],
+    f: impl Fn(&T) -> Result<U> + Sync + Send,
+) -> Result<Vec<U>> {
+    if items.len() > 1 {
+        items.par_iter().map(f).collect()
+    } else {
+        items.iter().map(f).collect()
+    }
 }
 
 fn check_not_existing(store: &Store, specs: &[LeafSpec], opts: BatchOptions) -> Result<()> {

@@ -9,6 +9,7 @@ pub mod ca;
 pub mod csr;
 pub mod encoding;
 pub mod error;
+pub mod expiry;
 pub mod index;
 pub mod issue;
 pub mod keys;

@@ -281,7 +281,7 @@ pub fn scan<E>(
 fn check_item(item: Item, thresholds: Thresholds, now: OffsetDateTime) -> Vec<Finding> {
     match item {
         Item::Problem { path, reason } => vec![Finding::unknown(&path, reason)],
-        Item::File { path, explicit } => match walk::read_file(&path) {
+        Item::File { path, explicit } => match crate::input::read_file(&path) {
             Ok(bytes) => check_bytes(&path, &bytes, explicit, thresholds, now),
             Err(e) if !explicit && walk::is_skippable_secret(&path, &e) => Vec::new(),
             Err(e) => vec![Finding::unknown(&path, format!("cannot read: {e}"))],

@@ -11,6 +11,8 @@ pub mod encoding;
 pub mod error;
 pub mod expiry;
 pub mod index;
+pub mod input;
+pub mod inspect;
 pub mod issue;
 pub mod keys;
 pub mod name;

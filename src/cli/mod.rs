@@ -6,6 +6,7 @@ mod completions;
 mod csr;
 mod expiry_report;
 mod init_ca;
+mod inspect;
 mod issue_client;
 mod issue_server;
 pub mod output;
@@ -64,6 +65,8 @@ pub enum Command {
     Setup(setup::Args),
     /// Check certificate expiry: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
     CheckExpiry(check_expiry::Args),
+    /// Summarise certificates, CSRs, keys (never the secret) and CRLs.
+    Inspect(inspect::Args),
     /// Print a shell completion script.
     Completions(completions::Args),
     /// Write man pages.
@@ -242,6 +245,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::IssueClient(a) => issue_client::run(&ctx, a),
         Command::Setup(a) => setup::run(&ctx, a),
         Command::CheckExpiry(a) => check_expiry::run(&ctx, a),
+        Command::Inspect(a) => inspect::run(&ctx, a),
         Command::Completions(a) => completions::run(a),
         Command::Man(a) => completions::man(a),
     }

@@ -7,15 +7,13 @@
 //! skipped inside directories; paths named by the user are always checked.
 
 use std::collections::HashSet;
-use std::fs::{self, File, FileType};
-use std::io::{self, Read};
-use std::os::unix::fs::{DirEntryExt, FileTypeExt, MetadataExt, OpenOptionsExt};
+use std::fs::{self, FileType};
+use std::io;
+use std::os::unix::fs::{DirEntryExt, MetadataExt};
 use std::path::{Path, PathBuf};
 
+use crate::input::kind_name;
 use crate::store::OLD_KEYS;
-
-/// Files larger than this are not certificates; reading them would only cost memory.
-pub(crate) const MAX_FILE: u64 = 64 << 20;
 
 /// What the walk hands to the workers.
 #[derive(Debug)]
@@ -153,50 +151,6 @@ fn follow_error(explicit: bool, e: &io::Error) -> String {
 fn skipped_name(name: &std::ffi::OsStr) -> bool {
     let bytes = name.as_encoded_bytes();
     bytes.first() == Some(&b'.') || name == OLD_KEYS
-}
-
-fn kind_name(ft: FileType) -> &'static str {
-    if ft.is_fifo() {
-        "a FIFO"
-    } else if ft.is_socket() {
-        "a socket"
-    } else if ft.is_block_device() || ft.is_char_device() {
-        "a device"
-    } else {
-        "unknown type"
-    }
-}
-
-/// Reads a regular file without ever blocking on a FIFO or device that took
-/// the file's place after the directory was listed.
-pub(crate) fn read_file(path: &Path) -> io::Result<Vec<u8>> {
-    let file = fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
-        .open(path)?;
-    let meta = file.metadata()?;
-    if !meta.is_file() {
-        return Err(io::Error::other(format!(
-            "not a regular file ({})",
-            kind_name(meta.file_type())
-        )));
-    }
-    if meta.len() > MAX_FILE {
-        return Err(io::Error::other(format!(
-            "{} bytes is too large for a certificate file",
-            meta.len()
-        )));
-    }
-    read_all(file, meta.len())
-}
-
-fn read_all(file: File, len: u64) -> io::Result<Vec<u8>> {
-    let mut buf = Vec::with_capacity(usize::try_from(len).unwrap_or(0).saturating_add(1));
-    file.take(MAX_FILE + 1).read_to_end(&mut buf)?;
-    if buf.len() as u64 > MAX_FILE {
-        return Err(io::Error::other("the file grew too large while being read"));
-    }
-    Ok(buf)
 }
 
 /// A key or CSR that the scanning user may not read (keys are 0600): skipped,

@@ -9,6 +9,7 @@ mod init_ca;
 mod inspect;
 mod issue_client;
 mod issue_server;
+mod list;
 pub mod output;
 mod prometheus;
 mod setup;
@@ -67,6 +68,8 @@ pub enum Command {
     CheckExpiry(check_expiry::Args),
     /// Summarise certificates, CSRs, keys (never the secret) and CRLs.
     Inspect(inspect::Args),
+    /// List what the CA issued (index.txt): status, expiry, serial, subject, file.
+    List(list::Args),
     /// Print a shell completion script.
     Completions(completions::Args),
     /// Write man pages.
@@ -246,6 +249,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Setup(a) => setup::run(&ctx, a),
         Command::CheckExpiry(a) => check_expiry::run(&ctx, a),
         Command::Inspect(a) => inspect::run(&ctx, a),
+        Command::List(a) => list::run(&ctx, a),
         Command::Completions(a) => completions::run(a),
         Command::Man(a) => completions::man(a),
     }
@@ -258,9 +262,12 @@ pub struct Context {
 }
 
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    let pipe = Some(std::io::ErrorKind::BrokenPipe);
     err.chain().any(|e| {
-        e.downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+        e.downcast_ref::<std::io::Error>().map(std::io::Error::kind) == pipe
+            || e.downcast_ref::<serde_json::Error>()
+                .and_then(serde_json::Error::io_error_kind)
+                == pipe
     })
 }
 

@@ -6,6 +6,7 @@
 //! the caller as soon as its batch is done, so memory stays flat however many
 //! files there are.
 
+mod cert;
 mod walk;
 
 use std::path::{Path, PathBuf};
@@ -13,14 +14,10 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use rustls_pki_types::pem::{PemObject, SectionKind};
 use time::{Duration, OffsetDateTime};
-use x509_parser::certificate::{X509Certificate, X509CertificateParser};
-use x509_parser::nom::Parser;
 use x509_parser::prelude::FromDer;
 
 use crate::encoding::is_pem;
 use crate::error::{Error, Result};
-use crate::index::Serial;
-use crate::name::oneline;
 use walk::{Item, Walker};
 
 /// Files handed to the worker threads at once: enough to keep every core busy,
@@ -337,6 +334,32 @@ fn check_pem(
     thresholds: Thresholds,
     now: OffsetDateTime,
 ) -> Vec<Finding> {
+    match cert::pem_certificates(bytes) {
+        Some(ders) => single_position(
+            ders.iter()
+                .enumerate()
+                .map(|(n, der)| check_cert(path, Some(n + 1), der, thresholds, now))
+                .collect(),
+        ),
+        None => check_pem_strictly(path, bytes, must_hold, thresholds, now),
+    }
+}
+
+/// A position is only worth showing inside a bundle.
+fn single_position(mut out: Vec<Finding>) -> Vec<Finding> {
+    if let [only] = out.as_mut_slice() {
+        only.position = None;
+    }
+    out
+}
+
+fn check_pem_strictly(
+    path: &Path,
+    bytes: &[u8],
+    must_hold: bool,
+    thresholds: Thresholds,
+    now: OffsetDateTime,
+) -> Vec<Finding> {
     let mut out = Vec::new();
     let mut other_sections = 0usize;
     for section in <(SectionKind, Vec<u8>)>::pem_slice_iter(bytes) {
@@ -358,11 +381,7 @@ fn check_pem(
     if out.is_empty() && other_sections == 0 && must_hold {
         out.push(Finding::unknown(path, "no certificate in the PEM data"));
     }
-    if let [only] = out.as_mut_slice() {
-        // A position is only worth showing inside a bundle.
-        only.position = None;
-    }
-    out
+    single_position(out)
 }
 
 fn check_der(
@@ -372,18 +391,12 @@ fn check_der(
     thresholds: Thresholds,
     now: OffsetDateTime,
 ) -> Vec<Finding> {
-    match X509CertificateParser::new()
-        .with_deep_parse_extensions(false)
-        .parse(bytes)
-    {
-        Ok((rest, _)) if !rest.is_empty() => vec![Finding::unknown(
+    match cert::summarize(bytes) {
+        Ok((_, trailing)) if trailing > 0 => vec![Finding::unknown(
             path,
-            format!(
-                "{} bytes of trailing data after the DER certificate",
-                rest.len()
-            ),
+            format!("{trailing} bytes of trailing data after the DER certificate"),
         )],
-        Ok(_) => vec![check_cert(path, None, bytes, thresholds, now)],
+        Ok((info, _)) => vec![classified(path, None, info, thresholds, now)],
         Err(_) if is_other_der_object(bytes) || !must_hold => Vec::new(),
         Err(e) => vec![Finding::unknown(
             path,
@@ -408,18 +421,23 @@ fn check_cert(
     thresholds: Thresholds,
     now: OffsetDateTime,
 ) -> Finding {
-    let parsed = X509CertificateParser::new()
-        .with_deep_parse_extensions(false)
-        .parse(der);
-    let cert = match parsed {
-        Ok((_, cert)) => cert,
+    match cert::summarize(der) {
+        Ok((info, _)) => classified(path, position, info, thresholds, now),
         Err(e) => {
             let mut f = Finding::unknown(path, format!("malformed certificate: {e}"));
             f.position = position;
-            return f;
+            f
         }
-    };
-    let info = summarize(&cert);
+    }
+}
+
+fn classified(
+    path: &Path,
+    position: Option<usize>,
+    info: CertExpiry,
+    thresholds: Thresholds,
+    now: OffsetDateTime,
+) -> Finding {
     let (level, reason) = thresholds.classify(info.not_before, info.not_after, now);
     Finding {
         path: path.to_path_buf(),
@@ -427,17 +445,6 @@ fn check_cert(
         level,
         reason,
         cert: Some(info),
-    }
-}
-
-fn summarize(cert: &X509Certificate<'_>) -> CertExpiry {
-    let validity = cert.validity();
-    CertExpiry {
-        subject: oneline(cert.subject()),
-        issuer: oneline(cert.issuer()),
-        serial: Serial::from_bytes(cert.raw_serial()).to_string(),
-        not_before: validity.not_before.to_datetime(),
-        not_after: validity.not_after.to_datetime(),
     }
 }
 

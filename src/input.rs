@@ -33,11 +33,21 @@ pub fn read_file(path: &Path) -> io::Result<Vec<u8>> {
     read_all(file, meta.len())
 }
 
-fn read_all(file: File, len: u64) -> io::Result<Vec<u8>> {
-    let mut buf = Vec::with_capacity(usize::try_from(len).unwrap_or(0).saturating_add(1));
+/// Reads the size `fstat` reported in one `read`, saving the call that would
+/// only find the end of the file; a file whose size is unknown (0, as in
+/// /proc) is read to its end.
+fn read_all(mut file: File, len: u64) -> io::Result<Vec<u8>> {
+    if len > 0 {
+        let mut buf = vec![0; usize::try_from(len).map_err(io::Error::other)?];
+        file.read_exact(&mut buf)?;
+        return Ok(buf);
+    }
+    let mut buf = Vec::new();
     file.take(MAX_FILE + 1).read_to_end(&mut buf)?;
     if buf.len() as u64 > MAX_FILE {
-        return Err(io::Error::other("the file grew too large while being read"));
+        return Err(io::Error::other(
+            "the file is too large for a certificate file",
+        ));
     }
     Ok(buf)
 }

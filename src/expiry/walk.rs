@@ -104,18 +104,18 @@ impl Walker {
         for entry in entries {
             match entry.and_then(|e| Ok((e.file_type()?, e))) {
                 Ok((ft, e)) => {
-                    if !skipped_name(&e.file_name()) {
-                        let entry = Some((ft, (id.0, e.ino())));
-                        children.push((e.path(), entry));
+                    let name = e.file_name();
+                    if !skipped_name(&name) {
+                        children.push((name, Some((ft, (id.0, e.ino())))));
                     }
                 }
                 Err(e) => return Some(problem(dir, format!("cannot list the directory: {e}"))),
             }
         }
-        children.sort_by(|a, b| b.0.cmp(&a.0));
+        children.sort_unstable_by(|a, b| b.0.cmp(&a.0));
         self.stack
-            .extend(children.into_iter().map(|(path, entry)| Pending {
-                path,
+            .extend(children.into_iter().map(|(name, entry)| Pending {
+                path: dir.join(name),
                 depth: depth + 1,
                 entry,
             }));

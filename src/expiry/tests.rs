@@ -165,3 +165,25 @@ fn scan_walks_sorted_skips_hidden_and_reports_loops() {
     assert_eq!(names, ["a.pem", "b/c.pem", "b/loop"]);
     assert_eq!(found[2].level, Level::Unknown);
 }
+
+#[test]
+fn the_fast_pem_path_defers_anything_odd_to_the_strict_reader() {
+    let a = cert(
+        "a",
+        datetime!(2001-01-01 0:00 UTC),
+        datetime!(2099-01-01 0:00 UTC),
+    );
+    let pem = a.pem();
+    let ders = cert::pem_certificates(format!("junk\n{pem}{pem}").as_bytes()).unwrap();
+    assert_eq!(ders, [a.der().to_vec(), a.der().to_vec()]);
+    let truncated = format!("{pem}{}", &pem[..pem.len() - 20]);
+    assert!(cert::pem_certificates(truncated.as_bytes()).is_none());
+    let key = rcgen::KeyPair::generate().unwrap().serialize_pem();
+    assert!(cert::pem_certificates(key.as_bytes()).is_none());
+    let spaced = pem.replacen("MII", "M II", 1);
+    assert!(cert::pem_certificates(spaced.as_bytes()).is_none());
+    // Through the strict path, a truncated second certificate is reported after the first.
+    let got = check("t.pem", truncated.as_bytes());
+    let levels: Vec<_> = got.iter().map(|f| f.level).collect();
+    assert_eq!(levels, [Level::Ok, Level::Unknown]);
+}

@@ -33,6 +33,9 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand issue-client 'Issue keys and client certificates for database users'
             cand setup 'CA, server and client certificates and the config for one database, in one go'
             cand verify 'Check that a certificate chains to a trusted CA, for a host and purpose'
+            cand check-expiry 'Check certificate expiry: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN'
+            cand inspect 'Summarise certificates, CSRs, keys (never the secret) and CRLs'
+            cand list 'List what the CA issued (index.txt): status, expiry, serial, subject, file'
             cand completions 'Print a shell completion script'
             cand man 'Write man pages'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -161,6 +164,47 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'certgen;check-expiry'= {
+            cand --warn 'WARNING when a certificate expires within this time (30d, 2w, 12h, or days)'
+            cand --crit 'CRITICAL when a certificate expires within this time, has expired, or is not yet valid'
+            cand --at 'Check as of this time instead of now (RFC 3339 or Unix seconds)'
+            cand --format 'Output format'
+            cand --output 'Write the report to FILE atomically instead of stdout (for node_exporter''s textfile collector)'
+            cand --dir 'The PKI directory'
+            cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'
+            cand -q 'Print only results and warnings; no progress or status lines'
+            cand --quiet 'Print only results and warnings; no progress or status lines'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'certgen;inspect'= {
+            cand --at 'Compute days left as of this time instead of now (RFC 3339 or Unix seconds)'
+            cand --format 'Output format'
+            cand --dir 'The PKI directory'
+            cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'
+            cand -q 'Print only results and warnings; no progress or status lines'
+            cand --quiet 'Print only results and warnings; no progress or status lines'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'certgen;list'= {
+            cand --expiring 'Only certificates whose notAfter falls within this time (30d, 2w, 12h, or days), already expired ones included; revoked ones are left out'
+            cand --status 'Only certificates in this state'
+            cand --at 'Judge expiry as of this time instead of now (RFC 3339 or Unix seconds)'
+            cand --format 'Output format'
+            cand --dir 'The PKI directory'
+            cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'
+            cand -q 'Print only results and warnings; no progress or status lines'
+            cand --quiet 'Print only results and warnings; no progress or status lines'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'certgen;completions'= {
             cand --dir 'The PKI directory'
             cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'
@@ -190,6 +234,9 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand issue-client 'Issue keys and client certificates for database users'
             cand setup 'CA, server and client certificates and the config for one database, in one go'
             cand verify 'Check that a certificate chains to a trusted CA, for a host and purpose'
+            cand check-expiry 'Check certificate expiry: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN'
+            cand inspect 'Summarise certificates, CSRs, keys (never the secret) and CRLs'
+            cand list 'List what the CA issued (index.txt): status, expiry, serial, subject, file'
             cand completions 'Print a shell completion script'
             cand man 'Write man pages'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -207,6 +254,12 @@ set edit:completion:arg-completer[certgen] = {|@words|
         &'certgen;help;setup'= {
         }
         &'certgen;help;verify'= {
+        }
+        &'certgen;help;check-expiry'= {
+        }
+        &'certgen;help;inspect'= {
+        }
+        &'certgen;help;list'= {
         }
         &'certgen;help;completions'= {
         }

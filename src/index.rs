@@ -184,7 +184,8 @@ pub fn format_asn1_time(t: OffsetDateTime) -> String {
     res.unwrap_or_default()
 }
 
-fn parse_asn1_time(s: &str) -> std::result::Result<OffsetDateTime, String> {
+/// Parses `YYMMDDHHMMSSZ` (UTCTime) or `YYYYMMDDHHMMSSZ` (GeneralizedTime).
+pub fn parse_asn1_time(s: &str) -> std::result::Result<OffsetDateTime, String> {
     let bad = || format!("bad time {s:?}");
     let digits = s.strip_suffix('Z').ok_or_else(bad)?;
     if !digits.chars().all(|c| c.is_ascii_digit()) {

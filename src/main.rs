@@ -9,7 +9,11 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let args = cli::Cli::parse();
+    let args = match cli::Cli::try_parse() {
+        Ok(args) => args,
+        Err(err) => return cli::parse_failed(&err),
+    };
+    let failure = args.command.failure_status();
     let color = args.color.enabled(std::io::stderr().is_terminal());
     match cli::run(args) {
         Ok(status) => status.into(),
@@ -25,7 +29,7 @@ fn main() -> ExitCode {
             if let Some(hint) = cli::hint(&err) {
                 eprintln!("{hint_prefix} {hint}");
             }
-            cli::Status::Usage.into()
+            failure.into()
         }
     }
 }

@@ -1,12 +1,17 @@
 //! Command-line definitions and dispatch. One file per subcommand.
 
 mod bundle;
+mod check_expiry;
 mod completions;
 mod csr;
+mod expiry_report;
 mod init_ca;
+mod inspect;
 mod issue_client;
 mod issue_server;
+mod list;
 pub mod output;
+mod prometheus;
 mod setup;
 mod sign;
 mod verify;
@@ -14,9 +19,10 @@ mod verify;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use time::OffsetDateTime;
 
+use certgen::expiry::Level;
 use certgen::{Error, KeyFormat, KeyType, Store};
 
 /// A certificate authority and key manager for database TLS.
@@ -61,6 +67,12 @@ pub enum Command {
     Setup(setup::Args),
     /// Check that a certificate chains to a trusted CA, for a host and purpose.
     Verify(verify::Args),
+    /// Check certificate expiry: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
+    CheckExpiry(check_expiry::Args),
+    /// Summarise certificates, CSRs, keys (never the secret) and CRLs.
+    Inspect(inspect::Args),
+    /// List what the CA issued (index.txt): status, expiry, serial, subject, file.
+    List(list::Args),
     /// Print a shell completion script.
     Completions(completions::Args),
     /// Write man pages.
@@ -69,18 +81,74 @@ pub enum Command {
 }
 
 /// Process exit statuses.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Status {
-    Ok = 0,
+    Ok,
     /// A negative answer (a rejected chain).
-    Negative = 1,
+    Negative,
     /// A usage or input error.
-    Usage = 2,
+    Usage,
+    /// check-expiry's Nagios statuses beyond OK.
+    Warning,
+    Critical,
+    Unknown,
+}
+
+impl Status {
+    pub fn code(self) -> u8 {
+        match self {
+            Status::Ok => 0,
+            Status::Negative | Status::Warning => 1,
+            Status::Usage | Status::Critical => 2,
+            Status::Unknown => 3,
+        }
+    }
 }
 
 impl From<Status> for ExitCode {
     fn from(s: Status) -> ExitCode {
-        ExitCode::from(s as u8)
+        ExitCode::from(s.code())
+    }
+}
+
+impl From<Level> for Status {
+    fn from(l: Level) -> Status {
+        match l {
+            Level::Ok => Status::Ok,
+            Level::Warning => Status::Warning,
+            Level::Critical => Status::Critical,
+            Level::Unknown => Status::Unknown,
+        }
+    }
+}
+
+impl Command {
+    /// The status when the command fails: check-expiry's callers (Nagios,
+    /// cron wrappers) read 3 as "could not check", every other command exits 2.
+    pub fn failure_status(&self) -> Status {
+        match self {
+            Command::CheckExpiry(_) => Status::Unknown,
+            _ => Status::Usage,
+        }
+    }
+}
+
+/// Prints a command-line parse error (or --help/--version) and picks the exit
+/// status: 0 for help, 3 for check-expiry, 2 otherwise.
+pub fn parse_failed(err: &clap::Error) -> ExitCode {
+    let _ = err.print();
+    if !err.use_stderr() {
+        return ExitCode::SUCCESS;
+    }
+    let matches = Cli::command()
+        .ignore_errors(true)
+        .try_get_matches_from(std::env::args_os());
+    let sub = matches
+        .ok()
+        .and_then(|m| m.subcommand_name().map(String::from));
+    match sub.as_deref() {
+        Some("check-expiry") => Status::Unknown.into(),
+        _ => Status::Usage.into(),
     }
 }
 
@@ -182,6 +250,9 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::IssueClient(a) => issue_client::run(&ctx, a),
         Command::Setup(a) => setup::run(&ctx, a),
         Command::Verify(a) => verify::run(&ctx, a),
+        Command::CheckExpiry(a) => check_expiry::run(&ctx, a),
+        Command::Inspect(a) => inspect::run(&ctx, a),
+        Command::List(a) => list::run(&ctx, a),
         Command::Completions(a) => completions::run(a),
         Command::Man(a) => completions::man(a),
     }
@@ -194,9 +265,12 @@ pub struct Context {
 }
 
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    let pipe = Some(std::io::ErrorKind::BrokenPipe);
     err.chain().any(|e| {
-        e.downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+        e.downcast_ref::<std::io::Error>().map(std::io::Error::kind) == pipe
+            || e.downcast_ref::<serde_json::Error>()
+                .and_then(serde_json::Error::io_error_kind)
+                == pipe
     })
 }
 

@@ -1,0 +1,110 @@
+//! `certgen check-expiry [PATH...]`: the cron job. Every certificate under the
+//! paths is classified OK / WARNING / CRITICAL / UNKNOWN and the process exits
+//! with the worst status, in the Nagios plugin convention.
+
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+
+use anyhow::{Context as _, Result};
+use time::{Duration, OffsetDateTime};
+
+use certgen::expiry::{self, Tally, Thresholds};
+use certgen::store::{Mode, replace_file};
+use certgen::timearg::{parse_duration, parse_instant};
+
+use super::expiry_report::{Report, new_report};
+use super::{Context, Status};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Certificate files or directories (searched recursively); default: the PKI directory.
+    #[arg(value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// WARNING when a certificate expires within this time (30d, 2w, 12h, or days).
+    #[arg(long, default_value = "30d", value_name = "DURATION", value_parser = duration)]
+    warn: Duration,
+    /// CRITICAL when a certificate expires within this time, has expired, or is not yet valid.
+    #[arg(long, default_value = "7d", value_name = "DURATION", value_parser = duration)]
+    crit: Duration,
+    /// Check as of this time instead of now (RFC 3339 or Unix seconds).
+    #[arg(long, value_name = "TIME", value_parser = instant)]
+    at: Option<OffsetDateTime>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ExpiryFormat::Text)]
+    format: ExpiryFormat,
+    /// Write the report to FILE atomically instead of stdout (for node_exporter's
+    /// textfile collector).
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+/// `--format` of check-expiry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExpiryFormat {
+    /// A table; with --quiet only the problems, and nothing when all is well.
+    Text,
+    /// One JSON document (see docs/check-expiry.md).
+    Json,
+    /// A Nagios plugin status line with performance data.
+    Nagios,
+    /// Prometheus text exposition format (node_exporter textfile collector).
+    Prometheus,
+}
+
+fn duration(s: &str) -> Result<Duration, String> {
+    parse_duration(s).map_err(|e| e.to_string())
+}
+
+fn instant(s: &str) -> Result<OffsetDateTime, String> {
+    parse_instant(s).map_err(|e| e.to_string())
+}
+
+pub fn run(ctx: &Context, a: Args) -> Result<Status> {
+    let thresholds = Thresholds::new(a.warn, a.crit).context("--warn and --crit")?;
+    let now = a.at.unwrap_or_else(|| {
+        super::now()
+            .replace_nanosecond(0)
+            .unwrap_or_else(|_| super::now())
+    });
+    let paths = if a.paths.is_empty() {
+        vec![ctx.store.root().to_path_buf()]
+    } else {
+        a.paths
+    };
+    let tally = match &a.output {
+        Some(file) => {
+            let mut buf = Vec::new();
+            let tally = report(&mut buf, &paths, thresholds, now, a.format, ctx.quiet)?;
+            replace_file(file, &buf, Mode::Public)
+                .with_context(|| format!("writing the report to {}", file.display()))?;
+            tally
+        }
+        None => {
+            let mut out = BufWriter::new(std::io::stdout().lock());
+            let tally = report(&mut out, &paths, thresholds, now, a.format, ctx.quiet)?;
+            out.flush()?;
+            tally
+        }
+    };
+    Ok(tally.worst().into())
+}
+
+/// Scans and renders as it goes; returns the counts for the exit status.
+fn report(
+    out: &mut dyn Write,
+    paths: &[PathBuf],
+    thresholds: Thresholds,
+    now: OffsetDateTime,
+    format: ExpiryFormat,
+    quiet: bool,
+) -> Result<Tally> {
+    let mut tally = Tally::default();
+    let mut rep: Box<dyn Report> = new_report(format, thresholds, now, quiet);
+    rep.start(out)?;
+    expiry::scan(paths, thresholds, now, |finding| {
+        tally.add(&finding, now);
+        rep.finding(out, &finding)
+    })?;
+    rep.finish(out, &tally)?;
+    Ok(tally)
+}

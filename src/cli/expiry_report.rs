@@ -1,0 +1,276 @@
+//! How `check-expiry` renders its findings: a text table, JSON, a Nagios
+//! status line, or Prometheus metrics. Every renderer streams (findings are
+//! written as they arrive) except where a format needs grouping.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+use time::format_description::well_known::Rfc3339;
+use time::{Duration, OffsetDateTime};
+
+use certgen::expiry::{Finding, Level, Tally, Thresholds, human};
+
+use super::check_expiry::ExpiryFormat;
+use super::output::sanitize;
+
+/// A renderer: called once before the scan, once per finding, once after.
+pub trait Report {
+    fn start(&mut self, _out: &mut dyn Write) -> io::Result<()> {
+        Ok(())
+    }
+    fn finding(&mut self, out: &mut dyn Write, f: &Finding) -> io::Result<()>;
+    fn finish(&mut self, out: &mut dyn Write, tally: &Tally) -> io::Result<()>;
+}
+
+pub fn new_report(
+    format: ExpiryFormat,
+    thresholds: Thresholds,
+    now: OffsetDateTime,
+    quiet: bool,
+) -> Box<dyn Report> {
+    match format {
+        ExpiryFormat::Text => Box::new(Text {
+            now,
+            quiet,
+            header_done: false,
+        }),
+        ExpiryFormat::Json => Box::new(Json {
+            now,
+            thresholds,
+            first: true,
+        }),
+        ExpiryFormat::Nagios => Box::new(Nagios {
+            thresholds,
+            problems: Vec::new(),
+        }),
+        ExpiryFormat::Prometheus => Box::new(super::prometheus::Prometheus::new(now)),
+    }
+}
+
+/// RFC 3339 in UTC, as the JSON schema promises.
+pub fn rfc3339(t: OffsetDateTime) -> String {
+    t.to_offset(time::UtcOffset::UTC)
+        .format(&Rfc3339)
+        .unwrap_or_else(|_| t.to_string())
+}
+
+/// Whole days left, rounded down: a certificate that expired an hour ago has -1.
+pub fn days_left(seconds: i64) -> i64 {
+    seconds.div_euclid(86_400)
+}
+
+/// The path with `#N` for the Nth certificate of a bundle.
+pub fn location(f: &Finding) -> String {
+    match f.position {
+        Some(n) => format!("{}#{n}", f.path.display()),
+        None => f.path.display().to_string(),
+    }
+}
+
+struct Text {
+    now: OffsetDateTime,
+    quiet: bool,
+    header_done: bool,
+}
+
+impl Report for Text {
+    fn finding(&mut self, out: &mut dyn Write, f: &Finding) -> io::Result<()> {
+        if self.quiet && f.level == Level::Ok {
+            return Ok(());
+        }
+        if !self.header_done {
+            self.header_done = true;
+            writeln!(out, "STATUS    NOT AFTER     DAYS  FILE  SUBJECT")?;
+        }
+        let (date, days, detail) = match &f.cert {
+            Some(c) => {
+                let date = c.not_after.date().to_string();
+                let days = f.seconds_left(self.now).map(days_left).unwrap_or(0);
+                let detail = if f.level == Level::Ok {
+                    c.subject.clone()
+                } else {
+                    format!("{} ({})", c.subject, f.reason)
+                };
+                (date, days.to_string(), detail)
+            }
+            None => ("-".into(), "-".into(), f.reason.clone()),
+        };
+        let line = format!(
+            "{:<8}  {date:<10}  {days:>6}  {}  {detail}",
+            f.level.name(),
+            location(f)
+        );
+        writeln!(out, "{}", sanitize(&line))
+    }
+
+    fn finish(&mut self, out: &mut dyn Write, tally: &Tally) -> io::Result<()> {
+        if self.quiet {
+            return Ok(());
+        }
+        writeln!(
+            out,
+            "{} certificates: {} ok, {} warning, {} critical; {} unknown",
+            tally.certificates(),
+            tally.ok,
+            tally.warning,
+            tally.critical,
+            tally.unknown
+        )
+    }
+}
+
+/// One element of `results` in the JSON document.
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    path: String,
+    position: Option<usize>,
+    status: Level,
+    reason: &'a str,
+    subject: Option<&'a str>,
+    issuer: Option<&'a str>,
+    serial: Option<&'a str>,
+    not_before: Option<String>,
+    not_after: Option<String>,
+    seconds_left: Option<i64>,
+    days_left: Option<i64>,
+}
+
+struct Json {
+    now: OffsetDateTime,
+    thresholds: Thresholds,
+    first: bool,
+}
+
+impl Report for Json {
+    fn start(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        writeln!(out, "{{")?;
+        writeln!(out, "  \"checked_at\": \"{}\",", rfc3339(self.now))?;
+        writeln!(
+            out,
+            "  \"warn_seconds\": {},",
+            self.thresholds.warn.whole_seconds()
+        )?;
+        writeln!(
+            out,
+            "  \"crit_seconds\": {},",
+            self.thresholds.crit.whole_seconds()
+        )?;
+        write!(out, "  \"results\": [")
+    }
+
+    fn finding(&mut self, out: &mut dyn Write, f: &Finding) -> io::Result<()> {
+        let c = f.cert.as_ref();
+        let left = f.seconds_left(self.now);
+        let item = JsonFinding {
+            path: f.path.to_string_lossy().into_owned(),
+            position: f.position,
+            status: f.level,
+            reason: &f.reason,
+            subject: c.map(|c| c.subject.as_str()),
+            issuer: c.map(|c| c.issuer.as_str()),
+            serial: c.map(|c| c.serial.as_str()),
+            not_before: c.map(|c| rfc3339(c.not_before)),
+            not_after: c.map(|c| rfc3339(c.not_after)),
+            seconds_left: left,
+            days_left: left.map(days_left),
+        };
+        write!(out, "{}\n    ", if self.first { "" } else { "," })?;
+        self.first = false;
+        serde_json::to_writer(&mut *out, &item)?;
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut dyn Write, tally: &Tally) -> io::Result<()> {
+        let summary = serde_json::json!({
+            "certificates": tally.certificates(),
+            "ok": tally.ok,
+            "warning": tally.warning,
+            "critical": tally.critical,
+            "unknown": tally.unknown,
+            "min_seconds_left": tally.min_seconds_left,
+        });
+        writeln!(out, "\n  ],")?;
+        writeln!(out, "  \"summary\": {summary},")?;
+        let worst = tally.worst();
+        writeln!(out, "  \"status\": \"{}\",", worst.name().to_lowercase())?;
+        writeln!(out, "  \"exit_code\": {}", worst.exit_code())?;
+        writeln!(out, "}}")
+    }
+}
+
+/// Problem lines printed after the status line (Nagios "long output").
+const NAGIOS_LONG_LINES: usize = 50;
+
+struct Nagios {
+    thresholds: Thresholds,
+    problems: Vec<String>,
+}
+
+impl Report for Nagios {
+    fn finding(&mut self, _out: &mut dyn Write, f: &Finding) -> io::Result<()> {
+        if f.level != Level::Ok && self.problems.len() <= NAGIOS_LONG_LINES {
+            let subject = f.cert.as_ref().map(|c| c.subject.as_str()).unwrap_or("-");
+            self.problems.push(format!(
+                "{}: {} {subject}: {}",
+                f.level.name(),
+                location(f),
+                f.reason
+            ));
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut dyn Write, t: &Tally) -> io::Result<()> {
+        let worst = t.worst();
+        let mut line = format!(
+            "CERTGEN EXPIRY {} - {} certificates: {} critical, {} warning, {} ok; {} unknown",
+            worst.name(),
+            t.certificates(),
+            t.critical,
+            t.warning,
+            t.ok,
+            t.unknown
+        );
+        if let Some(min) = t.min_seconds_left {
+            let soonest = if min < 0 {
+                format!("; one expired {} ago", human(Duration::seconds(-min)))
+            } else {
+                format!("; soonest expires in {}", human(Duration::seconds(min)))
+            };
+            line.push_str(&soonest);
+        }
+        // `|` separates text from performance data in the plugin protocol.
+        let line = sanitize(&line).replace('|', "/");
+        writeln!(out, "{line} | {}", self.perfdata(t))?;
+        for (i, p) in self.problems.iter().enumerate() {
+            if i == NAGIOS_LONG_LINES {
+                writeln!(out, "... and more problems")?;
+                break;
+            }
+            writeln!(out, "{}", sanitize(p).replace('|', "/"))?;
+        }
+        Ok(())
+    }
+}
+
+impl Nagios {
+    fn perfdata(&self, t: &Tally) -> String {
+        let mut p = format!(
+            "certificates={};;;0 ok={};;;0 warning={};;;0 critical={};;;0 unknown={};;;0",
+            t.certificates(),
+            t.ok,
+            t.warning,
+            t.critical,
+            t.unknown
+        );
+        if let Some(min) = t.min_seconds_left {
+            // `N:` ranges alert when the value falls below N.
+            p.push_str(&format!(
+                " min_seconds_left={min}s;{}:;{}:",
+                self.thresholds.warn.whole_seconds(),
+                self.thresholds.crit.whole_seconds()
+            ));
+        }
+        p
+    }
+}

@@ -1,0 +1,196 @@
+//! `certgen inspect FILE...`: a concise summary of the certificates, CSRs,
+//! keys (never the secret) and CRLs in each file.
+
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+
+use anyhow::Result;
+use serde::Serialize;
+use time::OffsetDateTime;
+
+use certgen::input::read_file;
+use certgen::inspect::{CertDetails, CrlDetails, CsrDetails, KeyDetails, Object, inspect_bytes};
+use certgen::timearg::parse_instant;
+
+use super::output::sanitize;
+use super::{Context, Format, Status};
+
+/// Revoked serials shown in text; JSON lists them all.
+const CRL_TEXT_LIMIT: usize = 20;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Files to inspect (PEM or DER; several objects per file).
+    #[arg(value_name = "FILE", required = true)]
+    files: Vec<PathBuf>,
+    /// Compute days left as of this time instead of now (RFC 3339 or Unix seconds).
+    #[arg(long, value_name = "TIME", value_parser = |s: &str| parse_instant(s).map_err(|e| e.to_string()))]
+    at: Option<OffsetDateTime>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+/// One file in the JSON output.
+#[derive(Serialize)]
+struct FileReport {
+    file: PathBuf,
+    objects: Vec<Object>,
+    error: Option<String>,
+}
+
+pub fn run(_ctx: &Context, a: Args) -> Result<Status> {
+    let now = a.at.unwrap_or_else(super::now);
+    let reports: Vec<FileReport> = a.files.into_iter().map(|f| inspect_file(f, now)).collect();
+    for r in &reports {
+        if let Some(e) = &r.error {
+            eprintln!("certgen: error: {}", sanitize(e));
+        }
+    }
+    match a.format {
+        Format::Json => super::output::print_json(&reports)?,
+        Format::Text => print_text(&reports)?,
+    }
+    let failed = reports.iter().any(|r| r.error.is_some());
+    Ok(if failed { Status::Usage } else { Status::Ok })
+}
+
+fn inspect_file(file: PathBuf, now: OffsetDateTime) -> FileReport {
+    let what = file.display().to_string();
+    let result = read_file(&file)
+        .map_err(|e| format!("reading {what}: {e}"))
+        .and_then(|bytes| inspect_bytes(&what, &bytes, now).map_err(|e| e.to_string()));
+    match result {
+        Ok(objects) => FileReport {
+            file,
+            objects,
+            error: None,
+        },
+        Err(error) => FileReport {
+            file,
+            objects: Vec::new(),
+            error: Some(error),
+        },
+    }
+}
+
+fn print_text(reports: &[FileReport]) -> Result<()> {
+    let mut text = String::new();
+    for r in reports.iter().filter(|r| r.error.is_none()) {
+        for (n, obj) in r.objects.iter().enumerate() {
+            if !text.is_empty() {
+                text.push('\n');
+            }
+            let count = if r.objects.len() > 1 {
+                format!(" [{}/{}]", n + 1, r.objects.len())
+            } else {
+                String::new()
+            };
+            text.push_str(&format!("{}{count}: {}\n", r.file.display(), obj.kind()));
+            describe(&mut text, obj);
+        }
+    }
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    out.write_all(sanitize(&text).as_bytes())?;
+    out.flush()?;
+    Ok(())
+}
+
+fn field(out: &mut String, name: &str, value: impl std::fmt::Display) {
+    out.push_str(&format!("  {:<20}{value}\n", format!("{name}:")));
+}
+
+fn list(items: &[impl AsRef<str>]) -> String {
+    if items.is_empty() {
+        return "-".into();
+    }
+    items
+        .iter()
+        .map(AsRef::as_ref)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn describe(out: &mut String, obj: &Object) {
+    match obj {
+        Object::Certificate(c) => certificate(out, c),
+        Object::CertificateRequest(r) => request(out, r),
+        Object::PrivateKey(k) | Object::PublicKey(k) => key(out, k),
+        Object::Crl(c) => crl(out, c),
+        Object::EncryptedPrivateKey => field(out, "note", "encrypted; not decrypted"),
+        Object::Other { label } => field(out, "label", label),
+    }
+}
+
+fn certificate(out: &mut String, c: &CertDetails) {
+    field(out, "subject", &c.subject);
+    field(out, "issuer", &c.issuer);
+    field(out, "serial", &c.serial);
+    field(out, "not before", &c.not_before);
+    let left = match c.days_left {
+        d if d < 0 => format!("expired {} days ago", -d),
+        d => format!("{d} days left"),
+    };
+    field(out, "not after", format!("{} ({left})", c.not_after));
+    field(out, "subject alt names", list(&c.subject_alt_names));
+    field(out, "key", c.key);
+    field(out, "key usage", list(&c.key_usage));
+    field(out, "extended key usage", list(&c.extended_key_usage));
+    let bc = match c.basic_constraints {
+        Some(b) if b.ca => match b.path_len {
+            Some(n) => format!("CA, path length {n}"),
+            None => "CA".into(),
+        },
+        Some(_) => "not a CA".into(),
+        None => "-".into(),
+    };
+    field(out, "basic constraints", bc);
+    field(out, "signature", &c.signature_algorithm);
+    field(out, "SHA-256", &c.sha256_fingerprint);
+}
+
+fn request(out: &mut String, r: &CsrDetails) {
+    field(out, "subject", &r.subject);
+    field(out, "subject alt names", list(&r.subject_alt_names));
+    field(out, "key", r.key);
+    let valid = if r.signature_valid {
+        "valid"
+    } else {
+        "INVALID"
+    };
+    field(
+        out,
+        "signature",
+        format!("{} ({valid})", r.signature_algorithm),
+    );
+    field(out, "public key SHA-256", &r.public_key_sha256);
+}
+
+fn key(out: &mut String, k: &KeyDetails) {
+    field(out, "key", k.key);
+    field(out, "encoding", k.encoding);
+    field(out, "public key SHA-256", &k.public_key_sha256);
+}
+
+fn crl(out: &mut String, c: &CrlDetails) {
+    field(out, "issuer", &c.issuer);
+    field(out, "this update", &c.this_update);
+    field(out, "next update", c.next_update.as_deref().unwrap_or("-"));
+    field(out, "CRL number", c.crl_number.as_deref().unwrap_or("-"));
+    field(out, "signature", &c.signature_algorithm);
+    field(out, "revoked", c.revoked.len());
+    for r in c.revoked.iter().take(CRL_TEXT_LIMIT) {
+        let reason = r
+            .reason
+            .as_deref()
+            .map(|x| format!(" ({x})"))
+            .unwrap_or_default();
+        out.push_str(&format!("    {} at {}{reason}\n", r.serial, r.revoked_at));
+    }
+    if c.revoked.len() > CRL_TEXT_LIMIT {
+        out.push_str(&format!(
+            "    ... and {} more\n",
+            c.revoked.len() - CRL_TEXT_LIMIT
+        ));
+    }
+}

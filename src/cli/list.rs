@@ -1,0 +1,153 @@
+//! `certgen list`: what the CA issued, from `index.txt`.
+
+use anyhow::{Context as _, Result};
+use serde::Serialize;
+use time::{Duration, OffsetDateTime};
+
+use certgen::Error;
+use certgen::index::{Entry, Index, Status as IndexStatus, parse_asn1_time};
+use certgen::timearg::{parse_duration, parse_instant};
+
+use super::expiry_report::{days_left, rfc3339};
+use super::output::sanitize;
+use super::{Context, Format, Status};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Only certificates whose notAfter falls within this time (30d, 2w, 12h,
+    /// or days), already expired ones included; revoked ones are left out.
+    #[arg(long, value_name = "DURATION", value_parser = |s: &str| parse_duration(s).map_err(|e| e.to_string()))]
+    expiring: Option<Duration>,
+    /// Only certificates in this state.
+    #[arg(long, value_enum)]
+    status: Option<ListStatus>,
+    /// Judge expiry as of this time instead of now (RFC 3339 or Unix seconds).
+    #[arg(long, value_name = "TIME", value_parser = |s: &str| parse_instant(s).map_err(|e| e.to_string()))]
+    at: Option<OffsetDateTime>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+/// A certificate's state as `list` shows it: a valid entry past its notAfter is expired.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum ListStatus {
+    Valid,
+    Revoked,
+    Expired,
+}
+
+/// One certificate in the JSON output.
+#[derive(Serialize)]
+struct Row<'a> {
+    status: ListStatus,
+    not_after: String,
+    seconds_left: i64,
+    days_left: i64,
+    serial: String,
+    subject: &'a str,
+    file: &'a str,
+    revoked_at: Option<String>,
+    revocation_reason: Option<&'a str>,
+}
+
+fn row(e: &Entry, now: OffsetDateTime) -> Row<'_> {
+    let status = match e.status {
+        IndexStatus::Revoked => ListStatus::Revoked,
+        IndexStatus::Expired => ListStatus::Expired,
+        IndexStatus::Valid if e.not_after < now => ListStatus::Expired,
+        IndexStatus::Valid => ListStatus::Valid,
+    };
+    let (date, reason) = match e.revoked.split_once(',') {
+        Some((d, r)) => (d, Some(r)),
+        None => (e.revoked.as_str(), None),
+    };
+    Row {
+        status,
+        not_after: rfc3339(e.not_after),
+        seconds_left: (e.not_after - now).whole_seconds(),
+        days_left: days_left((e.not_after - now).whole_seconds()),
+        serial: e.serial.to_string(),
+        subject: &e.subject,
+        file: &e.file,
+        revoked_at: parse_asn1_time(date).ok().map(rfc3339),
+        revocation_reason: reason.filter(|r| !r.is_empty()),
+    }
+}
+
+pub fn run(ctx: &Context, a: Args) -> Result<Status> {
+    let path = ctx.store.index();
+    if !path.exists() && !ctx.store.has_ca() {
+        return Err(Error::NoCa(ctx.store.root().to_path_buf()).into());
+    }
+    let index = Index::load(&path).with_context(|| format!("reading {}", path.display()))?;
+    let now = a.at.unwrap_or_else(super::now);
+    let rows: Vec<Row> = index
+        .entries
+        .iter()
+        .map(|e| row(e, now))
+        .filter(|r| a.status.is_none_or(|s| r.status == s))
+        .filter(|r| match a.expiring {
+            Some(within) => {
+                r.status != ListStatus::Revoked && r.seconds_left < within.whole_seconds()
+            }
+            None => true,
+        })
+        .collect();
+    match a.format {
+        Format::Json => super::output::print_json(&rows)?,
+        Format::Text => print_table(&rows)?,
+    }
+    Ok(Status::Ok)
+}
+
+/// The date part of an RFC 3339 time.
+fn day(t: &str) -> &str {
+    t.get(..10).unwrap_or(t)
+}
+
+fn print_table(rows: &[Row]) -> Result<()> {
+    let cells: Vec<[String; 6]> = rows
+        .iter()
+        .map(|r| {
+            let status = match (r.status, &r.revoked_at) {
+                (ListStatus::Revoked, Some(at)) => format!("revoked {}", day(at)),
+                (s, _) => format!("{s:?}").to_lowercase(),
+            };
+            [
+                status,
+                day(&r.not_after).to_string(),
+                r.days_left.to_string(),
+                r.serial.clone(),
+                r.subject.to_string(),
+                r.file.to_string(),
+            ]
+        })
+        .collect();
+    let header = ["STATUS", "EXPIRES", "DAYS", "SERIAL", "SUBJECT", "FILE"].map(String::from);
+    let mut widths = header.clone().map(|h| h.len());
+    for c in &cells {
+        for (w, cell) in widths.iter_mut().zip(c) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut text = String::new();
+    for c in std::iter::once(&header).chain(&cells) {
+        let line: Vec<String> = c
+            .iter()
+            .zip(widths)
+            .enumerate()
+            .map(|(i, (cell, w))| {
+                if i == 2 {
+                    format!("{cell:>w$}")
+                } else {
+                    format!("{cell:<w$}")
+                }
+            })
+            .collect();
+        text.push_str(line.join("  ").trim_end());
+        text.push('\n');
+    }
+    super::output::raw(&sanitize(&text))
+}

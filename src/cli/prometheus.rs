@@ -1,0 +1,125 @@
+//! `check-expiry --format prometheus`: the text exposition format read by
+//! node_exporter's textfile collector.
+//!
+//! The format wants each metric family's samples together under its `# HELP`
+//! and `# TYPE` lines, so the first family streams and the others are held
+//! until the scan ends.
+
+use std::io::{self, Write};
+
+use time::OffsetDateTime;
+
+use certgen::expiry::{Finding, Level, Tally};
+
+use super::expiry_report::Report;
+use super::output::sanitize;
+
+const NOT_AFTER: &str = "certgen_certificate_not_after_timestamp_seconds";
+const EXPIRY: &str = "certgen_certificate_expiry_seconds";
+const UNKNOWN: &str = "certgen_check_expiry_unknown";
+
+pub struct Prometheus {
+    now: OffsetDateTime,
+    header_done: bool,
+    expiry_lines: Vec<String>,
+    unknown_lines: Vec<String>,
+}
+
+impl Prometheus {
+    pub fn new(now: OffsetDateTime) -> Prometheus {
+        Prometheus {
+            now,
+            header_done: false,
+            expiry_lines: Vec::new(),
+            unknown_lines: Vec::new(),
+        }
+    }
+
+    fn not_after_header(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        if !self.header_done {
+            self.header_done = true;
+            family(
+                out,
+                NOT_AFTER,
+                "When the certificate expires (its notAfter), as a Unix time.",
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// Escapes a label value: backslash, double quote and newline, as the format
+/// requires, after terminal controls are made visible.
+pub fn label(value: &str) -> String {
+    sanitize(value)
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+}
+
+fn family(out: &mut dyn Write, name: &str, help: &str) -> io::Result<()> {
+    writeln!(out, "# HELP {name} {help}")?;
+    writeln!(out, "# TYPE {name} gauge")
+}
+
+impl Report for Prometheus {
+    fn finding(&mut self, out: &mut dyn Write, f: &Finding) -> io::Result<()> {
+        let path = label(&f.path.to_string_lossy());
+        let Some(c) = &f.cert else {
+            self.unknown_lines
+                .push(format!("{UNKNOWN}{{path=\"{path}\"}} 1"));
+            return Ok(());
+        };
+        let labels = format!(
+            "{{path=\"{path}\",index=\"{}\",subject=\"{}\",serial=\"{}\"}}",
+            f.position.unwrap_or(1),
+            label(&c.subject),
+            label(&c.serial)
+        );
+        self.not_after_header(out)?;
+        writeln!(out, "{NOT_AFTER}{labels} {}", c.not_after.unix_timestamp())?;
+        let left = (c.not_after - self.now).whole_seconds();
+        self.expiry_lines.push(format!("{EXPIRY}{labels} {left}"));
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut dyn Write, t: &Tally) -> io::Result<()> {
+        if !self.expiry_lines.is_empty() {
+            family(
+                out,
+                EXPIRY,
+                "Seconds from the check to notAfter; negative once expired.",
+            )?;
+            for l in &self.expiry_lines {
+                writeln!(out, "{l}")?;
+            }
+        }
+        family(
+            out,
+            UNKNOWN,
+            "A file that could not be checked (unreadable or unparsable).",
+        )?;
+        for l in &self.unknown_lines {
+            writeln!(out, "{l}")?;
+        }
+        self.summary(out, t)
+    }
+}
+
+impl Prometheus {
+    fn summary(&self, out: &mut dyn Write, t: &Tally) -> io::Result<()> {
+        let name = "certgen_check_expiry_certificates";
+        family(out, name, "Certificates checked, by status.")?;
+        for level in [Level::Ok, Level::Warning, Level::Critical] {
+            let status = level.name().to_lowercase();
+            writeln!(out, "{name}{{status=\"{status}\"}} {}", t.count(level))?;
+        }
+        let name = "certgen_check_expiry_status";
+        let help = "Worst status of the check: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.";
+        family(out, name, help)?;
+        writeln!(out, "{name} {}", t.worst().exit_code())?;
+        let name = "certgen_check_expiry_timestamp_seconds";
+        family(out, name, "When the check ran, as a Unix time.")?;
+        writeln!(out, "{name} {}", self.now.unix_timestamp())
+    }
+}

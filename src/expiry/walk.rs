@@ -1,0 +1,167 @@
+//! A lazy, loop-safe directory walk in sorted order.
+//!
+//! Symbolic links are followed (certificates often live behind them, as in
+//! `/etc/letsencrypt/live`), each file and directory is visited once, and a
+//! link that leads back into a directory being walked is reported instead of
+//! being followed forever. Hidden entries and certgen's `old_keys` archive are
+//! skipped inside directories; paths named by the user are always checked.
+
+use std::collections::HashSet;
+use std::fs::{self, FileType};
+use std::io;
+use std::os::unix::fs::{DirEntryExt, MetadataExt};
+use std::path::{Path, PathBuf};
+
+use crate::input::kind_name;
+use crate::store::OLD_KEYS;
+
+/// What the walk hands to the workers.
+#[derive(Debug)]
+pub(crate) enum Item {
+    File { path: PathBuf, explicit: bool },
+    Problem { path: PathBuf, reason: String },
+}
+
+/// A device and inode: the identity of a file whatever path reached it.
+type Id = (u64, u64);
+
+struct Pending {
+    path: PathBuf,
+    depth: usize,
+    /// `None` for a path named by the user.
+    entry: Option<(FileType, Id)>,
+}
+
+pub(crate) struct Walker {
+    /// Popped from the end; directory entries are pushed in reverse order.
+    stack: Vec<Pending>,
+    /// The directories on the way down to the current entry, by depth.
+    ancestors: Vec<Id>,
+    seen_dirs: HashSet<Id>,
+    seen_files: HashSet<Id>,
+}
+
+impl Walker {
+    pub(crate) fn new(roots: &[PathBuf]) -> Walker {
+        let stack = roots
+            .iter()
+            .rev()
+            .map(|p| Pending {
+                path: p.clone(),
+                depth: 0,
+                entry: None,
+            })
+            .collect();
+        Walker {
+            stack,
+            ancestors: Vec::new(),
+            seen_dirs: HashSet::new(),
+            seen_files: HashSet::new(),
+        }
+    }
+
+    /// Turns one pending path into an item, or into more pending paths.
+    fn step(&mut self, p: Pending) -> Option<Item> {
+        let explicit = p.entry.is_none();
+        let (file_type, id) = match p.entry {
+            Some((ft, id)) if !ft.is_symlink() && !ft.is_dir() => (ft, id),
+            _ => match fs::metadata(&p.path) {
+                Ok(m) => (m.file_type(), (m.dev(), m.ino())),
+                Err(e) => return Some(problem(p.path, follow_error(explicit, &e))),
+            },
+        };
+        if file_type.is_dir() {
+            return self.enter(p.path, p.depth, id);
+        }
+        if !file_type.is_file() {
+            let reason = format!("not a regular file ({})", kind_name(file_type));
+            return Some(problem(p.path, reason));
+        }
+        if !self.seen_files.insert(id) {
+            return None;
+        }
+        Some(Item::File {
+            path: p.path,
+            explicit,
+        })
+    }
+
+    fn enter(&mut self, dir: PathBuf, depth: usize, id: Id) -> Option<Item> {
+        self.ancestors.truncate(depth);
+        if self.ancestors.contains(&id) {
+            let reason = "symbolic link loop: leads back to a directory above it";
+            return Some(problem(dir, reason.into()));
+        }
+        if !self.seen_dirs.insert(id) {
+            return None;
+        }
+        self.ancestors.push(id);
+        let entries = match fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) => return Some(problem(dir, format!("cannot read the directory: {e}"))),
+        };
+        let mut children = Vec::new();
+        for entry in entries {
+            match entry.and_then(|e| Ok((e.file_type()?, e))) {
+                Ok((ft, e)) => {
+                    let name = e.file_name();
+                    if !skipped_name(&name) {
+                        children.push((name, Some((ft, (id.0, e.ino())))));
+                    }
+                }
+                Err(e) => return Some(problem(dir, format!("cannot list the directory: {e}"))),
+            }
+        }
+        children.sort_unstable_by(|a, b| b.0.cmp(&a.0));
+        self.stack
+            .extend(children.into_iter().map(|(name, entry)| Pending {
+                path: dir.join(name),
+                depth: depth + 1,
+                entry,
+            }));
+        None
+    }
+}
+
+impl Iterator for Walker {
+    type Item = Item;
+
+    fn next(&mut self) -> Option<Item> {
+        while let Some(p) = self.stack.pop() {
+            if let Some(item) = self.step(p) {
+                return Some(item);
+            }
+        }
+        None
+    }
+}
+
+fn problem(path: PathBuf, reason: String) -> Item {
+    Item::Problem { path, reason }
+}
+
+fn follow_error(explicit: bool, e: &io::Error) -> String {
+    if explicit {
+        format!("cannot open: {e}")
+    } else {
+        format!("cannot follow the symbolic link: {e}")
+    }
+}
+
+fn skipped_name(name: &std::ffi::OsStr) -> bool {
+    let bytes = name.as_encoded_bytes();
+    bytes.first() == Some(&b'.') || name == OLD_KEYS
+}
+
+/// A key or CSR that the scanning user may not read (keys are 0600): skipped,
+/// since it holds no certificate, rather than reported as UNKNOWN.
+pub(crate) fn is_skippable_secret(path: &Path, e: &io::Error) -> bool {
+    if e.kind() != io::ErrorKind::PermissionDenied {
+        return false;
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    name.ends_with(".key") || name.ends_with("key.pem") || name.ends_with(".csr")
+}

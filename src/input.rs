@@ -1,0 +1,68 @@
+//! Reading files that may hold anything: regular files only, never blocking
+//! on a FIFO or device, and never more than a certificate file could need.
+
+use std::fs::{self, File, FileType};
+use std::io::{self, Read};
+use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+use std::path::Path;
+
+/// Files larger than this are not certificates, keys or CRLs; reading them
+/// would only cost memory.
+pub const MAX_FILE: u64 = 64 << 20;
+
+/// Reads a regular file without ever blocking on a FIFO or device that took
+/// the file's place after the directory was listed.
+pub fn read_file(path: &Path) -> io::Result<Vec<u8>> {
+    let file = fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
+        .open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(io::Error::other(format!(
+            "not a regular file ({})",
+            kind_name(meta.file_type())
+        )));
+    }
+    if meta.len() > MAX_FILE {
+        return Err(io::Error::other(format!(
+            "{} bytes is too large for a certificate file",
+            meta.len()
+        )));
+    }
+    read_all(file, meta.len())
+}
+
+/// Reads the size `fstat` reported in one `read`, saving the call that would
+/// only find the end of the file; a file whose size is unknown (0, as in
+/// /proc) is read to its end.
+fn read_all(mut file: File, len: u64) -> io::Result<Vec<u8>> {
+    if len > 0 {
+        let mut buf = vec![0; usize::try_from(len).map_err(io::Error::other)?];
+        file.read_exact(&mut buf)?;
+        return Ok(buf);
+    }
+    let mut buf = Vec::new();
+    file.take(MAX_FILE + 1).read_to_end(&mut buf)?;
+    if buf.len() as u64 > MAX_FILE {
+        return Err(io::Error::other(
+            "the file is too large for a certificate file",
+        ));
+    }
+    Ok(buf)
+}
+
+/// What a non-regular file is, for messages.
+pub fn kind_name(ft: FileType) -> &'static str {
+    if ft.is_dir() {
+        "a directory"
+    } else if ft.is_fifo() {
+        "a FIFO"
+    } else if ft.is_socket() {
+        "a socket"
+    } else if ft.is_block_device() || ft.is_char_device() {
+        "a device"
+    } else {
+        "unknown type"
+    }
+}

@@ -1,0 +1,189 @@
+//! What is in a file: certificates, CSRs, private keys (described by their
+//! public half only), public keys and CRLs, PEM or DER, several per file.
+
+mod x509;
+
+use rustls_pki_types::PrivateKeyDer;
+use serde::Serialize;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+use zeroize::Zeroizing;
+
+use crate::encoding::is_pem;
+use crate::error::{Error, Result};
+use crate::keys::{KeyInfo, PrivateKey};
+
+pub use x509::{BasicConstraints, CertDetails, CrlDetails, CsrDetails, RevokedEntry};
+
+/// One object found in a file.
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Object {
+    Certificate(CertDetails),
+    CertificateRequest(CsrDetails),
+    /// Only the public half is ever described.
+    PrivateKey(KeyDetails),
+    PublicKey(KeyDetails),
+    Crl(CrlDetails),
+    /// Encrypted keys are reported, not decrypted.
+    EncryptedPrivateKey,
+    /// A PEM block of a kind certgen does not read.
+    Other {
+        label: String,
+    },
+}
+
+impl Object {
+    /// `certificate`, `private key`, ...: for headings.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Object::Certificate(_) => "certificate",
+            Object::CertificateRequest(_) => "certificate request",
+            Object::PrivateKey(_) => "private key",
+            Object::PublicKey(_) => "public key",
+            Object::Crl(_) => "certificate revocation list",
+            Object::EncryptedPrivateKey => "encrypted private key",
+            Object::Other { .. } => "unsupported PEM block",
+        }
+    }
+}
+
+/// A key's type, size, encoding and the SHA-256 of its public key.
+#[derive(Clone, Debug, Serialize)]
+pub struct KeyDetails {
+    /// `PKCS#8`, `PKCS#1`, `SEC1` or `SPKI`.
+    pub encoding: &'static str,
+    pub key: KeyInfo,
+    /// SHA-256 of the DER SubjectPublicKeyInfo, colon-separated hex.
+    pub public_key_sha256: String,
+}
+
+/// Everything in one file's content. `what` names the source in errors.
+pub fn inspect_bytes(what: &str, bytes: &[u8], now: OffsetDateTime) -> Result<Vec<Object>> {
+    let objects = if is_pem(bytes) {
+        pem_objects(what, bytes, now)?
+    } else {
+        vec![der_object(what, bytes, now)?]
+    };
+    if objects.is_empty() {
+        return Err(Error::parse(what, "no PEM block found"));
+    }
+    Ok(objects)
+}
+
+fn pem_objects(what: &str, bytes: &[u8], now: OffsetDateTime) -> Result<Vec<Object>> {
+    let blocks =
+        pem::parse_many(bytes).map_err(|e| Error::parse(what, format!("malformed PEM: {e}")))?;
+    let mut out = Vec::with_capacity(blocks.len());
+    for (n, block) in blocks.into_iter().enumerate() {
+        let label = block.tag().to_string();
+        let encrypted = block
+            .headers()
+            .get("Proc-Type")
+            .is_some_and(|v| v.contains("ENCRYPTED"));
+        let der = Zeroizing::new(block.into_contents());
+        let block_what = format!("{what}: PEM block {} ({label})", n + 1);
+        out.push(pem_object(&block_what, &label, encrypted, &der, now)?);
+    }
+    Ok(out)
+}
+
+fn pem_object(
+    what: &str,
+    label: &str,
+    encrypted: bool,
+    der: &[u8],
+    now: OffsetDateTime,
+) -> Result<Object> {
+    let object = match label {
+        _ if encrypted || label == "ENCRYPTED PRIVATE KEY" => Object::EncryptedPrivateKey,
+        "CERTIFICATE" | "X509 CERTIFICATE" => {
+            Object::Certificate(x509::certificate(what, der, now, false)?)
+        }
+        // OpenSSL appends its trust settings after the certificate.
+        "TRUSTED CERTIFICATE" => Object::Certificate(x509::certificate(what, der, now, true)?),
+        "CERTIFICATE REQUEST" | "NEW CERTIFICATE REQUEST" => {
+            Object::CertificateRequest(x509::csr(what, der)?)
+        }
+        "X509 CRL" => Object::Crl(x509::crl(what, der)?),
+        "PRIVATE KEY" => private_key(what, PrivateKeyDer::Pkcs8(der.into()))?,
+        "RSA PRIVATE KEY" => private_key(what, PrivateKeyDer::Pkcs1(der.into()))?,
+        "EC PRIVATE KEY" => private_key(what, PrivateKeyDer::Sec1(der.into()))?,
+        "PUBLIC KEY" => public_key(what, der)?,
+        other => Object::Other {
+            label: other.to_string(),
+        },
+    };
+    Ok(object)
+}
+
+/// A DER file holds one object; its type is found by trying each in turn.
+fn der_object(what: &str, der: &[u8], now: OffsetDateTime) -> Result<Object> {
+    if der.first() != Some(&0x30) {
+        let reason = if der.is_empty() {
+            "empty file"
+        } else {
+            "neither PEM nor DER"
+        };
+        return Err(Error::parse(what, reason));
+    }
+    if let Ok(cert) = x509::certificate(what, der, now, false) {
+        return Ok(Object::Certificate(cert));
+    }
+    if let Ok(csr) = x509::csr(what, der) {
+        return Ok(Object::CertificateRequest(csr));
+    }
+    if let Ok(crl) = x509::crl(what, der) {
+        return Ok(Object::Crl(crl));
+    }
+    if let Ok(key) = PrivateKeyDer::try_from(der) {
+        return private_key(what, key);
+    }
+    if let Ok(key) = public_key(what, der) {
+        return Ok(key);
+    }
+    // Report why it is not a certificate, the most likely intent.
+    x509::certificate(what, der, now, false).map(Object::Certificate)
+}
+
+fn private_key(what: &str, der: PrivateKeyDer<'_>) -> Result<Object> {
+    let encoding = match der {
+        PrivateKeyDer::Pkcs1(_) => "PKCS#1",
+        PrivateKeyDer::Sec1(_) => "SEC1",
+        _ => "PKCS#8",
+    };
+    let key = PrivateKey::from_bytes(what, der.secret_der())?;
+    let spki = key.public_key_der();
+    Ok(Object::PrivateKey(KeyDetails {
+        encoding,
+        key: key.describe(),
+        public_key_sha256: sha256_hex(&spki),
+    }))
+}
+
+fn public_key(what: &str, der: &[u8]) -> Result<Object> {
+    let key =
+        KeyInfo::from_spki_der(der).ok_or_else(|| Error::parse(what, "malformed public key"))?;
+    Ok(Object::PublicKey(KeyDetails {
+        encoding: "SPKI",
+        key,
+        public_key_sha256: sha256_hex(der),
+    }))
+}
+
+/// SHA-256 as colon-separated upper-case hex, as `openssl x509 -fingerprint` prints it.
+pub fn sha256_hex(data: &[u8]) -> String {
+    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, data);
+    let hex: Vec<String> = digest.as_ref().iter().map(|b| format!("{b:02X}")).collect();
+    hex.join(":")
+}
+
+/// RFC 3339 in UTC.
+pub fn rfc3339(t: OffsetDateTime) -> String {
+    t.to_offset(time::UtcOffset::UTC)
+        .format(&Rfc3339)
+        .unwrap_or_else(|_| t.to_string())
+}
+
+#[cfg(test)]
+mod tests;

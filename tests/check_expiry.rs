@@ -1,0 +1,501 @@
+//! `certgen check-expiry`: statuses, exit codes, formats, and robustness.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+use serde_json::Value;
+
+fn check(args: &[&str]) -> std::process::Output {
+    let out = certgen_cmd()
+        .arg("check-expiry")
+        .args(["--at", AT])
+        .args(args)
+        .output()
+        .expect("running certgen");
+    assert_no_panic(&out);
+    out
+}
+
+fn code(out: &std::process::Output) -> i32 {
+    out.status.code().unwrap_or(-1)
+}
+
+fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn json(args: &[&str]) -> (i32, Value) {
+    let mut all = vec!["--format", "json"];
+    all.extend_from_slice(args);
+    let out = check(&all);
+    let v: Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    (code(&out), v)
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("UTF-8 temp path")
+}
+
+#[test]
+fn each_status_has_its_exit_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let ok = dir.path().join("ok.pem");
+    let warn = dir.path().join("warn.pem");
+    let crit = dir.path().join("crit.pem");
+    let future = dir.path().join("future.pem");
+    let unknown = dir.path().join("broken.pem");
+    write(&ok, ok_cert("ok").pem());
+    write(&warn, warning_cert("warn").pem());
+    write(&crit, expired_cert("crit").pem());
+    write(&future, cert("future", FAR_FUTURE, FAR_FUTURE).pem());
+    write(&unknown, "-----BEGIN CERTIFICATE-----\nMIIB\n");
+    assert_eq!(code(&check(&[s(&ok)])), 0);
+    assert_eq!(code(&check(&[s(&ok), s(&warn)])), 1);
+    assert_eq!(code(&check(&[s(&ok), s(&crit)])), 2);
+    assert_eq!(code(&check(&[s(&future)])), 2, "not yet valid is CRITICAL");
+    assert_eq!(code(&check(&[s(&ok), s(&unknown)])), 3);
+    assert_eq!(code(&check(&[s(&warn), s(&unknown)])), 3);
+    assert_eq!(
+        code(&check(&[s(&unknown), s(&crit)])),
+        2,
+        "CRITICAL outranks UNKNOWN"
+    );
+}
+
+#[test]
+fn thresholds_move_the_boundaries() {
+    let dir = tempfile::tempdir().unwrap();
+    let warn = dir.path().join("warn.pem");
+    write(&warn, warning_cert("warn").pem());
+    assert_eq!(code(&check(&["--warn", "2w", s(&warn)])), 0);
+    assert_eq!(code(&check(&["--crit", "21", s(&warn)])), 2);
+    assert_eq!(
+        code(&check(&["--warn", "481h", "--crit", "12h", s(&warn)])),
+        1
+    );
+}
+
+#[test]
+fn usage_errors_exit_3() {
+    for args in [
+        &["--warn", "soon"][..],
+        &["--warn", "7d", "--crit", "30d"],
+        &["--at", "yesterday"],
+        &["--no-such-flag"],
+        &["--format", "xml"],
+    ] {
+        let out = certgen_cmd()
+            .arg("check-expiry")
+            .args(args)
+            .output()
+            .unwrap();
+        assert_no_panic(&out);
+        assert_eq!(
+            code(&out),
+            3,
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let help = certgen_cmd()
+        .args(["check-expiry", "--help"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&help), 0);
+    let other = certgen_cmd()
+        .args(["issue-server", "--no-such-flag"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&other), 2, "other commands keep exit 2");
+}
+
+#[test]
+fn bundles_and_der_count_every_certificate() {
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = format!(
+        "{}{}{}",
+        ok_cert("a").pem(),
+        warning_cert("b").pem(),
+        ok_cert("c").pem()
+    );
+    write(&dir.path().join("bundle.pem"), bundle);
+    write(&dir.path().join("single.der"), ok_cert("d").der());
+    write(
+        &dir.path().join("key.pem"),
+        rcgen::KeyPair::generate().unwrap().serialize_pem(),
+    );
+    let (rc, v) = json(&[s(dir.path())]);
+    assert_eq!(rc, 1);
+    let results = v["results"].as_array().unwrap();
+    let seen: Vec<(String, Value, String)> = results
+        .iter()
+        .map(|r| {
+            let name = Path::new(r["path"].as_str().unwrap()).file_name().unwrap();
+            (
+                name.to_string_lossy().into_owned(),
+                r["position"].clone(),
+                r["subject"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("bundle.pem".into(), Value::from(1), "/CN=a".into()),
+            ("bundle.pem".into(), Value::from(2), "/CN=b".into()),
+            ("bundle.pem".into(), Value::from(3), "/CN=c".into()),
+            ("single.der".into(), Value::Null, "/CN=d".into()),
+        ]
+    );
+    assert_eq!(v["summary"]["certificates"], 4);
+    assert_eq!(v["summary"]["warning"], 1);
+}
+
+#[test]
+fn json_schema_round_trips() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("old.pem"), expired_cert("old").pem());
+    write(&dir.path().join("bad.crt"), "garbage");
+    let (rc, v) = json(&[s(dir.path())]);
+    assert_eq!(rc, 2);
+    assert_eq!(v["checked_at"], "2030-06-01T00:00:00Z");
+    assert_eq!(v["warn_seconds"], 30 * 86400);
+    assert_eq!(v["crit_seconds"], 7 * 86400);
+    assert_eq!(v["status"], "critical");
+    assert_eq!(v["exit_code"], 2);
+    let r = &v["results"];
+    assert_eq!(r[0]["status"], "unknown");
+    assert!(
+        r[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("neither PEM nor DER")
+    );
+    assert_eq!(r[0]["subject"], Value::Null);
+    assert_eq!(r[1]["status"], "critical");
+    assert_eq!(r[1]["not_after"], "2001-06-01T00:00:00Z");
+    assert_eq!(r[1]["not_before"], "2000-01-01T00:00:00Z");
+    assert_eq!(r[1]["issuer"], "/CN=old");
+    assert!(
+        r[1]["serial"]
+            .as_str()
+            .unwrap()
+            .chars()
+            .all(|c| c.is_ascii_hexdigit())
+    );
+    let left = r[1]["seconds_left"].as_i64().unwrap();
+    let expected = (time::macros::datetime!(2001-06-01 00:00 UTC) - NOW).whole_seconds();
+    assert_eq!(left, expected);
+    assert_eq!(r[1]["days_left"], left.div_euclid(86400));
+    assert_eq!(v["summary"]["unknown"], 1);
+    assert_eq!(v["summary"]["min_seconds_left"], left);
+}
+
+#[test]
+fn quiet_text_is_silent_when_all_is_well() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("a.pem"), ok_cert("a").pem());
+    write(&dir.path().join("b.pem"), ok_cert("b").pem());
+    let out = certgen_cmd()
+        .args(["-q", "check-expiry", "--at", AT, s(dir.path())])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0);
+    assert!(out.stdout.is_empty(), "{}", stdout(&out));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    write(&dir.path().join("c.pem"), warning_cert("c").pem());
+    let out = certgen_cmd()
+        .args(["-q", "check-expiry", "--at", AT, s(dir.path())])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 1);
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "header and the one problem: {text}");
+    assert!(lines[0].starts_with("STATUS"));
+    assert!(
+        lines[1].starts_with("WARNING") && lines[1].contains("/CN=c"),
+        "{text}"
+    );
+}
+
+#[test]
+fn text_table_lists_everything_with_a_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("a.pem"), ok_cert("a").pem());
+    write(&dir.path().join("z.pem"), expired_cert("z").pem());
+    let out = check(&[s(dir.path())]);
+    assert_eq!(code(&out), 2);
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 4, "{text}");
+    assert!(
+        lines[1].starts_with("OK        2099-01-01") && lines[1].ends_with("/CN=a"),
+        "{text}"
+    );
+    assert!(
+        lines[2].starts_with("CRITICAL  2001-06-01") && lines[2].contains("expired"),
+        "{text}"
+    );
+    assert_eq!(
+        lines[3],
+        "2 certificates: 1 ok, 0 warning, 1 critical; 0 unknown"
+    );
+}
+
+#[test]
+fn control_characters_from_certificates_are_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        &dir.path().join("evil.pem"),
+        expired_cert("x\u{1b}[2Jy\u{202e}z").pem(),
+    );
+    let text = stdout(&check(&[s(dir.path())]));
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\u{202e}'),
+        "{text:?}"
+    );
+}
+
+#[test]
+fn nagios_line_has_status_and_perfdata() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("a.pem"), ok_cert("a").pem());
+    write(&dir.path().join("b.pem"), warning_cert("b").pem());
+    let out = check(&["--format", "nagios", s(dir.path())]);
+    assert_eq!(code(&out), 1);
+    let text = stdout(&out);
+    let mut lines = text.lines();
+    let first = lines.next().unwrap();
+    let (status, perf) = first.split_once(" | ").expect("text | perfdata");
+    assert!(
+        status.starts_with("CERTGEN EXPIRY WARNING - 2 certificates"),
+        "{status}"
+    );
+    assert!(!status.contains('|') && !perf.contains('|'));
+    let perf: Vec<&str> = perf.split(' ').collect();
+    assert_eq!(perf[0], "certificates=2;;;0");
+    assert_eq!(perf[2], "warning=1;;;0");
+    let left = 20 * 86400;
+    assert_eq!(
+        perf[5],
+        format!("min_seconds_left={left}s;2592000:;604800:")
+    );
+    let problem = lines.next().unwrap();
+    assert!(
+        problem.starts_with("WARNING: ") && problem.contains("b.pem"),
+        "{problem}"
+    );
+    assert!(lines.next().is_none());
+}
+
+/// A sample: metric name, labels in order, value.
+type Sample = (String, Vec<(String, String)>, f64);
+
+/// The text exposition format, line by line: comments, then `name{labels} value`.
+fn check_prometheus_text(text: &str) -> Vec<Sample> {
+    let mut samples = Vec::new();
+    let mut typed = std::collections::HashSet::new();
+    for line in text.lines() {
+        if let Some(rest) = line.strip_prefix("# ") {
+            let mut parts = rest.splitn(3, ' ');
+            let kind = parts.next().unwrap();
+            let name = parts.next().unwrap();
+            assert!(matches!(kind, "HELP" | "TYPE"), "{line}");
+            if kind == "TYPE" {
+                assert_eq!(parts.next(), Some("gauge"), "{line}");
+                assert!(
+                    typed.insert(name.to_string()),
+                    "family declared twice: {line}"
+                );
+            }
+            continue;
+        }
+        let (series, value) = line.rsplit_once(' ').expect("series and value");
+        let value: f64 = value.parse().expect("numeric sample value");
+        let (name, labels) = match series.split_once('{') {
+            Some((n, l)) => (n, parse_labels(l.strip_suffix('}').expect("closing brace"))),
+            None => (series, Vec::new()),
+        };
+        assert!(
+            name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !name.is_empty(),
+            "{line}"
+        );
+        assert!(typed.contains(name), "sample before its TYPE line: {line}");
+        samples.push((name.to_string(), labels, value));
+    }
+    samples
+}
+
+fn parse_labels(mut s: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    while !s.is_empty() {
+        let (name, rest) = s.split_once("=\"").expect("label=\"value\"");
+        let mut value = String::new();
+        let mut chars = rest.char_indices();
+        let end = loop {
+            match chars.next().expect("unterminated label value") {
+                (_, '\\') => match chars.next().expect("escape").1 {
+                    'n' => value.push('\n'),
+                    c @ ('\\' | '"') => value.push(c),
+                    c => panic!("bad escape \\{c}"),
+                },
+                (i, '"') => break i,
+                (_, c) => value.push(c),
+            }
+        };
+        out.push((name.to_string(), value));
+        s = rest[end + 1..]
+            .strip_prefix(',')
+            .unwrap_or(&rest[end + 1..]);
+    }
+    out
+}
+
+#[test]
+fn prometheus_output_is_valid_and_written_atomically() {
+    let dir = tempfile::tempdir().unwrap();
+    let certs = dir.path().join("certs");
+    write(&certs.join("a.pem"), ok_cert("a\"b\\c").pem());
+    write(&certs.join("b.pem"), expired_cert("b").pem());
+    write(&certs.join("c.pem"), "");
+    let prom = dir.path().join("certgen.prom");
+    let out = check(&["--format", "prometheus", "--output", s(&prom), s(&certs)]);
+    assert_eq!(code(&out), 2);
+    assert!(out.stdout.is_empty());
+    let text = std::fs::read_to_string(&prom).unwrap();
+    let samples = check_prometheus_text(&text);
+    let find = |name: &str, file: &str| {
+        samples
+            .iter()
+            .find(|(n, l, _)| n == name && l.iter().any(|(k, v)| k == "path" && v.ends_with(file)))
+            .unwrap_or_else(|| panic!("{name} for {file} in {text}"))
+    };
+    let (_, labels, not_after) = find("certgen_certificate_not_after_timestamp_seconds", "a.pem");
+    assert_eq!(*not_after, FAR_FUTURE.unix_timestamp() as f64);
+    let keys: Vec<&str> = labels.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(keys, ["path", "index", "subject", "serial"]);
+    assert_eq!(labels[2].1, "/CN=a\"b\\c");
+    let (_, _, left) = find("certgen_certificate_expiry_seconds", "b.pem");
+    assert!(*left < 0.0);
+    find("certgen_check_expiry_unknown", "c.pem");
+    let status = samples
+        .iter()
+        .find(|(n, _, _)| n == "certgen_check_expiry_status")
+        .unwrap();
+    assert_eq!(status.2, 2.0);
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(leftovers.len(), 2, "no temp file left behind");
+}
+
+#[test]
+fn default_path_is_the_pki_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let pki = dir.path().join("pki");
+    write(&pki.join("ca-cert.pem"), ok_cert("ca").pem());
+    write(
+        &pki.join("index.txt"),
+        "V\t991231235959Z\t\t01\tunknown\t/CN=a\n",
+    );
+    write(
+        &pki.join("old_keys/2001-01-01T000000Z/ca-cert.pem"),
+        expired_cert("old").pem(),
+    );
+    let out = certgen_cmd()
+        .args([
+            "--dir",
+            s(&pki),
+            "check-expiry",
+            "--at",
+            AT,
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(code(&out), 0, "{v}");
+    assert_eq!(v["summary"]["certificates"], 1);
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let (rc, v) = json(&[s(&empty)]);
+    assert_eq!(rc, 3);
+    assert_eq!(v["results"][0]["reason"], "no certificates found");
+}
+
+#[test]
+fn a_tree_with_unreadable_entries_reports_each_as_unknown() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(&root.join("good/a.pem"), ok_cert("a").pem());
+    std::os::unix::fs::symlink("missing.pem", root.join("good/broken.pem")).unwrap();
+    std::os::unix::fs::symlink("self.pem", root.join("good/self.pem")).unwrap();
+    symlink_loop(&root.join("loop"));
+    let fifo = root.join("good/pipe.pem");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    write(&root.join("good/garbage.crt"), random_bytes(4096, 3));
+    let (rc, v) = json(&[s(root)]);
+    assert_eq!(rc, 3);
+    let got: Vec<(String, String)> = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let p = Path::new(r["path"].as_str().unwrap())
+                .strip_prefix(root)
+                .unwrap();
+            (
+                p.display().to_string(),
+                r["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let want = [
+        ("good/a.pem", "ok"),
+        ("good/broken.pem", "unknown"),
+        ("good/garbage.crt", "unknown"),
+        ("good/pipe.pem", "unknown"),
+        ("good/self.pem", "unknown"),
+        ("loop/again", "unknown"),
+    ];
+    let want: Vec<(String, String)> = want
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    assert_eq!(got, want);
+    let reasons: Vec<&str> = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["reason"].as_str().unwrap())
+        .collect();
+    assert!(reasons[3].contains("FIFO"), "{reasons:?}");
+    assert!(reasons[5].contains("loop"), "{reasons:?}");
+}
+
+#[test]
+fn malformed_input_never_panics_or_hangs() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, bytes) in malformed_inputs() {
+        let path = dir.path().join(name);
+        write(&path, &bytes);
+        let (rc, v) = json(&[s(&path)]);
+        assert_eq!(rc, 3, "{name}: {v}");
+        assert_eq!(v["results"][0]["status"], "unknown", "{name}");
+    }
+    symlink_loop(&dir.path().join("loop"));
+    for format in ["text", "json", "nagios", "prometheus"] {
+        let out = check(&["--format", format, s(dir.path())]);
+        assert_eq!(code(&out), 3, "{format}");
+    }
+}

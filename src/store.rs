@@ -24,6 +24,8 @@ use crate::index::{ATTR_CONTENT, Index};
 pub const CA_CERT: &str = "ca-cert.pem";
 pub const CA_KEY: &str = "ca-key.pem";
 pub const CA_CHAIN: &str = "ca-chain.pem";
+/// Old and new roots during a CA changeover; `verify` prefers it to `ca-cert.pem`.
+pub const CA_BUNDLE: &str = "ca-bundle.pem";
 pub const INDEX: &str = "index.txt";
 pub const INDEX_ATTR: &str = "index.txt.attr";
 pub const SERVER_CERT: &str = "server-cert.pem";

@@ -9,14 +9,12 @@ use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
 use certgen::encoding::certificates;
+use certgen::store::CA_BUNDLE;
 use certgen::timearg::parse_instant;
 use certgen::verify::{CertInfo, Host, Input, Options, Purpose, Rejection, Report, Warning};
 use certgen::{PrivateKey, display_time};
 
 use super::{Context, Format, Status, output};
-
-/// The roots file that holds old and new CA during a changeover.
-const CA_BUNDLE: &str = "ca-bundle.pem";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum PurposeArg {

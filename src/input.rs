@@ -13,6 +13,14 @@ pub const MAX_FILE: u64 = 64 << 20;
 /// Reads a regular file without ever blocking on a FIFO or device that took
 /// the file's place after the directory was listed.
 pub fn read_file(path: &Path) -> io::Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    read_file_into(path, &mut buf)?;
+    Ok(buf)
+}
+
+/// [`read_file`] into `buf`, replacing its content and reusing its memory.
+pub fn read_file_into(path: &Path, buf: &mut Vec<u8>) -> io::Result<()> {
+    buf.clear();
     let file = fs::OpenOptions::new()
         .read(true)
         .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
@@ -30,26 +38,24 @@ pub fn read_file(path: &Path) -> io::Result<Vec<u8>> {
             meta.len()
         )));
     }
-    read_all(file, meta.len())
+    read_all(file, meta.len(), buf)
 }
 
 /// Reads the size `fstat` reported in one `read`, saving the call that would
 /// only find the end of the file; a file whose size is unknown (0, as in
 /// /proc) is read to its end.
-fn read_all(mut file: File, len: u64) -> io::Result<Vec<u8>> {
+fn read_all(mut file: File, len: u64, buf: &mut Vec<u8>) -> io::Result<()> {
     if len > 0 {
-        let mut buf = vec![0; usize::try_from(len).map_err(io::Error::other)?];
-        file.read_exact(&mut buf)?;
-        return Ok(buf);
+        buf.resize(usize::try_from(len).map_err(io::Error::other)?, 0);
+        return file.read_exact(buf);
     }
-    let mut buf = Vec::new();
-    file.take(MAX_FILE + 1).read_to_end(&mut buf)?;
+    file.take(MAX_FILE + 1).read_to_end(buf)?;
     if buf.len() as u64 > MAX_FILE {
         return Err(io::Error::other(
             "the file is too large for a certificate file",
         ));
     }
-    Ok(buf)
+    Ok(())
 }
 
 /// What a non-regular file is, for messages.

@@ -223,11 +223,19 @@ struct Check {
 
 impl Check {
     fn item(self, item: Item) -> Vec<Finding> {
-        let (path, explicit) = match item {
+        let (path, explicit, dir) = match item {
             Item::Problem { path, reason } => return vec![Finding::unknown(&path, reason)],
-            Item::File { path, explicit } => (path, explicit),
+            Item::File {
+                path,
+                explicit,
+                dir,
+            } => (path, explicit, dir),
         };
-        BUFFERS.with_borrow_mut(|b| match crate::input::read_file_into(&path, &mut b.file) {
+        let read = |buf: &mut Vec<u8>| match (&dir, path.file_name()) {
+            (Some(dir), Some(name)) => crate::input::read_file_at(&dir.fd, name, buf),
+            _ => crate::input::read_file_into(&path, buf),
+        };
+        BUFFERS.with_borrow_mut(|b| match read(&mut b.file) {
             Ok(()) => self.bytes(&path, &b.file, explicit, &mut b.scratch),
             Err(e) if !explicit && walk::is_skippable_secret(&path, &e) => Vec::new(),
             Err(e) => vec![Finding::unknown(&path, format!("cannot read: {e}"))],

@@ -1,10 +1,14 @@
 //! Reading files that may hold anything: regular files only, never blocking
 //! on a FIFO or device, and never more than a certificate file could need.
 
+use std::ffi::OsStr;
 use std::fs::{self, File, FileType};
 use std::io::{self, Read};
+use std::os::fd::OwnedFd;
 use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
 use std::path::Path;
+
+use rustix::fs::{Mode, OFlags};
 
 /// Files larger than this are not certificates, keys or CRLs; reading them
 /// would only cost memory.
@@ -20,11 +24,22 @@ pub fn read_file(path: &Path) -> io::Result<Vec<u8>> {
 
 /// [`read_file`] into `buf`, replacing its content and reusing its memory.
 pub fn read_file_into(path: &Path, buf: &mut Vec<u8>) -> io::Result<()> {
-    buf.clear();
     let file = fs::OpenOptions::new()
         .read(true)
         .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
         .open(path)?;
+    read_open_file(file, buf)
+}
+
+/// [`read_file_into`] for the file `name` in the open directory `dir`.
+pub fn read_file_at(dir: &OwnedFd, name: &OsStr, buf: &mut Vec<u8>) -> io::Result<()> {
+    let flags = OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC;
+    let fd = rustix::fs::openat(dir, name, flags, Mode::empty())?;
+    read_open_file(File::from(fd), buf)
+}
+
+fn read_open_file(file: File, buf: &mut Vec<u8>) -> io::Result<()> {
+    buf.clear();
     let meta = file.metadata()?;
     if !meta.is_file() {
         return Err(io::Error::other(format!(

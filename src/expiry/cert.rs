@@ -159,8 +159,10 @@ fn decode_base64(body: &[u8], scratch: &mut Scratch) -> bool {
     use base64::Engine as _;
     let clean = &mut scratch.base64;
     clean.clear();
-    for line in body.split(|b| *b == b'\n') {
-        clean.extend_from_slice(line.trim_ascii());
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', body).chain([body.len()]) {
+        clean.extend_from_slice(body[start..end].trim_ascii());
+        start = end + 1;
     }
     scratch.der.clear();
     base64::engine::general_purpose::STANDARD

@@ -8,6 +8,7 @@
 
 use std::collections::HashSet;
 use std::fs::{self, FileType};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::io;
 use std::os::fd::OwnedFd;
 use std::os::unix::fs::{DirEntryExt, MetadataExt};
@@ -57,6 +58,30 @@ impl Drop for DirFd {
 /// A device and inode: the identity of a file whatever path reached it.
 type Id = (u64, u64);
 
+/// Identities seen so far. Every file of the tree goes in, so the hash is a
+/// cheap multiply-and-rotate rather than SipHash: device and inode numbers
+/// are chosen by the kernel, not by whoever wrote the files.
+type IdSet = HashSet<Id, BuildHasherDefault<IdHasher>>;
+
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(u64::from(*b));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 struct Pending {
     path: PathBuf,
     depth: usize,
@@ -71,8 +96,8 @@ pub(crate) struct Walker {
     stack: Vec<Pending>,
     /// The directories on the way down to the current entry, by depth.
     ancestors: Vec<Id>,
-    seen_dirs: HashSet<Id>,
-    seen_files: HashSet<Id>,
+    seen_dirs: IdSet,
+    seen_files: IdSet,
     /// How many `DirFd`s are alive.
     open_dirs: Arc<AtomicUsize>,
 }
@@ -92,8 +117,8 @@ impl Walker {
         Walker {
             stack,
             ancestors: Vec::new(),
-            seen_dirs: HashSet::new(),
-            seen_files: HashSet::new(),
+            seen_dirs: IdSet::default(),
+            seen_files: IdSet::default(),
             open_dirs: Arc::new(AtomicUsize::new(0)),
         }
     }

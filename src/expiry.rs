@@ -7,139 +7,36 @@
 //! files there are.
 
 mod cert;
+mod level;
 mod walk;
 
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 
 use rayon::prelude::*;
 use rustls_pki_types::pem::{PemObject, SectionKind};
-use time::{Duration, OffsetDateTime};
+use time::OffsetDateTime;
 use x509_parser::prelude::FromDer;
 
 use crate::encoding::is_pem;
-use crate::error::{Error, Result};
+pub use level::{Level, Tally, Thresholds, human, reason};
 use walk::{Item, Walker};
 
 /// Files handed to the worker threads at once: enough to keep every core busy,
 /// few enough that memory does not grow with the tree.
 const BATCH: usize = 1024;
 
-/// A status in the Nagios convention.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Level {
-    Ok,
-    Warning,
-    Critical,
-    Unknown,
-}
-
-impl Level {
-    pub const ALL: [Level; 4] = [Level::Ok, Level::Warning, Level::Critical, Level::Unknown];
-
-    /// The Nagios plugin exit code.
-    pub fn exit_code(self) -> u8 {
-        match self {
-            Level::Ok => 0,
-            Level::Warning => 1,
-            Level::Critical => 2,
-            Level::Unknown => 3,
-        }
-    }
-
-    /// `OK`, `WARNING`, `CRITICAL`, `UNKNOWN`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Level::Ok => "OK",
-            Level::Warning => "WARNING",
-            Level::Critical => "CRITICAL",
-            Level::Unknown => "UNKNOWN",
-        }
-    }
-
-    /// CRITICAL outranks UNKNOWN: an expired certificate must not be reported
-    /// as merely "unknown" because an unrelated file could not be read.
-    fn severity(self) -> u8 {
-        match self {
-            Level::Ok => 0,
-            Level::Warning => 1,
-            Level::Unknown => 2,
-            Level::Critical => 3,
-        }
-    }
-
-    /// The worse of two statuses ("worst status wins").
-    pub fn merge(self, other: Level) -> Level {
-        if other.severity() > self.severity() {
-            other
-        } else {
-            self
-        }
-    }
-}
-
-/// When a certificate becomes WARNING and CRITICAL.
+/// Which findings the caller needs in full.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Thresholds {
-    pub warn: Duration,
-    pub crit: Duration,
-}
-
-impl Thresholds {
-    /// Checks that the critical window lies inside the warning window.
-    pub fn new(warn: Duration, crit: Duration) -> Result<Thresholds> {
-        if warn.is_negative() || crit.is_negative() {
-            return Err(Error::Invalid("thresholds cannot be negative".into()));
-        }
-        if crit > warn {
-            return Err(Error::Invalid(format!(
-                "the critical threshold ({}) is longer than the warning threshold ({})",
-                human(crit),
-                human(warn)
-            )));
-        }
-        Ok(Thresholds { warn, crit })
-    }
-
-    /// The status of a certificate valid from `not_before` to `not_after`, and why.
-    pub fn classify(
-        &self,
-        not_before: OffsetDateTime,
-        not_after: OffsetDateTime,
-        now: OffsetDateTime,
-    ) -> (Level, String) {
-        let left = not_after - now;
-        if now < not_before {
-            let when = crate::display_time(not_before);
-            return (Level::Critical, format!("not valid before {when}"));
-        }
-        if left.is_negative() {
-            return (Level::Critical, format!("expired {} ago", human(-left)));
-        }
-        let reason = format!("expires in {}", human(left));
-        let level = if left < self.crit {
-            Level::Critical
-        } else if left < self.warn {
-            Level::Warning
-        } else {
-            Level::Ok
-        };
-        (level, reason)
-    }
-}
-
-/// `3 days`, `5 hours`, `1 minute`: the largest whole unit.
-pub fn human(d: Duration) -> String {
-    let (n, unit) = if d.whole_days() != 0 {
-        (d.whole_days(), "day")
-    } else if d.whole_hours() != 0 {
-        (d.whole_hours(), "hour")
-    } else if d.whole_minutes() != 0 {
-        (d.whole_minutes(), "minute")
-    } else {
-        (d.whole_seconds(), "second")
-    };
-    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
+pub enum Detail {
+    /// Every finding carries its subject, issuer, serial and reason.
+    All,
+    /// Only findings that are not OK do: OK certificates come with an empty
+    /// subject, issuer, serial and reason, which saves formatting them for a
+    /// report that lists only the problems. Levels, dates and counts are the
+    /// same as with `All`.
+    Problems,
 }
 
 /// What `check-expiry` reports about one certificate.
@@ -186,57 +83,6 @@ impl Finding {
     }
 }
 
-/// Counts per status and the certificate closest to expiry.
-#[derive(Clone, Debug, Default)]
-pub struct Tally {
-    pub ok: usize,
-    pub warning: usize,
-    pub critical: usize,
-    pub unknown: usize,
-    /// The smallest number of seconds left among the certificates seen.
-    pub min_seconds_left: Option<i64>,
-}
-
-impl Tally {
-    pub fn add(&mut self, f: &Finding, now: OffsetDateTime) {
-        *self.count_mut(f.level) += 1;
-        if let Some(left) = f.seconds_left(now) {
-            self.min_seconds_left = Some(self.min_seconds_left.map_or(left, |m| m.min(left)));
-        }
-    }
-
-    fn count_mut(&mut self, level: Level) -> &mut usize {
-        match level {
-            Level::Ok => &mut self.ok,
-            Level::Warning => &mut self.warning,
-            Level::Critical => &mut self.critical,
-            Level::Unknown => &mut self.unknown,
-        }
-    }
-
-    pub fn count(&self, level: Level) -> usize {
-        match level {
-            Level::Ok => self.ok,
-            Level::Warning => self.warning,
-            Level::Critical => self.critical,
-            Level::Unknown => self.unknown,
-        }
-    }
-
-    /// Certificates seen (UNKNOWN findings are files, not certificates).
-    pub fn certificates(&self) -> usize {
-        self.ok + self.warning + self.critical
-    }
-
-    /// The worst status seen; OK when nothing was seen.
-    pub fn worst(&self) -> Level {
-        Level::ALL
-            .into_iter()
-            .filter(|l| self.count(*l) > 0)
-            .fold(Level::Ok, Level::merge)
-    }
-}
-
 /// Scans the paths (files, or directories walked recursively) and hands each
 /// finding to `sink` in a stable order.
 ///
@@ -247,19 +93,52 @@ pub fn scan<E>(
     paths: &[PathBuf],
     thresholds: Thresholds,
     now: OffsetDateTime,
+    sink: impl FnMut(Finding) -> std::result::Result<(), E>,
+) -> std::result::Result<(), E> {
+    scan_with(paths, thresholds, now, Detail::All, sink)
+}
+
+/// [`scan`], with the findings filled in as far as `detail` asks.
+///
+/// The walk, the checks and `sink` overlap: while the worker threads check
+/// one batch of files, this thread lists the next and hands the previous
+/// one's findings to `sink`.
+pub fn scan_with<E>(
+    paths: &[PathBuf],
+    thresholds: Thresholds,
+    now: OffsetDateTime,
+    detail: Detail,
     mut sink: impl FnMut(Finding) -> std::result::Result<(), E>,
 ) -> std::result::Result<(), E> {
+    let check = Check {
+        thresholds,
+        now,
+        detail,
+    };
     let mut walker = Walker::new(paths);
     let mut emitted = 0usize;
+    let mut in_flight: Option<mpsc::Receiver<Vec<Vec<Finding>>>> = None;
     loop {
         let batch: Vec<Item> = walker.by_ref().take(BATCH).collect();
-        if batch.is_empty() {
-            break;
+        // A worker that stopped without an answer has already aborted the
+        // process (rayon aborts on a panic in a spawned task).
+        let done = in_flight.take().map(|rx| rx.recv().unwrap_or_default());
+        if !batch.is_empty() {
+            let (tx, rx) = mpsc::channel();
+            rayon::spawn(move || {
+                let results: Vec<Vec<Finding>> =
+                    batch.into_par_iter().map(|item| check.item(item)).collect();
+                // The receiver is gone only when `sink` failed.
+                let _ = tx.send(results);
+            });
+            in_flight = Some(rx);
         }
-        let results: Vec<Vec<Finding>> = batch
-            .into_par_iter()
-            .map(|item| check_item(item, thresholds, now))
-            .collect();
+        let Some(results) = done else {
+            if in_flight.is_none() {
+                break;
+            }
+            continue;
+        };
         for finding in results.into_iter().flatten() {
             emitted += 1;
             sink(finding)?;
@@ -275,15 +154,15 @@ pub fn scan<E>(
     Ok(())
 }
 
-fn check_item(item: Item, thresholds: Thresholds, now: OffsetDateTime) -> Vec<Finding> {
-    match item {
-        Item::Problem { path, reason } => vec![Finding::unknown(&path, reason)],
-        Item::File { path, explicit } => match crate::input::read_file(&path) {
-            Ok(bytes) => check_bytes(&path, &bytes, explicit, thresholds, now),
-            Err(e) if !explicit && walk::is_skippable_secret(&path, &e) => Vec::new(),
-            Err(e) => vec![Finding::unknown(&path, format!("cannot read: {e}"))],
-        },
-    }
+/// Buffers each worker thread reuses from one file to the next.
+#[derive(Default)]
+struct Buffers {
+    file: Vec<u8>,
+    scratch: cert::Scratch,
+}
+
+thread_local! {
+    static BUFFERS: RefCell<Buffers> = RefCell::new(Buffers::default());
 }
 
 /// File names that promise a certificate: when such a file holds none, that
@@ -309,40 +188,12 @@ pub fn check_bytes(
     thresholds: Thresholds,
     now: OffsetDateTime,
 ) -> Vec<Finding> {
-    let must_hold = explicit || promises_certificate(path);
-    if is_pem(bytes) {
-        return check_pem(path, bytes, must_hold, thresholds, now);
-    }
-    if bytes.first() == Some(&0x30) {
-        return check_der(path, bytes, must_hold, thresholds, now);
-    }
-    if !must_hold {
-        return Vec::new();
-    }
-    let reason = if bytes.is_empty() {
-        "empty file"
-    } else {
-        "neither PEM nor DER"
+    let check = Check {
+        thresholds,
+        now,
+        detail: Detail::All,
     };
-    vec![Finding::unknown(path, reason)]
-}
-
-fn check_pem(
-    path: &Path,
-    bytes: &[u8],
-    must_hold: bool,
-    thresholds: Thresholds,
-    now: OffsetDateTime,
-) -> Vec<Finding> {
-    match cert::pem_certificates(bytes) {
-        Some(ders) => single_position(
-            ders.iter()
-                .enumerate()
-                .map(|(n, der)| check_cert(path, Some(n + 1), der, thresholds, now))
-                .collect(),
-        ),
-        None => check_pem_strictly(path, bytes, must_hold, thresholds, now),
-    }
+    check.bytes(path, bytes, explicit, &mut cert::Scratch::default())
 }
 
 /// A position is only worth showing inside a bundle.
@@ -351,58 +202,6 @@ fn single_position(mut out: Vec<Finding>) -> Vec<Finding> {
         only.position = None;
     }
     out
-}
-
-fn check_pem_strictly(
-    path: &Path,
-    bytes: &[u8],
-    must_hold: bool,
-    thresholds: Thresholds,
-    now: OffsetDateTime,
-) -> Vec<Finding> {
-    let mut out = Vec::new();
-    let mut other_sections = 0usize;
-    for section in <(SectionKind, Vec<u8>)>::pem_slice_iter(bytes) {
-        match section {
-            Ok((SectionKind::Certificate, der)) => {
-                let position = out.len() + 1;
-                out.push(check_cert(path, Some(position), &der, thresholds, now));
-            }
-            Ok(_) => other_sections += 1,
-            Err(e) => {
-                let mentions_cert = bytes.windows(16).any(|w| w == b"CERTIFICATE-----");
-                if must_hold || mentions_cert || !out.is_empty() {
-                    out.push(Finding::unknown(path, format!("malformed PEM: {e}")));
-                }
-                return out;
-            }
-        }
-    }
-    if out.is_empty() && other_sections == 0 && must_hold {
-        out.push(Finding::unknown(path, "no certificate in the PEM data"));
-    }
-    single_position(out)
-}
-
-fn check_der(
-    path: &Path,
-    bytes: &[u8],
-    must_hold: bool,
-    thresholds: Thresholds,
-    now: OffsetDateTime,
-) -> Vec<Finding> {
-    match cert::summarize(bytes) {
-        Ok((_, trailing)) if trailing > 0 => vec![Finding::unknown(
-            path,
-            format!("{trailing} bytes of trailing data after the DER certificate"),
-        )],
-        Ok((info, _)) => vec![classified(path, None, info, thresholds, now)],
-        Err(_) if is_other_der_object(bytes) || !must_hold => Vec::new(),
-        Err(e) => vec![Finding::unknown(
-            path,
-            format!("not a DER certificate: {e}"),
-        )],
-    }
 }
 
 /// Keys, CSRs and CRLs in DER form, which `check-expiry` skips.
@@ -414,39 +213,149 @@ fn is_other_der_object(bytes: &[u8]) -> bool {
         || rustls_pki_types::PrivateKeyDer::try_from(bytes).is_ok()
 }
 
-fn check_cert(
-    path: &Path,
-    position: Option<usize>,
-    der: &[u8],
+/// The settings of one scan, shared by the worker threads.
+#[derive(Clone, Copy)]
+struct Check {
     thresholds: Thresholds,
     now: OffsetDateTime,
-) -> Finding {
-    match cert::summarize(der) {
-        Ok((info, _)) => classified(path, position, info, thresholds, now),
-        Err(e) => {
-            let mut f = Finding::unknown(path, format!("malformed certificate: {e}"));
-            f.position = position;
-            f
+    detail: Detail,
+}
+
+impl Check {
+    fn item(self, item: Item) -> Vec<Finding> {
+        let (path, explicit, dir) = match item {
+            Item::Problem { path, reason } => return vec![Finding::unknown(&path, reason)],
+            Item::File {
+                path,
+                explicit,
+                dir,
+            } => (path, explicit, dir),
+        };
+        let read = |buf: &mut Vec<u8>| match (&dir, path.file_name()) {
+            (Some(dir), Some(name)) => crate::input::read_file_at(&dir.fd, name, buf),
+            _ => crate::input::read_file_into(&path, buf),
+        };
+        BUFFERS.with_borrow_mut(|b| match read(&mut b.file) {
+            Ok(()) => self.bytes(&path, &b.file, explicit, &mut b.scratch),
+            Err(e) if !explicit && walk::is_skippable_secret(&path, &e) => Vec::new(),
+            Err(e) => vec![Finding::unknown(&path, format!("cannot read: {e}"))],
+        })
+    }
+
+    fn bytes(
+        self,
+        path: &Path,
+        bytes: &[u8],
+        explicit: bool,
+        scratch: &mut cert::Scratch,
+    ) -> Vec<Finding> {
+        let must_hold = explicit || promises_certificate(path);
+        if is_pem(bytes) {
+            return self.pem(path, bytes, must_hold, scratch);
+        }
+        if bytes.first() == Some(&0x30) {
+            return self.der(path, bytes, must_hold);
+        }
+        if !must_hold {
+            return Vec::new();
+        }
+        let reason = if bytes.is_empty() {
+            "empty file"
+        } else {
+            "neither PEM nor DER"
+        };
+        vec![Finding::unknown(path, reason)]
+    }
+
+    fn pem(
+        self,
+        path: &Path,
+        bytes: &[u8],
+        must_hold: bool,
+        scratch: &mut cert::Scratch,
+    ) -> Vec<Finding> {
+        let mut out = Vec::new();
+        let fast = cert::each_pem_certificate(bytes, scratch, |der| {
+            let position = out.len() + 1;
+            out.push(self.cert(path, Some(position), der));
+        });
+        if fast {
+            return single_position(out);
+        }
+        self.pem_strictly(path, bytes, must_hold)
+    }
+
+    fn pem_strictly(self, path: &Path, bytes: &[u8], must_hold: bool) -> Vec<Finding> {
+        let mut out = Vec::new();
+        let mut other_sections = 0usize;
+        for section in <(SectionKind, Vec<u8>)>::pem_slice_iter(bytes) {
+            match section {
+                Ok((SectionKind::Certificate, der)) => {
+                    let position = out.len() + 1;
+                    out.push(self.cert(path, Some(position), &der));
+                }
+                Ok(_) => other_sections += 1,
+                Err(e) => {
+                    let mentions_cert = bytes.windows(16).any(|w| w == b"CERTIFICATE-----");
+                    if must_hold || mentions_cert || !out.is_empty() {
+                        out.push(Finding::unknown(path, format!("malformed PEM: {e}")));
+                    }
+                    return out;
+                }
+            }
+        }
+        if out.is_empty() && other_sections == 0 && must_hold {
+            out.push(Finding::unknown(path, "no certificate in the PEM data"));
+        }
+        single_position(out)
+    }
+
+    fn der(self, path: &Path, bytes: &[u8], must_hold: bool) -> Vec<Finding> {
+        match cert::parse(bytes) {
+            Ok((_, trailing)) if trailing > 0 => vec![Finding::unknown(
+                path,
+                format!("{trailing} bytes of trailing data after the DER certificate"),
+            )],
+            Ok((parsed, _)) => vec![self.classified(path, None, &parsed)],
+            Err(_) if is_other_der_object(bytes) || !must_hold => Vec::new(),
+            Err(e) => vec![Finding::unknown(
+                path,
+                format!("not a DER certificate: {e}"),
+            )],
+        }
+    }
+
+    fn cert(self, path: &Path, position: Option<usize>, der: &[u8]) -> Finding {
+        match cert::parse(der) {
+            Ok((parsed, _)) => self.classified(path, position, &parsed),
+            Err(e) => {
+                let mut f = Finding::unknown(path, format!("malformed certificate: {e}"));
+                f.position = position;
+                f
+            }
+        }
+    }
+
+    fn classified(self, path: &Path, position: Option<usize>, c: &cert::Parsed) -> Finding {
+        let level = self.thresholds.level(c.not_before, c.not_after, self.now);
+        let detail = self.detail == Detail::All || level != Level::Ok;
+        let reason = if detail {
+            reason(c.not_before, c.not_after, self.now)
+        } else {
+            String::new()
+        };
+        Finding {
+            path: path.to_path_buf(),
+            position,
+            level,
+            reason,
+            cert: Some(c.expiry(detail)),
         }
     }
 }
 
-fn classified(
-    path: &Path,
-    position: Option<usize>,
-    info: CertExpiry,
-    thresholds: Thresholds,
-    now: OffsetDateTime,
-) -> Finding {
-    let (level, reason) = thresholds.classify(info.not_before, info.not_after, now);
-    Finding {
-        path: path.to_path_buf(),
-        position,
-        level,
-        reason,
-        cert: Some(info),
-    }
-}
+#[cfg(test)]
+use time::Duration;
 
 #[cfg(test)]
 mod tests;

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use anyhow::{Context as _, Result};
 use time::{Duration, OffsetDateTime};
 
-use certgen::expiry::{self, Tally, Thresholds};
+use certgen::expiry::{self, Detail, Tally, Thresholds};
 use certgen::store::{Mode, replace_file};
 use certgen::timearg::{parse_duration, parse_instant};
 
@@ -101,7 +101,13 @@ fn report(
     let mut tally = Tally::default();
     let mut rep: Box<dyn Report> = new_report(format, thresholds, now, quiet);
     rep.start(out)?;
-    expiry::scan(paths, thresholds, now, |finding| {
+    // Quiet text and Nagios show only the problems.
+    let detail = match format {
+        ExpiryFormat::Text if quiet => Detail::Problems,
+        ExpiryFormat::Nagios => Detail::Problems,
+        _ => Detail::All,
+    };
+    expiry::scan_with(paths, thresholds, now, detail, |finding| {
         tally.add(&finding, now);
         rep.finding(out, &finding)
     })?;

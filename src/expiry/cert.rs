@@ -4,6 +4,7 @@
 //! thousand files is dominated by parsing, and these four fields are all
 //! `check-expiry` reports.
 
+use time::OffsetDateTime;
 use x509_parser::asn1_rs::{Any, Class, FromDer, Tag};
 use x509_parser::certificate::Validity;
 use x509_parser::x509::X509Name;
@@ -12,8 +13,40 @@ use super::CertExpiry;
 use crate::index::Serial;
 use crate::name::oneline;
 
-/// The summary and the number of bytes after the certificate.
-pub(super) fn summarize(der: &[u8]) -> Result<(CertExpiry, usize), String> {
+/// The fields of a certificate `check-expiry` reports, still in DER: names
+/// and serial are only formatted when the finding is going to be shown.
+pub(super) struct Parsed<'a> {
+    serial: &'a [u8],
+    issuer: X509Name<'a>,
+    subject: X509Name<'a>,
+    pub(super) not_before: OffsetDateTime,
+    pub(super) not_after: OffsetDateTime,
+}
+
+impl Parsed<'_> {
+    /// The summary; with `detail` false, the names and serial are left empty.
+    pub(super) fn expiry(&self, detail: bool) -> CertExpiry {
+        let (subject, issuer, serial) = if detail {
+            (
+                oneline(&self.subject),
+                oneline(&self.issuer),
+                Serial::from_bytes(self.serial).to_string(),
+            )
+        } else {
+            Default::default()
+        };
+        CertExpiry {
+            subject,
+            issuer,
+            serial,
+            not_before: self.not_before,
+            not_after: self.not_after,
+        }
+    }
+}
+
+/// The parsed fields and the number of bytes after the certificate.
+pub(super) fn parse(der: &[u8]) -> Result<(Parsed<'_>, usize), String> {
     let (rest, cert) = sequence(der, "certificate")?;
     let (_, tbs) = sequence(cert, "TBSCertificate")?;
     let (i, first) = Any::from_der(tbs).map_err(|e| format!("TBSCertificate: {e}"))?;
@@ -29,14 +62,14 @@ pub(super) fn summarize(der: &[u8]) -> Result<(CertExpiry, usize), String> {
     let (i, issuer) = X509Name::from_der(i).map_err(|e| format!("issuer: {e}"))?;
     let (i, validity) = Validity::from_der(i).map_err(|e| format!("validity: {e}"))?;
     let (_, subject) = X509Name::from_der(i).map_err(|e| format!("subject: {e}"))?;
-    let summary = CertExpiry {
-        subject: oneline(&subject),
-        issuer: oneline(&issuer),
-        serial: Serial::from_bytes(serial.data).to_string(),
+    let parsed = Parsed {
+        serial: serial.data,
+        issuer,
+        subject,
         not_before: validity.not_before.to_datetime(),
         not_after: validity.not_after.to_datetime(),
     };
-    Ok((summary, rest.len()))
+    Ok((parsed, rest.len()))
 }
 
 fn sequence<'a>(der: &'a [u8], what: &str) -> Result<(&'a [u8], &'a [u8]), String> {
@@ -47,41 +80,92 @@ fn sequence<'a>(der: &'a [u8], what: &str) -> Result<(&'a [u8], &'a [u8]), Strin
     Ok((rest, any.data))
 }
 
-/// The DER of every certificate block in PEM text, or `None` when anything
-/// looks off (a block without its END line, bad base64, no certificate), in
-/// which case the caller takes the strict path that says what is wrong.
+/// Buffers the PEM fast path reuses from one certificate to the next.
+#[derive(Default)]
+pub(super) struct Scratch {
+    base64: Vec<u8>,
+    der: Vec<u8>,
+}
+
+/// Calls `each` with the DER of every certificate block in PEM text, and
+/// returns false when anything looks off (a block without its END line, bad
+/// base64, no certificate), in which case the caller discards what `each`
+/// made and takes the strict path that says what is wrong.
 ///
 /// This is the fast path for the common file: `rustls-pki-types` decodes
 /// base64 in constant time, which is right for keys and several times
 /// slower than needed for public certificates.
-pub(super) fn pem_certificates(bytes: &[u8]) -> Option<Vec<Vec<u8>>> {
+pub(super) fn each_pem_certificate(
+    bytes: &[u8],
+    scratch: &mut Scratch,
+    mut each: impl FnMut(&[u8]),
+) -> bool {
     const BEGIN: &[u8] = b"-----BEGIN ";
     const DASHES: &[u8] = b"-----";
-    let mut out = Vec::new();
+    let mut found = false;
     let mut rest = bytes;
     while let Some(start) = memchr::memmem::find(rest, BEGIN) {
         let after = &rest[start + BEGIN.len()..];
-        let label_len = memchr::memmem::find(after, DASHES)?;
+        let Some(label_len) = memchr::memmem::find(after, DASHES) else {
+            return false;
+        };
         let label = &after[..label_len];
         let body = &after[label_len + DASHES.len()..];
-        let end_marker = [b"-----END ", label, DASHES].concat();
-        let end = memchr::memmem::find(body, &end_marker)?;
+        let Some((end, end_len)) = find_end(body, label) else {
+            return false;
+        };
         if matches!(
             label,
             b"CERTIFICATE" | b"X509 CERTIFICATE" | b"TRUSTED CERTIFICATE"
         ) {
-            out.push(decode_base64(&body[..end])?);
+            if !decode_base64(&body[..end], scratch) {
+                return false;
+            }
+            found = true;
+            each(&scratch.der);
         }
-        rest = &body[end + end_marker.len()..];
+        rest = &body[end + end_len..];
     }
-    (!out.is_empty()).then_some(out)
+    found
 }
 
-fn decode_base64(body: &[u8]) -> Option<Vec<u8>> {
-    use base64::Engine as _;
-    let mut clean = Vec::with_capacity(body.len());
-    for line in body.split(|b| *b == b'\n') {
-        clean.extend_from_slice(line.trim_ascii());
+/// Where `-----END {label}-----` starts in `body`, and its length.
+fn find_end(body: &[u8], label: &[u8]) -> Option<(usize, usize)> {
+    const END: &[u8] = b"-----END ";
+    const DASHES: &[u8] = b"-----";
+    let mut from = 0;
+    loop {
+        let at = from + memchr::memmem::find(&body[from..], END)?;
+        let tail = &body[at + END.len()..];
+        if tail.starts_with(label) && tail[label.len()..].starts_with(DASHES) {
+            return Some((at, END.len() + label.len() + DASHES.len()));
+        }
+        from = at + 1;
     }
-    base64::engine::general_purpose::STANDARD.decode(clean).ok()
+}
+
+/// The DER of every certificate block in PEM text, or `None` when anything
+/// looks off.
+#[cfg(test)]
+pub(super) fn pem_certificates(bytes: &[u8]) -> Option<Vec<Vec<u8>>> {
+    let mut out = Vec::new();
+    let ok = each_pem_certificate(bytes, &mut Scratch::default(), |der| out.push(der.to_vec()));
+    ok.then_some(out)
+}
+
+/// Decodes base64 split into lines (surrounding blanks ignored) into
+/// `scratch.der`.
+fn decode_base64(body: &[u8], scratch: &mut Scratch) -> bool {
+    use base64::Engine as _;
+    let clean = &mut scratch.base64;
+    clean.clear();
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', body).chain([body.len()]) {
+        clean.extend_from_slice(body[start..end].trim_ascii());
+        start = end + 1;
+    }
+    scratch.der.clear();
+    base64::engine::general_purpose::STANDARD
+        .decode_vec(clean.as_slice(), &mut scratch.der)
+        .is_ok()
 }

@@ -8,9 +8,15 @@
 
 use std::collections::HashSet;
 use std::fs::{self, FileType};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::io;
+use std::os::fd::OwnedFd;
 use std::os::unix::fs::{DirEntryExt, MetadataExt};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rustix::fs::{Mode, OFlags};
 
 use crate::input::kind_name;
 use crate::store::OLD_KEYS;
@@ -18,18 +24,71 @@ use crate::store::OLD_KEYS;
 /// What the walk hands to the workers.
 #[derive(Debug)]
 pub(crate) enum Item {
-    File { path: PathBuf, explicit: bool },
-    Problem { path: PathBuf, reason: String },
+    /// `dir`, when known, is the open directory `path` was listed in: the
+    /// file is opened relative to it, sparing the kernel the full path.
+    File {
+        path: PathBuf,
+        explicit: bool,
+        dir: Option<Arc<DirFd>>,
+    },
+    Problem {
+        path: PathBuf,
+        reason: String,
+    },
+}
+
+/// Open directories the walk and the workers may hold at once; past this,
+/// files are opened by their full path, so that a tree of many small
+/// directories cannot run the process out of file descriptors.
+const MAX_OPEN_DIRS: usize = 64;
+
+/// An open directory whose files are being checked.
+#[derive(Debug)]
+pub(crate) struct DirFd {
+    pub(crate) fd: OwnedFd,
+    live: Arc<AtomicUsize>,
+}
+
+impl Drop for DirFd {
+    fn drop(&mut self) {
+        self.live.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 /// A device and inode: the identity of a file whatever path reached it.
 type Id = (u64, u64);
+
+/// Identities seen so far. Every file of the tree goes in, so the hash is a
+/// cheap multiply-and-rotate rather than SipHash: device and inode numbers
+/// are chosen by the kernel, not by whoever wrote the files.
+type IdSet = HashSet<Id, BuildHasherDefault<IdHasher>>;
+
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(u64::from(*b));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
 
 struct Pending {
     path: PathBuf,
     depth: usize,
     /// `None` for a path named by the user.
     entry: Option<(FileType, Id)>,
+    /// The open directory the entry was listed in.
+    dir: Option<Arc<DirFd>>,
 }
 
 pub(crate) struct Walker {
@@ -37,8 +96,10 @@ pub(crate) struct Walker {
     stack: Vec<Pending>,
     /// The directories on the way down to the current entry, by depth.
     ancestors: Vec<Id>,
-    seen_dirs: HashSet<Id>,
-    seen_files: HashSet<Id>,
+    seen_dirs: IdSet,
+    seen_files: IdSet,
+    /// How many `DirFd`s are alive.
+    open_dirs: Arc<AtomicUsize>,
 }
 
 impl Walker {
@@ -50,13 +111,15 @@ impl Walker {
                 path: p.clone(),
                 depth: 0,
                 entry: None,
+                dir: None,
             })
             .collect();
         Walker {
             stack,
             ancestors: Vec::new(),
-            seen_dirs: HashSet::new(),
-            seen_files: HashSet::new(),
+            seen_dirs: IdSet::default(),
+            seen_files: IdSet::default(),
+            open_dirs: Arc::new(AtomicUsize::new(0)),
         }
     }
 
@@ -83,6 +146,7 @@ impl Walker {
         Some(Item::File {
             path: p.path,
             explicit,
+            dir: p.dir,
         })
     }
 
@@ -96,6 +160,7 @@ impl Walker {
             return None;
         }
         self.ancestors.push(id);
+        let fd = self.open_dir(&dir);
         let entries = match fs::read_dir(&dir) {
             Ok(e) => e,
             Err(e) => return Some(problem(dir, format!("cannot read the directory: {e}"))),
@@ -118,8 +183,26 @@ impl Walker {
                 path: dir.join(name),
                 depth: depth + 1,
                 entry,
+                dir: fd.clone(),
             }));
         None
+    }
+}
+
+impl Walker {
+    /// The directory opened for its files to be opened relative to it, or
+    /// `None` (files are then opened by their full path).
+    fn open_dir(&self, dir: &Path) -> Option<Arc<DirFd>> {
+        if self.open_dirs.load(Ordering::Relaxed) >= MAX_OPEN_DIRS {
+            return None;
+        }
+        let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+        let fd = rustix::fs::open(dir, flags, Mode::empty()).ok()?;
+        self.open_dirs.fetch_add(1, Ordering::Relaxed);
+        Some(Arc::new(DirFd {
+            fd,
+            live: Arc::clone(&self.open_dirs),
+        }))
     }
 }
 

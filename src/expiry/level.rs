@@ -1,0 +1,197 @@
+//! Statuses, thresholds and the running tally of a `check-expiry` scan.
+
+use time::{Duration, OffsetDateTime};
+
+use super::Finding;
+use crate::error::{Error, Result};
+
+/// A status in the Nagios convention.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Ok,
+    Warning,
+    Critical,
+    Unknown,
+}
+
+impl Level {
+    pub const ALL: [Level; 4] = [Level::Ok, Level::Warning, Level::Critical, Level::Unknown];
+
+    /// The Nagios plugin exit code.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Level::Ok => 0,
+            Level::Warning => 1,
+            Level::Critical => 2,
+            Level::Unknown => 3,
+        }
+    }
+
+    /// `OK`, `WARNING`, `CRITICAL`, `UNKNOWN`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Level::Ok => "OK",
+            Level::Warning => "WARNING",
+            Level::Critical => "CRITICAL",
+            Level::Unknown => "UNKNOWN",
+        }
+    }
+
+    /// CRITICAL outranks UNKNOWN: an expired certificate must not be reported
+    /// as merely "unknown" because an unrelated file could not be read.
+    fn severity(self) -> u8 {
+        match self {
+            Level::Ok => 0,
+            Level::Warning => 1,
+            Level::Unknown => 2,
+            Level::Critical => 3,
+        }
+    }
+
+    /// The worse of two statuses ("worst status wins").
+    pub fn merge(self, other: Level) -> Level {
+        if other.severity() > self.severity() {
+            other
+        } else {
+            self
+        }
+    }
+}
+
+/// When a certificate becomes WARNING and CRITICAL.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Thresholds {
+    pub warn: Duration,
+    pub crit: Duration,
+}
+
+impl Thresholds {
+    /// Checks that the critical window lies inside the warning window.
+    pub fn new(warn: Duration, crit: Duration) -> Result<Thresholds> {
+        if warn.is_negative() || crit.is_negative() {
+            return Err(Error::Invalid("thresholds cannot be negative".into()));
+        }
+        if crit > warn {
+            return Err(Error::Invalid(format!(
+                "the critical threshold ({}) is longer than the warning threshold ({})",
+                human(crit),
+                human(warn)
+            )));
+        }
+        Ok(Thresholds { warn, crit })
+    }
+
+    /// The status of a certificate valid from `not_before` to `not_after`, and why.
+    pub fn classify(
+        &self,
+        not_before: OffsetDateTime,
+        not_after: OffsetDateTime,
+        now: OffsetDateTime,
+    ) -> (Level, String) {
+        (
+            self.level(not_before, not_after, now),
+            reason(not_before, not_after, now),
+        )
+    }
+
+    /// The status alone, without building the reason.
+    pub fn level(
+        &self,
+        not_before: OffsetDateTime,
+        not_after: OffsetDateTime,
+        now: OffsetDateTime,
+    ) -> Level {
+        let left = not_after - now;
+        if now < not_before || left.is_negative() || left < self.crit {
+            Level::Critical
+        } else if left < self.warn {
+            Level::Warning
+        } else {
+            Level::Ok
+        }
+    }
+}
+
+/// Why a certificate valid from `not_before` to `not_after` has its status:
+/// `not valid before ...`, `expired 3 days ago`, `expires in 5 hours`.
+pub fn reason(
+    not_before: OffsetDateTime,
+    not_after: OffsetDateTime,
+    now: OffsetDateTime,
+) -> String {
+    let left = not_after - now;
+    if now < not_before {
+        let when = crate::display_time(not_before);
+        return format!("not valid before {when}");
+    }
+    if left.is_negative() {
+        return format!("expired {} ago", human(-left));
+    }
+    format!("expires in {}", human(left))
+}
+
+/// `3 days`, `5 hours`, `1 minute`: the largest whole unit.
+pub fn human(d: Duration) -> String {
+    let (n, unit) = if d.whole_days() != 0 {
+        (d.whole_days(), "day")
+    } else if d.whole_hours() != 0 {
+        (d.whole_hours(), "hour")
+    } else if d.whole_minutes() != 0 {
+        (d.whole_minutes(), "minute")
+    } else {
+        (d.whole_seconds(), "second")
+    };
+    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
+}
+
+/// Counts per status and the certificate closest to expiry.
+#[derive(Clone, Debug, Default)]
+pub struct Tally {
+    pub ok: usize,
+    pub warning: usize,
+    pub critical: usize,
+    pub unknown: usize,
+    /// The smallest number of seconds left among the certificates seen.
+    pub min_seconds_left: Option<i64>,
+}
+
+impl Tally {
+    pub fn add(&mut self, f: &Finding, now: OffsetDateTime) {
+        *self.count_mut(f.level) += 1;
+        if let Some(left) = f.seconds_left(now) {
+            self.min_seconds_left = Some(self.min_seconds_left.map_or(left, |m| m.min(left)));
+        }
+    }
+
+    fn count_mut(&mut self, level: Level) -> &mut usize {
+        match level {
+            Level::Ok => &mut self.ok,
+            Level::Warning => &mut self.warning,
+            Level::Critical => &mut self.critical,
+            Level::Unknown => &mut self.unknown,
+        }
+    }
+
+    pub fn count(&self, level: Level) -> usize {
+        match level {
+            Level::Ok => self.ok,
+            Level::Warning => self.warning,
+            Level::Critical => self.critical,
+            Level::Unknown => self.unknown,
+        }
+    }
+
+    /// Certificates seen (UNKNOWN findings are files, not certificates).
+    pub fn certificates(&self) -> usize {
+        self.ok + self.warning + self.critical
+    }
+
+    /// The worst status seen; OK when nothing was seen.
+    pub fn worst(&self) -> Level {
+        Level::ALL
+            .into_iter()
+            .filter(|l| self.count(*l) > 0)
+            .fold(Level::Ok, Level::merge)
+    }
+}

@@ -368,8 +368,8 @@ fn check_not_existing(store: &Store, specs: &[LeafSpec], opts: BatchOptions) -> 
     Ok(())
 }
 
-/// Signs a checked CSR with the CA, records it, and writes it to `out` when
-/// given (which must not exist). Returns the certificate.
+/// Signs a checked CSR with the CA, records it, and then writes it to `out`
+/// when given (which must not exist). Returns the certificate.
 pub fn sign_csr(
     store: &Store,
     ca: &Ca,
@@ -385,9 +385,10 @@ pub fn sign_csr(
     let mut index = lock.read_index()?;
     let serial = index.fresh_serial()?;
     let issued = ca.issue(request, &key, csr.key.algorithm == "RSA", &serial, now)?;
-    if let Some(out) = out {
-        store::create_file(out, issued.pem.as_bytes(), Mode::Public)?;
+    if let Some(out) = out.filter(|p| std::fs::symlink_metadata(p).is_ok()) {
+        return Err(Error::Exists(out.to_path_buf()));
     }
+    // Recorded before it is handed out, as every issuance is.
     let file = out.map(|p| p.display().to_string()).unwrap_or_default();
     index.record(Entry::issued(
         serial,
@@ -396,6 +397,9 @@ pub fn sign_csr(
         &issued.subject,
     ))?;
     lock.write_index(&index)?;
+    if let Some(out) = out {
+        store::create_file(out, issued.pem.as_bytes(), Mode::Public)?;
+    }
     Ok(issued)
 }
 

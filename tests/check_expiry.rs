@@ -8,14 +8,7 @@ use common::*;
 use serde_json::Value;
 
 fn check(args: &[&str]) -> std::process::Output {
-    let out = certgen_cmd()
-        .arg("check-expiry")
-        .args(["--at", AT])
-        .args(args)
-        .output()
-        .expect("running certgen");
-    assert_no_panic(&out);
-    out
+    run_at(&["check-expiry"], args)
 }
 
 fn code(out: &std::process::Output) -> i32 {

@@ -7,14 +7,7 @@ use common::*;
 use serde_json::Value;
 
 fn inspect(args: &[&str]) -> std::process::Output {
-    let out = certgen_cmd()
-        .arg("inspect")
-        .args(["--at", AT])
-        .args(args)
-        .output()
-        .expect("running certgen");
-    assert_no_panic(&out);
-    out
+    run_at(&["inspect"], args)
 }
 
 fn inspect_json(args: &[&str]) -> (i32, Value) {

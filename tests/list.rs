@@ -22,15 +22,8 @@ fn pki(index: &str) -> tempfile::TempDir {
 }
 
 fn list(dir: &tempfile::TempDir, args: &[&str]) -> std::process::Output {
-    let out = certgen_cmd()
-        .arg("--dir")
-        .arg(dir.path())
-        .args(["list", "--at", AT])
-        .args(args)
-        .output()
-        .unwrap();
-    assert_no_panic(&out);
-    out
+    let dir = dir.path().to_str().expect("a UTF-8 temp path");
+    run_at(&["--dir", dir, "list"], args)
 }
 
 fn json(dir: &tempfile::TempDir, args: &[&str]) -> Vec<Value> {

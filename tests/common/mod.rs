@@ -11,13 +11,21 @@ use ::time::macros::datetime;
 use x509_parser::prelude::*;
 
 /// `certgen` with a clean environment: no CERTGEN_* variables, UTC, no colour.
-pub fn certgen(dir: &Path) -> Command {
+fn hermetic() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_certgen"));
-    cmd.current_dir(dir)
-        .env_remove("CERTGEN_DIR")
-        .env_remove("CERTGEN_CA_PASSPHRASE")
-        .env("TZ", "UTC")
-        .env("NO_COLOR", "1");
+    for (k, _) in std::env::vars_os() {
+        if k.to_string_lossy().starts_with("CERTGEN_") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd.env("TZ", "UTC").env("NO_COLOR", "1");
+    cmd
+}
+
+/// A hermetic `certgen` run in `dir`.
+pub fn certgen(dir: &Path) -> Command {
+    let mut cmd = hermetic();
+    cmd.current_dir(dir);
     cmd
 }
 
@@ -61,6 +69,15 @@ pub fn openssl(dir: &Path, args: &[&str]) -> (bool, String) {
     let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
     text.push_str(&String::from_utf8_lossy(&out.stderr));
     (out.status.success(), text)
+}
+
+/// Subject and issuer of a certificate as `openssl x509 -nameopt compat` prints
+/// them: the `X509_NAME_oneline` form MySQL compares.
+pub fn openssl_names(dir: &Path, cert: &str) -> String {
+    let args = [
+        "x509", "-in", cert, "-noout", "-subject", "-issuer", "-nameopt", "compat",
+    ];
+    openssl(dir, &args).1
 }
 
 /// The first certificate in a PEM file, as DER.
@@ -115,17 +132,23 @@ pub const NOW: OffsetDateTime = datetime!(2030-06-01 00:00 UTC);
 pub const LONG_AGO: OffsetDateTime = datetime!(2001-01-01 00:00 UTC);
 pub const FAR_FUTURE: OffsetDateTime = datetime!(2099-01-01 00:00 UTC);
 
-/// `certgen` with no `CERTGEN_*` from the caller's environment and a fixed zone.
+/// A hermetic `certgen` that is killed after a minute, so a hang fails the test.
 pub fn certgen_cmd() -> assert_cmd::Command {
-    let mut cmd = assert_cmd::Command::cargo_bin("certgen").expect("the certgen binary is built");
-    for (k, _) in std::env::vars_os() {
-        if k.to_string_lossy().starts_with("CERTGEN_") {
-            cmd.env_remove(k);
-        }
-    }
-    cmd.env("TZ", "UTC").env("NO_COLOR", "1");
+    let mut cmd = assert_cmd::Command::from_std(hermetic());
     cmd.timeout(std::time::Duration::from_secs(60));
     cmd
+}
+
+/// Runs `certgen PREFIX... --at AT ARGS...`, asserting only that it did not panic.
+pub fn run_at(prefix: &[&str], args: &[&str]) -> Output {
+    let out = certgen_cmd()
+        .args(prefix)
+        .args(["--at", AT])
+        .args(args)
+        .output()
+        .expect("running certgen");
+    assert_no_panic(&out);
+    out
 }
 
 /// A self-signed certificate for `cn` valid from `from` to `to`.

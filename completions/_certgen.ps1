@@ -146,6 +146,7 @@ Register-ArgumentCompleter -Native -CommandName 'certgen' -ScriptBlock {
             [CompletionResult]::new('--ca-key-type', '--ca-key-type', [CompletionResultType]::ParameterName, 'Key type of the CA key, when the CA is created')
             [CompletionResult]::new('--ca-cn', '--ca-cn', [CompletionResultType]::ParameterName, 'Common name of the CA, when the CA is created')
             [CompletionResult]::new('--sql-host', '--sql-host', [CompletionResultType]::ParameterName, 'The host part of the accounts in the printed SQL')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: the settings and SQL as text, or every bundle and the settings as JSON')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'The PKI directory')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour in diagnostics (NO_COLOR in the environment also turns it off)')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Reissue server and client certificates that exist (the old ones are archived). Without it, existing ones are kept')

@@ -681,7 +681,7 @@ _certgen() {
             return 0
             ;;
         certgen__subcmd__setup)
-            opts="-q -h -V --host --user --key-type --key-format --ca-key-type --ca-cn --sql-host --force --dir --quiet --color --help --version mysql mariadb"
+            opts="-q -h -V --host --user --key-type --key-format --ca-key-type --ca-cn --sql-host --force --format --dir --quiet --color --help --version mysql mariadb"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -713,6 +713,10 @@ _certgen() {
                     ;;
                 --sql-host)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 --dir)

@@ -137,6 +137,7 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand --ca-key-type 'Key type of the CA key, when the CA is created'
             cand --ca-cn 'Common name of the CA, when the CA is created'
             cand --sql-host 'The host part of the accounts in the printed SQL'
+            cand --format 'Output format: the settings and SQL as text, or every bundle and the settings as JSON'
             cand --dir 'The PKI directory'
             cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'
             cand --force 'Reissue server and client certificates that exist (the old ones are archived). Without it, existing ones are kept'

@@ -171,6 +171,8 @@ ecdsa-p384\t''
 ed25519\t''"
 complete -c certgen -n "__fish_certgen_using_subcommand setup" -l ca-cn -d 'Common name of the CA, when the CA is created' -r
 complete -c certgen -n "__fish_certgen_using_subcommand setup" -l sql-host -d 'The host part of the accounts in the printed SQL' -r
+complete -c certgen -n "__fish_certgen_using_subcommand setup" -l format -d 'Output format: the settings and SQL as text, or every bundle and the settings as JSON' -r -f -a "text\t''
+json\t''"
 complete -c certgen -n "__fish_certgen_using_subcommand setup" -l dir -d 'The PKI directory' -r -F
 complete -c certgen -n "__fish_certgen_using_subcommand setup" -l color -d 'Colour in diagnostics (NO_COLOR in the environment also turns it off)' -r -f -a "auto\t''
 always\t''

@@ -6,6 +6,7 @@ use time::{Duration, OffsetDateTime};
 use x509_parser::certificate::X509Certificate;
 use x509_parser::prelude::FromDer;
 
+use crate::cert::CertSummary;
 use crate::encoding::{certificates, to_pem};
 use crate::error::{Error, Result};
 use crate::index::Serial;
@@ -31,12 +32,8 @@ pub struct CertRequest {
 pub struct Issued {
     pub der: Vec<u8>,
     pub pem: String,
-    pub serial: Serial,
-    pub not_before: OffsetDateTime,
-    pub not_after: OffsetDateTime,
-    /// Subject and issuer as `X509_NAME_oneline` prints them (what MySQL compares).
-    pub subject: String,
-    pub issuer: String,
+    /// What the certificate says, as every command reports it.
+    pub cert: CertSummary,
     /// Things the operator should know (a capped validity, say).
     pub warnings: Vec<String>,
 }
@@ -148,6 +145,11 @@ impl Ca {
         &self.subject
     }
 
+    /// The CA certificate as every command reports certificates.
+    pub fn summary(&self) -> Result<CertSummary> {
+        CertSummary::from_der("the CA certificate", &self.cert_der, false)
+    }
+
     pub fn not_after(&self) -> OffsetDateTime {
         self.not_after
     }
@@ -225,13 +227,13 @@ impl Ca {
         if now >= self.not_after {
             return Err(Error::Ca(format!(
                 "the CA certificate expired on {}",
-                crate::display_time(self.not_after)
+                crate::rfc3339::format(self.not_after)
             )));
         }
         if now < self.not_before {
             return Err(Error::Ca(format!(
                 "the CA certificate is not valid before {}",
-                crate::display_time(self.not_before)
+                crate::rfc3339::format(self.not_before)
             )));
         }
         let (_, ca_cert) = X509Certificate::from_der(&self.cert_der)
@@ -247,7 +249,7 @@ impl Ca {
         if not_after > self.not_after {
             warnings.push(format!(
                 "validity capped at the CA's notAfter {} (asked for {} days)",
-                crate::display_time(self.not_after),
+                crate::rfc3339::format(self.not_after),
                 req.days
             ));
             not_after = self.not_after;
@@ -258,15 +260,9 @@ impl Ca {
         req.profile.apply(&mut params, rsa_subject);
         let cert = params.signed_by(subject_key, &self.issuer)?;
         let der = cert.der().to_vec();
-        let (_, parsed) =
-            X509Certificate::from_der(&der).map_err(|e| Error::parse("the new certificate", e))?;
         Ok(Issued {
-            subject: oneline(parsed.subject()),
-            issuer: oneline(parsed.issuer()),
+            cert: CertSummary::from_der("the new certificate", &der, false)?,
             pem: cert.pem(),
-            serial: serial.clone(),
-            not_before: params.not_before,
-            not_after,
             der,
             warnings,
         })
@@ -378,7 +374,7 @@ mod tests {
         )));
         let san = c.subject_alternative_name().unwrap().unwrap();
         assert_eq!(san.value.general_names.len(), 1);
-        assert_eq!(c.raw_serial(), issued.serial.as_bytes());
+        assert_eq!(c.raw_serial(), issued.cert.serial.as_bytes());
         // The issuer field is the CA's subject byte for byte (rustls-webpki compares bytes).
         let (_, cac) = X509Certificate::from_der(ca.cert_der()).unwrap();
         assert_eq!(c.issuer().as_raw(), cac.subject().as_raw());
@@ -392,15 +388,15 @@ mod tests {
         assert!(!c.key_usage().unwrap().unwrap().value.key_encipherment());
         let eku = c.extended_key_usage().unwrap().unwrap().value;
         assert!(eku.client_auth && !eku.server_auth);
-        assert_eq!(issued.subject, "/CN=app");
-        assert_eq!(issued.issuer, "/O=Test/CN=Test CA");
+        assert_eq!(issued.cert.subject, "/CN=app");
+        assert_eq!(issued.cert.issuer, "/O=Test/CN=Test CA");
     }
 
     #[test]
     fn validity_is_capped_at_the_ca() {
         let ca = root(100);
         let issued = leaf(&ca, Profile::Client, "app", KeyType::EcdsaP256);
-        assert_eq!(issued.not_after, ca.not_after());
+        assert_eq!(issued.cert.not_after, ca.not_after());
         assert!(
             issued.warnings[0].contains("capped"),
             "{:?}",
@@ -468,7 +464,7 @@ mod tests {
                 NOW,
             )
             .unwrap();
-        assert_eq!(issued.issuer, "/CN=Root");
+        assert_eq!(issued.cert.issuer, "/CN=Root");
         assert!(inter.chain_pem().starts_with(&issued.pem));
         let k2 = PrivateKey::generate(KeyType::EcdsaP256).unwrap();
         let err = inter

@@ -8,6 +8,7 @@ use x509_parser::extensions::{GeneralName, ParsedExtension};
 use x509_parser::prelude::FromDer;
 
 use crate::encoding::{is_pem, pem_sections};
+use crate::cert::alt_name;
 use crate::error::{Error, Result};
 use crate::keys::{KeyInfo, PrivateKey};
 use crate::name::{San, Subject};
@@ -71,33 +72,14 @@ impl Csr {
     }
 }
 
+/// A requested name certgen can sign, checked as `--san` values are.
 fn san_from_general(name: &GeneralName<'_>) -> Result<San> {
-    let text = match name {
-        GeneralName::DNSName(d) => format!("DNS:{d}"),
-        GeneralName::RFC822Name(e) => format!("email:{e}"),
-        GeneralName::URI(u) => format!("URI:{u}"),
-        GeneralName::IPAddress(b) => match b.len() {
-            4 => format!(
-                "IP:{}",
-                std::net::Ipv4Addr::from(<[u8; 4]>::try_from(*b).unwrap_or_default())
-            ),
-            16 => format!(
-                "IP:{}",
-                std::net::Ipv6Addr::from(<[u8; 16]>::try_from(*b).unwrap_or_default())
-            ),
-            _ => {
-                return Err(Error::parse(
-                    "the CSR's subjectAltName",
-                    "an IP address of odd length",
-                ));
-            }
-        },
-        other => {
-            return Err(Error::parse(
-                "the CSR's subjectAltName",
-                format!("{other} is not a name type certgen signs"),
-            ));
-        }
-    };
-    San::parse(&text)
+    match alt_name(name) {
+        san @ (San::Dns(_) | San::Email(_) | San::Uri(_)) => San::parse(&san.to_string()),
+        San::Ip(ip) => Ok(San::Ip(ip)),
+        other => Err(Error::parse(
+            "the CSR's subjectAltName",
+            format!("{other} is not a name type certgen signs"),
+        )),
+    }
 }

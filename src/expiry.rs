@@ -19,6 +19,7 @@ use rustls_pki_types::pem::{PemObject, SectionKind};
 use time::OffsetDateTime;
 use x509_parser::prelude::FromDer;
 
+use crate::cert::CertSummary;
 use crate::encoding::is_pem;
 pub use level::{Level, Tally, Thresholds, human, reason};
 use walk::{Item, Walker};
@@ -30,25 +31,13 @@ const BATCH: usize = 1024;
 /// Which findings the caller needs in full.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Detail {
-    /// Every finding carries its subject, issuer, serial and reason.
+    /// Every finding carries its certificate's summary and its reason.
     All,
-    /// Only findings that are not OK do: OK certificates come with an empty
-    /// subject, issuer, serial and reason, which saves formatting them for a
-    /// report that lists only the problems. Levels, dates and counts are the
-    /// same as with `All`.
+    /// Only findings that are not OK do: OK certificates come with no summary
+    /// and an empty reason, which saves parsing them in full for a report
+    /// that lists only the problems. Levels, dates and counts are the same as
+    /// with `All`.
     Problems,
-}
-
-/// What `check-expiry` reports about one certificate.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CertExpiry {
-    /// Subject and issuer in `X509_NAME_oneline` form.
-    pub subject: String,
-    pub issuer: String,
-    /// Upper-case hex.
-    pub serial: String,
-    pub not_before: OffsetDateTime,
-    pub not_after: OffsetDateTime,
 }
 
 /// One line of the report: a certificate, or a file that could not be checked.
@@ -60,8 +49,12 @@ pub struct Finding {
     pub level: Level,
     /// Why this level: `expires in 3 days`, or the read or parse error.
     pub reason: String,
-    /// `None` for UNKNOWN findings.
-    pub cert: Option<CertExpiry>,
+    /// The certificate's notAfter; `None` for UNKNOWN findings.
+    pub not_after: Option<OffsetDateTime>,
+    /// The certificate's summary: `None` for UNKNOWN findings, for OK ones
+    /// under [`Detail::Problems`], and for the rare certificate whose dates
+    /// can be read but whose extensions cannot.
+    pub cert: Option<CertSummary>,
 }
 
 impl Finding {
@@ -71,15 +64,14 @@ impl Finding {
             position: None,
             level: Level::Unknown,
             reason: reason.into(),
+            not_after: None,
             cert: None,
         }
     }
 
     /// Seconds from `now` to notAfter (negative once expired).
     pub fn seconds_left(&self, now: OffsetDateTime) -> Option<i64> {
-        self.cert
-            .as_ref()
-            .map(|c| (c.not_after - now).whole_seconds())
+        self.not_after.map(|t| (t - now).whole_seconds())
     }
 }
 
@@ -316,7 +308,7 @@ impl Check {
                 path,
                 format!("{trailing} bytes of trailing data after the DER certificate"),
             )],
-            Ok((parsed, _)) => vec![self.classified(path, None, &parsed)],
+            Ok((parsed, _)) => vec![self.classified(path, None, bytes, &parsed)],
             Err(_) if is_other_der_object(bytes) || !must_hold => Vec::new(),
             Err(e) => vec![Finding::unknown(
                 path,
@@ -327,7 +319,7 @@ impl Check {
 
     fn cert(self, path: &Path, position: Option<usize>, der: &[u8]) -> Finding {
         match cert::parse(der) {
-            Ok((parsed, _)) => self.classified(path, position, &parsed),
+            Ok((parsed, _)) => self.classified(path, position, der, &parsed),
             Err(e) => {
                 let mut f = Finding::unknown(path, format!("malformed certificate: {e}"));
                 f.position = position;
@@ -336,20 +328,28 @@ impl Check {
         }
     }
 
-    fn classified(self, path: &Path, position: Option<usize>, c: &cert::Parsed) -> Finding {
+    fn classified(
+        self,
+        path: &Path,
+        position: Option<usize>,
+        der: &[u8],
+        c: &cert::Validity,
+    ) -> Finding {
         let level = self.thresholds.level(c.not_before, c.not_after, self.now);
         let detail = self.detail == Detail::All || level != Level::Ok;
-        let reason = if detail {
-            reason(c.not_before, c.not_after, self.now)
+        let (reason, cert) = if detail {
+            let summary = CertSummary::from_der("certificate", der, true).ok();
+            (reason(c.not_before, c.not_after, self.now), summary)
         } else {
-            String::new()
+            (String::new(), None)
         };
         Finding {
             path: path.to_path_buf(),
             position,
             level,
             reason,
-            cert: Some(c.expiry(detail)),
+            not_after: Some(c.not_after),
+            cert,
         }
     }
 }

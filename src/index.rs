@@ -84,6 +84,13 @@ impl fmt::Display for Serial {
     }
 }
 
+/// Serials are written in JSON as in text and `index.txt`.
+impl serde::Serialize for Serial {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
 /// A certificate's state in the index.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]

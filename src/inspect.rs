@@ -6,14 +6,15 @@ mod x509;
 use rustls_pki_types::PrivateKeyDer;
 use serde::Serialize;
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 use zeroize::Zeroizing;
 
+use crate::cert::sha256_fingerprint;
 use crate::encoding::is_pem;
 use crate::error::{Error, Result};
 use crate::keys::{KeyInfo, PrivateKey};
 
-pub use x509::{BasicConstraints, CertDetails, CrlDetails, CsrDetails, RevokedEntry};
+pub use crate::cert::BasicConstraints;
+pub use x509::{CertDetails, CrlDetails, CsrDetails, RevokedEntry};
 
 /// One object found in a file.
 #[derive(Clone, Debug, Serialize)]
@@ -157,7 +158,7 @@ fn private_key(what: &str, der: PrivateKeyDer<'_>) -> Result<Object> {
     Ok(Object::PrivateKey(KeyDetails {
         encoding,
         key: key.describe(),
-        public_key_sha256: sha256_hex(&spki),
+        public_key_sha256: sha256_fingerprint(&spki),
     }))
 }
 
@@ -167,22 +168,8 @@ fn public_key(what: &str, der: &[u8]) -> Result<Object> {
     Ok(Object::PublicKey(KeyDetails {
         encoding: "SPKI",
         key,
-        public_key_sha256: sha256_hex(der),
+        public_key_sha256: sha256_fingerprint(der),
     }))
-}
-
-/// SHA-256 as colon-separated upper-case hex, as `openssl x509 -fingerprint` prints it.
-pub fn sha256_hex(data: &[u8]) -> String {
-    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, data);
-    let hex: Vec<String> = digest.as_ref().iter().map(|b| format!("{b:02X}")).collect();
-    hex.join(":")
-}
-
-/// RFC 3339 in UTC.
-pub fn rfc3339(t: OffsetDateTime) -> String {
-    t.to_offset(time::UtcOffset::UTC)
-        .format(&Rfc3339)
-        .unwrap_or_else(|_| t.to_string())
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
 use crate::ca::{Ca, CertRequest, Issued};
+use crate::cert::CertSummary;
 use crate::csr::Csr;
 use crate::error::{Error, Result};
 use crate::index::{Entry, Serial};
@@ -123,9 +124,9 @@ pub fn init_ca(
             let file = store.ca_cert().display().to_string();
             pindex.record(Entry::issued(
                 serial,
-                issued.not_after,
+                issued.cert.not_after,
                 &file,
-                &issued.subject,
+                &issued.cert.subject,
             ))?;
             plock.write_index(&pindex)?;
             (ca, issued.warnings)
@@ -315,10 +316,10 @@ pub fn issue_batch(
         )?;
         let cert_rel = format!("{rel}/{cert_name}");
         index.record(Entry::issued(
-            issued.serial.clone(),
-            issued.not_after,
+            issued.cert.serial.clone(),
+            issued.cert.not_after,
             &cert_rel,
-            &issued.subject,
+            &issued.cert.subject,
         ))?;
         if dir.exists() {
             replaced.push(rel);
@@ -340,6 +341,30 @@ pub fn issue_batch(
     };
     staging.commit()?;
     Ok(BatchResult { leaves, archived })
+}
+
+/// A bundle that is already on disk, described as if just issued (no warnings).
+pub fn existing_leaf(store: &Store, kind: Kind, name: &str) -> Result<LeafIssued> {
+    let dir = store.path(&kind.rel_dir(name));
+    let (key_name, cert_name) = kind.file_names();
+    let cert_path = dir.join(cert_name);
+    let bytes = crate::input::read_file(&cert_path).map_err(Error::io("reading", &cert_path))?;
+    let what = cert_path.display().to_string();
+    let der = crate::encoding::certificates(&what, &bytes)?.remove(0);
+    let cert = CertSummary::from_der(&what, &der, false)?;
+    Ok(LeafIssued {
+        name: name.to_string(),
+        issued: Issued {
+            pem: crate::encoding::to_pem("CERTIFICATE", &der),
+            der,
+            cert,
+            warnings: Vec::new(),
+        },
+        key_path: dir.join(key_name),
+        ca_path: dir.join(store::CA_CERT),
+        cert_path,
+        dir,
+    })
 }
 
 /// Maps over a batch on every core; a single item runs on this thread, since
@@ -384,7 +409,7 @@ pub fn sign_csr(
     ensure_current(store, ca)?;
     let mut index = lock.read_index()?;
     let serial = index.fresh_serial()?;
-    let issued = ca.issue(request, &key, csr.key.algorithm == "RSA", &serial, now)?;
+    let issued = ca.issue(request, &key, csr.key.is_rsa(), &serial, now)?;
     if let Some(out) = out.filter(|p| std::fs::symlink_metadata(p).is_ok()) {
         return Err(Error::Exists(out.to_path_buf()));
     }
@@ -392,9 +417,9 @@ pub fn sign_csr(
     let file = out.map(|p| p.display().to_string()).unwrap_or_default();
     index.record(Entry::issued(
         serial,
-        issued.not_after,
+        issued.cert.not_after,
         &file,
-        &issued.subject,
+        &issued.cert.subject,
     ))?;
     lock.write_index(&index)?;
     if let Some(out) = out {

@@ -231,14 +231,14 @@ impl PrivateKey {
     /// The key's type and size, read from its public half.
     pub fn describe(&self) -> KeyInfo {
         KeyInfo::from_spki_der(&self.public_key_der()).unwrap_or(KeyInfo {
-            algorithm: "unknown",
+            algorithm: KeyAlgorithm::Unknown,
             bits: 0,
         })
     }
 
     /// Whether this is an RSA key (which also gets keyEncipherment in leaf profiles).
     pub fn is_rsa(&self) -> bool {
-        self.describe().algorithm == "RSA"
+        self.describe().algorithm == KeyAlgorithm::Rsa
     }
 
     /// Whether this key is the private half of the given SubjectPublicKeyInfo.
@@ -258,7 +258,7 @@ impl PrivateKey {
         }
         let pkcs8 = Zeroizing::new(self.pair.serialize_der());
         let der: Zeroizing<Vec<u8>> = match format {
-            KeyFormat::Pkcs8 if self.describe().algorithm == "Ed25519" => ed25519_v1(&pkcs8)?,
+            KeyFormat::Pkcs8 if self.describe().algorithm == KeyAlgorithm::Ed25519 => ed25519_v1(&pkcs8)?,
             KeyFormat::Pkcs8 => pkcs8,
             KeyFormat::Pkcs1 => self.inner_pkcs1(&pkcs8)?,
             KeyFormat::Sec1 => self.sec1(&pkcs8)?,
@@ -290,8 +290,8 @@ impl PrivateKey {
             ECDSA_P256_SHA256_ASN1_SIGNING, ECDSA_P384_SHA384_ASN1_SIGNING, EcdsaKeyPair,
         };
         let alg = match self.describe().bits {
-            256 if self.describe().algorithm == "ECDSA" => &ECDSA_P256_SHA256_ASN1_SIGNING,
-            384 if self.describe().algorithm == "ECDSA" => &ECDSA_P384_SHA384_ASN1_SIGNING,
+            256 if self.describe().algorithm == KeyAlgorithm::Ecdsa => &ECDSA_P256_SHA256_ASN1_SIGNING,
+            384 if self.describe().algorithm == KeyAlgorithm::Ecdsa => &ECDSA_P384_SHA384_ASN1_SIGNING,
             _ => {
                 return Err(Error::Invalid(format!(
                     "SEC1 holds only ECDSA keys, not {}",
@@ -343,11 +343,34 @@ fn private_key_from_pem(what: &str, bytes: &[u8]) -> Result<PrivateKeyDer<'stati
     }
 }
 
+/// A public key's algorithm.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub enum KeyAlgorithm {
+    #[serde(rename = "RSA")]
+    Rsa,
+    #[serde(rename = "ECDSA")]
+    Ecdsa,
+    Ed25519,
+    /// Anything certgen does not make (DSA, Ed448, ...).
+    #[serde(rename = "unknown")]
+    Unknown,
+}
+
+impl KeyAlgorithm {
+    pub fn name(self) -> &'static str {
+        match self {
+            KeyAlgorithm::Rsa => "RSA",
+            KeyAlgorithm::Ecdsa => "ECDSA",
+            KeyAlgorithm::Ed25519 => "Ed25519",
+            KeyAlgorithm::Unknown => "unknown",
+        }
+    }
+}
+
 /// A public key's algorithm and size.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct KeyInfo {
-    /// `RSA`, `ECDSA`, `Ed25519`, or `unknown`.
-    pub algorithm: &'static str,
+    pub algorithm: KeyAlgorithm,
     /// Modulus size for RSA, curve size for ECDSA, 256 for Ed25519.
     pub bits: usize,
 }
@@ -361,33 +384,28 @@ impl KeyInfo {
 
     /// Reads the algorithm and size from a parsed SubjectPublicKeyInfo.
     pub fn from_spki(spki: &SubjectPublicKeyInfo<'_>) -> KeyInfo {
-        match spki.parsed() {
-            Ok(ParsedKey::RSA(rsa)) => KeyInfo {
-                algorithm: "RSA",
-                bits: rsa.key_size(),
-            },
-            Ok(ParsedKey::EC(ec)) => KeyInfo {
-                algorithm: "ECDSA",
-                bits: ec.key_size(),
-            },
-            _ if spki.algorithm.algorithm.to_id_string() == "1.3.101.112" => KeyInfo {
-                algorithm: "Ed25519",
-                bits: 256,
-            },
-            _ => KeyInfo {
-                algorithm: "unknown",
-                bits: 0,
-            },
-        }
+        let (algorithm, bits) = match spki.parsed() {
+            Ok(ParsedKey::RSA(rsa)) => (KeyAlgorithm::Rsa, rsa.key_size()),
+            Ok(ParsedKey::EC(ec)) => (KeyAlgorithm::Ecdsa, ec.key_size()),
+            _ if spki.algorithm.algorithm == x509_parser::oid_registry::OID_SIG_ED25519 => {
+                (KeyAlgorithm::Ed25519, 256)
+            }
+            _ => (KeyAlgorithm::Unknown, 0),
+        };
+        KeyInfo { algorithm, bits }
+    }
+
+    pub fn is_rsa(&self) -> bool {
+        self.algorithm == KeyAlgorithm::Rsa
     }
 }
 
 impl fmt::Display for KeyInfo {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.algorithm {
-            "RSA" => write!(f, "RSA {} bits", self.bits),
-            "ECDSA" => write!(f, "ECDSA P-{}", self.bits),
-            other => f.write_str(other),
+            KeyAlgorithm::Rsa => write!(f, "RSA {} bits", self.bits),
+            KeyAlgorithm::Ecdsa => write!(f, "ECDSA P-{}", self.bits),
+            other => f.write_str(other.name()),
         }
     }
 }

@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 pub mod ca;
+pub mod cert;
 pub mod csr;
 pub mod encoding;
 pub mod error;
@@ -17,25 +18,16 @@ pub mod issue;
 pub mod keys;
 pub mod name;
 pub mod profile;
+pub mod rfc3339;
 pub mod store;
 pub mod timearg;
 pub mod verify;
 
 pub use ca::{Ca, CertRequest, Issued};
+pub use cert::CertSummary;
 pub use error::{Error, Result};
-pub use keys::{KeyFormat, KeyType, PrivateKey};
+pub use keys::{KeyAlgorithm, KeyFormat, KeyInfo, KeyType, PrivateKey};
 pub use name::{San, Subject};
 pub use profile::Profile;
 pub use store::Store;
 
-use time::OffsetDateTime;
-use time::macros::format_description;
-
-/// A time as operators read it in messages: `2026-11-22 13:50:01 UTC`.
-pub fn display_time(t: OffsetDateTime) -> String {
-    t.to_offset(time::UtcOffset::UTC)
-        .format(format_description!(
-            "[year]-[month]-[day] [hour]:[minute]:[second] UTC"
-        ))
-        .unwrap_or_else(|_| t.to_string())
-}

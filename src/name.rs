@@ -467,6 +467,12 @@ pub enum San {
     Ip(IpAddr),
     Email(String),
     Uri(String),
+    /// A directoryName, in `X509_NAME_oneline` form; read from certificates,
+    /// never issued.
+    DirName(String),
+    /// Any other name type (registeredID, otherName, ...), as `TYPE:value`;
+    /// read from certificates, never issued.
+    Other(String),
 }
 
 impl fmt::Display for San {
@@ -476,7 +482,16 @@ impl fmt::Display for San {
             San::Ip(ip) => write!(f, "IP:{ip}"),
             San::Email(e) => write!(f, "email:{e}"),
             San::Uri(u) => write!(f, "URI:{u}"),
+            San::DirName(n) => write!(f, "DirName:{n}"),
+            San::Other(o) => f.write_str(o),
         }
+    }
+}
+
+/// SANs are written in JSON as they are in text: `DNS:db1.example`.
+impl serde::Serialize for San {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(self)
     }
 }
 
@@ -567,6 +582,13 @@ impl San {
             San::Ip(ip) => SanType::IpAddress(*ip),
             San::Email(e) => SanType::Rfc822Name(ia5(e)?),
             San::Uri(u) => SanType::URI(ia5(u)?),
+            San::DirName(_) | San::Other(_) => {
+                return Err(Error::InvalidName {
+                    what: "subjectAltName",
+                    value: self.to_string(),
+                    reason: "certgen issues DNS, IP, email and URI names only".into(),
+                });
+            }
         })
     }
 }

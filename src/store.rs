@@ -18,7 +18,8 @@ use time::OffsetDateTime;
 use time::macros::format_description;
 
 use crate::error::{Error, Result};
-use crate::index::{ATTR_CONTENT, Index};
+use crate::cert::CertSummary;
+use crate::index::{ATTR_CONTENT, Index, Serial};
 
 /// File names, as in the openssl recipes.
 pub const CA_CERT: &str = "ca-cert.pem";
@@ -99,6 +100,17 @@ impl Store {
     }
 
     /// Whether a CA (certificate or key) is present.
+    /// The certificate an index line records, read from its file: `None`
+    /// when the file is gone, unreadable, or now holds another certificate.
+    pub fn recorded_certificate(&self, file: &str, serial: &Serial) -> Option<CertSummary> {
+        let path = self.root.join(file);
+        let bytes = crate::input::read_file(&path).ok()?;
+        let what = path.display().to_string();
+        let der = crate::encoding::certificates(&what, &bytes).ok()?.into_iter().next()?;
+        let cert = CertSummary::from_der(&what, &der, false).ok()?;
+        (cert.serial == *serial).then_some(cert)
+    }
+
     pub fn has_ca(&self) -> bool {
         exists_no_follow(&self.ca_cert()) || exists_no_follow(&self.ca_key())
     }

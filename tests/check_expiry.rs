@@ -129,7 +129,7 @@ fn bundles_and_der_count_every_certificate() {
             (
                 name.to_string_lossy().into_owned(),
                 r["position"].clone(),
-                r["subject"].as_str().unwrap().to_string(),
+                r["certificate"]["subject"].as_str().unwrap().to_string(),
             )
         })
         .collect();
@@ -166,13 +166,16 @@ fn json_schema_round_trips() {
             .unwrap()
             .contains("neither PEM nor DER")
     );
-    assert_eq!(r[0]["subject"], Value::Null);
+    assert_eq!(r[0]["certificate"], Value::Null);
+    assert_eq!(r[0]["seconds_left"], Value::Null);
     assert_eq!(r[1]["status"], "critical");
-    assert_eq!(r[1]["not_after"], "2001-06-01T00:00:00Z");
-    assert_eq!(r[1]["not_before"], "2000-01-01T00:00:00Z");
-    assert_eq!(r[1]["issuer"], "/CN=old");
+    let c = &r[1]["certificate"];
+    assert_eq!(c["not_after"], "2001-06-01T00:00:00Z");
+    assert_eq!(c["not_before"], "2000-01-01T00:00:00Z");
+    assert_eq!(c["issuer"], "/CN=old");
+    assert_eq!(c["subject"], "/CN=old");
     assert!(
-        r[1]["serial"]
+        c["serial"]
             .as_str()
             .unwrap()
             .chars()

@@ -342,15 +342,17 @@ fn json_output_describes_each_bundle() {
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     let arr = v.as_array().unwrap();
     assert_eq!(arr.len(), 2);
-    assert_eq!(arr[0]["subject"], "/CN=a");
-    assert_eq!(arr[0]["issuer"], "/CN=certgen CA");
+    assert_eq!(arr[0]["name"], "a");
+    assert_eq!(arr[0]["certificate"]["subject"], "/CN=a");
+    assert_eq!(arr[0]["certificate"]["issuer"], "/CN=certgen CA");
+    assert!(arr[0]["files"]["key"].as_str().unwrap().ends_with("users/a/client-key.pem"));
     assert!(
         arr[0]["sql"]
             .as_str()
             .unwrap()
             .starts_with("ALTER USER 'a'@'%' REQUIRE SUBJECT")
     );
-    assert_eq!(arr[1]["serial"].as_str().unwrap().len(), 32);
+    assert_eq!(arr[1]["certificate"]["serial"].as_str().unwrap().len(), 32);
     let out = ok(
         dir,
         &[
@@ -364,7 +366,7 @@ fn json_output_describes_each_bundle() {
     );
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert!(
-        v["cert"]
+        v["files"]["certificate"]
             .as_str()
             .unwrap()
             .ends_with("servers/db.example.com/server-cert.pem")

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
-use certgen::display_time;
+use certgen::CertSummary;
 use certgen::issue::{BatchResult, LeafIssued};
 
 use super::output;
@@ -15,39 +15,50 @@ use certgen::name::sql_quote;
 
 /// One bundle, as printed with `--format json`.
 #[derive(Debug, Serialize)]
-pub struct BundleReport {
-    pub name: String,
-    pub subject: String,
-    pub issuer: String,
-    pub serial: String,
-    pub not_before: String,
-    pub not_after: String,
-    pub cert: PathBuf,
-    pub key: PathBuf,
-    pub ca: PathBuf,
+pub struct BundleReport<'a> {
+    pub name: &'a str,
+    pub certificate: &'a CertSummary,
+    pub files: Files,
     /// For database users: the statement that pins the user to this certificate.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sql: Option<String>,
-    pub warnings: Vec<String>,
+    pub warnings: &'a [String],
 }
 
-impl BundleReport {
-    pub fn new(leaf: &LeafIssued, sql_host: Option<&str>) -> BundleReport {
-        let i = &leaf.issued;
+/// The files a command wrote, under the same names in every JSON report.
+#[derive(Debug, Serialize)]
+pub struct Files {
+    pub certificate: PathBuf,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<PathBuf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ca: Option<PathBuf>,
+}
+
+impl<'a> BundleReport<'a> {
+    pub fn new(leaf: &'a LeafIssued, sql_host: Option<&str>) -> BundleReport<'a> {
+        let c = &leaf.issued.cert;
         BundleReport {
-            name: leaf.name.clone(),
-            subject: i.subject.clone(),
-            issuer: i.issuer.clone(),
-            serial: i.serial.to_string(),
-            not_before: display_time(i.not_before),
-            not_after: display_time(i.not_after),
-            cert: leaf.cert_path.clone(),
-            key: leaf.key_path.clone(),
-            ca: leaf.ca_path.clone(),
-            sql: sql_host.map(|host| require_x509_sql(&leaf.name, host, &i.subject, &i.issuer)),
-            warnings: i.warnings.clone(),
+            name: &leaf.name,
+            certificate: c,
+            files: Files {
+                certificate: leaf.cert_path.clone(),
+                key: Some(leaf.key_path.clone()),
+                ca: Some(leaf.ca_path.clone()),
+            },
+            sql: sql_host.map(|host| require_x509_sql(&leaf.name, host, &c.subject, &c.issuer)),
+            warnings: &leaf.issued.warnings,
         }
     }
+}
+
+/// subjectAltNames for a text line: `DNS:db1, IP:10.0.0.1`, or `none`.
+pub fn names(sans: &[certgen::San]) -> String {
+    if sans.is_empty() {
+        return "none".into();
+    }
+    let all: Vec<String> = sans.iter().map(ToString::to_string).collect();
+    all.join(", ")
 }
 
 /// `ALTER USER ... REQUIRE SUBJECT ... AND ISSUER ...` with the exact

@@ -5,10 +5,11 @@
 use std::io::{self, Write};
 
 use serde::Serialize;
-use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
 
+use certgen::cert::days_left;
 use certgen::expiry::{Finding, Level, Tally, Thresholds, human};
+use certgen::{CertSummary, rfc3339};
 
 use super::check_expiry::ExpiryFormat;
 use super::output::sanitize;
@@ -47,17 +48,6 @@ pub fn new_report(
     }
 }
 
-/// RFC 3339 in UTC, as the JSON schema promises.
-pub fn rfc3339(t: OffsetDateTime) -> String {
-    t.to_offset(time::UtcOffset::UTC)
-        .format(&Rfc3339)
-        .unwrap_or_else(|_| t.to_string())
-}
-
-/// Whole days left, rounded down: a certificate that expired an hour ago has -1.
-pub fn days_left(seconds: i64) -> i64 {
-    seconds.div_euclid(86_400)
-}
 
 /// The path with `#N` for the Nth certificate of a bundle.
 pub fn location(f: &Finding) -> String {
@@ -82,14 +72,15 @@ impl Report for Text {
             self.header_done = true;
             writeln!(out, "STATUS    NOT AFTER     DAYS  FILE  SUBJECT")?;
         }
-        let (date, days, detail) = match &f.cert {
-            Some(c) => {
-                let date = c.not_after.date().to_string();
+        let (date, days, detail) = match f.not_after {
+            Some(not_after) => {
+                let date = not_after.date().to_string();
                 let days = f.seconds_left(self.now).map(days_left).unwrap_or(0);
+                let subject = f.cert.as_ref().map_or("-", |c| c.subject.as_str());
                 let detail = if f.level == Level::Ok {
-                    c.subject.clone()
+                    subject.to_string()
                 } else {
-                    format!("{} ({})", c.subject, f.reason)
+                    format!("{subject} ({})", f.reason)
                 };
                 (date, days.to_string(), detail)
             }
@@ -126,13 +117,9 @@ struct JsonFinding<'a> {
     position: Option<usize>,
     status: Level,
     reason: &'a str,
-    subject: Option<&'a str>,
-    issuer: Option<&'a str>,
-    serial: Option<&'a str>,
-    not_before: Option<String>,
-    not_after: Option<String>,
     seconds_left: Option<i64>,
     days_left: Option<i64>,
+    certificate: Option<&'a CertSummary>,
 }
 
 struct Json {
@@ -144,7 +131,7 @@ struct Json {
 impl Report for Json {
     fn start(&mut self, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "{{")?;
-        writeln!(out, "  \"checked_at\": \"{}\",", rfc3339(self.now))?;
+        writeln!(out, "  \"checked_at\": \"{}\",", rfc3339::format(self.now))?;
         writeln!(
             out,
             "  \"warn_seconds\": {},",
@@ -159,20 +146,15 @@ impl Report for Json {
     }
 
     fn finding(&mut self, out: &mut dyn Write, f: &Finding) -> io::Result<()> {
-        let c = f.cert.as_ref();
         let left = f.seconds_left(self.now);
         let item = JsonFinding {
             path: f.path.to_string_lossy().into_owned(),
             position: f.position,
             status: f.level,
             reason: &f.reason,
-            subject: c.map(|c| c.subject.as_str()),
-            issuer: c.map(|c| c.issuer.as_str()),
-            serial: c.map(|c| c.serial.as_str()),
-            not_before: c.map(|c| rfc3339(c.not_before)),
-            not_after: c.map(|c| rfc3339(c.not_after)),
             seconds_left: left,
             days_left: left.map(days_left),
+            certificate: f.cert.as_ref(),
         };
         write!(out, "{}\n    ", if self.first { "" } else { "," })?;
         self.first = false;

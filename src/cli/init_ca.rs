@@ -6,8 +6,9 @@ use anyhow::{Context as _, Result, bail};
 use serde::Serialize;
 
 use certgen::issue::{CaOptions, init_ca};
-use certgen::{Store, Subject, display_time, profile};
+use certgen::{CertSummary, Store, Subject, profile, rfc3339};
 
+use super::bundle::Files;
 use super::{Context, Format, KeyFormatArg, KeyTypeArg, Status, output};
 
 #[derive(Debug, clap::Args)]
@@ -46,10 +47,8 @@ pub struct Args {
 
 #[derive(Serialize)]
 struct Report {
-    subject: String,
-    not_after: String,
-    cert: PathBuf,
-    key: PathBuf,
+    certificate: CertSummary,
+    files: Files,
     archived: Option<PathBuf>,
 }
 
@@ -85,10 +84,12 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         output::warn(w);
     }
     let report = Report {
-        subject: created.ca.subject().to_string(),
-        not_after: display_time(created.ca.not_after()),
-        cert: ctx.store.ca_cert(),
-        key: ctx.store.ca_key(),
+        certificate: created.ca.summary()?,
+        files: Files {
+            certificate: ctx.store.ca_cert(),
+            key: Some(ctx.store.ca_key()),
+            ca: None,
+        },
         archived: created.archived,
     };
     match a.format {
@@ -107,11 +108,11 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
             };
             output::line(&format!(
                 "created {kind} {} ({}, valid until {})\n  certificate: {}\n  key:         {}",
-                report.subject,
-                a.key_type.to_possible_value_name(),
-                report.not_after,
-                report.cert.display(),
-                report.key.display()
+                report.certificate.subject,
+                report.certificate.key,
+                rfc3339::format(report.certificate.not_after),
+                ctx.store.ca_cert().display(),
+                ctx.store.ca_key().display()
             ))?;
         }
     }

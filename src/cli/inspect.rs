@@ -9,6 +9,7 @@ use serde::Serialize;
 use time::OffsetDateTime;
 
 use certgen::input::read_file;
+use certgen::rfc3339;
 use certgen::inspect::{CertDetails, CrlDetails, CsrDetails, KeyDetails, Object, inspect_bytes};
 use certgen::timearg::parse_instant;
 
@@ -100,13 +101,13 @@ fn field(out: &mut String, name: &str, value: impl std::fmt::Display) {
     out.push_str(&format!("  {:<20}{value}\n", format!("{name}:")));
 }
 
-fn list(items: &[impl AsRef<str>]) -> String {
+fn list(items: &[impl std::fmt::Display]) -> String {
     if items.is_empty() {
         return "-".into();
     }
     items
         .iter()
-        .map(AsRef::as_ref)
+        .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -122,16 +123,21 @@ fn describe(out: &mut String, obj: &Object) {
     }
 }
 
-fn certificate(out: &mut String, c: &CertDetails) {
+fn certificate(out: &mut String, details: &CertDetails) {
+    let c = &details.cert;
     field(out, "subject", &c.subject);
     field(out, "issuer", &c.issuer);
     field(out, "serial", &c.serial);
-    field(out, "not before", &c.not_before);
-    let left = match c.days_left {
+    field(out, "not before", rfc3339::format(c.not_before));
+    let left = match details.days_left {
         d if d < 0 => format!("expired {} days ago", -d),
         d => format!("{d} days left"),
     };
-    field(out, "not after", format!("{} ({left})", c.not_after));
+    field(
+        out,
+        "not after",
+        format!("{} ({left})", rfc3339::format(c.not_after)),
+    );
     field(out, "subject alt names", list(&c.subject_alt_names));
     field(out, "key", c.key);
     field(out, "key usage", list(&c.key_usage));
@@ -147,6 +153,7 @@ fn certificate(out: &mut String, c: &CertDetails) {
     field(out, "basic constraints", bc);
     field(out, "signature", &c.signature_algorithm);
     field(out, "SHA-256", &c.sha256_fingerprint);
+    field(out, "public key SHA-256", &c.public_key_sha256);
 }
 
 fn request(out: &mut String, r: &CsrDetails) {
@@ -174,8 +181,9 @@ fn key(out: &mut String, k: &KeyDetails) {
 
 fn crl(out: &mut String, c: &CrlDetails) {
     field(out, "issuer", &c.issuer);
-    field(out, "this update", &c.this_update);
-    field(out, "next update", c.next_update.as_deref().unwrap_or("-"));
+    field(out, "this update", rfc3339::format(c.this_update));
+    let next = c.next_update.map_or_else(|| "-".into(), rfc3339::format);
+    field(out, "next update", next);
     field(out, "CRL number", c.crl_number.as_deref().unwrap_or("-"));
     field(out, "signature", &c.signature_algorithm);
     field(out, "revoked", c.revoked.len());
@@ -185,7 +193,8 @@ fn crl(out: &mut String, c: &CrlDetails) {
             .as_deref()
             .map(|x| format!(" ({x})"))
             .unwrap_or_default();
-        out.push_str(&format!("    {} at {}{reason}\n", r.serial, r.revoked_at));
+        let at = rfc3339::format(r.revoked_at);
+        out.push_str(&format!("    {} at {at}{reason}\n", r.serial));
     }
     if c.revoked.len() > CRL_TEXT_LIMIT {
         out.push_str(&format!(

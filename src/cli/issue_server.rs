@@ -5,7 +5,8 @@ use anyhow::{Context as _, Result, bail};
 use certgen::issue::{BatchOptions, Kind, LeafSpec, issue_batch, open_ca};
 use certgen::{CertRequest, Profile, San, Subject, profile};
 
-use super::bundle::{BundleReport, report_notes};
+use super::bundle::{BundleReport, names, report_notes};
+use certgen::rfc3339;
 use super::{Context, Format, LeafKeyArgs, Status, output};
 
 #[derive(Debug, clap::Args)]
@@ -78,7 +79,6 @@ pub fn server_request(
 
 pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     let request = server_request(&a.name, a.subject.as_deref(), &a.san, a.days, a.client_auth)?;
-    let names: Vec<String> = request.sans.iter().map(ToString::to_string).collect();
     let ca = open_ca(&ctx.store)?;
     let opts = BatchOptions {
         kind: Kind::Server,
@@ -99,13 +99,13 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         Format::Json => output::print_json(&report)?,
         Format::Text => output::line(&format!(
             "issued server certificate {} (serial {}, valid until {})\n  certificate: {}\n  key:         {}\n  CA:          {}\n  names:       {}",
-            report.subject,
-            report.serial,
-            report.not_after,
-            report.cert.display(),
-            report.key.display(),
-            report.ca.display(),
-            names.join(", ")
+            report.certificate.subject,
+            report.certificate.serial,
+            rfc3339::format(report.certificate.not_after),
+            leaf.cert_path.display(),
+            leaf.key_path.display(),
+            leaf.ca_path.display(),
+            names(&report.certificate.subject_alt_names)
         ))?,
     }
     Ok(Status::Ok)

@@ -4,11 +4,11 @@ use anyhow::{Context as _, Result};
 use serde::Serialize;
 use time::{Duration, OffsetDateTime};
 
-use certgen::Error;
-use certgen::index::{Entry, Index, Status as IndexStatus, parse_asn1_time};
+use certgen::cert::days_left;
+use certgen::index::{Entry, Index, Serial, Status as IndexStatus, parse_asn1_time};
+use certgen::{CertSummary, Error, rfc3339};
 use certgen::timearg::{parse_duration, parse_instant};
 
-use super::expiry_report::{days_left, rfc3339};
 use super::output::sanitize;
 use super::{Context, Format, Status};
 
@@ -42,14 +42,18 @@ pub enum ListStatus {
 #[derive(Serialize)]
 struct Row<'a> {
     status: ListStatus,
-    not_after: String,
+    #[serde(with = "rfc3339")]
+    not_after: OffsetDateTime,
     seconds_left: i64,
     days_left: i64,
-    serial: String,
+    serial: &'a Serial,
     subject: &'a str,
     file: &'a str,
-    revoked_at: Option<String>,
+    #[serde(with = "rfc3339::option")]
+    revoked_at: Option<OffsetDateTime>,
     revocation_reason: Option<&'a str>,
+    /// The certificate in `file`, when it is still the one this row records.
+    certificate: Option<CertSummary>,
 }
 
 fn row(e: &Entry, now: OffsetDateTime) -> Row<'_> {
@@ -65,14 +69,15 @@ fn row(e: &Entry, now: OffsetDateTime) -> Row<'_> {
     };
     Row {
         status,
-        not_after: rfc3339(e.not_after),
+        not_after: e.not_after,
         seconds_left: (e.not_after - now).whole_seconds(),
         days_left: days_left((e.not_after - now).whole_seconds()),
-        serial: e.serial.to_string(),
+        serial: &e.serial,
         subject: &e.subject,
         file: &e.file,
-        revoked_at: parse_asn1_time(date).ok().map(rfc3339),
+        revoked_at: parse_asn1_time(date).ok(),
         revocation_reason: reason.filter(|r| !r.is_empty()),
+        certificate: None,
     }
 }
 
@@ -83,7 +88,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     }
     let index = Index::load(&path).with_context(|| format!("reading {}", path.display()))?;
     let now = a.at.unwrap_or_else(super::now);
-    let rows: Vec<Row> = index
+    let mut rows: Vec<Row> = index
         .entries
         .iter()
         .map(|e| row(e, now))
@@ -96,30 +101,30 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         })
         .collect();
     match a.format {
-        Format::Json => super::output::print_json(&rows)?,
+        Format::Json => {
+            for r in &mut rows {
+                r.certificate = ctx.store.recorded_certificate(r.file, r.serial);
+            }
+            super::output::print_json(&rows)?
+        }
         Format::Text => print_table(&rows)?,
     }
     Ok(Status::Ok)
-}
-
-/// The date part of an RFC 3339 time.
-fn day(t: &str) -> &str {
-    t.get(..10).unwrap_or(t)
 }
 
 fn print_table(rows: &[Row]) -> Result<()> {
     let cells: Vec<[String; 6]> = rows
         .iter()
         .map(|r| {
-            let status = match (r.status, &r.revoked_at) {
-                (ListStatus::Revoked, Some(at)) => format!("revoked {}", day(at)),
+            let status = match (r.status, r.revoked_at) {
+                (ListStatus::Revoked, Some(at)) => format!("revoked {}", at.date()),
                 (s, _) => format!("{s:?}").to_lowercase(),
             };
             [
                 status,
-                day(&r.not_after).to_string(),
+                r.not_after.date().to_string(),
                 r.days_left.to_string(),
-                r.serial.clone(),
+                r.serial.to_string(),
                 r.subject.to_string(),
                 r.file.to_string(),
             ]

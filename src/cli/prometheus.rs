@@ -65,20 +65,22 @@ fn family(out: &mut dyn Write, name: &str, help: &str) -> io::Result<()> {
 impl Report for Prometheus {
     fn finding(&mut self, out: &mut dyn Write, f: &Finding) -> io::Result<()> {
         let path = label(&f.path.to_string_lossy());
-        let Some(c) = &f.cert else {
+        let Some(not_after) = f.not_after else {
             self.unknown_lines
                 .push(format!("{UNKNOWN}{{path=\"{path}\"}} 1"));
             return Ok(());
         };
+        let (subject, serial) = match &f.cert {
+            Some(c) => (label(&c.subject), label(&c.serial.to_string())),
+            None => Default::default(),
+        };
         let labels = format!(
-            "{{path=\"{path}\",index=\"{}\",subject=\"{}\",serial=\"{}\"}}",
+            "{{path=\"{path}\",index=\"{}\",subject=\"{subject}\",serial=\"{serial}\"}}",
             f.position.unwrap_or(1),
-            label(&c.subject),
-            label(&c.serial)
         );
         self.not_after_header(out)?;
-        writeln!(out, "{NOT_AFTER}{labels} {}", c.not_after.unix_timestamp())?;
-        let left = (c.not_after - self.now).whole_seconds();
+        writeln!(out, "{NOT_AFTER}{labels} {}", not_after.unix_timestamp())?;
+        let left = (not_after - self.now).whole_seconds();
         self.expiry_lines.push(format!("{EXPIRY}{labels} {left}"));
         Ok(())
     }

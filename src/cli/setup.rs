@@ -2,21 +2,23 @@
 //! `mysql_ssl_rsa_setup`, but with verifiable names and per-user certificates.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{Context as _, Result};
 use clap::ValueEnum;
-use x509_parser::prelude::FromDer;
+use serde::Serialize;
 
-use certgen::issue::{BatchOptions, CaOptions, Kind, LeafSpec, init_ca, issue_batch, open_ca};
-use certgen::name::oneline;
+use certgen::issue::{
+    BatchOptions, CaOptions, Kind, LeafIssued, LeafSpec, existing_leaf, init_ca, issue_batch,
+    open_ca,
+};
 use certgen::store::{CA_CERT, CLIENT_CERT, CLIENT_KEY, SERVER_CERT, SERVER_KEY};
-use certgen::{Ca, KeyFormat, KeyType, Store, Subject, profile};
+use certgen::{Ca, CertSummary, KeyFormat, KeyType, Store, Subject, profile};
 
-use super::bundle::require_x509_sql;
+use super::bundle::{BundleReport, require_x509_sql};
 use super::issue_client::client_request;
 use super::issue_server::server_request;
-use super::{Context, KeyFormatArg, KeyTypeArg, LeafKeyArgs, Status, output};
+use super::{Context, Format, KeyFormatArg, KeyTypeArg, LeafKeyArgs, Status, output};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Database {
@@ -56,6 +58,20 @@ pub struct Args {
     /// Without it, existing ones are kept.
     #[arg(long)]
     force: bool,
+    /// Output format: the settings and SQL as text, or every bundle and the
+    /// settings as JSON.
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+/// What `setup --format json` prints.
+#[derive(Serialize)]
+struct Report<'a> {
+    ca: CertSummary,
+    server: BundleReport<'a>,
+    users: Vec<BundleReport<'a>>,
+    /// The server and client settings and the SQL, as printed in text.
+    config: String,
 }
 
 pub fn run(ctx: &Context, a: Args) -> Result<Status> {
@@ -96,7 +112,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         key_format,
         force: a.force,
     };
-    issue_missing(ctx, &ca, vec![server_spec], base, now)?;
+    let servers = issue_missing(ctx, &ca, vec![server_spec], base, now)?;
 
     let user_specs = a
         .user
@@ -112,25 +128,38 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         kind: Kind::User,
         ..base
     };
-    issue_missing(ctx, &ca, user_specs, user_opts, now)?;
+    let users = issue_missing(ctx, &ca, user_specs, user_opts, now)?;
 
-    let text = render(store, a.database, server, &a.user, &a.sql_host)?;
-    output::line(text.trim_end())?;
+    let text = render(a.database, &servers[0], &users, &a.sql_host)?;
+    match a.format {
+        Format::Text => output::line(text.trim_end())?,
+        Format::Json => output::print_json(&Report {
+            ca: ca.summary()?,
+            server: BundleReport::new(&servers[0], None),
+            users: users
+                .iter()
+                .map(|u| BundleReport::new(u, Some(&a.sql_host)))
+                .collect(),
+            config: text,
+        })?,
+    }
     Ok(Status::Ok)
 }
 
-/// Issues the bundles that do not exist yet (all of them with --force).
+/// Issues the bundles that do not exist yet (all of them with --force), and
+/// returns every bundle of `specs`, issued or kept, in their order.
 fn issue_missing(
     ctx: &Context,
     ca: &Ca,
     specs: Vec<LeafSpec>,
     opts: BatchOptions,
     now: time::OffsetDateTime,
-) -> Result<()> {
+) -> Result<Vec<LeafIssued>> {
     let dir = |name: &str| match opts.kind {
         Kind::Server => ctx.store.path(&Store::server_rel(name)),
         Kind::User => ctx.store.path(&Store::user_rel(name)),
     };
+    let names: Vec<String> = specs.iter().map(|s| s.name.clone()).collect();
     let (todo, kept): (Vec<_>, Vec<_>) = specs
         .into_iter()
         .partition(|s| opts.force || !dir(&s.name).exists());
@@ -140,41 +169,32 @@ fn issue_missing(
             &format!("kept the existing {}", dir(&s.name).display()),
         );
     }
-    if todo.is_empty() {
-        return Ok(());
-    }
-    let result = issue_batch(&ctx.store, ca, &todo, opts, now, &|| {})?;
-    for leaf in &result.leaves {
+    let mut made = if todo.is_empty() {
+        Vec::new()
+    } else {
+        issue_batch(&ctx.store, ca, &todo, opts, now, &|| {})?.leaves
+    };
+    for leaf in &made {
         for w in &leaf.issued.warnings {
             output::warn(w);
         }
         output::note(ctx.quiet, &format!("issued {}", leaf.dir.display()));
     }
-    Ok(())
-}
-
-/// Subject and issuer of an existing certificate, as MySQL compares them.
-fn names_of(cert: &Path) -> Result<(String, String)> {
-    let bytes = std::fs::read(cert).with_context(|| format!("reading {}", cert.display()))?;
-    let what = cert.display().to_string();
-    let der = certgen::encoding::certificates(&what, &bytes)?.remove(0);
-    let (_, c) = x509_parser::certificate::X509Certificate::from_der(&der)
-        .map_err(|e| anyhow::anyhow!("{what}: not a valid certificate: {e}"))?;
-    Ok((oneline(c.subject()), oneline(c.issuer())))
+    names
+        .iter()
+        .map(|name| match made.iter().position(|l| &l.name == name) {
+            Some(i) => Ok(made.swap_remove(i)),
+            None => Ok(existing_leaf(&ctx.store, opts.kind, name)?),
+        })
+        .collect()
 }
 
 fn absolute(p: PathBuf) -> PathBuf {
     std::path::absolute(&p).unwrap_or(p)
 }
 
-fn render(
-    store: &Store,
-    db: Database,
-    server: &str,
-    users: &[String],
-    sql_host: &str,
-) -> Result<String> {
-    let sdir = absolute(store.path(&Store::server_rel(server)));
+fn render(db: Database, server: &LeafIssued, users: &[LeafIssued], sql_host: &str) -> Result<String> {
+    let sdir = absolute(server.dir.clone());
     let mut t = String::new();
     let conf = match db {
         Database::Mariadb => "/etc/mysql/mariadb.conf.d/90-tls.cnf",
@@ -192,10 +212,10 @@ fn render(
     writeln!(t, "ssl_key = {}", sdir.join(SERVER_KEY).display())?;
     writeln!(t, "require_secure_transport = ON")?;
     writeln!(t, "tls_version = TLSv1.2,TLSv1.3")?;
-    if let Some(user) = users.first() {
-        let udir = absolute(store.path(&Store::user_rel(user)));
+    if let Some(first) = users.first() {
+        let udir = absolute(first.dir.clone());
         writeln!(t)?;
-        writeln!(t, "# Client settings for {user} (~/.my.cnf)")?;
+        writeln!(t, "# Client settings for {} (~/.my.cnf)", first.name)?;
         writeln!(t, "[client]")?;
         writeln!(t, "ssl-ca = {}", udir.join(CA_CERT).display())?;
         writeln!(t, "ssl-cert = {}", udir.join(CLIENT_CERT).display())?;
@@ -210,15 +230,15 @@ fn render(
             "-- SQL: accounts that log in only with their certificate"
         )?;
         for user in users {
-            let cert = store.path(&Store::user_rel(user)).join(CLIENT_CERT);
-            let (subject, issuer) = names_of(&cert)?;
+            let c = &user.issued.cert;
             writeln!(
                 t,
                 "CREATE USER IF NOT EXISTS {}@{};",
-                certgen::name::sql_quote(user),
+                certgen::name::sql_quote(&user.name),
                 certgen::name::sql_quote(sql_host)
             )?;
-            writeln!(t, "{}", require_x509_sql(user, sql_host, &subject, &issuer))?;
+            let sql = require_x509_sql(&user.name, sql_host, &c.subject, &c.issuer);
+            writeln!(t, "{sql}")?;
         }
     }
     Ok(t)

@@ -8,8 +8,9 @@ use serde::Serialize;
 
 use certgen::csr::Csr;
 use certgen::issue::{open_ca, sign_csr};
-use certgen::{CertRequest, Profile, San, display_time};
+use certgen::{CertRequest, CertSummary, Profile, San, rfc3339};
 
+use super::bundle::Files;
 use super::{Context, Format, Status, output};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -44,14 +45,11 @@ pub struct Args {
 }
 
 #[derive(Serialize)]
-struct Report {
-    subject: String,
-    issuer: String,
-    serial: String,
-    not_after: String,
-    sans: Vec<String>,
-    file: Option<PathBuf>,
-    pem: String,
+struct Report<'a> {
+    certificate: &'a CertSummary,
+    /// `null` when the certificate went to stdout.
+    files: Option<Files>,
+    pem: &'a str,
 }
 
 pub fn run(ctx: &Context, a: Args) -> Result<Status> {
@@ -81,7 +79,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     }
     let request = CertRequest {
         subject: csr.subject.clone(),
-        sans: sans.clone(),
+        sans,
         profile,
         days: a.days.unwrap_or(profile.default_days()),
     };
@@ -99,13 +97,13 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         output::warn(w);
     }
     let report = Report {
-        subject: issued.subject.clone(),
-        issuer: issued.issuer.clone(),
-        serial: issued.serial.to_string(),
-        not_after: display_time(issued.not_after),
-        sans: sans.iter().map(ToString::to_string).collect(),
-        file: a.out.clone(),
-        pem: issued.pem.clone(),
+        certificate: &issued.cert,
+        files: a.out.clone().map(|certificate| Files {
+            certificate,
+            key: None,
+            ca: None,
+        }),
+        pem: &issued.pem,
     };
     match (a.format, &a.out) {
         (Format::Json, _) => output::print_json(&report)?,
@@ -114,9 +112,9 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
             ctx.quiet,
             &format!(
                 "signed {} (serial {}, valid until {}) into {}",
-                report.subject,
-                report.serial,
-                report.not_after,
+                report.certificate.subject,
+                report.certificate.serial,
+                rfc3339::format(report.certificate.not_after),
                 out.display()
             ),
         ),

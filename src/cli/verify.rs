@@ -11,8 +11,8 @@ use zeroize::Zeroizing;
 use certgen::encoding::certificates;
 use certgen::store::CA_BUNDLE;
 use certgen::timearg::parse_instant;
-use certgen::verify::{CertInfo, Host, Input, Options, Purpose, Rejection, Report, Warning};
-use certgen::{PrivateKey, display_time};
+use certgen::verify::{Host, Input, Options, Purpose, Rejection, Report, Warning};
+use certgen::{CertSummary, PrivateKey, rfc3339};
 
 use super::{Context, Format, Status, output};
 
@@ -57,21 +57,14 @@ struct JsonReport<'a> {
     file: &'a Path,
     valid: bool,
     reason: Option<&'a Rejection>,
-    #[serde(serialize_with = "rfc3339")]
+    #[serde(with = "rfc3339")]
     at: OffsetDateTime,
     purpose: Purpose,
     host: Option<&'a str>,
     key_checked: bool,
-    certificate: &'a CertInfo,
-    chain: &'a [CertInfo],
+    certificate: &'a CertSummary,
+    chain: &'a [CertSummary],
     warnings: &'a [Warning],
-}
-
-fn rfc3339<S: serde::Serializer>(t: &OffsetDateTime, s: S) -> Result<S::Ok, S::Error> {
-    let text = t
-        .format(&time::format_description::well_known::Rfc3339)
-        .map_err(serde::ser::Error::custom)?;
-    s.serialize_str(&text)
 }
 
 pub fn run(ctx: &Context, a: Args) -> Result<Status> {
@@ -128,7 +121,7 @@ fn print_text(ctx: &Context, file: &Path, report: &Report) -> Result<()> {
                 output::line(&format!("  chain: {}", names.join(" <- ")))?;
                 output::line(&format!(
                     "  valid until {}",
-                    display_time(report.certificate.not_after)
+                    rfc3339::format(report.certificate.not_after)
                 ))?;
             }
             Ok(())

@@ -1,52 +1,21 @@
-//! Just enough of a certificate for an expiry check: serial, issuer,
-//! validity and subject, read from the start of the TBSCertificate without
-//! parsing the key, the extensions or the signature. Scanning a hundred
-//! thousand files is dominated by parsing, and these four fields are all
-//! `check-expiry` reports.
+//! Just enough of a certificate for an expiry check: its validity, read from
+//! the start of the TBSCertificate without parsing the names, the key, the
+//! extensions or the signature. Scanning a hundred thousand files is
+//! dominated by parsing; the full summary is parsed only for the findings a
+//! report shows.
 
 use time::OffsetDateTime;
 use x509_parser::asn1_rs::{Any, Class, FromDer, Tag};
-use x509_parser::certificate::Validity;
-use x509_parser::x509::X509Name;
+use x509_parser::certificate;
 
-use super::CertExpiry;
-use crate::index::Serial;
-use crate::name::oneline;
-
-/// The fields of a certificate `check-expiry` reports, still in DER: names
-/// and serial are only formatted when the finding is going to be shown.
-pub(super) struct Parsed<'a> {
-    serial: &'a [u8],
-    issuer: X509Name<'a>,
-    subject: X509Name<'a>,
+/// A certificate's validity period.
+pub(super) struct Validity {
     pub(super) not_before: OffsetDateTime,
     pub(super) not_after: OffsetDateTime,
 }
 
-impl Parsed<'_> {
-    /// The summary; with `detail` false, the names and serial are left empty.
-    pub(super) fn expiry(&self, detail: bool) -> CertExpiry {
-        let (subject, issuer, serial) = if detail {
-            (
-                oneline(&self.subject),
-                oneline(&self.issuer),
-                Serial::from_bytes(self.serial).to_string(),
-            )
-        } else {
-            Default::default()
-        };
-        CertExpiry {
-            subject,
-            issuer,
-            serial,
-            not_before: self.not_before,
-            not_after: self.not_after,
-        }
-    }
-}
-
-/// The parsed fields and the number of bytes after the certificate.
-pub(super) fn parse(der: &[u8]) -> Result<(Parsed<'_>, usize), String> {
+/// The validity and the number of bytes after the certificate.
+pub(super) fn parse(der: &[u8]) -> Result<(Validity, usize), String> {
     let (rest, cert) = sequence(der, "certificate")?;
     let (_, tbs) = sequence(cert, "TBSCertificate")?;
     let (i, first) = Any::from_der(tbs).map_err(|e| format!("TBSCertificate: {e}"))?;
@@ -59,13 +28,13 @@ pub(super) fn parse(der: &[u8]) -> Result<(Parsed<'_>, usize), String> {
         return Err("the serial number is not an INTEGER".into());
     }
     let (i, _signature) = Any::from_der(i).map_err(|e| format!("signature algorithm: {e}"))?;
-    let (i, issuer) = X509Name::from_der(i).map_err(|e| format!("issuer: {e}"))?;
-    let (i, validity) = Validity::from_der(i).map_err(|e| format!("validity: {e}"))?;
-    let (_, subject) = X509Name::from_der(i).map_err(|e| format!("subject: {e}"))?;
-    let parsed = Parsed {
-        serial: serial.data,
-        issuer,
-        subject,
+    let (i, issuer) = Any::from_der(i).map_err(|e| format!("issuer: {e}"))?;
+    if issuer.tag() != Tag::Sequence {
+        return Err("issuer: not a SEQUENCE".into());
+    }
+    let (_, validity) =
+        certificate::Validity::from_der(i).map_err(|e| format!("validity: {e}"))?;
+    let parsed = Validity {
         not_before: validity.not_before.to_datetime(),
         not_after: validity.not_after.to_datetime(),
     };

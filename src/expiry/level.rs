@@ -122,7 +122,7 @@ pub fn reason(
 ) -> String {
     let left = not_after - now;
     if now < not_before {
-        let when = crate::display_time(not_before);
+        let when = crate::rfc3339::format(not_before);
         return format!("not valid before {when}");
     }
     if left.is_negative() {

@@ -1,4 +1,5 @@
 use super::*;
+use crate::name::San;
 use time::macros::datetime;
 
 const NOW: OffsetDateTime = datetime!(2030-06-01 00:00 UTC);
@@ -22,20 +23,27 @@ fn leaf() -> (rcgen::Certificate, rcgen::KeyPair) {
 
 #[test]
 fn a_certificate_is_summarised() {
-    let (cert, _) = leaf();
+    let (cert, key) = leaf();
     let objs = inspect_bytes("c", cert.pem().as_bytes(), NOW).unwrap();
-    let Object::Certificate(c) = &objs[0] else {
+    let Object::Certificate(details) = &objs[0] else {
         panic!("{objs:?}")
     };
+    let c = &details.cert;
     assert_eq!(c.subject, "/CN=db1");
-    assert_eq!(c.days_left, 10);
-    assert_eq!(c.subject_alt_names, ["DNS:db1.example", "IP:10.0.0.1"]);
+    assert_eq!(details.days_left, 10);
+    let sans: Vec<String> = c.subject_alt_names.iter().map(|s| s.to_string()).collect();
+    assert_eq!(sans, ["DNS:db1.example", "IP:10.0.0.1"]);
     assert_eq!(c.key.to_string(), "ECDSA P-256");
     assert_eq!(c.key_usage, ["digitalSignature"]);
     assert_eq!(c.extended_key_usage, ["serverAuth"]);
     assert!(!c.basic_constraints.unwrap().ca);
-    assert_eq!(c.sha256_fingerprint, sha256_hex(cert.der()));
+    assert_eq!(c.sha256_fingerprint, sha256_fingerprint(cert.der()));
     assert_eq!(c.sha256_fingerprint.len(), 32 * 3 - 1);
+    use rcgen::PublicKeyData;
+    assert_eq!(
+        c.public_key_sha256,
+        sha256_fingerprint(&key.subject_public_key_info())
+    );
     let der = inspect_bytes("c", cert.der(), NOW).unwrap();
     assert!(matches!(der[0], Object::Certificate(_)));
 }
@@ -52,7 +60,7 @@ fn keys_show_only_their_public_half() {
     use rcgen::PublicKeyData;
     assert_eq!(
         k.public_key_sha256,
-        sha256_hex(&key.subject_public_key_info())
+        sha256_fingerprint(&key.subject_public_key_info())
     );
     let json = serde_json::to_string(&objs).unwrap();
     let secret_b64: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
@@ -79,7 +87,7 @@ fn csrs_and_several_objects_per_file() {
         panic!()
     };
     assert!(r.signature_valid);
-    assert_eq!(r.subject_alt_names, ["DNS:db2.example"]);
+    assert_eq!(r.subject_alt_names, [San::Dns("db2.example".into())]);
 }
 
 #[test]

@@ -10,7 +10,7 @@ use rustls_pki_types::{AlgorithmIdentifier, InvalidSignature, SignatureVerificat
 use x509_parser::certificate::X509Certificate;
 use x509_parser::x509::X509Version;
 
-use super::report::{Warning, san_strings};
+use super::report::{Warning, alt_names};
 use crate::keys::KeyInfo;
 
 /// sha1WithRSAEncryption with NULL parameters (contents of the AlgorithmIdentifier).
@@ -95,7 +95,7 @@ pub(crate) fn warnings(path: &[&X509Certificate<'_>]) -> Vec<Warning> {
             ));
         }
         let key = KeyInfo::from_spki(cert.public_key());
-        if key.algorithm == "RSA" && key.bits < 2048 {
+        if key.is_rsa() && key.bits < 2048 {
             out.push(Warning::new(
                 "weak-rsa-key",
                 format!(
@@ -116,7 +116,7 @@ fn leaf_form(leaf: &X509Certificate<'_>, out: &mut Vec<Warning>) {
              rustls, Go and Java clients reject it under hostname verification; \
              OpenSSL-based clients accept it. Reissue it with certgen to get a v3 certificate with names",
         ));
-    } else if san_strings(leaf).is_empty() {
+    } else if alt_names(leaf).is_empty() {
         out.push(Warning::new(
             "no-subject-alt-name",
             "the certificate has no subjectAltName: rustls, Go and Java clients reject it under \

@@ -21,8 +21,9 @@ use x509_parser::certificate::X509Certificate;
 use x509_parser::prelude::FromDer;
 
 pub use names::Host;
-pub use report::{CertInfo, Purpose, Rejection, Report, Warning};
+pub use report::{Purpose, Rejection, Report, Warning};
 
+use crate::cert::CertSummary;
 use crate::error::{Error, Result};
 use crate::keys::PrivateKey;
 use path::Pool;
@@ -99,7 +100,7 @@ impl Verifier {
             algorithms: &self.algorithms,
         };
         let mut report = Report {
-            certificate: CertInfo::of(&leaf),
+            certificate: CertSummary::of(&leaf),
             chain: Vec::new(),
             rejection: None,
             warnings: Vec::new(),
@@ -108,7 +109,7 @@ impl Verifier {
             Ok(chain) => {
                 // The leaf's summary is already made; reuse it.
                 report.chain = std::iter::once(report.certificate.clone())
-                    .chain(chain.iter().skip(1).map(|c| CertInfo::of(c)))
+                    .chain(chain.iter().skip(1).map(|c| CertSummary::of(c)))
                     .collect();
             }
             Err(rejection) => {

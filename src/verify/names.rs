@@ -10,7 +10,8 @@ use std::net::IpAddr;
 use rustls_pki_types::ServerName;
 use x509_parser::certificate::X509Certificate;
 
-use super::report::{Rejection, Warning, san_strings};
+use super::report::{Rejection, Warning, alt_names};
+use crate::name::San;
 use crate::error::{Error, Result};
 
 /// A host name or IP address to check the certificate against.
@@ -67,11 +68,10 @@ pub(crate) fn check(
     }
     if ee.is_none() && has_san {
         // A leaf only certgen's own validator reads: match the names here.
-        let found = san_strings(leaf).iter().any(|n| match host.ip() {
-            Some(ip) => n.strip_prefix("IP:") == Some(ip.to_string().as_str()),
-            None => n
-                .strip_prefix("DNS:")
-                .is_some_and(|d| dns_matches(d, &host.text)),
+        let found = alt_names(leaf).iter().any(|n| match (n, host.ip()) {
+            (San::Ip(a), Some(ip)) => *a == ip,
+            (San::Dns(d), None) => dns_matches(d, &host.text),
+            _ => false,
         });
         return if found {
             Ok(())
@@ -92,7 +92,7 @@ pub(crate) fn check(
 }
 
 fn mismatch(host: &Host, leaf: &X509Certificate<'_>) -> Rejection {
-    let mut names = san_strings(leaf);
+    let mut names: Vec<String> = alt_names(leaf).iter().map(ToString::to_string).collect();
     if names.is_empty() {
         names = common_names(leaf).map(|cn| format!("CN:{cn}")).collect();
     }

@@ -6,10 +6,10 @@ use std::fmt;
 use serde::Serialize;
 use time::OffsetDateTime;
 use x509_parser::certificate::X509Certificate;
-use x509_parser::extensions::GeneralName;
 
-use crate::display_time;
-use crate::name::oneline;
+use crate::cert::{CertSummary, alt_name};
+use crate::name::San;
+use crate::rfc3339;
 
 /// What the certificate must be good for.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
@@ -35,9 +35,9 @@ impl fmt::Display for Purpose {
 #[derive(Clone, Debug, Serialize)]
 pub struct Report {
     /// The certificate that was checked.
-    pub certificate: CertInfo,
+    pub certificate: CertSummary,
     /// The validated path from the certificate to the trusted root; empty when rejected.
-    pub chain: Vec<CertInfo>,
+    pub chain: Vec<CertSummary>,
     /// Why the certificate was rejected; `None` when it is valid.
     pub rejection: Option<Rejection>,
     /// Compatibility problems of an otherwise acceptable chain.
@@ -51,64 +51,12 @@ impl Report {
     }
 }
 
-/// A summary of one certificate, with names in OpenSSL's one-line form.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct CertInfo {
-    pub subject: String,
-    pub issuer: String,
-    /// Hexadecimal, colon-separated, as `openssl x509 -serial` prints it.
-    pub serial: String,
-    #[serde(serialize_with = "rfc3339")]
-    pub not_before: OffsetDateTime,
-    #[serde(serialize_with = "rfc3339")]
-    pub not_after: OffsetDateTime,
-    /// subjectAltNames as `DNS:x`, `IP:x`, `email:x`, `URI:x`.
-    pub names: Vec<String>,
-}
-
-impl CertInfo {
-    pub(crate) fn of(cert: &X509Certificate<'_>) -> CertInfo {
-        CertInfo {
-            subject: oneline(cert.subject()),
-            issuer: oneline(cert.issuer()),
-            serial: cert.raw_serial_as_string(),
-            not_before: cert.validity().not_before.to_datetime(),
-            not_after: cert.validity().not_after.to_datetime(),
-            names: san_strings(cert),
-        }
-    }
-}
-
-fn rfc3339<S: serde::Serializer>(t: &OffsetDateTime, s: S) -> Result<S::Ok, S::Error> {
-    use time::format_description::well_known::Rfc3339;
-    let text = t.format(&Rfc3339).map_err(serde::ser::Error::custom)?;
-    s.serialize_str(&text)
-}
-
-/// The subjectAltNames of a certificate as operators write them.
-pub(crate) fn san_strings(cert: &X509Certificate<'_>) -> Vec<String> {
+/// The subjectAltNames of a certificate.
+pub(crate) fn alt_names(cert: &X509Certificate<'_>) -> Vec<San> {
     let Ok(Some(san)) = cert.subject_alternative_name() else {
         return Vec::new();
     };
-    san.value
-        .general_names
-        .iter()
-        .filter_map(|gn| match gn {
-            GeneralName::DNSName(d) => Some(format!("DNS:{d}")),
-            GeneralName::IPAddress(b) => ip_from_bytes(b).map(|ip| format!("IP:{ip}")),
-            GeneralName::RFC822Name(e) => Some(format!("email:{e}")),
-            GeneralName::URI(u) => Some(format!("URI:{u}")),
-            _ => None,
-        })
-        .collect()
-}
-
-pub(crate) fn ip_from_bytes(b: &[u8]) -> Option<std::net::IpAddr> {
-    match b.len() {
-        4 => <[u8; 4]>::try_from(b).ok().map(std::net::IpAddr::from),
-        16 => <[u8; 16]>::try_from(b).ok().map(std::net::IpAddr::from),
-        _ => None,
-    }
+    san.value.general_names.iter().map(alt_name).collect()
 }
 
 /// Why a certificate was rejected.
@@ -174,7 +122,7 @@ impl fmt::Display for Rejection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Rejection::Expired { subject, not_after } => {
-                write!(f, "{subject} expired on {}", display_time(*not_after))
+                write!(f, "{subject} expired on {}", rfc3339::format(*not_after))
             }
             Rejection::NotYetValid {
                 subject,
@@ -182,7 +130,7 @@ impl fmt::Display for Rejection {
             } => write!(
                 f,
                 "{subject} is not valid before {}",
-                display_time(*not_before)
+                rfc3339::format(*not_before)
             ),
             Rejection::UntrustedIssuer { issuer } => write!(
                 f,

@@ -13,7 +13,7 @@ use x509_parser::extensions::{ParsedExtension, X509Extension};
 use x509_parser::x509::X509Version;
 
 use super::report::Rejection;
-use crate::keys::KeyInfo;
+use crate::keys::{KeyAlgorithm, KeyInfo};
 use crate::name::oneline;
 
 type Checked = Result<(), Rejection>;
@@ -122,9 +122,9 @@ fn serial(raw: &[u8]) -> Checked {
 fn public_key(cert: &X509Certificate<'_>) -> Checked {
     let key = KeyInfo::from_spki(cert.public_key());
     let usable = match key.algorithm {
-        "RSA" => key.bits >= 1024,
-        "ECDSA" => matches!(key.bits, 256 | 384 | 521),
-        "Ed25519" => true,
+        KeyAlgorithm::Rsa => key.bits >= 1024,
+        KeyAlgorithm::Ecdsa => matches!(key.bits, 256 | 384 | 521),
+        KeyAlgorithm::Ed25519 => true,
         _ => false,
     };
     if usable {

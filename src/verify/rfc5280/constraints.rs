@@ -272,7 +272,7 @@ fn uri_host(uri: &str) -> Option<String> {
 fn describe(name: &Name<'_>) -> String {
     match name {
         Name::Dns(d) => format!("DNS:{d}"),
-        Name::Ip(b) => super::super::report::ip_from_bytes(b)
+        Name::Ip(b) => crate::cert::ip(b)
             .map_or_else(|| "an IP address".into(), |ip| format!("IP:{ip}")),
         Name::Dir(_) => "the subject name".into(),
         Name::Email(e) => format!("email:{e}"),

@@ -6,6 +6,7 @@
 //! The per-suite report goes to stderr:
 //! `cargo test --release --test conformance -- --nocapture`.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, RecvTimeoutError};
@@ -96,7 +97,7 @@ fn skip_reason(case: &Case) -> Option<String> {
 /// `Ok(())` when the chain is accepted; otherwise what `certgen verify` would
 /// report: the rejection (exit status 1) or the input it refuses (exit
 /// status 2).
-fn verify_as_the_cli_does(case: &Case, now: OffsetDateTime) -> Result<(), String> {
+fn verify_as_the_cli_does(case: &Case) -> Result<(), String> {
     let pem = |list: &Option<Vec<String>>| list.as_deref().unwrap_or_default().concat();
     let run = || -> certgen::Result<certgen::verify::Report> {
         let leaf = certificates("the certificate", case.peer_certificate.as_bytes())?;
@@ -118,7 +119,8 @@ fn verify_as_the_cli_does(case: &Case, now: OffsetDateTime) -> Result<(), String
         };
         let now = match case.validation_time.as_deref() {
             Some(at) if !at.is_empty() => parse_instant(at)?,
-            _ => now,
+            // No validation time: now, as `verify` without --at.
+            _ => OffsetDateTime::now_utc(),
         };
         let opts = Options {
             host: host.as_ref(),
@@ -141,14 +143,12 @@ fn verify_as_the_cli_does(case: &Case, now: OffsetDateTime) -> Result<(), String
 /// stalling the suite (the hung thread is left behind and ends with the test
 /// process).
 fn run_case(case: Case) -> Outcome {
-    // Only cases without a validation time read the clock.
-    let now = OffsetDateTime::now_utc();
     let expected = case.expected_result;
     let (tx, rx) = mpsc::channel();
     let worker = thread::Builder::new()
         .name(case.id.clone())
         .spawn(move || {
-            let _ = tx.send(verify_as_the_cli_does(&case, now));
+            let _ = tx.send(verify_as_the_cli_does(&case));
         })
         .expect("spawn a verification thread");
     let verdict = match rx.recv_timeout(BUDGET) {
@@ -206,11 +206,12 @@ fn load(path: &Path) -> Suite {
     serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("parsing {}: {e}", path.display()))
 }
 
-/// The counts for one suite, and the cases that did not pass.
+/// The counts for one suite, the cases skipped and the cases that missed.
 #[derive(Default)]
 struct Tally {
     ran: usize,
-    skipped: usize,
+    /// Cases not run, by reason.
+    skipped: BTreeMap<String, usize>,
     passed: usize,
     wrongly_accepted: usize,
     wrongly_rejected: usize,
@@ -222,8 +223,8 @@ struct Tally {
 fn run_suite(suite: Suite) -> Tally {
     let mut t = Tally::default();
     for case in suite.testcases {
-        if skip_reason(&case).is_some() {
-            t.skipped += 1;
+        if let Some(reason) = skip_reason(&case) {
+            *t.skipped.entry(reason).or_default() += 1;
             continue;
         }
         t.ran += 1;
@@ -275,8 +276,12 @@ fn report_line(suite: &str, t: &Tally) -> String {
     )
 }
 
-fn report_misses(t: &Tally) -> String {
+/// The skipped cases by reason, then each case that missed and why.
+fn report_details(t: &Tally) -> String {
     let mut out = String::new();
+    for (reason, n) in &t.skipped {
+        let _ = writeln!(out, "    skipped {n:<9} {reason}");
+    }
     for (id, outcome) in &t.misses {
         let _ = match outcome {
             Outcome::WronglyAccepted => writeln!(out, "    wrongly accepted  {id}"),
@@ -304,13 +309,13 @@ fn every_suite_meets_its_floor() {
         let tally = run_suite(load(&suites_dir().join(format!("{}.json", floor.suite))));
         report.push_str(&report_line(&floor.suite, &tally));
         report.push('\n');
-        if !tally.misses.is_empty() {
+        if !tally.misses.is_empty() || !tally.skipped.is_empty() {
             let _ = writeln!(details, "  {}:", floor.suite);
-            details.push_str(&report_misses(&tally));
+            details.push_str(&report_details(&tally));
         }
         failures.extend(shortfalls(floor, &tally));
     }
-    eprintln!("{report}{details}({:.1?})", started.elapsed());
+    eprintln!("{report}{details}all suites in {:.1?}", started.elapsed());
     assert!(
         failures.is_empty(),
         "conformance below the floors:\n{}",

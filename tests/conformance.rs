@@ -13,7 +13,7 @@ use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use certgen::encoding::certificates;
@@ -54,7 +54,7 @@ struct PeerName {
     value: String,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "UPPERCASE")]
 enum Expected {
     Success,
@@ -143,15 +143,20 @@ fn verify_as_the_cli_does(case: &Case) -> Result<(), String> {
 /// stalling the suite (the hung thread is left behind and ends with the test
 /// process).
 fn run_case(case: Case) -> Outcome {
+    run_guarded(case, verify_as_the_cli_does, BUDGET)
+}
+
+/// Runs `verify` on `case` within `budget` and judges its verdict.
+fn run_guarded(case: Case, verify: fn(&Case) -> Result<(), String>, budget: Duration) -> Outcome {
     let expected = case.expected_result;
     let (tx, rx) = mpsc::channel();
     let worker = thread::Builder::new()
         .name(case.id.clone())
         .spawn(move || {
-            let _ = tx.send(verify_as_the_cli_does(&case));
+            let _ = tx.send(verify(&case));
         })
         .expect("spawn a verification thread");
-    let verdict = match rx.recv_timeout(BUDGET) {
+    let verdict = match rx.recv_timeout(budget) {
         Ok(verdict) => verdict,
         Err(RecvTimeoutError::Timeout) => return Outcome::Hung,
         Err(RecvTimeoutError::Disconnected) => return Outcome::Panicked,
@@ -345,4 +350,39 @@ fn every_vendored_suite_has_a_floor() {
             "conformance-floors.txt names {suite}, not vendored"
         );
     }
+}
+
+fn case_expecting(expected: Expected) -> Case {
+    serde_json::from_value(serde_json::json!({
+        "id": "synthetic",
+        "validation_kind": "SERVER",
+        "peer_certificate": "",
+        "expected_result": expected,
+    }))
+    .expect("a minimal case")
+}
+
+/// The guard around each case: verdicts are judged against the expectation,
+/// and a hang or a panic is reported as such instead of stalling or aborting
+/// the suite.
+#[test]
+fn the_case_guard_reports_verdicts_hangs_and_panics() {
+    let budget = Duration::from_millis(200);
+    let accept: fn(&Case) -> Result<(), String> = |_| Ok(());
+    let reject: fn(&Case) -> Result<(), String> = |_| Err("rejected: no".into());
+    let hang: fn(&Case) -> Result<(), String> = |_| loop {
+        thread::sleep(Duration::from_secs(3600));
+    };
+    let panic: fn(&Case) -> Result<(), String> =
+        |_| panic!("deliberate panic from the guard test's stand-in verifier");
+    let outcome = |e, f| format!("{:?}", run_guarded(case_expecting(e), f, budget));
+    assert_eq!(outcome(Expected::Success, accept), "Passed");
+    assert_eq!(outcome(Expected::Failure, reject), "Passed");
+    assert_eq!(outcome(Expected::Failure, accept), "WronglyAccepted");
+    assert_eq!(
+        outcome(Expected::Success, reject),
+        r#"WronglyRejected("rejected: no")"#
+    );
+    assert_eq!(outcome(Expected::Success, hang), "Hung");
+    assert_eq!(outcome(Expected::Failure, panic), "Panicked");
 }

@@ -7,8 +7,8 @@ use x509_parser::certification_request::X509CertificationRequest;
 use x509_parser::extensions::{GeneralName, ParsedExtension};
 use x509_parser::prelude::FromDer;
 
-use crate::encoding::{is_pem, pem_sections};
 use crate::cert::alt_name;
+use crate::encoding::{is_pem, pem_sections};
 use crate::error::{Error, Result};
 use crate::keys::{KeyInfo, PrivateKey};
 use crate::name::{San, Subject};

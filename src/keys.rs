@@ -258,7 +258,9 @@ impl PrivateKey {
         }
         let pkcs8 = Zeroizing::new(self.pair.serialize_der());
         let der: Zeroizing<Vec<u8>> = match format {
-            KeyFormat::Pkcs8 if self.describe().algorithm == KeyAlgorithm::Ed25519 => ed25519_v1(&pkcs8)?,
+            KeyFormat::Pkcs8 if self.describe().algorithm == KeyAlgorithm::Ed25519 => {
+                ed25519_v1(&pkcs8)?
+            }
             KeyFormat::Pkcs8 => pkcs8,
             KeyFormat::Pkcs1 => self.inner_pkcs1(&pkcs8)?,
             KeyFormat::Sec1 => self.sec1(&pkcs8)?,
@@ -290,8 +292,12 @@ impl PrivateKey {
             ECDSA_P256_SHA256_ASN1_SIGNING, ECDSA_P384_SHA384_ASN1_SIGNING, EcdsaKeyPair,
         };
         let alg = match self.describe().bits {
-            256 if self.describe().algorithm == KeyAlgorithm::Ecdsa => &ECDSA_P256_SHA256_ASN1_SIGNING,
-            384 if self.describe().algorithm == KeyAlgorithm::Ecdsa => &ECDSA_P384_SHA384_ASN1_SIGNING,
+            256 if self.describe().algorithm == KeyAlgorithm::Ecdsa => {
+                &ECDSA_P256_SHA256_ASN1_SIGNING
+            }
+            384 if self.describe().algorithm == KeyAlgorithm::Ecdsa => {
+                &ECDSA_P384_SHA384_ASN1_SIGNING
+            }
             _ => {
                 return Err(Error::Invalid(format!(
                     "SEC1 holds only ECDSA keys, not {}",

@@ -30,4 +30,3 @@ pub use keys::{KeyAlgorithm, KeyFormat, KeyInfo, KeyType, PrivateKey};
 pub use name::{San, Subject};
 pub use profile::Profile;
 pub use store::Store;
-

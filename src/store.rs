@@ -17,8 +17,8 @@ use rustix::fs::{CWD, RenameFlags};
 use time::OffsetDateTime;
 use time::macros::format_description;
 
-use crate::error::{Error, Result};
 use crate::cert::CertSummary;
+use crate::error::{Error, Result};
 use crate::index::{ATTR_CONTENT, Index, Serial};
 
 /// File names, as in the openssl recipes.
@@ -106,7 +106,10 @@ impl Store {
         let path = self.root.join(file);
         let bytes = crate::input::read_file(&path).ok()?;
         let what = path.display().to_string();
-        let der = crate::encoding::certificates(&what, &bytes).ok()?.into_iter().next()?;
+        let der = crate::encoding::certificates(&what, &bytes)
+            .ok()?
+            .into_iter()
+            .next()?;
         let cert = CertSummary::from_der(&what, &der, false).ok()?;
         (cert.serial == *serial).then_some(cert)
     }

@@ -345,7 +345,12 @@ fn json_output_describes_each_bundle() {
     assert_eq!(arr[0]["name"], "a");
     assert_eq!(arr[0]["certificate"]["subject"], "/CN=a");
     assert_eq!(arr[0]["certificate"]["issuer"], "/CN=certgen CA");
-    assert!(arr[0]["files"]["key"].as_str().unwrap().ends_with("users/a/client-key.pem"));
+    assert!(
+        arr[0]["files"]["key"]
+            .as_str()
+            .unwrap()
+            .ends_with("users/a/client-key.pem")
+    );
     assert!(
         arr[0]["sql"]
             .as_str()

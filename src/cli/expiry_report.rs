@@ -48,7 +48,6 @@ pub fn new_report(
     }
 }
 
-
 /// The path with `#N` for the Nth certificate of a bundle.
 pub fn location(f: &Finding) -> String {
     match f.position {

@@ -9,8 +9,8 @@ use serde::Serialize;
 use time::OffsetDateTime;
 
 use certgen::input::read_file;
-use certgen::rfc3339;
 use certgen::inspect::{CertDetails, CrlDetails, CsrDetails, KeyDetails, Object, inspect_bytes};
+use certgen::rfc3339;
 use certgen::timearg::parse_instant;
 
 use super::output::sanitize;

@@ -6,8 +6,8 @@ use certgen::issue::{BatchOptions, Kind, LeafSpec, issue_batch, open_ca};
 use certgen::{CertRequest, Profile, San, Subject, profile};
 
 use super::bundle::{BundleReport, names, report_notes};
-use certgen::rfc3339;
 use super::{Context, Format, LeafKeyArgs, Status, output};
+use certgen::rfc3339;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

@@ -6,8 +6,8 @@ use time::{Duration, OffsetDateTime};
 
 use certgen::cert::days_left;
 use certgen::index::{Entry, Index, Serial, Status as IndexStatus, parse_asn1_time};
-use certgen::{CertSummary, Error, rfc3339};
 use certgen::timearg::{parse_duration, parse_instant};
+use certgen::{CertSummary, Error, rfc3339};
 
 use super::output::sanitize;
 use super::{Context, Format, Status};

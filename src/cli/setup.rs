@@ -193,7 +193,12 @@ fn absolute(p: PathBuf) -> PathBuf {
     std::path::absolute(&p).unwrap_or(p)
 }
 
-fn render(db: Database, server: &LeafIssued, users: &[LeafIssued], sql_host: &str) -> Result<String> {
+fn render(
+    db: Database,
+    server: &LeafIssued,
+    users: &[LeafIssued],
+    sql_host: &str,
+) -> Result<String> {
     let sdir = absolute(server.dir.clone());
     let mut t = String::new();
     let conf = match db {

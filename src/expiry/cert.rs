@@ -32,8 +32,7 @@ pub(super) fn parse(der: &[u8]) -> Result<(Validity, usize), String> {
     if issuer.tag() != Tag::Sequence {
         return Err("issuer: not a SEQUENCE".into());
     }
-    let (_, validity) =
-        certificate::Validity::from_der(i).map_err(|e| format!("validity: {e}"))?;
+    let (_, validity) = certificate::Validity::from_der(i).map_err(|e| format!("validity: {e}"))?;
     let parsed = Validity {
         not_before: validity.not_before.to_datetime(),
         not_after: validity.not_after.to_datetime(),

@@ -118,4 +118,3 @@ pub fn crl(what: &str, der: &[u8]) -> Result<CrlDetails> {
         revoked,
     })
 }
-

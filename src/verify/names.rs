@@ -11,8 +11,8 @@ use rustls_pki_types::ServerName;
 use x509_parser::certificate::X509Certificate;
 
 use super::report::{Rejection, Warning, alt_names};
-use crate::name::San;
 use crate::error::{Error, Result};
+use crate::name::San;
 
 /// A host name or IP address to check the certificate against.
 #[derive(Clone, Debug, PartialEq, Eq)]

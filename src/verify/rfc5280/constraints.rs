@@ -272,8 +272,9 @@ fn uri_host(uri: &str) -> Option<String> {
 fn describe(name: &Name<'_>) -> String {
     match name {
         Name::Dns(d) => format!("DNS:{d}"),
-        Name::Ip(b) => crate::cert::ip(b)
-            .map_or_else(|| "an IP address".into(), |ip| format!("IP:{ip}")),
+        Name::Ip(b) => {
+            crate::cert::ip(b).map_or_else(|| "an IP address".into(), |ip| format!("IP:{ip}"))
+        }
         Name::Dir(_) => "the subject name".into(),
         Name::Email(e) => format!("email:{e}"),
         Name::Uri(u) => format!("URI:{u}"),

@@ -1,0 +1,192 @@
+//! One vocabulary across commands: the same certificate reports the same
+//! serial, notAfter and subjectAltNames, under the same field names and in the
+//! same formats, in every command's JSON, and as `openssl x509` prints them.
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+
+fn json(dir: &std::path::Path, args: &[&str]) -> Value {
+    let out = run(dir, args);
+    // verify and check-expiry answer with an exit code; their JSON is still whole.
+    let text = String::from_utf8_lossy(&out.stdout);
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{args:?}: {e}: {text}"))
+}
+
+/// The fields every certificate summary has, whichever command printed it.
+fn summary_fields(c: &Value) -> (String, String, Vec<String>) {
+    let sans = c["subject_alt_names"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no subject_alt_names in {c}"))
+        .iter()
+        .map(|s| s.as_str().unwrap().to_string())
+        .collect();
+    (
+        c["serial"].as_str().unwrap().to_string(),
+        c["not_after"].as_str().unwrap().to_string(),
+        sans,
+    )
+}
+
+#[test]
+fn one_certificate_reads_the_same_in_every_command() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    ok(dir, &["init-ca", "-q", "--key-type", "ecdsa-p256"]);
+    let issued = json(
+        dir,
+        &[
+            "issue-server",
+            "db1.example",
+            "--san",
+            "10.0.0.1,::1",
+            "--key-type",
+            "ecdsa-p256",
+            "--format",
+            "json",
+        ],
+    );
+    let cert = "pki/servers/db1.example/server-cert.pem";
+    let expected = summary_fields(&issued["certificate"]);
+    assert_eq!(
+        expected.2,
+        ["DNS:db1.example", "IP:10.0.0.1", "IP:::1"],
+        "{issued}"
+    );
+
+    let inspected = json(dir, &["inspect", "--format", "json", cert]);
+    let listed = json(dir, &["list", "--format", "json"]);
+    let verified = json(dir, &["verify", "--format", "json", cert]);
+    let checked = json(dir, &["check-expiry", "--format", "json", cert]);
+    let listed_row = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["serial"] == expected.0.as_str())
+        .unwrap_or_else(|| panic!("serial {} not listed: {listed}", expected.0));
+
+    for (command, summary) in [
+        ("inspect", &inspected[0]["objects"][0]),
+        ("list", &listed_row["certificate"]),
+        ("verify", &verified["certificate"]),
+        ("check-expiry", &checked["results"][0]["certificate"]),
+    ] {
+        assert_eq!(summary_fields(summary), expected, "{command}: {summary}");
+        assert_eq!(
+            summary["public_key_sha256"], issued["certificate"]["public_key_sha256"],
+            "{command}"
+        );
+    }
+    // The index row's own fields say the same as the certificate's.
+    assert_eq!(listed_row["not_after"], expected.1.as_str());
+
+    // RFC 3339 in UTC, to the second; upper-case hex without colons.
+    let not_after = &expected.1;
+    assert!(
+        not_after.len() == 20 && not_after.ends_with('Z') && not_after.as_bytes()[10] == b'T',
+        "{not_after}"
+    );
+    assert!(
+        expected
+            .0
+            .chars()
+            .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
+            && expected.0.len() >= 2,
+        "{}",
+        expected.0
+    );
+
+    if have_openssl() {
+        let (_, serial) = openssl(dir, &["x509", "-in", cert, "-noout", "-serial"]);
+        assert_eq!(serial.trim(), format!("serial={}", expected.0));
+    }
+}
+
+#[test]
+fn a_key_and_its_certificate_share_a_public_key_fingerprint() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    ok(dir, &["init-ca", "-q", "--key-type", "ecdsa-p256"]);
+    ok(dir, &["issue-client", "-q", "app", "--key-type", "ed25519"]);
+    let v = json(
+        dir,
+        &[
+            "inspect",
+            "--format",
+            "json",
+            "pki/users/app/client-cert.pem",
+            "pki/users/app/client-key.pem",
+        ],
+    );
+    let cert_fp = v[0]["objects"][0]["public_key_sha256"].as_str().unwrap();
+    let key_fp = v[1]["objects"][0]["public_key_sha256"].as_str().unwrap();
+    assert_eq!(cert_fp, key_fp);
+    assert_eq!(cert_fp.len(), 32 * 3 - 1);
+    let text = ok(dir, &["inspect", "pki/users/app/client-cert.pem"]);
+    assert!(
+        text.contains(&format!("public key SHA-256: {cert_fp}")),
+        "{text}"
+    );
+}
+
+#[test]
+fn setup_reports_its_bundles_as_json() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    let v = json(
+        dir,
+        &[
+            "setup",
+            "mariadb",
+            "--host",
+            "db.example",
+            "--user",
+            "app,report",
+            "--key-type",
+            "ecdsa-p256",
+            "--ca-key-type",
+            "ecdsa-p256",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(v["ca"]["subject"], "/CN=certgen CA");
+    assert_eq!(v["server"]["name"], "db.example");
+    assert_eq!(
+        v["server"]["certificate"]["subject_alt_names"],
+        serde_json::json!(["DNS:db.example"])
+    );
+    let users: Vec<&str> = v["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["certificate"]["subject"].as_str().unwrap())
+        .collect();
+    assert_eq!(users, ["/CN=app", "/CN=report"]);
+    assert!(
+        v["users"][1]["sql"]
+            .as_str()
+            .unwrap()
+            .starts_with("ALTER USER 'report'@'%' REQUIRE SUBJECT '/CN=report'")
+    );
+    assert!(v["config"].as_str().unwrap().contains("[mysqld]"));
+    // A second run keeps the bundles and reports the same ones.
+    let again = json(
+        dir,
+        &[
+            "setup",
+            "mariadb",
+            "--host",
+            "db.example",
+            "--user",
+            "app,report",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(
+        again["users"][0]["certificate"]["serial"],
+        v["users"][0]["certificate"]["serial"]
+    );
+}

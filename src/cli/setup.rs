@@ -155,7 +155,8 @@ fn issue_missing(
 
 /// Subject and issuer of an existing certificate, as MySQL compares them.
 fn names_of(cert: &Path) -> Result<(String, String)> {
-    let bytes = std::fs::read(cert).with_context(|| format!("reading {}", cert.display()))?;
+    let bytes =
+        certgen::input::read_file(cert).with_context(|| format!("reading {}", cert.display()))?;
     let what = cert.display().to_string();
     let der = certgen::encoding::certificates(&what, &bytes)?.remove(0);
     let (_, c) = x509_parser::certificate::X509Certificate::from_der(&der)

@@ -9,6 +9,7 @@ use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
 use certgen::encoding::certificates;
+use certgen::input::read_file;
 use certgen::store::CA_BUNDLE;
 use certgen::timearg::parse_instant;
 use certgen::verify::{CertInfo, Host, Input, Options, Purpose, Rejection, Report, Warning};
@@ -156,13 +157,13 @@ fn read_input(ctx: &Context, a: &Args) -> Result<Input> {
 }
 
 fn read_certs(path: &Path) -> Result<Vec<Vec<u8>>> {
-    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let bytes = read_file(path).with_context(|| format!("reading {}", path.display()))?;
     Ok(certificates(&path.display().to_string(), &bytes)?)
 }
 
 /// Like [`read_certs`], but an empty file is an empty chain.
 fn read_chain(path: &Path) -> Result<Vec<Vec<u8>>> {
-    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let bytes = read_file(path).with_context(|| format!("reading {}", path.display()))?;
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(Vec::new());
     }
@@ -171,6 +172,6 @@ fn read_chain(path: &Path) -> Result<Vec<Vec<u8>>> {
 
 fn read_key(path: &Path) -> Result<PrivateKey> {
     let bytes =
-        Zeroizing::new(std::fs::read(path).with_context(|| format!("reading {}", path.display()))?);
+        Zeroizing::new(read_file(path).with_context(|| format!("reading {}", path.display()))?);
     Ok(PrivateKey::from_bytes(&path.display().to_string(), &bytes)?)
 }

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context as _, Result};
+use anyhow::{Context as _, Result, bail};
 use clap::ValueEnum;
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -141,6 +141,10 @@ fn read_input(ctx: &Context, a: &Args) -> Result<Input> {
     let ca_path = match &a.ca {
         Some(p) => p.clone(),
         None if ctx.store.path(CA_BUNDLE).exists() => ctx.store.path(CA_BUNDLE),
+        None if matches!(ctx.store.ca_cert().try_exists(), Ok(false)) => bail!(
+            "no CA certificate at {}: pass --ca FILE with the trusted roots, or --dir DIR for another PKI directory",
+            ctx.store.ca_cert().display()
+        ),
         None => ctx.store.ca_cert(),
     };
     let leaf = read_certs(&a.cert)?.into_iter().next().unwrap_or_default();

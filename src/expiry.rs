@@ -236,7 +236,10 @@ impl Check {
             Ok(()) => self.bytes(&path, &b.file, explicit, &mut b.scratch),
             Err(e) if !explicit && walk::is_skippable_secret(&path, &e) => Vec::new(),
             Err(_) if !explicit && !promises_certificate(&path) => Vec::new(),
-            Err(e) => vec![Finding::unknown(&path, format!("cannot read: {e}"))],
+            Err(e) => {
+                let reason = format!("cannot read: {}", walk::io_reason(&path, &e));
+                vec![Finding::unknown(&path, reason)]
+            }
         })
     }
 

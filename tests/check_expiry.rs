@@ -681,3 +681,36 @@ fn hidden_directories_are_searched_but_not_version_control() {
     );
     assert_eq!(rc, 2);
 }
+
+#[test]
+fn a_path_too_long_for_the_system_says_so() {
+    use rustix::fs::{Mode, OFlags};
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(&root.join("ok.pem"), ok_cert("ok").pem());
+    // 21 levels of 200-byte names: deeper than a path can reach, made
+    // relative to each open directory.
+    let long = "d".repeat(200);
+    let flags = OFlags::RDONLY | OFlags::DIRECTORY;
+    let mut fd = rustix::fs::open(root, flags, Mode::empty()).unwrap();
+    for _ in 0..21 {
+        rustix::fs::mkdirat(&fd, &long, Mode::from_raw_mode(0o755)).unwrap();
+        fd = rustix::fs::openat(&fd, &long, flags, Mode::empty()).unwrap();
+    }
+    let (rc, v) = json(&[s(root)]);
+    assert_eq!(rc, 3, "{v}");
+    let results = v["results"].as_array().unwrap();
+    assert_eq!(results.len(), 2, "{v}");
+    let deep = &results[0];
+    let path = deep["path"].as_str().unwrap();
+    assert_eq!(deep["status"], "unknown");
+    assert_eq!(
+        deep["reason"],
+        format!(
+            "cannot open the directory: the path is {} bytes long; the system takes at most 4095 bytes",
+            path.len()
+        )
+    );
+    assert!(path.len() >= 4096, "{}", path.len());
+    assert_eq!(results[1]["status"], "ok");
+}

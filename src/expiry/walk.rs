@@ -144,7 +144,7 @@ impl Walker {
                 return None;
             }
             Err(e) => {
-                let reason = via.error(&e);
+                let reason = via.error(&p.path, &e);
                 return Some(problem(p.path, reason));
             }
         };
@@ -187,7 +187,10 @@ impl Walker {
         let fd = self.open_dir(&dir);
         let entries = match fs::read_dir(&dir) {
             Ok(e) => e,
-            Err(e) => return Some(problem(dir, format!("cannot read the directory: {e}"))),
+            Err(e) => {
+                let reason = format!("cannot read the directory: {}", io_reason(&dir, &e));
+                return Some(problem(dir, reason));
+            }
         };
         let mut children = Vec::new();
         for entry in entries {
@@ -256,14 +259,32 @@ enum Via {
 }
 
 impl Via {
-    fn error(self, e: &io::Error) -> String {
+    fn error(self, path: &Path, e: &io::Error) -> String {
         let what = match self {
             Via::Argument => "cannot open",
             Via::Link => "cannot follow the symbolic link",
             Via::Directory => "cannot open the directory",
         };
-        format!("{what}: {e}")
+        format!("{what}: {}", io_reason(path, e))
     }
+}
+
+/// Linux's PATH_MAX, which counts the terminating NUL.
+const PATH_MAX: usize = 4096;
+
+/// Why `path` could not be opened: the system's message, except that a path
+/// too long to pass to the kernel says so and how long it is (the system's
+/// "File name too long" suggests a bad name).
+pub(crate) fn io_reason(path: &Path, e: &io::Error) -> String {
+    let len = path.as_os_str().len();
+    let too_long = Some(rustix::io::Errno::NAMETOOLONG.raw_os_error());
+    if e.raw_os_error() == too_long && len >= PATH_MAX {
+        return format!(
+            "the path is {len} bytes long; the system takes at most {} bytes",
+            PATH_MAX - 1
+        );
+    }
+    e.to_string()
 }
 
 /// Whether a directory entry is worth a look: directories and links (which

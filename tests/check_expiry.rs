@@ -714,3 +714,50 @@ fn a_path_too_long_for_the_system_says_so() {
     assert!(path.len() >= 4096, "{}", path.len());
     assert_eq!(results[1]["status"], "ok");
 }
+
+/// A bundle of `n` expired certificates: more rows than a pipe holds.
+fn many_expired(path: &Path, n: usize) {
+    let pem = expired_cert("old").pem();
+    write(path, pem.repeat(n));
+}
+
+#[test]
+fn a_closed_pipe_keeps_the_status() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = dir.path().join("bundle.pem");
+    many_expired(&bundle, 2000);
+    // `check-expiry | head -1`: the reader goes after the first line.
+    let mut child = certgen(dir.path())
+        .args(["check-expiry", "--at", AT, s(&bundle)])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.starts_with("STATUS"), "{first}");
+    assert_eq!(child.wait().unwrap().code(), Some(2), "CRITICAL survives");
+    // A reader gone before anything was written; the JSON says the same.
+    for format in ["json", "nagios", "prometheus"] {
+        let mut child = certgen(dir.path())
+            .args(["check-expiry", "--at", AT, "--format", format, s(&bundle)])
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        assert_eq!(child.wait().unwrap().code(), Some(2), "{format}");
+    }
+    // Every other command still exits 0 when its reader goes away.
+    let mut child = certgen(dir.path())
+        .args(["inspect", s(&bundle)])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}

@@ -761,3 +761,25 @@ fn a_closed_pipe_keeps_the_status() {
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
+
+#[test]
+fn a_newline_in_a_file_name_cannot_forge_a_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "a\nCRITICAL fake.pem";
+    write(&dir.path().join(name), expired_cert("x").pem());
+    let escaped = "a\\u{a}CRITICAL fake.pem";
+    let text = stdout(&check(&[s(dir.path())]));
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "header, one row, summary: {text}");
+    assert!(
+        lines[1].starts_with("CRITICAL") && lines[1].contains(escaped),
+        "{text}"
+    );
+    let nagios = stdout(&check(&["--format", "nagios", s(dir.path())]));
+    let lines: Vec<&str> = nagios.lines().collect();
+    assert_eq!(lines.len(), 2, "status line and one problem: {nagios}");
+    assert!(
+        lines[1].starts_with("CRITICAL: ") && lines[1].contains(escaped),
+        "{nagios}"
+    );
+}

@@ -11,7 +11,7 @@ use time::{Duration, OffsetDateTime};
 use certgen::expiry::{Finding, Level, Tally, Thresholds, human};
 
 use super::check_expiry::ExpiryFormat;
-use super::output::sanitize;
+use super::output::sanitize_line;
 
 /// A renderer: called once before the scan, once per finding, once after.
 pub trait Report {
@@ -100,7 +100,7 @@ impl Report for Text {
             f.level.name(),
             location(f)
         );
-        writeln!(out, "{}", sanitize(&line))
+        writeln!(out, "{}", sanitize_line(&line))
     }
 
     fn finish(&mut self, out: &mut dyn Write, tally: &Tally) -> io::Result<()> {
@@ -240,14 +240,14 @@ impl Report for Nagios {
             line.push_str(&soonest);
         }
         // `|` separates text from performance data in the plugin protocol.
-        let line = sanitize(&line).replace('|', "/");
+        let line = sanitize_line(&line).replace('|', "/");
         writeln!(out, "{line} | {}", self.perfdata(t))?;
         for (i, p) in self.problems.iter().enumerate() {
             if i == NAGIOS_LONG_LINES {
                 writeln!(out, "... and more problems")?;
                 break;
             }
-            writeln!(out, "{}", sanitize(p).replace('|', "/"))?;
+            writeln!(out, "{}", sanitize_line(p).replace('|', "/"))?;
         }
         Ok(())
     }

@@ -8,6 +8,7 @@
 
 mod cert;
 mod level;
+mod names;
 mod walk;
 
 use std::cell::RefCell;
@@ -157,14 +158,10 @@ thread_local! {
     static BUFFERS: RefCell<Buffers> = RefCell::new(Buffers::default());
 }
 
-/// File names that promise a certificate: when such a file holds none, that
-/// is a problem rather than an unrelated file to skip.
+/// File names that promise a certificate: when such a file holds none, or
+/// cannot be read, that is a problem rather than an unrelated file to skip.
 fn promises_certificate(path: &Path) -> bool {
-    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-        ["pem", "crt", "cer", "cert", "der"]
-            .iter()
-            .any(|c| e.eq_ignore_ascii_case(c))
-    })
+    names::classify_path(path) == names::Name::Promises
 }
 
 /// Classifies every certificate in one file's content.
@@ -230,7 +227,11 @@ impl Check {
         BUFFERS.with_borrow_mut(|b| match read(&mut b.file) {
             Ok(()) => self.bytes(&path, &b.file, explicit, &mut b.scratch),
             Err(e) if !explicit && walk::is_skippable_secret(&path, &e) => Vec::new(),
-            Err(e) => vec![Finding::unknown(&path, format!("cannot read: {e}"))],
+            Err(_) if !explicit && !promises_certificate(&path) => Vec::new(),
+            Err(e) => {
+                let reason = format!("cannot read: {}", walk::io_reason(&path, &e));
+                vec![Finding::unknown(&path, reason)]
+            }
         })
     }
 

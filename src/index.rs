@@ -14,6 +14,7 @@ use time::OffsetDateTime;
 use time::macros::format_description;
 
 use crate::error::{Error, Result};
+use crate::input::{MAX_INDEX, read_file_limited, utf8};
 
 /// The content of `index.txt.attr`: several valid certificates may share a
 /// subject, which renewal and `--force` need.
@@ -223,7 +224,7 @@ pub struct Index {
 impl Index {
     /// Parses the index; a missing file is an empty index.
     pub fn load(path: &Path) -> Result<Index> {
-        let text = match std::fs::read_to_string(path) {
+        let text = match read_file_limited(path, MAX_INDEX).and_then(utf8) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Index::default()),
             Err(e) => return Err(Error::io("reading", path)(e)),

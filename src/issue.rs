@@ -15,6 +15,7 @@ use crate::cert::CertSummary;
 use crate::csr::Csr;
 use crate::error::{Error, Result};
 use crate::index::{Entry, Serial};
+use crate::input::{read_file, utf8};
 use crate::keys::{KeyFormat, KeyType, PrivateKey, check_format};
 use crate::name::Subject;
 use crate::store::{self, Mode, Store};
@@ -26,12 +27,11 @@ pub fn open_ca(store: &Store) -> Result<Ca> {
     if !cert_path.exists() && !key_path.exists() {
         return Err(Error::NoCa(store.root().to_path_buf()));
     }
-    let cert = std::fs::read(&cert_path).map_err(Error::io("reading", &cert_path))?;
-    let key_bytes =
-        Zeroizing::new(std::fs::read(&key_path).map_err(Error::io("reading", &key_path))?);
+    let cert = read_file(&cert_path).map_err(Error::io("reading", &cert_path))?;
+    let key_bytes = Zeroizing::new(read_file(&key_path).map_err(Error::io("reading", &key_path))?);
     let key = PrivateKey::from_bytes(&key_path.display().to_string(), &key_bytes)?;
     let chain_path = store.path(store::CA_CHAIN);
-    let chain = match std::fs::read_to_string(&chain_path) {
+    let chain = match read_file(&chain_path).and_then(utf8) {
         Ok(c) => Some(c),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => return Err(Error::io("reading", &chain_path)(e)),
@@ -50,7 +50,7 @@ pub fn open_ca(store: &Store) -> Result<Ca> {
 /// recorded in the new CA's index.
 fn ensure_current(store: &Store, ca: &Ca) -> Result<()> {
     let path = store.ca_cert();
-    let bytes = std::fs::read(&path).map_err(Error::io("reading", &path))?;
+    let bytes = read_file(&path).map_err(Error::io("reading", &path))?;
     let current = crate::encoding::certificates(&path.display().to_string(), &bytes)?;
     if current.first().map(Vec::as_slice) != Some(ca.cert_der()) {
         return Err(Error::Ca(

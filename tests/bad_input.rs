@@ -272,6 +272,17 @@ const CASES: &[Case] = &[
         args: &["--dir", "empty", "issue-server", "db2"],
         message: "no CA in empty",
     },
+    Case {
+        name: "verify with no CA in the PKI directory",
+        setup: nothing,
+        args: &[
+            "--dir",
+            "empty",
+            "verify",
+            "pki/servers/db1/server-cert.pem",
+        ],
+        message: "no CA certificate at empty/ca-cert.pem: pass --ca FILE with the trusted roots",
+    },
 ];
 
 #[test]
@@ -331,6 +342,29 @@ fn hints_point_at_the_fix() {
         stderr(&out).contains("hint: run `certgen --dir pki init-ca` first"),
         "{}",
         stderr(&out)
+    );
+}
+
+#[test]
+fn verify_where_there_is_no_pki_says_to_pass_ca() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    ok(
+        dir,
+        &["--dir", "elsewhere", "init-ca", "--key-type", "ecdsa-p256"],
+    );
+    let ca = "elsewhere/ca-cert.pem";
+    let out = run(dir, &["verify", ca]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        "certgen: error: no CA certificate at pki/ca-cert.pem: pass --ca FILE with the trusted roots, or --dir DIR for another PKI directory\n"
+    );
+    let out = run(dir, &["verify", ca, "--ca", ca]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).lines().next(),
+        Some("elsewhere/ca-cert.pem: OK")
     );
 }
 

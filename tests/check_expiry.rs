@@ -2,6 +2,7 @@
 
 mod common;
 
+use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
 use common::*;
@@ -494,4 +495,294 @@ fn malformed_input_never_panics_or_hangs() {
         let out = check(&["--format", format, s(dir.path())]);
         assert_eq!(code(&out), 3, "{format}");
     }
+}
+
+/// The paths of the results relative to `root`, with their statuses.
+fn statuses(v: &Value, root: &Path) -> Vec<(String, String)> {
+    v["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| {
+            let p = Path::new(r["path"].as_str().expect("path"));
+            let p = p.strip_prefix(root).unwrap_or(p);
+            (
+                p.display().to_string(),
+                r["status"].as_str().expect("status").to_string(),
+            )
+        })
+        .collect()
+}
+
+fn pairs(want: &[(&str, &str)]) -> Vec<(String, String)> {
+    want.iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
+}
+
+/// What MariaDB and MySQL keep in a data directory, besides the
+/// certificates MySQL generates there.
+fn data_directory(root: &Path) -> std::os::unix::net::UnixListener {
+    write(&root.join("ca.pem"), ok_cert("ca").pem());
+    write(&root.join("server-cert.pem"), ok_cert("server").pem());
+    let key = rcgen::KeyPair::generate().unwrap();
+    write(&root.join("server-key.pem"), key.serialize_pem());
+    write(&root.join("private_key.pem"), key.serialize_pem());
+    write(&root.join("public_key.pem"), key.public_key_pem());
+    let redo = std::fs::File::create(root.join("ib_logfile0")).unwrap();
+    redo.set_len(96 << 20).unwrap();
+    write(&root.join("ibdata1"), random_bytes(1 << 20, 1));
+    write(&root.join("aria_log.00000001"), random_bytes(8192, 2));
+    write(&root.join("aria_log_control"), random_bytes(52, 3));
+    write(&root.join("mysql-bin.000001"), random_bytes(4096, 4));
+    write(&root.join("mysql/user.MAD"), random_bytes(4096, 5));
+    write(&root.join("shop/orders.ibd"), random_bytes(65536, 6));
+    write(&root.join("shop/db.opt"), "default-character-set=utf8mb4\n");
+    write(&root.join("mariadb.pid"), "4242\n");
+    std::os::unix::fs::symlink("/nonexistent/etc/my.cnf", root.join("my.cnf")).unwrap();
+    std::os::unix::net::UnixListener::bind(root.join("mysqld.sock")).unwrap()
+}
+
+#[test]
+fn a_database_data_directory_is_checked_for_its_certificates_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let _socket = data_directory(root);
+    let (rc, v) = json(&[s(root)]);
+    assert_eq!(
+        statuses(&v, root),
+        pairs(&[("ca.pem", "ok"), ("server-cert.pem", "ok")]),
+        "{v}"
+    );
+    assert_eq!(rc, 0, "{v}");
+    assert_eq!(v["summary"]["unknown"], 0);
+}
+
+#[test]
+fn files_named_like_certificates_are_still_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(&root.join("a.pem"), ok_cert("a").pem());
+    // The names promise certificates: each problem is UNKNOWN.
+    let big = std::fs::File::create(root.join("big.crt")).unwrap();
+    big.set_len((64 << 20) + 1).unwrap();
+    std::os::unix::fs::symlink("gone.pem", root.join("dangling.pem")).unwrap();
+    let _socket = std::os::unix::net::UnixListener::bind(root.join("sock.pem")).unwrap();
+    // Names that may hold one are read; their problems are not reported.
+    write(&root.join("cacert"), warning_cert("cacert").pem());
+    write(&root.join("5ed36f99.0"), ok_cert("hashed").der());
+    write(&root.join("chain.old"), "not a certificate");
+    let big = std::fs::File::create(root.join("ca-bundle.bak")).unwrap();
+    big.set_len((64 << 20) + 1).unwrap();
+    std::os::unix::fs::symlink("gone", root.join("server-cert")).unwrap();
+    // Other names are never opened, whatever they hold.
+    write(&root.join("notes.txt"), expired_cert("notes").pem());
+    let (rc, v) = json(&[s(root)]);
+    assert_eq!(
+        statuses(&v, root),
+        pairs(&[
+            ("5ed36f99.0", "ok"),
+            ("a.pem", "ok"),
+            ("big.crt", "unknown"),
+            ("cacert", "warning"),
+            ("dangling.pem", "unknown"),
+            ("sock.pem", "unknown"),
+        ]),
+        "{v}"
+    );
+    assert_eq!(rc, 3);
+    let reason = |i: usize| v["results"][i]["reason"].as_str().unwrap().to_string();
+    assert_eq!(
+        reason(2),
+        format!(
+            "cannot read: too large: {} bytes (the limit is 64 MiB)",
+            (64 << 20) + 1
+        )
+    );
+    assert_eq!(
+        reason(4),
+        "cannot follow the symbolic link: No such file or directory (os error 2)"
+    );
+    assert_eq!(reason(5), "not a regular file (a socket)");
+}
+
+/// As a user who may not read the database's files, only the certificates
+/// count. Runs as `nobody` when the tests run as root.
+#[test]
+fn unreadable_files_count_only_when_named_like_certificates() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let _socket = data_directory(root);
+    write(&root.join("locked-cert.pem"), ok_cert("locked").pem());
+    let private = [
+        "ibdata1",
+        "aria_log.00000001",
+        "server-key.pem",
+        "locked-cert.pem",
+    ];
+    for name in private {
+        std::fs::set_permissions(root.join(name), std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    std::fs::set_permissions(root, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut cmd = if rustix::process::geteuid().is_root() {
+        let mut c = std::process::Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"]);
+        c.arg(env!("CARGO_BIN_EXE_certgen"));
+        c
+    } else {
+        std::process::Command::new(env!("CARGO_BIN_EXE_certgen"))
+    };
+    let out = cmd
+        .args(["check-expiry", "--at", AT, "--format", "json", s(root)])
+        .env("TZ", "UTC")
+        .env_remove("CERTGEN_DIR")
+        .output()
+        .expect("running certgen as an unprivileged user");
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| {
+        panic!("{}", String::from_utf8_lossy(&out.stderr));
+    });
+    assert_eq!(
+        statuses(&v, root),
+        pairs(&[
+            ("ca.pem", "ok"),
+            ("locked-cert.pem", "unknown"),
+            ("server-cert.pem", "ok"),
+        ]),
+        "{v}"
+    );
+    assert_eq!(
+        v["results"][1]["reason"],
+        "cannot read: Permission denied (os error 13)"
+    );
+    assert_eq!(code(&out), 3);
+}
+
+#[test]
+fn hidden_directories_are_searched_but_not_version_control() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path();
+    write(
+        &home.join(".mysql/client-cert.pem"),
+        expired_cert("mysql").pem(),
+    );
+    write(&home.join(".postgresql/root.crt"), ok_cert("pg").pem());
+    write(&home.join(".ca.pem"), ok_cert("hidden file").pem());
+    for vcs in [".git", ".hg", ".svn", ".bzr", "project/.git/objects"] {
+        write(&home.join(vcs).join("old.pem"), expired_cert("vcs").pem());
+    }
+    write(&home.join("project/server.crt"), ok_cert("project").pem());
+    let (rc, v) = json(&[s(home)]);
+    assert_eq!(
+        statuses(&v, home),
+        pairs(&[
+            (".ca.pem", "ok"),
+            (".mysql/client-cert.pem", "critical"),
+            (".postgresql/root.crt", "ok"),
+            ("project/server.crt", "ok"),
+        ]),
+        "{v}"
+    );
+    assert_eq!(rc, 2);
+}
+
+#[test]
+fn a_path_too_long_for_the_system_says_so() {
+    use rustix::fs::{Mode, OFlags};
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(&root.join("ok.pem"), ok_cert("ok").pem());
+    // 21 levels of 200-byte names: deeper than a path can reach, made
+    // relative to each open directory.
+    let long = "d".repeat(200);
+    let flags = OFlags::RDONLY | OFlags::DIRECTORY;
+    let mut fd = rustix::fs::open(root, flags, Mode::empty()).unwrap();
+    for _ in 0..21 {
+        rustix::fs::mkdirat(&fd, &long, Mode::from_raw_mode(0o755)).unwrap();
+        fd = rustix::fs::openat(&fd, &long, flags, Mode::empty()).unwrap();
+    }
+    let (rc, v) = json(&[s(root)]);
+    assert_eq!(rc, 3, "{v}");
+    let results = v["results"].as_array().unwrap();
+    assert_eq!(results.len(), 2, "{v}");
+    let deep = &results[0];
+    let path = deep["path"].as_str().unwrap();
+    assert_eq!(deep["status"], "unknown");
+    assert_eq!(
+        deep["reason"],
+        format!(
+            "cannot open the directory: the path is {} bytes long; the system takes at most 4095 bytes",
+            path.len()
+        )
+    );
+    assert!(path.len() >= 4096, "{}", path.len());
+    assert_eq!(results[1]["status"], "ok");
+}
+
+/// A bundle of `n` expired certificates: more rows than a pipe holds.
+fn many_expired(path: &Path, n: usize) {
+    let pem = expired_cert("old").pem();
+    write(path, pem.repeat(n));
+}
+
+#[test]
+fn a_closed_pipe_keeps_the_status() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = dir.path().join("bundle.pem");
+    many_expired(&bundle, 2000);
+    // `check-expiry | head -1`: the reader goes after the first line.
+    let mut child = certgen(dir.path())
+        .args(["check-expiry", "--at", AT, s(&bundle)])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.starts_with("STATUS"), "{first}");
+    assert_eq!(child.wait().unwrap().code(), Some(2), "CRITICAL survives");
+    // A reader gone before anything was written; the JSON says the same.
+    for format in ["json", "nagios", "prometheus"] {
+        let mut child = certgen(dir.path())
+            .args(["check-expiry", "--at", AT, "--format", format, s(&bundle)])
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        assert_eq!(child.wait().unwrap().code(), Some(2), "{format}");
+    }
+    // Every other command still exits 0 when its reader goes away.
+    let mut child = certgen(dir.path())
+        .args(["inspect", s(&bundle)])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
+fn a_newline_in_a_file_name_cannot_forge_a_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "a\nCRITICAL fake.pem";
+    write(&dir.path().join(name), expired_cert("x").pem());
+    let escaped = "a\\u{a}CRITICAL fake.pem";
+    let text = stdout(&check(&[s(dir.path())]));
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "header, one row, summary: {text}");
+    assert!(
+        lines[1].starts_with("CRITICAL") && lines[1].contains(escaped),
+        "{text}"
+    );
+    let nagios = stdout(&check(&["--format", "nagios", s(dir.path())]));
+    let lines: Vec<&str> = nagios.lines().collect();
+    assert_eq!(lines.len(), 2, "status line and one problem: {nagios}");
+    assert!(
+        lines[1].starts_with("CRITICAL: ") && lines[1].contains(escaped),
+        "{nagios}"
+    );
 }

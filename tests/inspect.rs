@@ -132,6 +132,21 @@ fn terminal_controls_in_names_are_escaped() {
 }
 
 #[test]
+fn a_newline_in_a_file_name_cannot_forge_a_heading() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a\nCRITICAL fake.pem");
+    write(&file, ok_cert("a").pem());
+    let out = inspect(&[p(&file)]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    let heading = format!("{}/a\\u{{a}}CRITICAL fake.pem: certificate", p(dir.path()));
+    assert_eq!(lines[0], heading, "{text}");
+    assert_eq!(lines.len(), 14, "the heading and 13 fields: {text}");
+    assert!(lines[1..].iter().all(|l| l.starts_with("  ")), "{text}");
+}
+
+#[test]
 fn bad_files_are_reported_and_the_others_still_shown() {
     let dir = tempfile::tempdir().unwrap();
     let good = dir.path().join("good.pem");

@@ -2,7 +2,7 @@
 //! paths is classified OK / WARNING / CRITICAL / UNKNOWN and the process exits
 //! with the worst status, in the Nagios plugin convention.
 
-use std::io::{BufWriter, Write};
+use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 
 use anyhow::{Context as _, Result};
@@ -80,7 +80,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
             tally
         }
         None => {
-            let mut out = BufWriter::new(std::io::stdout().lock());
+            let mut out = BufWriter::new(ClosedPipeIsFine::new(std::io::stdout().lock()));
             let tally = report(&mut out, &paths, thresholds, now, a.format, ctx.quiet)?;
             out.flush()?;
             tally
@@ -113,4 +113,49 @@ fn report(
     })?;
     rep.finish(out, &tally)?;
     Ok(tally)
+}
+
+/// Output whose reader may go away: once a write finds the pipe closed
+/// (`check-expiry | head -1`), the rest is discarded and the scan goes on,
+/// so that the exit status still tells whether any certificate is critical.
+/// Other commands exit 0 on a closed pipe; this one's status is its answer.
+struct ClosedPipeIsFine<W> {
+    inner: W,
+    closed: bool,
+}
+
+impl<W: Write> ClosedPipeIsFine<W> {
+    fn new(inner: W) -> Self {
+        ClosedPipeIsFine {
+            inner,
+            closed: false,
+        }
+    }
+
+    fn unless_closed<T>(
+        &mut self,
+        done: T,
+        f: impl FnOnce(&mut W) -> io::Result<T>,
+    ) -> io::Result<T> {
+        if self.closed {
+            return Ok(done);
+        }
+        match f(&mut self.inner) {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(done)
+            }
+            other => other,
+        }
+    }
+}
+
+impl<W: Write> Write for ClosedPipeIsFine<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.unless_closed(buf.len(), |w| w.write(buf))
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.unless_closed((), Write::flush)
+    }
 }

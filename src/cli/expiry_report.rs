@@ -12,7 +12,7 @@ use certgen::expiry::{Finding, Level, Tally, Thresholds, human};
 use certgen::{CertSummary, rfc3339};
 
 use super::check_expiry::ExpiryFormat;
-use super::output::sanitize;
+use super::output::sanitize_line;
 
 /// A renderer: called once before the scan, once per finding, once after.
 pub trait Report {
@@ -90,7 +90,7 @@ impl Report for Text {
             f.level.name(),
             location(f)
         );
-        writeln!(out, "{}", sanitize(&line))
+        writeln!(out, "{}", sanitize_line(&line))
     }
 
     fn finish(&mut self, out: &mut dyn Write, tally: &Tally) -> io::Result<()> {
@@ -221,14 +221,14 @@ impl Report for Nagios {
             line.push_str(&soonest);
         }
         // `|` separates text from performance data in the plugin protocol.
-        let line = sanitize(&line).replace('|', "/");
+        let line = sanitize_line(&line).replace('|', "/");
         writeln!(out, "{line} | {}", self.perfdata(t))?;
         for (i, p) in self.problems.iter().enumerate() {
             if i == NAGIOS_LONG_LINES {
                 writeln!(out, "... and more problems")?;
                 break;
             }
-            writeln!(out, "{}", sanitize(p).replace('|', "/"))?;
+            writeln!(out, "{}", sanitize_line(p).replace('|', "/"))?;
         }
         Ok(())
     }

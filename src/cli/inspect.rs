@@ -13,7 +13,7 @@ use certgen::inspect::{CertDetails, CrlDetails, CsrDetails, KeyDetails, Object, 
 use certgen::rfc3339;
 use certgen::timearg::parse_instant;
 
-use super::output::sanitize;
+use super::output::{sanitize, sanitize_line};
 use super::{Context, Format, Status};
 
 /// Revoked serials shown in text; JSON lists them all.
@@ -87,7 +87,8 @@ fn print_text(reports: &[FileReport]) -> Result<()> {
             } else {
                 String::new()
             };
-            text.push_str(&format!("{}{count}: {}\n", r.file.display(), obj.kind()));
+            let file = sanitize_line(&r.file.display().to_string());
+            text.push_str(&format!("{file}{count}: {}\n", obj.kind()));
             describe(&mut text, obj);
         }
     }

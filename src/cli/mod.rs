@@ -308,11 +308,13 @@ pub fn hint(err: &anyhow::Error) -> Option<String> {
 /// and blank lines ignored.
 pub fn read_name_list(path: &std::path::Path) -> anyhow::Result<Vec<String>> {
     use anyhow::Context as _;
-    let text = if path.as_os_str() == "-" {
-        std::io::read_to_string(std::io::stdin()).context("reading names from stdin")?
+    let bytes = if path.as_os_str() == "-" {
+        certgen::input::read_stdin().context("reading names from stdin")?
     } else {
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?
+        certgen::input::read_file(path).with_context(|| format!("reading {}", path.display()))?
     };
+    let text = String::from_utf8(bytes)
+        .with_context(|| format!("reading {}: not UTF-8 text", path.display()))?;
     Ok(text
         .lines()
         .map(|l| l.split('#').next().unwrap_or("").trim())

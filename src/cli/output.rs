@@ -19,6 +19,13 @@ pub fn sanitize(s: &str) -> String {
     out
 }
 
+/// [`sanitize`] for text shown on one line (a table row, a file name in a
+/// heading): line breaks are escaped too, so that a file named
+/// `a\nCRITICAL x.pem` cannot add a line of its own.
+pub fn sanitize_line(s: &str) -> String {
+    sanitize(s).replace('\n', "\\u{a}")
+}
+
 /// Prints a value as pretty JSON on stdout.
 pub fn print_json(value: &impl serde::Serialize) -> Result<()> {
     let mut out = std::io::stdout().lock();
@@ -60,5 +67,14 @@ mod tests {
         assert_eq!(sanitize("a\x1b[31mb"), "a\\u{1b}[31mb");
         assert_eq!(sanitize("x\u{202e}y"), "x\\u{202e}y");
         assert_eq!(sanitize("café"), "café");
+    }
+
+    #[test]
+    fn one_line_text_escapes_line_breaks_too() {
+        assert_eq!(sanitize("a\nb"), "a\nb");
+        assert_eq!(
+            sanitize_line("a\nCRITICAL\r\x1b"),
+            "a\\u{a}CRITICAL\\u{d}\\u{1b}"
+        );
     }
 }

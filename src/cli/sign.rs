@@ -53,7 +53,8 @@ struct Report<'a> {
 }
 
 pub fn run(ctx: &Context, a: Args) -> Result<Status> {
-    let bytes = std::fs::read(&a.csr).with_context(|| format!("reading {}", a.csr.display()))?;
+    let bytes = certgen::input::read_file(&a.csr)
+        .with_context(|| format!("reading {}", a.csr.display()))?;
     let what = a.csr.display().to_string();
     let csr = Csr::parse(&what, &bytes).with_context(|| format!("checking {what}"))?;
     let profile = match a.profile {

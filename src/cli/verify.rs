@@ -2,13 +2,14 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context as _, Result};
+use anyhow::{Context as _, Result, bail};
 use clap::ValueEnum;
 use serde::Serialize;
 use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
 use certgen::encoding::certificates;
+use certgen::input::read_file;
 use certgen::store::CA_BUNDLE;
 use certgen::timearg::parse_instant;
 use certgen::verify::{Host, Input, Options, Purpose, Rejection, Report, Warning};
@@ -133,6 +134,10 @@ fn read_input(ctx: &Context, a: &Args) -> Result<Input> {
     let ca_path = match &a.ca {
         Some(p) => p.clone(),
         None if ctx.store.path(CA_BUNDLE).exists() => ctx.store.path(CA_BUNDLE),
+        None if matches!(ctx.store.ca_cert().try_exists(), Ok(false)) => bail!(
+            "no CA certificate at {}: pass --ca FILE with the trusted roots, or --dir DIR for another PKI directory",
+            ctx.store.ca_cert().display()
+        ),
         None => ctx.store.ca_cert(),
     };
     let leaf = read_certs(&a.cert)?.into_iter().next().unwrap_or_default();
@@ -149,13 +154,13 @@ fn read_input(ctx: &Context, a: &Args) -> Result<Input> {
 }
 
 fn read_certs(path: &Path) -> Result<Vec<Vec<u8>>> {
-    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let bytes = read_file(path).with_context(|| format!("reading {}", path.display()))?;
     Ok(certificates(&path.display().to_string(), &bytes)?)
 }
 
 /// Like [`read_certs`], but an empty file is an empty chain.
 fn read_chain(path: &Path) -> Result<Vec<Vec<u8>>> {
-    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let bytes = read_file(path).with_context(|| format!("reading {}", path.display()))?;
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(Vec::new());
     }
@@ -164,6 +169,6 @@ fn read_chain(path: &Path) -> Result<Vec<Vec<u8>>> {
 
 fn read_key(path: &Path) -> Result<PrivateKey> {
     let bytes =
-        Zeroizing::new(std::fs::read(path).with_context(|| format!("reading {}", path.display()))?);
+        Zeroizing::new(read_file(path).with_context(|| format!("reading {}", path.display()))?);
     Ok(PrivateKey::from_bytes(&path.display().to_string(), &bytes)?)
 }

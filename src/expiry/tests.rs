@@ -137,7 +137,7 @@ fn thresholds_are_strict_lower_bounds() {
 }
 
 #[test]
-fn scan_walks_sorted_skips_hidden_and_reports_loops() {
+fn scan_walks_sorted_into_hidden_directories_skips_vcs_and_reports_loops() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     let ok = cert(
@@ -147,7 +147,14 @@ fn scan_walks_sorted_skips_hidden_and_reports_loops() {
     );
     std::fs::create_dir_all(root.join("b/old_keys")).unwrap();
     std::fs::create_dir_all(root.join(".hidden")).unwrap();
-    for p in ["a.pem", "b/c.pem", "b/old_keys/x.pem", ".hidden/y.pem"] {
+    std::fs::create_dir_all(root.join(".git")).unwrap();
+    for p in [
+        "a.pem",
+        "b/c.pem",
+        "b/old_keys/x.pem",
+        ".hidden/y.pem",
+        ".git/z.pem",
+    ] {
         std::fs::write(root.join(p), ok.pem()).unwrap();
     }
     std::os::unix::fs::symlink("..", root.join("b/loop")).unwrap();
@@ -162,8 +169,8 @@ fn scan_walks_sorted_skips_hidden_and_reports_loops() {
         .iter()
         .map(|f| f.path.strip_prefix(root).unwrap().display().to_string())
         .collect();
-    assert_eq!(names, ["a.pem", "b/c.pem", "b/loop"]);
-    assert_eq!(found[2].level, Level::Unknown);
+    assert_eq!(names, [".hidden/y.pem", "a.pem", "b/c.pem", "b/loop"]);
+    assert_eq!(found[3].level, Level::Unknown);
 }
 
 #[test]

@@ -3,10 +3,14 @@
 //! Symbolic links are followed (certificates often live behind them, as in
 //! `/etc/letsencrypt/live`), each file and directory is visited once, and a
 //! link that leads back into a directory being walked is reported instead of
-//! being followed forever. Hidden entries and certgen's `old_keys` archive are
-//! skipped inside directories; paths named by the user are always checked.
+//! being followed forever. Inside directories, version-control metadata and
+//! certgen's `old_keys` archive are skipped, and files are handed on only
+//! when their name could belong to a certificate (see [`names`]); hidden
+//! directories such as `~/.mysql` are walked. Paths named by the user are
+//! always checked.
 
 use std::collections::HashSet;
+use std::ffi::OsStr;
 use std::fs::{self, FileType};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::io;
@@ -18,6 +22,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rustix::fs::{Mode, OFlags};
 
+use super::names::{self, Name};
 use crate::input::kind_name;
 use crate::store::OLD_KEYS;
 
@@ -125,17 +130,36 @@ impl Walker {
 
     /// Turns one pending path into an item, or into more pending paths.
     fn step(&mut self, p: Pending) -> Option<Item> {
-        let explicit = p.entry.is_none();
-        let (file_type, id) = match p.entry {
-            Some((ft, id)) if !ft.is_symlink() && !ft.is_dir() => (ft, id),
-            _ => match fs::metadata(&p.path) {
-                Ok(m) => (m.file_type(), (m.dev(), m.ino())),
-                Err(e) => return Some(problem(p.path, follow_error(explicit, &e))),
-            },
+        let via = match p.entry {
+            None => Via::Argument,
+            Some((ft, _)) if ft.is_symlink() => Via::Link,
+            Some((ft, _)) if ft.is_dir() => Via::Directory,
+            // Listed as a file of a kind and name worth a look.
+            Some((ft, id)) => return self.file(p, ft, id),
+        };
+        let (file_type, id) = match fs::metadata(&p.path) {
+            Ok(m) => (m.file_type(), (m.dev(), m.ino())),
+            // A dangling link is a problem only where a certificate was promised.
+            Err(_) if via == Via::Link && names::classify_path(&p.path) != Name::Promises => {
+                return None;
+            }
+            Err(e) => {
+                let reason = via.error(&p.path, &e);
+                return Some(problem(p.path, reason));
+            }
         };
         if file_type.is_dir() {
             return self.enter(p.path, p.depth, id);
         }
+        if via == Via::Link && !worth_a_look(names::classify_path(&p.path), file_type) {
+            return None;
+        }
+        self.file(p, file_type, id)
+    }
+
+    /// A file that is worth a look: named by the user, or named like a certificate.
+    fn file(&mut self, p: Pending, file_type: FileType, id: Id) -> Option<Item> {
+        let explicit = p.entry.is_none();
         if !file_type.is_file() {
             let reason = format!("not a regular file ({})", kind_name(file_type));
             return Some(problem(p.path, reason));
@@ -163,14 +187,17 @@ impl Walker {
         let fd = self.open_dir(&dir);
         let entries = match fs::read_dir(&dir) {
             Ok(e) => e,
-            Err(e) => return Some(problem(dir, format!("cannot read the directory: {e}"))),
+            Err(e) => {
+                let reason = format!("cannot read the directory: {}", io_reason(&dir, &e));
+                return Some(problem(dir, reason));
+            }
         };
         let mut children = Vec::new();
         for entry in entries {
             match entry.and_then(|e| Ok((e.file_type()?, e))) {
                 Ok((ft, e)) => {
                     let name = e.file_name();
-                    if !skipped_name(&name) {
+                    if wanted_entry(&name, ft) {
                         children.push((name, Some((ft, (id.0, e.ino())))));
                     }
                 }
@@ -223,28 +250,72 @@ fn problem(path: PathBuf, reason: String) -> Item {
     Item::Problem { path, reason }
 }
 
-fn follow_error(explicit: bool, e: &io::Error) -> String {
-    if explicit {
-        format!("cannot open: {e}")
-    } else {
-        format!("cannot follow the symbolic link: {e}")
+/// How the walk reached a path it could not stat, for the message.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Via {
+    Argument,
+    Link,
+    Directory,
+}
+
+impl Via {
+    fn error(self, path: &Path, e: &io::Error) -> String {
+        let what = match self {
+            Via::Argument => "cannot open",
+            Via::Link => "cannot follow the symbolic link",
+            Via::Directory => "cannot open the directory",
+        };
+        format!("{what}: {}", io_reason(path, e))
     }
 }
 
-fn skipped_name(name: &std::ffi::OsStr) -> bool {
-    let bytes = name.as_encoded_bytes();
-    bytes.first() == Some(&b'.') || name == OLD_KEYS
+/// Linux's PATH_MAX, which counts the terminating NUL.
+const PATH_MAX: usize = 4096;
+
+/// Why `path` could not be opened: the system's message, except that a path
+/// too long to pass to the kernel says so and how long it is (the system's
+/// "File name too long" suggests a bad name).
+pub(crate) fn io_reason(path: &Path, e: &io::Error) -> String {
+    let len = path.as_os_str().len();
+    let too_long = Some(rustix::io::Errno::NAMETOOLONG.raw_os_error());
+    if e.raw_os_error() == too_long && len >= PATH_MAX {
+        return format!(
+            "the path is {len} bytes long; the system takes at most {} bytes",
+            PATH_MAX - 1
+        );
+    }
+    e.to_string()
 }
 
-/// A key or CSR that the scanning user may not read (keys are 0600): skipped,
-/// since it holds no certificate, rather than reported as UNKNOWN.
-pub(crate) fn is_skippable_secret(path: &Path, e: &io::Error) -> bool {
-    if e.kind() != io::ErrorKind::PermissionDenied {
+/// Whether a directory entry is worth a look: directories and links (which
+/// may lead to one) unless skipped by name, regular files whose name could
+/// belong to a certificate, and other files (sockets, FIFOs, devices) only
+/// when their name promises one, to say that it does not hold one.
+fn wanted_entry(name: &OsStr, ft: FileType) -> bool {
+    if skipped_name(name) {
         return false;
     }
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    name.ends_with(".key") || name.ends_with("key.pem") || name.ends_with(".csr")
+    ft.is_dir() || ft.is_symlink() || worth_a_look(names::classify(name), ft)
+}
+
+/// Whether a file of this name and type is read (or reported).
+fn worth_a_look(name: Name, ft: FileType) -> bool {
+    match name {
+        Name::Promises => true,
+        Name::Maybe => ft.is_file(),
+        Name::Other => false,
+    }
+}
+
+/// Version-control metadata (a repository's history may hold every
+/// certificate ever committed) and certgen's archive of replaced files.
+fn skipped_name(name: &OsStr) -> bool {
+    const VCS: [&str; 4] = [".git", ".hg", ".svn", ".bzr"];
+    name == OLD_KEYS || VCS.iter().any(|v| name == *v)
+}
+
+/// A key that the scanning user may not read (keys are 0600): skipped,
+/// since it holds no certificate, rather than reported as UNKNOWN.
+pub(crate) fn is_skippable_secret(path: &Path, e: &io::Error) -> bool {
+    e.kind() == io::ErrorKind::PermissionDenied && names::is_key_name(path)
 }

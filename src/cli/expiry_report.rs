@@ -11,6 +11,7 @@ use time::{Duration, OffsetDateTime};
 use certgen::expiry::{Finding, Level, Tally, Thresholds, human};
 
 use super::check_expiry::ExpiryFormat;
+use super::exit::{Status, worst};
 use super::output::sanitize;
 
 /// A renderer: called once before the scan, once per finding, once after.
@@ -191,9 +192,9 @@ impl Report for Json {
         });
         writeln!(out, "\n  ],")?;
         writeln!(out, "  \"summary\": {summary},")?;
-        let worst = tally.worst();
+        let worst = worst(tally);
         writeln!(out, "  \"status\": \"{}\",", worst.name().to_lowercase())?;
-        writeln!(out, "  \"exit_code\": {}", worst.exit_code())?;
+        writeln!(out, "  \"exit_code\": {}", Status::from(worst).code())?;
         writeln!(out, "}}")
     }
 }
@@ -221,7 +222,7 @@ impl Report for Nagios {
     }
 
     fn finish(&mut self, out: &mut dyn Write, t: &Tally) -> io::Result<()> {
-        let worst = t.worst();
+        let worst = worst(t);
         let mut line = format!(
             "CERTGEN EXPIRY {} - {} certificates: {} critical, {} warning, {} ok; {} unknown",
             worst.name(),

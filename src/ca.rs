@@ -7,7 +7,7 @@ use x509_parser::certificate::X509Certificate;
 use x509_parser::prelude::FromDer;
 
 use crate::encoding::{certificates, to_pem};
-use crate::error::{Error, Result};
+use crate::error::{Error, Expected, Result};
 use crate::index::Serial;
 use crate::keys::PrivateKey;
 use crate::name::{San, Subject, oneline};
@@ -76,47 +76,64 @@ impl Ca {
         params.not_before = now - CLOCK_SKEW;
         params.not_after = now + Duration::days(days.into());
         Profile::Ca { path_len }.apply(&mut params, key.is_rsa());
-        let cert = params.self_signed(key.pair())?;
+        let cert = params.self_signed(key.pair()).map_err(Error::Signing)?;
         let pem = cert.pem();
-        Ca::from_parts("the new CA certificate", cert.der(), key, pem)
+        Ca::from_parts(
+            "the new CA certificate",
+            cert.der(),
+            key,
+            "the new key",
+            pem,
+        )
     }
 
     /// Loads a CA from its certificate, its key, and (for an intermediate) the
-    /// chain file holding it and its parents.
+    /// chain file holding it and its parents. `cert_what` and `key_what` name
+    /// the sources in errors (usually their paths).
     pub fn from_files(
         cert_what: &str,
         cert_bytes: &[u8],
         key: PrivateKey,
+        key_what: &str,
         chain_pem: Option<String>,
     ) -> Result<Ca> {
         let der = certificates(cert_what, cert_bytes)?.remove(0);
         let chain = chain_pem.unwrap_or_else(|| to_pem("CERTIFICATE", &der));
-        Ca::from_parts(cert_what, &der, key, chain)
+        Ca::from_parts(cert_what, &der, key, key_what, chain)
     }
 
-    fn from_parts(what: &str, der: &[u8], key: PrivateKey, chain_pem: String) -> Result<Ca> {
+    fn from_parts(
+        what: &str,
+        der: &[u8],
+        key: PrivateKey,
+        key_what: &str,
+        chain_pem: String,
+    ) -> Result<Ca> {
         let (_, cert) = X509Certificate::from_der(der)
-            .map_err(|e| Error::parse(what, format!("not a valid certificate: {e}")))?;
+            .map_err(Error::malformed(what, Expected::Certificate))?;
         let bc = cert
             .basic_constraints()
-            .map_err(|e| Error::parse(what, e))?
+            .map_err(Error::malformed(what, Expected::Certificate))?
             .map(|b| b.value.clone());
         let Some(bc) = bc.filter(|b| b.ca) else {
-            return Err(Error::Ca(format!(
-                "{what} is not a CA certificate (basicConstraints CA:TRUE is missing)"
-            )));
+            return Err(Error::NotACa(what.to_string()));
         };
         if !key.matches_spki(cert.public_key().raw) {
-            return Err(Error::Ca(format!(
-                "the CA key does not match {what}; was one of them replaced?"
-            )));
+            return Err(Error::KeyMismatch {
+                key: key_what.to_string(),
+                cert: what.to_string(),
+            });
         }
         let subject = oneline(cert.subject());
         let not_before = cert.validity().not_before.to_datetime();
         let not_after = cert.validity().not_after.to_datetime();
         let cert_der = der.to_vec();
-        let issuer = Issuer::from_ca_cert_der(&cert_der.clone().into(), key.into_pair())
-            .map_err(|e| Error::parse(what, format!("cannot sign with this CA: {e}")))?;
+        let issuer = Issuer::from_ca_cert_der(&cert_der.clone().into(), key.into_pair()).map_err(
+            |source| Error::CaUnusable {
+                what: what.to_string(),
+                source,
+            },
+        )?;
         Ok(Ca {
             issuer,
             cert_pem: to_pem("CERTIFICATE", &cert_der),
@@ -167,9 +184,7 @@ impl Ca {
         now: OffsetDateTime,
     ) -> Result<Issued> {
         if matches!(req.profile, Profile::Ca { .. }) {
-            return Err(Error::Ca(
-                "a CA certificate is made only by init-ca --intermediate".into(),
-            ));
+            return Err(Error::LeafIsCa);
         }
         self.sign(req, subject_key, rsa_subject, serial, now)
     }
@@ -188,14 +203,10 @@ impl Ca {
         if let Some(limit) = self.path_len
             && u32::from(path_len) >= limit
         {
-            let allowed = if limit == 0 {
-                "none: the parent issues only leaves".to_string()
-            } else {
-                format!("--path-len {} at most", limit - 1)
-            };
-            return Err(Error::Ca(format!(
-                "the parent CA's pathLenConstraint is {limit}, so an intermediate below it allows {allowed}"
-            )));
+            return Err(Error::PathLen {
+                limit,
+                requested: path_len,
+            });
         }
         let req = CertRequest {
             subject: subject.clone(),
@@ -208,7 +219,13 @@ impl Ca {
         let issued = self.sign(&req, key.pair(), key.is_rsa(), serial, now)?;
         let chain = format!("{}{}", issued.pem, self.chain_pem);
         let pem = issued.pem.clone();
-        let ca = Ca::from_parts("the new intermediate certificate", &issued.der, key, chain)?;
+        let ca = Ca::from_parts(
+            "the new intermediate certificate",
+            &issued.der,
+            key,
+            "the new key",
+            chain,
+        )?;
         debug_assert_eq!(ca.cert_pem, pem);
         Ok((issued, ca))
     }
@@ -223,24 +240,23 @@ impl Ca {
     ) -> Result<Issued> {
         check_days(req.days)?;
         if now >= self.not_after {
-            return Err(Error::Ca(format!(
-                "the CA certificate expired on {}",
-                crate::display_time(self.not_after)
-            )));
+            return Err(Error::CaExpired {
+                not_after: self.not_after,
+            });
         }
         if now < self.not_before {
-            return Err(Error::Ca(format!(
-                "the CA certificate is not valid before {}",
-                crate::display_time(self.not_before)
-            )));
+            return Err(Error::CaNotYetValid {
+                not_before: self.not_before,
+            });
         }
-        let (_, ca_cert) = X509Certificate::from_der(&self.cert_der)
-            .map_err(|e| Error::parse("the CA certificate", e))?;
+        let (_, ca_cert) = X509Certificate::from_der(&self.cert_der).map_err(Error::malformed(
+            "the CA certificate",
+            Expected::Certificate,
+        ))?;
         if req.subject.same_as(ca_cert.subject()) {
-            return Err(Error::Invalid(format!(
-                "the subject {} equals the CA's; clients would take the certificate for the CA itself",
-                req.subject
-            )));
+            return Err(Error::SubjectIsCa {
+                subject: req.subject.to_string(),
+            });
         }
         let mut warnings = Vec::new();
         let mut not_after = now + Duration::days(req.days.into());
@@ -256,10 +272,14 @@ impl Ca {
         params.not_before = (now - CLOCK_SKEW).max(self.not_before);
         params.not_after = not_after;
         req.profile.apply(&mut params, rsa_subject);
-        let cert = params.signed_by(subject_key, &self.issuer)?;
+        let cert = params
+            .signed_by(subject_key, &self.issuer)
+            .map_err(Error::Signing)?;
         let der = cert.der().to_vec();
-        let (_, parsed) =
-            X509Certificate::from_der(&der).map_err(|e| Error::parse("the new certificate", e))?;
+        let (_, parsed) = X509Certificate::from_der(&der).map_err(Error::malformed(
+            "the new certificate",
+            Expected::Certificate,
+        ))?;
         Ok(Issued {
             subject: oneline(parsed.subject()),
             issuer: oneline(parsed.issuer()),
@@ -274,13 +294,12 @@ impl Ca {
 }
 
 fn check_days(days: u32) -> Result<()> {
+    let requested = Duration::days(days.into());
     if days == 0 {
-        return Err(Error::Invalid("--days must be at least 1".into()));
+        return Err(Error::ValidityNotPositive { requested });
     }
     if days > 36_500 {
-        return Err(Error::Invalid(format!(
-            "--days {days} is more than 100 years"
-        )));
+        return Err(Error::ValidityTooLong { requested });
     }
     Ok(())
 }
@@ -419,29 +438,38 @@ mod tests {
             days: 1,
         };
         let s = Serial::random().unwrap();
-        let err = ca
-            .issue(&req, key.pair(), false, &s, NOW)
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("equals the CA"), "{err}");
+        let issue = |req: &CertRequest, now| ca.issue(req, key.pair(), false, &s, now).unwrap_err();
+        let err = issue(&req, NOW);
+        assert!(
+            matches!(&err, Error::SubjectIsCa { subject } if subject == "/O=test/CN=test ca"),
+            "{err:?}"
+        );
         req.subject = Subject::from_cn("x").unwrap();
         req.days = 0;
-        assert!(
-            ca.issue(&req, key.pair(), false, &s, NOW)
-                .unwrap_err()
-                .to_string()
-                .contains("at least 1")
-        );
+        assert!(matches!(
+            issue(&req, NOW),
+            Error::ValidityNotPositive { .. }
+        ));
         req.days = 1;
-        let later = NOW + Duration::days(11);
+        let err = issue(&req, NOW + Duration::days(11));
         assert!(
-            ca.issue(&req, key.pair(), false, &s, later)
-                .unwrap_err()
-                .to_string()
-                .contains("expired on")
+            matches!(err, Error::CaExpired { not_after } if not_after == ca.not_after()),
+            "{err:?}"
         );
         req.profile = Profile::Ca { path_len: None };
-        assert!(ca.issue(&req, key.pair(), false, &s, NOW).is_err());
+        assert!(matches!(issue(&req, NOW), Error::LeafIsCa));
+    }
+
+    #[test]
+    fn a_key_of_another_ca_is_a_mismatch() {
+        let ca = root(10);
+        let other = PrivateKey::generate(KeyType::EcdsaP256).unwrap();
+        let err =
+            Ca::from_files("ca.pem", ca.cert_pem().as_bytes(), other, "key.pem", None).unwrap_err();
+        assert!(
+            matches!(&err, Error::KeyMismatch { key, cert } if key == "key.pem" && cert == "ca.pem"),
+            "{err:?}"
+        );
     }
 
     #[test]
@@ -480,8 +508,16 @@ mod tests {
                 &Serial::random().unwrap(),
                 NOW,
             )
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("pathLenConstraint is 0"), "{err}");
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::PathLen {
+                    limit: 0,
+                    requested: 0
+                }
+            ),
+            "{err:?}"
+        );
     }
 }

@@ -12,10 +12,10 @@ use zeroize::Zeroizing;
 
 use crate::ca::{Ca, CertRequest, Issued};
 use crate::csr::Csr;
-use crate::error::{Error, Result};
+use crate::error::{Error, Expected, Result};
 use crate::index::{Entry, Serial};
 use crate::keys::{KeyFormat, KeyType, PrivateKey, check_format};
-use crate::name::Subject;
+use crate::name::{Subject, describe_char};
 use crate::store::{self, Mode, Store};
 
 /// Loads the CA of a PKI directory, checking that key and certificate belong together.
@@ -28,20 +28,21 @@ pub fn open_ca(store: &Store) -> Result<Ca> {
     let cert = std::fs::read(&cert_path).map_err(Error::io("reading", &cert_path))?;
     let key_bytes =
         Zeroizing::new(std::fs::read(&key_path).map_err(Error::io("reading", &key_path))?);
-    let key = PrivateKey::from_bytes(&key_path.display().to_string(), &key_bytes)?;
+    let key_what = key_path.display().to_string();
+    let key = PrivateKey::from_bytes(&key_what, &key_bytes)?;
     let chain_path = store.path(store::CA_CHAIN);
     let chain = match std::fs::read_to_string(&chain_path) {
         Ok(c) => Some(c),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => return Err(Error::io("reading", &chain_path)(e)),
     };
-    Ca::from_files(&cert_path.display().to_string(), &cert, key, chain).map_err(|e| match e {
-        Error::Ca(msg) if msg.contains("does not match") => Error::KeyMismatch {
-            key: key_path.clone(),
-            cert: cert_path.clone(),
-        },
-        other => other,
-    })
+    Ca::from_files(
+        &cert_path.display().to_string(),
+        &cert,
+        key,
+        &key_what,
+        chain,
+    )
 }
 
 /// Checks, under the lock, that the CA loaded earlier is still the directory's
@@ -52,9 +53,7 @@ fn ensure_current(store: &Store, ca: &Ca) -> Result<()> {
     let bytes = std::fs::read(&path).map_err(Error::io("reading", &path))?;
     let current = crate::encoding::certificates(&path.display().to_string(), &bytes)?;
     if current.first().map(Vec::as_slice) != Some(ca.cert_der()) {
-        return Err(Error::Ca(
-            "the CA was replaced while this command ran; run it again".into(),
-        ));
+        return Err(Error::CaReplaced);
     }
     Ok(())
 }
@@ -242,7 +241,10 @@ pub fn check_bundle_name(name: &str) -> Result<()> {
         .chars()
         .find(|c| !(c.is_alphanumeric() || "._-@*:+=".contains(*c)))
     {
-        return Err(bad(&format!("{c:?} is not allowed in a bundle name")));
+        return Err(bad(&format!(
+            "{} is not allowed in a bundle name",
+            describe_char(c)
+        )));
     }
     Ok(())
 }
@@ -267,7 +269,7 @@ pub fn issue_batch(
     for spec in specs {
         check_bundle_name(&spec.name)?;
         if !seen.insert(spec.name.as_str()) {
-            return Err(Error::Invalid(format!("{} is named twice", spec.name)));
+            return Err(Error::DuplicateName(spec.name.clone()));
         }
     }
     check_not_existing(store, specs, opts)?;
@@ -379,7 +381,7 @@ pub fn sign_csr(
     now: OffsetDateTime,
 ) -> Result<Issued> {
     let key = rcgen::SubjectPublicKeyInfo::from_der(&csr.spki)
-        .map_err(|e| Error::parse("the CSR's public key", e))?;
+        .map_err(Error::malformed("the CSR", Expected::PublicKey))?;
     let lock = store.lock()?;
     ensure_current(store, ca)?;
     let mut index = lock.read_index()?;
@@ -449,10 +451,7 @@ mod tests {
         let old = open_ca(&store).unwrap();
         init_ca(&store, &ca_options(true), None, NOW).unwrap();
         let err = issue_batch(&store, &old, &[client("app")], OPTS, NOW, &|| {}).unwrap_err();
-        assert!(
-            err.to_string().contains("replaced while this command ran"),
-            "{err}"
-        );
+        assert!(matches!(err, Error::CaReplaced), "{err:?}");
         let current = open_ca(&store).unwrap();
         let done = issue_batch(&store, &current, &[client("app")], OPTS, NOW, &|| {}).unwrap();
         assert_eq!(done.leaves.len(), 1);
@@ -466,7 +465,10 @@ mod tests {
         let ca = open_ca(&store).unwrap();
         let err =
             issue_batch(&store, &ca, &[client("a"), client("a")], OPTS, NOW, &|| {}).unwrap_err();
-        assert!(err.to_string().contains("named twice"), "{err}");
+        assert!(
+            matches!(&err, Error::DuplicateName(n) if n == "a"),
+            "{err:?}"
+        );
         assert!(!store.path("users").exists());
     }
 
@@ -487,5 +489,26 @@ mod tests {
         for bad in ["", ".", "..", ".hidden", "-rf", "a/b", "a b", "tab\t"] {
             assert!(check_bundle_name(bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn refused_characters_read_as_a_person_writes_them() {
+        let message = |name: &str| check_bundle_name(name).unwrap_err().to_string();
+        assert_eq!(
+            message("o'k"),
+            "invalid name \"o'k\": a quote (') is not allowed in a bundle name"
+        );
+        assert_eq!(
+            message("a b"),
+            "invalid name \"a b\": a space is not allowed in a bundle name"
+        );
+        assert_eq!(
+            message("a#b"),
+            "invalid name \"a#b\": the character \"#\" is not allowed in a bundle name"
+        );
+        assert_eq!(
+            message("tab\t"),
+            "invalid name \"tab\t\": a tab is not allowed in a bundle name"
+        );
     }
 }

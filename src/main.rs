@@ -18,7 +18,7 @@ fn main() -> ExitCode {
         Ok(status) => status.into(),
         Err(err) if cli::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            let hint = cli::hint(&err);
+            let hint = cli::hint(&err, &command);
             cli::print_error(color, &format!("{err:#}"), hint.as_deref());
             Status::failure(Some(&command)).into()
         }

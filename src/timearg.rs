@@ -6,15 +6,14 @@ use time::{Duration, OffsetDateTime};
 
 use crate::error::{Error, Result};
 
-/// Parses `30d`, `2w`, `12h`, `90m`, `45s`, or a plain number of days.
+/// The longest duration accepted anywhere: 100 years of 365 days.
+pub const MAX_DURATION: Duration = Duration::days(36_500);
+
+/// Parses `30d`, `2w`, `12h`, `90m`, `45s`, or a plain number of days, up to
+/// [`MAX_DURATION`].
 pub fn parse_duration(s: &str) -> Result<Duration> {
     let t = s.trim();
-    let bad = || {
-        Error::parse(
-            format!("duration {s:?}"),
-            "expected a number with d, w, h, m or s (30d, 2w, 12h), or a plain number of days",
-        )
-    };
+    let bad = || Error::BadDuration(s.to_string());
     let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
     let (num, unit) = t.split_at(split);
     let n: i64 = num.parse().map_err(|_| bad())?;
@@ -27,24 +26,21 @@ pub fn parse_duration(s: &str) -> Result<Duration> {
         _ => return Err(bad()),
     };
     n.checked_mul(secs_per)
-        .filter(|v| *v <= 100 * 366 * 86_400)
         .map(Duration::seconds)
-        .ok_or_else(bad)
+        .filter(|d| *d <= MAX_DURATION)
+        .ok_or_else(|| Error::DurationTooLong(s.to_string()))
 }
 
 /// Parses an instant: RFC 3339 (`2026-11-22T13:50:01Z`) or Unix seconds.
 pub fn parse_instant(s: &str) -> Result<OffsetDateTime> {
     let t = s.trim();
     if let Ok(secs) = t.parse::<i64>() {
-        return OffsetDateTime::from_unix_timestamp(secs)
-            .map_err(|e| Error::parse(format!("time {s:?}"), e));
+        return OffsetDateTime::from_unix_timestamp(secs).map_err(|source| Error::TimeOutOfRange {
+            value: s.to_string(),
+            source,
+        });
     }
-    OffsetDateTime::parse(t, &Rfc3339).map_err(|_| {
-        Error::parse(
-            format!("time {s:?}"),
-            "expected RFC 3339 (2026-11-22T13:50:01Z) or Unix seconds",
-        )
-    })
+    OffsetDateTime::parse(t, &Rfc3339).map_err(|_| Error::BadTime(s.to_string()))
 }
 
 #[cfg(test)]

@@ -136,6 +136,10 @@ fn help_and_version_still_print_and_exit_0() {
         assert!(!out.stdout.is_empty(), "{args:?}");
     }
     let out = run(d.path(), &[]);
-    assert_eq!(out.status.code(), Some(2), "no command: the help, as an error");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "no command: the help, as an error"
+    );
     assert!(stderr(&out).contains("Usage: certgen"));
 }

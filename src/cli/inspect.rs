@@ -59,7 +59,9 @@ fn inspect_file(file: PathBuf, now: OffsetDateTime) -> FileReport {
     let what = file.display().to_string();
     let result = read_file(&file)
         .map_err(|e| format!("reading {what}: {e}"))
-        .and_then(|bytes| inspect_bytes(&what, &bytes, now).map_err(|e| e.to_string()));
+        .and_then(|bytes| {
+            inspect_bytes(&what, &bytes, now).map_err(|e| format!("{:#}", anyhow::Error::new(e)))
+        });
     match result {
         Ok(objects) => FileReport {
             file,

@@ -9,7 +9,7 @@ use certgen::issue::{BatchOptions, Kind, LeafSpec, issue_batch, open_ca};
 use certgen::{CertRequest, Profile, San, Subject, profile};
 
 use super::bundle::{BundleReport, progress, report_notes};
-use super::{Context, Format, LeafKeyArgs, Status, output, read_name_list};
+use super::{Context, Format, LeafKeyArgs, Status, output, read_name_list, refuse};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -51,7 +51,7 @@ pub fn client_request(
     let mut subject = base.cloned().unwrap_or_default();
     subject
         .set_common_name(user)
-        .with_context(|| format!("user {user:?}"))?;
+        .with_context(|| format!("user {user}"))?;
     Ok(CertRequest {
         subject,
         sans: sans.to_vec(),
@@ -70,7 +70,10 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     }
     let base = a.subject.as_deref().map(Subject::parse).transpose()?;
     if base.as_ref().is_some_and(|b| b.common_name().is_some()) {
-        bail!("--subject must not hold a CN: the CN of a client certificate is the user name");
+        return Err(refuse(
+            "--subject must not hold a CN: the CN of a client certificate is the user name",
+            "leave CN out of --subject; each certificate gets CN=USER",
+        ));
     }
     let sans = San::parse_list(&a.san)?;
     let specs = users

@@ -1,12 +1,12 @@
 //! `certgen issue-server NAME`: key + certificate for a database server.
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Context as _, Result};
 
 use certgen::issue::{BatchOptions, Kind, LeafSpec, issue_batch, open_ca};
 use certgen::{CertRequest, Profile, San, Subject, profile};
 
 use super::bundle::{BundleReport, report_notes};
-use super::{Context, Format, LeafKeyArgs, Status, output};
+use super::{Context, Format, LeafKeyArgs, Status, output, refuse};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -60,9 +60,12 @@ pub fn server_request(
         }
     }
     if sans.is_empty() {
-        bail!(
-            "{name:?} is not a DNS name or IP address; give the names clients connect to with --san"
-        );
+        return Err(refuse(
+            format!(
+                "\"{name}\" is not a DNS name or IP address, and the certificate has no other name"
+            ),
+            "give the names clients connect to with --san",
+        ));
     }
     Ok(CertRequest {
         subject: subj,

@@ -28,7 +28,7 @@ use time::OffsetDateTime;
 
 use certgen::{KeyFormat, KeyType, Store};
 
-pub use errors::{hint, is_broken_pipe, print_error};
+pub use errors::{hint, is_broken_pipe, print_error, refuse};
 pub use exit::Status;
 use usage::InCommand;
 

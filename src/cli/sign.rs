@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Context as _, Result};
 use clap::ValueEnum;
 use serde::Serialize;
 
@@ -10,7 +10,7 @@ use certgen::csr::Csr;
 use certgen::issue::{open_ca, sign_csr};
 use certgen::{CertRequest, Profile, San, display_time};
 
-use super::{Context, Format, Status, output};
+use super::{Context, Format, Status, output, refuse};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ProfileArg {
@@ -74,9 +74,12 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         // since modern clients check only the SAN.
         match csr.subject.common_name().map(San::parse) {
             Some(Ok(san)) => sans.push(san),
-            _ => bail!(
-                "a server certificate needs the names clients connect to, and the CSR has none; give --san"
-            ),
+            _ => {
+                return Err(refuse(
+                    "a server certificate needs the names clients connect to, and the CSR has none",
+                    "give them with --san",
+                ));
+            }
         }
     }
     let request = CertRequest {

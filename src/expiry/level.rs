@@ -41,14 +41,10 @@ impl Thresholds {
     /// Checks that the critical window lies inside the warning window.
     pub fn new(warn: Duration, crit: Duration) -> Result<Thresholds> {
         if warn.is_negative() || crit.is_negative() {
-            return Err(Error::Invalid("thresholds cannot be negative".into()));
+            return Err(Error::NegativeThreshold);
         }
         if crit > warn {
-            return Err(Error::Invalid(format!(
-                "the critical threshold ({}) is longer than the warning threshold ({})",
-                human(crit),
-                human(warn)
-            )));
+            return Err(Error::CriticalAboveWarning { warn, crit });
         }
         Ok(Thresholds { warn, crit })
     }

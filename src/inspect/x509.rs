@@ -13,7 +13,7 @@ use x509_parser::prelude::FromDer;
 use x509_parser::revocation_list::CertificateRevocationList;
 
 use super::{rfc3339, sha256_hex};
-use crate::error::{Error, Result};
+use crate::error::{Error, Expected, Result};
 use crate::index::Serial;
 use crate::keys::KeyInfo;
 use crate::name::oneline;
@@ -72,8 +72,12 @@ pub struct RevokedEntry {
     pub reason: Option<String>,
 }
 
-fn bad(what: &str, e: impl std::fmt::Display) -> Error {
-    Error::parse(what, e)
+fn trailing(what: &str, expected: Expected, bytes: usize) -> Error {
+    Error::TrailingData {
+        what: what.to_string(),
+        expected,
+        bytes,
+    }
 }
 
 /// `trailing_ok` for OpenSSL's TRUSTED CERTIFICATE, which appends trust data.
@@ -83,14 +87,10 @@ pub fn certificate(
     now: OffsetDateTime,
     trailing_ok: bool,
 ) -> Result<CertDetails> {
-    let (rest, cert) = X509Certificate::from_der(der)
-        .map_err(|e| bad(what, format!("malformed certificate: {e}")))?;
+    let (rest, cert) =
+        X509Certificate::from_der(der).map_err(Error::malformed(what, Expected::Certificate))?;
     if !rest.is_empty() && !trailing_ok {
-        let reason = format!(
-            "{} bytes of trailing data after the certificate",
-            rest.len()
-        );
-        return Err(bad(what, reason));
+        return Err(trailing(what, Expected::Certificate, rest.len()));
     }
     let validity = cert.validity();
     let not_after = validity.not_after.to_datetime();
@@ -134,9 +134,9 @@ pub fn certificate(
 
 pub fn csr(what: &str, der: &[u8]) -> Result<CsrDetails> {
     let (rest, req) = X509CertificationRequest::from_der(der)
-        .map_err(|e| bad(what, format!("malformed certificate request: {e}")))?;
+        .map_err(Error::malformed(what, Expected::CertificateRequest))?;
     if !rest.is_empty() {
-        return Err(bad(what, "trailing data after the certificate request"));
+        return Err(trailing(what, Expected::CertificateRequest, rest.len()));
     }
     let info = &req.certification_request_info;
     let mut sans = Vec::new();
@@ -156,10 +156,10 @@ pub fn csr(what: &str, der: &[u8]) -> Result<CsrDetails> {
 }
 
 pub fn crl(what: &str, der: &[u8]) -> Result<CrlDetails> {
-    let (rest, crl) = CertificateRevocationList::from_der(der)
-        .map_err(|e| bad(what, format!("malformed CRL: {e}")))?;
+    let (rest, crl) =
+        CertificateRevocationList::from_der(der).map_err(Error::malformed(what, Expected::Crl))?;
     if !rest.is_empty() {
-        return Err(bad(what, "trailing data after the CRL"));
+        return Err(trailing(what, Expected::Crl, rest.len()));
     }
     let revoked = crl
         .iter_revoked_certificates()

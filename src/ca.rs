@@ -12,6 +12,7 @@ use crate::index::Serial;
 use crate::keys::PrivateKey;
 use crate::name::{San, Subject, oneline};
 use crate::profile::Profile;
+use crate::timearg::{MAX_DURATION, format_duration};
 
 /// How far notBefore is set in the past, for clients whose clocks run behind.
 pub const CLOCK_SKEW: Duration = Duration::minutes(5);
@@ -22,8 +23,8 @@ pub struct CertRequest {
     pub subject: Subject,
     pub sans: Vec<San>,
     pub profile: Profile,
-    /// Lifetime in days from now; capped at the CA's notAfter.
-    pub days: u32,
+    /// Lifetime from now; capped at the CA's notAfter.
+    pub validity: Duration,
 }
 
 /// A certificate just signed.
@@ -66,15 +67,15 @@ impl Ca {
     pub fn create_root(
         subject: &Subject,
         key: PrivateKey,
-        days: u32,
+        validity: Duration,
         path_len: Option<u8>,
         serial: &Serial,
         now: OffsetDateTime,
     ) -> Result<Ca> {
-        check_days(days)?;
+        check_validity(validity)?;
         let mut params = base_params(subject, &[], serial)?;
         params.not_before = now - CLOCK_SKEW;
-        params.not_after = now + Duration::days(days.into());
+        params.not_after = now + validity;
         Profile::Ca { path_len }.apply(&mut params, key.is_rsa());
         let cert = params.self_signed(key.pair()).map_err(Error::Signing)?;
         let pem = cert.pem();
@@ -195,7 +196,7 @@ impl Ca {
         &self,
         subject: &Subject,
         key: PrivateKey,
-        days: u32,
+        validity: Duration,
         path_len: u8,
         serial: &Serial,
         now: OffsetDateTime,
@@ -214,7 +215,7 @@ impl Ca {
             profile: Profile::Ca {
                 path_len: Some(path_len),
             },
-            days,
+            validity,
         };
         let issued = self.sign(&req, key.pair(), key.is_rsa(), serial, now)?;
         let chain = format!("{}{}", issued.pem, self.chain_pem);
@@ -238,7 +239,7 @@ impl Ca {
         serial: &Serial,
         now: OffsetDateTime,
     ) -> Result<Issued> {
-        check_days(req.days)?;
+        check_validity(req.validity)?;
         if now >= self.not_after {
             return Err(Error::CaExpired {
                 not_after: self.not_after,
@@ -259,12 +260,12 @@ impl Ca {
             });
         }
         let mut warnings = Vec::new();
-        let mut not_after = now + Duration::days(req.days.into());
+        let mut not_after = now + req.validity;
         if not_after > self.not_after {
             warnings.push(format!(
-                "validity capped at the CA's notAfter {} (asked for {} days)",
+                "validity capped at the CA's notAfter {} (asked for {})",
                 crate::display_time(self.not_after),
-                req.days
+                format_duration(req.validity)
             ));
             not_after = self.not_after;
         }
@@ -293,12 +294,12 @@ impl Ca {
     }
 }
 
-fn check_days(days: u32) -> Result<()> {
-    let requested = Duration::days(days.into());
-    if days == 0 {
+/// Checks a requested lifetime before anything is signed.
+pub fn check_validity(requested: Duration) -> Result<()> {
+    if !requested.is_positive() {
         return Err(Error::ValidityNotPositive { requested });
     }
-    if days > 36_500 {
+    if requested > MAX_DURATION {
         return Err(Error::ValidityTooLong { requested });
     }
     Ok(())
@@ -321,10 +322,19 @@ mod tests {
 
     const NOW: OffsetDateTime = datetime!(2026-11-22 12:00 UTC);
 
-    fn root(days: u32) -> Ca {
+    fn root(days: i64) -> Ca {
         let key = PrivateKey::generate(KeyType::EcdsaP256).unwrap();
         let subject = Subject::parse("/O=Test/CN=Test CA").unwrap();
-        Ca::create_root(&subject, key, days, None, &Serial::random().unwrap(), NOW).unwrap()
+        let validity = Duration::days(days);
+        Ca::create_root(
+            &subject,
+            key,
+            validity,
+            None,
+            &Serial::random().unwrap(),
+            NOW,
+        )
+        .unwrap()
     }
 
     fn leaf(ca: &Ca, profile: Profile, cn: &str, key_type: KeyType) -> Issued {
@@ -333,7 +343,7 @@ mod tests {
             subject: Subject::from_cn(cn).unwrap(),
             sans: San::parse_list(&[cn]).unwrap(),
             profile,
-            days: 825,
+            validity: Duration::days(825),
         };
         ca.issue(
             &req,
@@ -420,10 +430,12 @@ mod tests {
         let ca = root(100);
         let issued = leaf(&ca, Profile::Client, "app", KeyType::EcdsaP256);
         assert_eq!(issued.not_after, ca.not_after());
-        assert!(
-            issued.warnings[0].contains("capped"),
-            "{:?}",
-            issued.warnings
+        assert_eq!(
+            issued.warnings,
+            [format!(
+                "validity capped at the CA's notAfter {} (asked for 825 days)",
+                crate::display_time(ca.not_after())
+            )]
         );
     }
 
@@ -435,7 +447,7 @@ mod tests {
             subject: Subject::parse("/O=test/CN=test ca").unwrap(),
             sans: vec![],
             profile: Profile::Server,
-            days: 1,
+            validity: Duration::days(1),
         };
         let s = Serial::random().unwrap();
         let issue = |req: &CertRequest, now| ca.issue(req, key.pair(), false, &s, now).unwrap_err();
@@ -445,12 +457,17 @@ mod tests {
             "{err:?}"
         );
         req.subject = Subject::from_cn("x").unwrap();
-        req.days = 0;
+        req.validity = Duration::ZERO;
         assert!(matches!(
             issue(&req, NOW),
             Error::ValidityNotPositive { .. }
         ));
-        req.days = 1;
+        req.validity = Duration::days(36_501);
+        assert!(matches!(issue(&req, NOW), Error::ValidityTooLong { .. }));
+        req.validity = Duration::hours(12);
+        let short = ca.issue(&req, key.pair(), false, &s, NOW).unwrap();
+        assert_eq!(short.not_after, NOW + Duration::hours(12));
+        req.validity = Duration::days(1);
         let err = issue(&req, NOW + Duration::days(11));
         assert!(
             matches!(err, Error::CaExpired { not_after } if not_after == ca.not_after()),
@@ -479,7 +496,7 @@ mod tests {
         let root = Ca::create_root(
             &subject,
             key,
-            3650,
+            Duration::days(3650),
             Some(1),
             &Serial::random().unwrap(),
             NOW,
@@ -490,7 +507,7 @@ mod tests {
             .create_intermediate(
                 &Subject::from_cn("Inter").unwrap(),
                 ikey,
-                1825,
+                Duration::days(1825),
                 0,
                 &Serial::random().unwrap(),
                 NOW,
@@ -503,7 +520,7 @@ mod tests {
             .create_intermediate(
                 &Subject::from_cn("Deeper").unwrap(),
                 k2,
-                100,
+                Duration::days(100),
                 0,
                 &Serial::random().unwrap(),
                 NOW,

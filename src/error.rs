@@ -14,6 +14,7 @@ use crate::display_time;
 use crate::expiry::human;
 use crate::index::{BadLine, Serial};
 use crate::keys::{KeyFormat, KeyType};
+use crate::timearg::format_duration;
 
 /// An underlying error of any type, kept as a source.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
@@ -214,10 +215,10 @@ pub enum Error {
     #[error("{}", path_len(*limit, *requested))]
     PathLen { limit: u32, requested: u8 },
     /// A requested validity of zero or less.
-    #[error("the validity must be longer than zero, not {}", human(*requested))]
+    #[error("the validity must be longer than zero, not {}", format_duration(*requested))]
     ValidityNotPositive { requested: Duration },
     /// A requested validity beyond [`crate::timearg::MAX_DURATION`].
-    #[error("a validity of {} is more than 100 years", human(*requested))]
+    #[error("a validity of {} is more than 100 years", format_duration(*requested))]
     ValidityTooLong { requested: Duration },
     /// The CA is past its notAfter.
     #[error("the CA certificate expired on {}", display_time(*not_after))]

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::collections::HashSet;
 
 use rayon::prelude::*;
-use time::OffsetDateTime;
+use time::{Duration, OffsetDateTime};
 use zeroize::Zeroizing;
 
 use crate::ca::{Ca, CertRequest, Issued};
@@ -64,7 +64,7 @@ pub struct CaOptions {
     pub subject: Subject,
     pub key_type: KeyType,
     pub key_format: KeyFormat,
-    pub days: u32,
+    pub validity: Duration,
     pub path_len: Option<u8>,
     /// Archive an existing CA instead of refusing.
     pub force: bool,
@@ -114,7 +114,7 @@ pub fn init_ca(
             let (issued, ca) = parent_ca.create_intermediate(
                 &opts.subject,
                 key,
-                opts.days,
+                opts.validity,
                 path_len,
                 &serial,
                 now,
@@ -131,7 +131,14 @@ pub fn init_ca(
         }
         _ => {
             let serial = crate::index::Serial::random()?;
-            let ca = Ca::create_root(&opts.subject, key, opts.days, opts.path_len, &serial, now)?;
+            let ca = Ca::create_root(
+                &opts.subject,
+                key,
+                opts.validity,
+                opts.path_len,
+                &serial,
+                now,
+            )?;
             (ca, Vec::new())
         }
     };
@@ -418,7 +425,7 @@ mod tests {
             subject: Subject::from_cn("Test CA").unwrap(),
             key_type: KeyType::EcdsaP256,
             key_format: KeyFormat::Pkcs8,
-            days: 365,
+            validity: Duration::days(365),
             path_len: None,
             force,
         }
@@ -431,7 +438,7 @@ mod tests {
                 subject: Subject::from_cn(name).unwrap(),
                 sans: vec![],
                 profile: Profile::Client,
-                days: 30,
+                validity: Duration::days(30),
             },
         }
     }

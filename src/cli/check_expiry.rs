@@ -11,11 +11,10 @@ use time::{Duration, OffsetDateTime};
 
 use certgen::expiry::{self, Detail, Tally, Thresholds};
 use certgen::store::{Mode, replace_file};
-use certgen::timearg::{parse_duration, parse_instant};
 
 use super::expiry_report::{Report, new_report};
 use super::usage::InCommand;
-use super::{Context, Status, exit};
+use super::{Context, Status, exit, values};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -23,13 +22,13 @@ pub struct Args {
     #[arg(value_name = "PATH", value_parser = InCommand(PathBufValueParser::new()))]
     paths: Vec<PathBuf>,
     /// WARNING when a certificate expires within this time (30d, 2w, 12h, or days).
-    #[arg(long, default_value = "30d", value_name = "DURATION", value_parser = InCommand(duration))]
+    #[arg(long, default_value = "30d", value_name = "DURATION", value_parser = InCommand(values::duration))]
     warn: Duration,
     /// CRITICAL when a certificate expires within this time, has expired, or is not yet valid.
-    #[arg(long, default_value = "7d", value_name = "DURATION", value_parser = InCommand(duration))]
+    #[arg(long, default_value = "7d", value_name = "DURATION", value_parser = InCommand(values::duration))]
     crit: Duration,
     /// Check as of this time instead of now (RFC 3339 or Unix seconds).
-    #[arg(long, value_name = "TIME", value_parser = InCommand(instant))]
+    #[arg(long, value_name = "TIME", value_parser = InCommand(values::instant))]
     at: Option<OffsetDateTime>,
     /// Output format.
     #[arg(long, default_value = "text", value_parser = InCommand(EnumValueParser::<ExpiryFormat>::new()))]
@@ -51,14 +50,6 @@ pub enum ExpiryFormat {
     Nagios,
     /// Prometheus text exposition format (node_exporter textfile collector).
     Prometheus,
-}
-
-fn duration(s: &str) -> Result<Duration, String> {
-    parse_duration(s).map_err(|e| e.to_string())
-}
-
-fn instant(s: &str) -> Result<OffsetDateTime, String> {
-    parse_instant(s).map_err(|e| e.to_string())
 }
 
 pub fn run(ctx: &Context, a: Args) -> Result<Status> {

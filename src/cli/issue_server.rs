@@ -1,12 +1,14 @@
 //! `certgen issue-server NAME`: key + certificate for a database server.
 
 use anyhow::{Context as _, Result};
+use time::Duration;
 
 use certgen::issue::{BatchOptions, Kind, LeafSpec, issue_batch, open_ca};
 use certgen::{CertRequest, Profile, San, Subject, profile};
 
 use super::bundle::{BundleReport, report_notes};
-use super::{Context, Format, LeafKeyArgs, Status, output, refuse};
+use super::usage::InCommand;
+use super::{Context, Format, LeafKeyArgs, Status, output, refuse, values};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -21,9 +23,9 @@ pub struct Args {
     subject: Option<String>,
     #[command(flatten)]
     key: LeafKeyArgs,
-    /// Lifetime in days.
-    #[arg(long, default_value_t = profile::SERVER_DAYS)]
-    days: u32,
+    /// Lifetime: a number of days, or 30d, 2w, 12h [default: 825 days].
+    #[arg(long, value_name = "DURATION", value_parser = InCommand(values::lifetime))]
+    days: Option<Duration>,
     /// Add clientAuth, for cluster nodes that also connect to each other.
     #[arg(long)]
     client_auth: bool,
@@ -40,7 +42,7 @@ pub fn server_request(
     name: &str,
     subject: Option<&str>,
     extra_sans: &[String],
-    days: u32,
+    validity: Duration,
     client_auth: bool,
 ) -> Result<CertRequest> {
     let mut subj = match subject {
@@ -75,12 +77,19 @@ pub fn server_request(
         } else {
             Profile::Server
         },
-        days,
+        validity,
     })
 }
 
 pub fn run(ctx: &Context, a: Args) -> Result<Status> {
-    let request = server_request(&a.name, a.subject.as_deref(), &a.san, a.days, a.client_auth)?;
+    let validity = a.days.unwrap_or(profile::SERVER_VALIDITY);
+    let request = server_request(
+        &a.name,
+        a.subject.as_deref(),
+        &a.san,
+        validity,
+        a.client_auth,
+    )?;
     let names: Vec<String> = request.sans.iter().map(ToString::to_string).collect();
     let ca = open_ca(&ctx.store)?;
     let opts = BatchOptions {

@@ -17,6 +17,7 @@ mod prometheus;
 mod setup;
 mod sign;
 mod usage;
+mod values;
 mod verify;
 
 use std::path::PathBuf;

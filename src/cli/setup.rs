@@ -72,7 +72,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
             subject: Subject::from_cn(&a.ca_cn)?,
             key_type: a.ca_key_type.into(),
             key_format: KeyFormatArg::Pkcs8.into(),
-            days: profile::CA_DAYS,
+            validity: profile::CA_VALIDITY,
             path_len: None,
             force: false,
         };
@@ -88,7 +88,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     }
     let server_spec = LeafSpec {
         name: server.clone(),
-        request: server_request(server, None, &extra, profile::SERVER_DAYS, false)?,
+        request: server_request(server, None, &extra, profile::SERVER_VALIDITY, false)?,
     };
     let base = BatchOptions {
         kind: Kind::Server,
@@ -104,7 +104,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         .map(|u| {
             Ok(LeafSpec {
                 name: u.clone(),
-                request: client_request(u, None, &[], profile::CLIENT_DAYS)?,
+                request: client_request(u, None, &[], profile::CLIENT_VALIDITY)?,
             })
         })
         .collect::<Result<Vec<_>>>()?;

@@ -5,12 +5,14 @@ use std::path::PathBuf;
 use anyhow::{Context as _, Result};
 use clap::ValueEnum;
 use serde::Serialize;
+use time::Duration;
 
 use certgen::csr::Csr;
 use certgen::issue::{open_ca, sign_csr};
 use certgen::{CertRequest, Profile, San, display_time};
 
-use super::{Context, Format, Status, output, refuse};
+use super::usage::InCommand;
+use super::{Context, Format, Status, output, refuse, values};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ProfileArg {
@@ -29,9 +31,9 @@ pub struct Args {
     /// What the certificate is for. A CA certificate is never made from a CSR.
     #[arg(long, value_enum, default_value_t = ProfileArg::Server)]
     profile: ProfileArg,
-    /// Lifetime in days [default: 825 for servers, 1825 for clients].
-    #[arg(long)]
-    days: Option<u32>,
+    /// Lifetime: a number of days, or 30d, 2w, 12h [default: 825 days for servers, 1825 for clients].
+    #[arg(long, value_name = "DURATION", value_parser = InCommand(values::lifetime))]
+    days: Option<Duration>,
     /// subjectAltNames to add to those the CSR asks for; repeatable and comma-separated.
     #[arg(long, value_name = "NAME")]
     san: Vec<String>,
@@ -86,7 +88,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         subject: csr.subject.clone(),
         sans: sans.clone(),
         profile,
-        days: a.days.unwrap_or(profile.default_days()),
+        validity: a.days.unwrap_or(profile.default_validity()),
     };
     let ca = open_ca(&ctx.store)?;
     let issued = sign_csr(

@@ -190,6 +190,58 @@ impl Ca {
         self.sign(req, subject_key, rsa_subject, serial, now)
     }
 
+    /// Checks a leaf request against this CA before any key is made or file
+    /// written: what [`Ca::issue`] would refuse.
+    pub fn check_request(&self, req: &CertRequest, now: OffsetDateTime) -> Result<()> {
+        if matches!(req.profile, Profile::Ca { .. }) {
+            return Err(Error::LeafIsCa);
+        }
+        self.check_signing(&req.subject, req.validity, now)
+    }
+
+    /// Checks that this CA can sign a certificate for `subject` lasting
+    /// `validity` at `now`: the lifetime is sensible, the CA is valid, and the
+    /// subject is not the CA's own.
+    pub fn check_signing(
+        &self,
+        subject: &Subject,
+        validity: Duration,
+        now: OffsetDateTime,
+    ) -> Result<()> {
+        check_validity(validity)?;
+        if now >= self.not_after {
+            return Err(Error::CaExpired {
+                not_after: self.not_after,
+            });
+        }
+        if now < self.not_before {
+            return Err(Error::CaNotYetValid {
+                not_before: self.not_before,
+            });
+        }
+        let (_, ca_cert) = X509Certificate::from_der(&self.cert_der).map_err(Error::malformed(
+            "the CA certificate",
+            Expected::Certificate,
+        ))?;
+        if subject.same_as(ca_cert.subject()) {
+            return Err(Error::SubjectIsCa {
+                subject: subject.to_string(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Checks that an intermediate CA with `path_len` may be made below this one.
+    pub fn check_intermediate(&self, path_len: u8) -> Result<()> {
+        match self.path_len {
+            Some(limit) if u32::from(path_len) >= limit => Err(Error::PathLen {
+                limit,
+                requested: path_len,
+            }),
+            _ => Ok(()),
+        }
+    }
+
     /// Makes an intermediate CA below this one. Returns the certificate (to
     /// record in this CA's index) and the new CA.
     pub fn create_intermediate(
@@ -201,14 +253,7 @@ impl Ca {
         serial: &Serial,
         now: OffsetDateTime,
     ) -> Result<(Issued, Ca)> {
-        if let Some(limit) = self.path_len
-            && u32::from(path_len) >= limit
-        {
-            return Err(Error::PathLen {
-                limit,
-                requested: path_len,
-            });
-        }
+        self.check_intermediate(path_len)?;
         let req = CertRequest {
             subject: subject.clone(),
             sans: Vec::new(),
@@ -239,26 +284,7 @@ impl Ca {
         serial: &Serial,
         now: OffsetDateTime,
     ) -> Result<Issued> {
-        check_validity(req.validity)?;
-        if now >= self.not_after {
-            return Err(Error::CaExpired {
-                not_after: self.not_after,
-            });
-        }
-        if now < self.not_before {
-            return Err(Error::CaNotYetValid {
-                not_before: self.not_before,
-            });
-        }
-        let (_, ca_cert) = X509Certificate::from_der(&self.cert_der).map_err(Error::malformed(
-            "the CA certificate",
-            Expected::Certificate,
-        ))?;
-        if req.subject.same_as(ca_cert.subject()) {
-            return Err(Error::SubjectIsCa {
-                subject: req.subject.to_string(),
-            });
-        }
+        self.check_signing(&req.subject, req.validity, now)?;
         let mut warnings = Vec::new();
         let mut not_after = now + req.validity;
         if not_after > self.not_after {

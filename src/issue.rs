@@ -10,12 +10,13 @@ use rayon::prelude::*;
 use time::{Duration, OffsetDateTime};
 use zeroize::Zeroizing;
 
-use crate::ca::{Ca, CertRequest, Issued};
+use crate::ca::{Ca, CertRequest, Issued, check_validity};
 use crate::csr::Csr;
 use crate::error::{Error, Expected, Result};
-use crate::index::{Entry, Serial};
+use crate::index::{Entry, Index, Serial};
 use crate::keys::{KeyFormat, KeyType, PrivateKey, check_format};
 use crate::name::{Subject, describe_char};
+use crate::profile::Profile;
 use crate::store::{self, Mode, Store};
 
 /// Loads the CA of a PKI directory, checking that key and certificate belong together.
@@ -94,10 +95,17 @@ pub fn init_ca(
     now: OffsetDateTime,
 ) -> Result<CaCreated> {
     check_format(opts.key_type, opts.key_format)?;
+    check_validity(opts.validity)?;
     if store.has_ca() && !opts.force {
         return Err(Error::Exists(store.ca_cert()));
     }
     let parent_ca = parent.map(open_ca).transpose()?;
+    if let (Some(parent_ca), Some(parent_store)) = (&parent_ca, parent) {
+        // Everything the parent could refuse, before the new directory exists.
+        parent_ca.check_intermediate(opts.path_len.unwrap_or(0))?;
+        parent_ca.check_signing(&opts.subject, opts.validity, now)?;
+        Index::load(&parent_store.index())?;
+    }
     let key = PrivateKey::generate(opts.key_type)?;
     let key_pem = key.to_pem(opts.key_format)?;
 
@@ -256,6 +264,30 @@ pub fn check_bundle_name(name: &str) -> Result<()> {
     Ok(())
 }
 
+/// Checks a batch before anything is made or written: names that can be
+/// directories, each once, sensible lifetimes, no CA profile, and, when the
+/// CA is still to be created with the subject `new_ca`, no certificate with
+/// the CA's name. Checks against an existing CA are [`Ca::check_request`].
+pub fn check_specs(specs: &[LeafSpec], new_ca: Option<&Subject>) -> Result<()> {
+    let mut seen = HashSet::new();
+    for spec in specs {
+        check_bundle_name(&spec.name)?;
+        if !seen.insert(spec.name.as_str()) {
+            return Err(Error::DuplicateName(spec.name.clone()));
+        }
+        check_validity(spec.request.validity)?;
+        if matches!(spec.request.profile, Profile::Ca { .. }) {
+            return Err(Error::LeafIsCa);
+        }
+        if new_ca.is_some_and(|ca| spec.request.subject.same_subject(ca)) {
+            return Err(Error::SubjectIsCa {
+                subject: spec.request.subject.to_string(),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Issues bundles (key, certificate, CA certificate) for many names at once:
 /// keys are generated in parallel outside the lock; serials, signing, the index
 /// and the files are done under it. Either every bundle lands or none does,
@@ -272,12 +304,9 @@ pub fn issue_batch(
     progress: &(dyn Fn() + Sync),
 ) -> Result<BatchResult> {
     check_format(opts.key_type, opts.key_format)?;
-    let mut seen = HashSet::new();
+    check_specs(specs, None)?;
     for spec in specs {
-        check_bundle_name(&spec.name)?;
-        if !seen.insert(spec.name.as_str()) {
-            return Err(Error::DuplicateName(spec.name.clone()));
-        }
+        ca.check_request(&spec.request, now)?;
     }
     check_not_existing(store, specs, opts)?;
 
@@ -389,6 +418,10 @@ pub fn sign_csr(
 ) -> Result<Issued> {
     let key = rcgen::SubjectPublicKeyInfo::from_der(&csr.spki)
         .map_err(Error::malformed("the CSR", Expected::PublicKey))?;
+    ca.check_request(request, now)?;
+    if let Some(out) = out.filter(|p| std::fs::symlink_metadata(p).is_ok()) {
+        return Err(Error::Exists(out.to_path_buf()));
+    }
     let lock = store.lock()?;
     ensure_current(store, ca)?;
     let mut index = lock.read_index()?;
@@ -462,6 +495,53 @@ mod tests {
         let current = open_ca(&store).unwrap();
         let done = issue_batch(&store, &current, &[client("app")], OPTS, NOW, &|| {}).unwrap();
         assert_eq!(done.leaves.len(), 1);
+    }
+
+    #[test]
+    fn refused_requests_write_nothing() {
+        let d = tempfile::tempdir().unwrap();
+        let store = Store::new(d.path().join("pki"));
+        let mut opts = ca_options(false);
+        opts.validity = Duration::ZERO;
+        let err = init_ca(&store, &opts, None, NOW).unwrap_err();
+        assert!(matches!(err, Error::ValidityNotPositive { .. }), "{err:?}");
+        assert!(!store.root().exists());
+
+        let parent = Store::new(d.path().join("parent"));
+        let mut leaves_only = ca_options(false);
+        leaves_only.path_len = Some(0);
+        init_ca(&parent, &leaves_only, None, NOW).unwrap();
+        let inter = Store::new(d.path().join("inter"));
+        let err = init_ca(&inter, &ca_options(false), Some(&parent), NOW).unwrap_err();
+        assert!(matches!(err, Error::PathLen { limit: 0, .. }), "{err:?}");
+        assert!(!inter.root().exists());
+
+        // The parent's index is an input too.
+        let open = Store::new(d.path().join("open"));
+        init_ca(&open, &ca_options(false), None, NOW).unwrap();
+        std::fs::write(open.index(), "garbage\n").unwrap();
+        let mut below = ca_options(false);
+        below.subject = Subject::from_cn("Issuing CA").unwrap();
+        let err = init_ca(&inter, &below, Some(&open), NOW).unwrap_err();
+        assert!(matches!(err, Error::Index { line: 1, .. }), "{err:?}");
+        assert!(!inter.root().exists());
+    }
+
+    #[test]
+    fn a_leaf_may_not_take_the_name_of_a_ca_yet_to_be_made() {
+        let spec = LeafSpec {
+            name: "ca".into(),
+            request: CertRequest {
+                subject: Subject::from_cn("TEST CA").unwrap(),
+                sans: vec![],
+                profile: Profile::Client,
+                validity: Duration::days(1),
+            },
+        };
+        let ca = Subject::from_cn("Test CA").unwrap();
+        let err = check_specs(std::slice::from_ref(&spec), Some(&ca)).unwrap_err();
+        assert!(matches!(err, Error::SubjectIsCa { .. }), "{err:?}");
+        assert!(check_specs(&[spec], None).is_ok());
     }
 
     #[test]

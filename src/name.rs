@@ -290,6 +290,16 @@ impl Subject {
         ours == theirs
     }
 
+    /// Whether two subjects are the same name by the rule of [`Subject::same_as`].
+    pub fn same_subject(&self, other: &Subject) -> bool {
+        self.attrs.len() == other.attrs.len()
+            && self
+                .attrs
+                .iter()
+                .zip(&other.attrs)
+                .all(|((a, v), (b, w))| a.oid == b.oid && v.to_lowercase() == w.to_lowercase())
+    }
+
     /// The common name, if any.
     pub fn common_name(&self) -> Option<&str> {
         self.get("CN")

@@ -97,6 +97,36 @@ fn expired_ca(dir: &Path) {
     std::fs::write(dir.join("pki/ca-key.pem"), ca.key().serialize_pem()).unwrap();
 }
 
+fn parent_allowing_no_intermediate(dir: &Path) {
+    ok(
+        dir,
+        &[
+            "--dir",
+            "leafonly",
+            "init-ca",
+            "--path-len",
+            "0",
+            "--key-type",
+            "ecdsa-p256",
+        ],
+    );
+}
+
+fn parent_allowing_one_level(dir: &Path) {
+    ok(
+        dir,
+        &[
+            "--dir",
+            "onelevel",
+            "init-ca",
+            "--path-len",
+            "1",
+            "--key-type",
+            "ecdsa-p256",
+        ],
+    );
+}
+
 fn immutable_pki(dir: &Path) {
     let ok = std::process::Command::new("chattr")
         .arg("+i")
@@ -117,6 +147,97 @@ fn release_pki(dir: &Path) {
 }
 
 const CASES: &[Case] = &[
+    Case {
+        name: "setup with an empty host",
+        setup: nothing,
+        args: &["--dir", "fresh", "setup", "mysql", "--host="],
+        message: "invalid host name \"\" in --host: it is empty",
+        hint: Some("give the names clients connect to, e.g. --host db1.example.com,10.0.0.5"),
+    },
+    Case {
+        name: "setup with a bad user name",
+        setup: nothing,
+        args: &["--dir", "fresh", "setup", "mysql", "--user", "app,o'brien"],
+        message: "invalid name \"o'brien\": a quote (') is not allowed in a bundle name",
+        hint: Some(
+            "server and user names are letters, digits and . _ - @ * : + =, not starting with . or -",
+        ),
+    },
+    Case {
+        name: "setup with a bad user name and an existing CA",
+        setup: nothing,
+        args: &["setup", "mysql", "--host", "db9", "--user", "o'brien"],
+        message: "invalid name \"o'brien\": a quote (') is not allowed in a bundle name",
+        hint: Some(
+            "server and user names are letters, digits and . _ - @ * : + =, not starting with . or -",
+        ),
+    },
+    Case {
+        name: "setup with a user twice",
+        setup: nothing,
+        args: &["--dir", "fresh", "setup", "mysql", "--user", "app,app"],
+        message: "app is named twice",
+        hint: Some("name each server or user once"),
+    },
+    Case {
+        name: "setup whose server has the new CA's name",
+        setup: nothing,
+        args: &[
+            "--dir", "fresh", "setup", "mysql", "--ca-cn", "db1", "--host", "db1",
+        ],
+        message: "the subject /CN=db1 equals the CA's",
+        hint: Some("give the certificate another CN (or --subject) than the CA's"),
+    },
+    Case {
+        name: "setup with a key format the key type cannot use",
+        setup: nothing,
+        args: &[
+            "--dir",
+            "fresh",
+            "setup",
+            "mysql",
+            "--key-type",
+            "ed25519",
+            "--key-format",
+            "sec1",
+        ],
+        message: "the sec1 key format holds only ECDSA keys, not ed25519",
+        hint: Some("choose --key-type ecdsa-p256 or ecdsa-p384, or --key-format pkcs8"),
+    },
+    Case {
+        name: "an intermediate below a CA that allows none",
+        setup: parent_allowing_no_intermediate,
+        args: &[
+            "--dir",
+            "inter",
+            "init-ca",
+            "--intermediate",
+            "--parent",
+            "leafonly",
+            "--key-type",
+            "ecdsa-p256",
+        ],
+        message: "the parent CA's pathLenConstraint is 0: it signs leaf certificates only, no intermediate CA",
+        hint: Some("make the intermediate under a CA created with --path-len 1 or more"),
+    },
+    Case {
+        name: "an intermediate deeper than its parent allows",
+        setup: parent_allowing_one_level,
+        args: &[
+            "--dir",
+            "inter",
+            "init-ca",
+            "--intermediate",
+            "--parent",
+            "onelevel",
+            "--path-len",
+            "1",
+            "--key-type",
+            "ecdsa-p256",
+        ],
+        message: "may have a pathLenConstraint of at most 0, not 1",
+        hint: Some("pass --path-len 0 or less"),
+    },
     Case {
         name: "truncated PEM CSR",
         setup: nothing,
@@ -371,6 +492,29 @@ fn bad_input_table() {
         assert!(!err.contains("panicked"), "{}", case.name);
         assert_eq!(snapshot(dir), before, "{}: nothing changed", case.name);
     }
+}
+
+/// setup checks every name before it creates the CA: a refused setup leaves
+/// no PKI directory behind.
+#[test]
+fn a_refused_setup_creates_no_pki_directory() {
+    let d = tempfile::tempdir().unwrap();
+    let out = run(d.path(), &["setup", "mysql", "--host="]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(!d.path().join("pki").exists(), "pki/ was created");
+    let first = stderr(&out).lines().next().unwrap_or_default().to_string();
+    assert_eq!(
+        first,
+        "certgen: error: invalid host name \"\" in --host: it is empty"
+    );
+    let out = run(d.path(), &["setup", "mysql", "--host", "db1,,db2"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!d.path().join("pki").exists(), "pki/ was created");
+    assert!(
+        stderr(&out).contains("invalid host name \"\""),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]

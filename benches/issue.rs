@@ -3,7 +3,7 @@
 //! benchmark (scripts/bench) compares with openssl and cfssl.
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
-use time::OffsetDateTime;
+use time::{Duration, OffsetDateTime};
 
 use certgen::index::Serial;
 use certgen::{Ca, CertRequest, KeyFormat, KeyType, PrivateKey, Profile, Subject};
@@ -14,7 +14,7 @@ fn ca(key_type: KeyType, now: OffsetDateTime) -> Ca {
     Ca::create_root(
         &subject,
         key,
-        3650,
+        Duration::days(3650),
         None,
         &Serial::random().expect("serial"),
         now,
@@ -28,7 +28,7 @@ fn bench(c: &mut Criterion) {
         subject: Subject::from_cn("app").expect("subject"),
         sans: Vec::new(),
         profile: Profile::Client,
-        days: 1825,
+        validity: Duration::days(1825),
     };
     let mut group = c.benchmark_group("issue");
     for (name, ca_type, leaf_type) in [

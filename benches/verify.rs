@@ -3,7 +3,7 @@
 //! host name check, as `certgen verify` does for each file.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use time::OffsetDateTime;
+use time::{Duration, OffsetDateTime};
 
 use certgen::index::Serial;
 use certgen::verify::{Host, Input, Options, Purpose, Verifier};
@@ -13,17 +13,31 @@ fn chain(key_type: KeyType, now: OffsetDateTime) -> Input {
     let key = || PrivateKey::generate(key_type).expect("key");
     let serial = || Serial::random().expect("serial");
     let subject = |cn: &str| Subject::from_cn(cn).expect("subject");
-    let root =
-        Ca::create_root(&subject("Bench Root"), key(), 3650, None, &serial(), now).expect("root");
+    let root = Ca::create_root(
+        &subject("Bench Root"),
+        key(),
+        Duration::days(3650),
+        None,
+        &serial(),
+        now,
+    )
+    .expect("root");
     let (inter_cert, inter) = root
-        .create_intermediate(&subject("Bench Issuing"), key(), 1825, 0, &serial(), now)
+        .create_intermediate(
+            &subject("Bench Issuing"),
+            key(),
+            Duration::days(1825),
+            0,
+            &serial(),
+            now,
+        )
         .expect("intermediate");
     let leaf_key = key();
     let req = CertRequest {
         subject: subject("db1"),
         sans: vec![San::Dns("db1.example".into())],
         profile: Profile::Server,
-        days: 825,
+        validity: Duration::days(825),
     };
     let leaf = inter
         .issue(&req, leaf_key.pair(), leaf_key.is_rsa(), &serial(), now)

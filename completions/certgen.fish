@@ -55,7 +55,7 @@ ed25519\t''"
 complete -c certgen -n "__fish_certgen_using_subcommand init-ca" -l key-format -d 'Encoding of the CA key file' -r -f -a "pkcs8\t'BEGIN PRIVATE KEY (default)'
 pkcs1\t'BEGIN RSA PRIVATE KEY, for MySQL 5.x built with yaSSL'
 sec1\t'BEGIN EC PRIVATE KEY'"
-complete -c certgen -n "__fish_certgen_using_subcommand init-ca" -l days -d 'Lifetime in days' -r
+complete -c certgen -n "__fish_certgen_using_subcommand init-ca" -l days -d 'Lifetime: a number of days, or 30d, 2w, 12h [default: 3650 days]' -r
 complete -c certgen -n "__fish_certgen_using_subcommand init-ca" -l path-len -d 'Limit on intermediates below this CA (pathLenConstraint); intermediates default to 0' -r
 complete -c certgen -n "__fish_certgen_using_subcommand init-ca" -l parent -d 'The parent PKI directory, for --intermediate' -r -F
 complete -c certgen -n "__fish_certgen_using_subcommand init-ca" -l format -d 'Output format' -r -f -a "text\t''
@@ -93,7 +93,7 @@ complete -c certgen -n "__fish_certgen_using_subcommand csr" -s V -l version -d 
 complete -c certgen -n "__fish_certgen_using_subcommand sign" -l profile -d 'What the certificate is for. A CA certificate is never made from a CSR' -r -f -a "server\t'serverAuth'
 client\t'clientAuth'
 server-client\t'serverAuth and clientAuth, for cluster nodes'"
-complete -c certgen -n "__fish_certgen_using_subcommand sign" -l days -d 'Lifetime in days [default: 825 for servers, 1825 for clients]' -r
+complete -c certgen -n "__fish_certgen_using_subcommand sign" -l days -d 'Lifetime: a number of days, or 30d, 2w, 12h [default: 825 days for servers, 1825 for clients]' -r
 complete -c certgen -n "__fish_certgen_using_subcommand sign" -l san -d 'subjectAltNames to add to those the CSR asks for; repeatable and comma-separated' -r
 complete -c certgen -n "__fish_certgen_using_subcommand sign" -l out -d 'Write the certificate here (must not exist) instead of to stdout' -r -F
 complete -c certgen -n "__fish_certgen_using_subcommand sign" -l format -d 'Output format of the report (with --out) or the certificate' -r -f -a "text\t''
@@ -116,7 +116,7 @@ ed25519\t''"
 complete -c certgen -n "__fish_certgen_using_subcommand issue-server" -l key-format -d 'Encoding of the new key file' -r -f -a "pkcs8\t'BEGIN PRIVATE KEY (default)'
 pkcs1\t'BEGIN RSA PRIVATE KEY, for MySQL 5.x built with yaSSL'
 sec1\t'BEGIN EC PRIVATE KEY'"
-complete -c certgen -n "__fish_certgen_using_subcommand issue-server" -l days -d 'Lifetime in days' -r
+complete -c certgen -n "__fish_certgen_using_subcommand issue-server" -l days -d 'Lifetime: a number of days, or 30d, 2w, 12h [default: 825 days]' -r
 complete -c certgen -n "__fish_certgen_using_subcommand issue-server" -l format -d 'Output format' -r -f -a "text\t''
 json\t''"
 complete -c certgen -n "__fish_certgen_using_subcommand issue-server" -l dir -d 'The PKI directory' -r -F
@@ -140,7 +140,7 @@ ed25519\t''"
 complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l key-format -d 'Encoding of the new key file' -r -f -a "pkcs8\t'BEGIN PRIVATE KEY (default)'
 pkcs1\t'BEGIN RSA PRIVATE KEY, for MySQL 5.x built with yaSSL'
 sec1\t'BEGIN EC PRIVATE KEY'"
-complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l days -d 'Lifetime in days' -r
+complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l days -d 'Lifetime: a number of days, or 30d, 2w, 12h [default: 1825 days]' -r
 complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l sql-host -d 'The host part of the account in the printed ALTER USER statements' -r
 complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l format -d 'Output format' -r -f -a "text\t''
 json\t''"

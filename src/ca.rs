@@ -8,11 +8,12 @@ use x509_parser::prelude::FromDer;
 
 use crate::cert::CertSummary;
 use crate::encoding::{certificates, to_pem};
-use crate::error::{Error, Result};
+use crate::error::{Error, Expected, Result};
 use crate::index::Serial;
 use crate::keys::PrivateKey;
 use crate::name::{San, Subject, oneline};
 use crate::profile::Profile;
+use crate::timearg::{MAX_DURATION, format_duration};
 
 /// How far notBefore is set in the past, for clients whose clocks run behind.
 pub const CLOCK_SKEW: Duration = Duration::minutes(5);
@@ -23,8 +24,8 @@ pub struct CertRequest {
     pub subject: Subject,
     pub sans: Vec<San>,
     pub profile: Profile,
-    /// Lifetime in days from now; capped at the CA's notAfter.
-    pub days: u32,
+    /// Lifetime from now; capped at the CA's notAfter.
+    pub validity: Duration,
 }
 
 /// A certificate just signed.
@@ -63,57 +64,74 @@ impl Ca {
     pub fn create_root(
         subject: &Subject,
         key: PrivateKey,
-        days: u32,
+        validity: Duration,
         path_len: Option<u8>,
         serial: &Serial,
         now: OffsetDateTime,
     ) -> Result<Ca> {
-        check_days(days)?;
+        check_validity(validity)?;
         let mut params = base_params(subject, &[], serial)?;
         params.not_before = now - CLOCK_SKEW;
-        params.not_after = now + Duration::days(days.into());
+        params.not_after = now + validity;
         Profile::Ca { path_len }.apply(&mut params, key.is_rsa());
-        let cert = params.self_signed(key.pair())?;
+        let cert = params.self_signed(key.pair()).map_err(Error::Signing)?;
         let pem = cert.pem();
-        Ca::from_parts("the new CA certificate", cert.der(), key, pem)
+        Ca::from_parts(
+            "the new CA certificate",
+            cert.der(),
+            key,
+            "the new key",
+            pem,
+        )
     }
 
     /// Loads a CA from its certificate, its key, and (for an intermediate) the
-    /// chain file holding it and its parents.
+    /// chain file holding it and its parents. `cert_what` and `key_what` name
+    /// the sources in errors (usually their paths).
     pub fn from_files(
         cert_what: &str,
         cert_bytes: &[u8],
         key: PrivateKey,
+        key_what: &str,
         chain_pem: Option<String>,
     ) -> Result<Ca> {
         let der = certificates(cert_what, cert_bytes)?.remove(0);
         let chain = chain_pem.unwrap_or_else(|| to_pem("CERTIFICATE", &der));
-        Ca::from_parts(cert_what, &der, key, chain)
+        Ca::from_parts(cert_what, &der, key, key_what, chain)
     }
 
-    fn from_parts(what: &str, der: &[u8], key: PrivateKey, chain_pem: String) -> Result<Ca> {
+    fn from_parts(
+        what: &str,
+        der: &[u8],
+        key: PrivateKey,
+        key_what: &str,
+        chain_pem: String,
+    ) -> Result<Ca> {
         let (_, cert) = X509Certificate::from_der(der)
-            .map_err(|e| Error::parse(what, format!("not a valid certificate: {e}")))?;
+            .map_err(Error::malformed(what, Expected::Certificate))?;
         let bc = cert
             .basic_constraints()
-            .map_err(|e| Error::parse(what, e))?
+            .map_err(Error::malformed(what, Expected::Certificate))?
             .map(|b| b.value.clone());
         let Some(bc) = bc.filter(|b| b.ca) else {
-            return Err(Error::Ca(format!(
-                "{what} is not a CA certificate (basicConstraints CA:TRUE is missing)"
-            )));
+            return Err(Error::NotACa(what.to_string()));
         };
         if !key.matches_spki(cert.public_key().raw) {
-            return Err(Error::Ca(format!(
-                "the CA key does not match {what}; was one of them replaced?"
-            )));
+            return Err(Error::KeyMismatch {
+                key: key_what.to_string(),
+                cert: what.to_string(),
+            });
         }
         let subject = oneline(cert.subject());
         let not_before = cert.validity().not_before.to_datetime();
         let not_after = cert.validity().not_after.to_datetime();
         let cert_der = der.to_vec();
-        let issuer = Issuer::from_ca_cert_der(&cert_der.clone().into(), key.into_pair())
-            .map_err(|e| Error::parse(what, format!("cannot sign with this CA: {e}")))?;
+        let issuer = Issuer::from_ca_cert_der(&cert_der.clone().into(), key.into_pair()).map_err(
+            |source| Error::CaUnusable {
+                what: what.to_string(),
+                source,
+            },
+        )?;
         Ok(Ca {
             issuer,
             cert_pem: to_pem("CERTIFICATE", &cert_der),
@@ -169,11 +187,61 @@ impl Ca {
         now: OffsetDateTime,
     ) -> Result<Issued> {
         if matches!(req.profile, Profile::Ca { .. }) {
-            return Err(Error::Ca(
-                "a CA certificate is made only by init-ca --intermediate".into(),
-            ));
+            return Err(Error::LeafIsCa);
         }
         self.sign(req, subject_key, rsa_subject, serial, now)
+    }
+
+    /// Checks a leaf request against this CA before any key is made or file
+    /// written: what [`Ca::issue`] would refuse.
+    pub fn check_request(&self, req: &CertRequest, now: OffsetDateTime) -> Result<()> {
+        if matches!(req.profile, Profile::Ca { .. }) {
+            return Err(Error::LeafIsCa);
+        }
+        self.check_signing(&req.subject, req.validity, now)
+    }
+
+    /// Checks that this CA can sign a certificate for `subject` lasting
+    /// `validity` at `now`: the lifetime is sensible, the CA is valid, and the
+    /// subject is not the CA's own.
+    pub fn check_signing(
+        &self,
+        subject: &Subject,
+        validity: Duration,
+        now: OffsetDateTime,
+    ) -> Result<()> {
+        check_validity(validity)?;
+        if now >= self.not_after {
+            return Err(Error::CaExpired {
+                not_after: self.not_after,
+            });
+        }
+        if now < self.not_before {
+            return Err(Error::CaNotYetValid {
+                not_before: self.not_before,
+            });
+        }
+        let (_, ca_cert) = X509Certificate::from_der(&self.cert_der).map_err(Error::malformed(
+            "the CA certificate",
+            Expected::Certificate,
+        ))?;
+        if subject.same_as(ca_cert.subject()) {
+            return Err(Error::SubjectIsCa {
+                subject: subject.to_string(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Checks that an intermediate CA with `path_len` may be made below this one.
+    pub fn check_intermediate(&self, path_len: u8) -> Result<()> {
+        match self.path_len {
+            Some(limit) if u32::from(path_len) >= limit => Err(Error::PathLen {
+                limit,
+                requested: path_len,
+            }),
+            _ => Ok(()),
+        }
     }
 
     /// Makes an intermediate CA below this one. Returns the certificate (to
@@ -182,35 +250,30 @@ impl Ca {
         &self,
         subject: &Subject,
         key: PrivateKey,
-        days: u32,
+        validity: Duration,
         path_len: u8,
         serial: &Serial,
         now: OffsetDateTime,
     ) -> Result<(Issued, Ca)> {
-        if let Some(limit) = self.path_len
-            && u32::from(path_len) >= limit
-        {
-            let allowed = if limit == 0 {
-                "none: the parent issues only leaves".to_string()
-            } else {
-                format!("--path-len {} at most", limit - 1)
-            };
-            return Err(Error::Ca(format!(
-                "the parent CA's pathLenConstraint is {limit}, so an intermediate below it allows {allowed}"
-            )));
-        }
+        self.check_intermediate(path_len)?;
         let req = CertRequest {
             subject: subject.clone(),
             sans: Vec::new(),
             profile: Profile::Ca {
                 path_len: Some(path_len),
             },
-            days,
+            validity,
         };
         let issued = self.sign(&req, key.pair(), key.is_rsa(), serial, now)?;
         let chain = format!("{}{}", issued.pem, self.chain_pem);
         let pem = issued.pem.clone();
-        let ca = Ca::from_parts("the new intermediate certificate", &issued.der, key, chain)?;
+        let ca = Ca::from_parts(
+            "the new intermediate certificate",
+            &issued.der,
+            key,
+            "the new key",
+            chain,
+        )?;
         debug_assert_eq!(ca.cert_pem, pem);
         Ok((issued, ca))
     }
@@ -223,34 +286,14 @@ impl Ca {
         serial: &Serial,
         now: OffsetDateTime,
     ) -> Result<Issued> {
-        check_days(req.days)?;
-        if now >= self.not_after {
-            return Err(Error::Ca(format!(
-                "the CA certificate expired on {}",
-                crate::rfc3339::format(self.not_after)
-            )));
-        }
-        if now < self.not_before {
-            return Err(Error::Ca(format!(
-                "the CA certificate is not valid before {}",
-                crate::rfc3339::format(self.not_before)
-            )));
-        }
-        let (_, ca_cert) = X509Certificate::from_der(&self.cert_der)
-            .map_err(|e| Error::parse("the CA certificate", e))?;
-        if req.subject.same_as(ca_cert.subject()) {
-            return Err(Error::Invalid(format!(
-                "the subject {} equals the CA's; clients would take the certificate for the CA itself",
-                req.subject
-            )));
-        }
+        self.check_signing(&req.subject, req.validity, now)?;
         let mut warnings = Vec::new();
-        let mut not_after = now + Duration::days(req.days.into());
+        let mut not_after = now + req.validity;
         if not_after > self.not_after {
             warnings.push(format!(
-                "validity capped at the CA's notAfter {} (asked for {} days)",
+                "validity capped at the CA's notAfter {} (asked for {})",
                 crate::rfc3339::format(self.not_after),
-                req.days
+                format_duration(req.validity)
             ));
             not_after = self.not_after;
         }
@@ -258,7 +301,9 @@ impl Ca {
         params.not_before = (now - CLOCK_SKEW).max(self.not_before);
         params.not_after = not_after;
         req.profile.apply(&mut params, rsa_subject);
-        let cert = params.signed_by(subject_key, &self.issuer)?;
+        let cert = params
+            .signed_by(subject_key, &self.issuer)
+            .map_err(Error::Signing)?;
         let der = cert.der().to_vec();
         Ok(Issued {
             cert: CertSummary::from_der("the new certificate", &der, false)?,
@@ -269,14 +314,13 @@ impl Ca {
     }
 }
 
-fn check_days(days: u32) -> Result<()> {
-    if days == 0 {
-        return Err(Error::Invalid("--days must be at least 1".into()));
+/// Checks a requested lifetime before anything is signed.
+pub fn check_validity(requested: Duration) -> Result<()> {
+    if !requested.is_positive() {
+        return Err(Error::ValidityNotPositive { requested });
     }
-    if days > 36_500 {
-        return Err(Error::Invalid(format!(
-            "--days {days} is more than 100 years"
-        )));
+    if requested > MAX_DURATION {
+        return Err(Error::ValidityTooLong { requested });
     }
     Ok(())
 }
@@ -298,10 +342,19 @@ mod tests {
 
     const NOW: OffsetDateTime = datetime!(2026-11-22 12:00 UTC);
 
-    fn root(days: u32) -> Ca {
+    fn root(days: i64) -> Ca {
         let key = PrivateKey::generate(KeyType::EcdsaP256).unwrap();
         let subject = Subject::parse("/O=Test/CN=Test CA").unwrap();
-        Ca::create_root(&subject, key, days, None, &Serial::random().unwrap(), NOW).unwrap()
+        let validity = Duration::days(days);
+        Ca::create_root(
+            &subject,
+            key,
+            validity,
+            None,
+            &Serial::random().unwrap(),
+            NOW,
+        )
+        .unwrap()
     }
 
     fn leaf(ca: &Ca, profile: Profile, cn: &str, key_type: KeyType) -> Issued {
@@ -310,7 +363,7 @@ mod tests {
             subject: Subject::from_cn(cn).unwrap(),
             sans: San::parse_list(&[cn]).unwrap(),
             profile,
-            days: 825,
+            validity: Duration::days(825),
         };
         ca.issue(
             &req,
@@ -397,10 +450,12 @@ mod tests {
         let ca = root(100);
         let issued = leaf(&ca, Profile::Client, "app", KeyType::EcdsaP256);
         assert_eq!(issued.cert.not_after, ca.not_after());
-        assert!(
-            issued.warnings[0].contains("capped"),
-            "{:?}",
-            issued.warnings
+        assert_eq!(
+            issued.warnings,
+            [format!(
+                "validity capped at the CA's notAfter {} (asked for 825 days)",
+                crate::rfc3339::format(ca.not_after())
+            )]
         );
     }
 
@@ -412,32 +467,46 @@ mod tests {
             subject: Subject::parse("/O=test/CN=test ca").unwrap(),
             sans: vec![],
             profile: Profile::Server,
-            days: 1,
+            validity: Duration::days(1),
         };
         let s = Serial::random().unwrap();
-        let err = ca
-            .issue(&req, key.pair(), false, &s, NOW)
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("equals the CA"), "{err}");
-        req.subject = Subject::from_cn("x").unwrap();
-        req.days = 0;
+        let issue = |req: &CertRequest, now| ca.issue(req, key.pair(), false, &s, now).unwrap_err();
+        let err = issue(&req, NOW);
         assert!(
-            ca.issue(&req, key.pair(), false, &s, NOW)
-                .unwrap_err()
-                .to_string()
-                .contains("at least 1")
+            matches!(&err, Error::SubjectIsCa { subject } if subject == "/O=test/CN=test ca"),
+            "{err:?}"
         );
-        req.days = 1;
-        let later = NOW + Duration::days(11);
+        req.subject = Subject::from_cn("x").unwrap();
+        req.validity = Duration::ZERO;
+        assert!(matches!(
+            issue(&req, NOW),
+            Error::ValidityNotPositive { .. }
+        ));
+        req.validity = Duration::days(36_501);
+        assert!(matches!(issue(&req, NOW), Error::ValidityTooLong { .. }));
+        req.validity = Duration::hours(12);
+        let short = ca.issue(&req, key.pair(), false, &s, NOW).unwrap();
+        assert_eq!(short.cert.not_after, NOW + Duration::hours(12));
+        req.validity = Duration::days(1);
+        let err = issue(&req, NOW + Duration::days(11));
         assert!(
-            ca.issue(&req, key.pair(), false, &s, later)
-                .unwrap_err()
-                .to_string()
-                .contains("expired on")
+            matches!(err, Error::CaExpired { not_after } if not_after == ca.not_after()),
+            "{err:?}"
         );
         req.profile = Profile::Ca { path_len: None };
-        assert!(ca.issue(&req, key.pair(), false, &s, NOW).is_err());
+        assert!(matches!(issue(&req, NOW), Error::LeafIsCa));
+    }
+
+    #[test]
+    fn a_key_of_another_ca_is_a_mismatch() {
+        let ca = root(10);
+        let other = PrivateKey::generate(KeyType::EcdsaP256).unwrap();
+        let err =
+            Ca::from_files("ca.pem", ca.cert_pem().as_bytes(), other, "key.pem", None).unwrap_err();
+        assert!(
+            matches!(&err, Error::KeyMismatch { key, cert } if key == "key.pem" && cert == "ca.pem"),
+            "{err:?}"
+        );
     }
 
     #[test]
@@ -447,7 +516,7 @@ mod tests {
         let root = Ca::create_root(
             &subject,
             key,
-            3650,
+            Duration::days(3650),
             Some(1),
             &Serial::random().unwrap(),
             NOW,
@@ -458,7 +527,7 @@ mod tests {
             .create_intermediate(
                 &Subject::from_cn("Inter").unwrap(),
                 ikey,
-                1825,
+                Duration::days(1825),
                 0,
                 &Serial::random().unwrap(),
                 NOW,
@@ -471,13 +540,21 @@ mod tests {
             .create_intermediate(
                 &Subject::from_cn("Deeper").unwrap(),
                 k2,
-                100,
+                Duration::days(100),
                 0,
                 &Serial::random().unwrap(),
                 NOW,
             )
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("pathLenConstraint is 0"), "{err}");
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::PathLen {
+                    limit: 0,
+                    requested: 0
+                }
+            ),
+            "{err:?}"
+        );
     }
 }

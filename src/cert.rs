@@ -14,7 +14,7 @@ use x509_parser::objects::{oid_registry, oid2sn};
 use x509_parser::oid_registry::Oid;
 use x509_parser::prelude::FromDer;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Expected, Result};
 use crate::index::Serial;
 use crate::keys::KeyInfo;
 use crate::name::{San, oneline};
@@ -56,13 +56,13 @@ impl CertSummary {
     /// CERTIFICATE, which appends trust settings after it.
     pub fn from_der(what: &str, der: &[u8], trailing_ok: bool) -> Result<CertSummary> {
         let (rest, cert) = X509Certificate::from_der(der)
-            .map_err(|e| Error::parse(what, format!("malformed certificate: {e}")))?;
+            .map_err(Error::malformed(what, Expected::Certificate))?;
         if !rest.is_empty() && !trailing_ok {
-            let reason = format!(
-                "{} bytes of trailing data after the certificate",
-                rest.len()
-            );
-            return Err(Error::parse(what, reason));
+            return Err(Error::TrailingData {
+                what: what.to_string(),
+                expected: Expected::Certificate,
+                bytes: rest.len(),
+            });
         }
         Ok(CertSummary::of(&cert))
     }

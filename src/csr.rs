@@ -9,7 +9,7 @@ use x509_parser::prelude::FromDer;
 
 use crate::cert::alt_name;
 use crate::encoding::{is_pem, pem_sections};
-use crate::error::{Error, Result};
+use crate::error::{Error, Expected, Result};
 use crate::keys::{KeyInfo, PrivateKey};
 use crate::name::{San, Subject};
 
@@ -18,8 +18,10 @@ pub fn create(subject: &Subject, sans: &[San], key: &PrivateKey) -> Result<Strin
     let mut params = CertificateParams::default();
     params.distinguished_name = subject.to_rcgen()?;
     params.subject_alt_names = sans.iter().map(San::to_rcgen).collect::<Result<_>>()?;
-    let csr = params.serialize_request(key.pair())?;
-    csr.pem().map_err(Error::from)
+    let csr = params
+        .serialize_request(key.pair())
+        .map_err(Error::CsrCreation)?;
+    csr.pem().map_err(Error::CsrCreation)
 }
 
 /// A parsed request whose signature has been checked.
@@ -40,17 +42,22 @@ impl Csr {
                 .into_iter()
                 .find(|(k, _)| *k == SectionKind::Csr)
                 .map(|(_, der)| der)
-                .ok_or_else(|| Error::parse(what, "no CERTIFICATE REQUEST block found"))?
+                .ok_or_else(|| Error::Missing {
+                    what: what.to_string(),
+                    expected: Expected::CertificateRequest,
+                    found: None,
+                })?
         } else {
             bytes.to_vec()
         };
         let (rest, req) = X509CertificationRequest::from_der(&der)
-            .map_err(|e| Error::parse(what, format!("not a valid certificate request: {e}")))?;
+            .map_err(Error::malformed(what, Expected::CertificateRequest))?;
         if !rest.is_empty() {
-            return Err(Error::parse(
-                what,
-                "trailing bytes after the certificate request",
-            ));
+            return Err(Error::TrailingData {
+                what: what.to_string(),
+                expected: Expected::CertificateRequest,
+                bytes: rest.len(),
+            });
         }
         req.verify_signature().map_err(|_| Error::BadCsrSignature)?;
         let info = &req.certification_request_info;
@@ -74,12 +81,12 @@ impl Csr {
 
 /// A requested name certgen can sign, checked as `--san` values are.
 fn san_from_general(name: &GeneralName<'_>) -> Result<San> {
-    match alt_name(name) {
-        san @ (San::Dns(_) | San::Email(_) | San::Uri(_)) => San::parse(&san.to_string()),
-        San::Ip(ip) => Ok(San::Ip(ip)),
-        other => Err(Error::parse(
-            "the CSR's subjectAltName",
-            format!("{other} is not a name type certgen signs"),
-        )),
+    match (name, alt_name(name)) {
+        (_, san @ (San::Dns(_) | San::Email(_) | San::Uri(_))) => San::parse(&san.to_string()),
+        (_, San::Ip(ip)) => Ok(San::Ip(ip)),
+        (GeneralName::IPAddress(b), _) => Err(Error::BadSanIp(b.len())),
+        (_, other) => Err(Error::UnsupportedSan {
+            kind: other.to_string(),
+        }),
     }
 }

@@ -3,7 +3,7 @@
 
 use rustls_pki_types::pem::{PemObject, SectionKind};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Expected, Result};
 
 /// Whether the bytes look like PEM text rather than DER.
 pub fn is_pem(bytes: &[u8]) -> bool {
@@ -22,7 +22,10 @@ pub fn contains(hay: &[u8], needle: &[u8]) -> bool {
 pub fn pem_sections(what: &str, bytes: &[u8]) -> Result<Vec<(SectionKind, Vec<u8>)>> {
     <(SectionKind, Vec<u8>)>::pem_slice_iter(bytes)
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| Error::parse(what, format!("malformed PEM: {e}")))
+        .map_err(|e| Error::Pem {
+            what: what.to_string(),
+            source: e.into(),
+        })
 }
 
 /// Encodes DER as a PEM block with the given label.
@@ -46,10 +49,9 @@ pub fn certificates(what: &str, bytes: &[u8]) -> Result<Vec<Vec<u8>>> {
         if bytes.first() == Some(&0x30) {
             return Ok(vec![bytes.to_vec()]);
         }
-        return Err(Error::parse(
-            what,
-            "not a certificate (neither PEM nor DER)",
-        ));
+        return Err(Error::NotPemOrDer {
+            what: what.to_string(),
+        });
     }
     let certs: Vec<Vec<u8>> = pem_sections(what, bytes)?
         .into_iter()
@@ -57,12 +59,11 @@ pub fn certificates(what: &str, bytes: &[u8]) -> Result<Vec<Vec<u8>>> {
         .map(|(_, der)| der)
         .collect();
     if certs.is_empty() {
-        let hint = if contains(bytes, b"PRIVATE KEY") {
-            "it holds a private key, not a certificate"
-        } else {
-            "no CERTIFICATE block found"
-        };
-        return Err(Error::parse(what, hint));
+        return Err(Error::Missing {
+            what: what.to_string(),
+            expected: Expected::Certificate,
+            found: contains(bytes, b"PRIVATE KEY").then_some(Expected::PrivateKey),
+        });
     }
     Ok(certs)
 }

@@ -1,12 +1,52 @@
-//! The library's error type: each variant names the step that failed and carries
-//! the path or value involved, so the binary can print one precise line.
+//! The library's error type: one variant per step that can fail, carrying the
+//! values involved and the underlying error as its source, so the binary can
+//! print one precise line and pick a hint by matching on the variant.
+//!
+//! Messages state what happened in the library's terms; how to fix it with
+//! the command line (which flag to pass) is the binary's business.
 
+use std::fmt;
 use std::path::PathBuf;
+
+use time::{Duration, OffsetDateTime};
+
+use crate::expiry::human;
+use crate::index::{BadLine, Serial};
+use crate::keys::{KeyFormat, KeyType};
+use crate::rfc3339::format as display_time;
+use crate::timearg::format_duration;
+
+/// An underlying error of any type, kept as a source.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// What a file or value was expected to hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Expected {
+    Certificate,
+    CertificateRequest,
+    Crl,
+    PrivateKey,
+    PublicKey,
+}
+
+impl fmt::Display for Expected {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Expected::Certificate => "certificate",
+            Expected::CertificateRequest => "certificate request",
+            Expected::Crl => "CRL",
+            Expected::PrivateKey => "private key",
+            Expected::PublicKey => "public key",
+        })
+    }
+}
 
 /// Errors from the certgen library.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
+    // --- Files and the PKI directory ---
     /// Reading or writing a file failed.
     #[error("{action} {path}")]
     Io {
@@ -21,41 +61,233 @@ pub enum Error {
     /// A path is a symbolic link where certgen writes a regular file or directory.
     #[error("{0} is a symbolic link; certgen does not write through links")]
     Symlink(PathBuf),
-    /// A file or value could not be parsed.
-    #[error("{what}: {reason}")]
-    Parse { what: String, reason: String },
-    /// A subject or subjectAltName is not acceptable.
-    #[error("invalid {what} {value:?}: {reason}")]
+    /// A path where certgen needs a directory is something else.
+    #[error("{0} is not a directory")]
+    NotADirectory(PathBuf),
+    /// The PKI directory has no CA yet.
+    #[error("no CA in {0}")]
+    NoCa(PathBuf),
+    /// Another process replaced the CA between loading it and taking the lock.
+    #[error("the CA was replaced while this command ran")]
+    CaReplaced,
+    /// A line of the index could not be read.
+    #[error("index {path} line {line}")]
+    Index {
+        path: PathBuf,
+        line: usize,
+        #[source]
+        source: BadLine,
+    },
+    /// A serial number is not hexadecimal.
+    #[error("\"{0}\" is not a hexadecimal serial number")]
+    BadSerial(String),
+    /// A new certificate's serial is already in the index.
+    #[error("serial {0} is already in the index")]
+    DuplicateSerial(Serial),
+    /// The operating system's random number generator failed.
+    #[error("the random number generator failed")]
+    Random(#[source] aws_lc_rs::error::Unspecified),
+    /// The archive directory's name could not be formatted from the time.
+    #[error("naming the archive directory failed")]
+    ArchiveName(#[source] time::error::Format),
+
+    // --- Reading certificates, requests and keys ---
+    /// PEM data with broken base64 or a missing END line.
+    #[error("{what}: malformed PEM")]
+    Pem {
+        what: String,
+        #[source]
+        source: BoxError,
+    },
+    /// Data that is neither PEM text nor DER.
+    #[error("{what}: neither PEM nor DER")]
+    NotPemOrDer { what: String },
+    /// An empty file where something was expected.
+    #[error("{what}: the file is empty")]
+    Empty { what: String },
+    /// PEM text without a single PEM block.
+    #[error("{what}: no PEM block found")]
+    NoPemBlock { what: String },
+    /// PEM data without the object looked for (perhaps with another one instead).
+    #[error("{what}: {}", missing(*expected, *found))]
+    Missing {
+        what: String,
+        expected: Expected,
+        found: Option<Expected>,
+    },
+    /// An object that does not parse.
+    #[error("{what}: not a valid {expected}")]
+    Malformed {
+        what: String,
+        expected: Expected,
+        #[source]
+        source: Option<BoxError>,
+    },
+    /// Bytes after the end of a DER object.
+    #[error("{what}: {bytes} bytes of trailing data after the {expected}")]
+    TrailingData {
+        what: String,
+        expected: Expected,
+        bytes: usize,
+    },
+    /// A passphrase-protected key, which certgen does not decrypt here.
+    #[error("{what}: the private key is encrypted")]
+    EncryptedKey { what: String },
+    /// A CSR's signature does not verify with its own public key.
+    #[error("the CSR's signature does not verify: it was altered or corrupted")]
+    BadCsrSignature,
+    /// A CSR asks for a kind of subjectAltName certgen does not put in certificates.
+    #[error("the CSR asks for a subjectAltName certgen does not sign: {kind}")]
+    UnsupportedSan { kind: String },
+    /// A CSR asks for an IP address that is neither IPv4 nor IPv6.
+    #[error("the CSR asks for an IP address of {0} bytes (IPv4 has 4, IPv6 16)")]
+    BadSanIp(usize),
+    /// A certificate used as a CA lacks basicConstraints CA:TRUE.
+    #[error("{0} is not a CA certificate (basicConstraints CA:TRUE is missing)")]
+    NotACa(String),
+    /// rcgen cannot sign with this CA certificate and key.
+    #[error("{what}: cannot sign with this CA")]
+    CaUnusable {
+        what: String,
+        #[source]
+        source: rcgen::Error,
+    },
+
+    // --- Names ---
+    /// A subject, subjectAltName, host or bundle name is not acceptable.
+    #[error("invalid {what} \"{value}\": {reason}")]
     InvalidName {
         what: &'static str,
         value: String,
         reason: String,
     },
-    /// A request cannot be honoured as asked (bad option combination, bad value).
-    #[error("{0}")]
-    Invalid(String),
+    /// A checked name that rcgen still cannot encode.
+    #[error("\"{value}\" cannot be encoded in a certificate")]
+    NameEncoding {
+        value: String,
+        #[source]
+        source: rcgen::Error,
+    },
+    /// The same bundle name twice in one batch.
+    #[error("{0} is named twice")]
+    DuplicateName(String),
+
+    // --- Keys ---
+    /// A key type name certgen does not know.
+    #[error(
+        "unknown key type \"{0}\" (expected one of rsa2048, rsa3072, rsa4096, ecdsa-p256, ecdsa-p384, ed25519)"
+    )]
+    UnknownKeyType(String),
+    /// A key format name certgen does not know.
+    #[error("unknown key format \"{0}\" (expected pkcs8, pkcs1 or sec1)")]
+    UnknownKeyFormat(String),
+    /// A key format that cannot hold this type of key.
+    #[error("the {format} key format holds only {}, not {key}", format.holds())]
+    KeyFormatMismatch { format: KeyFormat, key: String },
+    /// A key read in PKCS#1 or SEC1 form, which rcgen cannot write out again.
+    #[error("only keys generated by certgen or read as PKCS#8 can be re-encoded")]
+    KeyNotReencodable,
+    /// Key generation failed.
+    #[error("generating a {key_type} key failed")]
+    KeyGeneration {
+        key_type: KeyType,
+        #[source]
+        source: rcgen::Error,
+    },
+    /// Writing a key in another encoding failed.
+    #[error("re-encoding the key as {format} failed")]
+    KeyEncoding {
+        format: KeyFormat,
+        #[source]
+        source: BoxError,
+    },
     /// A private key does not belong to the certificate it is used with.
     #[error("the private key {key} does not match the certificate {cert}")]
-    KeyMismatch { key: PathBuf, cert: PathBuf },
-    /// A CSR's signature does not verify with its own public key.
-    #[error("the CSR's signature does not verify: it was altered or corrupted")]
-    BadCsrSignature,
-    /// The CA cannot issue at this time or for this request.
-    #[error("the CA cannot issue: {0}")]
-    Ca(String),
-    /// The index could not be read or is inconsistent.
-    #[error("index {path} line {line}: {reason}")]
-    Index {
-        path: PathBuf,
-        line: usize,
-        reason: String,
+    KeyMismatch { key: String, cert: String },
+
+    // --- Issuing ---
+    /// A CA profile in a leaf request: CA certificates come only with their own key.
+    #[error(
+        "a CA certificate is never issued from a request; an intermediate CA is created with its own key"
+    )]
+    LeafIsCa,
+    /// An intermediate deeper than the parent's pathLenConstraint allows.
+    #[error("{}", path_len(*limit, *requested))]
+    PathLen { limit: u32, requested: u8 },
+    /// A requested validity of zero or less.
+    #[error("the validity must be longer than zero, not {}", format_duration(*requested))]
+    ValidityNotPositive { requested: Duration },
+    /// A requested validity beyond [`crate::timearg::MAX_DURATION`].
+    #[error("a validity of {} is more than 100 years", format_duration(*requested))]
+    ValidityTooLong { requested: Duration },
+    /// The CA is past its notAfter.
+    #[error("the CA certificate expired on {}", display_time(*not_after))]
+    CaExpired { not_after: OffsetDateTime },
+    /// The CA is before its notBefore.
+    #[error("the CA certificate is not valid before {}", display_time(*not_before))]
+    CaNotYetValid { not_before: OffsetDateTime },
+    /// A leaf with the CA's own subject.
+    #[error(
+        "the subject {subject} equals the CA's; clients would take the certificate for the CA itself"
+    )]
+    SubjectIsCa { subject: String },
+    /// rcgen could not make or sign a certificate.
+    #[error("signing the certificate failed")]
+    Signing(#[source] rcgen::Error),
+    /// rcgen could not make or sign a certificate request.
+    #[error("making the certificate request failed")]
+    CsrCreation(#[source] rcgen::Error),
+
+    // --- Verification ---
+    /// Nothing to verify against.
+    #[error("no trusted CA certificate was given")]
+    NoTrustAnchor,
+
+    // --- Durations, times and thresholds ---
+    /// A duration that does not parse.
+    #[error(
+        "\"{0}\" is not a duration: expected a number of days, or a number with d, w, h, m or s (30d, 2w, 12h)"
+    )]
+    BadDuration(String),
+    /// A duration longer than [`crate::timearg::MAX_DURATION`].
+    #[error("\"{0}\" is more than 100 years")]
+    DurationTooLong(String),
+    /// A time that does not parse.
+    #[error("\"{0}\" is not a time: expected RFC 3339 (2026-11-22T13:50:01Z) or Unix seconds")]
+    BadTime(String),
+    /// Unix seconds outside the range of dates.
+    #[error("\"{value}\" is out of the range of dates")]
+    TimeOutOfRange {
+        value: String,
+        #[source]
+        source: time::error::ComponentRange,
     },
-    /// The PKI directory has no CA yet.
-    #[error("no CA in {0}")]
-    NoCa(PathBuf),
-    /// A cryptographic operation failed.
-    #[error("{0}")]
-    Crypto(String),
+    /// A negative check-expiry threshold.
+    #[error("a threshold cannot be negative")]
+    NegativeThreshold,
+    /// A critical window wider than the warning window.
+    #[error(
+        "the critical threshold ({}) is longer than the warning threshold ({})",
+        human(*crit),
+        human(*warn)
+    )]
+    CriticalAboveWarning { warn: Duration, crit: Duration },
+}
+
+fn missing(expected: Expected, found: Option<Expected>) -> String {
+    match found {
+        Some(found) => format!("holds a {found}, not a {expected}"),
+        None => format!("no {expected} found"),
+    }
+}
+
+fn path_len(limit: u32, requested: u8) -> String {
+    match limit.checked_sub(1) {
+        None => "the parent CA's pathLenConstraint is 0: it signs leaf certificates only, no intermediate CA".into(),
+        Some(max) => format!(
+            "the parent CA's pathLenConstraint is {limit}, so an intermediate below it may have a pathLenConstraint of at most {max}, not {requested}"
+        ),
+    }
 }
 
 impl Error {
@@ -71,19 +303,107 @@ impl Error {
         }
     }
 
-    pub(crate) fn parse(what: impl Into<String>, reason: impl std::fmt::Display) -> Self {
-        Error::Parse {
-            what: what.into(),
-            reason: reason.to_string(),
+    /// `Malformed` with the parser's error as its source.
+    pub(crate) fn malformed<E: Into<BoxError>>(
+        what: impl Into<String>,
+        expected: Expected,
+    ) -> impl FnOnce(E) -> Self {
+        let what = what.into();
+        move |source| Error::Malformed {
+            what,
+            expected,
+            source: Some(source.into()),
         }
-    }
-}
-
-impl From<rcgen::Error> for Error {
-    fn from(e: rcgen::Error) -> Self {
-        Error::Crypto(format!("certificate generation failed: {e}"))
     }
 }
 
 /// Result with the library's error type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The whole cause chain, as the binary prints it.
+    fn chain(e: &Error) -> String {
+        let mut text = e.to_string();
+        let mut source = std::error::Error::source(e);
+        while let Some(s) = source {
+            text.push_str(&format!(": {s}"));
+            source = s.source();
+        }
+        text
+    }
+
+    #[test]
+    fn rcgen_errors_stay_sources() {
+        let e = Error::Signing(rcgen::Error::CouldNotParseCertificate);
+        assert_eq!(e.to_string(), "signing the certificate failed");
+        let source = std::error::Error::source(&e).map(ToString::to_string);
+        assert_eq!(
+            source,
+            Some(rcgen::Error::CouldNotParseCertificate.to_string())
+        );
+    }
+
+    #[test]
+    fn messages_state_the_values() {
+        let e = Error::PathLen {
+            limit: 2,
+            requested: 2,
+        };
+        assert!(e.to_string().contains("at most 1, not 2"), "{e}");
+        let e = Error::Missing {
+            what: "k.pem".into(),
+            expected: Expected::PrivateKey,
+            found: Some(Expected::Certificate),
+        };
+        assert_eq!(
+            e.to_string(),
+            "k.pem: holds a certificate, not a private key"
+        );
+        let e = Error::malformed("x.der", Expected::CertificateRequest)("truncated");
+        assert_eq!(
+            chain(&e),
+            "x.der: not a valid certificate request: truncated"
+        );
+        let e = Error::ValidityNotPositive {
+            requested: Duration::ZERO,
+        };
+        assert_eq!(
+            e.to_string(),
+            "the validity must be longer than zero, not 0 seconds"
+        );
+    }
+
+    /// Flags are the binary's wording; the library never names one.
+    #[test]
+    fn no_command_line_wording() {
+        let samples = [
+            Error::PathLen {
+                limit: 0,
+                requested: 0,
+            },
+            Error::PathLen {
+                limit: 3,
+                requested: 5,
+            },
+            Error::LeafIsCa,
+            Error::KeyFormatMismatch {
+                format: KeyFormat::Pkcs1,
+                key: "ecdsa-p256".into(),
+            },
+            Error::ValidityNotPositive {
+                requested: Duration::ZERO,
+            },
+            Error::ValidityTooLong {
+                requested: Duration::days(40_000),
+            },
+        ];
+        for e in samples {
+            let text = e.to_string();
+            assert!(!text.contains("--"), "{text}");
+            assert!(!text.contains("init-ca"), "{text}");
+        }
+    }
+}

@@ -30,8 +30,7 @@ impl Serial {
     pub fn random() -> Result<Serial> {
         loop {
             let mut bytes = vec![0u8; 16];
-            aws_lc_rs::rand::fill(&mut bytes)
-                .map_err(|_| Error::Crypto("the random number generator failed".into()))?;
+            aws_lc_rs::rand::fill(&mut bytes).map_err(Error::Random)?;
             bytes[0] &= 0x7f; // positive without a leading zero octet
             if bytes[0] != 0 {
                 return Ok(Serial(bytes));
@@ -56,17 +55,15 @@ impl Serial {
         } else {
             clean
         };
+        let bad = || Error::BadSerial(hex.to_string());
         if padded.is_empty() || !padded.chars().all(|c| c.is_ascii_hexdigit()) {
-            return Err(Error::parse(
-                "serial",
-                format!("{hex:?} is not a hexadecimal number"),
-            ));
+            return Err(bad());
         }
         let bytes = (0..padded.len())
             .step_by(2)
             .map(|i| u8::from_str_radix(&padded[i..i + 2], 16))
             .collect::<Result<Vec<u8>, _>>()
-            .map_err(|e| Error::parse("serial", e))?;
+            .map_err(|_| bad())?;
         Ok(Serial::from_bytes(&bytes))
     }
 
@@ -90,6 +87,20 @@ impl serde::Serialize for Serial {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         s.collect_str(self)
     }
+}
+
+/// Why a line of the index could not be read.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum BadLine {
+    #[error("{0} fields instead of 6")]
+    Fields(usize),
+    #[error("unknown status \"{0}\"")]
+    Status(String),
+    #[error("bad time \"{0}\"")]
+    Time(String),
+    #[error("bad serial \"{0}\"")]
+    Serial(String),
 }
 
 /// A certificate's state in the index.
@@ -148,19 +159,20 @@ impl Entry {
         )
     }
 
-    fn from_line(line: &str) -> std::result::Result<Entry, String> {
+    fn from_line(line: &str) -> std::result::Result<Entry, BadLine> {
         let fields: Vec<&str> = line.split('\t').collect();
         if fields.len() != 6 {
-            return Err(format!("{} fields instead of 6", fields.len()));
+            return Err(BadLine::Fields(fields.len()));
         }
         let status = match fields[0] {
             "V" => Status::Valid,
             "R" => Status::Revoked,
             "E" => Status::Expired,
-            other => return Err(format!("unknown status {other:?}")),
+            other => return Err(BadLine::Status(other.to_string())),
         };
         let not_after = parse_asn1_time(fields[1])?;
-        let serial = Serial::from_hex(fields[3]).map_err(|e| e.to_string())?;
+        let serial =
+            Serial::from_hex(fields[3]).map_err(|_| BadLine::Serial(fields[3].to_string()))?;
         Ok(Entry {
             status,
             not_after,
@@ -193,8 +205,8 @@ pub fn format_asn1_time(t: OffsetDateTime) -> String {
 }
 
 /// Parses `YYMMDDHHMMSSZ` (UTCTime) or `YYYYMMDDHHMMSSZ` (GeneralizedTime).
-pub fn parse_asn1_time(s: &str) -> std::result::Result<OffsetDateTime, String> {
-    let bad = || format!("bad time {s:?}");
+pub fn parse_asn1_time(s: &str) -> std::result::Result<OffsetDateTime, BadLine> {
+    let bad = || BadLine::Time(s.to_string());
     let digits = s.strip_suffix('Z').ok_or_else(bad)?;
     if !digits.chars().all(|c| c.is_ascii_digit()) {
         return Err(bad());
@@ -234,10 +246,10 @@ impl Index {
             if line.is_empty() {
                 continue;
             }
-            let entry = Entry::from_line(line).map_err(|reason| Error::Index {
+            let entry = Entry::from_line(line).map_err(|source| Error::Index {
                 path: path.to_path_buf(),
                 line: n + 1,
-                reason,
+                source,
             })?;
             index.push(entry);
         }
@@ -268,10 +280,7 @@ impl Index {
     /// Adds a newly issued entry, refusing a serial that is already used.
     pub fn record(&mut self, entry: Entry) -> Result<()> {
         if self.contains(&entry.serial) {
-            return Err(Error::Ca(format!(
-                "serial {} is already in the index",
-                entry.serial
-            )));
+            return Err(Error::DuplicateSerial(entry.serial));
         }
         self.push(entry);
         Ok(())
@@ -345,7 +354,17 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("index.txt");
         std::fs::write(&p, "V\t310506070809Z\t\t0A\tunknown\t/CN=a\nX\tbad\n").unwrap();
-        let err = Index::load(&p).unwrap_err().to_string();
-        assert!(err.contains("line 2"), "{err}");
+        let err = Index::load(&p).unwrap_err();
+        assert!(
+            matches!(
+                &err,
+                Error::Index {
+                    line: 2,
+                    source: BadLine::Fields(2),
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
     }
 }

@@ -10,7 +10,7 @@ use zeroize::Zeroizing;
 
 use crate::cert::sha256_fingerprint;
 use crate::encoding::is_pem;
-use crate::error::{Error, Result};
+use crate::error::{Error, Expected, Result};
 use crate::keys::{KeyInfo, PrivateKey};
 
 pub use crate::cert::BasicConstraints;
@@ -67,14 +67,18 @@ pub fn inspect_bytes(what: &str, bytes: &[u8], now: OffsetDateTime) -> Result<Ve
         vec![der_object(what, bytes, now)?]
     };
     if objects.is_empty() {
-        return Err(Error::parse(what, "no PEM block found"));
+        return Err(Error::NoPemBlock {
+            what: what.to_string(),
+        });
     }
     Ok(objects)
 }
 
 fn pem_objects(what: &str, bytes: &[u8], now: OffsetDateTime) -> Result<Vec<Object>> {
-    let blocks =
-        pem::parse_many(bytes).map_err(|e| Error::parse(what, format!("malformed PEM: {e}")))?;
+    let blocks = pem::parse_many(bytes).map_err(|e| Error::Pem {
+        what: what.to_string(),
+        source: e.into(),
+    })?;
     let mut out = Vec::with_capacity(blocks.len());
     for (n, block) in blocks.into_iter().enumerate() {
         let label = block.tag().to_string();
@@ -121,12 +125,12 @@ fn pem_object(
 /// A DER file holds one object; its type is found by trying each in turn.
 fn der_object(what: &str, der: &[u8], now: OffsetDateTime) -> Result<Object> {
     if der.first() != Some(&0x30) {
-        let reason = if der.is_empty() {
-            "empty file"
+        let what = what.to_string();
+        return Err(if der.is_empty() {
+            Error::Empty { what }
         } else {
-            "neither PEM nor DER"
-        };
-        return Err(Error::parse(what, reason));
+            Error::NotPemOrDer { what }
+        });
     }
     if let Ok(cert) = x509::certificate(what, der, now, false) {
         return Ok(Object::Certificate(cert));
@@ -163,8 +167,11 @@ fn private_key(what: &str, der: PrivateKeyDer<'_>) -> Result<Object> {
 }
 
 fn public_key(what: &str, der: &[u8]) -> Result<Object> {
-    let key =
-        KeyInfo::from_spki_der(der).ok_or_else(|| Error::parse(what, "malformed public key"))?;
+    let key = KeyInfo::from_spki_der(der).ok_or_else(|| Error::Malformed {
+        what: what.to_string(),
+        expected: Expected::PublicKey,
+        source: None,
+    })?;
     Ok(Object::PublicKey(KeyDetails {
         encoding: "SPKI",
         key,

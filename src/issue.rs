@@ -7,17 +7,18 @@ use std::path::{Path, PathBuf};
 use std::collections::HashSet;
 
 use rayon::prelude::*;
-use time::OffsetDateTime;
+use time::{Duration, OffsetDateTime};
 use zeroize::Zeroizing;
 
-use crate::ca::{Ca, CertRequest, Issued};
+use crate::ca::{Ca, CertRequest, Issued, check_validity};
 use crate::cert::CertSummary;
 use crate::csr::Csr;
-use crate::error::{Error, Result};
-use crate::index::{Entry, Serial};
+use crate::error::{Error, Expected, Result};
+use crate::index::{Entry, Index, Serial};
 use crate::input::{read_file, utf8};
 use crate::keys::{KeyFormat, KeyType, PrivateKey, check_format};
-use crate::name::Subject;
+use crate::name::{Subject, describe_char};
+use crate::profile::Profile;
 use crate::store::{self, Mode, Store};
 
 /// Loads the CA of a PKI directory, checking that key and certificate belong together.
@@ -29,20 +30,21 @@ pub fn open_ca(store: &Store) -> Result<Ca> {
     }
     let cert = read_file(&cert_path).map_err(Error::io("reading", &cert_path))?;
     let key_bytes = Zeroizing::new(read_file(&key_path).map_err(Error::io("reading", &key_path))?);
-    let key = PrivateKey::from_bytes(&key_path.display().to_string(), &key_bytes)?;
+    let key_what = key_path.display().to_string();
+    let key = PrivateKey::from_bytes(&key_what, &key_bytes)?;
     let chain_path = store.path(store::CA_CHAIN);
     let chain = match read_file(&chain_path).and_then(utf8) {
         Ok(c) => Some(c),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => return Err(Error::io("reading", &chain_path)(e)),
     };
-    Ca::from_files(&cert_path.display().to_string(), &cert, key, chain).map_err(|e| match e {
-        Error::Ca(msg) if msg.contains("does not match") => Error::KeyMismatch {
-            key: key_path.clone(),
-            cert: cert_path.clone(),
-        },
-        other => other,
-    })
+    Ca::from_files(
+        &cert_path.display().to_string(),
+        &cert,
+        key,
+        &key_what,
+        chain,
+    )
 }
 
 /// Checks, under the lock, that the CA loaded earlier is still the directory's
@@ -53,9 +55,7 @@ fn ensure_current(store: &Store, ca: &Ca) -> Result<()> {
     let bytes = read_file(&path).map_err(Error::io("reading", &path))?;
     let current = crate::encoding::certificates(&path.display().to_string(), &bytes)?;
     if current.first().map(Vec::as_slice) != Some(ca.cert_der()) {
-        return Err(Error::Ca(
-            "the CA was replaced while this command ran; run it again".into(),
-        ));
+        return Err(Error::CaReplaced);
     }
     Ok(())
 }
@@ -66,7 +66,7 @@ pub struct CaOptions {
     pub subject: Subject,
     pub key_type: KeyType,
     pub key_format: KeyFormat,
-    pub days: u32,
+    pub validity: Duration,
     pub path_len: Option<u8>,
     /// Archive an existing CA instead of refusing.
     pub force: bool,
@@ -96,10 +96,17 @@ pub fn init_ca(
     now: OffsetDateTime,
 ) -> Result<CaCreated> {
     check_format(opts.key_type, opts.key_format)?;
+    check_validity(opts.validity)?;
     if store.has_ca() && !opts.force {
         return Err(Error::Exists(store.ca_cert()));
     }
     let parent_ca = parent.map(open_ca).transpose()?;
+    if let (Some(parent_ca), Some(parent_store)) = (&parent_ca, parent) {
+        // Everything the parent could refuse, before the new directory exists.
+        parent_ca.check_intermediate(opts.path_len.unwrap_or(0))?;
+        parent_ca.check_signing(&opts.subject, opts.validity, now)?;
+        Index::load(&parent_store.index())?;
+    }
     let key = PrivateKey::generate(opts.key_type)?;
     let key_pem = key.to_pem(opts.key_format)?;
 
@@ -116,7 +123,7 @@ pub fn init_ca(
             let (issued, ca) = parent_ca.create_intermediate(
                 &opts.subject,
                 key,
-                opts.days,
+                opts.validity,
                 path_len,
                 &serial,
                 now,
@@ -133,7 +140,14 @@ pub fn init_ca(
         }
         _ => {
             let serial = crate::index::Serial::random()?;
-            let ca = Ca::create_root(&opts.subject, key, opts.days, opts.path_len, &serial, now)?;
+            let ca = Ca::create_root(
+                &opts.subject,
+                key,
+                opts.validity,
+                opts.path_len,
+                &serial,
+                now,
+            )?;
             (ca, Vec::new())
         }
     };
@@ -243,7 +257,34 @@ pub fn check_bundle_name(name: &str) -> Result<()> {
         .chars()
         .find(|c| !(c.is_alphanumeric() || "._-@*:+=".contains(*c)))
     {
-        return Err(bad(&format!("{c:?} is not allowed in a bundle name")));
+        return Err(bad(&format!(
+            "{} is not allowed in a bundle name",
+            describe_char(c)
+        )));
+    }
+    Ok(())
+}
+
+/// Checks a batch before anything is made or written: names that can be
+/// directories, each once, sensible lifetimes, no CA profile, and, when the
+/// CA is still to be created with the subject `new_ca`, no certificate with
+/// the CA's name. Checks against an existing CA are [`Ca::check_request`].
+pub fn check_specs(specs: &[LeafSpec], new_ca: Option<&Subject>) -> Result<()> {
+    let mut seen = HashSet::new();
+    for spec in specs {
+        check_bundle_name(&spec.name)?;
+        if !seen.insert(spec.name.as_str()) {
+            return Err(Error::DuplicateName(spec.name.clone()));
+        }
+        check_validity(spec.request.validity)?;
+        if matches!(spec.request.profile, Profile::Ca { .. }) {
+            return Err(Error::LeafIsCa);
+        }
+        if new_ca.is_some_and(|ca| spec.request.subject.same_subject(ca)) {
+            return Err(Error::SubjectIsCa {
+                subject: spec.request.subject.to_string(),
+            });
+        }
     }
     Ok(())
 }
@@ -264,12 +305,9 @@ pub fn issue_batch(
     progress: &(dyn Fn() + Sync),
 ) -> Result<BatchResult> {
     check_format(opts.key_type, opts.key_format)?;
-    let mut seen = HashSet::new();
+    check_specs(specs, None)?;
     for spec in specs {
-        check_bundle_name(&spec.name)?;
-        if !seen.insert(spec.name.as_str()) {
-            return Err(Error::Invalid(format!("{} is named twice", spec.name)));
-        }
+        ca.check_request(&spec.request, now)?;
     }
     check_not_existing(store, specs, opts)?;
 
@@ -404,7 +442,11 @@ pub fn sign_csr(
     now: OffsetDateTime,
 ) -> Result<Issued> {
     let key = rcgen::SubjectPublicKeyInfo::from_der(&csr.spki)
-        .map_err(|e| Error::parse("the CSR's public key", e))?;
+        .map_err(Error::malformed("the CSR", Expected::PublicKey))?;
+    ca.check_request(request, now)?;
+    if let Some(out) = out.filter(|p| std::fs::symlink_metadata(p).is_ok()) {
+        return Err(Error::Exists(out.to_path_buf()));
+    }
     let lock = store.lock()?;
     ensure_current(store, ca)?;
     let mut index = lock.read_index()?;
@@ -441,7 +483,7 @@ mod tests {
             subject: Subject::from_cn("Test CA").unwrap(),
             key_type: KeyType::EcdsaP256,
             key_format: KeyFormat::Pkcs8,
-            days: 365,
+            validity: Duration::days(365),
             path_len: None,
             force,
         }
@@ -454,7 +496,7 @@ mod tests {
                 subject: Subject::from_cn(name).unwrap(),
                 sans: vec![],
                 profile: Profile::Client,
-                days: 30,
+                validity: Duration::days(30),
             },
         }
     }
@@ -474,13 +516,57 @@ mod tests {
         let old = open_ca(&store).unwrap();
         init_ca(&store, &ca_options(true), None, NOW).unwrap();
         let err = issue_batch(&store, &old, &[client("app")], OPTS, NOW, &|| {}).unwrap_err();
-        assert!(
-            err.to_string().contains("replaced while this command ran"),
-            "{err}"
-        );
+        assert!(matches!(err, Error::CaReplaced), "{err:?}");
         let current = open_ca(&store).unwrap();
         let done = issue_batch(&store, &current, &[client("app")], OPTS, NOW, &|| {}).unwrap();
         assert_eq!(done.leaves.len(), 1);
+    }
+
+    #[test]
+    fn refused_requests_write_nothing() {
+        let d = tempfile::tempdir().unwrap();
+        let store = Store::new(d.path().join("pki"));
+        let mut opts = ca_options(false);
+        opts.validity = Duration::ZERO;
+        let err = init_ca(&store, &opts, None, NOW).unwrap_err();
+        assert!(matches!(err, Error::ValidityNotPositive { .. }), "{err:?}");
+        assert!(!store.root().exists());
+
+        let parent = Store::new(d.path().join("parent"));
+        let mut leaves_only = ca_options(false);
+        leaves_only.path_len = Some(0);
+        init_ca(&parent, &leaves_only, None, NOW).unwrap();
+        let inter = Store::new(d.path().join("inter"));
+        let err = init_ca(&inter, &ca_options(false), Some(&parent), NOW).unwrap_err();
+        assert!(matches!(err, Error::PathLen { limit: 0, .. }), "{err:?}");
+        assert!(!inter.root().exists());
+
+        // The parent's index is an input too.
+        let open = Store::new(d.path().join("open"));
+        init_ca(&open, &ca_options(false), None, NOW).unwrap();
+        std::fs::write(open.index(), "garbage\n").unwrap();
+        let mut below = ca_options(false);
+        below.subject = Subject::from_cn("Issuing CA").unwrap();
+        let err = init_ca(&inter, &below, Some(&open), NOW).unwrap_err();
+        assert!(matches!(err, Error::Index { line: 1, .. }), "{err:?}");
+        assert!(!inter.root().exists());
+    }
+
+    #[test]
+    fn a_leaf_may_not_take_the_name_of_a_ca_yet_to_be_made() {
+        let spec = LeafSpec {
+            name: "ca".into(),
+            request: CertRequest {
+                subject: Subject::from_cn("TEST CA").unwrap(),
+                sans: vec![],
+                profile: Profile::Client,
+                validity: Duration::days(1),
+            },
+        };
+        let ca = Subject::from_cn("Test CA").unwrap();
+        let err = check_specs(std::slice::from_ref(&spec), Some(&ca)).unwrap_err();
+        assert!(matches!(err, Error::SubjectIsCa { .. }), "{err:?}");
+        assert!(check_specs(&[spec], None).is_ok());
     }
 
     #[test]
@@ -491,7 +577,10 @@ mod tests {
         let ca = open_ca(&store).unwrap();
         let err =
             issue_batch(&store, &ca, &[client("a"), client("a")], OPTS, NOW, &|| {}).unwrap_err();
-        assert!(err.to_string().contains("named twice"), "{err}");
+        assert!(
+            matches!(&err, Error::DuplicateName(n) if n == "a"),
+            "{err:?}"
+        );
         assert!(!store.path("users").exists());
     }
 
@@ -512,5 +601,26 @@ mod tests {
         for bad in ["", ".", "..", ".hidden", "-rf", "a/b", "a b", "tab\t"] {
             assert!(check_bundle_name(bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn refused_characters_read_as_a_person_writes_them() {
+        let message = |name: &str| check_bundle_name(name).unwrap_err().to_string();
+        assert_eq!(
+            message("o'k"),
+            "invalid name \"o'k\": a quote (') is not allowed in a bundle name"
+        );
+        assert_eq!(
+            message("a b"),
+            "invalid name \"a b\": a space is not allowed in a bundle name"
+        );
+        assert_eq!(
+            message("a#b"),
+            "invalid name \"a#b\": the character \"#\" is not allowed in a bundle name"
+        );
+        assert_eq!(
+            message("tab\t"),
+            "invalid name \"tab\t\": a tab is not allowed in a bundle name"
+        );
     }
 }

@@ -140,7 +140,7 @@ impl Subject {
     /// A subject with only a common name.
     pub fn from_cn(cn: &str) -> Result<Self> {
         let mut s = Subject::default();
-        s.push("commonName", cn, "--cn")?;
+        s.push("commonName", cn, "common name", cn)?;
         Ok(s)
     }
 
@@ -169,7 +169,7 @@ impl Subject {
         let mut subject = Subject::default();
         for part in &parts {
             let (key, value) = split_attr(part).map_err(invalid)?;
-            subject.push(&key, &value, input)?;
+            subject.push(&key, &value, "subject", input)?;
         }
         if subject.attrs.is_empty() {
             return Err(invalid("it holds no attributes".into()));
@@ -177,16 +177,17 @@ impl Subject {
         Ok(subject)
     }
 
-    fn push(&mut self, key: &str, value: &str, input: &str) -> Result<()> {
+    /// Adds one attribute; errors name `input` as the invalid `what`.
+    fn push(&mut self, key: &str, value: &str, what: &'static str, input: &str) -> Result<()> {
         let invalid = |reason: String| Error::InvalidName {
-            what: "subject",
+            what,
             value: input.to_string(),
             reason,
         };
         let known = || ATTRS.iter().map(|a| a.short).collect::<Vec<_>>().join(", ");
         let attr = attr_by_name(key.trim()).ok_or_else(|| {
             invalid(format!(
-                "unknown attribute {:?} (known: {})",
+                "unknown attribute \"{}\" (known: {})",
                 key.trim(),
                 known()
             ))
@@ -204,8 +205,9 @@ impl Subject {
         }
         if let Some(c) = value.chars().find(|c| c.is_control()) {
             return Err(invalid(format!(
-                "{} holds the control character {c:?}",
-                attr.short
+                "{} holds {}",
+                attr.short,
+                describe_char(c)
             )));
         }
         match attr.kind {
@@ -224,7 +226,7 @@ impl Subject {
             && !(value.len() == 2 && value.chars().all(|c| c.is_ascii_alphabetic()))
         {
             return Err(invalid(format!(
-                "C must be a two-letter country code, not {value:?}"
+                "C must be a two-letter country code, not \"{value}\""
             )));
         }
         if self.attrs.iter().any(|(a, _)| std::ptr::eq(*a, attr)) {
@@ -260,7 +262,7 @@ impl Subject {
                     value: text.clone(),
                     reason: format!("{} is not a text string", attr.short),
                 })?;
-                subject.push(attr.short, value, &text)?;
+                subject.push(attr.short, value, "subject", &text)?;
             }
         }
         Ok(subject)
@@ -288,6 +290,16 @@ impl Subject {
         ours == theirs
     }
 
+    /// Whether two subjects are the same name by the rule of [`Subject::same_as`].
+    pub fn same_subject(&self, other: &Subject) -> bool {
+        self.attrs.len() == other.attrs.len()
+            && self
+                .attrs
+                .iter()
+                .zip(&other.attrs)
+                .all(|((a, v), (b, w))| a.oid == b.oid && v.to_lowercase() == w.to_lowercase())
+    }
+
     /// The common name, if any.
     pub fn common_name(&self) -> Option<&str> {
         self.get("CN")
@@ -304,7 +316,7 @@ impl Subject {
     /// Sets (or replaces) the common name, keeping it last as OpenSSL does.
     pub fn set_common_name(&mut self, cn: &str) -> Result<()> {
         self.attrs.retain(|(a, _)| a.short != "CN");
-        self.push("CN", cn, cn)
+        self.push("CN", cn, "common name", cn)
     }
 
     /// The subject in rcgen's form, string types chosen as OpenSSL does.
@@ -327,10 +339,9 @@ impl Subject {
 }
 
 fn rcgen_name_error(value: &str) -> impl FnOnce(rcgen::Error) -> Error + '_ {
-    move |e| Error::InvalidName {
-        what: "subject value",
+    move |source| Error::NameEncoding {
         value: value.to_string(),
-        reason: e.to_string(),
+        source,
     }
 }
 
@@ -355,7 +366,8 @@ fn is_printable_string_char(c: char) -> bool {
 
 /// Splits at unescaped separators, keeping escapes for `split_attr` to resolve.
 fn split_unescaped(s: &str, sep: char) -> std::result::Result<Vec<String>, String> {
-    let mut parts = vec![String::new()];
+    let mut parts = Vec::new();
+    let mut current = String::new();
     let mut chars = s.chars();
     while let Some(c) = chars.next() {
         match c {
@@ -363,17 +375,17 @@ fn split_unescaped(s: &str, sep: char) -> std::result::Result<Vec<String>, Strin
                 let next = chars
                     .next()
                     .ok_or_else(|| "it ends with a lone backslash".to_string())?;
-                let cur = parts.last_mut().expect("parts is never empty");
-                cur.push('\\');
-                cur.push(next);
+                current.push('\\');
+                current.push(next);
             }
-            c if c == sep => parts.push(String::new()),
+            c if c == sep => parts.push(std::mem::take(&mut current)),
             '+' if sep == ',' => {
                 return Err("multi-valued RDNs ('+') are not supported; escape it as \\+".into());
             }
-            c => parts.last_mut().expect("parts is never empty").push(c),
+            c => current.push(c),
         }
     }
+    parts.push(current);
     Ok(parts)
 }
 
@@ -384,10 +396,10 @@ fn split_attr(part: &str) -> std::result::Result<(String, String), String> {
     loop {
         match chars.next() {
             Some('=') => break,
-            Some('\\') => return Err(format!("an escape in the attribute name of {part:?}")),
+            Some('\\') => return Err(format!("an escape in the attribute name of \"{part}\"")),
             Some(c) => key.push(c),
             None if part.is_empty() => return Err("an empty component".into()),
-            None => return Err(format!("{part:?} is not of the form KEY=VALUE")),
+            None => return Err(format!("\"{part}\" is not of the form KEY=VALUE")),
         }
     }
     let raw: String = chars.collect();
@@ -570,13 +582,7 @@ impl San {
     }
 
     pub(crate) fn to_rcgen(&self) -> Result<SanType> {
-        let ia5 = |s: &str| {
-            s.try_into().map_err(|e: rcgen::Error| Error::InvalidName {
-                what: "subjectAltName",
-                value: s.to_string(),
-                reason: e.to_string(),
-            })
-        };
+        let ia5 = |s: &str| s.try_into().map_err(rcgen_name_error(s));
         Ok(match self {
             San::Dns(d) => SanType::DnsName(ia5(d)?),
             San::Ip(ip) => SanType::IpAddress(*ip),
@@ -620,16 +626,16 @@ pub fn check_dns(name: &str) -> std::result::Result<(), String> {
             return Err("has an empty label".into());
         }
         if label.len() > 63 {
-            return Err(format!("label {label:?} is longer than 63 characters"));
+            return Err(format!("label \"{label}\" is longer than 63 characters"));
         }
         if let Some(c) = label
             .chars()
             .find(|c| !(c.is_ascii_alphanumeric() || *c == '-'))
         {
-            return Err(format!("{c:?} is not allowed in a DNS name"));
+            return Err(format!("{} is not allowed in a DNS name", describe_char(c)));
         }
         if label.starts_with('-') || label.ends_with('-') {
-            return Err(format!("label {label:?} starts or ends with a hyphen"));
+            return Err(format!("label \"{label}\" starts or ends with a hyphen"));
         }
     }
     if labels
@@ -662,12 +668,30 @@ fn check_uri(uri: &str) -> std::result::Result<(), String> {
     let scheme_ok = sc.next().is_some_and(|c| c.is_ascii_alphabetic())
         && sc.all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
     if !scheme_ok {
-        return Err(format!("{scheme:?} is not a URI scheme"));
+        return Err(format!("\"{scheme}\" is not a URI scheme"));
     }
     if rest.is_empty() || !rest.chars().all(|c| c.is_ascii_graphic()) {
         return Err("the part after :// is empty or holds spaces or non-ASCII".into());
     }
     Ok(())
+}
+
+/// A character as a person reads it in a message: `a quote (')`, `a space`,
+/// `the character "#"`, `the character U+202E` for what would not show.
+pub fn describe_char(c: char) -> String {
+    match c {
+        ' ' => "a space".into(),
+        '\t' => "a tab".into(),
+        '\n' => "a line break".into(),
+        '\'' => "a quote (')".into(),
+        '"' => "a double quote (\")".into(),
+        '/' => "a slash (/)".into(),
+        '\\' => "a backslash (\\)".into(),
+        c if c.is_ascii_graphic() || (c.is_alphanumeric() && !c.is_ascii()) => {
+            format!("the character \"{c}\"")
+        }
+        c => format!("the character U+{:04X}", u32::from(c)),
+    }
 }
 
 /// Quotes a string for a MySQL/MariaDB SQL string literal.
@@ -784,6 +808,24 @@ mod tests {
         ] {
             assert!(San::parse(bad).is_err(), "{bad} must be refused");
         }
+    }
+
+    #[test]
+    fn characters_are_named_as_people_read_them() {
+        assert_eq!(describe_char('\''), "a quote (')");
+        assert_eq!(describe_char('_'), "the character \"_\"");
+        assert_eq!(describe_char('é'), "the character \"é\"");
+        assert_eq!(describe_char('\u{1b}'), "the character U+001B");
+        assert_eq!(describe_char('\u{202e}'), "the character U+202E");
+        let err = San::parse("a_b.com").unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "invalid subjectAltName \"a_b.com\": the character \"_\" is not allowed in a DNS name"
+        );
+        let err = Subject::parse("/CN=a\tb").unwrap_err().to_string();
+        assert!(err.ends_with(": CN holds a tab"), "{err}");
+        let err = Subject::from_cn("").unwrap_err().to_string();
+        assert_eq!(err, "invalid common name \"\": CN has an empty value");
     }
 
     #[test]

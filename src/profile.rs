@@ -2,13 +2,14 @@
 //! their default lifetimes. Always X.509 v3.
 
 use rcgen::{BasicConstraints, CertificateParams, ExtendedKeyUsagePurpose, IsCa, KeyUsagePurpose};
+use time::Duration;
 
-/// Default lifetime of a CA certificate, in days.
-pub const CA_DAYS: u32 = 3650;
-/// Default lifetime of a server certificate (the CA/Browser Forum's old maximum).
-pub const SERVER_DAYS: u32 = 825;
-/// Default lifetime of a client certificate (`db_user_ssl_keys.sh`'s `expire_in_days`).
-pub const CLIENT_DAYS: u32 = 1825;
+/// Default lifetime of a CA certificate: 3650 days.
+pub const CA_VALIDITY: Duration = Duration::days(3650);
+/// Default lifetime of a server certificate: 825 days, the CA/Browser Forum's old maximum.
+pub const SERVER_VALIDITY: Duration = Duration::days(825);
+/// Default lifetime of a client certificate: 1825 days, `db_user_ssl_keys.sh`'s `expire_in_days`.
+pub const CLIENT_VALIDITY: Duration = Duration::days(1825);
 
 /// What a certificate is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,11 +34,11 @@ impl Profile {
         }
     }
 
-    pub fn default_days(self) -> u32 {
+    pub fn default_validity(self) -> Duration {
         match self {
-            Profile::Ca { .. } => CA_DAYS,
-            Profile::Server | Profile::ServerClient => SERVER_DAYS,
-            Profile::Client => CLIENT_DAYS,
+            Profile::Ca { .. } => CA_VALIDITY,
+            Profile::Server | Profile::ServerClient => SERVER_VALIDITY,
+            Profile::Client => CLIENT_VALIDITY,
         }
     }
 

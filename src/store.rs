@@ -230,7 +230,7 @@ impl Lock<'_> {
             .format(format_description!(
                 "[year]-[month]-[day]T[hour][minute][second]Z"
             ))
-            .map_err(|e| Error::Invalid(e.to_string()))?;
+            .map_err(Error::ArchiveName)?;
         let dest = unique_dir(&base, &stamp)?;
         for rel in rels {
             let from = self.store.path(rel);
@@ -403,10 +403,7 @@ fn ensure_real_dir(path: &Path) -> Result<()> {
     match fs::symlink_metadata(path) {
         Ok(m) if m.file_type().is_symlink() => Err(Error::Symlink(path.to_path_buf())),
         Ok(m) if m.is_dir() => Ok(()),
-        Ok(_) => Err(Error::Invalid(format!(
-            "{} is not a directory",
-            path.display()
-        ))),
+        Ok(_) => Err(Error::NotADirectory(path.to_path_buf())),
         Err(_) => fs::DirBuilder::new()
             .recursive(true)
             .mode(0o755)

@@ -6,15 +6,14 @@ use time::{Duration, OffsetDateTime};
 
 use crate::error::{Error, Result};
 
-/// Parses `30d`, `2w`, `12h`, `90m`, `45s`, or a plain number of days.
+/// The longest duration accepted anywhere: 100 years of 365 days.
+pub const MAX_DURATION: Duration = Duration::days(36_500);
+
+/// Parses `30d`, `2w`, `12h`, `90m`, `45s`, or a plain number of days, up to
+/// [`MAX_DURATION`].
 pub fn parse_duration(s: &str) -> Result<Duration> {
     let t = s.trim();
-    let bad = || {
-        Error::parse(
-            format!("duration {s:?}"),
-            "expected a number with d, w, h, m or s (30d, 2w, 12h), or a plain number of days",
-        )
-    };
+    let bad = || Error::BadDuration(s.to_string());
     let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
     let (num, unit) = t.split_at(split);
     let n: i64 = num.parse().map_err(|_| bad())?;
@@ -27,24 +26,42 @@ pub fn parse_duration(s: &str) -> Result<Duration> {
         _ => return Err(bad()),
     };
     n.checked_mul(secs_per)
-        .filter(|v| *v <= 100 * 366 * 86_400)
         .map(Duration::seconds)
-        .ok_or_else(bad)
+        .filter(|d| *d <= MAX_DURATION)
+        .ok_or_else(|| Error::DurationTooLong(s.to_string()))
+}
+
+/// A duration exactly, in the largest units that fit: `21 days`,
+/// `1 day 12 hours`, `90 seconds` is `1 minute 30 seconds`.
+pub fn format_duration(d: Duration) -> String {
+    let sign = if d.is_negative() { "-" } else { "" };
+    let total = d.whole_seconds().unsigned_abs();
+    let parts: Vec<String> = [
+        (total / 86_400, "day"),
+        (total / 3_600 % 24, "hour"),
+        (total / 60 % 60, "minute"),
+        (total % 60, "second"),
+    ]
+    .into_iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, unit)| format!("{n} {unit}{}", if n == 1 { "" } else { "s" }))
+    .collect();
+    if parts.is_empty() {
+        return "0 seconds".into();
+    }
+    format!("{sign}{}", parts.join(" "))
 }
 
 /// Parses an instant: RFC 3339 (`2026-11-22T13:50:01Z`) or Unix seconds.
 pub fn parse_instant(s: &str) -> Result<OffsetDateTime> {
     let t = s.trim();
     if let Ok(secs) = t.parse::<i64>() {
-        return OffsetDateTime::from_unix_timestamp(secs)
-            .map_err(|e| Error::parse(format!("time {s:?}"), e));
+        return OffsetDateTime::from_unix_timestamp(secs).map_err(|source| Error::TimeOutOfRange {
+            value: s.to_string(),
+            source,
+        });
     }
-    OffsetDateTime::parse(t, &Rfc3339).map_err(|_| {
-        Error::parse(
-            format!("time {s:?}"),
-            "expected RFC 3339 (2026-11-22T13:50:01Z) or Unix seconds",
-        )
-    })
+    OffsetDateTime::parse(t, &Rfc3339).map_err(|_| Error::BadTime(s.to_string()))
 }
 
 #[cfg(test)]
@@ -54,13 +71,43 @@ mod tests {
 
     #[test]
     fn durations() {
-        assert_eq!(parse_duration("30d").unwrap(), Duration::days(30));
-        assert_eq!(parse_duration("30").unwrap(), Duration::days(30));
-        assert_eq!(parse_duration("2w").unwrap(), Duration::days(14));
-        assert_eq!(parse_duration("12h").unwrap(), Duration::hours(12));
-        for bad in ["", "d", "-1d", "3y", "1.5d", "99999999999999d"] {
-            assert!(parse_duration(bad).is_err(), "{bad}");
+        for (text, want) in [
+            ("30d", Duration::days(30)),
+            ("30", Duration::days(30)),
+            (" 30d ", Duration::days(30)),
+            ("2w", Duration::days(14)),
+            ("12h", Duration::hours(12)),
+            ("90m", Duration::minutes(90)),
+            ("45s", Duration::seconds(45)),
+            ("0", Duration::ZERO),
+            ("36500", MAX_DURATION),
+        ] {
+            assert_eq!(parse_duration(text).unwrap(), want, "{text}");
         }
+        for bad in ["", "d", "-1d", "3y", "1.5d", "30 days", "2w3d"] {
+            assert!(
+                matches!(parse_duration(bad), Err(Error::BadDuration(ref v)) if v == bad),
+                "{bad}"
+            );
+        }
+        for long in ["36501", "5215w", "99999999999999d", "9223372036854775807w"] {
+            assert!(
+                matches!(parse_duration(long), Err(Error::DurationTooLong(_))),
+                "{long}"
+            );
+        }
+    }
+
+    #[test]
+    fn durations_read_back_exactly() {
+        assert_eq!(format_duration(Duration::days(21)), "21 days");
+        assert_eq!(format_duration(Duration::hours(36)), "1 day 12 hours");
+        assert_eq!(
+            format_duration(Duration::seconds(90)),
+            "1 minute 30 seconds"
+        );
+        assert_eq!(format_duration(Duration::ZERO), "0 seconds");
+        assert_eq!(format_duration(-Duration::hours(1)), "-1 hour");
     }
 
     #[test]

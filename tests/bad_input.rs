@@ -52,6 +52,8 @@ struct Case {
     setup: fn(&Path),
     args: &'static [&'static str],
     message: &'static str,
+    /// The whole `hint:` line's text, when there must be one.
+    hint: Option<&'static str>,
 }
 
 fn nothing(_: &Path) {}
@@ -85,7 +87,7 @@ fn expired_ca(dir: &Path) {
     let ca = Ca::create_root(
         &Subject::from_cn("Old CA").unwrap(),
         key,
-        30,
+        time::Duration::days(30),
         None,
         &serial,
         then,
@@ -93,6 +95,36 @@ fn expired_ca(dir: &Path) {
     .unwrap();
     std::fs::write(dir.join("pki/ca-cert.pem"), ca.cert_pem()).unwrap();
     std::fs::write(dir.join("pki/ca-key.pem"), ca.key().serialize_pem()).unwrap();
+}
+
+fn parent_allowing_no_intermediate(dir: &Path) {
+    ok(
+        dir,
+        &[
+            "--dir",
+            "leafonly",
+            "init-ca",
+            "--path-len",
+            "0",
+            "--key-type",
+            "ecdsa-p256",
+        ],
+    );
+}
+
+fn parent_allowing_one_level(dir: &Path) {
+    ok(
+        dir,
+        &[
+            "--dir",
+            "onelevel",
+            "init-ca",
+            "--path-len",
+            "1",
+            "--key-type",
+            "ecdsa-p256",
+        ],
+    );
 }
 
 fn immutable_pki(dir: &Path) {
@@ -116,112 +148,227 @@ fn release_pki(dir: &Path) {
 
 const CASES: &[Case] = &[
     Case {
+        name: "setup with an empty host",
+        setup: nothing,
+        args: &["--dir", "fresh", "setup", "mysql", "--host="],
+        message: "invalid host name \"\" in --host: it is empty",
+        hint: Some("give the names clients connect to, e.g. --host db1.example.com,10.0.0.5"),
+    },
+    Case {
+        name: "setup with a bad user name",
+        setup: nothing,
+        args: &["--dir", "fresh", "setup", "mysql", "--user", "app,o'brien"],
+        message: "invalid name \"o'brien\": a quote (') is not allowed in a bundle name",
+        hint: Some(
+            "server and user names are letters, digits and . _ - @ * : + =, not starting with . or -",
+        ),
+    },
+    Case {
+        name: "setup with a bad user name and an existing CA",
+        setup: nothing,
+        args: &["setup", "mysql", "--host", "db9", "--user", "o'brien"],
+        message: "invalid name \"o'brien\": a quote (') is not allowed in a bundle name",
+        hint: Some(
+            "server and user names are letters, digits and . _ - @ * : + =, not starting with . or -",
+        ),
+    },
+    Case {
+        name: "setup with a user twice",
+        setup: nothing,
+        args: &["--dir", "fresh", "setup", "mysql", "--user", "app,app"],
+        message: "app is named twice",
+        hint: Some("name each server or user once"),
+    },
+    Case {
+        name: "setup whose server has the new CA's name",
+        setup: nothing,
+        args: &[
+            "--dir", "fresh", "setup", "mysql", "--ca-cn", "db1", "--host", "db1",
+        ],
+        message: "the subject /CN=db1 equals the CA's",
+        hint: Some("give the certificate another CN (or --subject) than the CA's"),
+    },
+    Case {
+        name: "setup with a key format the key type cannot use",
+        setup: nothing,
+        args: &[
+            "--dir",
+            "fresh",
+            "setup",
+            "mysql",
+            "--key-type",
+            "ed25519",
+            "--key-format",
+            "sec1",
+        ],
+        message: "the sec1 key format holds only ECDSA keys, not ed25519",
+        hint: Some("choose --key-type ecdsa-p256 or ecdsa-p384, or --key-format pkcs8"),
+    },
+    Case {
+        name: "an intermediate below a CA that allows none",
+        setup: parent_allowing_no_intermediate,
+        args: &[
+            "--dir",
+            "inter",
+            "init-ca",
+            "--intermediate",
+            "--parent",
+            "leafonly",
+            "--key-type",
+            "ecdsa-p256",
+        ],
+        message: "the parent CA's pathLenConstraint is 0: it signs leaf certificates only, no intermediate CA",
+        hint: Some("make the intermediate under a CA created with --path-len 1 or more"),
+    },
+    Case {
+        name: "an intermediate deeper than its parent allows",
+        setup: parent_allowing_one_level,
+        args: &[
+            "--dir",
+            "inter",
+            "init-ca",
+            "--intermediate",
+            "--parent",
+            "onelevel",
+            "--path-len",
+            "1",
+            "--key-type",
+            "ecdsa-p256",
+        ],
+        message: "may have a pathLenConstraint of at most 0, not 1",
+        hint: Some("pass --path-len 0 or less"),
+    },
+    Case {
         name: "truncated PEM CSR",
         setup: nothing,
         args: &["sign", "truncated.csr"],
         message: "truncated.csr: malformed PEM",
+        hint: None,
     },
     Case {
         name: "bad base64 in a CSR",
         setup: nothing,
         args: &["sign", "badb64.csr"],
         message: "badb64.csr: malformed PEM",
+        hint: None,
     },
     Case {
         name: "random bytes as a CSR",
         setup: nothing,
         args: &["sign", "random.der"],
         message: "random.der: not a valid certificate request",
+        hint: None,
     },
     Case {
         name: "empty CSR",
         setup: nothing,
         args: &["sign", "empty.csr"],
         message: "empty.csr: not a valid certificate request",
+        hint: None,
     },
     Case {
         name: "missing CSR",
         setup: nothing,
         args: &["sign", "nope.csr"],
         message: "reading nope.csr: No such file",
+        hint: None,
     },
     Case {
         name: "CSR with a corrupted signature",
         setup: nothing,
         args: &["sign", "badsig.csr"],
         message: "the CSR's signature does not verify",
+        hint: Some("ask for the CSR again: it changed after it was signed"),
     },
     Case {
         name: "a certificate where a key is expected",
         setup: key_is_a_certificate,
         args: &["issue-server", "db2"],
         message: "holds a certificate, not a private key",
+        hint: None,
     },
     Case {
         name: "a key that does not match the CA certificate",
         setup: key_of_another_ca,
         args: &["issue-server", "db2"],
         message: "does not match the certificate",
+        hint: Some(
+            "the CA's key and certificate must be a pair; restore the right key from old_keys/ or a backup",
+        ),
     },
     Case {
         name: "an encrypted CA key",
         setup: encrypted_ca_key,
         args: &["issue-client", "app"],
         message: "the private key is encrypted",
+        hint: Some("decrypt it first: openssl pkey -in KEY -out PLAIN"),
     },
     Case {
         name: "a truncated CA certificate",
         setup: truncated_ca_cert,
         args: &["issue-client", "app"],
         message: "ca-cert.pem: malformed PEM",
+        hint: None,
     },
     Case {
         name: "an expired CA",
         setup: expired_ca,
         args: &["issue-client", "app"],
         message: "the CA certificate expired on 2001-01-31",
+        hint: Some(
+            "make a new CA with `certgen init-ca --force` (the old one moves to old_keys/), then reissue the certificates",
+        ),
     },
     Case {
         name: "unknown subject attribute",
         setup: nothing,
         args: &["issue-server", "db2", "--subject", "/C=US/XX=1"],
         message: "unknown attribute \"XX\"",
+        hint: None,
     },
     Case {
         name: "country code too long",
         setup: nothing,
         args: &["issue-client", "app", "--subject", "/C=USA"],
         message: "C is 3 characters long, the limit is 2",
+        hint: None,
     },
     Case {
         name: "invalid SAN",
         setup: nothing,
         args: &["issue-server", "db2", "--san", "a..example.com"],
         message: "invalid subjectAltName \"a..example.com\": has an empty label",
+        hint: None,
     },
     Case {
         name: "misplaced wildcard",
         setup: nothing,
         args: &["issue-server", "db2", "--san", "db.*.example.com"],
         message: "wildcard is allowed only as the whole leftmost label",
+        hint: None,
     },
     Case {
         name: "--days 0",
         setup: nothing,
         args: &["issue-server", "db2", "--days", "0"],
-        message: "--days must be at least 1",
+        message: "invalid value '0' for '--days <DURATION>': a certificate's lifetime must be longer than zero",
+        hint: Some("run `certgen issue-server --help`"),
     },
     Case {
         name: "existing server",
         setup: nothing,
         args: &["issue-server", "db1"],
         message: "db1 already exists",
+        hint: Some(
+            "pass --force to move the existing files to old_keys/<timestamp>/ and replace them",
+        ),
     },
     Case {
         name: "existing CA",
         setup: nothing,
         args: &["init-ca"],
         message: "ca-cert.pem already exists",
+        hint: Some("pass --force to move the existing CA to old_keys/<timestamp>/ and replace it"),
     },
     Case {
         name: "PKCS#1 for an EC key",
@@ -234,43 +381,63 @@ const CASES: &[Case] = &[
             "--key-format",
             "pkcs1",
         ],
-        message: "--key-format pkcs1 holds only RSA keys, not ecdsa-p256",
+        message: "the pkcs1 key format holds only RSA keys, not ecdsa-p256",
+        hint: Some("choose an RSA --key-type (rsa2048, rsa3072, rsa4096), or --key-format pkcs8"),
     },
     Case {
         name: "a user name with a slash",
         setup: nothing,
         args: &["issue-client", "ops/evil"],
-        message: "invalid name \"ops/evil\": '/' is not allowed in a bundle name",
+        message: "invalid name \"ops/evil\": a slash (/) is not allowed in a bundle name",
+        hint: Some(
+            "server and user names are letters, digits and . _ - @ * : + =, not starting with . or -",
+        ),
+    },
+    Case {
+        name: "a user name with a quote",
+        setup: nothing,
+        args: &["issue-client", "o'brien"],
+        message: "invalid name \"o'brien\": a quote (') is not allowed in a bundle name",
+        hint: Some(
+            "server and user names are letters, digits and . _ - @ * : + =, not starting with . or -",
+        ),
     },
     Case {
         name: "a client subject with a CN",
         setup: nothing,
         args: &["issue-client", "app", "--subject", "/O=x/CN=y"],
         message: "must not hold a CN",
+        hint: Some("leave CN out of --subject; each certificate gets CN=USER"),
     },
     Case {
         name: "leaf subject equal to the CA's",
         setup: nothing,
         args: &["issue-server", "db2", "--subject", "/CN=fixture ca"],
         message: "equals the CA's",
+        hint: Some("give the certificate another CN (or --subject) than the CA's"),
     },
     Case {
         name: "server name that is no host name",
         setup: nothing,
         args: &["issue-server", "db_2"],
-        message: "is not a DNS name or IP address; give the names clients connect to with --san",
+        message: "\"db_2\" is not a DNS name or IP address, and the certificate has no other name",
+        hint: Some("give the names clients connect to with --san"),
     },
     Case {
         name: "unwritable directory",
         setup: immutable_pki,
         args: &["issue-server", "db2", "--key-type", "ecdsa-p256"],
         message: "Operation not permitted",
+        hint: None,
     },
     Case {
         name: "no CA",
         setup: nothing,
         args: &["--dir", "empty", "issue-server", "db2"],
         message: "no CA in empty",
+        hint: Some(
+            "run `certgen --dir empty init-ca` first, or point --dir (or CERTGEN_DIR) at your PKI directory",
+        ),
     },
     Case {
         name: "verify with no CA in the PKI directory",
@@ -282,6 +449,7 @@ const CASES: &[Case] = &[
             "pki/servers/db1/server-cert.pem",
         ],
         message: "no CA certificate at empty/ca-cert.pem: pass --ca FILE with the trusted roots",
+        hint: None,
     },
 ];
 
@@ -324,14 +492,41 @@ fn bad_input_table() {
             case.name,
             case.message
         );
-        assert!(
-            err.lines().skip(1).all(|l| l.starts_with("hint: ")),
-            "{}: one line plus hint: {err}",
-            case.name
-        );
+        let rest: Vec<&str> = err.lines().skip(1).collect();
+        match case.hint {
+            Some(hint) => assert_eq!(rest, [format!("hint: {hint}")], "{}", case.name),
+            None => assert!(
+                rest.len() <= 1 && rest.iter().all(|l| l.starts_with("hint: ")),
+                "{}: one line plus hint: {err}",
+                case.name
+            ),
+        }
         assert!(!err.contains("panicked"), "{}", case.name);
         assert_eq!(snapshot(dir), before, "{}: nothing changed", case.name);
     }
+}
+
+/// setup checks every name before it creates the CA: a refused setup leaves
+/// no PKI directory behind.
+#[test]
+fn a_refused_setup_creates_no_pki_directory() {
+    let d = tempfile::tempdir().unwrap();
+    let out = run(d.path(), &["setup", "mysql", "--host="]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(!d.path().join("pki").exists(), "pki/ was created");
+    let first = stderr(&out).lines().next().unwrap_or_default().to_string();
+    assert_eq!(
+        first,
+        "certgen: error: invalid host name \"\" in --host: it is empty"
+    );
+    let out = run(d.path(), &["setup", "mysql", "--host", "db1,,db2"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!d.path().join("pki").exists(), "pki/ was created");
+    assert!(
+        stderr(&out).contains("invalid host name \"\""),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]

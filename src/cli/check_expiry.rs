@@ -6,35 +6,36 @@ use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 
 use anyhow::{Context as _, Result};
+use clap::builder::{EnumValueParser, PathBufValueParser};
 use time::{Duration, OffsetDateTime};
 
 use certgen::expiry::{self, Detail, Tally, Thresholds};
 use certgen::store::{Mode, replace_file};
-use certgen::timearg::{parse_duration, parse_instant};
 
 use super::expiry_report::{Report, new_report};
-use super::{Context, Status};
+use super::usage::InCommand;
+use super::{Context, Status, exit, values};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Certificate files or directories (searched recursively); default: the PKI directory.
-    #[arg(value_name = "PATH")]
+    #[arg(value_name = "PATH", value_parser = InCommand(PathBufValueParser::new()))]
     paths: Vec<PathBuf>,
     /// WARNING when a certificate expires within this time (30d, 2w, 12h, or days).
-    #[arg(long, default_value = "30d", value_name = "DURATION", value_parser = duration)]
+    #[arg(long, default_value = "30d", value_name = "DURATION", value_parser = InCommand(values::duration))]
     warn: Duration,
     /// CRITICAL when a certificate expires within this time, has expired, or is not yet valid.
-    #[arg(long, default_value = "7d", value_name = "DURATION", value_parser = duration)]
+    #[arg(long, default_value = "7d", value_name = "DURATION", value_parser = InCommand(values::duration))]
     crit: Duration,
     /// Check as of this time instead of now (RFC 3339 or Unix seconds).
-    #[arg(long, value_name = "TIME", value_parser = instant)]
+    #[arg(long, value_name = "TIME", value_parser = InCommand(values::instant))]
     at: Option<OffsetDateTime>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = ExpiryFormat::Text)]
+    #[arg(long, default_value = "text", value_parser = InCommand(EnumValueParser::<ExpiryFormat>::new()))]
     format: ExpiryFormat,
     /// Write the report to FILE atomically instead of stdout (for node_exporter's
     /// textfile collector).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", value_parser = InCommand(PathBufValueParser::new()))]
     output: Option<PathBuf>,
 }
 
@@ -49,14 +50,6 @@ pub enum ExpiryFormat {
     Nagios,
     /// Prometheus text exposition format (node_exporter textfile collector).
     Prometheus,
-}
-
-fn duration(s: &str) -> Result<Duration, String> {
-    parse_duration(s).map_err(|e| e.to_string())
-}
-
-fn instant(s: &str) -> Result<OffsetDateTime, String> {
-    parse_instant(s).map_err(|e| e.to_string())
 }
 
 pub fn run(ctx: &Context, a: Args) -> Result<Status> {
@@ -86,7 +79,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
             tally
         }
     };
-    Ok(tally.worst().into())
+    Ok(exit::worst(&tally).into())
 }
 
 /// Scans and renders as it goes; returns the counts for the exit status.

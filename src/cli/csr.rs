@@ -2,14 +2,14 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Result, bail};
 
 use certgen::issue::check_bundle_name;
 use certgen::keys::check_format;
 use certgen::store::{Mode, create_file};
 use certgen::{KeyFormat, KeyType, PrivateKey, San, Subject};
 
-use super::{Context, LeafKeyArgs, Status, output};
+use super::{Context, LeafKeyArgs, Status, output, refuse};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -47,7 +47,10 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     let cn = subject.common_name().unwrap_or("").to_string();
     let default_name = |suffix: &str| -> Result<PathBuf> {
         if check_bundle_name(&cn).is_err() {
-            bail!("the CN {cn:?} cannot name a file; give --out and --out-key");
+            return Err(refuse(
+                format!("the CN \"{cn}\" cannot name a file"),
+                "give --out and --out-key",
+            ));
         }
         Ok(PathBuf::from(format!("{cn}-{suffix}.pem")))
     };
@@ -64,8 +67,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     }
     for p in [&out, &out_key] {
         if std::fs::symlink_metadata(p).is_ok() {
-            return Err(certgen::Error::Exists(p.clone()))
-                .context("certgen csr never overwrites; choose another --out or --out-key");
+            return Err(certgen::Error::Exists(p.clone()).into());
         }
     }
     let key = PrivateKey::generate(key_type)?;

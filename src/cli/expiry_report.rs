@@ -12,6 +12,7 @@ use certgen::expiry::{Finding, Level, Tally, Thresholds, human};
 use certgen::{CertSummary, rfc3339};
 
 use super::check_expiry::ExpiryFormat;
+use super::exit::{Status, worst};
 use super::output::sanitize_line;
 
 /// A renderer: called once before the scan, once per finding, once after.
@@ -172,9 +173,9 @@ impl Report for Json {
         });
         writeln!(out, "\n  ],")?;
         writeln!(out, "  \"summary\": {summary},")?;
-        let worst = tally.worst();
+        let worst = worst(tally);
         writeln!(out, "  \"status\": \"{}\",", worst.name().to_lowercase())?;
-        writeln!(out, "  \"exit_code\": {}", worst.exit_code())?;
+        writeln!(out, "  \"exit_code\": {}", Status::from(worst).code())?;
         writeln!(out, "}}")
     }
 }
@@ -202,7 +203,7 @@ impl Report for Nagios {
     }
 
     fn finish(&mut self, out: &mut dyn Write, t: &Tally) -> io::Result<()> {
-        let worst = t.worst();
+        let worst = worst(t);
         let mut line = format!(
             "CERTGEN EXPIRY {} - {} certificates: {} critical, {} warning, {} ok; {} unknown",
             worst.name(),

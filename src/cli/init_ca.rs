@@ -4,12 +4,14 @@ use std::path::PathBuf;
 
 use anyhow::{Context as _, Result, bail};
 use serde::Serialize;
+use time::Duration;
 
 use certgen::issue::{CaOptions, init_ca};
 use certgen::{CertSummary, Store, Subject, profile, rfc3339};
 
 use super::bundle::Files;
-use super::{Context, Format, KeyFormatArg, KeyTypeArg, Status, output};
+use super::usage::InCommand;
+use super::{Context, Format, KeyFormatArg, KeyTypeArg, Status, output, values};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -25,9 +27,9 @@ pub struct Args {
     /// Encoding of the CA key file.
     #[arg(long, value_enum, default_value_t = KeyFormatArg::Pkcs8)]
     key_format: KeyFormatArg,
-    /// Lifetime in days.
-    #[arg(long, default_value_t = profile::CA_DAYS)]
-    days: u32,
+    /// Lifetime: a number of days, or 30d, 2w, 12h [default: 3650 days].
+    #[arg(long, value_name = "DURATION", value_parser = InCommand(values::lifetime))]
+    days: Option<Duration>,
     /// Limit on intermediates below this CA (pathLenConstraint); intermediates default to 0.
     #[arg(long, value_name = "N")]
     path_len: Option<u8>,
@@ -74,7 +76,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         subject,
         key_type: a.key_type.into(),
         key_format: a.key_format.into(),
-        days: a.days,
+        validity: a.days.unwrap_or(profile::CA_VALIDITY),
         path_len: a.path_len,
         force: a.force,
     };

@@ -11,10 +11,10 @@ use time::OffsetDateTime;
 use certgen::input::read_file;
 use certgen::inspect::{CertDetails, CrlDetails, CsrDetails, KeyDetails, Object, inspect_bytes};
 use certgen::rfc3339;
-use certgen::timearg::parse_instant;
 
 use super::output::{sanitize, sanitize_line};
-use super::{Context, Format, Status};
+use super::usage::InCommand;
+use super::{Context, Format, Status, values};
 
 /// Revoked serials shown in text; JSON lists them all.
 const CRL_TEXT_LIMIT: usize = 20;
@@ -25,7 +25,7 @@ pub struct Args {
     #[arg(value_name = "FILE", required = true)]
     files: Vec<PathBuf>,
     /// Compute days left as of this time instead of now (RFC 3339 or Unix seconds).
-    #[arg(long, value_name = "TIME", value_parser = |s: &str| parse_instant(s).map_err(|e| e.to_string()))]
+    #[arg(long, value_name = "TIME", value_parser = InCommand(values::instant))]
     at: Option<OffsetDateTime>,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
@@ -60,7 +60,9 @@ fn inspect_file(file: PathBuf, now: OffsetDateTime) -> FileReport {
     let what = file.display().to_string();
     let result = read_file(&file)
         .map_err(|e| format!("reading {what}: {e}"))
-        .and_then(|bytes| inspect_bytes(&what, &bytes, now).map_err(|e| e.to_string()));
+        .and_then(|bytes| {
+            inspect_bytes(&what, &bytes, now).map_err(|e| format!("{:#}", anyhow::Error::new(e)))
+        });
     match result {
         Ok(objects) => FileReport {
             file,

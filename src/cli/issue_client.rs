@@ -4,12 +4,14 @@
 use std::path::PathBuf;
 
 use anyhow::{Context as _, Result, bail};
+use time::Duration;
 
 use certgen::issue::{BatchOptions, Kind, LeafSpec, issue_batch, open_ca};
 use certgen::{CertRequest, Profile, San, Subject, profile};
 
 use super::bundle::{BundleReport, progress, report_notes};
-use super::{Context, Format, LeafKeyArgs, Status, output, read_name_list};
+use super::usage::InCommand;
+use super::{Context, Format, LeafKeyArgs, Status, output, read_name_list, refuse, values};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -27,9 +29,9 @@ pub struct Args {
     san: Vec<String>,
     #[command(flatten)]
     key: LeafKeyArgs,
-    /// Lifetime in days.
-    #[arg(long, default_value_t = profile::CLIENT_DAYS)]
-    days: u32,
+    /// Lifetime: a number of days, or 30d, 2w, 12h [default: 1825 days].
+    #[arg(long, value_name = "DURATION", value_parser = InCommand(values::lifetime))]
+    days: Option<Duration>,
     /// The host part of the account in the printed ALTER USER statements.
     #[arg(long, default_value = "%", value_name = "HOST")]
     sql_host: String,
@@ -46,17 +48,17 @@ pub fn client_request(
     user: &str,
     base: Option<&Subject>,
     sans: &[San],
-    days: u32,
+    validity: Duration,
 ) -> Result<CertRequest> {
     let mut subject = base.cloned().unwrap_or_default();
     subject
         .set_common_name(user)
-        .with_context(|| format!("user {user:?}"))?;
+        .with_context(|| format!("user {user}"))?;
     Ok(CertRequest {
         subject,
         sans: sans.to_vec(),
         profile: Profile::Client,
-        days,
+        validity,
     })
 }
 
@@ -70,15 +72,19 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     }
     let base = a.subject.as_deref().map(Subject::parse).transpose()?;
     if base.as_ref().is_some_and(|b| b.common_name().is_some()) {
-        bail!("--subject must not hold a CN: the CN of a client certificate is the user name");
+        return Err(refuse(
+            "--subject must not hold a CN: the CN of a client certificate is the user name",
+            "leave CN out of --subject; each certificate gets CN=USER",
+        ));
     }
     let sans = San::parse_list(&a.san)?;
+    let validity = a.days.unwrap_or(profile::CLIENT_VALIDITY);
     let specs = users
         .iter()
         .map(|u| {
             Ok(LeafSpec {
                 name: u.clone(),
-                request: client_request(u, base.as_ref(), &sans, a.days)?,
+                request: client_request(u, base.as_ref(), &sans, validity)?,
             })
         })
         .collect::<Result<Vec<_>>>()?;

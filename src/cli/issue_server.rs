@@ -1,12 +1,14 @@
 //! `certgen issue-server NAME`: key + certificate for a database server.
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Context as _, Result};
+use time::Duration;
 
 use certgen::issue::{BatchOptions, Kind, LeafSpec, issue_batch, open_ca};
 use certgen::{CertRequest, Profile, San, Subject, profile};
 
 use super::bundle::{BundleReport, names, report_notes};
-use super::{Context, Format, LeafKeyArgs, Status, output};
+use super::usage::InCommand;
+use super::{Context, Format, LeafKeyArgs, Status, output, refuse, values};
 use certgen::rfc3339;
 
 #[derive(Debug, clap::Args)]
@@ -22,9 +24,9 @@ pub struct Args {
     subject: Option<String>,
     #[command(flatten)]
     key: LeafKeyArgs,
-    /// Lifetime in days.
-    #[arg(long, default_value_t = profile::SERVER_DAYS)]
-    days: u32,
+    /// Lifetime: a number of days, or 30d, 2w, 12h [default: 825 days].
+    #[arg(long, value_name = "DURATION", value_parser = InCommand(values::lifetime))]
+    days: Option<Duration>,
     /// Add clientAuth, for cluster nodes that also connect to each other.
     #[arg(long)]
     client_auth: bool,
@@ -41,7 +43,7 @@ pub fn server_request(
     name: &str,
     subject: Option<&str>,
     extra_sans: &[String],
-    days: u32,
+    validity: Duration,
     client_auth: bool,
 ) -> Result<CertRequest> {
     let mut subj = match subject {
@@ -61,9 +63,12 @@ pub fn server_request(
         }
     }
     if sans.is_empty() {
-        bail!(
-            "{name:?} is not a DNS name or IP address; give the names clients connect to with --san"
-        );
+        return Err(refuse(
+            format!(
+                "\"{name}\" is not a DNS name or IP address, and the certificate has no other name"
+            ),
+            "give the names clients connect to with --san",
+        ));
     }
     Ok(CertRequest {
         subject: subj,
@@ -73,12 +78,19 @@ pub fn server_request(
         } else {
             Profile::Server
         },
-        days,
+        validity,
     })
 }
 
 pub fn run(ctx: &Context, a: Args) -> Result<Status> {
-    let request = server_request(&a.name, a.subject.as_deref(), &a.san, a.days, a.client_auth)?;
+    let validity = a.days.unwrap_or(profile::SERVER_VALIDITY);
+    let request = server_request(
+        &a.name,
+        a.subject.as_deref(),
+        &a.san,
+        validity,
+        a.client_auth,
+    )?;
     let ca = open_ca(&ctx.store)?;
     let opts = BatchOptions {
         kind: Kind::Server,

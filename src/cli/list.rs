@@ -6,23 +6,23 @@ use time::{Duration, OffsetDateTime};
 
 use certgen::cert::days_left;
 use certgen::index::{Entry, Index, Serial, Status as IndexStatus, parse_asn1_time};
-use certgen::timearg::{parse_duration, parse_instant};
 use certgen::{CertSummary, Error, rfc3339};
 
 use super::output::sanitize;
-use super::{Context, Format, Status};
+use super::usage::InCommand;
+use super::{Context, Format, Status, values};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Only certificates whose notAfter falls within this time (30d, 2w, 12h,
     /// or days), already expired ones included; revoked ones are left out.
-    #[arg(long, value_name = "DURATION", value_parser = |s: &str| parse_duration(s).map_err(|e| e.to_string()))]
+    #[arg(long, value_name = "DURATION", value_parser = InCommand(values::duration))]
     expiring: Option<Duration>,
     /// Only certificates in this state.
     #[arg(long, value_enum)]
     status: Option<ListStatus>,
     /// Judge expiry as of this time instead of now (RFC 3339 or Unix seconds).
-    #[arg(long, value_name = "TIME", value_parser = |s: &str| parse_instant(s).map_err(|e| e.to_string()))]
+    #[arg(long, value_name = "TIME", value_parser = InCommand(values::instant))]
     at: Option<OffsetDateTime>,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]

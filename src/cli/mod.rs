@@ -4,6 +4,8 @@ mod bundle;
 mod check_expiry;
 mod completions;
 mod csr;
+mod errors;
+pub mod exit;
 mod expiry_report;
 mod init_ca;
 mod inspect;
@@ -14,16 +16,22 @@ pub mod output;
 mod prometheus;
 mod setup;
 mod sign;
+mod usage;
+mod values;
 mod verify;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use clap::builder::{EnumValueParser, PathBufValueParser};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use time::OffsetDateTime;
 
-use certgen::expiry::Level;
-use certgen::{Error, KeyFormat, KeyType, Store};
+use certgen::{KeyFormat, KeyType, Store};
+
+pub use errors::{hint, is_broken_pipe, print_error, refuse};
+pub use exit::Status;
+use usage::InCommand;
 
 /// A certificate authority and key manager for database TLS.
 #[derive(Debug, Parser)]
@@ -35,7 +43,8 @@ pub struct Cli {
         global = true,
         env = "CERTGEN_DIR",
         default_value = "pki",
-        value_name = "DIR"
+        value_name = "DIR",
+        value_parser = InCommand(PathBufValueParser::new())
     )]
     pub dir: PathBuf,
 
@@ -44,7 +53,13 @@ pub struct Cli {
     pub quiet: bool,
 
     /// Colour in diagnostics (NO_COLOR in the environment also turns it off).
-    #[arg(long, global = true, value_enum, default_value_t = Color::Auto, value_name = "WHEN")]
+    #[arg(
+        long,
+        global = true,
+        default_value = "auto",
+        value_name = "WHEN",
+        value_parser = InCommand(EnumValueParser::<Color>::new())
+    )]
     pub color: Color,
 
     #[command(subcommand)]
@@ -80,76 +95,16 @@ pub enum Command {
     Man(completions::ManArgs),
 }
 
-/// Process exit statuses.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Status {
-    Ok,
-    /// A negative answer (a rejected chain).
-    Negative,
-    /// A usage or input error.
-    Usage,
-    /// check-expiry's Nagios statuses beyond OK.
-    Warning,
-    Critical,
-    Unknown,
-}
-
-impl Status {
-    pub fn code(self) -> u8 {
-        match self {
-            Status::Ok => 0,
-            Status::Negative | Status::Warning => 1,
-            Status::Usage | Status::Critical => 2,
-            Status::Unknown => 3,
-        }
-    }
-}
-
-impl From<Status> for ExitCode {
-    fn from(s: Status) -> ExitCode {
-        ExitCode::from(s.code())
-    }
-}
-
-impl From<Level> for Status {
-    fn from(l: Level) -> Status {
-        match l {
-            Level::Ok => Status::Ok,
-            Level::Warning => Status::Warning,
-            Level::Critical => Status::Critical,
-            Level::Unknown => Status::Unknown,
-        }
-    }
-}
-
-impl Command {
-    /// The status when the command fails: check-expiry's callers (Nagios,
-    /// cron wrappers) read 3 as "could not check", every other command exits 2.
-    pub fn failure_status(&self) -> Status {
-        match self {
-            Command::CheckExpiry(_) => Status::Unknown,
-            _ => Status::Usage,
-        }
-    }
-}
-
-/// Prints a command-line parse error (or --help/--version) and picks the exit
-/// status: 0 for help, 3 for check-expiry, 2 otherwise.
-pub fn parse_failed(err: &clap::Error) -> ExitCode {
-    let _ = err.print();
-    if !err.use_stderr() {
-        return ExitCode::SUCCESS;
-    }
+/// Parses the command line. On a usage error, or for --help and --version,
+/// prints and returns the exit code. Returns the subcommand's name with the
+/// arguments, for the exit status of a failure.
+pub fn parse() -> Result<(Cli, String), ExitCode> {
     let matches = Cli::command()
-        .ignore_errors(true)
-        .try_get_matches_from(std::env::args_os());
-    let sub = matches
-        .ok()
-        .and_then(|m| m.subcommand_name().map(String::from));
-    match sub.as_deref() {
-        Some("check-expiry") => Status::Unknown.into(),
-        _ => Status::Usage.into(),
-    }
+        .try_get_matches()
+        .map_err(|e| usage::report(&e, None))?;
+    let command = matches.subcommand_name().unwrap_or_default().to_string();
+    let cli = Cli::from_arg_matches(&matches).map_err(|e| usage::report(&e, Some(&command)))?;
+    Ok((cli, command))
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -262,46 +217,6 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
 pub struct Context {
     pub store: Store,
     pub quiet: bool,
-}
-
-pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
-    let pipe = Some(std::io::ErrorKind::BrokenPipe);
-    err.chain().any(|e| {
-        e.downcast_ref::<std::io::Error>().map(std::io::Error::kind) == pipe
-            || e.downcast_ref::<serde_json::Error>()
-                .and_then(serde_json::Error::io_error_kind)
-                == pipe
-    })
-}
-
-/// A `hint:` line for errors with an obvious fix.
-pub fn hint(err: &anyhow::Error) -> Option<String> {
-    for cause in err.chain() {
-        if let Some(e) = cause.downcast_ref::<Error>() {
-            return match e {
-                Error::Exists(_) => Some(
-                    "pass --force to move the existing files to old_keys/<timestamp>/ and replace them"
-                        .into(),
-                ),
-                Error::NoCa(dir) => Some(format!(
-                    "run `certgen --dir {} init-ca` first, or point --dir (or CERTGEN_DIR) at your PKI directory",
-                    dir.display()
-                )),
-                Error::KeyMismatch { .. } => Some(
-                    "the CA's key and certificate must be a pair; restore the right key from old_keys/ or a backup"
-                        .into(),
-                ),
-                Error::Io { source, .. }
-                    if source.kind() == std::io::ErrorKind::PermissionDenied =>
-                {
-                    Some("check the directory's owner and permissions, or choose another --dir".into())
-                }
-                Error::Symlink(_) => Some("remove the link, or point --dir at the real directory".into()),
-                _ => None,
-            };
-        }
-    }
-    None
 }
 
 /// Reads names from `--from FILE` (`-` for stdin): one per line, `#` comments

@@ -11,6 +11,7 @@ use time::OffsetDateTime;
 
 use certgen::expiry::{Finding, Level, Tally};
 
+use super::exit::{Status, worst};
 use super::expiry_report::Report;
 use super::output::sanitize;
 
@@ -119,7 +120,7 @@ impl Prometheus {
         let name = "certgen_check_expiry_status";
         let help = "Worst status of the check: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.";
         family(out, name, help)?;
-        writeln!(out, "{name} {}", t.worst().exit_code())?;
+        writeln!(out, "{name} {}", Status::from(worst(t)).code())?;
         let name = "certgen_check_expiry_timestamp_seconds";
         family(out, name, "When the check ran, as a Unix time.")?;
         writeln!(out, "{name} {}", self.now.unix_timestamp())

@@ -9,8 +9,8 @@ use clap::ValueEnum;
 use serde::Serialize;
 
 use certgen::issue::{
-    BatchOptions, CaOptions, Kind, LeafIssued, LeafSpec, existing_leaf, init_ca, issue_batch,
-    open_ca,
+    BatchOptions, CaOptions, Kind, LeafIssued, LeafSpec, check_specs, existing_leaf, init_ca,
+    issue_batch, open_ca,
 };
 use certgen::store::{CA_CERT, CLIENT_CERT, CLIENT_KEY, SERVER_CERT, SERVER_KEY};
 use certgen::{Ca, CertSummary, KeyFormat, KeyType, Store, Subject, profile};
@@ -18,7 +18,7 @@ use certgen::{Ca, CertSummary, KeyFormat, KeyType, Store, Subject, profile};
 use super::bundle::{BundleReport, require_x509_sql};
 use super::issue_client::client_request;
 use super::issue_server::server_request;
-use super::{Context, Format, KeyFormatArg, KeyTypeArg, LeafKeyArgs, Status, output};
+use super::{Context, Format, KeyFormatArg, KeyTypeArg, LeafKeyArgs, Status, output, refuse};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Database {
@@ -79,51 +79,72 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     let now = super::now();
     let key_type: KeyType = a.key.key_type.into();
     let key_format: KeyFormat = a.key.key_format.into();
+
+    // Every input is checked before the CA is created: a refused setup writes nothing.
     certgen::keys::check_format(key_type, key_format)?;
-
-    let ca = if store.has_ca() {
-        open_ca(store)?
-    } else {
-        let opts = CaOptions {
-            subject: Subject::from_cn(&a.ca_cn)?,
-            key_type: a.ca_key_type.into(),
-            key_format: KeyFormatArg::Pkcs8.into(),
-            days: profile::CA_DAYS,
-            path_len: None,
-            force: false,
-        };
-        let created = init_ca(store, &opts, None, now).context("creating the CA")?;
-        output::note(ctx.quiet, &format!("created CA {}", created.ca.subject()));
-        created.ca
-    };
-
+    if let Some(empty) = a.host.iter().find(|h| h.trim().is_empty()) {
+        return Err(refuse(
+            format!("invalid host name \"{empty}\" in --host: it is empty"),
+            "give the names clients connect to, e.g. --host db1.example.com,10.0.0.5",
+        ));
+    }
     let server = &a.host[0];
     let mut extra: Vec<String> = a.host[1..].to_vec();
     if a.host.iter().any(|h| h.eq_ignore_ascii_case("localhost")) {
         extra.extend(["127.0.0.1".to_string(), "::1".to_string()]);
     }
-    let server_spec = LeafSpec {
+    let server_specs = vec![LeafSpec {
         name: server.clone(),
-        request: server_request(server, None, &extra, profile::SERVER_DAYS, false)?,
-    };
-    let base = BatchOptions {
-        kind: Kind::Server,
-        key_type,
-        key_format,
-        force: a.force,
-    };
-    let servers = issue_missing(ctx, &ca, vec![server_spec], base, now)?;
-
+        request: server_request(server, None, &extra, profile::SERVER_VALIDITY, false)?,
+    }];
     let user_specs = a
         .user
         .iter()
         .map(|u| {
             Ok(LeafSpec {
                 name: u.clone(),
-                request: client_request(u, None, &[], profile::CLIENT_DAYS)?,
+                request: client_request(u, None, &[], profile::CLIENT_VALIDITY)?,
             })
         })
         .collect::<Result<Vec<_>>>()?;
+    let new_ca = if store.has_ca() {
+        None
+    } else {
+        Some(CaOptions {
+            subject: Subject::from_cn(&a.ca_cn)?,
+            key_type: a.ca_key_type.into(),
+            key_format: KeyFormatArg::Pkcs8.into(),
+            validity: profile::CA_VALIDITY,
+            path_len: None,
+            force: false,
+        })
+    };
+    let new_subject = new_ca.as_ref().map(|o| &o.subject);
+    check_specs(&server_specs, new_subject)?;
+    check_specs(&user_specs, new_subject)?;
+
+    let ca = match &new_ca {
+        None => {
+            let ca = open_ca(store)?;
+            for spec in server_specs.iter().chain(&user_specs) {
+                ca.check_request(&spec.request, now)?;
+            }
+            ca
+        }
+        Some(opts) => {
+            let created = init_ca(store, opts, None, now).context("creating the CA")?;
+            output::note(ctx.quiet, &format!("created CA {}", created.ca.subject()));
+            created.ca
+        }
+    };
+
+    let base = BatchOptions {
+        kind: Kind::Server,
+        key_type,
+        key_format,
+        force: a.force,
+    };
+    let servers = issue_missing(ctx, &ca, server_specs, base, now)?;
     let user_opts = BatchOptions {
         kind: Kind::User,
         ..base

@@ -2,16 +2,18 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Context as _, Result};
 use clap::ValueEnum;
 use serde::Serialize;
+use time::Duration;
 
 use certgen::csr::Csr;
 use certgen::issue::{open_ca, sign_csr};
 use certgen::{CertRequest, CertSummary, Profile, San, rfc3339};
 
 use super::bundle::Files;
-use super::{Context, Format, Status, output};
+use super::usage::InCommand;
+use super::{Context, Format, Status, output, refuse, values};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ProfileArg {
@@ -30,9 +32,9 @@ pub struct Args {
     /// What the certificate is for. A CA certificate is never made from a CSR.
     #[arg(long, value_enum, default_value_t = ProfileArg::Server)]
     profile: ProfileArg,
-    /// Lifetime in days [default: 825 for servers, 1825 for clients].
-    #[arg(long)]
-    days: Option<u32>,
+    /// Lifetime: a number of days, or 30d, 2w, 12h [default: 825 days for servers, 1825 for clients].
+    #[arg(long, value_name = "DURATION", value_parser = InCommand(values::lifetime))]
+    days: Option<Duration>,
     /// subjectAltNames to add to those the CSR asks for; repeatable and comma-separated.
     #[arg(long, value_name = "NAME")]
     san: Vec<String>,
@@ -73,16 +75,19 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         // since modern clients check only the SAN.
         match csr.subject.common_name().map(San::parse) {
             Some(Ok(san)) => sans.push(san),
-            _ => bail!(
-                "a server certificate needs the names clients connect to, and the CSR has none; give --san"
-            ),
+            _ => {
+                return Err(refuse(
+                    "a server certificate needs the names clients connect to, and the CSR has none",
+                    "give them with --san",
+                ));
+            }
         }
     }
     let request = CertRequest {
         subject: csr.subject.clone(),
         sans,
         profile,
-        days: a.days.unwrap_or(profile.default_days()),
+        validity: a.days.unwrap_or(profile.default_validity()),
     };
     let ca = open_ca(&ctx.store)?;
     let issued = sign_csr(

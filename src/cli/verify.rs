@@ -15,6 +15,7 @@ use certgen::timearg::parse_instant;
 use certgen::verify::{Host, Input, Options, Purpose, Rejection, Report, Warning};
 use certgen::{CertSummary, PrivateKey, rfc3339};
 
+use super::errors::print_hint;
 use super::{Context, Format, Status, output};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -114,7 +115,13 @@ fn print_text(ctx: &Context, file: &Path, report: &Report) -> Result<()> {
         output::warn(&w.message);
     }
     match &report.rejection {
-        Some(reason) => output::line(&format!("{}: rejected: {reason}", file.display())),
+        Some(reason) => {
+            output::line(&format!("{}: rejected: {reason}", file.display()))?;
+            if let Some(hint) = rejection_hint(reason) {
+                print_hint(hint);
+            }
+            Ok(())
+        }
         None => {
             output::line(&format!("{}: OK", file.display()))?;
             if !ctx.quiet {
@@ -127,6 +134,16 @@ fn print_text(ctx: &Context, file: &Path, report: &Report) -> Result<()> {
             }
             Ok(())
         }
+    }
+}
+
+/// What to do about a rejection, when the fix is on the command line.
+fn rejection_hint(reason: &Rejection) -> Option<&'static str> {
+    match reason {
+        Rejection::TooManyPaths => {
+            Some("give only the intermediates that matter with --chain, the leaf's issuer first")
+        }
+        _ => None,
     }
 }
 

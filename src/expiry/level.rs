@@ -5,7 +5,8 @@ use time::{Duration, OffsetDateTime};
 use super::Finding;
 use crate::error::{Error, Result};
 
-/// A status in the Nagios convention.
+/// A status in the Nagios convention. Which status wins, and the exit codes,
+/// belong to the binary, with its other exit statuses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
@@ -18,16 +19,6 @@ pub enum Level {
 impl Level {
     pub const ALL: [Level; 4] = [Level::Ok, Level::Warning, Level::Critical, Level::Unknown];
 
-    /// The Nagios plugin exit code.
-    pub fn exit_code(self) -> u8 {
-        match self {
-            Level::Ok => 0,
-            Level::Warning => 1,
-            Level::Critical => 2,
-            Level::Unknown => 3,
-        }
-    }
-
     /// `OK`, `WARNING`, `CRITICAL`, `UNKNOWN`.
     pub fn name(self) -> &'static str {
         match self {
@@ -35,26 +26,6 @@ impl Level {
             Level::Warning => "WARNING",
             Level::Critical => "CRITICAL",
             Level::Unknown => "UNKNOWN",
-        }
-    }
-
-    /// CRITICAL outranks UNKNOWN: an expired certificate must not be reported
-    /// as merely "unknown" because an unrelated file could not be read.
-    fn severity(self) -> u8 {
-        match self {
-            Level::Ok => 0,
-            Level::Warning => 1,
-            Level::Unknown => 2,
-            Level::Critical => 3,
-        }
-    }
-
-    /// The worse of two statuses ("worst status wins").
-    pub fn merge(self, other: Level) -> Level {
-        if other.severity() > self.severity() {
-            other
-        } else {
-            self
         }
     }
 }
@@ -70,14 +41,10 @@ impl Thresholds {
     /// Checks that the critical window lies inside the warning window.
     pub fn new(warn: Duration, crit: Duration) -> Result<Thresholds> {
         if warn.is_negative() || crit.is_negative() {
-            return Err(Error::Invalid("thresholds cannot be negative".into()));
+            return Err(Error::NegativeThreshold);
         }
         if crit > warn {
-            return Err(Error::Invalid(format!(
-                "the critical threshold ({}) is longer than the warning threshold ({})",
-                human(crit),
-                human(warn)
-            )));
+            return Err(Error::CriticalAboveWarning { warn, crit });
         }
         Ok(Thresholds { warn, crit })
     }
@@ -185,13 +152,5 @@ impl Tally {
     /// Certificates seen (UNKNOWN findings are files, not certificates).
     pub fn certificates(&self) -> usize {
         self.ok + self.warning + self.critical
-    }
-
-    /// The worst status seen; OK when nothing was seen.
-    pub fn worst(&self) -> Level {
-        Level::ALL
-            .into_iter()
-            .filter(|l| self.count(*l) > 0)
-            .fold(Level::Ok, Level::merge)
     }
 }

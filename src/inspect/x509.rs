@@ -8,7 +8,7 @@ use x509_parser::prelude::FromDer;
 use x509_parser::revocation_list::CertificateRevocationList;
 
 use crate::cert::{CertSummary, algorithm_name, alt_name, sha256_fingerprint};
-use crate::error::{Error, Result};
+use crate::error::{Error, Expected, Result};
 use crate::index::Serial;
 use crate::keys::KeyInfo;
 use crate::name::{San, oneline};
@@ -54,8 +54,12 @@ pub struct RevokedEntry {
     pub reason: Option<String>,
 }
 
-fn bad(what: &str, e: impl std::fmt::Display) -> Error {
-    Error::parse(what, e)
+fn trailing(what: &str, expected: Expected, bytes: usize) -> Error {
+    Error::TrailingData {
+        what: what.to_string(),
+        expected,
+        bytes,
+    }
 }
 
 /// `trailing_ok` for OpenSSL's TRUSTED CERTIFICATE, which appends trust data.
@@ -74,9 +78,9 @@ pub fn certificate(
 
 pub fn csr(what: &str, der: &[u8]) -> Result<CsrDetails> {
     let (rest, req) = X509CertificationRequest::from_der(der)
-        .map_err(|e| bad(what, format!("malformed certificate request: {e}")))?;
+        .map_err(Error::malformed(what, Expected::CertificateRequest))?;
     if !rest.is_empty() {
-        return Err(bad(what, "trailing data after the certificate request"));
+        return Err(trailing(what, Expected::CertificateRequest, rest.len()));
     }
     let info = &req.certification_request_info;
     let mut sans = Vec::new();
@@ -96,10 +100,10 @@ pub fn csr(what: &str, der: &[u8]) -> Result<CsrDetails> {
 }
 
 pub fn crl(what: &str, der: &[u8]) -> Result<CrlDetails> {
-    let (rest, crl) = CertificateRevocationList::from_der(der)
-        .map_err(|e| bad(what, format!("malformed CRL: {e}")))?;
+    let (rest, crl) =
+        CertificateRevocationList::from_der(der).map_err(Error::malformed(what, Expected::Crl))?;
     if !rest.is_empty() {
-        return Err(bad(what, "trailing data after the CRL"));
+        return Err(trailing(what, Expected::Crl, rest.len()));
     }
     let revoked = crl
         .iter_revoked_certificates()

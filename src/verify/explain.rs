@@ -63,7 +63,7 @@ pub(crate) fn explain(err: webpki::Error, pool: &Pool<'_>, purpose: Purpose) -> 
             Rejection::invalid("an unsupported signature algorithm or key")
         }
         E::MaximumSignatureChecksExceeded | E::MaximumPathBuildCallsExceeded => {
-            Rejection::invalid("too many candidate paths; give the chain in order with --chain")
+            Rejection::TooManyPaths
         }
         other => Rejection::invalid(format!("malformed certificate ({other:?})")),
     }

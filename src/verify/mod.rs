@@ -24,7 +24,7 @@ pub use names::Host;
 pub use report::{Purpose, Rejection, Report, Warning};
 
 use crate::cert::CertSummary;
-use crate::error::{Error, Result};
+use crate::error::{Error, Expected, Result};
 use crate::keys::PrivateKey;
 use path::Pool;
 
@@ -74,9 +74,9 @@ impl Verifier {
     /// certificate, an empty CA file); a rejected chain is an `Ok` report.
     pub fn verify(&self, input: &Input, opts: &Options<'_>) -> Result<Report> {
         let (_, leaf) = X509Certificate::from_der(&input.leaf)
-            .map_err(|e| Error::parse("the certificate", e))?;
+            .map_err(Error::malformed("the certificate", Expected::Certificate))?;
         if input.roots.is_empty() {
-            return Err(Error::Invalid("the CA file holds no certificate".into()));
+            return Err(Error::NoTrustAnchor);
         }
         fn der(v: &Vec<u8>) -> CertificateDer<'_> {
             CertificateDer::from(v.as_slice())

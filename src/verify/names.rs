@@ -29,7 +29,11 @@ impl Host {
             .and_then(|t| t.strip_suffix(']'))
             .unwrap_or(text);
         let name = ServerName::try_from(bare)
-            .map_err(|_| Error::parse(format!("host {text:?}"), "not a DNS name or IP address"))?
+            .map_err(|_| Error::InvalidName {
+                what: "host",
+                value: text.to_string(),
+                reason: "not a DNS name or IP address".into(),
+            })?
             .to_owned();
         Ok(Host {
             text: bare.to_string(),

@@ -87,6 +87,8 @@ pub enum Rejection {
     KeyMismatch,
     /// The certificate breaks an RFC 5280 rule that is not about a CA's powers.
     Invalid { detail: String },
+    /// The intermediates allow more candidate paths than are tried.
+    TooManyPaths,
 }
 
 impl Rejection {
@@ -101,7 +103,7 @@ impl Rejection {
             Rejection::WrongPurpose { .. } => "wrong-purpose",
             Rejection::CaConstraint { .. } => "ca-constraint",
             Rejection::KeyMismatch => "key-mismatch",
-            Rejection::Invalid { .. } => "invalid",
+            Rejection::Invalid { .. } | Rejection::TooManyPaths => "invalid",
         }
     }
 
@@ -156,6 +158,9 @@ impl fmt::Display for Rejection {
             Rejection::CaConstraint { detail } => write!(f, "CA constraint broken: {detail}"),
             Rejection::KeyMismatch => f.write_str("the private key does not match the certificate"),
             Rejection::Invalid { detail } => write!(f, "invalid certificate: {detail}"),
+            Rejection::TooManyPaths => {
+                f.write_str("invalid certificate: too many candidate paths to try")
+            }
         }
     }
 }

@@ -1,0 +1,136 @@
+//! How a failed command reaches the user: one `certgen: error: ...` line with
+//! the whole cause chain, and a `hint:` line when the fix is obvious. The
+//! library states what failed; the command-line wording of a fix is here.
+
+use certgen::error::Expected;
+use certgen::{Error, KeyFormat};
+
+use super::output::sanitize;
+
+/// Prints an error line and an optional hint on stderr, coloured when asked.
+pub fn print_error(color: bool, message: &str, hint: Option<&str>) {
+    let (prefix, hint_prefix) = if color {
+        ("\x1b[1;31merror:\x1b[0m", "\x1b[1;36mhint:\x1b[0m")
+    } else {
+        ("error:", "hint:")
+    };
+    eprintln!("certgen: {prefix} {}", sanitize(message));
+    if let Some(hint) = hint {
+        eprintln!("{hint_prefix} {}", sanitize(hint));
+    }
+}
+
+/// Prints a `hint:` line on its own, after a result that is not an error.
+pub fn print_hint(hint: &str) {
+    eprintln!("hint: {}", sanitize(hint));
+}
+
+/// Whether the error is a closed stdout (`certgen list | head`), which is not a failure.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    let pipe = Some(std::io::ErrorKind::BrokenPipe);
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>().map(std::io::Error::kind) == pipe
+            || e.downcast_ref::<serde_json::Error>()
+                .and_then(serde_json::Error::io_error_kind)
+                == pipe
+    })
+}
+
+/// An error the command line itself found, with the fix to suggest.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct Refusal {
+    message: String,
+    hint: String,
+}
+
+/// Refuses with a message and a hint.
+pub fn refuse(message: impl Into<String>, hint: impl Into<String>) -> anyhow::Error {
+    Refusal {
+        message: message.into(),
+        hint: hint.into(),
+    }
+    .into()
+}
+
+/// A `hint:` line for errors with an obvious fix. `command` is the
+/// subcommand that failed: some fixes depend on it.
+pub fn hint(err: &anyhow::Error, command: &str) -> Option<String> {
+    if let Some(r) = err.chain().find_map(|c| c.downcast_ref::<Refusal>()) {
+        return Some(r.hint.clone());
+    }
+    let e = err.chain().find_map(|c| c.downcast_ref::<Error>())?;
+    library_hint(e, command)
+}
+
+fn library_hint(e: &Error, command: &str) -> Option<String> {
+    let text = match e {
+        Error::Exists(_) => match command {
+            "csr" => "csr never overwrites: choose another --out or --out-key",
+            "sign" => {
+                "sign never overwrites: choose another --out, or leave it out to print the certificate"
+            }
+            "init-ca" => {
+                "pass --force to move the existing CA to old_keys/<timestamp>/ and replace it"
+            }
+            _ => {
+                "pass --force to move the existing files to old_keys/<timestamp>/ and replace them"
+            }
+        },
+        Error::NoCa(dir) => {
+            return Some(format!(
+                "run `certgen --dir {} init-ca` first, or point --dir (or CERTGEN_DIR) at your PKI directory",
+                dir.display()
+            ));
+        }
+        Error::KeyMismatch { .. } => {
+            "the CA's key and certificate must be a pair; restore the right key from old_keys/ or a backup"
+        }
+        Error::Io { source, .. } if source.kind() == std::io::ErrorKind::PermissionDenied => {
+            "check the directory's owner and permissions, or choose another --dir"
+        }
+        Error::Symlink(_) => "remove the link, or point --dir at the real directory",
+        Error::CaReplaced => "run the command again",
+        Error::EncryptedKey { .. } => "decrypt it first: openssl pkey -in KEY -out PLAIN",
+        Error::Malformed {
+            expected: Expected::PrivateKey,
+            ..
+        } => "certgen reads private keys as PEM, or as DER in PKCS#8, PKCS#1 or SEC1 form",
+        Error::KeyFormatMismatch {
+            format: KeyFormat::Pkcs1,
+            ..
+        } => "choose an RSA --key-type (rsa2048, rsa3072, rsa4096), or --key-format pkcs8",
+        Error::KeyFormatMismatch {
+            format: KeyFormat::Sec1,
+            ..
+        } => "choose --key-type ecdsa-p256 or ecdsa-p384, or --key-format pkcs8",
+        Error::LeafIsCa => {
+            "an intermediate CA is made with `certgen --dir NEWDIR init-ca --intermediate --parent DIR`"
+        }
+        Error::PathLen { limit: 0, .. } => {
+            "make the intermediate under a CA created with --path-len 1 or more"
+        }
+        Error::PathLen { limit, .. } => {
+            return Some(format!("pass --path-len {} or less", limit - 1));
+        }
+        Error::ValidityNotPositive { .. } | Error::ValidityTooLong { .. } => {
+            "--days takes a number of days, or 30d, 2w, 12h: more than zero, at most 100 years"
+        }
+        Error::CaExpired { .. } => {
+            "make a new CA with `certgen init-ca --force` (the old one moves to old_keys/), then reissue the certificates"
+        }
+        Error::CaNotYetValid { .. } => "check this machine's clock",
+        Error::SubjectIsCa { .. } if command == "sign" => {
+            "the CSR's subject must differ from the CA's; make a new CSR with another CN"
+        }
+        Error::SubjectIsCa { .. } => "give the certificate another CN (or --subject) than the CA's",
+        Error::DuplicateName(_) => "name each server or user once",
+        Error::InvalidName { what: "name", .. } => {
+            "server and user names are letters, digits and . _ - @ * : + =, not starting with . or -"
+        }
+        Error::BadCsrSignature => "ask for the CSR again: it changed after it was signed",
+        Error::CriticalAboveWarning { .. } => "--crit must not be longer than --warn",
+        _ => return None,
+    };
+    Some(text.to_string())
+}

@@ -153,6 +153,17 @@ pub enum Error {
         source: rcgen::Error,
     },
 
+    // --- Requests ---
+    /// A server certificate would have no name for clients to check.
+    #[error("\"{name}\" is not a DNS name or IP address, and the certificate has no other name")]
+    NoServerName { name: String },
+    /// A server certificate for a CSR that names no host.
+    #[error("a server certificate needs the names clients connect to, and the CSR has none")]
+    CsrWithoutNames,
+    /// Subject attributes shared by client certificates hold a CN.
+    #[error("the subject of client certificates must not hold a CN: the CN is each user's name")]
+    CnInClientSubject,
+
     // --- Names ---
     /// A subject, subjectAltName, host or bundle name is not acceptable.
     #[error("invalid {what} \"{value}\": {reason}")]

@@ -8,6 +8,7 @@
 pub mod ca;
 pub mod cert;
 pub mod csr;
+pub mod db;
 pub mod encoding;
 pub mod error;
 pub mod expiry;
@@ -18,6 +19,7 @@ pub mod issue;
 pub mod keys;
 pub mod name;
 pub mod profile;
+pub mod request;
 pub mod rfc3339;
 pub mod store;
 pub mod timearg;

@@ -694,21 +694,6 @@ pub fn describe_char(c: char) -> String {
     }
 }
 
-/// Quotes a string for a MySQL/MariaDB SQL string literal.
-pub fn sql_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('\'');
-    for c in s.chars() {
-        match c {
-            '\'' => out.push_str("''"),
-            '\\' => out.push_str("\\\\"),
-            c => out.push(c),
-        }
-    }
-    out.push('\'');
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -826,10 +811,5 @@ mod tests {
         assert!(err.ends_with(": CN holds a tab"), "{err}");
         let err = Subject::from_cn("").unwrap_err().to_string();
         assert_eq!(err, "invalid common name \"\": CN has an empty value");
-    }
-
-    #[test]
-    fn sql_quoting() {
-        assert_eq!(sql_quote(r"/O=O'Brien\x"), r"'/O=O''Brien\\x'");
     }
 }

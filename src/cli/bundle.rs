@@ -11,7 +11,7 @@ use certgen::CertSummary;
 use certgen::issue::{BatchResult, LeafIssued};
 
 use super::output;
-use certgen::name::sql_quote;
+use certgen::db::mysql;
 
 /// One bundle, as printed with `--format json`.
 #[derive(Debug, Serialize)]
@@ -46,7 +46,7 @@ impl<'a> BundleReport<'a> {
                 key: Some(leaf.key_path.clone()),
                 ca: Some(leaf.ca_path.clone()),
             },
-            sql: sql_host.map(|host| require_x509_sql(&leaf.name, host, &c.subject, &c.issuer)),
+            sql: sql_host.map(|host| mysql::require_bundle(leaf, host)),
             warnings: &leaf.issued.warnings,
         }
     }
@@ -59,18 +59,6 @@ pub fn names(sans: &[certgen::San]) -> String {
     }
     let all: Vec<String> = sans.iter().map(ToString::to_string).collect();
     all.join(", ")
-}
-
-/// `ALTER USER ... REQUIRE SUBJECT ... AND ISSUER ...` with the exact
-/// `X509_NAME_oneline` strings MySQL and MariaDB compare.
-pub fn require_x509_sql(user: &str, host: &str, subject: &str, issuer: &str) -> String {
-    format!(
-        "ALTER USER {}@{} REQUIRE SUBJECT {} AND ISSUER {};",
-        sql_quote(user),
-        sql_quote(host),
-        sql_quote(subject),
-        sql_quote(issuer)
-    )
 }
 
 /// A bar on stderr for bulk work, hidden when stderr is not a terminal.

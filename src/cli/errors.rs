@@ -125,6 +125,12 @@ fn library_hint(e: &Error, command: &str) -> Option<String> {
         }
         Error::SubjectIsCa { .. } => "give the certificate another CN (or --subject) than the CA's",
         Error::DuplicateName(_) => "name each server or user once",
+        Error::NoServerName { .. } => "give the names clients connect to with --san",
+        Error::CsrWithoutNames => "give them with --san",
+        Error::CnInClientSubject => "leave CN out of --subject; each certificate gets CN=USER",
+        Error::InvalidName {
+            what: "host name", ..
+        } => "give the names clients connect to, e.g. --host db1.example.com,10.0.0.5",
         Error::InvalidName { what: "name", .. } => {
             "server and user names are letters, digits and . _ - @ * : + =, not starting with . or -"
         }

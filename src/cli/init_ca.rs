@@ -7,7 +7,7 @@ use serde::Serialize;
 use time::Duration;
 
 use certgen::issue::{CaOptions, init_ca};
-use certgen::{CertSummary, Store, Subject, profile, rfc3339};
+use certgen::{CertSummary, Store, profile, request, rfc3339};
 
 use super::bundle::Files;
 use super::usage::InCommand;
@@ -55,16 +55,7 @@ struct Report {
 }
 
 pub fn run(ctx: &Context, a: Args) -> Result<Status> {
-    let subject = match &a.subject {
-        Some(s) => {
-            let mut subject = Subject::parse(s)?;
-            if subject.common_name().is_none() {
-                subject.set_common_name(&a.cn)?;
-            }
-            subject
-        }
-        None => Subject::from_cn(&a.cn)?,
-    };
+    let subject = request::ca_subject(&a.cn, a.subject.as_deref())?;
     let parent = a.parent.as_ref().map(Store::new);
     if parent
         .as_ref()

@@ -6,12 +6,12 @@ use std::path::PathBuf;
 use anyhow::{Context as _, Result, bail};
 use time::Duration;
 
-use certgen::issue::{BatchOptions, Kind, LeafSpec, issue_batch, open_ca};
-use certgen::{CertRequest, Profile, San, Subject, profile};
+use certgen::issue::{Kind, LeafSpec, issue_batch, open_ca};
+use certgen::{San, request};
 
 use super::bundle::{BundleReport, progress, report_notes};
 use super::usage::InCommand;
-use super::{Context, Format, LeafKeyArgs, Status, output, read_name_list, refuse, values};
+use super::{Context, Format, LeafKeyArgs, Status, output, read_name_list, values};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -43,25 +43,6 @@ pub struct Args {
     format: Format,
 }
 
-/// The subject and SANs of a client certificate for `user`.
-pub fn client_request(
-    user: &str,
-    base: Option<&Subject>,
-    sans: &[San],
-    validity: Duration,
-) -> Result<CertRequest> {
-    let mut subject = base.cloned().unwrap_or_default();
-    subject
-        .set_common_name(user)
-        .with_context(|| format!("user {user}"))?;
-    Ok(CertRequest {
-        subject,
-        sans: sans.to_vec(),
-        profile: Profile::Client,
-        validity,
-    })
-}
-
 pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     let mut users = a.users.clone();
     if let Some(from) = &a.from {
@@ -70,31 +51,19 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     if users.is_empty() {
         bail!("no user names given");
     }
-    let base = a.subject.as_deref().map(Subject::parse).transpose()?;
-    if base.as_ref().is_some_and(|b| b.common_name().is_some()) {
-        return Err(refuse(
-            "--subject must not hold a CN: the CN of a client certificate is the user name",
-            "leave CN out of --subject; each certificate gets CN=USER",
-        ));
-    }
+    let base = request::client_subject(a.subject.as_deref())?;
     let sans = San::parse_list(&a.san)?;
-    let validity = a.days.unwrap_or(profile::CLIENT_VALIDITY);
     let specs = users
         .iter()
         .map(|u| {
             Ok(LeafSpec {
                 name: u.clone(),
-                request: client_request(u, base.as_ref(), &sans, validity)?,
+                request: request::client(u, base.as_ref(), &sans, a.days)?,
             })
         })
-        .collect::<Result<Vec<_>>>()?;
+        .collect::<certgen::Result<Vec<_>>>()?;
     let ca = open_ca(&ctx.store)?;
-    let opts = BatchOptions {
-        kind: Kind::User,
-        key_type: a.key.key_type.into(),
-        key_format: a.key.key_format.into(),
-        force: a.force,
-    };
+    let opts = a.key.batch(Kind::User, a.force);
     let bar = progress(specs.len(), ctx.quiet, "generating keys");
     let result = issue_batch(&ctx.store, &ca, &specs, opts, super::now(), &|| bar.inc(1));
     bar.finish_and_clear();

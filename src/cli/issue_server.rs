@@ -3,12 +3,12 @@
 use anyhow::{Context as _, Result};
 use time::Duration;
 
-use certgen::issue::{BatchOptions, Kind, LeafSpec, issue_batch, open_ca};
-use certgen::{CertRequest, Profile, San, Subject, profile};
+use certgen::issue::{Kind, LeafSpec, issue_batch, open_ca};
+use certgen::request;
 
 use super::bundle::{BundleReport, names, report_notes};
 use super::usage::InCommand;
-use super::{Context, Format, LeafKeyArgs, Status, output, refuse, values};
+use super::{Context, Format, LeafKeyArgs, Status, output, values};
 use certgen::rfc3339;
 
 #[derive(Debug, clap::Args)]
@@ -38,66 +38,10 @@ pub struct Args {
     format: Format,
 }
 
-/// The subject and SANs of a server certificate named `name`.
-pub fn server_request(
-    name: &str,
-    subject: Option<&str>,
-    extra_sans: &[String],
-    validity: Duration,
-    client_auth: bool,
-) -> Result<CertRequest> {
-    let mut subj = match subject {
-        Some(s) => Subject::parse(s)?,
-        None => Subject::default(),
-    };
-    if subj.common_name().is_none() {
-        subj.set_common_name(name)?;
-    }
-    let mut sans = Vec::new();
-    if let Ok(san @ (San::Dns(_) | San::Ip(_))) = San::parse(name) {
-        sans.push(san);
-    }
-    for san in San::parse_list(extra_sans)? {
-        if !sans.contains(&san) {
-            sans.push(san);
-        }
-    }
-    if sans.is_empty() {
-        return Err(refuse(
-            format!(
-                "\"{name}\" is not a DNS name or IP address, and the certificate has no other name"
-            ),
-            "give the names clients connect to with --san",
-        ));
-    }
-    Ok(CertRequest {
-        subject: subj,
-        sans,
-        profile: if client_auth {
-            Profile::ServerClient
-        } else {
-            Profile::Server
-        },
-        validity,
-    })
-}
-
 pub fn run(ctx: &Context, a: Args) -> Result<Status> {
-    let validity = a.days.unwrap_or(profile::SERVER_VALIDITY);
-    let request = server_request(
-        &a.name,
-        a.subject.as_deref(),
-        &a.san,
-        validity,
-        a.client_auth,
-    )?;
+    let request = request::server(&a.name, a.subject.as_deref(), &a.san, a.days, a.client_auth)?;
     let ca = open_ca(&ctx.store)?;
-    let opts = BatchOptions {
-        kind: Kind::Server,
-        key_type: a.key.key_type.into(),
-        key_format: a.key.key_format.into(),
-        force: a.force,
-    };
+    let opts = a.key.batch(Kind::Server, a.force);
     let spec = LeafSpec {
         name: a.name.clone(),
         request,

@@ -186,6 +186,18 @@ pub struct LeafKeyArgs {
     pub key_format: KeyFormatArg,
 }
 
+impl LeafKeyArgs {
+    /// The library's options for a batch of `kind` bundles with these keys.
+    pub fn batch(&self, kind: certgen::issue::Kind, force: bool) -> certgen::issue::BatchOptions {
+        certgen::issue::BatchOptions {
+            kind,
+            key_type: self.key_type.into(),
+            key_format: self.key_format.into(),
+            force,
+        }
+    }
+}
+
 /// The current time; the only place the binary reads the clock.
 pub fn now() -> OffsetDateTime {
     OffsetDateTime::now_utc()

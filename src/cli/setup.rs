@@ -1,29 +1,33 @@
 //! `certgen setup mysql|mariadb`: the common case in one command, like
 //! `mysql_ssl_rsa_setup`, but with verifiable names and per-user certificates.
 
-use std::fmt::Write as _;
-use std::path::PathBuf;
-
 use anyhow::{Context as _, Result};
 use clap::ValueEnum;
 use serde::Serialize;
 
+use certgen::db::mysql;
 use certgen::issue::{
     BatchOptions, CaOptions, Kind, LeafIssued, LeafSpec, check_specs, existing_leaf, init_ca,
     issue_batch, open_ca,
 };
-use certgen::store::{CA_CERT, CLIENT_CERT, CLIENT_KEY, SERVER_CERT, SERVER_KEY};
-use certgen::{Ca, CertSummary, KeyFormat, KeyType, Store, Subject, profile};
+use certgen::{Ca, CertSummary, Store, Subject, profile, request};
 
-use super::bundle::{BundleReport, require_x509_sql};
-use super::issue_client::client_request;
-use super::issue_server::server_request;
-use super::{Context, Format, KeyFormatArg, KeyTypeArg, LeafKeyArgs, Status, output, refuse};
+use super::bundle::BundleReport;
+use super::{Context, Format, KeyFormatArg, KeyTypeArg, LeafKeyArgs, Status, output};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Database {
     Mysql,
     Mariadb,
+}
+
+impl From<Database> for mysql::Flavor {
+    fn from(d: Database) -> mysql::Flavor {
+        match d {
+            Database::Mysql => mysql::Flavor::Mysql,
+            Database::Mariadb => mysql::Flavor::Mariadb,
+        }
+    }
 }
 
 #[derive(Debug, clap::Args)]
@@ -77,25 +81,13 @@ struct Report<'a> {
 pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     let store = &ctx.store;
     let now = super::now();
-    let key_type: KeyType = a.key.key_type.into();
-    let key_format: KeyFormat = a.key.key_format.into();
-
     // Every input is checked before the CA is created: a refused setup writes nothing.
-    certgen::keys::check_format(key_type, key_format)?;
-    if let Some(empty) = a.host.iter().find(|h| h.trim().is_empty()) {
-        return Err(refuse(
-            format!("invalid host name \"{empty}\" in --host: it is empty"),
-            "give the names clients connect to, e.g. --host db1.example.com,10.0.0.5",
-        ));
-    }
-    let server = &a.host[0];
-    let mut extra: Vec<String> = a.host[1..].to_vec();
-    if a.host.iter().any(|h| h.eq_ignore_ascii_case("localhost")) {
-        extra.extend(["127.0.0.1".to_string(), "::1".to_string()]);
-    }
+    let base = a.key.batch(Kind::Server, a.force);
+    certgen::keys::check_format(base.key_type, base.key_format)?;
+    let server = request::setup_server(&a.host)?;
     let server_specs = vec![LeafSpec {
-        name: server.clone(),
-        request: server_request(server, None, &extra, profile::SERVER_VALIDITY, false)?,
+        name: a.host[0].clone(),
+        request: server,
     }];
     let user_specs = a
         .user
@@ -103,10 +95,10 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         .map(|u| {
             Ok(LeafSpec {
                 name: u.clone(),
-                request: client_request(u, None, &[], profile::CLIENT_VALIDITY)?,
+                request: request::client(u, None, &[], None)?,
             })
         })
-        .collect::<Result<Vec<_>>>()?;
+        .collect::<certgen::Result<Vec<_>>>()?;
     let new_ca = if store.has_ca() {
         None
     } else {
@@ -138,12 +130,6 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         }
     };
 
-    let base = BatchOptions {
-        kind: Kind::Server,
-        key_type,
-        key_format,
-        force: a.force,
-    };
     let servers = issue_missing(ctx, &ca, server_specs, base, now)?;
     let user_opts = BatchOptions {
         kind: Kind::User,
@@ -151,7 +137,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     };
     let users = issue_missing(ctx, &ca, user_specs, user_opts, now)?;
 
-    let text = render(a.database, &servers[0], &users, &a.sql_host)?;
+    let text = mysql::setup_text(a.database.into(), &servers[0], &users, &a.sql_host);
     match a.format {
         Format::Text => output::line(text.trim_end())?,
         Format::Json => output::print_json(&Report {
@@ -208,64 +194,4 @@ fn issue_missing(
             None => Ok(existing_leaf(&ctx.store, opts.kind, name)?),
         })
         .collect()
-}
-
-fn absolute(p: PathBuf) -> PathBuf {
-    std::path::absolute(&p).unwrap_or(p)
-}
-
-fn render(
-    db: Database,
-    server: &LeafIssued,
-    users: &[LeafIssued],
-    sql_host: &str,
-) -> Result<String> {
-    let sdir = absolute(server.dir.clone());
-    let mut t = String::new();
-    let conf = match db {
-        Database::Mariadb => "/etc/mysql/mariadb.conf.d/90-tls.cnf",
-        Database::Mysql => "/etc/mysql/mysql.conf.d/90-tls.cnf",
-    };
-    writeln!(t, "# Server settings, e.g. in {conf}")?;
-    writeln!(
-        t,
-        "# (mysqld must be able to read the key: chown mysql {})",
-        sdir.join(SERVER_KEY).display()
-    )?;
-    writeln!(t, "[mysqld]")?;
-    writeln!(t, "ssl_ca = {}", sdir.join(CA_CERT).display())?;
-    writeln!(t, "ssl_cert = {}", sdir.join(SERVER_CERT).display())?;
-    writeln!(t, "ssl_key = {}", sdir.join(SERVER_KEY).display())?;
-    writeln!(t, "require_secure_transport = ON")?;
-    writeln!(t, "tls_version = TLSv1.2,TLSv1.3")?;
-    if let Some(first) = users.first() {
-        let udir = absolute(first.dir.clone());
-        writeln!(t)?;
-        writeln!(t, "# Client settings for {} (~/.my.cnf)", first.name)?;
-        writeln!(t, "[client]")?;
-        writeln!(t, "ssl-ca = {}", udir.join(CA_CERT).display())?;
-        writeln!(t, "ssl-cert = {}", udir.join(CLIENT_CERT).display())?;
-        writeln!(t, "ssl-key = {}", udir.join(CLIENT_KEY).display())?;
-        match db {
-            Database::Mariadb => writeln!(t, "ssl-verify-server-cert")?,
-            Database::Mysql => writeln!(t, "ssl-mode = VERIFY_IDENTITY")?,
-        }
-        writeln!(t)?;
-        writeln!(
-            t,
-            "-- SQL: accounts that log in only with their certificate"
-        )?;
-        for user in users {
-            let c = &user.issued.cert;
-            writeln!(
-                t,
-                "CREATE USER IF NOT EXISTS {}@{};",
-                certgen::name::sql_quote(&user.name),
-                certgen::name::sql_quote(sql_host)
-            )?;
-            let sql = require_x509_sql(&user.name, sql_host, &c.subject, &c.issuer);
-            writeln!(t, "{sql}")?;
-        }
-    }
-    Ok(t)
 }

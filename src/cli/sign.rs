@@ -9,11 +9,11 @@ use time::Duration;
 
 use certgen::csr::Csr;
 use certgen::issue::{open_ca, sign_csr};
-use certgen::{CertRequest, CertSummary, Profile, San, rfc3339};
+use certgen::{CertSummary, Profile, request, rfc3339};
 
 use super::bundle::Files;
 use super::usage::InCommand;
-use super::{Context, Format, Status, output, refuse, values};
+use super::{Context, Format, Status, output, values};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ProfileArg {
@@ -64,31 +64,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         ProfileArg::Client => Profile::Client,
         ProfileArg::ServerClient => Profile::ServerClient,
     };
-    let mut sans = csr.sans.clone();
-    for extra in San::parse_list(&a.san)? {
-        if !sans.contains(&extra) {
-            sans.push(extra);
-        }
-    }
-    if sans.is_empty() && profile != Profile::Client {
-        // Like the recipes, whose server CN is the host name: carry it into the SAN,
-        // since modern clients check only the SAN.
-        match csr.subject.common_name().map(San::parse) {
-            Some(Ok(san)) => sans.push(san),
-            _ => {
-                return Err(refuse(
-                    "a server certificate needs the names clients connect to, and the CSR has none",
-                    "give them with --san",
-                ));
-            }
-        }
-    }
-    let request = CertRequest {
-        subject: csr.subject.clone(),
-        sans,
-        profile,
-        validity: a.days.unwrap_or(profile.default_validity()),
-    };
+    let request = request::from_csr(&csr, profile, &a.san, a.days)?;
     let ca = open_ca(&ctx.store)?;
     let issued = sign_csr(
         &ctx.store,

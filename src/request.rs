@@ -1,0 +1,236 @@
+//! What to issue, from the plain values a command was given: subjects with
+//! their CN defaults, subjectAltNames merged from names and requests without
+//! duplicates, the profile, and the validity (the profile's default unless
+//! given). Every check a request can fail on its own happens here, before
+//! anything is written.
+
+use time::Duration;
+
+use crate::ca::CertRequest;
+use crate::csr::Csr;
+use crate::error::{Error, Result};
+use crate::name::{San, Subject};
+use crate::profile::Profile;
+
+/// A server certificate named `name`: CN=`name` unless `subject` holds a CN;
+/// `name` itself is a SAN when it is a DNS name or an IP address, followed by
+/// `extra_sans` (repeatable, comma-separated values as `--san` takes them).
+/// `client_auth` adds clientAuth for cluster nodes that connect to each other.
+pub fn server(
+    name: &str,
+    subject: Option<&str>,
+    extra_sans: &[impl AsRef<str>],
+    validity: Option<Duration>,
+    client_auth: bool,
+) -> Result<CertRequest> {
+    let mut subj = subject.map(Subject::parse).transpose()?.unwrap_or_default();
+    if subj.common_name().is_none() {
+        subj.set_common_name(name)?;
+    }
+    let mut sans = Vec::new();
+    if let Ok(san @ (San::Dns(_) | San::Ip(_))) = San::parse(name) {
+        sans.push(san);
+    }
+    merge(&mut sans, San::parse_list(extra_sans)?);
+    if sans.is_empty() {
+        return Err(Error::NoServerName {
+            name: name.to_string(),
+        });
+    }
+    let profile = if client_auth {
+        Profile::ServerClient
+    } else {
+        Profile::Server
+    };
+    Ok(CertRequest {
+        subject: subj,
+        sans,
+        profile,
+        validity: validity.unwrap_or(profile.default_validity()),
+    })
+}
+
+/// The subject attributes shared by client certificates (`/O=Example`): it
+/// must not hold a CN, since each certificate's CN is its user's name.
+pub fn client_subject(subject: Option<&str>) -> Result<Option<Subject>> {
+    let base = subject.map(Subject::parse).transpose()?;
+    if base.as_ref().is_some_and(|b| b.common_name().is_some()) {
+        return Err(Error::CnInClientSubject);
+    }
+    Ok(base)
+}
+
+/// A client certificate for the database user `user`: CN=`user` added to
+/// `base` (from [`client_subject`]), with `sans` (an email address, say).
+pub fn client(
+    user: &str,
+    base: Option<&Subject>,
+    sans: &[San],
+    validity: Option<Duration>,
+) -> Result<CertRequest> {
+    let mut subject = base.cloned().unwrap_or_default();
+    subject.set_common_name(user)?;
+    Ok(CertRequest {
+        subject,
+        sans: sans.to_vec(),
+        profile: Profile::Client,
+        validity: validity.unwrap_or(Profile::Client.default_validity()),
+    })
+}
+
+/// What to sign for a checked CSR: its subject, its SANs followed by
+/// `extra_sans`, and for a server profile without any name the CSR's CN as a
+/// SAN when it is a valid one (the recipes put the host name in the CN;
+/// modern clients read only the SAN).
+pub fn from_csr(
+    csr: &Csr,
+    profile: Profile,
+    extra_sans: &[impl AsRef<str>],
+    validity: Option<Duration>,
+) -> Result<CertRequest> {
+    let mut sans = csr.sans.clone();
+    merge(&mut sans, San::parse_list(extra_sans)?);
+    if sans.is_empty() && profile != Profile::Client {
+        match csr.subject.common_name().map(San::parse) {
+            Some(Ok(san)) => sans.push(san),
+            _ => return Err(Error::CsrWithoutNames),
+        }
+    }
+    Ok(CertRequest {
+        subject: csr.subject.clone(),
+        sans,
+        profile,
+        validity: validity.unwrap_or(profile.default_validity()),
+    })
+}
+
+/// A CA's subject: `subject` (slash or RFC 4514 form) with `cn` as its CN
+/// when it has none, or CN=`cn` alone.
+pub fn ca_subject(cn: &str, subject: Option<&str>) -> Result<Subject> {
+    let mut subj = subject.map(Subject::parse).transpose()?.unwrap_or_default();
+    if subj.common_name().is_none() {
+        subj.set_common_name(cn)?;
+    }
+    Ok(subj)
+}
+
+/// The server `setup` issues for `hosts`: the first names its bundle, the
+/// others are SANs, and `localhost` brings the loopback addresses clients
+/// reach it by.
+pub fn setup_server(hosts: &[impl AsRef<str>]) -> Result<CertRequest> {
+    let hosts: Vec<&str> = hosts.iter().map(AsRef::as_ref).collect();
+    if let Some(empty) = hosts.iter().find(|h| h.trim().is_empty()) {
+        return Err(Error::InvalidName {
+            what: "host name",
+            value: empty.to_string(),
+            reason: "it is empty".into(),
+        });
+    }
+    let Some((first, rest)) = hosts.split_first() else {
+        return Err(Error::InvalidName {
+            what: "host name",
+            value: String::new(),
+            reason: "no host given".into(),
+        });
+    };
+    let mut extra: Vec<&str> = rest.to_vec();
+    if hosts.iter().any(|h| h.eq_ignore_ascii_case("localhost")) {
+        extra.extend(["127.0.0.1", "::1"]);
+    }
+    server(first, None, &extra, None, false)
+}
+
+/// Appends the names of `more` that `sans` does not hold yet, in order.
+fn merge(sans: &mut Vec<San>, more: Vec<San>) {
+    for san in more {
+        if !sans.contains(&san) {
+            sans.push(san);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(req: &CertRequest) -> Vec<String> {
+        req.sans.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn a_server_is_named_by_its_name_and_its_sans_once_each() {
+        let req = server(
+            "db1.example",
+            None,
+            &["db1.example,10.0.0.1", "::1"],
+            None,
+            false,
+        )
+        .unwrap();
+        assert_eq!(names(&req), ["DNS:db1.example", "IP:10.0.0.1", "IP:::1"]);
+        assert_eq!(req.subject.to_string(), "/CN=db1.example");
+        assert_eq!(req.profile, Profile::Server);
+        assert_eq!(req.validity, Profile::Server.default_validity());
+    }
+
+    #[test]
+    fn a_server_subject_keeps_its_own_cn() {
+        let req = server(
+            "db1",
+            Some("/O=Example/CN=db.example"),
+            &["db.example"],
+            None,
+            true,
+        )
+        .unwrap();
+        assert_eq!(req.subject.to_string(), "/O=Example/CN=db.example");
+        assert_eq!(req.profile, Profile::ServerClient);
+    }
+
+    #[test]
+    fn a_server_without_any_name_is_refused() {
+        let err = server("db_2", None, &[] as &[&str], None, false).unwrap_err();
+        assert!(
+            matches!(err, Error::NoServerName { ref name } if name == "db_2"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn client_subjects_get_the_user_as_cn_and_refuse_one_of_their_own() {
+        let base = client_subject(Some("/O=Example")).unwrap();
+        let req = client("app", base.as_ref(), &[], Some(Duration::days(30))).unwrap();
+        assert_eq!(req.subject.to_string(), "/O=Example/CN=app");
+        assert_eq!(req.validity, Duration::days(30));
+        assert!(matches!(
+            client_subject(Some("/O=Example/CN=x")),
+            Err(Error::CnInClientSubject)
+        ));
+    }
+
+    #[test]
+    fn ca_subjects_default_their_cn() {
+        assert_eq!(ca_subject("Root", None).unwrap().to_string(), "/CN=Root");
+        assert_eq!(
+            ca_subject("Root", Some("/O=Example")).unwrap().to_string(),
+            "/O=Example/CN=Root"
+        );
+        assert_eq!(
+            ca_subject("Root", Some("CN=Mine,O=Example"))
+                .unwrap()
+                .to_string(),
+            "/O=Example/CN=Mine"
+        );
+    }
+
+    #[test]
+    fn setup_adds_loopback_addresses_for_localhost_and_refuses_empty_hosts() {
+        let req = setup_server(&["localhost", "db.example"]).unwrap();
+        assert_eq!(
+            names(&req),
+            ["DNS:localhost", "DNS:db.example", "IP:127.0.0.1", "IP:::1"]
+        );
+        let err = setup_server(&["db", ""]).unwrap_err();
+        assert_eq!(err.to_string(), "invalid host name \"\": it is empty");
+    }
+}

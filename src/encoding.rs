@@ -3,6 +3,8 @@
 
 use rustls_pki_types::pem::{PemObject, SectionKind};
 
+use zeroize::Zeroizing;
+
 use crate::error::{Error, Expected, Result};
 
 /// Whether the bytes look like PEM text rather than DER.
@@ -26,6 +28,39 @@ pub fn pem_sections(what: &str, bytes: &[u8]) -> Result<Vec<(SectionKind, Vec<u8
             what: what.to_string(),
             source: e.into(),
         })
+}
+
+/// One PEM block with its label, for readers that must say what every block
+/// is, including those certgen does not read.
+pub struct LabelledBlock {
+    pub label: String,
+    /// A legacy `Proc-Type: 4,ENCRYPTED` block (OpenSSL's `-des3` keys).
+    pub encrypted: bool,
+    /// May hold a private key.
+    pub der: Zeroizing<Vec<u8>>,
+}
+
+/// Every PEM block in file order, whatever its label. [`pem_sections`] reads
+/// only the labels certgen understands, with a constant-time base64 decoder
+/// meant for keys; `inspect` also reports the others (`EC PARAMETERS`,
+/// `TRUSTED CERTIFICATE`, legacy encrypted keys), which needs the label and
+/// the headers.
+pub fn labelled_blocks(what: &str, bytes: &[u8]) -> Result<Vec<LabelledBlock>> {
+    let blocks = pem::parse_many(bytes).map_err(|e| Error::Pem {
+        what: what.to_string(),
+        source: e.into(),
+    })?;
+    Ok(blocks
+        .into_iter()
+        .map(|block| LabelledBlock {
+            label: block.tag().to_string(),
+            encrypted: block
+                .headers()
+                .get("Proc-Type")
+                .is_some_and(|v| v.contains("ENCRYPTED")),
+            der: Zeroizing::new(block.into_contents()),
+        })
+        .collect())
 }
 
 /// Encodes DER as a PEM block with the given label.

@@ -6,10 +6,9 @@ mod x509;
 use rustls_pki_types::PrivateKeyDer;
 use serde::Serialize;
 use time::OffsetDateTime;
-use zeroize::Zeroizing;
 
 use crate::cert::sha256_fingerprint;
-use crate::encoding::is_pem;
+use crate::encoding::{is_pem, labelled_blocks};
 use crate::error::{Error, Expected, Result};
 use crate::keys::{KeyInfo, PrivateKey};
 
@@ -75,20 +74,11 @@ pub fn inspect_bytes(what: &str, bytes: &[u8], now: OffsetDateTime) -> Result<Ve
 }
 
 fn pem_objects(what: &str, bytes: &[u8], now: OffsetDateTime) -> Result<Vec<Object>> {
-    let blocks = pem::parse_many(bytes).map_err(|e| Error::Pem {
-        what: what.to_string(),
-        source: e.into(),
-    })?;
+    let blocks = labelled_blocks(what, bytes)?;
     let mut out = Vec::with_capacity(blocks.len());
-    for (n, block) in blocks.into_iter().enumerate() {
-        let label = block.tag().to_string();
-        let encrypted = block
-            .headers()
-            .get("Proc-Type")
-            .is_some_and(|v| v.contains("ENCRYPTED"));
-        let der = Zeroizing::new(block.into_contents());
-        let block_what = format!("{what}: PEM block {} ({label})", n + 1);
-        out.push(pem_object(&block_what, &label, encrypted, &der, now)?);
+    for (n, b) in blocks.iter().enumerate() {
+        let block_what = format!("{what}: PEM block {} ({})", n + 1, b.label);
+        out.push(pem_object(&block_what, &b.label, b.encrypted, &b.der, now)?);
     }
     Ok(out)
 }

@@ -506,3 +506,30 @@ fn same_verdicts_as_openssl_verify() {
         );
     }
 }
+
+#[test]
+fn a_line_break_in_a_file_name_stays_on_its_line() {
+    let pki = Pki::new("Test CA");
+    let cert = pki.server("db1", "db1.example");
+    let renamed = pki.tmp.path().join("a\nCRITICAL fake.pem");
+    std::fs::copy(&cert, &renamed).unwrap();
+    let out = pki.verify(&renamed).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(text.ends_with("a\\u{a}CRITICAL fake.pem: OK\n"), "{text}");
+
+    // An error naming the file is one line too.
+    let missing = pki.tmp.path().join("gone\nCRITICAL.pem");
+    let out = pki.verify(&missing).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    let first = err.lines().next().unwrap_or_default();
+    assert!(first.starts_with("certgen: error: "), "{err}");
+    assert!(first.contains("gone\\u{a}CRITICAL.pem"), "{err}");
+    assert!(
+        err.lines()
+            .all(|l| l.starts_with("certgen: error: ") || l.starts_with("hint: ")),
+        "{err}"
+    );
+}

@@ -5,7 +5,7 @@
 use certgen::error::Expected;
 use certgen::{Error, KeyFormat};
 
-use super::output::sanitize;
+use super::output::sanitize_line;
 
 /// Prints an error line and an optional hint on stderr, coloured when asked.
 pub fn print_error(color: bool, message: &str, hint: Option<&str>) {
@@ -14,15 +14,15 @@ pub fn print_error(color: bool, message: &str, hint: Option<&str>) {
     } else {
         ("error:", "hint:")
     };
-    eprintln!("certgen: {prefix} {}", sanitize(message));
+    eprintln!("certgen: {prefix} {}", sanitize_line(message));
     if let Some(hint) = hint {
-        eprintln!("{hint_prefix} {}", sanitize(hint));
+        eprintln!("{hint_prefix} {}", sanitize_line(hint));
     }
 }
 
 /// Prints a `hint:` line on its own, after a result that is not an error.
 pub fn print_hint(hint: &str) {
-    eprintln!("hint: {}", sanitize(hint));
+    eprintln!("hint: {}", sanitize_line(hint));
 }
 
 /// Whether the error is a closed stdout (`certgen list | head`), which is not a failure.

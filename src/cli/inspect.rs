@@ -45,7 +45,7 @@ pub fn run(_ctx: &Context, a: Args) -> Result<Status> {
     let reports: Vec<FileReport> = a.files.into_iter().map(|f| inspect_file(f, now)).collect();
     for r in &reports {
         if let Some(e) = &r.error {
-            eprintln!("certgen: error: {}", sanitize(e));
+            eprintln!("certgen: error: {}", sanitize_line(e));
         }
     }
     match a.format {

@@ -1,6 +1,6 @@
 //! `certgen list`: what the CA issued, from `index.txt`.
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use serde::Serialize;
 use time::{Duration, OffsetDateTime};
 
@@ -86,7 +86,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     if !path.exists() && !ctx.store.has_ca() {
         return Err(Error::NoCa(ctx.store.root().to_path_buf()).into());
     }
-    let index = Index::load(&path).with_context(|| format!("reading {}", path.display()))?;
+    let index = Index::load(&path)?;
     let now = a.at.unwrap_or_else(super::now);
     let mut rows: Vec<Row> = index
         .entries

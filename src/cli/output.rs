@@ -55,7 +55,7 @@ pub fn note(quiet: bool, text: &str) {
 
 /// Prints a warning on stderr (always: warnings are never silenced).
 pub fn warn(text: &str) {
-    eprintln!("certgen: warning: {}", sanitize(text));
+    eprintln!("certgen: warning: {}", sanitize_line(text));
 }
 
 #[cfg(test)]

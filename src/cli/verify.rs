@@ -116,14 +116,16 @@ fn print_text(ctx: &Context, file: &Path, report: &Report) -> Result<()> {
     }
     match &report.rejection {
         Some(reason) => {
-            output::line(&format!("{}: rejected: {reason}", file.display()))?;
+            let file = output::sanitize_line(&file.display().to_string());
+            output::line(&format!("{file}: rejected: {reason}"))?;
             if let Some(hint) = rejection_hint(reason) {
                 print_hint(hint);
             }
             Ok(())
         }
         None => {
-            output::line(&format!("{}: OK", file.display()))?;
+            let file = output::sanitize_line(&file.display().to_string());
+            output::line(&format!("{file}: OK"))?;
             if !ctx.quiet {
                 let names: Vec<&str> = report.chain.iter().map(|c| c.subject.as_str()).collect();
                 output::line(&format!("  chain: {}", names.join(" <- ")))?;

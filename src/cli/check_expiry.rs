@@ -98,7 +98,8 @@ fn report(
     let detail = match format {
         ExpiryFormat::Text if quiet => Detail::Problems,
         ExpiryFormat::Nagios => Detail::Problems,
-        _ => Detail::All,
+        ExpiryFormat::Json => Detail::Summary,
+        _ => Detail::Names,
     };
     expiry::scan_with(paths, thresholds, now, detail, |finding| {
         tally.add(&finding, now);

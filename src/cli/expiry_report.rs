@@ -76,7 +76,7 @@ impl Report for Text {
             Some(not_after) => {
                 let date = not_after.date().to_string();
                 let days = f.seconds_left(self.now).map(days_left).unwrap_or(0);
-                let subject = f.cert.as_ref().map_or("-", |c| c.subject.as_str());
+                let subject = f.name.as_ref().map_or("-", |n| n.subject.as_str());
                 let detail = if f.level == Level::Ok {
                     subject.to_string()
                 } else {
@@ -154,7 +154,7 @@ impl Report for Json {
             reason: &f.reason,
             seconds_left: left,
             days_left: left.map(days_left),
-            certificate: f.cert.as_ref(),
+            certificate: f.cert.as_deref(),
         };
         write!(out, "{}\n    ", if self.first { "" } else { "," })?;
         self.first = false;
@@ -191,7 +191,7 @@ struct Nagios {
 impl Report for Nagios {
     fn finding(&mut self, _out: &mut dyn Write, f: &Finding) -> io::Result<()> {
         if f.level != Level::Ok && self.problems.len() <= NAGIOS_LONG_LINES {
-            let subject = f.cert.as_ref().map(|c| c.subject.as_str()).unwrap_or("-");
+            let subject = f.name.as_ref().map_or("-", |n| n.subject.as_str());
             self.problems.push(format!(
                 "{}: {} {subject}: {}",
                 f.level.name(),

@@ -71,8 +71,8 @@ impl Report for Prometheus {
                 .push(format!("{UNKNOWN}{{path=\"{path}\"}} 1"));
             return Ok(());
         };
-        let (subject, serial) = match &f.cert {
-            Some(c) => (label(&c.subject), label(&c.serial.to_string())),
+        let (subject, serial) = match &f.name {
+            Some(n) => (label(&n.subject), label(&n.serial.to_string())),
             None => Default::default(),
         };
         let labels = format!(

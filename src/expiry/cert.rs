@@ -1,21 +1,38 @@
-//! Just enough of a certificate for an expiry check: its validity, read from
-//! the start of the TBSCertificate without parsing the names, the key, the
-//! extensions or the signature. Scanning a hundred thousand files is
-//! dominated by parsing; the full summary is parsed only for the findings a
-//! report shows.
+//! Just enough of a certificate for an expiry check: its validity, serial and
+//! subject, read from the start of the TBSCertificate without parsing the
+//! key, the extensions or the signature. Scanning a hundred thousand files is
+//! dominated by parsing; the full summary is parsed only for the reports that
+//! show it.
 
 use time::OffsetDateTime;
 use x509_parser::asn1_rs::{Any, Class, FromDer, Tag};
-use x509_parser::certificate;
+use x509_parser::certificate::Validity;
+use x509_parser::x509::X509Name;
 
-/// A certificate's validity period.
-pub(super) struct Validity {
+use super::CertName;
+use crate::index::Serial;
+use crate::name::oneline;
+
+/// The fields of a certificate `check-expiry` needs, still in DER: the name
+/// and serial are only formatted when the finding is going to be shown.
+pub(super) struct Parsed<'a> {
+    serial: &'a [u8],
+    subject: X509Name<'a>,
     pub(super) not_before: OffsetDateTime,
     pub(super) not_after: OffsetDateTime,
 }
 
-/// The validity and the number of bytes after the certificate.
-pub(super) fn parse(der: &[u8]) -> Result<(Validity, usize), String> {
+impl Parsed<'_> {
+    pub(super) fn name(&self) -> CertName {
+        CertName {
+            subject: oneline(&self.subject),
+            serial: Serial::from_bytes(self.serial),
+        }
+    }
+}
+
+/// The parsed fields and the number of bytes after the certificate.
+pub(super) fn parse(der: &[u8]) -> Result<(Parsed<'_>, usize), String> {
     let (rest, cert) = sequence(der, "certificate")?;
     let (_, tbs) = sequence(cert, "TBSCertificate")?;
     let (i, first) = Any::from_der(tbs).map_err(|e| format!("TBSCertificate: {e}"))?;
@@ -32,8 +49,11 @@ pub(super) fn parse(der: &[u8]) -> Result<(Validity, usize), String> {
     if issuer.tag() != Tag::Sequence {
         return Err("issuer: not a SEQUENCE".into());
     }
-    let (_, validity) = certificate::Validity::from_der(i).map_err(|e| format!("validity: {e}"))?;
-    let parsed = Validity {
+    let (i, validity) = Validity::from_der(i).map_err(|e| format!("validity: {e}"))?;
+    let (_, subject) = X509Name::from_der(i).map_err(|e| format!("subject: {e}"))?;
+    let parsed = Parsed {
+        serial: serial.data,
+        subject,
         not_before: validity.not_before.to_datetime(),
         not_after: validity.not_after.to_datetime(),
     };

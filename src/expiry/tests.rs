@@ -64,6 +64,7 @@ fn bundles_count_each_certificate_and_der_is_read() {
     let levels: Vec<_> = got.iter().map(|f| (f.position, f.level)).collect();
     assert_eq!(levels, [(Some(1), Level::Ok), (Some(2), Level::Critical)]);
     assert_eq!(got[1].cert.as_ref().unwrap().subject, "/CN=b");
+    assert_eq!(got[1].name.as_ref().unwrap().subject, "/CN=b");
     let der = check("a.der", a.der());
     assert_eq!(der.len(), 1);
     assert_eq!(der[0].level, Level::Ok);

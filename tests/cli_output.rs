@@ -40,6 +40,11 @@ fn colour_only_when_asked_or_on_a_terminal() {
         stderr(&out)
     );
     let out = run(d.path(), &["issue-server", "x"]);
+    assert!(
+        stderr(&out).starts_with("certgen: error: "),
+        "{}",
+        stderr(&out)
+    );
     assert!(!stderr(&out).contains('\x1b'));
 }
 

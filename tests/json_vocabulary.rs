@@ -190,3 +190,38 @@ fn setup_reports_its_bundles_as_json() {
         v["users"][0]["certificate"]["serial"]
     );
 }
+
+/// The certificate object documented in docs/json.md has exactly the fields
+/// every command prints.
+#[test]
+fn the_documented_certificate_object_is_the_printed_one() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/json.md"))
+        .expect("docs/json.md");
+    let start = doc
+        .find("## The certificate object")
+        .expect("a section on the certificate object");
+    let example = &doc[start..];
+    let open = example.find("```json\n").expect("a JSON example") + "```json\n".len();
+    let close = open + example[open..].find("```").expect("the end of the example");
+    let documented: Value = serde_json::from_str(&example[open..close]).expect("valid JSON");
+    let mut documented: Vec<&String> = documented.as_object().unwrap().keys().collect();
+    documented.sort();
+
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    ok(dir, &["init-ca", "-q", "--key-type", "ecdsa-p256"]);
+    let issued = json(
+        dir,
+        &[
+            "issue-server",
+            "db1",
+            "--key-type",
+            "ecdsa-p256",
+            "--format",
+            "json",
+        ],
+    );
+    let mut printed: Vec<&String> = issued["certificate"].as_object().unwrap().keys().collect();
+    printed.sort();
+    assert_eq!(documented, printed);
+}

@@ -76,7 +76,7 @@ struct Report<'a> {
 
 pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     let store = &ctx.store;
-    let now = super::now();
+    let now = ctx.now();
     let key_type: KeyType = a.key.key_type.into();
     let key_format: KeyFormat = a.key.key_format.into();
 

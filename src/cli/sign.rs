@@ -90,15 +90,8 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         validity: a.days.unwrap_or(profile.default_validity()),
     };
     let ca = open_ca(&ctx.store)?;
-    let issued = sign_csr(
-        &ctx.store,
-        &ca,
-        &csr,
-        &request,
-        a.out.as_deref(),
-        super::now(),
-    )
-    .with_context(|| format!("signing {what}"))?;
+    let issued = sign_csr(&ctx.store, &ca, &csr, &request, a.out.as_deref(), ctx.now())
+        .with_context(|| format!("signing {what}"))?;
     for w in &issued.warnings {
         output::warn(w);
     }

@@ -34,6 +34,9 @@ pub use exit::Status;
 use usage::InCommand;
 
 /// A certificate authority and key manager for database TLS.
+///
+/// The global options come after a command's own in its help (display order
+/// 100 and up), not interleaved with them.
 #[derive(Debug, Parser)]
 #[command(name = "certgen", version, about, long_about = None, propagate_version = true)]
 pub struct Cli {
@@ -41,6 +44,7 @@ pub struct Cli {
     #[arg(
         long,
         global = true,
+        display_order = 100,
         env = "CERTGEN_DIR",
         default_value = "pki",
         value_name = "DIR",
@@ -49,13 +53,14 @@ pub struct Cli {
     pub dir: PathBuf,
 
     /// Print only results and warnings; no progress or status lines.
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, display_order = 101)]
     pub quiet: bool,
 
     /// Colour in diagnostics (NO_COLOR in the environment also turns it off).
     #[arg(
         long,
         global = true,
+        display_order = 102,
         default_value = "auto",
         value_name = "WHEN",
         value_parser = InCommand(EnumValueParser::<Color>::new())

@@ -46,6 +46,7 @@ pub struct Cli {
         global = true,
         display_order = 100,
         env = "CERTGEN_DIR",
+        hide_env_values = true,
         default_value = "pki",
         value_name = "DIR",
         value_parser = InCommand(PathBufValueParser::new())

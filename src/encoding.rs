@@ -26,7 +26,7 @@ pub fn pem_sections(what: &str, bytes: &[u8]) -> Result<Vec<(SectionKind, Vec<u8
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| Error::Pem {
             what: what.to_string(),
-            source: e.into(),
+            source: PemError(e).into(),
         })
 }
 
@@ -61,6 +61,36 @@ pub fn labelled_blocks(what: &str, bytes: &[u8]) -> Result<Vec<LabelledBlock>> {
             der: Zeroizing::new(block.into_contents()),
         })
         .collect())
+}
+
+/// A PEM framing error worded for people: rustls-pki-types prints the END
+/// marker it missed, or the bad BEGIN line, as a list of byte values.
+#[derive(Debug)]
+pub struct PemError(pub rustls_pki_types::pem::Error);
+
+impl std::fmt::Display for PemError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use rustls_pki_types::pem::Error as E;
+        match &self.0 {
+            E::MissingSectionEnd { end_marker } => write!(
+                f,
+                "missing the -----END {}----- line",
+                String::from_utf8_lossy(end_marker)
+            ),
+            E::IllegalSectionStart { line } => {
+                let line = String::from_utf8_lossy(line);
+                let line: String = line.trim_end().chars().take(80).collect();
+                write!(f, "a BEGIN line that does not end in five dashes: {line}")
+            }
+            other => other.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for PemError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
 }
 
 /// Encodes DER as a PEM block with the given label.
@@ -101,4 +131,25 @@ pub fn certificates(what: &str, bytes: &[u8]) -> Result<Vec<Vec<u8>>> {
         });
     }
     Ok(certs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pem_errors_name_the_line_as_text() {
+        let message = |pem: &str| match pem_sections("f.pem", pem.as_bytes()) {
+            Ok(_) => panic!("{pem:?} parsed"),
+            Err(e) => format!("{:#}", anyhow::Error::new(e)),
+        };
+        assert_eq!(
+            message("-----BEGIN CERTIFICATE-----\nMIIB\n"),
+            "f.pem: malformed PEM: missing the -----END CERTIFICATE----- line"
+        );
+        assert_eq!(
+            message("-----BEGIN CERTIFICATE--\nMIIB\n-----END CERTIFICATE-----\n"),
+            "f.pem: malformed PEM: a BEGIN line that does not end in five dashes: -----BEGIN CERTIFICATE--"
+        );
+    }
 }

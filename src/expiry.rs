@@ -21,7 +21,7 @@ use time::OffsetDateTime;
 use x509_parser::prelude::FromDer;
 
 use crate::cert::CertSummary;
-use crate::encoding::is_pem;
+use crate::encoding::{PemError, is_pem};
 use crate::index::Serial;
 pub use level::{Level, Tally, Thresholds, human, reason};
 use walk::{Item, Walker};
@@ -308,7 +308,10 @@ impl Check {
                 Err(e) => {
                     let mentions_cert = bytes.windows(16).any(|w| w == b"CERTIFICATE-----");
                     if must_hold || mentions_cert || !out.is_empty() {
-                        out.push(Finding::unknown(path, format!("malformed PEM: {e}")));
+                        out.push(Finding::unknown(
+                            path,
+                            format!("malformed PEM: {}", PemError(e)),
+                        ));
                     }
                     return out;
                 }

@@ -66,6 +66,9 @@ pub fn inspect_bytes(what: &str, bytes: &[u8], now: OffsetDateTime) -> Result<Ve
         vec![der_object(what, bytes, now)?]
     };
     if objects.is_empty() {
+        // The pem crate skips a block without its END line; name the fault
+        // rather than report no block at all.
+        crate::encoding::pem_sections(what, bytes)?;
         return Err(Error::NoPemBlock {
             what: what.to_string(),
         });

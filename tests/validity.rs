@@ -185,3 +185,73 @@ fn help_says_what_days_accepts() {
         );
     }
 }
+
+/// The hidden `--now` is the time an issuing command takes as now: notBefore
+/// five minutes before it, notAfter exactly the lifetime after it.
+#[test]
+fn a_pinned_now_fixes_the_validity() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    let json = ok(
+        dir,
+        &[
+            "init-ca",
+            "--now",
+            "2030-01-01T00:00:00Z",
+            "--key-type",
+            "ecdsa-p256",
+            "--format",
+            "json",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    let cert = &v["certificate"];
+    assert_eq!(cert["not_before"], "2029-12-31T23:55:00Z", "{json}");
+    assert_eq!(
+        cert["not_after"], "2039-12-30T00:00:00Z",
+        "3650 days: {json}"
+    );
+    with_cert(&dir.join("pki/ca-cert.pem"), |c| {
+        assert_eq!(
+            c.validity().not_before.to_datetime(),
+            ::time::macros::datetime!(2029-12-31 23:55 UTC)
+        );
+        assert_eq!(
+            c.validity().not_after.to_datetime(),
+            ::time::macros::datetime!(2039-12-30 00:00 UTC)
+        );
+    });
+    // Given before the command, as a Unix time, with --days.
+    let json = ok(
+        dir,
+        &[
+            "--now",
+            "1893456000",
+            "issue-server",
+            "db1",
+            "--key-type",
+            "ecdsa-p256",
+            "--days",
+            "2w",
+            "--format",
+            "json",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    assert_eq!(v["certificate"]["not_before"], "2029-12-31T23:55:00Z");
+    assert_eq!(v["certificate"]["not_after"], "2030-01-15T00:00:00Z");
+}
+
+#[test]
+fn now_stays_out_of_help() {
+    let d = tempfile::tempdir().unwrap();
+    for args in [
+        &["--help"][..],
+        &["init-ca", "--help"],
+        &["verify", "--help"],
+    ] {
+        let help = ok(d.path(), args);
+        assert!(help.contains("--dir <DIR>"), "{args:?}: {help}");
+        assert!(!help.contains("--now"), "{args:?}: {help}");
+    }
+}

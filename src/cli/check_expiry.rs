@@ -55,9 +55,8 @@ pub enum ExpiryFormat {
 pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     let thresholds = Thresholds::new(a.warn, a.crit).context("--warn and --crit")?;
     let now = a.at.unwrap_or_else(|| {
-        super::now()
-            .replace_nanosecond(0)
-            .unwrap_or_else(|_| super::now())
+        let now = ctx.now();
+        now.replace_nanosecond(0).unwrap_or(now)
     });
     let paths = if a.paths.is_empty() {
         vec![ctx.store.root().to_path_buf()]

@@ -57,6 +57,15 @@ pub fn location(f: &Finding) -> String {
     }
 }
 
+/// `1 certificate`, `2 certificates`.
+fn certificates(n: usize) -> String {
+    if n == 1 {
+        "1 certificate".to_string()
+    } else {
+        format!("{n} certificates")
+    }
+}
+
 struct Text {
     now: OffsetDateTime,
     quiet: bool,
@@ -100,8 +109,8 @@ impl Report for Text {
         }
         writeln!(
             out,
-            "{} certificates: {} ok, {} warning, {} critical; {} unknown",
-            tally.certificates(),
+            "{}: {} ok, {} warning, {} critical; {} unknown",
+            certificates(tally.certificates()),
             tally.ok,
             tally.warning,
             tally.critical,
@@ -205,9 +214,9 @@ impl Report for Nagios {
     fn finish(&mut self, out: &mut dyn Write, t: &Tally) -> io::Result<()> {
         let worst = worst(t);
         let mut line = format!(
-            "CERTGEN EXPIRY {} - {} certificates: {} critical, {} warning, {} ok; {} unknown",
+            "CERTGEN EXPIRY {} - {}: {} critical, {} warning, {} ok; {} unknown",
             worst.name(),
-            t.certificates(),
+            certificates(t.certificates()),
             t.critical,
             t.warning,
             t.ok,

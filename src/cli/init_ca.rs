@@ -71,7 +71,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         path_len: a.path_len,
         force: a.force,
     };
-    let created = init_ca(&ctx.store, &opts, parent.as_ref(), super::now())
+    let created = init_ca(&ctx.store, &opts, parent.as_ref(), ctx.now())
         .with_context(|| format!("creating a CA in {}", ctx.store.root().display()))?;
     for w in &created.warnings {
         output::warn(w);

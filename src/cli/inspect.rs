@@ -40,8 +40,8 @@ struct FileReport {
     error: Option<String>,
 }
 
-pub fn run(_ctx: &Context, a: Args) -> Result<Status> {
-    let now = a.at.unwrap_or_else(super::now);
+pub fn run(ctx: &Context, a: Args) -> Result<Status> {
+    let now = a.at.unwrap_or_else(|| ctx.now());
     let reports: Vec<FileReport> = a.files.into_iter().map(|f| inspect_file(f, now)).collect();
     for r in &reports {
         if let Some(e) = &r.error {

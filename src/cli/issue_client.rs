@@ -65,7 +65,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     let ca = open_ca(&ctx.store)?;
     let opts = a.key.batch(Kind::User, a.force);
     let bar = progress(specs.len(), ctx.quiet, "generating keys");
-    let result = issue_batch(&ctx.store, &ca, &specs, opts, super::now(), &|| bar.inc(1));
+    let result = issue_batch(&ctx.store, &ca, &specs, opts, ctx.now(), &|| bar.inc(1));
     bar.finish_and_clear();
     let result = result.context("issuing client certificates")?;
     report_notes(ctx.quiet, &result);

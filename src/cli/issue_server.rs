@@ -46,7 +46,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         name: a.name.clone(),
         request,
     };
-    let result = issue_batch(&ctx.store, &ca, &[spec], opts, super::now(), &|| {})
+    let result = issue_batch(&ctx.store, &ca, &[spec], opts, ctx.now(), &|| {})
         .with_context(|| format!("issuing the server certificate for {}", a.name))?;
     report_notes(ctx.quiet, &result);
     let leaf = &result.leaves[0];

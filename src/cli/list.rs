@@ -87,7 +87,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         return Err(Error::NoCa(ctx.store.root().to_path_buf()).into());
     }
     let index = Index::load(&path)?;
-    let now = a.at.unwrap_or_else(super::now);
+    let now = a.at.unwrap_or_else(|| ctx.now());
     let mut rows: Vec<Row> = index
         .entries
         .iter()

@@ -24,7 +24,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::builder::{EnumValueParser, PathBufValueParser};
-use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use clap::{Arg, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use time::OffsetDateTime;
 
 use certgen::{KeyFormat, KeyType, Store};
@@ -34,6 +34,9 @@ pub use exit::Status;
 use usage::InCommand;
 
 /// A certificate authority and key manager for database TLS.
+///
+/// The global options come after a command's own in its help (display order
+/// 100 and up), not interleaved with them.
 #[derive(Debug, Parser)]
 #[command(name = "certgen", version, about, long_about = None, propagate_version = true)]
 pub struct Cli {
@@ -41,7 +44,9 @@ pub struct Cli {
     #[arg(
         long,
         global = true,
+        display_order = 100,
         env = "CERTGEN_DIR",
+        hide_env_values = true,
         default_value = "pki",
         value_name = "DIR",
         value_parser = InCommand(PathBufValueParser::new())
@@ -49,18 +54,23 @@ pub struct Cli {
     pub dir: PathBuf,
 
     /// Print only results and warnings; no progress or status lines.
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, display_order = 101)]
     pub quiet: bool,
 
     /// Colour in diagnostics (NO_COLOR in the environment also turns it off).
     #[arg(
         long,
         global = true,
+        display_order = 102,
         default_value = "auto",
         value_name = "WHEN",
         value_parser = InCommand(EnumValueParser::<Color>::new())
     )]
     pub color: Color,
+
+    /// The hidden `--now`, set by [`parse`].
+    #[arg(skip)]
+    pub now: Option<OffsetDateTime>,
 
     #[command(subcommand)]
     pub command: Command,
@@ -100,11 +110,29 @@ pub enum Command {
 /// arguments, for the exit status of a failure.
 pub fn parse() -> Result<(Cli, String), ExitCode> {
     let matches = Cli::command()
+        .arg(now_arg())
         .try_get_matches()
         .map_err(|e| usage::report(&e, None))?;
     let command = matches.subcommand_name().unwrap_or_default().to_string();
-    let cli = Cli::from_arg_matches(&matches).map_err(|e| usage::report(&e, Some(&command)))?;
+    let mut cli = Cli::from_arg_matches(&matches).map_err(|e| usage::report(&e, Some(&command)))?;
+    cli.now = matches.get_one::<OffsetDateTime>(NOW).copied();
     Ok((cli, command))
+}
+
+const NOW: &str = "now";
+
+/// `--now TIME`: takes TIME (RFC 3339 or Unix seconds) as the current time,
+/// so that what a command issues and prints is the same on every run; the
+/// transcript tests use it. It is added here rather than in [`Cli`] because
+/// clap_complete lists hidden options: this way completions and man pages,
+/// made from [`Cli`], never show it.
+fn now_arg() -> Arg {
+    Arg::new(NOW)
+        .long(NOW)
+        .global(true)
+        .hide(true)
+        .value_name("TIME")
+        .value_parser(InCommand(values::instant))
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -198,16 +226,12 @@ impl LeafKeyArgs {
     }
 }
 
-/// The current time; the only place the binary reads the clock.
-pub fn now() -> OffsetDateTime {
-    OffsetDateTime::now_utc()
-}
-
 pub fn run(cli: Cli) -> anyhow::Result<Status> {
     let store = Store::new(&cli.dir);
     let ctx = Context {
         store,
         quiet: cli.quiet,
+        now: cli.now,
     };
     match cli.command {
         Command::InitCa(a) => init_ca::run(&ctx, a),
@@ -229,6 +253,16 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
 pub struct Context {
     pub store: Store,
     pub quiet: bool,
+    /// The hidden `--now`.
+    now: Option<OffsetDateTime>,
+}
+
+impl Context {
+    /// The current time, or `--now` when given: the only place the binary
+    /// reads the clock.
+    pub fn now(&self) -> OffsetDateTime {
+        self.now.unwrap_or_else(OffsetDateTime::now_utc)
+    }
 }
 
 /// Reads names from `--from FILE` (`-` for stdin): one per line, `#` comments

@@ -80,7 +80,7 @@ struct Report<'a> {
 
 pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     let store = &ctx.store;
-    let now = super::now();
+    let now = ctx.now();
     // Every input is checked before the CA is created: a refused setup writes nothing.
     let base = a.key.batch(Kind::Server, a.force);
     certgen::keys::check_format(base.key_type, base.key_format)?;

@@ -66,15 +66,8 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     };
     let request = request::from_csr(&csr, profile, &a.san, a.days)?;
     let ca = open_ca(&ctx.store)?;
-    let issued = sign_csr(
-        &ctx.store,
-        &ca,
-        &csr,
-        &request,
-        a.out.as_deref(),
-        super::now(),
-    )
-    .with_context(|| format!("signing {what}"))?;
+    let issued = sign_csr(&ctx.store, &ca, &csr, &request, a.out.as_deref(), ctx.now())
+        .with_context(|| format!("signing {what}"))?;
     for w in &issued.warnings {
         output::warn(w);
     }

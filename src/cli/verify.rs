@@ -74,7 +74,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     let host = a.host.as_deref().map(Host::parse).transpose()?;
     let now = match &a.at {
         Some(t) => parse_instant(t)?,
-        None => super::now(),
+        None => ctx.now(),
     };
     let key = a.key.as_deref().map(read_key).transpose()?;
     let opts = Options {

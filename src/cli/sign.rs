@@ -83,16 +83,13 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     match (a.format, &a.out) {
         (Format::Json, _) => output::print_json(&report)?,
         (Format::Text, None) => output::raw(&issued.pem)?,
-        (Format::Text, Some(out)) => output::note(
-            ctx.quiet,
-            &format!(
-                "signed {} (serial {}, valid until {}) into {}",
-                report.certificate.subject,
-                report.certificate.serial,
-                rfc3339::format(report.certificate.not_after),
-                out.display()
-            ),
-        ),
+        (Format::Text, Some(out)) => output::line(&format!(
+            "signed {} (serial {}, valid until {}) into {}",
+            report.certificate.subject,
+            report.certificate.serial,
+            rfc3339::format(report.certificate.not_after),
+            out.display()
+        ))?,
     }
     Ok(Status::Ok)
 }

@@ -381,6 +381,59 @@ pub fn issue_batch(
     Ok(BatchResult { leaves, archived })
 }
 
+/// What a command that completes a PKI (`setup`) does with each bundle it
+/// names: issue the missing ones, keep and describe those that exist.
+#[derive(Debug)]
+pub struct BundlePlan {
+    pub issue: Vec<LeafSpec>,
+    pub keep: Vec<LeafIssued>,
+}
+
+impl BundlePlan {
+    /// Every bundle of the plan in the order `names` gives, once `issued` holds
+    /// what was issued for [`BundlePlan::issue`].
+    pub fn in_order(self, names: &[String], mut issued: Vec<LeafIssued>) -> Vec<LeafIssued> {
+        let mut all = self.keep;
+        all.append(&mut issued);
+        names
+            .iter()
+            .filter_map(|name| {
+                let i = all.iter().position(|l| &l.name == name)?;
+                Some(all.swap_remove(i))
+            })
+            .collect()
+    }
+}
+
+/// Decides, before anything is written, which bundles of `specs` to issue
+/// (missing ones, or all of them with `force`) and which to keep; a kept
+/// bundle is read and checked now, and a link or a file where its directory
+/// should be is refused now, so a command built on the plan never stops half
+/// way.
+pub fn plan_bundles(
+    store: &Store,
+    kind: Kind,
+    specs: Vec<LeafSpec>,
+    force: bool,
+) -> Result<BundlePlan> {
+    let mut plan = BundlePlan {
+        issue: Vec::new(),
+        keep: Vec::new(),
+    };
+    for spec in specs {
+        let dir = store.path(&kind.rel_dir(&spec.name));
+        match std::fs::symlink_metadata(&dir) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => plan.issue.push(spec),
+            Err(e) => return Err(Error::io("reading", &dir)(e)),
+            Ok(m) if m.file_type().is_symlink() => return Err(Error::Symlink(dir)),
+            Ok(m) if !m.is_dir() => return Err(Error::NotADirectory(dir)),
+            Ok(_) if force => plan.issue.push(spec),
+            Ok(_) => plan.keep.push(existing_leaf(store, kind, &spec.name)?),
+        }
+    }
+    Ok(plan)
+}
+
 /// A bundle that is already on disk, described as if just issued (no warnings).
 pub fn existing_leaf(store: &Store, kind: Kind, name: &str) -> Result<LeafIssued> {
     let dir = store.path(&kind.rel_dir(name));

@@ -526,6 +526,50 @@ fn a_refused_setup_creates_no_pki_directory() {
     );
 }
 
+/// A bundle setup would keep but cannot (a leftover empty directory, a link)
+/// is found before the CA is created, not after the server is issued.
+#[test]
+fn setup_refuses_an_unusable_bundle_before_writing_anything() {
+    for (what, make) in [
+        (
+            "empty directory",
+            (|d: &Path| std::fs::create_dir_all(d.join("pki/users/app")).unwrap()) as fn(&Path),
+        ),
+        ("dangling link", |d: &Path| {
+            std::fs::create_dir_all(d.join("pki/users")).unwrap();
+            std::os::unix::fs::symlink(d.join("nowhere"), d.join("pki/users/app")).unwrap();
+        }),
+    ] {
+        let d = tempfile::tempdir().unwrap();
+        make(d.path());
+        let before = snapshot(&d.path().join("pki"));
+        let out = run(
+            d.path(),
+            &[
+                "setup",
+                "mariadb",
+                "--user",
+                "app",
+                "--key-type",
+                "ecdsa-p256",
+            ],
+        );
+        assert_eq!(out.status.code(), Some(2), "{what}: {}", stderr(&out));
+        let first = stderr(&out).lines().next().unwrap_or_default().to_string();
+        assert!(first.starts_with("certgen: error: "), "{what}: {first}");
+        assert!(first.contains("users/app"), "{what}: {first}");
+        assert_eq!(
+            snapshot(&d.path().join("pki")),
+            before,
+            "{what}: something was written"
+        );
+        assert!(
+            !d.path().join("pki/ca-cert.pem").exists(),
+            "{what}: a CA was made"
+        );
+    }
+}
+
 #[test]
 fn hints_point_at_the_fix() {
     let d = tempfile::tempdir().unwrap();

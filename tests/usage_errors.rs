@@ -109,6 +109,14 @@ fn check_expiry_usage_errors_exit_3() {
         &["check-expiry", "--color", "sometimes"],
         &["check-expiry", "--no-such-flag"],
         &["check-expiry", "--at", "yesterday"],
+        // A value left out (an unset Nagios macro), where clap names no command.
+        &["check-expiry", "--warn"],
+        &["check-expiry", "--warn", "--crit", "7d"],
+        &["check-expiry", "--format"],
+        // A mistake in a global option before the command: still a check
+        // that could not run, which Nagios must read as UNKNOWN.
+        &["--color", "sometimes", "check-expiry"],
+        &["--dri", "x", "check-expiry"],
     ] {
         let (code, lines) = refused(args);
         assert_eq!(code, Some(3), "{args:?}: {lines:#?}");
@@ -116,8 +124,10 @@ fn check_expiry_usage_errors_exit_3() {
         assert!(lines[0].starts_with("certgen: error: "), "{lines:#?}");
         assert!(lines[1].starts_with("hint: "), "{lines:#?}");
     }
-    // Before the command is named, the mistake is not check-expiry's.
-    let (code, _) = refused(&["--color", "sometimes", "check-expiry"]);
+    // Other commands keep 2.
+    let (code, _) = refused(&["--color", "sometimes", "list"]);
+    assert_eq!(code, Some(2));
+    let (code, _) = refused(&["list", "--at"]);
     assert_eq!(code, Some(2));
 }
 

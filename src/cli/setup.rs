@@ -7,10 +7,10 @@ use serde::Serialize;
 
 use certgen::db::mysql;
 use certgen::issue::{
-    BatchOptions, CaOptions, Kind, LeafIssued, LeafSpec, check_specs, existing_leaf, init_ca,
-    issue_batch, open_ca,
+    BatchOptions, BundlePlan, CaOptions, Kind, LeafIssued, LeafSpec, check_specs, init_ca,
+    issue_batch, open_ca, plan_bundles,
 };
-use certgen::{Ca, CertSummary, Store, Subject, profile, request};
+use certgen::{Ca, CertSummary, Subject, profile, request};
 
 use super::bundle::BundleReport;
 use super::{Context, Format, KeyFormatArg, KeyTypeArg, LeafKeyArgs, Status, output};
@@ -85,10 +85,14 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     let base = a.key.batch(Kind::Server, a.force);
     certgen::keys::check_format(base.key_type, base.key_format)?;
     let server = request::setup_server(&a.host)?;
-    let server_specs = vec![LeafSpec {
-        name: a.host[0].clone(),
-        request: server,
-    }];
+    let server_names = &a.host[..a.host.len().min(1)];
+    let server_specs: Vec<LeafSpec> = server_names
+        .iter()
+        .map(|name| LeafSpec {
+            name: name.clone(),
+            request: server.clone(),
+        })
+        .collect();
     let user_specs = a
         .user
         .iter()
@@ -115,10 +119,17 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     check_specs(&server_specs, new_subject)?;
     check_specs(&user_specs, new_subject)?;
 
+    let user_opts = BatchOptions {
+        kind: Kind::User,
+        ..base
+    };
+    let server_plan = plan_bundles(store, Kind::Server, server_specs, a.force)?;
+    let user_plan = plan_bundles(store, Kind::User, user_specs, a.force)?;
+
     let ca = match &new_ca {
         None => {
             let ca = open_ca(store)?;
-            for spec in server_specs.iter().chain(&user_specs) {
+            for spec in server_plan.issue.iter().chain(&user_plan.issue) {
                 ca.check_request(&spec.request, now)?;
             }
             ca
@@ -129,20 +140,16 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
             created.ca
         }
     };
+    let servers = carry_out(ctx, &ca, server_plan, server_names, base, now)?;
+    let users = carry_out(ctx, &ca, user_plan, &a.user, user_opts, now)?;
+    let server = servers.first().context("setup names one server")?;
 
-    let servers = issue_missing(ctx, &ca, server_specs, base, now)?;
-    let user_opts = BatchOptions {
-        kind: Kind::User,
-        ..base
-    };
-    let users = issue_missing(ctx, &ca, user_specs, user_opts, now)?;
-
-    let text = mysql::setup_text(a.database.into(), &servers[0], &users, &a.sql_host);
+    let text = mysql::setup_text(a.database.into(), server, &users, &a.sql_host);
     match a.format {
         Format::Text => output::line(text.trim_end())?,
         Format::Json => output::print_json(&Report {
             ca: ca.summary()?,
-            server: BundleReport::new(&servers[0], None),
+            server: BundleReport::new(server, None),
             users: users
                 .iter()
                 .map(|u| BundleReport::new(u, Some(&a.sql_host)))
@@ -153,33 +160,26 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     Ok(Status::Ok)
 }
 
-/// Issues the bundles that do not exist yet (all of them with --force), and
-/// returns every bundle of `specs`, issued or kept, in their order.
-fn issue_missing(
+/// Issues what `plan` says to issue, and returns every bundle it names, in
+/// the order of `names`.
+fn carry_out(
     ctx: &Context,
     ca: &Ca,
-    specs: Vec<LeafSpec>,
+    plan: BundlePlan,
+    names: &[String],
     opts: BatchOptions,
     now: time::OffsetDateTime,
 ) -> Result<Vec<LeafIssued>> {
-    let dir = |name: &str| match opts.kind {
-        Kind::Server => ctx.store.path(&Store::server_rel(name)),
-        Kind::User => ctx.store.path(&Store::user_rel(name)),
-    };
-    let names: Vec<String> = specs.iter().map(|s| s.name.clone()).collect();
-    let (todo, kept): (Vec<_>, Vec<_>) = specs
-        .into_iter()
-        .partition(|s| opts.force || !dir(&s.name).exists());
-    for s in &kept {
+    for leaf in &plan.keep {
         output::note(
             ctx.quiet,
-            &format!("kept the existing {}", dir(&s.name).display()),
+            &format!("kept the existing {}", leaf.dir.display()),
         );
     }
-    let mut made = if todo.is_empty() {
+    let made = if plan.issue.is_empty() {
         Vec::new()
     } else {
-        issue_batch(&ctx.store, ca, &todo, opts, now, &|| {})?.leaves
+        issue_batch(&ctx.store, ca, &plan.issue, opts, now, &|| {})?.leaves
     };
     for leaf in &made {
         for w in &leaf.issued.warnings {
@@ -187,11 +187,5 @@ fn issue_missing(
         }
         output::note(ctx.quiet, &format!("issued {}", leaf.dir.display()));
     }
-    names
-        .iter()
-        .map(|name| match made.iter().position(|l| &l.name == name) {
-            Some(i) => Ok(made.swap_remove(i)),
-            None => Ok(existing_leaf(&ctx.store, opts.kind, name)?),
-        })
-        .collect()
+    Ok(plan.in_order(names, made))
 }

@@ -23,7 +23,10 @@ pub fn report(err: &clap::Error, command: Option<&str>) -> ExitCode {
         let _ = err.print();
         return ExitCode::SUCCESS;
     }
-    let command = command.map(String::from).or_else(|| subcommand_of(err));
+    let command = command
+        .map(String::from)
+        .or_else(|| subcommand_of(err))
+        .or_else(|| named_subcommand(std::env::args_os().skip(1)));
     let failure = Status::failure(command.as_deref());
     if err.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
         // `certgen` alone: the help is the useful answer.
@@ -97,6 +100,18 @@ fn subcommand_of(err: &clap::Error) -> Option<String> {
         .get_subcommands()
         .map(|c| c.get_name().to_string())
         .find(|name| name == word)
+}
+
+/// The first argument that names a subcommand, for the errors clap reports
+/// without a usage line (a missing value: `check-expiry --warn`; a bad global
+/// option before the subcommand), so that check-expiry's callers still get 3.
+fn named_subcommand(args: impl Iterator<Item = std::ffi::OsString>) -> Option<String> {
+    let names: Vec<String> = Cli::command()
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .collect();
+    args.filter_map(|a| a.into_string().ok())
+        .find(|a| names.contains(a))
 }
 
 /// `init-ca, sign and issue-server` for `--days`; `None` when no subcommand has it.

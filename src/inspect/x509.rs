@@ -110,7 +110,9 @@ pub fn crl(what: &str, der: &[u8]) -> Result<CrlDetails> {
         .map(|r| RevokedEntry {
             serial: Serial::from_bytes(r.raw_serial()),
             revoked_at: r.revocation_date.to_datetime(),
-            reason: r.reason_code().map(|(_, code)| reason_name(code.0).to_string()),
+            reason: r
+                .reason_code()
+                .map(|(_, code)| reason_name(code.0).to_string()),
         })
         .collect();
     Ok(CrlDetails {

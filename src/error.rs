@@ -10,10 +10,8 @@ use std::path::PathBuf;
 
 use time::{Duration, OffsetDateTime};
 
-use crate::expiry::human;
 use crate::index::{BadLine, Serial};
 use crate::keys::{KeyFormat, KeyType};
-use crate::rfc3339::format as display_time;
 use crate::timearg::format_duration;
 
 /// An underlying error of any type, kept as a source.
@@ -232,10 +230,10 @@ pub enum Error {
     #[error("a validity of {} is more than 100 years", format_duration(*requested))]
     ValidityTooLong { requested: Duration },
     /// The CA is past its notAfter.
-    #[error("the CA certificate expired on {}", display_time(*not_after))]
+    #[error("the CA certificate expired on {}", crate::rfc3339::format(*not_after))]
     CaExpired { not_after: OffsetDateTime },
     /// The CA is before its notBefore.
-    #[error("the CA certificate is not valid before {}", display_time(*not_before))]
+    #[error("the CA certificate is not valid before {}", crate::rfc3339::format(*not_before))]
     CaNotYetValid { not_before: OffsetDateTime },
     /// A leaf with the CA's own subject.
     #[error(
@@ -279,8 +277,8 @@ pub enum Error {
     /// A critical window wider than the warning window.
     #[error(
         "the critical threshold ({}) is longer than the warning threshold ({})",
-        human(*crit),
-        human(*warn)
+        format_duration(*crit),
+        format_duration(*warn)
     )]
     CriticalAboveWarning { warn: Duration, crit: Duration },
 }

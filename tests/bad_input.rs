@@ -440,6 +440,31 @@ const CASES: &[Case] = &[
         ),
     },
     Case {
+        name: "setup with a first host that names nothing",
+        setup: nothing,
+        args: &["setup", "mariadb", "--host", "db_1"],
+        message: "\"db_1\" is not a DNS name or IP address, and the certificate has no other name",
+        hint: Some(
+            "the first --host must be a DNS name or IP address clients connect to: it names the server",
+        ),
+    },
+    Case {
+        name: "intermediate under a parent with no CA",
+        setup: nothing,
+        args: &[
+            "--dir",
+            "inter",
+            "init-ca",
+            "--intermediate",
+            "--parent",
+            "nonexist",
+        ],
+        message: "no CA in nonexist",
+        hint: Some(
+            "make the parent CA first (`certgen --dir nonexist init-ca`), or point --parent at the parent CA's directory",
+        ),
+    },
+    Case {
         name: "verify with no CA in the PKI directory",
         setup: nothing,
         args: &[
@@ -568,6 +593,21 @@ fn setup_refuses_an_unusable_bundle_before_writing_anything() {
             "{what}: a CA was made"
         );
     }
+}
+
+/// Thresholds are shown exactly, so a refusal never reads "1 day is longer than 1 day".
+#[test]
+fn thresholds_that_differ_by_hours_are_named_exactly() {
+    let d = tempfile::tempdir().unwrap();
+    let out = run(
+        d.path(),
+        &["check-expiry", "--warn", "36h", "--crit", "40h"],
+    );
+    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(
+        stderr(&out),
+        "certgen: error: --warn and --crit: the critical threshold (1 day 16 hours) is longer than the warning threshold (1 day 12 hours)\nhint: --crit must not be longer than --warn\n"
+    );
 }
 
 #[test]

@@ -77,6 +77,12 @@ fn library_hint(e: &Error, command: &str) -> Option<String> {
                 "pass --force to move the existing files to old_keys/<timestamp>/ and replace them"
             }
         },
+        Error::NoCa(dir) if command == "init-ca" => {
+            return Some(format!(
+                "make the parent CA first (`certgen --dir {} init-ca`), or point --parent at the parent CA's directory",
+                dir.display()
+            ));
+        }
         Error::NoCa(dir) => {
             return Some(format!(
                 "run `certgen --dir {} init-ca` first, or point --dir (or CERTGEN_DIR) at your PKI directory",
@@ -125,6 +131,9 @@ fn library_hint(e: &Error, command: &str) -> Option<String> {
         }
         Error::SubjectIsCa { .. } => "give the certificate another CN (or --subject) than the CA's",
         Error::DuplicateName(_) => "name each server or user once",
+        Error::NoServerName { .. } if command == "setup" => {
+            "the first --host must be a DNS name or IP address clients connect to: it names the server"
+        }
         Error::NoServerName { .. } => "give the names clients connect to with --san",
         Error::CsrWithoutNames => "give them with --san",
         Error::CnInClientSubject => "leave CN out of --subject; each certificate gets CN=USER",

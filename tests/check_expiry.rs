@@ -126,7 +126,7 @@ fn bundles_and_der_count_every_certificate() {
     let seen: Vec<(String, Value, String)> = results
         .iter()
         .map(|r| {
-            let name = Path::new(r["path"].as_str().unwrap()).file_name().unwrap();
+            let name = Path::new(r["file"].as_str().unwrap()).file_name().unwrap();
             (
                 name.to_string_lossy().into_owned(),
                 r["position"].clone(),
@@ -448,7 +448,7 @@ fn a_tree_with_unreadable_entries_reports_each_as_unknown() {
         .unwrap()
         .iter()
         .map(|r| {
-            let p = Path::new(r["path"].as_str().unwrap())
+            let p = Path::new(r["file"].as_str().unwrap())
                 .strip_prefix(root)
                 .unwrap();
             (
@@ -504,7 +504,7 @@ fn statuses(v: &Value, root: &Path) -> Vec<(String, String)> {
         .expect("results")
         .iter()
         .map(|r| {
-            let p = Path::new(r["path"].as_str().expect("path"));
+            let p = Path::new(r["file"].as_str().expect("path"));
             let p = p.strip_prefix(root).unwrap_or(p);
             (
                 p.display().to_string(),
@@ -705,7 +705,7 @@ fn a_path_too_long_for_the_system_says_so() {
     let results = v["results"].as_array().unwrap();
     assert_eq!(results.len(), 2, "{v}");
     let deep = &results[0];
-    let path = deep["path"].as_str().unwrap();
+    let path = deep["file"].as_str().unwrap();
     assert_eq!(deep["status"], "unknown");
     assert_eq!(
         deep["reason"],

@@ -115,7 +115,7 @@ fn a_crl_lists_revoked_serials() {
     assert_eq!(c["type"], "crl");
     assert_eq!(c["crl_number"], "7");
     assert_eq!(c["revoked"][0]["serial"], "0A1B");
-    assert_eq!(c["revoked"][0]["reason"], "keyCompromise");
+    assert_eq!(c["revoked"][0]["revocation_reason"], "keyCompromise");
     assert_eq!(c["next_update"], "2030-07-01T00:00:00Z");
     let text = String::from_utf8_lossy(&inspect(&[p(&file)]).stdout).into_owned();
     assert!(text.contains("0A1B at 2030-06-01T00:00:00Z"), "{text}");

@@ -79,11 +79,11 @@ impl Report for Text {
         }
         if !self.header_done {
             self.header_done = true;
-            writeln!(out, "STATUS    NOT AFTER     DAYS  FILE  SUBJECT")?;
+            writeln!(out, "STATUS    NOT AFTER               DAYS  FILE  SUBJECT")?;
         }
         let (date, days, detail) = match f.not_after {
             Some(not_after) => {
-                let date = not_after.date().to_string();
+                let date = rfc3339::format(not_after);
                 let days = f.seconds_left(self.now).map(days_left).unwrap_or(0);
                 let subject = f.name.as_ref().map_or("-", |n| n.subject.as_str());
                 let detail = if f.level == Level::Ok {
@@ -96,7 +96,7 @@ impl Report for Text {
             None => ("-".into(), "-".into(), f.reason.clone()),
         };
         let line = format!(
-            "{:<8}  {date:<10}  {days:>6}  {}  {detail}",
+            "{:<8}  {date:<20}  {days:>6}  {}  {detail}",
             f.level.name(),
             location(f)
         );
@@ -122,7 +122,7 @@ impl Report for Text {
 /// One element of `results` in the JSON document.
 #[derive(Serialize)]
 struct JsonFinding<'a> {
-    path: String,
+    file: String,
     position: Option<usize>,
     status: Level,
     reason: &'a str,
@@ -157,7 +157,7 @@ impl Report for Json {
     fn finding(&mut self, out: &mut dyn Write, f: &Finding) -> io::Result<()> {
         let left = f.seconds_left(self.now);
         let item = JsonFinding {
-            path: f.path.to_string_lossy().into_owned(),
+            file: f.path.to_string_lossy().into_owned(),
             position: f.position,
             status: f.level,
             reason: &f.reason,

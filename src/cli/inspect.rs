@@ -192,8 +192,7 @@ fn crl(out: &mut String, c: &CrlDetails) {
     field(out, "revoked", c.revoked.len());
     for r in c.revoked.iter().take(CRL_TEXT_LIMIT) {
         let reason = r
-            .reason
-            .as_deref()
+            .revocation_reason
             .map(|x| format!(" ({x})"))
             .unwrap_or_default();
         let at = rfc3339::format(r.revoked_at);

@@ -51,7 +51,8 @@ pub struct RevokedEntry {
     pub serial: Serial,
     #[serde(with = "crate::rfc3339")]
     pub revoked_at: OffsetDateTime,
-    pub reason: Option<String>,
+    /// As `openssl ca` writes it (`keyCompromise`), and `list` reports it.
+    pub revocation_reason: Option<&'static str>,
 }
 
 fn trailing(what: &str, expected: Expected, bytes: usize) -> Error {
@@ -110,9 +111,7 @@ pub fn crl(what: &str, der: &[u8]) -> Result<CrlDetails> {
         .map(|r| RevokedEntry {
             serial: Serial::from_bytes(r.raw_serial()),
             revoked_at: r.revocation_date.to_datetime(),
-            reason: r
-                .reason_code()
-                .map(|(_, code)| reason_name(code.0).to_string()),
+            revocation_reason: r.reason_code().map(|(_, code)| reason_name(code.0)),
         })
         .collect();
     Ok(CrlDetails {

@@ -10,7 +10,6 @@ use zeroize::Zeroizing;
 
 use certgen::encoding::certificates;
 use certgen::input::read_file;
-use certgen::store::CA_BUNDLE;
 use certgen::timearg::parse_instant;
 use certgen::verify::{Host, Input, Options, Purpose, Rejection, Report, Warning};
 use certgen::{CertSummary, PrivateKey, rfc3339};
@@ -150,14 +149,12 @@ fn rejection_hint(reason: &Rejection) -> Option<&'static str> {
 }
 
 fn read_input(ctx: &Context, a: &Args) -> Result<Input> {
-    let ca_path = match &a.ca {
-        Some(p) => p.clone(),
-        None if ctx.store.path(CA_BUNDLE).exists() => ctx.store.path(CA_BUNDLE),
-        None if matches!(ctx.store.ca_cert().try_exists(), Ok(false)) => bail!(
+    let ca_path = match a.ca.clone().or_else(|| ctx.store.trusted_roots()) {
+        Some(p) => p,
+        None => bail!(
             "no CA certificate at {}: pass --ca FILE with the trusted roots, or --dir DIR for another PKI directory",
             ctx.store.ca_cert().display()
         ),
-        None => ctx.store.ca_cert(),
     };
     let leaf = read_certs(&a.cert)?.into_iter().next().unwrap_or_default();
     let roots = read_certs(&ca_path)?;

@@ -105,12 +105,12 @@ fn print_table(rows: &[Row]) -> Result<()> {
         .iter()
         .map(|r| {
             let status = match (r.status, r.revoked_at) {
-                (Status::Revoked, Some(at)) => format!("revoked {}", at.date()),
+                (Status::Revoked, Some(at)) => format!("revoked {}", rfc3339::format(at)),
                 (s, _) => s.to_string(),
             };
             [
                 status,
-                r.not_after.date().to_string(),
+                rfc3339::format(r.not_after),
                 r.days_left.to_string(),
                 r.serial.to_string(),
                 r.subject.to_string(),

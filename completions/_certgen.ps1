@@ -66,7 +66,7 @@ Register-ArgumentCompleter -Native -CommandName 'certgen' -ScriptBlock {
             break
         }
         'certgen;csr' {
-            [CompletionResult]::new('--cn', '--cn', [CompletionResultType]::ParameterName, 'Common name')
+            [CompletionResult]::new('--cn', '--cn', [CompletionResultType]::ParameterName, 'Common name (ignored when --subject has a CN)')
             [CompletionResult]::new('--subject', '--subject', [CompletionResultType]::ParameterName, 'Full subject: /C=US/O=Example/CN=db1 or CN=db1,O=Example,C=US')
             [CompletionResult]::new('--san', '--san', [CompletionResultType]::ParameterName, 'subjectAltNames to request (DNS, IP, email, URI); repeatable and comma-separated')
             [CompletionResult]::new('--key-type', '--key-type', [CompletionResultType]::ParameterName, 'Key type of the new key')

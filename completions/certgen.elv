@@ -61,7 +61,7 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand --version 'Print version'
         }
         &'certgen;csr'= {
-            cand --cn 'Common name'
+            cand --cn 'Common name (ignored when --subject has a CN)'
             cand --subject 'Full subject: /C=US/O=Example/CN=db1 or CN=db1,O=Example,C=US'
             cand --san 'subjectAltNames to request (DNS, IP, email, URI); repeatable and comma-separated'
             cand --key-type 'Key type of the new key'

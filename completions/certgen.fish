@@ -69,7 +69,7 @@ complete -c certgen -n "__fish_certgen_using_subcommand init-ca" -l force -d 'Re
 complete -c certgen -n "__fish_certgen_using_subcommand init-ca" -s q -l quiet -d 'Print only results and warnings; no progress or status lines'
 complete -c certgen -n "__fish_certgen_using_subcommand init-ca" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c certgen -n "__fish_certgen_using_subcommand init-ca" -s V -l version -d 'Print version'
-complete -c certgen -n "__fish_certgen_using_subcommand csr" -l cn -d 'Common name' -r
+complete -c certgen -n "__fish_certgen_using_subcommand csr" -l cn -d 'Common name (ignored when --subject has a CN)' -r
 complete -c certgen -n "__fish_certgen_using_subcommand csr" -l subject -d 'Full subject: /C=US/O=Example/CN=db1 or CN=db1,O=Example,C=US' -r
 complete -c certgen -n "__fish_certgen_using_subcommand csr" -l san -d 'subjectAltNames to request (DNS, IP, email, URI); repeatable and comma-separated' -r
 complete -c certgen -n "__fish_certgen_using_subcommand csr" -l key-type -d 'Key type of the new key' -r -f -a "rsa2048\t''

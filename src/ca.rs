@@ -172,11 +172,6 @@ impl Ca {
         self.not_after
     }
 
-    /// The private key, for writing it out once after creation.
-    pub fn key(&self) -> &KeyPair {
-        self.issuer.key()
-    }
-
     /// Signs a leaf certificate (server, client, or both) for `subject_key`.
     pub fn issue(
         &self,

@@ -112,6 +112,30 @@ pub enum Status {
     Expired,
 }
 
+impl Status {
+    pub const ALL: [Status; 3] = [Status::Valid, Status::Revoked, Status::Expired];
+
+    /// The name `list` prints and takes, as in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Valid => "valid",
+            Status::Revoked => "revoked",
+            Status::Expired => "expired",
+        }
+    }
+
+    /// The status called `name`, as [`Status::name`] writes it.
+    pub fn from_name(name: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.name() == name)
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// One line of the index.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entry {
@@ -141,6 +165,27 @@ impl Entry {
             },
             subject: subject.into(),
         }
+    }
+
+    /// The state at `now`: an entry still marked valid whose notAfter has
+    /// passed is expired, as `openssl ca -updatedb` would mark it.
+    pub fn status_at(&self, now: OffsetDateTime) -> Status {
+        match self.status {
+            Status::Valid if self.not_after < now => Status::Expired,
+            status => status,
+        }
+    }
+
+    /// When and why the certificate was revoked, from the revocation field
+    /// as `openssl ca` writes it (`YYMMDDHHMMSSZ[,reason]`, the reason a
+    /// name such as `keyCompromise`); `None` when the field is empty or its
+    /// time cannot be read.
+    pub fn revocation(&self) -> Option<(OffsetDateTime, Option<&str>)> {
+        let (date, reason) = match self.revoked.split_once(',') {
+            Some((date, reason)) => (date, Some(reason).filter(|r| !r.is_empty())),
+            None => (self.revoked.as_str(), None),
+        };
+        Some((parse_asn1_time(date).ok()?, reason))
     }
 
     fn to_line(&self) -> String {
@@ -311,6 +356,65 @@ mod tests {
             "V\t310506070809Z\t\t0A1B\tusers/app/client-cert.pem\t/CN=app\n"
         );
         assert_eq!(Entry::from_line(line.trim_end()).unwrap(), e);
+    }
+
+    #[test]
+    fn a_valid_entry_past_its_not_after_is_expired() {
+        let e = Entry::issued(
+            Serial::from_hex("0A").unwrap(),
+            datetime!(2030-01-01 0:00 UTC),
+            "",
+            "/CN=a",
+        );
+        assert_eq!(
+            e.status_at(datetime!(2029-12-31 23:59:59 UTC)),
+            Status::Valid
+        );
+        assert_eq!(e.status_at(datetime!(2030-01-01 0:00 UTC)), Status::Valid);
+        assert_eq!(
+            e.status_at(datetime!(2030-01-01 0:00:01 UTC)),
+            Status::Expired
+        );
+        let revoked = Entry {
+            status: Status::Revoked,
+            ..e
+        };
+        assert_eq!(
+            revoked.status_at(datetime!(2031-01-01 0:00 UTC)),
+            Status::Revoked
+        );
+    }
+
+    #[test]
+    fn revocations_read_as_openssl_ca_writes_them() {
+        let line = "R\t20991231235959Z\t300101000000Z,keyCompromise\t0D\tx\t/CN=eve";
+        let e = Entry::from_line(line).unwrap();
+        assert_eq!(
+            e.revocation(),
+            Some((datetime!(2030-01-01 0:00 UTC), Some("keyCompromise")))
+        );
+        let at = |field: &str| {
+            let e = Entry {
+                revoked: field.into(),
+                ..e.clone()
+            };
+            e.revocation()
+                .map(|(at, reason)| (at, reason.map(str::to_string)))
+        };
+        let new_year = datetime!(2030-01-01 0:00 UTC);
+        assert_eq!(at("300101000000Z"), Some((new_year, None)));
+        assert_eq!(at("300101000000Z,"), Some((new_year, None)));
+        assert_eq!(at(""), None);
+        assert_eq!(at("yesterday,keyCompromise"), None);
+    }
+
+    #[test]
+    fn status_names_are_the_json_names() {
+        for s in Status::ALL {
+            assert_eq!(serde_json::to_value(s).unwrap(), s.name());
+            assert_eq!(Status::from_name(s.name()), Some(s));
+        }
+        assert_eq!(Status::from_name("Valid"), None);
     }
 
     #[test]

@@ -4,11 +4,14 @@
 //! given). Every check a request can fail on its own happens here, before
 //! anything is written.
 
+use std::path::PathBuf;
+
 use time::Duration;
 
 use crate::ca::CertRequest;
 use crate::csr::Csr;
 use crate::error::{Error, Result};
+use crate::issue::check_bundle_name;
 use crate::name::{San, Subject};
 use crate::profile::Profile;
 
@@ -104,14 +107,81 @@ pub fn from_csr(
     })
 }
 
-/// A CA's subject: `subject` (slash or RFC 4514 form) with `cn` as its CN
-/// when it has none, or CN=`cn` alone.
-pub fn ca_subject(cn: &str, subject: Option<&str>) -> Result<Subject> {
+/// A subject from `--subject` (slash or RFC 4514 form) and `--cn`: a CN
+/// written in the full subject wins, and `cn` is the CN only when it has
+/// none. The one rule for `init-ca` and `csr`, so that a CN in a subject
+/// copied from a recipe is never silently replaced.
+pub fn subject(cn: Option<&str>, subject: Option<&str>) -> Result<Subject> {
     let mut subj = subject.map(Subject::parse).transpose()?.unwrap_or_default();
-    if subj.common_name().is_none() {
+    if let Some(cn) = cn
+        && subj.common_name().is_none()
+    {
         subj.set_common_name(cn)?;
     }
     Ok(subj)
+}
+
+/// A CA's subject by the rule of [`subject`]; `cn` always has a value (the
+/// default CA name).
+pub fn ca_subject(cn: &str, subj: Option<&str>) -> Result<Subject> {
+    subject(Some(cn), subj)
+}
+
+/// What `csr` asks an outside CA for.
+#[derive(Clone, Debug)]
+pub struct CsrRequest {
+    pub subject: Subject,
+    pub sans: Vec<San>,
+}
+
+/// A request for an outside CA: the subject by the rule of [`subject`] and
+/// the SANs `sans` (repeatable, comma-separated values as `--san` takes
+/// them). A subject without a CN is allowed: the SANs may name the server.
+pub fn csr(cn: Option<&str>, subj: Option<&str>, sans: &[impl AsRef<str>]) -> Result<CsrRequest> {
+    Ok(CsrRequest {
+        subject: subject(cn, subj)?,
+        sans: San::parse_list(sans)?,
+    })
+}
+
+/// The files `csr` writes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CsrFiles {
+    pub key: PathBuf,
+    pub request: PathBuf,
+}
+
+impl CsrRequest {
+    /// The files to write: `key` and `request` when given, else `CN-key.pem`
+    /// and `CN-req.pem` in the current directory, as the openssl recipes
+    /// name them. A CN that a bundle name could not be (a `/`, a leading
+    /// dot) names no file: it is refused only when a default is needed.
+    pub fn files(&self, key: Option<PathBuf>, request: Option<PathBuf>) -> Result<CsrFiles> {
+        let default = |suffix: &str| -> Result<PathBuf> {
+            let Some(cn) = self.subject.common_name() else {
+                return Err(Error::InvalidName {
+                    what: "subject",
+                    value: self.subject.to_string(),
+                    reason: "it has no CN to name the key and request files after".into(),
+                });
+            };
+            check_bundle_name(cn).map_err(|e| Error::InvalidName {
+                what: "CN",
+                value: cn.to_string(),
+                reason: match e {
+                    Error::InvalidName { reason, .. } => {
+                        format!("it cannot name the key and request files: {reason}")
+                    }
+                    other => other.to_string(),
+                },
+            })?;
+            Ok(PathBuf::from(format!("{cn}-{suffix}.pem")))
+        };
+        Ok(CsrFiles {
+            key: key.map_or_else(|| default("key"), Ok)?,
+            request: request.map_or_else(|| default("req"), Ok)?,
+        })
+    }
 }
 
 /// The server `setup` issues for `hosts`: the first names its bundle, the
@@ -220,6 +290,58 @@ mod tests {
                 .unwrap()
                 .to_string(),
             "/O=Example/CN=Mine"
+        );
+    }
+
+    #[test]
+    fn a_cn_in_the_subject_wins_over_cn_for_every_command() {
+        let both = subject(Some("b"), Some("/O=x/CN=a")).unwrap();
+        assert_eq!(both.to_string(), "/O=x/CN=a");
+        assert_eq!(
+            subject(Some("b"), Some("/O=x")).unwrap().to_string(),
+            "/O=x/CN=b"
+        );
+        assert_eq!(subject(None, Some("O=x")).unwrap().to_string(), "/O=x");
+        assert_eq!(subject(Some("b"), None).unwrap().to_string(), "/CN=b");
+        let req = csr(Some("b"), Some("/O=x/CN=a"), &["a.example,10.0.0.6"]).unwrap();
+        assert_eq!(req.subject.to_string(), "/O=x/CN=a");
+        assert_eq!(
+            req.sans.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            ["DNS:a.example", "IP:10.0.0.6"]
+        );
+    }
+
+    #[test]
+    fn csr_files_default_to_the_cn_and_explicit_names_need_none() {
+        let none: &[&str] = &[];
+        let req = csr(Some("db2.example"), None, none).unwrap();
+        assert_eq!(
+            req.files(None, None).unwrap(),
+            CsrFiles {
+                key: "db2.example-key.pem".into(),
+                request: "db2.example-req.pem".into(),
+            }
+        );
+        assert_eq!(
+            req.files(Some("k.pem".into()), None).unwrap(),
+            CsrFiles {
+                key: "k.pem".into(),
+                request: "db2.example-req.pem".into(),
+            }
+        );
+        let bad = csr(Some("../db2"), None, none).unwrap();
+        let err = bad.files(None, Some("r.pem".into())).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("invalid CN \"../db2\": it cannot name the key and request files: "),
+            "{err}"
+        );
+        let explicit = bad.files(Some("k.pem".into()), Some("r.pem".into()));
+        assert_eq!(explicit.unwrap().request, PathBuf::from("r.pem"));
+        let no_cn = csr(None, Some("/O=x"), none).unwrap();
+        assert_eq!(
+            no_cn.files(None, None).unwrap_err().to_string(),
+            "invalid subject \"/O=x\": it has no CN to name the key and request files after"
         );
     }
 

@@ -25,7 +25,7 @@ use crate::index::{ATTR_CONTENT, Index, Serial};
 pub const CA_CERT: &str = "ca-cert.pem";
 pub const CA_KEY: &str = "ca-key.pem";
 pub const CA_CHAIN: &str = "ca-chain.pem";
-/// Old and new roots during a CA changeover; `verify` prefers it to `ca-cert.pem`.
+/// Old and new roots during a CA changeover; see [`Store::trusted_roots`].
 pub const CA_BUNDLE: &str = "ca-bundle.pem";
 pub const INDEX: &str = "index.txt";
 pub const INDEX_ATTR: &str = "index.txt.attr";
@@ -99,9 +99,23 @@ impl Store {
         format!("users/{user}")
     }
 
-    /// Whether a CA (certificate or key) is present.
+    /// The roots to trust when none are given: `ca-bundle.pem` during a CA
+    /// changeover (it holds the old and the new root, so certificates of
+    /// both verify), else `ca-cert.pem`. `None` when neither is there; a
+    /// `ca-cert.pem` that cannot be looked at is returned, so that reading
+    /// it reports why.
+    pub fn trusted_roots(&self) -> Option<PathBuf> {
+        let bundle = self.path(CA_BUNDLE);
+        if bundle.exists() {
+            return Some(bundle);
+        }
+        let cert = self.ca_cert();
+        (!matches!(cert.try_exists(), Ok(false))).then_some(cert)
+    }
+
     /// The certificate an index line records, read from its file: `None`
-    /// when the file is gone, unreadable, or now holds another certificate.
+    /// when the file is gone, unreadable, or now holds another certificate
+    /// (one that replaced it at the same path).
     pub fn recorded_certificate(&self, file: &str, serial: &Serial) -> Option<CertSummary> {
         let path = self.root.join(file);
         let bytes = crate::input::read_file(&path).ok()?;
@@ -114,6 +128,8 @@ impl Store {
         (cert.serial == *serial).then_some(cert)
     }
 
+    /// Whether a CA is present: its certificate or its key, even a broken
+    /// link in their place, which a new CA must not be written through.
     pub fn has_ca(&self) -> bool {
         exists_no_follow(&self.ca_cert()) || exists_no_follow(&self.ca_key())
     }
@@ -557,6 +573,17 @@ mod tests {
         assert!(!target.exists());
         let leftovers: Vec<_> = fs::read_dir(d.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "no temp file left behind");
+    }
+
+    #[test]
+    fn the_bundle_of_a_changeover_is_trusted_before_the_ca_certificate() {
+        let d = tempfile::tempdir().unwrap();
+        let store = Store::new(d.path());
+        assert_eq!(store.trusted_roots(), None);
+        fs::write(store.ca_cert(), b"new root").unwrap();
+        assert_eq!(store.trusted_roots(), Some(store.ca_cert()));
+        fs::write(store.path(CA_BUNDLE), b"old and new roots").unwrap();
+        assert_eq!(store.trusted_roots(), Some(store.path(CA_BUNDLE)));
     }
 
     #[test]

@@ -80,8 +80,9 @@ fn truncated_ca_cert(dir: &Path) {
 }
 
 fn expired_ca(dir: &Path) {
-    use certgen::{Ca, KeyType, PrivateKey, Subject};
+    use certgen::{Ca, KeyFormat, KeyType, PrivateKey, Subject};
     let key = PrivateKey::generate(KeyType::EcdsaP256).unwrap();
+    let key_pem = key.to_pem(KeyFormat::Pkcs8).unwrap();
     let then = time::macros::datetime!(2001-01-01 0:00 UTC);
     let serial = certgen::index::Serial::random().unwrap();
     let ca = Ca::create_root(
@@ -94,7 +95,7 @@ fn expired_ca(dir: &Path) {
     )
     .unwrap();
     std::fs::write(dir.join("pki/ca-cert.pem"), ca.cert_pem()).unwrap();
-    std::fs::write(dir.join("pki/ca-key.pem"), ca.key().serialize_pem()).unwrap();
+    std::fs::write(dir.join("pki/ca-key.pem"), key_pem.as_bytes()).unwrap();
 }
 
 fn parent_allowing_no_intermediate(dir: &Path) {

@@ -160,6 +160,19 @@ fn a_directory_is_refused_by_what_it_is() {
 }
 
 #[test]
+fn a_name_list_that_is_not_text_is_refused() {
+    let d = fixture();
+    write(&d.path().join("users.txt"), b"alice\n\xff\xfe\n");
+    let out = run_bounded(d.path(), &["issue-client", "--from", "users.txt"]);
+    assert_error(
+        &out,
+        "reading users.txt: not UTF-8 text",
+        "--from users.txt",
+    );
+    assert!(!d.path().join("pki/users").exists(), "nothing issued");
+}
+
+#[test]
 fn endless_stdin_for_from_is_cut_at_the_limit() {
     let d = fixture();
     let child = bounded(d.path(), &["issue-client", "--from", "-"])

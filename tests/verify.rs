@@ -89,6 +89,9 @@ fn a_valid_chain_is_ok_with_the_documented_json() {
     assert_eq!(v["valid"], true);
     assert_eq!(v["reason"], serde_json::Value::Null);
     assert_eq!(v["purpose"], "server");
+    assert!(v.get("at").is_none(), "{v}");
+    let checked_at = v["checked_at"].as_str().unwrap();
+    assert!(checked_at.len() == 20 && checked_at.ends_with('Z'), "{v}");
     assert_eq!(v["certificate"]["subject"], "/CN=db1");
     assert_eq!(v["chain"][1]["subject"], "/CN=Test CA");
     assert_eq!(v["warnings"].as_array().unwrap().len(), 0);
@@ -315,10 +318,26 @@ fn unusable_input_exits_2() {
     pki.verify(&pki.tmp.path().join("missing.pem"))
         .assert()
         .code(2);
-    pki.verify(&cert)
+    // A bad time is a usage error, found before the (missing) file is read.
+    let out = pki
+        .verify(&pki.tmp.path().join("missing.pem"))
         .args(["--at", "yesterday"])
-        .assert()
-        .code(2);
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    let errors: Vec<&str> = err
+        .lines()
+        .filter(|l| l.starts_with("certgen: error:"))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            "certgen: error: invalid value 'yesterday' for '--at <TIME>': expected RFC 3339 (2026-11-22T13:50:01Z) or Unix seconds"
+        ],
+        "{err}"
+    );
+    assert!(err.contains("hint: run `certgen verify --help`"), "{err}");
     pki.verify(&cert)
         .args(["--host", "not a host"])
         .assert()

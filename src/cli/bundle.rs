@@ -52,15 +52,6 @@ impl<'a> BundleReport<'a> {
     }
 }
 
-/// subjectAltNames for a text line: `DNS:db1, IP:10.0.0.1`, or `none`.
-pub fn names(sans: &[certgen::San]) -> String {
-    if sans.is_empty() {
-        return "none".into();
-    }
-    let all: Vec<String> = sans.iter().map(ToString::to_string).collect();
-    all.join(", ")
-}
-
 /// A bar on stderr for bulk work, hidden when stderr is not a terminal.
 pub fn progress(len: usize, quiet: bool, what: &str) -> ProgressBar {
     if quiet || len < 2 || !std::io::stderr().is_terminal() {

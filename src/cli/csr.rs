@@ -4,16 +4,16 @@ use std::path::PathBuf;
 
 use anyhow::{Result, bail};
 
-use certgen::issue::check_bundle_name;
 use certgen::keys::check_format;
+use certgen::request;
 use certgen::store::{Mode, create_file};
-use certgen::{KeyFormat, KeyType, PrivateKey, San, Subject};
+use certgen::{KeyFormat, KeyType, PrivateKey};
 
 use super::{Context, LeafKeyArgs, Status, output, refuse};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Common name.
+    /// Common name (ignored when --subject has a CN).
     #[arg(long, required_unless_present = "subject")]
     cn: Option<String>,
     /// Full subject: /C=US/O=Example/CN=db1 or CN=db1,O=Example,C=US.
@@ -33,35 +33,14 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Context, a: Args) -> Result<Status> {
-    let mut subject = match &a.subject {
-        Some(s) => Subject::parse(s)?,
-        None => Subject::default(),
-    };
-    if let Some(cn) = &a.cn {
-        subject.set_common_name(cn)?;
-    }
-    let sans = San::parse_list(&a.san)?;
+    let req = request::csr(a.cn.as_deref(), a.subject.as_deref(), &a.san)?;
     let key_type: KeyType = a.key.key_type.into();
     let key_format: KeyFormat = a.key.key_format.into();
     check_format(key_type, key_format)?;
-    let cn = subject.common_name().unwrap_or("").to_string();
-    let default_name = |suffix: &str| -> Result<PathBuf> {
-        if check_bundle_name(&cn).is_err() {
-            return Err(refuse(
-                format!("the CN \"{cn}\" cannot name a file"),
-                "give --out and --out-key",
-            ));
-        }
-        Ok(PathBuf::from(format!("{cn}-{suffix}.pem")))
-    };
-    let out = match a.out {
-        Some(p) => p,
-        None => default_name("req")?,
-    };
-    let out_key = match a.out_key {
-        Some(p) => p,
-        None => default_name("key")?,
-    };
+    let files = req
+        .files(a.out_key, a.out)
+        .map_err(|e| refuse(e.to_string(), "give --out and --out-key"))?;
+    let (out, out_key) = (files.request, files.key);
     if out == out_key {
         bail!("--out and --out-key name the same file");
     }
@@ -71,7 +50,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         }
     }
     let key = PrivateKey::generate(key_type)?;
-    let request = certgen::csr::create(&subject, &sans, &key)?;
+    let request = certgen::csr::create(&req.subject, &req.sans, &key)?;
     let key_pem = key.to_pem(key_format)?;
     create_file(&out_key, key_pem.as_bytes(), Mode::Secret)?;
     if let Err(e) = create_file(&out, request.as_bytes(), Mode::Public) {

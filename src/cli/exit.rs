@@ -87,13 +87,13 @@ impl From<Level> for Status {
     }
 }
 
-/// The worst status among the certificates and files a check-expiry scan saw;
-/// OK when it saw nothing.
+/// The worst status among the certificates and files a check-expiry scan saw,
+/// by [`Status::merge`]; OK when it saw nothing.
 pub fn worst(tally: &Tally) -> Level {
-    Level::ALL
-        .into_iter()
-        .filter(|l| tally.count(*l) > 0)
-        .max_by_key(|l| Status::from(*l).severity())
+    let seen = || Level::ALL.into_iter().filter(|l| tally.count(*l) > 0);
+    let worst = seen().map(Status::from).fold(Status::Ok, Status::merge);
+    seen()
+        .find(|l| Status::from(*l) == worst)
         .unwrap_or(Level::Ok)
 }
 

@@ -111,9 +111,3 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     }
     Ok(Status::Ok)
 }
-
-impl KeyTypeArg {
-    pub fn to_possible_value_name(self) -> String {
-        certgen::KeyType::from(self).to_string()
-    }
-}

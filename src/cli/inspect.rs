@@ -12,7 +12,7 @@ use certgen::input::read_file;
 use certgen::inspect::{CertDetails, CrlDetails, CsrDetails, KeyDetails, Object, inspect_bytes};
 use certgen::rfc3339;
 
-use super::output::{sanitize, sanitize_line};
+use super::output::{comma_list, sanitize, sanitize_line};
 use super::usage::InCommand;
 use super::{Context, Format, Status, values};
 
@@ -104,17 +104,6 @@ fn field(out: &mut String, name: &str, value: impl std::fmt::Display) {
     out.push_str(&format!("  {:<20}{value}\n", format!("{name}:")));
 }
 
-fn list(items: &[impl std::fmt::Display]) -> String {
-    if items.is_empty() {
-        return "-".into();
-    }
-    items
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 fn describe(out: &mut String, obj: &Object) {
     match obj {
         Object::Certificate(c) => certificate(out, c),
@@ -141,10 +130,10 @@ fn certificate(out: &mut String, details: &CertDetails) {
         "not after",
         format!("{} ({left})", rfc3339::format(c.not_after)),
     );
-    field(out, "subject alt names", list(&c.subject_alt_names));
+    field(out, "subject alt names", comma_list(&c.subject_alt_names));
     field(out, "key", c.key);
-    field(out, "key usage", list(&c.key_usage));
-    field(out, "extended key usage", list(&c.extended_key_usage));
+    field(out, "key usage", comma_list(&c.key_usage));
+    field(out, "extended key usage", comma_list(&c.extended_key_usage));
     let bc = match c.basic_constraints {
         Some(b) if b.ca => match b.path_len {
             Some(n) => format!("CA, path length {n}"),
@@ -161,7 +150,7 @@ fn certificate(out: &mut String, details: &CertDetails) {
 
 fn request(out: &mut String, r: &CsrDetails) {
     field(out, "subject", &r.subject);
-    field(out, "subject alt names", list(&r.subject_alt_names));
+    field(out, "subject alt names", comma_list(&r.subject_alt_names));
     field(out, "key", r.key);
     let valid = if r.signature_valid {
         "valid"

@@ -6,7 +6,8 @@ use time::Duration;
 use certgen::issue::{Kind, LeafSpec, issue_batch, open_ca};
 use certgen::request;
 
-use super::bundle::{BundleReport, names, report_notes};
+use super::bundle::{BundleReport, report_notes};
+use super::output::comma_list;
 use super::usage::InCommand;
 use super::{Context, Format, LeafKeyArgs, Status, output, values};
 use certgen::rfc3339;
@@ -49,8 +50,12 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     let result = issue_batch(&ctx.store, &ca, &[spec], opts, ctx.now(), &|| {})
         .with_context(|| format!("issuing the server certificate for {}", a.name))?;
     report_notes(ctx.quiet, &result);
-    let leaf = &result.leaves[0];
-    let report = BundleReport::new(leaf, None);
+    let leaf = result
+        .leaves
+        .into_iter()
+        .next()
+        .context("the issued bundle is missing from the result")?;
+    let report = BundleReport::new(&leaf, None);
     match a.format {
         Format::Json => output::print_json(&report)?,
         Format::Text => output::line(&format!(
@@ -61,7 +66,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
             leaf.cert_path.display(),
             leaf.key_path.display(),
             leaf.ca_path.display(),
-            names(&report.certificate.subject_alt_names)
+            comma_list(&report.certificate.subject_alt_names)
         ))?,
     }
     Ok(Status::Ok)

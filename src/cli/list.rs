@@ -1,16 +1,17 @@
 //! `certgen list`: what the CA issued, from `index.txt`.
 
 use anyhow::Result;
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use serde::Serialize;
 use time::{Duration, OffsetDateTime};
 
 use certgen::cert::days_left;
-use certgen::index::{Entry, Index, Serial, Status as IndexStatus, parse_asn1_time};
+use certgen::index::{Entry, Index, Serial, Status};
 use certgen::{CertSummary, Error, rfc3339};
 
 use super::output::sanitize;
 use super::usage::InCommand;
-use super::{Context, Format, Status, values};
+use super::{Context, Format, exit, values};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -19,8 +20,15 @@ pub struct Args {
     #[arg(long, value_name = "DURATION", value_parser = InCommand(values::duration))]
     expiring: Option<Duration>,
     /// Only certificates in this state.
-    #[arg(long, value_enum)]
-    status: Option<ListStatus>,
+    #[arg(
+        long,
+        value_name = "STATUS",
+        value_parser = InCommand(
+            PossibleValuesParser::new(Status::ALL.map(Status::name))
+                .try_map(|s| Status::from_name(&s).ok_or("unknown status"))
+        )
+    )]
+    status: Option<Status>,
     /// Judge expiry as of this time instead of now (RFC 3339 or Unix seconds).
     #[arg(long, value_name = "TIME", value_parser = InCommand(values::instant))]
     at: Option<OffsetDateTime>,
@@ -29,19 +37,10 @@ pub struct Args {
     format: Format,
 }
 
-/// A certificate's state as `list` shows it: a valid entry past its notAfter is expired.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
-pub enum ListStatus {
-    Valid,
-    Revoked,
-    Expired,
-}
-
 /// One certificate in the JSON output.
 #[derive(Serialize)]
 struct Row<'a> {
-    status: ListStatus,
+    status: Status,
     #[serde(with = "rfc3339")]
     not_after: OffsetDateTime,
     seconds_left: i64,
@@ -57,31 +56,22 @@ struct Row<'a> {
 }
 
 fn row(e: &Entry, now: OffsetDateTime) -> Row<'_> {
-    let status = match e.status {
-        IndexStatus::Revoked => ListStatus::Revoked,
-        IndexStatus::Expired => ListStatus::Expired,
-        IndexStatus::Valid if e.not_after < now => ListStatus::Expired,
-        IndexStatus::Valid => ListStatus::Valid,
-    };
-    let (date, reason) = match e.revoked.split_once(',') {
-        Some((d, r)) => (d, Some(r)),
-        None => (e.revoked.as_str(), None),
-    };
+    let revocation = e.revocation();
     Row {
-        status,
+        status: e.status_at(now),
         not_after: e.not_after,
         seconds_left: (e.not_after - now).whole_seconds(),
         days_left: days_left((e.not_after - now).whole_seconds()),
         serial: &e.serial,
         subject: &e.subject,
         file: &e.file,
-        revoked_at: parse_asn1_time(date).ok(),
-        revocation_reason: reason.filter(|r| !r.is_empty()),
+        revoked_at: revocation.map(|(at, _)| at),
+        revocation_reason: revocation.and_then(|(_, reason)| reason),
         certificate: None,
     }
 }
 
-pub fn run(ctx: &Context, a: Args) -> Result<Status> {
+pub fn run(ctx: &Context, a: Args) -> Result<exit::Status> {
     let path = ctx.store.index();
     if !path.exists() && !ctx.store.has_ca() {
         return Err(Error::NoCa(ctx.store.root().to_path_buf()).into());
@@ -94,9 +84,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         .map(|e| row(e, now))
         .filter(|r| a.status.is_none_or(|s| r.status == s))
         .filter(|r| match a.expiring {
-            Some(within) => {
-                r.status != ListStatus::Revoked && r.seconds_left < within.whole_seconds()
-            }
+            Some(within) => r.status != Status::Revoked && r.seconds_left < within.whole_seconds(),
             None => true,
         })
         .collect();
@@ -109,7 +97,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         }
         Format::Text => print_table(&rows)?,
     }
-    Ok(Status::Ok)
+    Ok(exit::Status::Ok)
 }
 
 fn print_table(rows: &[Row]) -> Result<()> {
@@ -117,12 +105,12 @@ fn print_table(rows: &[Row]) -> Result<()> {
         .iter()
         .map(|r| {
             let status = match (r.status, r.revoked_at) {
-                (ListStatus::Revoked, Some(at)) => format!("revoked {}", at.date()),
-                (s, _) => format!("{s:?}").to_lowercase(),
+                (Status::Revoked, Some(at)) => format!("revoked {}", rfc3339::format(at)),
+                (s, _) => s.to_string(),
             };
             [
                 status,
-                r.not_after.date().to_string(),
+                rfc3339::format(r.not_after),
                 r.days_left.to_string(),
                 r.serial.to_string(),
                 r.subject.to_string(),

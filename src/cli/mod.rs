@@ -269,13 +269,15 @@ impl Context {
 /// and blank lines ignored.
 pub fn read_name_list(path: &std::path::Path) -> anyhow::Result<Vec<String>> {
     use anyhow::Context as _;
-    let bytes = if path.as_os_str() == "-" {
-        certgen::input::read_stdin().context("reading names from stdin")?
+    use certgen::input::{read_file, read_stdin, utf8};
+    let (what, bytes) = if path.as_os_str() == "-" {
+        ("names from stdin".to_string(), read_stdin())
     } else {
-        certgen::input::read_file(path).with_context(|| format!("reading {}", path.display()))?
+        (path.display().to_string(), read_file(path))
     };
-    let text = String::from_utf8(bytes)
-        .with_context(|| format!("reading {}: not UTF-8 text", path.display()))?;
+    let text = bytes
+        .and_then(utf8)
+        .with_context(|| format!("reading {what}"))?;
     Ok(text
         .lines()
         .map(|l| l.split('#').next().unwrap_or("").trim())

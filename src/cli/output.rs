@@ -26,6 +26,16 @@ pub fn sanitize_line(s: &str) -> String {
     sanitize(s).replace('\n', "\\u{a}")
 }
 
+/// A list on one line of text: `DNS:db1, IP:10.0.0.1`, or `-` when empty,
+/// as a table shows a missing value.
+pub fn comma_list(items: &[impl std::fmt::Display]) -> String {
+    if items.is_empty() {
+        return "-".into();
+    }
+    let all: Vec<String> = items.iter().map(ToString::to_string).collect();
+    all.join(", ")
+}
+
 /// Prints a value as pretty JSON on stdout.
 pub fn print_json(value: &impl serde::Serialize) -> Result<()> {
     let mut out = std::io::stdout().lock();
@@ -67,6 +77,15 @@ mod tests {
         assert_eq!(sanitize("a\x1b[31mb"), "a\\u{1b}[31mb");
         assert_eq!(sanitize("x\u{202e}y"), "x\\u{202e}y");
         assert_eq!(sanitize("café"), "café");
+    }
+
+    #[test]
+    fn lists_are_comma_separated_and_dash_when_empty() {
+        assert_eq!(
+            comma_list(&["DNS:db1", "IP:10.0.0.1"]),
+            "DNS:db1, IP:10.0.0.1"
+        );
+        assert_eq!(comma_list(&[] as &[&str]), "-");
     }
 
     #[test]

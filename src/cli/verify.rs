@@ -10,13 +10,12 @@ use zeroize::Zeroizing;
 
 use certgen::encoding::certificates;
 use certgen::input::read_file;
-use certgen::store::CA_BUNDLE;
-use certgen::timearg::parse_instant;
 use certgen::verify::{Host, Input, Options, Purpose, Rejection, Report, Warning};
 use certgen::{CertSummary, PrivateKey, rfc3339};
 
 use super::errors::print_hint;
-use super::{Context, Format, Status, output};
+use super::usage::InCommand;
+use super::{Context, Format, Status, output, values};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum PurposeArg {
@@ -43,8 +42,8 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = PurposeArg::Server)]
     purpose: PurposeArg,
     /// Verify as of this time (RFC 3339 or Unix seconds) instead of now.
-    #[arg(long, value_name = "TIME")]
-    at: Option<String>,
+    #[arg(long, value_name = "TIME", value_parser = InCommand(values::instant))]
+    at: Option<OffsetDateTime>,
     /// A private key that must belong to the certificate.
     #[arg(long, value_name = "FILE")]
     key: Option<PathBuf>,
@@ -60,7 +59,7 @@ struct JsonReport<'a> {
     valid: bool,
     reason: Option<&'a Rejection>,
     #[serde(with = "rfc3339")]
-    at: OffsetDateTime,
+    checked_at: OffsetDateTime,
     purpose: Purpose,
     host: Option<&'a str>,
     key_checked: bool,
@@ -72,10 +71,7 @@ struct JsonReport<'a> {
 pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     let input = read_input(ctx, &a)?;
     let host = a.host.as_deref().map(Host::parse).transpose()?;
-    let now = match &a.at {
-        Some(t) => parse_instant(t)?,
-        None => ctx.now(),
-    };
+    let now = a.at.unwrap_or_else(|| ctx.now());
     let key = a.key.as_deref().map(read_key).transpose()?;
     let opts = Options {
         host: host.as_ref(),
@@ -93,7 +89,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
             file: &a.cert,
             valid: report.is_valid(),
             reason: report.rejection.as_ref(),
-            at: now,
+            checked_at: now,
             purpose: opts.purpose,
             host: a.host.as_deref(),
             key_checked: key.is_some(),
@@ -150,14 +146,12 @@ fn rejection_hint(reason: &Rejection) -> Option<&'static str> {
 }
 
 fn read_input(ctx: &Context, a: &Args) -> Result<Input> {
-    let ca_path = match &a.ca {
-        Some(p) => p.clone(),
-        None if ctx.store.path(CA_BUNDLE).exists() => ctx.store.path(CA_BUNDLE),
-        None if matches!(ctx.store.ca_cert().try_exists(), Ok(false)) => bail!(
+    let ca_path = match a.ca.clone().or_else(|| ctx.store.trusted_roots()) {
+        Some(p) => p,
+        None => bail!(
             "no CA certificate at {}: pass --ca FILE with the trusted roots, or --dir DIR for another PKI directory",
             ctx.store.ca_cert().display()
         ),
-        None => ctx.store.ca_cert(),
     };
     let leaf = read_certs(&a.cert)?.into_iter().next().unwrap_or_default();
     let roots = read_certs(&ca_path)?;

@@ -8,6 +8,7 @@ use x509_parser::certificate::X509Certificate;
 use x509_parser::extensions::{GeneralName, NameConstraints};
 
 use super::dn::Dn;
+use crate::cert::alt_name;
 
 /// emailAddress (PKCS #9), the legacy place for a mailbox in the subject.
 const EMAIL_ADDRESS: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x01];
@@ -269,17 +270,17 @@ fn uri_host(uri: &str) -> Option<String> {
     (!host.is_empty()).then(|| host.to_string())
 }
 
+/// The name as every command prints subjectAltNames (`DNS:db.example`).
 fn describe(name: &Name<'_>) -> String {
-    match name {
-        Name::Dns(d) => format!("DNS:{d}"),
-        Name::Ip(b) => {
-            crate::cert::ip(b).map_or_else(|| "an IP address".into(), |ip| format!("IP:{ip}"))
-        }
-        Name::Dir(_) => "the subject name".into(),
-        Name::Email(e) => format!("email:{e}"),
-        Name::Uri(u) => format!("URI:{u}"),
-        Name::Other(_) => "a name".into(),
-    }
+    let general = match name {
+        Name::Dns(d) => GeneralName::DNSName(d),
+        Name::Ip(b) => GeneralName::IPAddress(b),
+        Name::Email(e) => GeneralName::RFC822Name(e),
+        Name::Uri(u) => GeneralName::URI(u),
+        Name::Dir(_) => return "the subject name".into(),
+        Name::Other(_) => return "a name".into(),
+    };
+    alt_name(&general).to_string()
 }
 
 #[cfg(test)]
@@ -319,6 +320,27 @@ mod tests {
         );
         assert_eq!(uri_host("urn:x:y"), None);
         assert!(host("db.example", ".example") && !host("example", ".example"));
+    }
+
+    #[test]
+    fn names_are_described_as_subject_alt_names_are_printed() {
+        assert_eq!(describe(&Name::Dns("db.example".into())), "DNS:db.example");
+        assert_eq!(describe(&Name::Ip(&[192, 0, 2, 9])), "IP:192.0.2.9");
+        assert_eq!(
+            describe(&Name::Ip(&[
+                0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5
+            ])),
+            "IP:fd00::5"
+        );
+        assert_eq!(
+            describe(&Name::Email("a@mail.example".into())),
+            "email:a@mail.example"
+        );
+        assert_eq!(
+            describe(&Name::Uri("https://db.example/")),
+            "URI:https://db.example/"
+        );
+        assert_eq!(describe(&Name::Other(0)), "a name");
     }
 
     #[test]

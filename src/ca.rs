@@ -14,6 +14,7 @@ use crate::keys::PrivateKey;
 use crate::name::{San, Subject, oneline};
 use crate::profile::Profile;
 use crate::timearg::{MAX_DURATION, format_duration};
+use crate::warning::Warning;
 
 /// How far notBefore is set in the past, for clients whose clocks run behind.
 pub const CLOCK_SKEW: Duration = Duration::minutes(5);
@@ -36,7 +37,7 @@ pub struct Issued {
     /// What the certificate says, as every command reports it.
     pub cert: CertSummary,
     /// Things the operator should know (a capped validity, say).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
 }
 
 /// A CA certificate with its private key, ready to sign.
@@ -285,10 +286,13 @@ impl Ca {
         let mut warnings = Vec::new();
         let mut not_after = now + req.validity;
         if not_after > self.not_after {
-            warnings.push(format!(
-                "validity capped at the CA's notAfter {} (asked for {})",
-                crate::rfc3339::format(self.not_after),
-                format_duration(req.validity)
+            warnings.push(Warning::new(
+                "validity-capped",
+                format!(
+                    "validity capped at the CA's notAfter {} (asked for {})",
+                    crate::rfc3339::format(self.not_after),
+                    format_duration(req.validity)
+                ),
             ));
             not_after = self.not_after;
         }
@@ -447,9 +451,12 @@ mod tests {
         assert_eq!(issued.cert.not_after, ca.not_after());
         assert_eq!(
             issued.warnings,
-            [format!(
-                "validity capped at the CA's notAfter {} (asked for 825 days)",
-                crate::rfc3339::format(ca.not_after())
+            [Warning::new(
+                "validity-capped",
+                format!(
+                    "validity capped at the CA's notAfter {} (asked for 825 days)",
+                    crate::rfc3339::format(ca.not_after())
+                )
             )]
         );
     }

@@ -20,6 +20,7 @@ use crate::keys::{KeyFormat, KeyType, PrivateKey, check_format};
 use crate::name::{Subject, describe_char};
 use crate::profile::Profile;
 use crate::store::{self, Mode, Store};
+use crate::warning::Warning;
 
 /// Loads the CA of a PKI directory, checking that key and certificate belong together.
 pub fn open_ca(store: &Store) -> Result<Ca> {
@@ -77,7 +78,7 @@ pub struct CaOptions {
 pub struct CaCreated {
     pub ca: Ca,
     pub archived: Option<PathBuf>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
 }
 
 const CA_FILES: [&str; 5] = [

@@ -24,6 +24,7 @@ pub mod rfc3339;
 pub mod store;
 pub mod timearg;
 pub mod verify;
+pub mod warning;
 
 pub use ca::{Ca, CertRequest, Issued};
 pub use cert::CertSummary;
@@ -32,3 +33,4 @@ pub use keys::{KeyAlgorithm, KeyFormat, KeyInfo, KeyType, PrivateKey};
 pub use name::{San, Subject};
 pub use profile::Profile;
 pub use store::Store;
+pub use warning::Warning;

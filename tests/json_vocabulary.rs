@@ -225,3 +225,59 @@ fn the_documented_certificate_object_is_the_printed_one() {
     printed.sort();
     assert_eq!(documented, printed);
 }
+
+/// Warnings are `{code, message}` objects in every command's JSON.
+#[test]
+fn warnings_have_one_shape() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    ok(
+        dir,
+        &["init-ca", "-q", "--key-type", "ecdsa-p256", "--days", "30"],
+    );
+    let issued = json(
+        dir,
+        &[
+            "issue-server",
+            "db1",
+            "--key-type",
+            "ecdsa-p256",
+            "--format",
+            "json",
+        ],
+    );
+    let w = &issued["warnings"][0];
+    assert_eq!(w["code"], "validity-capped", "{issued}");
+    assert!(
+        w["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("validity capped at the CA's notAfter "),
+        "{issued}"
+    );
+    // verify's warnings are the same objects: a client certificate has no
+    // subjectAltName, which some clients would mind for a server.
+    ok(
+        dir,
+        &["issue-client", "-q", "app", "--key-type", "ecdsa-p256"],
+    );
+    let verified = json(
+        dir,
+        &[
+            "verify",
+            "--format",
+            "json",
+            "--purpose",
+            "client",
+            "pki/users/app/client-cert.pem",
+        ],
+    );
+    let codes: Vec<&str> = verified["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"no-subject-alt-name"), "{verified}");
+    assert!(verified["warnings"][0]["message"].is_string(), "{verified}");
+}

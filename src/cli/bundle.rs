@@ -22,7 +22,7 @@ pub struct BundleReport<'a> {
     /// For database users: the statement that pins the user to this certificate.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sql: Option<String>,
-    pub warnings: &'a [String],
+    pub warnings: &'a [certgen::Warning],
 }
 
 /// The files a command wrote, under the same names in every JSON report.

@@ -64,8 +64,8 @@ pub fn note(quiet: bool, text: &str) {
 }
 
 /// Prints a warning on stderr (always: warnings are never silenced).
-pub fn warn(text: &str) {
-    eprintln!("certgen: warning: {}", sanitize_line(text));
+pub fn warn(text: impl std::fmt::Display) {
+    eprintln!("certgen: warning: {}", sanitize_line(&text.to_string()));
 }
 
 #[cfg(test)]

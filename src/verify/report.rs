@@ -10,6 +10,7 @@ use x509_parser::certificate::X509Certificate;
 use crate::cert::{CertSummary, alt_name};
 use crate::name::San;
 use crate::rfc3339;
+pub use crate::warning::Warning;
 
 /// What the certificate must be good for.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
@@ -172,29 +173,5 @@ impl Serialize for Rejection {
         st.serialize_field("code", self.code())?;
         st.serialize_field("message", &self.to_string())?;
         st.end()
-    }
-}
-
-/// A problem that does not make the chain invalid but will bite some clients.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Warning {
-    /// `v1-certificate`, `no-subject-alt-name`, `common-name-match`,
-    /// `sha1-signature` or `weak-rsa-key`.
-    pub code: &'static str,
-    pub message: String,
-}
-
-impl Warning {
-    pub(crate) fn new(code: &'static str, message: impl Into<String>) -> Warning {
-        Warning {
-            code,
-            message: message.into(),
-        }
-    }
-}
-
-impl fmt::Display for Warning {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
     }
 }

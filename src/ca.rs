@@ -173,6 +173,26 @@ impl Ca {
         self.not_after
     }
 
+    /// Signs a CRL with this CA's key. Its authority key identifier is the
+    /// CA certificate's subjectKeyIdentifier, which is what clients match.
+    pub fn sign_crl(&self, mut params: rcgen::CertificateRevocationListParams) -> Result<Vec<u8>> {
+        let (_, cert) = X509Certificate::from_der(&self.cert_der).map_err(Error::malformed(
+            "the CA certificate",
+            Expected::Certificate,
+        ))?;
+        if let Some(ski) = cert
+            .iter_extensions()
+            .find_map(|e| match e.parsed_extension() {
+                x509_parser::extensions::ParsedExtension::SubjectKeyIdentifier(id) => Some(id.0),
+                _ => None,
+            })
+        {
+            params.key_identifier_method = rcgen::KeyIdMethod::PreSpecified(ski.to_vec());
+        }
+        let crl = params.signed_by(&self.issuer).map_err(Error::CrlSigning)?;
+        Ok(crl.der().to_vec())
+    }
+
     /// Signs a leaf certificate (server, client, or both) for `subject_key`.
     pub fn issue(
         &self,

@@ -62,6 +62,9 @@ pub enum Error {
     /// A path where certgen needs a directory is something else.
     #[error("{0} is not a directory")]
     NotADirectory(PathBuf),
+    /// A path where certgen writes a file is something else.
+    #[error("{0} is not a regular file")]
+    NotAFile(PathBuf),
     /// The PKI directory has no CA yet.
     #[error("no CA in {0}")]
     NoCa(PathBuf),
@@ -247,6 +250,33 @@ pub enum Error {
     #[error("making the certificate request failed")]
     CsrCreation(#[source] rcgen::Error),
 
+    // --- Revocation ---
+    /// A serial that no index line records.
+    #[error("no certificate with serial {0} in the index")]
+    NotInIndex(Serial),
+    /// A certificate that is already revoked.
+    #[error("certificate {serial} is already revoked{}", revoked_since(*at, reason.as_deref()))]
+    AlreadyRevoked {
+        serial: Serial,
+        at: Option<OffsetDateTime>,
+        reason: Option<String>,
+    },
+    /// A bundle name found neither under servers/ nor under users/.
+    #[error("no server or user bundle named \"{0}\"")]
+    NoSuchBundle(String),
+    /// A bundle name found under both servers/ and users/.
+    #[error("both a server and a user bundle are named \"{0}\"")]
+    AmbiguousBundle(String),
+    /// A revoked index line whose date or reason cannot be put in a CRL.
+    #[error("index line of {serial}: cannot read the revocation \"{field}\"")]
+    BadRevocation { serial: Serial, field: String },
+    /// The CRL number file holds something else than a hexadecimal number.
+    #[error("{path}: not a hexadecimal CRL number")]
+    BadCrlNumber { path: PathBuf },
+    /// rcgen could not make or sign the CRL.
+    #[error("signing the CRL failed")]
+    CrlSigning(#[source] rcgen::Error),
+
     // --- Verification ---
     /// Nothing to verify against.
     #[error("no trusted CA certificate was given")]
@@ -288,6 +318,12 @@ fn missing(expected: Expected, found: Option<Expected>) -> String {
         Some(found) => format!("holds a {found}, not a {expected}"),
         None => format!("no {expected} found"),
     }
+}
+
+fn revoked_since(at: Option<OffsetDateTime>, reason: Option<&str>) -> String {
+    let at = at.map(|t| format!(" since {}", crate::rfc3339::format(t)));
+    let reason = reason.map(|r| format!(" ({r})"));
+    format!("{}{}", at.unwrap_or_default(), reason.unwrap_or_default())
 }
 
 fn path_len(limit: u32, requested: u8) -> String {

@@ -13,7 +13,7 @@ use crate::error::{Error, Expected, Result};
 use crate::keys::{KeyInfo, PrivateKey};
 
 pub use crate::cert::BasicConstraints;
-pub use x509::{CertDetails, CrlDetails, CsrDetails, RevokedEntry};
+pub use x509::{CertDetails, CrlDetails, CsrDetails, RevokedEntry, crl as crl_details};
 
 /// One object found in a file.
 #[derive(Clone, Debug, Serialize)]

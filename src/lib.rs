@@ -7,6 +7,7 @@
 
 pub mod ca;
 pub mod cert;
+pub mod crl;
 pub mod csr;
 pub mod db;
 pub mod encoding;
@@ -20,6 +21,7 @@ pub mod keys;
 pub mod name;
 pub mod profile;
 pub mod request;
+pub mod revoke;
 pub mod rfc3339;
 pub mod store;
 pub mod timearg;

@@ -144,6 +144,19 @@ fn library_hint(e: &Error, command: &str) -> Option<String> {
             "server and user names are letters, digits and . _ - @ * : + =, not starting with . or -"
         }
         Error::BadCsrSignature => "ask for the CSR again: it changed after it was signed",
+        Error::NotInIndex(_) => {
+            "`certgen list` shows the serials this CA issued; check --dir (or CERTGEN_DIR)"
+        }
+        Error::NoSuchBundle(_) => {
+            "`certgen list` shows what this CA issued; revoke a certificate without a bundle with --serial"
+        }
+        Error::AlreadyRevoked { .. } => "nothing to do; `certgen crl` writes a CRL that lists it",
+        Error::BadRevocation { .. } => {
+            "fix the line's revocation field (YYMMDDHHMMSSZ,reason), as `openssl ca -revoke` writes it"
+        }
+        Error::BadCrlNumber { .. } => {
+            "the file holds the next CRL number in hex (e.g. 01); fix or remove it"
+        }
         Error::CriticalAboveWarning { .. } => "--crit must not be longer than --warn",
         _ => return None,
     };

@@ -3,6 +3,7 @@
 mod bundle;
 mod check_expiry;
 mod completions;
+mod crl;
 mod csr;
 mod errors;
 pub mod exit;
@@ -14,6 +15,7 @@ mod issue_server;
 mod list;
 pub mod output;
 mod prometheus;
+mod revoke;
 mod setup;
 mod sign;
 mod usage;
@@ -98,6 +100,10 @@ pub enum Command {
     Inspect(inspect::Args),
     /// List what the CA issued (index.txt): status, expiry, serial, subject, file.
     List(list::Args),
+    /// Mark a certificate revoked in the index (openssl ca -revoke).
+    Revoke(revoke::Args),
+    /// Write a CRL of the revoked certificates, signed by the CA (openssl ca -gencrl).
+    Crl(crl::Args),
     /// Print a shell completion script.
     Completions(completions::Args),
     /// Write man pages.
@@ -244,6 +250,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::CheckExpiry(a) => check_expiry::run(&ctx, a),
         Command::Inspect(a) => inspect::run(&ctx, a),
         Command::List(a) => list::run(&ctx, a),
+        Command::Revoke(a) => revoke::run(&ctx, a),
+        Command::Crl(a) => crl::run(&ctx, a),
         Command::Completions(a) => completions::run(a),
         Command::Man(a) => completions::man(a),
     }

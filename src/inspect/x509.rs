@@ -111,7 +111,9 @@ pub fn crl(what: &str, der: &[u8]) -> Result<CrlDetails> {
         .map(|r| RevokedEntry {
             serial: Serial::from_bytes(r.raw_serial()),
             revoked_at: r.revocation_date.to_datetime(),
-            revocation_reason: r.reason_code().map(|(_, code)| reason_name(code.0)),
+            revocation_reason: r
+                .reason_code()
+                .map(|(_, code)| crate::revoke::reason_name(code.0)),
         })
         .collect();
     Ok(CrlDetails {
@@ -122,22 +124,4 @@ pub fn crl(what: &str, der: &[u8]) -> Result<CrlDetails> {
         signature_algorithm: algorithm_name(&crl.signature_algorithm.algorithm),
         revoked,
     })
-}
-
-/// A CRL reason code as `openssl ca` writes it in `index.txt` and `list`
-/// reports it (RFC 5280 5.3.1).
-fn reason_name(code: u8) -> &'static str {
-    match code {
-        0 => "unspecified",
-        1 => "keyCompromise",
-        2 => "CACompromise",
-        3 => "affiliationChanged",
-        4 => "superseded",
-        5 => "cessationOfOperation",
-        6 => "certificateHold",
-        8 => "removeFromCRL",
-        9 => "privilegeWithdrawn",
-        10 => "AACompromise",
-        _ => "unknown",
-    }
 }

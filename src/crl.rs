@@ -1,0 +1,265 @@
+//! Certificate revocation lists from the index, as `openssl ca -gencrl`
+//! makes them: v2, every `R` line with its date and reason, sorted by
+//! serial, a CRL number kept in `crlnumber` (the next number, in hex, as
+//! openssl keeps it), and the CA's key identifier.
+
+use std::path::{Path, PathBuf};
+
+use rcgen::{CertificateRevocationListParams, RevocationReason, RevokedCertParams, SerialNumber};
+use time::{Duration, OffsetDateTime};
+
+use crate::ca::{Ca, check_validity};
+use crate::encoding::to_pem;
+use crate::error::{Error, Result};
+use crate::index::{Entry, Index, Serial, Status};
+use crate::input::{read_file, utf8};
+use crate::store::{self, Mode, Store};
+
+/// Where `crl` writes by default, relative to the PKI directory.
+pub const CRL_FILE: &str = "crl.pem";
+/// The next CRL number, in hex, as `openssl ca` keeps it.
+pub const CRL_NUMBER: &str = "crlnumber";
+/// How long a CRL is current when not told: openssl's usual `default_crl_days`.
+pub const DEFAULT_VALIDITY: Duration = Duration::days(30);
+
+/// A CRL just written.
+#[derive(Clone, Debug)]
+pub struct CrlMade {
+    pub path: PathBuf,
+    pub number: Serial,
+    pub this_update: OffsetDateTime,
+    pub next_update: OffsetDateTime,
+    /// How many certificates it lists.
+    pub revoked: usize,
+    pub der: Vec<u8>,
+}
+
+/// Makes a CRL of every revoked certificate in the index, current from `now`
+/// for `validity`, signs it with `ca`, and writes it to `out` (default
+/// `DIR/crl.pem`), after moving the CRL number on, all under the lock.
+pub fn generate(
+    store: &Store,
+    ca: &Ca,
+    validity: Duration,
+    out: Option<&Path>,
+    now: OffsetDateTime,
+) -> Result<CrlMade> {
+    check_validity(validity)?;
+    if !store.has_ca() {
+        return Err(Error::NoCa(store.root().to_path_buf()));
+    }
+    let path = match out {
+        Some(out) => {
+            check_destination(out)?;
+            out.to_path_buf()
+        }
+        None => store.path(CRL_FILE),
+    };
+    let lock = store.lock()?;
+    ensure_current(store, ca)?;
+    let index = lock.read_index()?;
+    let revoked = revoked_entries(&index)?;
+    let number_path = store.path(CRL_NUMBER);
+    let number = read_number(&number_path)?;
+    let params = CertificateRevocationListParams {
+        this_update: now,
+        next_update: now + validity,
+        crl_number: SerialNumber::from_slice(number.as_bytes()),
+        issuing_distribution_point: None,
+        revoked_certs: revoked,
+        key_identifier_method: rcgen::KeyIdMethod::Sha256,
+    };
+    let count = params.revoked_certs.len();
+    let der = ca.sign_crl(params)?;
+    let pem = to_pem("X509 CRL", &der);
+    // The number moves on first: a crash in between skips a number, which is
+    // harmless, and never gives two different CRLs the same one.
+    let next = format!("{}\n", increment(&number));
+    let mut staging = lock.stage(2)?;
+    staging.replace_file(number_path, next.as_bytes(), Mode::Public)?;
+    if out.is_none() {
+        staging.replace_file(path.clone(), pem.as_bytes(), Mode::Public)?;
+        staging.commit()?;
+    } else {
+        staging.commit()?;
+        store::replace_file(&path, pem.as_bytes(), Mode::Public)?;
+    }
+    Ok(CrlMade {
+        path,
+        number,
+        this_update: now,
+        next_update: now + validity,
+        revoked: count,
+        der,
+    })
+}
+
+/// `--out` must be writable in place: a directory or a link there, or a
+/// missing directory, is refused before anything is written.
+fn check_destination(path: &Path) -> Result<()> {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => return Err(Error::Symlink(path.to_path_buf())),
+        Ok(m) if !m.is_file() => return Err(Error::NotAFile(path.to_path_buf())),
+        _ => {}
+    }
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    match std::fs::metadata(parent) {
+        Ok(m) if m.is_dir() => Ok(()),
+        Ok(_) => Err(Error::NotADirectory(parent.to_path_buf())),
+        Err(e) => Err(Error::io("writing into", parent)(e)),
+    }
+}
+
+/// Every `R` line of the index as a CRL entry, sorted by serial as openssl sorts them.
+pub fn revoked_entries(index: &Index) -> Result<Vec<RevokedCertParams>> {
+    let mut revoked: Vec<(&Serial, RevokedCertParams)> = index
+        .entries
+        .iter()
+        .filter(|e| e.status == Status::Revoked)
+        .map(|e| Ok((&e.serial, crl_entry(e)?)))
+        .collect::<Result<_>>()?;
+    revoked.sort_by(|(a, _), (b, _)| {
+        (a.as_bytes().len(), a.as_bytes()).cmp(&(b.as_bytes().len(), b.as_bytes()))
+    });
+    Ok(revoked.into_iter().map(|(_, r)| r).collect())
+}
+
+fn crl_entry(e: &Entry) -> Result<RevokedCertParams> {
+    let bad = || Error::BadRevocation {
+        serial: e.serial.clone(),
+        field: e.revoked.clone(),
+    };
+    let (at, reason) = e.revocation().ok_or_else(bad)?;
+    let reason_code = match reason {
+        None => None,
+        // keyTime and CAkeyTime carry an invalidity date after a second comma.
+        Some(r) => Some(index_reason(r.split(',').next().unwrap_or(r)).ok_or_else(bad)?),
+    };
+    Ok(RevokedCertParams {
+        serial_number: SerialNumber::from_slice(e.serial.as_bytes()),
+        revocation_time: at,
+        reason_code,
+        invalidity_date: None,
+    })
+}
+
+/// A reason as `openssl ca` reads it from the index (case-insensitive).
+fn index_reason(name: &str) -> Option<RevocationReason> {
+    use RevocationReason::*;
+    let known = [
+        ("unspecified", Unspecified),
+        ("keyCompromise", KeyCompromise),
+        ("CACompromise", CaCompromise),
+        ("affiliationChanged", AffiliationChanged),
+        ("superseded", Superseded),
+        ("cessationOfOperation", CessationOfOperation),
+        ("certificateHold", CertificateHold),
+        ("removeFromCRL", RemoveFromCrl),
+        ("holdInstruction", CertificateHold),
+        ("keyTime", KeyCompromise),
+        ("CAkeyTime", CaCompromise),
+    ];
+    known
+        .into_iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, r)| r)
+}
+
+/// The number for this CRL: `crlnumber`'s content, or 1 when it is missing.
+fn read_number(path: &Path) -> Result<Serial> {
+    let text = match read_file(path).and_then(utf8) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Serial::from_bytes(&[1])),
+        Err(e) => return Err(Error::io("reading", path)(e)),
+    };
+    Serial::from_hex(text.trim()).map_err(|_| Error::BadCrlNumber {
+        path: path.to_path_buf(),
+    })
+}
+
+/// `n + 1`.
+fn increment(n: &Serial) -> Serial {
+    let mut bytes = n.as_bytes().to_vec();
+    for b in bytes.iter_mut().rev() {
+        let (v, carry) = b.overflowing_add(1);
+        *b = v;
+        if !carry {
+            return Serial::from_bytes(&bytes);
+        }
+    }
+    bytes.insert(0, 1);
+    Serial::from_bytes(&bytes)
+}
+
+/// Checks, under the lock, that `ca` is still the directory's CA.
+fn ensure_current(store: &Store, ca: &Ca) -> Result<()> {
+    let path = store.ca_cert();
+    let bytes = read_file(&path).map_err(Error::io("reading", &path))?;
+    let current = crate::encoding::certificates(&path.display().to_string(), &bytes)?;
+    if current.first().map(Vec::as_slice) != Some(ca.cert_der()) {
+        return Err(Error::CaReplaced);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_count_up_in_hex() {
+        let n = |h: &str| Serial::from_hex(h).unwrap();
+        assert_eq!(increment(&n("01")).to_string(), "02");
+        assert_eq!(increment(&n("0F")).to_string(), "10");
+        assert_eq!(increment(&n("FF")).to_string(), "0100");
+        assert_eq!(increment(&n("01FF")).to_string(), "0200");
+    }
+
+    #[test]
+    fn reasons_read_as_openssl_reads_them() {
+        assert_eq!(
+            index_reason("cacompromise"),
+            Some(RevocationReason::CaCompromise)
+        );
+        assert_eq!(
+            index_reason("keyTime"),
+            Some(RevocationReason::KeyCompromise)
+        );
+        assert_eq!(index_reason("bogus"), None);
+    }
+
+    #[test]
+    fn entries_are_sorted_and_keep_date_and_reason() {
+        let mut index = Index::default();
+        let t = time::macros::datetime!(2030-01-01 0:00 UTC);
+        for (serial, revoked) in [
+            ("0100", "300115000000Z,keyCompromise"),
+            ("02", ""),
+            ("05", "300116000000Z"),
+        ] {
+            let mut e = Entry::issued(Serial::from_hex(serial).unwrap(), t, "", "/CN=x");
+            if !revoked.is_empty() {
+                e.status = Status::Revoked;
+                e.revoked = revoked.into();
+            }
+            index.push(e);
+        }
+        let r = revoked_entries(&index).unwrap();
+        assert_eq!(r.len(), 2);
+        assert_eq!(r[0].serial_number, SerialNumber::from_slice(&[5]));
+        assert_eq!(r[0].reason_code, None);
+        assert_eq!(r[1].reason_code, Some(RevocationReason::KeyCompromise));
+        assert_eq!(
+            r[1].revocation_time,
+            time::macros::datetime!(2030-01-15 0:00 UTC)
+        );
+        index.entries[2].revoked = "yesterday".into();
+        assert!(matches!(
+            revoked_entries(&index),
+            Err(Error::BadRevocation { .. })
+        ));
+    }
+}

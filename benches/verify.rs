@@ -65,6 +65,7 @@ fn bench(c: &mut Criterion) {
             purpose: Purpose::Server,
             now,
             key: None,
+            crls: None,
         };
         assert!(verifier.verify(&input, &opts).expect("verify").is_valid());
         group.bench_function(name, |b| b.iter(|| verifier.verify(&input, &opts)));

@@ -22,6 +22,9 @@ _certgen() {
             certgen,completions)
                 cmd="certgen__subcmd__completions"
                 ;;
+            certgen,crl)
+                cmd="certgen__subcmd__crl"
+                ;;
             certgen,csr)
                 cmd="certgen__subcmd__csr"
                 ;;
@@ -46,6 +49,9 @@ _certgen() {
             certgen,man)
                 cmd="certgen__subcmd__man"
                 ;;
+            certgen,revoke)
+                cmd="certgen__subcmd__revoke"
+                ;;
             certgen,setup)
                 cmd="certgen__subcmd__setup"
                 ;;
@@ -60,6 +66,9 @@ _certgen() {
                 ;;
             certgen__subcmd__help,completions)
                 cmd="certgen__subcmd__help__subcmd__completions"
+                ;;
+            certgen__subcmd__help,crl)
+                cmd="certgen__subcmd__help__subcmd__crl"
                 ;;
             certgen__subcmd__help,csr)
                 cmd="certgen__subcmd__help__subcmd__csr"
@@ -85,6 +94,9 @@ _certgen() {
             certgen__subcmd__help,man)
                 cmd="certgen__subcmd__help__subcmd__man"
                 ;;
+            certgen__subcmd__help,revoke)
+                cmd="certgen__subcmd__help__subcmd__revoke"
+                ;;
             certgen__subcmd__help,setup)
                 cmd="certgen__subcmd__help__subcmd__setup"
                 ;;
@@ -101,7 +113,7 @@ _certgen() {
 
     case "${cmd}" in
         certgen)
-            opts="-q -h -V --dir --quiet --color --help --version init-ca csr sign issue-server issue-client setup verify check-expiry inspect list completions man help"
+            opts="-q -h -V --dir --quiet --color --help --version init-ca csr sign issue-server issue-client setup verify check-expiry inspect list revoke crl completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -186,6 +198,40 @@ _certgen() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        certgen__subcmd__crl)
+            opts="-q -h -V --days --out --format --dir --quiet --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         certgen__subcmd__csr)
             opts="-q -h -V --cn --subject --san --key-type --key-format --out-key --out --dir --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -237,7 +283,7 @@ _certgen() {
             return 0
             ;;
         certgen__subcmd__help)
-            opts="init-ca csr sign issue-server issue-client setup verify check-expiry inspect list completions man help"
+            opts="init-ca csr sign issue-server issue-client setup verify check-expiry inspect list revoke crl completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -265,6 +311,20 @@ _certgen() {
             return 0
             ;;
         certgen__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        certgen__subcmd__help__subcmd__crl)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -377,6 +437,20 @@ _certgen() {
             return 0
             ;;
         certgen__subcmd__help__subcmd__man)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        certgen__subcmd__help__subcmd__revoke)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -680,6 +754,40 @@ _certgen() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        certgen__subcmd__revoke)
+            opts="-q -h -V --serial --reason --format --dir --quiet --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --serial)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reason)
+                    COMPREPLY=($(compgen -W "unspecified keyCompromise caCompromise affiliationChanged superseded cessationOfOperation" -- "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         certgen__subcmd__setup)
             opts="-q -h -V --host --user --key-type --key-format --ca-key-type --ca-cn --sql-host --force --format --dir --quiet --color --help --version mysql mariadb"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -777,7 +885,7 @@ _certgen() {
             return 0
             ;;
         certgen__subcmd__verify)
-            opts="-q -h -V --ca --chain --host --purpose --at --key --format --dir --quiet --color --help --version"
+            opts="-q -h -V --ca --chain --host --purpose --at --key --crl --format --dir --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -804,6 +912,10 @@ _certgen() {
                     return 0
                     ;;
                 --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --crl)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

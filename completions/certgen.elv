@@ -36,6 +36,8 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand check-expiry 'Check certificate expiry: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN'
             cand inspect 'Summarise certificates, CSRs, keys (never the secret) and CRLs'
             cand list 'List what the CA issued (index.txt): status, expiry, serial, subject, file'
+            cand revoke 'Mark a certificate revoked in the index (openssl ca -revoke)'
+            cand crl 'Write a CRL of the revoked certificates, signed by the CA (openssl ca -gencrl)'
             cand completions 'Print a shell completion script'
             cand man 'Write man pages'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -155,6 +157,7 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand --purpose 'What the certificate must be good for'
             cand --at 'Verify as of this time (RFC 3339 or Unix seconds) instead of now'
             cand --key 'A private key that must belong to the certificate'
+            cand --crl 'Check revocation: the CRL of the certificate''s issuer (PEM or DER) must verify with the issuer''s key, be current, and not list the certificate'
             cand --format 'Output format'
             cand --dir 'The PKI directory'
             cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'
@@ -206,6 +209,32 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'certgen;revoke'= {
+            cand --serial 'The serial number of the certificate to revoke (hex, as `certgen list` shows it)'
+            cand --reason 'Why, as recorded in the index and the CRL'
+            cand --format 'Output format'
+            cand --dir 'The PKI directory'
+            cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'
+            cand -q 'Print only results and warnings; no progress or status lines'
+            cand --quiet 'Print only results and warnings; no progress or status lines'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'certgen;crl'= {
+            cand --days 'Time until nextUpdate, when clients need a newer CRL: a number of days, or 30d, 2w, 12h [default: 30 days]'
+            cand --out 'Where to write the CRL (PEM) [default: DIR/crl.pem]'
+            cand --format 'Output format'
+            cand --dir 'The PKI directory'
+            cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'
+            cand -q 'Print only results and warnings; no progress or status lines'
+            cand --quiet 'Print only results and warnings; no progress or status lines'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'certgen;completions'= {
             cand --dir 'The PKI directory'
             cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'
@@ -238,6 +267,8 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand check-expiry 'Check certificate expiry: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN'
             cand inspect 'Summarise certificates, CSRs, keys (never the secret) and CRLs'
             cand list 'List what the CA issued (index.txt): status, expiry, serial, subject, file'
+            cand revoke 'Mark a certificate revoked in the index (openssl ca -revoke)'
+            cand crl 'Write a CRL of the revoked certificates, signed by the CA (openssl ca -gencrl)'
             cand completions 'Print a shell completion script'
             cand man 'Write man pages'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -261,6 +292,10 @@ set edit:completion:arg-completer[certgen] = {|@words|
         &'certgen;help;inspect'= {
         }
         &'certgen;help;list'= {
+        }
+        &'certgen;help;revoke'= {
+        }
+        &'certgen;help;crl'= {
         }
         &'certgen;help;completions'= {
         }

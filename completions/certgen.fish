@@ -41,6 +41,8 @@ complete -c certgen -n "__fish_certgen_needs_command" -f -a "verify" -d 'Check t
 complete -c certgen -n "__fish_certgen_needs_command" -f -a "check-expiry" -d 'Check certificate expiry: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN'
 complete -c certgen -n "__fish_certgen_needs_command" -f -a "inspect" -d 'Summarise certificates, CSRs, keys (never the secret) and CRLs'
 complete -c certgen -n "__fish_certgen_needs_command" -f -a "list" -d 'List what the CA issued (index.txt): status, expiry, serial, subject, file'
+complete -c certgen -n "__fish_certgen_needs_command" -f -a "revoke" -d 'Mark a certificate revoked in the index (openssl ca -revoke)'
+complete -c certgen -n "__fish_certgen_needs_command" -f -a "crl" -d 'Write a CRL of the revoked certificates, signed by the CA (openssl ca -gencrl)'
 complete -c certgen -n "__fish_certgen_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c certgen -n "__fish_certgen_needs_command" -f -a "man" -d 'Write man pages'
 complete -c certgen -n "__fish_certgen_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -188,6 +190,7 @@ complete -c certgen -n "__fish_certgen_using_subcommand verify" -l purpose -d 'W
 client\t'TLS client (extendedKeyUsage clientAuth)'"
 complete -c certgen -n "__fish_certgen_using_subcommand verify" -l at -d 'Verify as of this time (RFC 3339 or Unix seconds) instead of now' -r
 complete -c certgen -n "__fish_certgen_using_subcommand verify" -l key -d 'A private key that must belong to the certificate' -r -F
+complete -c certgen -n "__fish_certgen_using_subcommand verify" -l crl -d 'Check revocation: the CRL of the certificate\'s issuer (PEM or DER) must verify with the issuer\'s key, be current, and not list the certificate' -r -F
 complete -c certgen -n "__fish_certgen_using_subcommand verify" -l format -d 'Output format' -r -f -a "text\t''
 json\t''"
 complete -c certgen -n "__fish_certgen_using_subcommand verify" -l dir -d 'The PKI directory' -r -F
@@ -236,6 +239,33 @@ never\t''"
 complete -c certgen -n "__fish_certgen_using_subcommand list" -s q -l quiet -d 'Print only results and warnings; no progress or status lines'
 complete -c certgen -n "__fish_certgen_using_subcommand list" -s h -l help -d 'Print help'
 complete -c certgen -n "__fish_certgen_using_subcommand list" -s V -l version -d 'Print version'
+complete -c certgen -n "__fish_certgen_using_subcommand revoke" -l serial -d 'The serial number of the certificate to revoke (hex, as `certgen list` shows it)' -r
+complete -c certgen -n "__fish_certgen_using_subcommand revoke" -l reason -d 'Why, as recorded in the index and the CRL' -r -f -a "unspecified\t''
+keyCompromise\t''
+caCompromise\t''
+affiliationChanged\t''
+superseded\t''
+cessationOfOperation\t''"
+complete -c certgen -n "__fish_certgen_using_subcommand revoke" -l format -d 'Output format' -r -f -a "text\t''
+json\t''"
+complete -c certgen -n "__fish_certgen_using_subcommand revoke" -l dir -d 'The PKI directory' -r -F
+complete -c certgen -n "__fish_certgen_using_subcommand revoke" -l color -d 'Colour in diagnostics (NO_COLOR in the environment also turns it off)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c certgen -n "__fish_certgen_using_subcommand revoke" -s q -l quiet -d 'Print only results and warnings; no progress or status lines'
+complete -c certgen -n "__fish_certgen_using_subcommand revoke" -s h -l help -d 'Print help'
+complete -c certgen -n "__fish_certgen_using_subcommand revoke" -s V -l version -d 'Print version'
+complete -c certgen -n "__fish_certgen_using_subcommand crl" -l days -d 'Time until nextUpdate, when clients need a newer CRL: a number of days, or 30d, 2w, 12h [default: 30 days]' -r
+complete -c certgen -n "__fish_certgen_using_subcommand crl" -l out -d 'Where to write the CRL (PEM) [default: DIR/crl.pem]' -r -F
+complete -c certgen -n "__fish_certgen_using_subcommand crl" -l format -d 'Output format' -r -f -a "text\t''
+json\t''"
+complete -c certgen -n "__fish_certgen_using_subcommand crl" -l dir -d 'The PKI directory' -r -F
+complete -c certgen -n "__fish_certgen_using_subcommand crl" -l color -d 'Colour in diagnostics (NO_COLOR in the environment also turns it off)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c certgen -n "__fish_certgen_using_subcommand crl" -s q -l quiet -d 'Print only results and warnings; no progress or status lines'
+complete -c certgen -n "__fish_certgen_using_subcommand crl" -s h -l help -d 'Print help'
+complete -c certgen -n "__fish_certgen_using_subcommand crl" -s V -l version -d 'Print version'
 complete -c certgen -n "__fish_certgen_using_subcommand completions" -l dir -d 'The PKI directory' -r -F
 complete -c certgen -n "__fish_certgen_using_subcommand completions" -l color -d 'Colour in diagnostics (NO_COLOR in the environment also turns it off)' -r -f -a "auto\t''
 always\t''
@@ -251,16 +281,18 @@ never\t''"
 complete -c certgen -n "__fish_certgen_using_subcommand man" -s q -l quiet -d 'Print only results and warnings; no progress or status lines'
 complete -c certgen -n "__fish_certgen_using_subcommand man" -s h -l help -d 'Print help'
 complete -c certgen -n "__fish_certgen_using_subcommand man" -s V -l version -d 'Print version'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup verify check-expiry inspect list completions man help" -f -a "init-ca" -d 'Create the CA (key + self-signed v3 certificate), or an intermediate'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup verify check-expiry inspect list completions man help" -f -a "csr" -d 'Make a key and a certificate signing request for an outside CA'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup verify check-expiry inspect list completions man help" -f -a "sign" -d 'Sign a CSR with the CA, applying a server or client profile'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup verify check-expiry inspect list completions man help" -f -a "issue-server" -d 'Issue a key and certificate for a database server'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup verify check-expiry inspect list completions man help" -f -a "issue-client" -d 'Issue keys and client certificates for database users'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup verify check-expiry inspect list completions man help" -f -a "setup" -d 'CA, server and client certificates and the config for one database, in one go'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup verify check-expiry inspect list completions man help" -f -a "verify" -d 'Check that a certificate chains to a trusted CA, for a host and purpose'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup verify check-expiry inspect list completions man help" -f -a "check-expiry" -d 'Check certificate expiry: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup verify check-expiry inspect list completions man help" -f -a "inspect" -d 'Summarise certificates, CSRs, keys (never the secret) and CRLs'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup verify check-expiry inspect list completions man help" -f -a "list" -d 'List what the CA issued (index.txt): status, expiry, serial, subject, file'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup verify check-expiry inspect list completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup verify check-expiry inspect list completions man help" -f -a "man" -d 'Write man pages'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup verify check-expiry inspect list completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup verify check-expiry inspect list revoke crl completions man help" -f -a "init-ca" -d 'Create the CA (key + self-signed v3 certificate), or an intermediate'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup verify check-expiry inspect list revoke crl completions man help" -f -a "csr" -d 'Make a key and a certificate signing request for an outside CA'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup verify check-expiry inspect list revoke crl completions man help" -f -a "sign" -d 'Sign a CSR with the CA, applying a server or client profile'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup verify check-expiry inspect list revoke crl completions man help" -f -a "issue-server" -d 'Issue a key and certificate for a database server'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup verify check-expiry inspect list revoke crl completions man help" -f -a "issue-client" -d 'Issue keys and client certificates for database users'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup verify check-expiry inspect list revoke crl completions man help" -f -a "setup" -d 'CA, server and client certificates and the config for one database, in one go'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup verify check-expiry inspect list revoke crl completions man help" -f -a "verify" -d 'Check that a certificate chains to a trusted CA, for a host and purpose'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup verify check-expiry inspect list revoke crl completions man help" -f -a "check-expiry" -d 'Check certificate expiry: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup verify check-expiry inspect list revoke crl completions man help" -f -a "inspect" -d 'Summarise certificates, CSRs, keys (never the secret) and CRLs'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup verify check-expiry inspect list revoke crl completions man help" -f -a "list" -d 'List what the CA issued (index.txt): status, expiry, serial, subject, file'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup verify check-expiry inspect list revoke crl completions man help" -f -a "revoke" -d 'Mark a certificate revoked in the index (openssl ca -revoke)'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup verify check-expiry inspect list revoke crl completions man help" -f -a "crl" -d 'Write a CRL of the revoked certificates, signed by the CA (openssl ca -gencrl)'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup verify check-expiry inspect list revoke crl completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup verify check-expiry inspect list revoke crl completions man help" -f -a "man" -d 'Write man pages'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup verify check-expiry inspect list revoke crl completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

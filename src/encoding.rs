@@ -133,6 +133,36 @@ pub fn certificates(what: &str, bytes: &[u8]) -> Result<Vec<Vec<u8>>> {
     Ok(certs)
 }
 
+/// Every CRL in a PEM file, or the one DER CRL; each must parse.
+pub fn crls(what: &str, bytes: &[u8]) -> Result<Vec<Vec<u8>>> {
+    use x509_parser::prelude::FromDer;
+    use x509_parser::revocation_list::CertificateRevocationList;
+    let found: Vec<Vec<u8>> = if is_pem(bytes) {
+        pem_sections(what, bytes)?
+            .into_iter()
+            .filter(|(kind, _)| *kind == SectionKind::Crl)
+            .map(|(_, der)| der)
+            .collect()
+    } else if bytes.first() == Some(&0x30) {
+        vec![bytes.to_vec()]
+    } else {
+        return Err(Error::NotPemOrDer {
+            what: what.to_string(),
+        });
+    };
+    if found.is_empty() {
+        return Err(Error::Missing {
+            what: what.to_string(),
+            expected: Expected::Crl,
+            found: contains(bytes, b"CERTIFICATE").then_some(Expected::Certificate),
+        });
+    }
+    for der in &found {
+        CertificateRevocationList::from_der(der).map_err(Error::malformed(what, Expected::Crl))?;
+    }
+    Ok(found)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

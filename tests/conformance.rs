@@ -127,6 +127,7 @@ fn verify_as_the_cli_does(case: &Case) -> Result<(), String> {
             purpose: Purpose::Server,
             now,
             key: None,
+            crls: None,
         };
         certgen::verify::verify(&input, &opts)
     };

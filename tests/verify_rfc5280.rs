@@ -73,6 +73,7 @@ fn check(leaf: &Ca, root: &Ca, intermediates: &[&Ca]) -> Report {
         purpose: Purpose::Server,
         now: datetime!(2026-01-01 0:00 UTC),
         key: None,
+        crls: None,
     };
     verify(&input, &opts).unwrap()
 }

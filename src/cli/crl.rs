@@ -48,7 +48,8 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         })?,
         Format::Text => output::line(&format!(
             "wrote CRL number {} of {} ({} revoked, next update {})\n  file: {}",
-            made.number,
+            // As inspect and the JSON show it: hex without leading zeros.
+            made.number.to_string().trim_start_matches('0'),
             ca.subject(),
             made.revoked,
             rfc3339::format(made.next_update),

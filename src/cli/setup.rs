@@ -144,7 +144,9 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     let users = carry_out(ctx, &ca, user_plan, &a.user, user_opts, now)?;
     let server = servers.first().context("setup names one server")?;
 
-    let text = mysql::setup_text(a.database.into(), server, &users, &a.sql_host);
+    let crl = store.path(certgen::crl::CRL_FILE);
+    let crl = crl.is_file().then_some(crl.as_path());
+    let text = mysql::setup_text(a.database.into(), server, &users, &a.sql_host, crl);
     match a.format {
         Format::Text => output::line(text.trim_end())?,
         Format::Json => output::print_json(&Report {

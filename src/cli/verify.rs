@@ -47,6 +47,10 @@ pub struct Args {
     /// A private key that must belong to the certificate.
     #[arg(long, value_name = "FILE")]
     key: Option<PathBuf>,
+    /// Check revocation: the CRL of the certificate's issuer (PEM or DER) must
+    /// verify with the issuer's key, be current, and not list the certificate.
+    #[arg(long, value_name = "FILE")]
+    crl: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     format: Format,
@@ -73,6 +77,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     let host = a.host.as_deref().map(Host::parse).transpose()?;
     let now = a.at.unwrap_or_else(|| ctx.now());
     let key = a.key.as_deref().map(read_key).transpose()?;
+    let crls = a.crl.as_deref().map(read_crls).transpose()?;
     let opts = Options {
         host: host.as_ref(),
         purpose: match a.purpose {
@@ -81,6 +86,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         },
         now,
         key: key.as_ref(),
+        crls: crls.as_deref(),
     };
     let report = certgen::verify::verify(&input, &opts)
         .with_context(|| format!("verifying {}", a.cert.display()))?;
@@ -178,6 +184,14 @@ fn read_chain(path: &Path) -> Result<Vec<Vec<u8>>> {
         return Ok(Vec::new());
     }
     Ok(certificates(&path.display().to_string(), &bytes)?)
+}
+
+fn read_crls(path: &Path) -> Result<Vec<Vec<u8>>> {
+    let bytes = read_file(path).with_context(|| format!("reading {}", path.display()))?;
+    Ok(certgen::encoding::crls(
+        &path.display().to_string(),
+        &bytes,
+    )?)
 }
 
 fn read_key(path: &Path) -> Result<PrivateKey> {

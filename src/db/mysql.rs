@@ -72,12 +72,14 @@ pub fn require_bundle(leaf: &LeafIssued, host: &str) -> String {
 }
 
 /// The server settings, the first user's client settings, and the SQL for
-/// every user, as `setup` prints them. Paths are made absolute.
+/// every user, as `setup` prints them; `crl` is the CRL the server checks
+/// client certificates against, when there is one. Paths are made absolute.
 pub fn setup_text(
     flavor: Flavor,
     server: &LeafIssued,
     users: &[LeafIssued],
     sql_host: &str,
+    crl: Option<&Path>,
 ) -> String {
     let sdir = absolute(&server.dir);
     let mut t = String::new();
@@ -97,6 +99,9 @@ pub fn setup_text(
     line(format!("ssl_ca = {}", sdir.join(CA_CERT).display()));
     line(format!("ssl_cert = {}", sdir.join(SERVER_CERT).display()));
     line(format!("ssl_key = {}", sdir.join(SERVER_KEY).display()));
+    if let Some(crl) = crl {
+        line(format!("ssl_crl = {}", absolute(crl).display()));
+    }
     line("require_secure_transport = ON".into());
     line("tls_version = TLSv1.2,TLSv1.3".into());
     if let Some(first) = users.first() {

@@ -8,6 +8,7 @@
 //! clients.
 
 mod compat;
+mod crl;
 mod explain;
 mod names;
 mod path;
@@ -49,6 +50,9 @@ pub struct Options<'a> {
     pub now: OffsetDateTime,
     /// A private key that should belong to the certificate.
     pub key: Option<&'a PrivateKey>,
+    /// CRLs (DER) to check the certificate's revocation against; `None`
+    /// checks none.
+    pub crls: Option<&'a [Vec<u8>]>,
 }
 
 /// A reusable verifier: holds the accepted signature algorithms.
@@ -144,6 +148,10 @@ fn check<'a>(
         && !key.matches_spki(leaf.public_key().raw)
     {
         return Err(Rejection::KeyMismatch);
+    }
+    if let Some(crls) = opts.crls {
+        let issuer = chain.get(1).or(chain.first()).copied().unwrap_or(leaf);
+        crl::check(crls, leaf, issuer, opts.now)?;
     }
     let mut found = compat::warnings(&chain);
     found.append(warnings);

@@ -90,6 +90,16 @@ pub enum Rejection {
     Invalid { detail: String },
     /// The intermediates allow more candidate paths than are tried.
     TooManyPaths,
+    /// The certificate is listed in its issuer's CRL.
+    Revoked {
+        serial: String,
+        revoked_at: OffsetDateTime,
+        /// As `openssl ca` writes it (`keyCompromise`); `unspecified` when
+        /// the CRL gives none (RFC 5280 5.3.1).
+        reason: &'static str,
+    },
+    /// No CRL of the issuer that can be trusted now was given.
+    CrlUnusable { detail: String },
 }
 
 impl Rejection {
@@ -105,6 +115,8 @@ impl Rejection {
             Rejection::CaConstraint { .. } => "ca-constraint",
             Rejection::KeyMismatch => "key-mismatch",
             Rejection::Invalid { .. } | Rejection::TooManyPaths => "invalid",
+            Rejection::Revoked { .. } => "revoked",
+            Rejection::CrlUnusable { .. } => "crl-unusable",
         }
     }
 
@@ -162,6 +174,16 @@ impl fmt::Display for Rejection {
             Rejection::TooManyPaths => {
                 f.write_str("invalid certificate: too many candidate paths to try")
             }
+            Rejection::Revoked {
+                serial,
+                revoked_at,
+                reason,
+            } => write!(
+                f,
+                "certificate {serial} was revoked on {} ({reason})",
+                rfc3339::format(*revoked_at)
+            ),
+            Rejection::CrlUnusable { detail } => write!(f, "cannot check revocation: {detail}"),
         }
     }
 }

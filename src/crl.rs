@@ -11,7 +11,7 @@ use time::{Duration, OffsetDateTime};
 use crate::ca::{Ca, check_validity};
 use crate::encoding::to_pem;
 use crate::error::{Error, Result};
-use crate::index::{Entry, Index, Serial, Status};
+use crate::index::{Entry, Serial, load_revoked};
 use crate::input::{read_file, utf8};
 use crate::store::{self, Mode, Store};
 
@@ -57,8 +57,7 @@ pub fn generate(
     };
     let lock = store.lock()?;
     ensure_current(store, ca)?;
-    let index = lock.read_index()?;
-    let revoked = revoked_entries(&index)?;
+    let revoked = revoked_entries(&load_revoked(&store.index())?)?;
     let number_path = store.path(CRL_NUMBER);
     let number = read_number(&number_path)?;
     let params = CertificateRevocationListParams {
@@ -113,12 +112,10 @@ fn check_destination(path: &Path) -> Result<()> {
     }
 }
 
-/// Every `R` line of the index as a CRL entry, sorted by serial as openssl sorts them.
-pub fn revoked_entries(index: &Index) -> Result<Vec<RevokedCertParams>> {
-    let mut revoked: Vec<(&Serial, RevokedCertParams)> = index
-        .entries
+/// Revoked index entries as CRL entries, sorted by serial as openssl sorts them.
+pub fn revoked_entries(entries: &[Entry]) -> Result<Vec<RevokedCertParams>> {
+    let mut revoked: Vec<(&Serial, RevokedCertParams)> = entries
         .iter()
-        .filter(|e| e.status == Status::Revoked)
         .map(|e| Ok((&e.serial, crl_entry(e)?)))
         .collect::<Result<_>>()?;
     revoked.sort_by(|(a, _), (b, _)| {
@@ -233,21 +230,19 @@ mod tests {
 
     #[test]
     fn entries_are_sorted_and_keep_date_and_reason() {
-        let mut index = Index::default();
         let t = time::macros::datetime!(2030-01-01 0:00 UTC);
-        for (serial, revoked) in [
+        let mut entries: Vec<Entry> = [
             ("0100", "300115000000Z,keyCompromise"),
-            ("02", ""),
             ("05", "300116000000Z"),
-        ] {
-            let mut e = Entry::issued(Serial::from_hex(serial).unwrap(), t, "", "/CN=x");
-            if !revoked.is_empty() {
-                e.status = Status::Revoked;
-                e.revoked = revoked.into();
-            }
-            index.push(e);
-        }
-        let r = revoked_entries(&index).unwrap();
+        ]
+        .into_iter()
+        .map(|(serial, revoked)| Entry {
+            status: crate::index::Status::Revoked,
+            revoked: revoked.into(),
+            ..Entry::issued(Serial::from_hex(serial).unwrap(), t, "", "/CN=x")
+        })
+        .collect();
+        let r = revoked_entries(&entries).unwrap();
         assert_eq!(r.len(), 2);
         assert_eq!(r[0].serial_number, SerialNumber::from_slice(&[5]));
         assert_eq!(r[0].reason_code, None);
@@ -256,9 +251,9 @@ mod tests {
             r[1].revocation_time,
             time::macros::datetime!(2030-01-15 0:00 UTC)
         );
-        index.entries[2].revoked = "yesterday".into();
+        entries[1].revoked = "yesterday".into();
         assert!(matches!(
-            revoked_entries(&index),
+            revoked_entries(&entries),
             Err(Error::BadRevocation { .. })
         ));
     }

@@ -271,6 +271,43 @@ pub fn parse_asn1_time(s: &str) -> std::result::Result<OffsetDateTime, BadLine> 
     Ok(date.with_time(t).assume_utc())
 }
 
+/// The revoked entries of the index at `path`, read line by line without
+/// keeping the others: what a CRL is made of, from an index of any size in
+/// little memory. Only `R` lines are parsed; a missing file has none.
+pub fn load_revoked(path: &Path) -> Result<Vec<Entry>> {
+    use std::io::BufRead;
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(Error::io("reading", path)(e)),
+    };
+    let mut reader = std::io::BufReader::with_capacity(1 << 16, file);
+    let mut line = Vec::new();
+    let mut revoked = Vec::new();
+    for n in 1.. {
+        line.clear();
+        let read = reader
+            .read_until(b'\n', &mut line)
+            .map_err(Error::io("reading", path))?;
+        if read == 0 {
+            break;
+        }
+        if !line.starts_with(b"R\t") {
+            continue;
+        }
+        let bad = |source| Error::Index {
+            path: path.to_path_buf(),
+            line: n,
+            source,
+        };
+        let text = std::str::from_utf8(&line)
+            .map_err(|_| bad(BadLine::Status("not UTF-8".into())))?
+            .trim_end_matches(['\n', '\r']);
+        revoked.push(Entry::from_line(text).map_err(bad)?);
+    }
+    Ok(revoked)
+}
+
 /// The whole index in memory.
 #[derive(Clone, Debug, Default)]
 pub struct Index {
@@ -451,6 +488,29 @@ mod tests {
         idx.record(Entry::issued(s.clone(), t, "", "/CN=a"))
             .unwrap();
         assert!(idx.record(Entry::issued(s, t, "", "/CN=b")).is_err());
+    }
+
+    #[test]
+    fn revoked_lines_are_read_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("index.txt");
+        assert!(load_revoked(&p).unwrap().is_empty());
+        std::fs::write(
+            &p,
+            "V\t310506070809Z\t\t0A\tunknown\t/CN=a\nR\t310506070809Z\t300101000000Z,superseded\t0B\tx\t/CN=b\r\nV\tnot read\nR\tbad\n",
+        )
+        .unwrap();
+        let err = load_revoked(&p).unwrap_err();
+        assert!(matches!(err, Error::Index { line: 4, .. }), "{err:?}");
+        std::fs::write(
+            &p,
+            "V\t310506070809Z\t\t0A\tunknown\t/CN=a\nR\t310506070809Z\t300101000000Z,superseded\t0B\tx\t/CN=b\r\n",
+        )
+        .unwrap();
+        let revoked = load_revoked(&p).unwrap();
+        assert_eq!(revoked.len(), 1);
+        assert_eq!(revoked[0].serial.to_string(), "0B");
+        assert_eq!(revoked[0].subject, "/CN=b");
     }
 
     #[test]

@@ -281,3 +281,63 @@ fn warnings_have_one_shape() {
     assert!(codes.contains(&"no-subject-alt-name"), "{verified}");
     assert!(verified["warnings"][0]["message"].is_string(), "{verified}");
 }
+
+/// `revoke` prints the row `list` then shows, and `crl` the CRL `inspect`
+/// then reads, field for field.
+#[test]
+fn revoke_and_crl_speak_the_list_and_inspect_vocabulary() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    let now = ["--now", "2030-01-01T00:00:00Z"];
+    let with_now =
+        |args: &[&str]| -> Vec<String> { now.iter().chain(args).map(|s| s.to_string()).collect() };
+    let json_now = |args: &[&str]| {
+        let v = with_now(args);
+        json(dir, &v.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    json_now(&["init-ca", "--key-type", "ecdsa-p256", "--format", "json"]);
+    json_now(&[
+        "issue-client",
+        "app",
+        "--key-type",
+        "ecdsa-p256",
+        "--format",
+        "json",
+    ]);
+    let revoked = json_now(&[
+        "revoke",
+        "app",
+        "--reason",
+        "caCompromise",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(revoked["revocation_reason"], "CACompromise");
+    assert_eq!(revoked["revoked_at"], "2030-01-01T00:00:00Z");
+    let listed = json(
+        dir,
+        &["list", "--format", "json", "--at", "2030-01-02T00:00:00Z"],
+    );
+    let row = &listed[0];
+    for field in [
+        "serial",
+        "subject",
+        "file",
+        "revoked_at",
+        "revocation_reason",
+        "certificate",
+    ] {
+        assert_eq!(revoked[field], row[field], "{field}");
+    }
+    let made = json_now(&["crl", "--format", "json"]);
+    assert_eq!(made["file"], "pki/crl.pem");
+    let inspected = json(dir, &["inspect", "--format", "json", "pki/crl.pem"]);
+    let mut object = inspected[0]["objects"][0].clone();
+    object.as_object_mut().unwrap().remove("type");
+    assert_eq!(made["crl"], object);
+    assert_eq!(made["crl"]["revoked"][0]["serial"], revoked["serial"]);
+    assert_eq!(
+        made["crl"]["revoked"][0]["revocation_reason"],
+        "CACompromise"
+    );
+}

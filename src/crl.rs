@@ -48,13 +48,8 @@ pub fn generate(
     if !store.has_ca() {
         return Err(Error::NoCa(store.root().to_path_buf()));
     }
-    let path = match out {
-        Some(out) => {
-            check_destination(out)?;
-            out.to_path_buf()
-        }
-        None => store.path(CRL_FILE),
-    };
+    let path = out.map_or_else(|| store.path(CRL_FILE), Path::to_path_buf);
+    check_destination(&path)?;
     let lock = store.lock()?;
     ensure_current(store, ca)?;
     let revoked = revoked_entries(&load_revoked(&store.index())?)?;
@@ -71,18 +66,16 @@ pub fn generate(
     let count = params.revoked_certs.len();
     let der = ca.sign_crl(params)?;
     let pem = to_pem("X509 CRL", &der);
-    // The number moves on first: a crash in between skips a number, which is
-    // harmless, and never gives two different CRLs the same one.
+    // The CRL is written (under a temporary name) before the number moves
+    // on, and published after: a refused or failed write changes nothing,
+    // and a crash in between skips a number, which is harmless, but never
+    // gives two different CRLs the same one.
+    let prepared = store::prepare_file(&path, pem.as_bytes(), Mode::Public)?;
     let next = format!("{}\n", increment(&number));
-    let mut staging = lock.stage(2)?;
+    let mut staging = lock.stage(1)?;
     staging.replace_file(number_path, next.as_bytes(), Mode::Public)?;
-    if out.is_none() {
-        staging.replace_file(path.clone(), pem.as_bytes(), Mode::Public)?;
-        staging.commit()?;
-    } else {
-        staging.commit()?;
-        store::replace_file(&path, pem.as_bytes(), Mode::Public)?;
-    }
+    staging.commit()?;
+    prepared.publish()?;
     Ok(CrlMade {
         path,
         number,
@@ -93,7 +86,7 @@ pub fn generate(
     })
 }
 
-/// `--out` must be writable in place: a directory or a link there, or a
+/// The CRL's file must be replaceable: a directory or a link there, or a
 /// missing directory, is refused before anything is written.
 fn check_destination(path: &Path) -> Result<()> {
     match std::fs::symlink_metadata(path) {

@@ -487,6 +487,47 @@ pub fn replace_file(path: &Path, content: &[u8], mode: Mode) -> Result<()> {
     })
 }
 
+/// A file written and synced under a temporary name beside its destination,
+/// so that a command can check it could write it before it changes anything
+/// else; [`Prepared::publish`] renames it into place, and dropping it
+/// unpublished removes it.
+pub struct Prepared {
+    tmp: PathBuf,
+    dest: PathBuf,
+    published: bool,
+}
+
+/// Writes `content` beside `path`, to be published later.
+pub fn prepare_file(path: &Path, content: &[u8], mode: Mode) -> Result<Prepared> {
+    let tmp = temp_beside(path);
+    if let Err(e) = write_new(&tmp, content, mode, true) {
+        let _ = fs::remove_file(&tmp);
+        return Err(e);
+    }
+    Ok(Prepared {
+        tmp,
+        dest: path.to_path_buf(),
+        published: false,
+    })
+}
+
+impl Prepared {
+    /// Atomically replaces (or creates) the destination.
+    pub fn publish(mut self) -> Result<()> {
+        fs::rename(&self.tmp, &self.dest).map_err(Error::io("renaming into", &self.dest))?;
+        self.published = true;
+        sync_parent(&self.dest)
+    }
+}
+
+impl Drop for Prepared {
+    fn drop(&mut self) {
+        if !self.published {
+            let _ = fs::remove_file(&self.tmp);
+        }
+    }
+}
+
 /// Atomically creates `path`, which must not exist.
 pub fn create_file(path: &Path, content: &[u8], mode: Mode) -> Result<()> {
     via_temp(path, content, mode, rename_noreplace)
@@ -561,6 +602,20 @@ mod tests {
             .unwrap();
         assert!(matches!(st.commit(), Err(Error::Exists(_))));
         assert_eq!(fs::read(store.path("users/app/x")).unwrap(), b"old");
+    }
+
+    #[test]
+    fn a_prepared_file_lands_only_when_published() {
+        let d = tempfile::tempdir().unwrap();
+        let dest = d.path().join("crl.pem");
+        drop(prepare_file(&dest, b"first", Mode::Public).unwrap());
+        assert_eq!(fs::read_dir(d.path()).unwrap().count(), 0, "nothing left");
+        fs::write(&dest, b"old").unwrap();
+        let p = prepare_file(&dest, b"new", Mode::Public).unwrap();
+        assert_eq!(fs::read(&dest).unwrap(), b"old");
+        p.publish().unwrap();
+        assert_eq!(fs::read(&dest).unwrap(), b"new");
+        assert_eq!(fs::read_dir(d.path()).unwrap().count(), 1);
     }
 
     #[test]

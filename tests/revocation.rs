@@ -400,6 +400,42 @@ fn crl_refuses_before_writing_anything() {
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert_eq!(snapshot(&dir.join("pki")), before, "{args:?} wrote");
     }
+    // A directory certgen may not write into, even as root.
+    std::fs::create_dir(dir.join("locked")).unwrap();
+    let locked = std::process::Command::new("chattr")
+        .args(["+i", "locked"])
+        .current_dir(dir)
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(
+        locked || std::env::var_os("CI").is_none(),
+        "chattr is needed to make a directory unwritable for root"
+    );
+    if locked {
+        let out = run(dir, &["crl", "--out", "locked/crl.pem"]);
+        let _ = std::process::Command::new("chattr")
+            .args(["-i", "locked"])
+            .current_dir(dir)
+            .status();
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert_eq!(snapshot(&dir.join("pki")), before, "the number moved on");
+        assert_eq!(std::fs::read_dir(dir.join("locked")).unwrap().count(), 0);
+    }
+    // The default file, when something else is in its place.
+    let moved = dir.join("crl.pem.saved");
+    std::fs::rename(dir.join("pki/crl.pem"), &moved).unwrap();
+    std::fs::create_dir(dir.join("pki/crl.pem")).unwrap();
+    let out = run(dir, &["crl"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("is not a regular file"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::remove_dir(dir.join("pki/crl.pem")).unwrap();
+    std::fs::rename(&moved, dir.join("pki/crl.pem")).unwrap();
+    assert_eq!(snapshot(&dir.join("pki")), before);
+
     std::fs::write(dir.join("pki/crlnumber"), "not hex\n").unwrap();
     let out = run(dir, &["crl"]);
     assert_eq!(out.status.code(), Some(2));

@@ -193,3 +193,36 @@ pub fn bundle_serials(store: &Store, name: &str) -> Vec<(&'static str, Serial)> 
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reasons_are_spelled_as_openssl_writes_them_and_read_in_either_spelling() {
+        let written: Vec<&str> = Reason::ALL.iter().map(|r| r.index_name()).collect();
+        assert_eq!(
+            written,
+            [
+                "unspecified",
+                "keyCompromise",
+                "CACompromise",
+                "affiliationChanged",
+                "superseded",
+                "cessationOfOperation"
+            ]
+        );
+        for r in Reason::ALL {
+            assert_eq!(Reason::from_name(r.rfc_name()), Some(r));
+            assert_eq!(Reason::from_name(r.index_name()), Some(r));
+            assert_eq!(reason_name(r.code()), r.index_name());
+            assert_eq!(serde_json::to_value(r).unwrap(), r.index_name());
+        }
+        assert_eq!(Reason::CaCompromise.rfc_name(), "caCompromise");
+        assert_eq!(
+            Reason::from_name("KEYCOMPROMISE"),
+            Some(Reason::KeyCompromise)
+        );
+        assert_eq!(Reason::from_name("certificateHold"), None);
+    }
+}

@@ -131,7 +131,7 @@ fn check<'a>(
     let ee = webpki::EndEntityCert::try_from(pool.leaf);
     let chain = match &ee {
         Ok(ee) => path::build(pool, ee, opts.now, opts.purpose)?,
-        Err(webpki::Error::UnsupportedCertVersion) => path::build_v1(pool, opts.now)?,
+        Err(webpki::Error::UnsupportedCertVersion) => path::build_v1(pool, opts.now, opts.purpose)?,
         // A leaf webpki cannot read (a critical extension it does not know,
         // unique identifiers) may still be valid under RFC 5280.
         Err(e) => path::own_path(pool, opts.now, opts.purpose)

@@ -1,9 +1,10 @@
 //! Does the certificate name the host the client connects to?
 //!
-//! subjectAltName decides, through webpki. A certificate with no
-//! subjectAltName at all (the old recipes' kind) is matched on its subject CN
-//! the way OpenSSL-based clients (libmysqlclient, libpq) do, with a warning,
-//! because rustls, Go and Java clients will refuse it.
+//! subjectAltName decides, through webpki. A certificate with no DNS name in
+//! subjectAltName (the old recipes' kind has no subjectAltName at all) is
+//! matched on its subject CN the way OpenSSL-based clients (libmysqlclient,
+//! libpq) do, with a warning, because rustls, Go and Java clients will
+//! refuse it.
 
 use std::net::IpAddr;
 
@@ -62,15 +63,18 @@ pub(crate) fn check(
     ee: Option<&webpki::EndEntityCert<'_>>,
     warnings: &mut Vec<Warning>,
 ) -> std::result::Result<(), Rejection> {
-    let has_san = leaf.subject_alternative_name().ok().flatten().is_some();
+    // OpenSSL matches a DNS name against the CN when subjectAltName holds
+    // no DNS name; an address only ever against subjectAltName.
+    let has_dns = alt_names(leaf).iter().any(|n| matches!(n, San::Dns(_)));
+    let by_san = has_dns || host.ip().is_some();
     if let Some(ee) = ee
-        && (has_san || host.ip().is_some())
+        && by_san
     {
         return ee
             .verify_is_valid_for_subject_name(&host.name)
             .map_err(|_| mismatch(host, leaf));
     }
-    if ee.is_none() && has_san {
+    if by_san {
         // A leaf only certgen's own validator reads: match the names here.
         let found = alt_names(leaf).iter().any(|n| match (n, host.ip()) {
             (San::Ip(a), Some(ip)) => *a == ip,

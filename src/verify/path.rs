@@ -70,7 +70,7 @@ pub(crate) fn build<'a>(
     let check = |path: &VerifiedPath<'_>| {
         let verdict = path_certs(path, pool)
             .ok_or_else(|| Rejection::invalid("a certificate in the chain is malformed"))
-            .and_then(|certs| strict::check_path(&certs, now).map(|()| certs));
+            .and_then(|certs| strict::check_path(&certs, now, purpose).map(|()| certs));
         match verdict {
             Ok(certs) => {
                 *found.borrow_mut() = certs;
@@ -133,7 +133,7 @@ pub(crate) fn own_path<'a>(
     };
     let accept = |path: &[&Node<'_>]| {
         let certs: Vec<&X509Certificate<'_>> = path.iter().map(|n| n.x).collect();
-        strict::check_path(&certs, now)
+        strict::check_path(&certs, now, purpose)
     };
     rfc5280::build(&leaf, &candidates, &accept)
 }
@@ -158,7 +158,11 @@ pub(crate) fn unix_time(now: OffsetDateTime) -> UnixTime {
 
 /// A v1 leaf (no extensions, so webpki refuses it) is accepted when a root in
 /// the CA file signed it directly, as `openssl verify` does.
-pub(crate) fn build_v1<'a>(pool: &Pool<'a>, now: OffsetDateTime) -> Result<Path<'a>, Rejection> {
+pub(crate) fn build_v1<'a>(
+    pool: &Pool<'a>,
+    now: OffsetDateTime,
+    purpose: Purpose,
+) -> Result<Path<'a>, Rejection> {
     let leaf = pool.parsed_leaf;
     let validity = leaf.validity();
     if now > validity.not_after.to_datetime() {
@@ -181,7 +185,7 @@ pub(crate) fn build_v1<'a>(pool: &Pool<'a>, now: OffsetDateTime) -> Result<Path<
         named = true;
         if leaf.verify_signature(Some(ca.public_key())).is_ok() {
             let path = vec![leaf, ca];
-            strict::check_path(&path, now)?;
+            strict::check_path(&path, now, purpose)?;
             return Ok(path);
         }
     }

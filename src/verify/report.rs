@@ -90,6 +90,17 @@ pub enum Rejection {
     Invalid { detail: String },
     /// The intermediates allow more candidate paths than are tried.
     TooManyPaths,
+    /// The leaf names its issuer's subject as its own subject (the
+    /// Manticore trap): OpenSSL takes it for a self-signed certificate.
+    SubjectIsIssuer { subject: String, purpose: Purpose },
+    /// A CA certificate where a server or client certificate belongs.
+    CaAsLeaf { subject: String, purpose: Purpose },
+    /// A key OpenSSL at security level 2 and the stricter clients refuse.
+    WeakKey { subject: String, detail: String },
+    /// A signature made with SHA-1.
+    WeakSignature { subject: String },
+    /// Checking would take more work than any client spends on it.
+    TooMuchWork { detail: String },
 }
 
 impl Rejection {
@@ -105,6 +116,11 @@ impl Rejection {
             Rejection::CaConstraint { .. } => "ca-constraint",
             Rejection::KeyMismatch => "key-mismatch",
             Rejection::Invalid { .. } | Rejection::TooManyPaths => "invalid",
+            Rejection::SubjectIsIssuer { .. } => "subject-is-issuer",
+            Rejection::CaAsLeaf { .. } => "ca-as-leaf",
+            Rejection::WeakKey { .. } => "weak-key",
+            Rejection::WeakSignature { .. } => "weak-signature",
+            Rejection::TooMuchWork { .. } => "too-much-work",
         }
     }
 
@@ -161,6 +177,32 @@ impl fmt::Display for Rejection {
             Rejection::Invalid { detail } => write!(f, "invalid certificate: {detail}"),
             Rejection::TooManyPaths => {
                 f.write_str("invalid certificate: too many candidate paths to try")
+            }
+            Rejection::SubjectIsIssuer { subject, purpose } => write!(
+                f,
+                "the certificate's subject {subject} is also its issuer's, the CA's: \
+                 OpenSSL-based clients (openssl verify, MySQL, MariaDB) take it for a self-signed \
+                 certificate and refuse it (the trap the Manticore guide warns about); \
+                 reissue the {purpose} certificate with a subject different from the CA's"
+            ),
+            Rejection::CaAsLeaf { subject, purpose } => write!(
+                f,
+                "{subject} is a CA certificate (basicConstraints cA=TRUE), not a {purpose} \
+                 certificate: give the {purpose}'s own certificate, not the CA's (ssl_cert \
+                 pointing at ca-cert.pem is the usual cause)"
+            ),
+            Rejection::WeakKey { subject, detail } => write!(f, "weak key: {subject} has {detail}"),
+            Rejection::WeakSignature { subject } => write!(
+                f,
+                "weak signature: {subject} is signed with SHA-1, which OpenSSL 3 at its default \
+                 security level (current Debian and Ubuntu, where MySQL and MariaDB clients use it), \
+                 rustls, Go, Java and browsers refuse"
+            ),
+            Rejection::TooMuchWork { detail } => {
+                write!(
+                    f,
+                    "too much work: {detail}; refused rather than checked for minutes"
+                )
             }
         }
     }

@@ -18,7 +18,7 @@ use time::OffsetDateTime;
 
 use certgen::encoding::certificates;
 use certgen::timearg::parse_instant;
-use certgen::verify::{Host, Input, Options, Purpose};
+use certgen::verify::{Host, Input, Mode, Options, Purpose};
 
 /// A case that takes longer than this counts as a hang.
 const BUDGET: Duration = Duration::from_secs(20);
@@ -127,6 +127,7 @@ fn verify_as_the_cli_does(case: &Case) -> Result<(), String> {
             purpose: Purpose::Server,
             now,
             key: None,
+            mode: Mode::Default,
         };
         certgen::verify::verify(&input, &opts)
     };

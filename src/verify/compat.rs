@@ -1,5 +1,4 @@
-//! Legacy signature algorithms, and the compatibility warnings a valid chain
-//! gets.
+//! Legacy signature algorithms.
 //!
 //! certgen accepts what OpenSSL-based clients accept, so certificates made by
 //! the old recipes are judged the way the databases judge them, and warns
@@ -10,10 +9,6 @@
 
 use aws_lc_rs::signature::{self, RsaParameters, UnparsedPublicKey};
 use rustls_pki_types::{AlgorithmIdentifier, InvalidSignature, SignatureVerificationAlgorithm};
-use x509_parser::certificate::X509Certificate;
-use x509_parser::x509::X509Version;
-
-use super::report::{Warning, alt_names};
 
 /// sha1WithRSAEncryption with NULL parameters (contents of the AlgorithmIdentifier).
 const RSA_PKCS1_SHA1: &[u8] = &[
@@ -76,29 +71,3 @@ pub(crate) const SHA1_SIGNATURES: [&str; 3] = [
     "1.3.14.3.2.29",        // sha1WithRSA (OIW)
     "1.2.840.10045.4.1",    // ecdsa-with-SHA1
 ];
-
-/// Warnings about the leaf's form. `path` runs from the leaf to the root.
-pub(crate) fn warnings(path: &[&X509Certificate<'_>]) -> Vec<Warning> {
-    let mut out = Vec::new();
-    if let Some(leaf) = path.first() {
-        leaf_form(leaf, &mut out);
-    }
-    out
-}
-
-fn leaf_form(leaf: &X509Certificate<'_>, out: &mut Vec<Warning>) {
-    if leaf.version() != X509Version::V3 {
-        out.push(Warning::new(
-            "v1-certificate",
-            "the certificate is X.509 v1 (made by `openssl x509 -req` without extensions): \
-             rustls, Go and Java clients reject it under hostname verification; \
-             OpenSSL-based clients accept it. Reissue it with certgen to get a v3 certificate with names",
-        ));
-    } else if alt_names(leaf).is_empty() {
-        out.push(Warning::new(
-            "no-subject-alt-name",
-            "the certificate has no subjectAltName: rustls, Go and Java clients reject it under \
-             hostname verification; OpenSSL-based clients fall back to the subject CN",
-        ));
-    }
-}

@@ -11,7 +11,7 @@ use std::net::IpAddr;
 use rustls_pki_types::ServerName;
 use x509_parser::certificate::X509Certificate;
 
-use super::report::{Rejection, Warning, alt_names};
+use super::report::{Mode, Rejection, Warning, alt_names};
 use crate::error::{Error, Result};
 use crate::name::San;
 
@@ -61,6 +61,7 @@ pub(crate) fn check(
     host: &Host,
     leaf: &X509Certificate<'_>,
     ee: Option<&webpki::EndEntityCert<'_>>,
+    mode: Mode,
     warnings: &mut Vec<Warning>,
 ) -> std::result::Result<(), Rejection> {
     // OpenSSL matches a DNS name against the CN when subjectAltName holds
@@ -88,6 +89,12 @@ pub(crate) fn check(
         };
     }
     if host.ip().is_none() && common_names(leaf).any(|cn| dns_matches(cn, &host.text)) {
+        if mode == Mode::Strict {
+            return Err(Rejection::StrictClients {
+                code: "common-name-match",
+                detail: format!("{host} is only in the subject CN, not in subjectAltName"),
+            });
+        }
         warnings.push(Warning::new(
             "common-name-match",
             format!(

@@ -10,7 +10,7 @@ use webpki::{EndEntityCert, KeyUsage, VerifiedPath};
 use x509_parser::certificate::X509Certificate;
 
 use super::explain::explain;
-use super::report::{Purpose, Rejection};
+use super::report::{Mode, Purpose, Rejection};
 use super::rfc5280::{self, Candidates, Node};
 use super::strict;
 use crate::name::oneline;
@@ -63,6 +63,7 @@ pub(crate) fn build<'a>(
     ee: &EndEntityCert<'_>,
     now: OffsetDateTime,
     purpose: Purpose,
+    mode: Mode,
 ) -> Result<Path<'a>, Rejection> {
     let trust: Vec<TrustAnchor<'_>> = pool.anchors.iter().map(|(_, a)| a.clone()).collect();
     let refused = RefCell::new(None);
@@ -103,7 +104,10 @@ pub(crate) fn build<'a>(
         Err(e) => explain(e, pool, purpose),
     };
     // webpki refuses some chains RFC 5280 accepts; certgen's own validator
-    // has the last word on those.
+    // has the last word on those, except for the clients built on webpki.
+    if mode == Mode::Strict {
+        return Err(webpki_rejection);
+    }
     match own_path(pool, now, purpose) {
         Ok(ders) => Ok(ders),
         Err(Some(reason)) if matches!(webpki_rejection, Rejection::UntrustedIssuer { .. }) => {

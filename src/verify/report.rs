@@ -12,6 +12,18 @@ use crate::name::San;
 use crate::rfc3339;
 pub use crate::warning::Warning;
 
+/// Whose verdict `verify` gives.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// OpenSSL's (what MySQL, MariaDB and libpq clients decide), with
+    /// warnings naming the stricter clients that would reject.
+    #[default]
+    Default,
+    /// The strictest mainstream clients': rustls, Go, Java, browsers.
+    Strict,
+}
+
 /// What the certificate must be good for.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -101,6 +113,9 @@ pub enum Rejection {
     WeakSignature { subject: String },
     /// Checking would take more work than any client spends on it.
     TooMuchWork { detail: String },
+    /// `--strict`: what rustls, Go, Java or browsers refuse; `code` is the
+    /// one the default mode's warning has.
+    StrictClients { code: &'static str, detail: String },
 }
 
 impl Rejection {
@@ -121,6 +136,7 @@ impl Rejection {
             Rejection::WeakKey { .. } => "weak-key",
             Rejection::WeakSignature { .. } => "weak-signature",
             Rejection::TooMuchWork { .. } => "too-much-work",
+            Rejection::StrictClients { code, .. } => code,
         }
     }
 
@@ -197,6 +213,10 @@ impl fmt::Display for Rejection {
                 "weak signature: {subject} is signed with SHA-1, which OpenSSL 3 at its default \
                  security level (current Debian and Ubuntu, where MySQL and MariaDB clients use it), \
                  rustls, Go, Java and browsers refuse"
+            ),
+            Rejection::StrictClients { detail, .. } => write!(
+                f,
+                "{detail}: rustls, Go, Java and browser clients reject it (--strict)"
             ),
             Rejection::TooMuchWork { detail } => {
                 write!(

@@ -18,6 +18,9 @@ const STRICT_CLIENTS: &str = "rustls, Go, Java and browser clients";
 pub(crate) struct Finding {
     pub(crate) code: &'static str,
     pub(crate) what: String,
+    /// Whether `--strict` rejects on it; otherwise it stays a warning (a
+    /// certificate without subjectAltName fails only the host name check).
+    pub(crate) rejects: bool,
 }
 
 impl Finding {
@@ -25,6 +28,7 @@ impl Finding {
         Finding {
             code,
             what: what.into(),
+            rejects: true,
         }
     }
 
@@ -68,26 +72,14 @@ fn leaf_findings(leaf: &X509Certificate<'_>, purpose: Purpose, out: &mut Vec<Fin
     }
     let names = alt_names(leaf);
     if names.is_empty() && purpose == Purpose::Server {
-        out.push(Finding::new(
-            "no-subject-alt-name",
-            "the certificate has no subjectAltName (OpenSSL-based clients fall back to the CN)",
-        ));
-    } else if purpose == Purpose::Server {
-        let cn_missing = leaf
-            .subject()
-            .iter_common_name()
-            .filter_map(|cn| cn.as_str().ok())
-            .find(|cn| {
-                !names
-                    .iter()
-                    .any(|n| n.to_string().eq_ignore_ascii_case(&san_text(cn)))
-            });
-        if let Some(cn) = cn_missing {
-            out.push(Finding::new(
-                "common-name-not-in-san",
-                format!("the subject CN {cn} is not among the subjectAltNames"),
-            ));
-        }
+        out.push(Finding {
+            rejects: false,
+            ..Finding::new(
+                "no-subject-alt-name",
+                "the certificate has no subjectAltName, so host name checks fail \
+                 (OpenSSL-based clients fall back to the CN)",
+            )
+        });
     }
     if let Some(bad) = names.iter().find_map(|n| match n {
         San::Dns(d) if d.contains('_') => Some(d.clone()),
@@ -106,14 +98,6 @@ fn leaf_findings(leaf: &X509Certificate<'_>, purpose: Purpose, out: &mut Vec<Fin
         ));
     }
     extended_key_usage(leaf, out);
-}
-
-/// The way a CN would be printed as a subjectAltName, to compare the two.
-fn san_text(cn: &str) -> String {
-    match San::parse(cn) {
-        Ok(san) => san.to_string(),
-        Err(_) => format!("DNS:{cn}"),
-    }
 }
 
 fn extended_key_usage(leaf: &X509Certificate<'_>, out: &mut Vec<Finding>) {

@@ -144,7 +144,7 @@ fn check<'a>(
             .map_err(|_| explain::explain(e.clone(), pool, opts.purpose))?,
     };
     let findings = clients::findings(&chain, opts.purpose);
-    if strict && let Some(first) = findings.first() {
+    if strict && let Some(first) = findings.iter().find(|f| f.rejects) {
         return Err(first.rejection());
     }
     if let Some(host) = opts.host {

@@ -6,7 +6,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use time::{Duration, OffsetDateTime};
 
 use certgen::index::Serial;
-use certgen::verify::{Host, Input, Options, Purpose, Verifier};
+use certgen::verify::{Host, Input, Mode, Options, Purpose, Verifier};
 use certgen::{Ca, CertRequest, KeyType, PrivateKey, Profile, San, Subject};
 
 fn chain(key_type: KeyType, now: OffsetDateTime) -> Input {
@@ -66,6 +66,7 @@ fn bench(c: &mut Criterion) {
             now,
             key: None,
             crls: None,
+            mode: Mode::Default,
         };
         assert!(verifier.verify(&input, &opts).expect("verify").is_valid());
         group.bench_function(name, |b| b.iter(|| verifier.verify(&input, &opts)));

@@ -885,7 +885,7 @@ _certgen() {
             return 0
             ;;
         certgen__subcmd__verify)
-            opts="-q -h -V --ca --chain --host --purpose --at --key --crl --format --dir --quiet --color --help --version"
+            opts="-q -h -V --ca --chain --host --purpose --at --key --crl --strict --format --dir --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

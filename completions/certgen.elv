@@ -161,6 +161,7 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand --format 'Output format'
             cand --dir 'The PKI directory'
             cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'
+            cand --strict 'Give the verdict of the strictest clients (rustls, Go, Java, browsers) instead of OpenSSL''s'
             cand -q 'Print only results and warnings; no progress or status lines'
             cand --quiet 'Print only results and warnings; no progress or status lines'
             cand -h 'Print help (see more with ''--help'')'

@@ -197,6 +197,7 @@ complete -c certgen -n "__fish_certgen_using_subcommand verify" -l dir -d 'The P
 complete -c certgen -n "__fish_certgen_using_subcommand verify" -l color -d 'Colour in diagnostics (NO_COLOR in the environment also turns it off)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c certgen -n "__fish_certgen_using_subcommand verify" -l strict -d 'Give the verdict of the strictest clients (rustls, Go, Java, browsers) instead of OpenSSL\'s'
 complete -c certgen -n "__fish_certgen_using_subcommand verify" -s q -l quiet -d 'Print only results and warnings; no progress or status lines'
 complete -c certgen -n "__fish_certgen_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c certgen -n "__fish_certgen_using_subcommand verify" -s V -l version -d 'Print version'

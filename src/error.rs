@@ -161,6 +161,11 @@ pub enum Error {
     /// A server certificate for a CSR that names no host.
     #[error("a server certificate needs the names clients connect to, and the CSR has none")]
     CsrWithoutNames,
+    /// A client certificate for a CSR with an empty subject and no names.
+    #[error(
+        "a client certificate needs a subject or a subjectAltName to name its user, and the CSR has neither"
+    )]
+    CsrNamesNoOne,
     /// Subject attributes shared by client certificates hold a CN.
     #[error("the subject of client certificates must not hold a CN: the CN is each user's name")]
     CnInClientSubject,

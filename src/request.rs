@@ -99,6 +99,11 @@ pub fn from_csr(
             _ => return Err(Error::CsrWithoutNames),
         }
     }
+    // A certificate with an empty subject and no subjectAltName names no
+    // one: `openssl verify -x509_strict` refuses it ("Subject name empty").
+    if sans.is_empty() && csr.subject == Subject::default() {
+        return Err(Error::CsrNamesNoOne);
+    }
     Ok(CertRequest {
         subject: csr.subject.clone(),
         sans,
@@ -225,6 +230,29 @@ mod tests {
 
     fn names(req: &CertRequest) -> Vec<String> {
         req.sans.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn a_client_csr_that_names_no_one_is_refused() {
+        let csr = |subject: Subject, sans: Vec<San>| Csr {
+            subject,
+            sans,
+            spki: Vec::new(),
+            key: crate::keys::KeyInfo {
+                algorithm: crate::keys::KeyAlgorithm::Ed25519,
+                bits: 256,
+            },
+        };
+        let none: [&str; 0] = [];
+        let empty = csr(Subject::default(), Vec::new());
+        assert!(matches!(
+            from_csr(&empty, Profile::Client, &none, None),
+            Err(Error::CsrNamesNoOne)
+        ));
+        // A name from --san, or a subject, is enough.
+        assert!(from_csr(&empty, Profile::Client, &["alice@db.example"], None).is_ok());
+        let named = csr(Subject::from_cn("alice").unwrap(), Vec::new());
+        assert!(from_csr(&named, Profile::Client, &none, None).is_ok());
     }
 
     #[test]

@@ -9,8 +9,7 @@ use serde::Serialize;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Warning {
     /// Stable and documented: `validity-capped`, `v1-certificate`,
-    /// `no-subject-alt-name`, `common-name-match`, `sha1-signature`,
-    /// `weak-rsa-key`.
+    /// `no-subject-alt-name`, `common-name-match`.
     pub code: &'static str,
     pub message: String,
 }

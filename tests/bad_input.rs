@@ -630,18 +630,30 @@ fn verify_where_there_is_no_pki_says_to_pass_ca() {
         dir,
         &["--dir", "elsewhere", "init-ca", "--key-type", "ecdsa-p256"],
     );
+    ok(
+        dir,
+        &[
+            "--dir",
+            "elsewhere",
+            "issue-server",
+            "db1",
+            "--key-type",
+            "ecdsa-p256",
+        ],
+    );
     let ca = "elsewhere/ca-cert.pem";
-    let out = run(dir, &["verify", ca]);
+    let cert = "elsewhere/servers/db1/server-cert.pem";
+    let out = run(dir, &["verify", cert]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert_eq!(
         stderr(&out),
         "certgen: error: no CA certificate at pki/ca-cert.pem: pass --ca FILE with the trusted roots, or --dir DIR for another PKI directory\n"
     );
-    let out = run(dir, &["verify", ca, "--ca", ca]);
+    let out = run(dir, &["verify", cert, "--ca", ca]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(
         String::from_utf8_lossy(&out.stdout).lines().next(),
-        Some("elsewhere/ca-cert.pem: OK")
+        Some("elsewhere/servers/db1/server-cert.pem: OK")
     );
 }
 

@@ -3,6 +3,11 @@
 //! the way `certgen verify --ca ROOTS [--chain CHAIN] [--host NAME] [--at TIME]
 //! LEAF` runs them, and held to the limits in `tests/conformance-floors.txt`.
 //!
+//! Each case runs in both modes: the default against the suite's expected
+//! result and against what OpenSSL decided for it (recorded in
+//! `tests/conformance/openssl-verdicts.txt` by `scripts/record-openssl-verdicts`),
+//! and `--strict` against the suite's expected result.
+//!
 //! The per-suite report goes to stderr:
 //! `cargo test --release --test conformance -- --nocapture`.
 
@@ -18,7 +23,13 @@ use time::OffsetDateTime;
 
 use certgen::encoding::certificates;
 use certgen::timearg::parse_instant;
-use certgen::verify::{Host, Input, Options, Purpose};
+use certgen::verify::{Host, Input, Mode, Options, Purpose};
+
+/// The modes a floor line can be about: `SUITE` is the default mode against
+/// the suite's expectations, `strict:SUITE` the strict mode against them,
+/// `openssl:SUITE` the default mode against OpenSSL's recorded verdicts.
+const STRICT: &str = "strict:";
+const OPENSSL: &str = "openssl:";
 
 /// A case that takes longer than this counts as a hang.
 const BUDGET: Duration = Duration::from_secs(20);
@@ -32,7 +43,7 @@ struct Suite {
 }
 
 /// One x509-limbo test case; list fields may be `null`.
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize)]
 struct Case {
     id: String,
     validation_kind: Option<String>,
@@ -49,7 +60,7 @@ struct Case {
     expected_result: Expected,
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize)]
 struct PeerName {
     value: String,
 }
@@ -98,6 +109,15 @@ fn skip_reason(case: &Case) -> Option<String> {
 /// report: the rejection (exit status 1) or the input it refuses (exit
 /// status 2).
 fn verify_as_the_cli_does(case: &Case) -> Result<(), String> {
+    verify_in_mode(case, Mode::Default)
+}
+
+/// As `certgen verify --strict` would.
+fn verify_strictly(case: &Case) -> Result<(), String> {
+    verify_in_mode(case, Mode::Strict)
+}
+
+fn verify_in_mode(case: &Case, mode: Mode) -> Result<(), String> {
     let pem = |list: &Option<Vec<String>>| list.as_deref().unwrap_or_default().concat();
     let run = || -> certgen::Result<certgen::verify::Report> {
         let leaf = certificates("the certificate", case.peer_certificate.as_bytes())?;
@@ -128,6 +148,7 @@ fn verify_as_the_cli_does(case: &Case) -> Result<(), String> {
             now,
             key: None,
             crls: None,
+            mode,
         };
         certgen::verify::verify(&input, &opts)
     };
@@ -143,8 +164,24 @@ fn verify_as_the_cli_does(case: &Case) -> Result<(), String> {
 /// Runs one case on its own thread, so that a hang is reported rather than
 /// stalling the suite (the hung thread is left behind and ends with the test
 /// process).
-fn run_case(case: Case) -> Outcome {
-    run_guarded(case, verify_as_the_cli_does, BUDGET)
+fn run_case(case: Case, mode: Mode) -> Outcome {
+    let verify = match mode {
+        Mode::Strict => verify_strictly,
+        _ => verify_as_the_cli_does,
+    };
+    run_guarded(case, verify, BUDGET)
+}
+
+impl Outcome {
+    /// Whether the chain was accepted, when the case came to a verdict.
+    fn accepted(&self, expected: Expected) -> Option<bool> {
+        match self {
+            Outcome::Passed => Some(expected == Expected::Success),
+            Outcome::WronglyAccepted => Some(true),
+            Outcome::WronglyRejected(_) => Some(false),
+            Outcome::Hung | Outcome::Panicked => None,
+        }
+    }
 }
 
 /// Runs `verify` on `case` within `budget` and judges its verdict.
@@ -224,9 +261,65 @@ struct Tally {
     hung: usize,
     panicked: usize,
     misses: Vec<(String, Outcome)>,
+    /// Every case run: id, whether accepted (`None`: hung or panicked), and
+    /// the reason when rejected.
+    verdicts: Vec<(String, Option<bool>, String)>,
 }
 
-fn run_suite(suite: Suite) -> Tally {
+fn outcome_reason(outcome: &Outcome) -> String {
+    match outcome {
+        Outcome::WronglyRejected(why) => why.clone(),
+        _ => String::new(),
+    }
+}
+
+/// Compares the default mode's verdicts on `suite` with OpenSSL's.
+fn against_openssl(
+    suite: &str,
+    t: &Tally,
+    openssl: &BTreeMap<(String, String), bool>,
+) -> Agreement {
+    let mut a = Agreement::default();
+    for (id, accepted, why) in &t.verdicts {
+        let Some(&theirs) = openssl.get(&(suite.to_string(), id.clone())) else {
+            continue;
+        };
+        a.compared += 1;
+        match (*accepted, theirs) {
+            (Some(ours), theirs) if ours == theirs => a.agreed += 1,
+            (Some(true), false) => a.accepted_openssl_rejects.push(id.clone()),
+            _ => a.rejected_openssl_accepts.push((id.clone(), why.clone())),
+        }
+    }
+    a
+}
+
+/// The default mode against OpenSSL's recorded verdicts.
+#[derive(Default)]
+struct Agreement {
+    compared: usize,
+    agreed: usize,
+    /// certgen accepts what OpenSSL rejects: the ones that must not happen.
+    accepted_openssl_rejects: Vec<String>,
+    /// certgen rejects what OpenSSL accepts, with certgen's reason.
+    rejected_openssl_accepts: Vec<(String, String)>,
+}
+
+/// `tests/conformance/openssl-verdicts.txt`: (suite, id) to accepted.
+fn openssl_verdicts() -> BTreeMap<(String, String), bool> {
+    let path = suites_dir().join("openssl-verdicts.txt");
+    let text = std::fs::read_to_string(&path).expect("read openssl-verdicts.txt");
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .filter_map(|l| {
+            let mut f = l.split('\t');
+            let (suite, id, verdict) = (f.next()?, f.next()?, f.next()?);
+            Some(((suite.to_string(), id.to_string()), verdict == "ACCEPT"))
+        })
+        .collect()
+}
+
+fn run_suite(suite: Suite, mode: Mode) -> Tally {
     let mut t = Tally::default();
     for case in suite.testcases {
         if let Some(reason) = skip_reason(&case) {
@@ -235,7 +328,13 @@ fn run_suite(suite: Suite) -> Tally {
         }
         t.ran += 1;
         let id = case.id.clone();
-        let outcome = run_case(case);
+        let expected = case.expected_result;
+        let outcome = run_case(case, mode);
+        t.verdicts.push((
+            id.clone(),
+            outcome.accepted(expected),
+            outcome_reason(&outcome),
+        ));
         match &outcome {
             Outcome::Passed => t.passed += 1,
             Outcome::WronglyAccepted => t.wrongly_accepted += 1,
@@ -277,7 +376,7 @@ fn shortfalls(floor: &Floor, t: &Tally) -> Vec<String> {
 
 fn report_line(suite: &str, t: &Tally) -> String {
     format!(
-        "{suite:<24} {:>8} {:>9} {:>17} {:>17} {:>6} {:>7}",
+        "{suite:<32} {:>8} {:>9} {:>17} {:>17} {:>6} {:>7}",
         t.passed, t.ran, t.wrongly_accepted, t.wrongly_rejected, t.hung, t.panicked
     )
 }
@@ -300,19 +399,96 @@ fn report_details(t: &Tally) -> String {
     out
 }
 
+/// The mode a floor line is about, and its suite.
+fn split_floor(name: &str) -> (&'static str, &str) {
+    if let Some(suite) = name.strip_prefix(STRICT) {
+        (STRICT, suite)
+    } else if let Some(suite) = name.strip_prefix(OPENSSL) {
+        (OPENSSL, suite)
+    } else {
+        ("", name)
+    }
+}
+
+fn agreement_line(name: &str, a: &Agreement) -> String {
+    format!(
+        "{name:<32} {:>8} {:>9} {:>26} {:>26}",
+        a.agreed,
+        a.compared,
+        a.accepted_openssl_rejects.len(),
+        a.rejected_openssl_accepts.len()
+    )
+}
+
+fn agreement_details(a: &Agreement) -> String {
+    let mut out = String::new();
+    for id in &a.accepted_openssl_rejects {
+        let _ = writeln!(out, "    accepted, OpenSSL rejects  {id}");
+    }
+    for (id, why) in &a.rejected_openssl_accepts {
+        let _ = writeln!(out, "    rejected, OpenSSL accepts  {id}: {why}");
+    }
+    out
+}
+
 #[test]
 fn every_suite_meets_its_floor() {
     let floors = floors();
     assert!(!floors.is_empty(), "conformance-floors.txt lists no suite");
     let started = Instant::now();
-    let mut report = format!(
-        "{:<24} {:>8} {:>9} {:>17} {:>17} {:>6} {:>7}\n",
-        "suite", "passed", "ran", "wrongly accepted", "wrongly rejected", "hangs", "panics"
+    let openssl = openssl_verdicts();
+    let header = format!(
+        "{:<32} {:>8} {:>9} {:>17} {:>17} {:>6} {:>7}\n",
+        "suite (mode)", "passed", "ran", "wrongly accepted", "wrongly rejected", "hangs", "panics"
+    );
+    let mut report = header;
+    let mut versus = format!(
+        "{:<32} {:>8} {:>9} {:>26} {:>26}\n",
+        "default vs OpenSSL",
+        "agreed",
+        "compared",
+        "accepted, OpenSSL rejects",
+        "rejected, OpenSSL accepts"
     );
     let mut details = String::new();
     let mut failures = Vec::new();
+    let mut defaults: BTreeMap<String, Tally> = BTreeMap::new();
     for floor in &floors {
-        let tally = run_suite(load(&suites_dir().join(format!("{}.json", floor.suite))));
+        let (mode, suite) = split_floor(&floor.suite);
+        let load_suite = || load(&suites_dir().join(format!("{suite}.json")));
+        if mode == OPENSSL {
+            let tally = defaults
+                .entry(suite.to_string())
+                .or_insert_with(|| run_suite(load_suite(), Mode::Default));
+            let a = against_openssl(suite, tally, &openssl);
+            versus.push_str(&agreement_line(&floor.suite, &a));
+            versus.push('\n');
+            if a.agreed < floor.min_passed {
+                failures.push(format!(
+                    "{}: {} verdicts agree with OpenSSL, below the floor of {}",
+                    floor.suite, a.agreed, floor.min_passed
+                ));
+            }
+            if a.accepted_openssl_rejects.len() > floor.max_wrongly_accepted {
+                failures.push(format!(
+                    "{}: {} accepted that OpenSSL rejects, above the ceiling of {}",
+                    floor.suite,
+                    a.accepted_openssl_rejects.len(),
+                    floor.max_wrongly_accepted
+                ));
+            }
+            if !a.accepted_openssl_rejects.is_empty() || !a.rejected_openssl_accepts.is_empty() {
+                let _ = writeln!(details, "  {}:", floor.suite);
+                details.push_str(&agreement_details(&a));
+            }
+            continue;
+        }
+        let mode_of_run = if mode == STRICT {
+            Mode::Strict
+        } else {
+            Mode::Default
+        };
+        let tally = run_suite(load_suite(), mode_of_run);
         report.push_str(&report_line(&floor.suite, &tally));
         report.push('\n');
         if !tally.misses.is_empty() || !tally.skipped.is_empty() {
@@ -320,8 +496,14 @@ fn every_suite_meets_its_floor() {
             details.push_str(&report_details(&tally));
         }
         failures.extend(shortfalls(floor, &tally));
+        if mode_of_run == Mode::Default {
+            defaults.insert(suite.to_string(), tally);
+        }
     }
-    eprintln!("{report}{details}all suites in {:.1?}", started.elapsed());
+    eprintln!(
+        "{report}\n{versus}{details}all suites in {:.1?}",
+        started.elapsed()
+    );
     assert!(
         failures.is_empty(),
         "conformance below the floors:\n{}",
@@ -338,17 +520,24 @@ fn every_vendored_suite_has_a_floor() {
         let path = entry.expect("list tests/conformance").path();
         if path.extension().is_some_and(|e| e == "json") {
             let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
-            assert!(
-                listed.contains(&stem),
-                "{stem}.json has no line in conformance-floors.txt"
-            );
+            for name in [
+                stem.clone(),
+                format!("{STRICT}{stem}"),
+                format!("{OPENSSL}{stem}"),
+            ] {
+                assert!(
+                    listed.contains(&name),
+                    "{stem}.json has no line {name} in conformance-floors.txt"
+                );
+            }
             vendored.push(stem);
         }
     }
-    for suite in &listed {
+    for name in &listed {
+        let (_, suite) = split_floor(name);
         assert!(
-            vendored.contains(suite),
-            "conformance-floors.txt names {suite}, not vendored"
+            vendored.iter().any(|v| v == suite),
+            "conformance-floors.txt names {name}, not vendored"
         );
     }
 }

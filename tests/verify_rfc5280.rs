@@ -2,7 +2,7 @@
 //! a chain: each test builds its certificates with rcgen and fails without
 //! the rule it names.
 
-use certgen::verify::{Input, Options, Purpose, Report, verify};
+use certgen::verify::{Input, Mode, Options, Purpose, Report, verify};
 use rcgen::{
     BasicConstraints, CertificateParams, CustomExtension, DistinguishedName, DnType,
     ExtendedKeyUsagePurpose, GeneralSubtree, IsCa, Issuer, KeyPair, KeyUsagePurpose,
@@ -74,6 +74,7 @@ fn check(leaf: &Ca, root: &Ca, intermediates: &[&Ca]) -> Report {
         now: datetime!(2026-01-01 0:00 UTC),
         key: None,
         crls: None,
+        mode: Mode::Default,
     };
     verify(&input, &opts).unwrap()
 }

@@ -136,6 +136,9 @@ fn library_hint(e: &Error, command: &str) -> Option<String> {
         }
         Error::NoServerName { .. } => "give the names clients connect to with --san",
         Error::CsrWithoutNames => "give them with --san",
+        Error::CsrNamesNoOne => {
+            "make a new CSR with the user's name as CN, or give a name with --san"
+        }
         Error::CnInClientSubject => "leave CN out of --subject; each certificate gets CN=USER",
         Error::InvalidName {
             what: "host name", ..

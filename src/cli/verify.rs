@@ -10,7 +10,7 @@ use zeroize::Zeroizing;
 
 use certgen::encoding::certificates;
 use certgen::input::read_file;
-use certgen::verify::{Host, Input, Options, Purpose, Rejection, Report, Warning};
+use certgen::verify::{Host, Input, Mode, Options, Purpose, Rejection, Report, Warning};
 use certgen::{CertSummary, PrivateKey, rfc3339};
 
 use super::errors::print_hint;
@@ -51,6 +51,9 @@ pub struct Args {
     /// verify with the issuer's key, be current, and not list the certificate.
     #[arg(long, value_name = "FILE")]
     crl: Option<PathBuf>,
+    /// Give the verdict of the strictest clients (rustls, Go, Java, browsers) instead of OpenSSL's.
+    #[arg(long)]
+    strict: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     format: Format,
@@ -64,6 +67,7 @@ struct JsonReport<'a> {
     reason: Option<&'a Rejection>,
     #[serde(with = "rfc3339")]
     checked_at: OffsetDateTime,
+    mode: Mode,
     purpose: Purpose,
     host: Option<&'a str>,
     key_checked: bool,
@@ -87,6 +91,11 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         now,
         key: key.as_ref(),
         crls: crls.as_deref(),
+        mode: if a.strict {
+            Mode::Strict
+        } else {
+            Mode::Default
+        },
     };
     let report = certgen::verify::verify(&input, &opts)
         .with_context(|| format!("verifying {}", a.cert.display()))?;
@@ -96,6 +105,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
             valid: report.is_valid(),
             reason: report.rejection.as_ref(),
             checked_at: now,
+            mode: opts.mode,
             purpose: opts.purpose,
             host: a.host.as_deref(),
             key_checked: key.is_some(),

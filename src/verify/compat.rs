@@ -1,17 +1,14 @@
-//! Legacy signatures that OpenSSL-based clients still accept (SHA-1, RSA keys
-//! under 2048 bits), and the compatibility warnings a valid chain gets.
+//! Legacy signature algorithms.
 //!
-//! certgen accepts what `openssl verify` accepts, so certificates made by the
-//! old recipes are judged the way the databases judge them, and warns about
-//! what stricter clients (rustls, Go, Java) will refuse.
+//! certgen accepts what OpenSSL-based clients accept, so certificates made by
+//! the old recipes are judged the way the databases judge them, and warns
+//! about what stricter clients (rustls, Go, Java) will refuse. SHA-1 and RSA
+//! keys under 2048 bits are read here only so that a path using them is found
+//! and refused with its reason (a weak signature or key) rather than as an
+//! unknown algorithm.
 
 use aws_lc_rs::signature::{self, RsaParameters, UnparsedPublicKey};
 use rustls_pki_types::{AlgorithmIdentifier, InvalidSignature, SignatureVerificationAlgorithm};
-use x509_parser::certificate::X509Certificate;
-use x509_parser::x509::X509Version;
-
-use super::report::{Warning, alt_names};
-use crate::keys::KeyInfo;
 
 /// sha1WithRSAEncryption with NULL parameters (contents of the AlgorithmIdentifier).
 const RSA_PKCS1_SHA1: &[u8] = &[
@@ -68,59 +65,9 @@ pub(crate) fn algorithms() -> Vec<&'static dyn SignatureVerificationAlgorithm> {
     algs
 }
 
-const SHA1_SIGNATURES: [&str; 3] = [
+/// SHA-1 signature algorithms, refused wherever a signature is checked.
+pub(crate) const SHA1_SIGNATURES: [&str; 3] = [
     "1.2.840.113549.1.1.5", // sha1WithRSAEncryption
     "1.3.14.3.2.29",        // sha1WithRSA (OIW)
     "1.2.840.10045.4.1",    // ecdsa-with-SHA1
 ];
-
-/// Warnings about the leaf's form and every certificate's algorithms.
-///
-/// `path` runs from the leaf to the trusted root.
-pub(crate) fn warnings(path: &[&X509Certificate<'_>]) -> Vec<Warning> {
-    let mut out = Vec::new();
-    if let Some(leaf) = path.first() {
-        leaf_form(leaf, &mut out);
-    }
-    for (i, cert) in path.iter().enumerate() {
-        let who = crate::name::oneline(cert.subject());
-        let self_signed = i + 1 == path.len() && cert.subject().as_raw() == cert.issuer().as_raw();
-        let oid = cert.signature_algorithm.algorithm.to_id_string();
-        if SHA1_SIGNATURES.contains(&oid.as_str()) && !self_signed {
-            out.push(Warning::new(
-                "sha1-signature",
-                format!(
-                    "{who} is signed with SHA-1, which current rustls, Go, Java and browser clients reject"
-                ),
-            ));
-        }
-        let key = KeyInfo::from_spki(cert.public_key());
-        if key.is_rsa() && key.bits < 2048 {
-            out.push(Warning::new(
-                "weak-rsa-key",
-                format!(
-                    "{who} has a {}-bit RSA key; rustls and OpenSSL 3 at security level 2 refuse keys under 2048 bits",
-                    key.bits
-                ),
-            ));
-        }
-    }
-    out
-}
-
-fn leaf_form(leaf: &X509Certificate<'_>, out: &mut Vec<Warning>) {
-    if leaf.version() != X509Version::V3 {
-        out.push(Warning::new(
-            "v1-certificate",
-            "the certificate is X.509 v1 (made by `openssl x509 -req` without extensions): \
-             rustls, Go and Java clients reject it under hostname verification; \
-             OpenSSL-based clients accept it. Reissue it with certgen to get a v3 certificate with names",
-        ));
-    } else if alt_names(leaf).is_empty() {
-        out.push(Warning::new(
-            "no-subject-alt-name",
-            "the certificate has no subjectAltName: rustls, Go and Java clients reject it under \
-             hostname verification; OpenSSL-based clients fall back to the subject CN",
-        ));
-    }
-}

@@ -10,6 +10,10 @@ use super::path::Pool;
 use super::report::{Purpose, Rejection};
 use crate::name::oneline;
 
+/// Why a certificate's names are not checked against name constraints.
+pub(crate) const TOO_MANY_NAMES: &str = "checking the certificate's names against the CAs' \
+     name constraints takes more comparisons than webpki, Go and Chromium allow";
+
 /// The rejection for a webpki error.
 #[allow(deprecated)] // webpki still returns the older variants
 pub(crate) fn explain(err: webpki::Error, pool: &Pool<'_>, purpose: Purpose) -> Rejection {
@@ -38,9 +42,10 @@ pub(crate) fn explain(err: webpki::Error, pool: &Pool<'_>, purpose: Purpose) -> 
         E::RequiredEkuNotFound | E::RequiredEkuNotFoundContext(_) | E::EmptyEkuExtension => {
             Rejection::WrongPurpose { purpose }
         }
-        E::CaUsedAsEndEntity => Rejection::ca(
-            "the certificate is a CA (basicConstraints cA=TRUE), not a server or client certificate",
-        ),
+        E::CaUsedAsEndEntity => Rejection::CaAsLeaf {
+            subject: oneline(pool.parsed_leaf.subject()),
+            purpose,
+        },
         E::EndEntityUsedAsCa => {
             Rejection::ca("an issuer in the chain is not a CA (basicConstraints cA is not TRUE)")
         }
@@ -65,6 +70,9 @@ pub(crate) fn explain(err: webpki::Error, pool: &Pool<'_>, purpose: Purpose) -> 
         E::MaximumSignatureChecksExceeded | E::MaximumPathBuildCallsExceeded => {
             Rejection::TooManyPaths
         }
+        E::MaximumNameConstraintComparisonsExceeded => Rejection::TooMuchWork {
+            detail: TOO_MANY_NAMES.into(),
+        },
         other => Rejection::invalid(format!("malformed certificate ({other:?})")),
     }
 }

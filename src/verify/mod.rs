@@ -7,6 +7,7 @@
 //! the databases' OpenSSL-based clients do, with warnings for the stricter
 //! clients.
 
+mod clients;
 mod compat;
 mod crl;
 mod explain;
@@ -22,7 +23,7 @@ use x509_parser::certificate::X509Certificate;
 use x509_parser::prelude::FromDer;
 
 pub use names::Host;
-pub use report::{Purpose, Rejection, Report, Warning};
+pub use report::{Mode, Purpose, Rejection, Report, Warning};
 
 use crate::cert::CertSummary;
 use crate::error::{Error, Expected, Result};
@@ -53,6 +54,8 @@ pub struct Options<'a> {
     /// CRLs (DER) to check the certificate's revocation against; `None`
     /// checks none.
     pub crls: Option<&'a [Vec<u8>]>,
+    /// Whose verdict to give.
+    pub mode: Mode,
 }
 
 /// A reusable verifier: holds the accepted signature algorithms.
@@ -133,16 +136,23 @@ fn check<'a>(
 ) -> std::result::Result<path::Path<'a>, Rejection> {
     let leaf = pool.parsed_leaf;
     let ee = webpki::EndEntityCert::try_from(pool.leaf);
+    let strict = opts.mode == Mode::Strict;
     let chain = match &ee {
-        Ok(ee) => path::build(pool, ee, opts.now, opts.purpose)?,
-        Err(webpki::Error::UnsupportedCertVersion) => path::build_v1(pool, opts.now)?,
+        Ok(ee) => path::build(pool, ee, opts.now, opts.purpose, opts.mode)?,
+        Err(webpki::Error::UnsupportedCertVersion) => path::build_v1(pool, opts.now, opts.purpose)?,
         // A leaf webpki cannot read (a critical extension it does not know,
-        // unique identifiers) may still be valid under RFC 5280.
+        // unique identifiers) may still be valid under RFC 5280, but not
+        // for the clients built on webpki.
+        Err(e) if strict => return Err(explain::explain(e.clone(), pool, opts.purpose)),
         Err(e) => path::own_path(pool, opts.now, opts.purpose)
             .map_err(|_| explain::explain(e.clone(), pool, opts.purpose))?,
     };
+    let findings = clients::findings(&chain, opts.purpose);
+    if strict && let Some(first) = findings.iter().find(|f| f.rejects) {
+        return Err(first.rejection());
+    }
     if let Some(host) = opts.host {
-        names::check(host, leaf, ee.as_ref().ok(), warnings)?;
+        names::check(host, leaf, ee.as_ref().ok(), opts.mode, warnings)?;
     }
     if let Some(key) = opts.key
         && !key.matches_spki(leaf.public_key().raw)
@@ -153,7 +163,7 @@ fn check<'a>(
         let issuer = chain.get(1).or(chain.first()).copied().unwrap_or(leaf);
         crl::check(crls, leaf, issuer, opts.now)?;
     }
-    let mut found = compat::warnings(&chain);
+    let mut found: Vec<Warning> = findings.iter().map(clients::Finding::warning).collect();
     found.append(warnings);
     *warnings = found;
     Ok(chain)

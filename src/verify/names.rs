@@ -1,16 +1,17 @@
 //! Does the certificate name the host the client connects to?
 //!
-//! subjectAltName decides, through webpki. A certificate with no
-//! subjectAltName at all (the old recipes' kind) is matched on its subject CN
-//! the way OpenSSL-based clients (libmysqlclient, libpq) do, with a warning,
-//! because rustls, Go and Java clients will refuse it.
+//! subjectAltName decides, through webpki. A certificate with no DNS name in
+//! subjectAltName (the old recipes' kind has no subjectAltName at all) is
+//! matched on its subject CN the way OpenSSL-based clients (libmysqlclient,
+//! libpq) do, with a warning, because rustls, Go and Java clients will
+//! refuse it.
 
 use std::net::IpAddr;
 
 use rustls_pki_types::ServerName;
 use x509_parser::certificate::X509Certificate;
 
-use super::report::{Rejection, Warning, alt_names};
+use super::report::{Mode, Rejection, Warning, alt_names};
 use crate::error::{Error, Result};
 use crate::name::San;
 
@@ -60,17 +61,21 @@ pub(crate) fn check(
     host: &Host,
     leaf: &X509Certificate<'_>,
     ee: Option<&webpki::EndEntityCert<'_>>,
+    mode: Mode,
     warnings: &mut Vec<Warning>,
 ) -> std::result::Result<(), Rejection> {
-    let has_san = leaf.subject_alternative_name().ok().flatten().is_some();
+    // OpenSSL matches a DNS name against the CN when subjectAltName holds
+    // no DNS name; an address only ever against subjectAltName.
+    let has_dns = alt_names(leaf).iter().any(|n| matches!(n, San::Dns(_)));
+    let by_san = has_dns || host.ip().is_some();
     if let Some(ee) = ee
-        && (has_san || host.ip().is_some())
+        && by_san
     {
         return ee
             .verify_is_valid_for_subject_name(&host.name)
             .map_err(|_| mismatch(host, leaf));
     }
-    if ee.is_none() && has_san {
+    if by_san {
         // A leaf only certgen's own validator reads: match the names here.
         let found = alt_names(leaf).iter().any(|n| match (n, host.ip()) {
             (San::Ip(a), Some(ip)) => *a == ip,
@@ -84,6 +89,12 @@ pub(crate) fn check(
         };
     }
     if host.ip().is_none() && common_names(leaf).any(|cn| dns_matches(cn, &host.text)) {
+        if mode == Mode::Strict {
+            return Err(Rejection::StrictClients {
+                code: "common-name-match",
+                detail: format!("{host} is only in the subject CN, not in subjectAltName"),
+            });
+        }
         warnings.push(Warning::new(
             "common-name-match",
             format!(

@@ -10,7 +10,7 @@ use webpki::{EndEntityCert, KeyUsage, VerifiedPath};
 use x509_parser::certificate::X509Certificate;
 
 use super::explain::explain;
-use super::report::{Purpose, Rejection};
+use super::report::{Mode, Purpose, Rejection};
 use super::rfc5280::{self, Candidates, Node};
 use super::strict;
 use crate::name::oneline;
@@ -63,6 +63,7 @@ pub(crate) fn build<'a>(
     ee: &EndEntityCert<'_>,
     now: OffsetDateTime,
     purpose: Purpose,
+    mode: Mode,
 ) -> Result<Path<'a>, Rejection> {
     let trust: Vec<TrustAnchor<'_>> = pool.anchors.iter().map(|(_, a)| a.clone()).collect();
     let refused = RefCell::new(None);
@@ -70,7 +71,7 @@ pub(crate) fn build<'a>(
     let check = |path: &VerifiedPath<'_>| {
         let verdict = path_certs(path, pool)
             .ok_or_else(|| Rejection::invalid("a certificate in the chain is malformed"))
-            .and_then(|certs| strict::check_path(&certs, now).map(|()| certs));
+            .and_then(|certs| strict::check_path(&certs, now, purpose).map(|()| certs));
         match verdict {
             Ok(certs) => {
                 *found.borrow_mut() = certs;
@@ -103,7 +104,10 @@ pub(crate) fn build<'a>(
         Err(e) => explain(e, pool, purpose),
     };
     // webpki refuses some chains RFC 5280 accepts; certgen's own validator
-    // has the last word on those.
+    // has the last word on those, except for the clients built on webpki.
+    if mode == Mode::Strict {
+        return Err(webpki_rejection);
+    }
     match own_path(pool, now, purpose) {
         Ok(ders) => Ok(ders),
         Err(Some(reason)) if matches!(webpki_rejection, Rejection::UntrustedIssuer { .. }) => {
@@ -133,7 +137,7 @@ pub(crate) fn own_path<'a>(
     };
     let accept = |path: &[&Node<'_>]| {
         let certs: Vec<&X509Certificate<'_>> = path.iter().map(|n| n.x).collect();
-        strict::check_path(&certs, now)
+        strict::check_path(&certs, now, purpose)
     };
     rfc5280::build(&leaf, &candidates, &accept)
 }
@@ -158,7 +162,11 @@ pub(crate) fn unix_time(now: OffsetDateTime) -> UnixTime {
 
 /// A v1 leaf (no extensions, so webpki refuses it) is accepted when a root in
 /// the CA file signed it directly, as `openssl verify` does.
-pub(crate) fn build_v1<'a>(pool: &Pool<'a>, now: OffsetDateTime) -> Result<Path<'a>, Rejection> {
+pub(crate) fn build_v1<'a>(
+    pool: &Pool<'a>,
+    now: OffsetDateTime,
+    purpose: Purpose,
+) -> Result<Path<'a>, Rejection> {
     let leaf = pool.parsed_leaf;
     let validity = leaf.validity();
     if now > validity.not_after.to_datetime() {
@@ -181,7 +189,7 @@ pub(crate) fn build_v1<'a>(pool: &Pool<'a>, now: OffsetDateTime) -> Result<Path<
         named = true;
         if leaf.verify_signature(Some(ca.public_key())).is_ok() {
             let path = vec![leaf, ca];
-            strict::check_path(&path, now)?;
+            strict::check_path(&path, now, purpose)?;
             return Ok(path);
         }
     }

@@ -12,6 +12,18 @@ use crate::name::San;
 use crate::rfc3339;
 pub use crate::warning::Warning;
 
+/// Whose verdict `verify` gives.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// OpenSSL's (what MySQL, MariaDB and libpq clients decide), with
+    /// warnings naming the stricter clients that would reject.
+    #[default]
+    Default,
+    /// The strictest mainstream clients': rustls, Go, Java, browsers.
+    Strict,
+}
+
 /// What the certificate must be good for.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -100,6 +112,20 @@ pub enum Rejection {
     },
     /// No CRL of the issuer that can be trusted now was given.
     CrlUnusable { detail: String },
+    /// The leaf names its issuer's subject as its own subject (the
+    /// Manticore trap): OpenSSL takes it for a self-signed certificate.
+    SubjectIsIssuer { subject: String, purpose: Purpose },
+    /// A CA certificate where a server or client certificate belongs.
+    CaAsLeaf { subject: String, purpose: Purpose },
+    /// A key OpenSSL at security level 2 and the stricter clients refuse.
+    WeakKey { subject: String, detail: String },
+    /// A signature made with SHA-1.
+    WeakSignature { subject: String },
+    /// Checking would take more work than any client spends on it.
+    TooMuchWork { detail: String },
+    /// `--strict`: what rustls, Go, Java or browsers refuse; `code` is the
+    /// one the default mode's warning has.
+    StrictClients { code: &'static str, detail: String },
 }
 
 impl Rejection {
@@ -117,6 +143,12 @@ impl Rejection {
             Rejection::Invalid { .. } | Rejection::TooManyPaths => "invalid",
             Rejection::Revoked { .. } => "revoked",
             Rejection::CrlUnusable { .. } => "crl-unusable",
+            Rejection::SubjectIsIssuer { .. } => "subject-is-issuer",
+            Rejection::CaAsLeaf { .. } => "ca-as-leaf",
+            Rejection::WeakKey { .. } => "weak-key",
+            Rejection::WeakSignature { .. } => "weak-signature",
+            Rejection::TooMuchWork { .. } => "too-much-work",
+            Rejection::StrictClients { code, .. } => code,
         }
     }
 
@@ -184,6 +216,36 @@ impl fmt::Display for Rejection {
                 rfc3339::format(*revoked_at)
             ),
             Rejection::CrlUnusable { detail } => write!(f, "cannot check revocation: {detail}"),
+            Rejection::SubjectIsIssuer { subject, purpose } => write!(
+                f,
+                "the certificate's subject {subject} is also its issuer's, the CA's: \
+                 OpenSSL-based clients (openssl verify, MySQL, MariaDB) take it for a self-signed \
+                 certificate and refuse it (the trap the Manticore guide warns about); \
+                 reissue the {purpose} certificate with a subject different from the CA's"
+            ),
+            Rejection::CaAsLeaf { subject, purpose } => write!(
+                f,
+                "{subject} is a CA certificate (basicConstraints cA=TRUE), not a {purpose} \
+                 certificate: give the {purpose}'s own certificate, not the CA's (ssl_cert \
+                 pointing at ca-cert.pem is the usual cause)"
+            ),
+            Rejection::WeakKey { subject, detail } => write!(f, "weak key: {subject} has {detail}"),
+            Rejection::WeakSignature { subject } => write!(
+                f,
+                "weak signature: {subject} is signed with SHA-1, which OpenSSL 3 at its default \
+                 security level (current Debian and Ubuntu, where MySQL and MariaDB clients use it), \
+                 rustls, Go, Java and browsers refuse"
+            ),
+            Rejection::StrictClients { detail, .. } => write!(
+                f,
+                "{detail}: rustls, Go, Java and browser clients reject it (--strict)"
+            ),
+            Rejection::TooMuchWork { detail } => {
+                write!(
+                    f,
+                    "too much work: {detail}; refused rather than checked for minutes"
+                )
+            }
         }
     }
 }

@@ -10,9 +10,11 @@ use std::collections::HashSet;
 use time::OffsetDateTime;
 use x509_parser::certificate::X509Certificate;
 use x509_parser::extensions::{ParsedExtension, X509Extension};
+use x509_parser::public_key::PublicKey;
 use x509_parser::x509::X509Version;
 
-use super::report::Rejection;
+use super::compat::SHA1_SIGNATURES;
+use super::report::{Purpose, Rejection, alt_names};
 use crate::keys::{KeyAlgorithm, KeyInfo};
 use crate::name::oneline;
 
@@ -28,8 +30,18 @@ enum Role {
 }
 
 /// Checks a path given from the leaf to the trusted root.
-pub(crate) fn check_path(certs: &[&X509Certificate<'_>], now: OffsetDateTime) -> Checked {
+pub(crate) fn check_path(
+    certs: &[&X509Certificate<'_>],
+    now: OffsetDateTime,
+    purpose: Purpose,
+) -> Checked {
+    if let [leaf, issuer, ..] = certs {
+        leaf_role(leaf, issuer, purpose)?;
+    }
     for (i, &cert) in certs.iter().enumerate() {
+        if i + 1 < certs.len() && cert.as_raw() != certs[certs.len() - 1].as_raw() {
+            signature_strength(cert)?;
+        }
         let role = match i {
             0 => Role::Leaf,
             _ if i + 1 == certs.len() => Role::Root,
@@ -43,8 +55,38 @@ pub(crate) fn check_path(certs: &[&X509Certificate<'_>], now: OffsetDateTime) ->
         }
         match role {
             Role::Leaf => leaf(cert).map_err(fail)?,
-            Role::Intermediate | Role::Root => issuer(cert).map_err(fail)?,
+            Role::Intermediate | Role::Root => issuer(cert, role).map_err(fail)?,
         }
+    }
+    Ok(())
+}
+
+/// The leaf must be a server or client certificate, and one OpenSSL does
+/// not take for a self-signed certificate: its subject must differ from its
+/// issuer's. A CA certificate from the CA file given as the leaf (the
+/// recipe mistake of pointing `ssl_cert` at `ca-cert.pem`) is refused; a
+/// self-signed non-CA leaf trusted directly is accepted.
+fn leaf_role(
+    leaf: &X509Certificate<'_>,
+    issuer: &X509Certificate<'_>,
+    purpose: Purpose,
+) -> Checked {
+    let subject = || oneline(leaf.subject());
+    let is_ca = matches!(leaf.basic_constraints(), Ok(Some(bc)) if bc.value.ca);
+    if leaf.as_raw() == issuer.as_raw() {
+        if is_ca {
+            return Err(Rejection::CaAsLeaf {
+                subject: subject(),
+                purpose,
+            });
+        }
+        return Ok(());
+    }
+    if self_issued(leaf) {
+        return Err(Rejection::SubjectIsIssuer {
+            subject: subject(),
+            purpose,
+        });
     }
     Ok(())
 }
@@ -59,6 +101,18 @@ fn prefix(who: &str, r: Rejection) -> Rejection {
 
 fn self_issued(cert: &X509Certificate<'_>) -> bool {
     cert.subject().as_raw() == cert.issuer().as_raw()
+}
+
+/// SHA-1 signatures: OpenSSL 3 at security level 1 and above (the default
+/// on current Debian and Ubuntu) refuses them, as the stricter clients do.
+fn signature_strength(cert: &X509Certificate<'_>) -> Checked {
+    let oid = cert.signature_algorithm.algorithm.to_id_string();
+    if SHA1_SIGNATURES.contains(&oid.as_str()) {
+        return Err(Rejection::WeakSignature {
+            subject: oneline(cert.subject()),
+        });
+    }
+    Ok(())
 }
 
 /// Validity, serial number, names and key, for every certificate.
@@ -83,13 +137,24 @@ fn every_cert(cert: &X509Certificate<'_>, role: Role, now: OffsetDateTime) -> Ch
             not_before,
         });
     }
-    serial(cert.raw_serial())?;
+    // RFC 5280 6.1.1 d: a trust anchor is its name and key; its serial
+    // number is not checked (widely trusted roots have serial 0).
+    if role != Role::Root {
+        serial(cert.raw_serial())?;
+    }
     if cert.issuer().iter().next().is_none() {
         return Err(Rejection::invalid(
             "the issuer name is empty (RFC 5280 4.1.2.4)",
         ));
     }
-    if role != Role::Leaf && cert.subject().iter().next().is_none() {
+    let empty_subject = cert.subject().iter().next().is_none();
+    if role == Role::Leaf && empty_subject && alt_names(cert).is_empty() {
+        return Err(Rejection::invalid(
+            "the subject name is empty and there is no subjectAltName: the certificate names \
+             no one (RFC 5280 4.1.2.6; openssl verify -x509_strict: \"Subject name empty\")",
+        ));
+    }
+    if role != Role::Leaf && empty_subject {
         return Err(Rejection::ca(
             "a CA's subject name is empty (RFC 5280 4.1.2.6)",
         ));
@@ -118,11 +183,34 @@ fn serial(raw: &[u8]) -> Checked {
     Ok(())
 }
 
-/// Keys a TLS client can use: RSA of 1024 bits or more, ECDSA P-256/384/521, Ed25519.
+/// Keys a TLS client can use: RSA of 2048 bits or more in whole bytes,
+/// ECDSA P-256/384/521, Ed25519.
 fn public_key(cert: &X509Certificate<'_>) -> Checked {
     let key = KeyInfo::from_spki(cert.public_key());
+    let bits = rsa_modulus_bits(cert).unwrap_or(key.bits);
+    let weak = |detail: String| {
+        Err(Rejection::WeakKey {
+            subject: oneline(cert.subject()),
+            detail,
+        })
+    };
+    if key.algorithm == KeyAlgorithm::Rsa && bits < 2048 {
+        return weak(format!(
+            "a {}-bit RSA key: OpenSSL at security level 2 (the default on current Debian and \
+             Ubuntu, where MySQL and MariaDB clients use it), rustls, Go and Java refuse RSA keys \
+             under 2048 bits",
+            bits
+        ));
+    }
+    if key.algorithm == KeyAlgorithm::Rsa && !bits.is_multiple_of(8) {
+        return weak(format!(
+            "an RSA key whose modulus is {} bits, not a whole number of bytes: \
+             key generators never make one and strict TLS libraries refuse it",
+            bits
+        ));
+    }
     let usable = match key.algorithm {
-        KeyAlgorithm::Rsa => key.bits >= 1024,
+        KeyAlgorithm::Rsa => true,
         KeyAlgorithm::Ecdsa => matches!(key.bits, 256 | 384 | 521),
         KeyAlgorithm::Ed25519 => true,
         _ => false,
@@ -134,6 +222,17 @@ fn public_key(cert: &X509Certificate<'_>) -> Checked {
             "its public key ({key}) is not one TLS clients accept"
         )))
     }
+}
+
+/// The exact length of an RSA modulus in bits (KeyInfo rounds to bytes).
+fn rsa_modulus_bits(cert: &X509Certificate<'_>) -> Option<usize> {
+    let Ok(PublicKey::RSA(rsa)) = cert.public_key().parsed() else {
+        return None;
+    };
+    let modulus = rsa.modulus;
+    let start = modulus.iter().position(|b| *b != 0)?;
+    let top = modulus[start];
+    Some((modulus.len() - start - 1) * 8 + (8 - top.leading_zeros() as usize))
 }
 
 /// Extensions: unique, well-formed, understood when critical, correctly marked.
@@ -179,9 +278,6 @@ fn criticality(cert: &X509Certificate<'_>, ext: &X509Extension<'_>, role: Role) 
             "subjectKeyIdentifier",
             "must not be critical (RFC 5280 4.2.1.2)",
         ),
-        ParsedExtension::NameConstraints(_) if !ext.critical => Err(Rejection::ca(
-            "nameConstraints must be critical (RFC 5280 4.2.1.10)",
-        )),
         ParsedExtension::SubjectAlternativeName(_) => {
             let empty_subject = cert.subject().iter().next().is_none();
             if empty_subject && !ext.critical {
@@ -274,15 +370,25 @@ fn leaf(cert: &X509Certificate<'_>) -> Checked {
 }
 
 /// Intermediates and the root: a v3 issuer must say it is a CA, and mean it.
-fn issuer(cert: &X509Certificate<'_>) -> Checked {
+fn issuer(cert: &X509Certificate<'_>, role: Role) -> Checked {
     if cert.version() != X509Version::V3 {
         return Ok(());
     }
-    // Criticality is a rule for issuing CAs; path validation (RFC 5280 6.1.4)
-    // only asks that cA be TRUE, and so does certgen.
-    if !matches!(cert.basic_constraints(), Ok(Some(bc)) if bc.value.ca) {
+    let Ok(Some(bc)) = cert.basic_constraints() else {
         return Err(Rejection::ca(
             "basicConstraints cA is not TRUE (RFC 5280 4.2.1.9)",
+        ));
+    };
+    if !bc.value.ca {
+        return Err(Rejection::ca(
+            "basicConstraints cA is not TRUE (RFC 5280 4.2.1.9)",
+        ));
+    }
+    // RFC 5280 4.2.1.9 asks every CA to mark basicConstraints critical;
+    // `openssl verify -x509_strict` holds roots to it.
+    if role == Role::Root && !bc.critical {
+        return Err(Rejection::ca(
+            "the root's basicConstraints is not critical (RFC 5280 4.2.1.9)",
         ));
     }
     if matches!(cert.key_usage(), Ok(Some(ku)) if !ku.value.key_cert_sign()) {

@@ -13,8 +13,9 @@ use crate::cert::alt_name;
 /// emailAddress (PKCS #9), the legacy place for a mailbox in the subject.
 const EMAIL_ADDRESS: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x01];
 
-/// Comparisons allowed per path, as Chromium and webpki bound them, so a
-/// certificate with thousands of names cannot make validation crawl.
+/// Comparisons allowed between one certificate's names and one CA's name
+/// constraints, as Chromium bounds them, so a certificate with thousands of
+/// names cannot make validation crawl.
 pub(crate) const MAX_COMPARISONS: usize = 1 << 20;
 
 /// A name of the certificate being checked.
@@ -39,7 +40,6 @@ pub(crate) enum Violation {
 pub(crate) fn check(
     cert: &X509Certificate<'_>,
     constraints: &[&NameConstraints<'_>],
-    budget: &mut usize,
 ) -> Result<(), Violation> {
     if constraints.is_empty() {
         return Ok(());
@@ -48,8 +48,18 @@ pub(crate) fn check(
     for nc in constraints {
         let permitted = nc.permitted_subtrees.as_deref().unwrap_or_default();
         let excluded = nc.excluded_subtrees.as_deref().unwrap_or_default();
-        let cost = names.len() * (permitted.len() + excluded.len());
-        *budget = budget.checked_sub(cost).ok_or(Violation::TooMany)?;
+        // Only names and subtrees of the same form are compared.
+        let mut subtrees = [0usize; 10];
+        for s in permitted.iter().chain(excluded) {
+            subtrees[usize::from(form(&s.base))] += 1;
+        }
+        let cost: usize = names
+            .iter()
+            .map(|n| subtrees[usize::from(name_form(n))])
+            .sum();
+        if cost > MAX_COMPARISONS {
+            return Err(Violation::TooMany);
+        }
         for name in &names {
             let mut same_form = permitted.iter().filter(|s| same(name, &s.base)).peekable();
             if same_form.peek().is_some() {
@@ -137,6 +147,18 @@ fn form(name: &GeneralName<'_>) -> u8 {
         GeneralName::IPAddress(_) => 7,
         GeneralName::RegisteredID(_) => 8,
         GeneralName::Invalid(..) => 9,
+    }
+}
+
+/// The GeneralName choice number of a name being checked.
+fn name_form(name: &Name<'_>) -> u8 {
+    match name {
+        Name::Email(_) => 1,
+        Name::Dns(_) => 2,
+        Name::Dir(_) => 4,
+        Name::Uri(_) => 6,
+        Name::Ip(_) => 7,
+        Name::Other(f) => *f,
     }
 }
 

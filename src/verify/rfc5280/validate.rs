@@ -50,7 +50,6 @@ pub(crate) fn validate(
     let mut max_path = usize::MAX;
     let mut constraints: Vec<&NameConstraints<'_>> = Vec::new();
     ca_limits(root.x, &mut max_path, &mut constraints);
-    let mut budget = constraints::MAX_COMPARISONS;
     let mut policies = Policies::new(certs.len());
     for (i, node) in certs.iter().enumerate().rev() {
         let cert = &node.x;
@@ -59,15 +58,15 @@ pub(crate) fn validate(
         validity(cert, now)?;
         understood(cert).map_err(|d| Rejection::invalid(format!("{}: {d}", who())))?;
         if leaf || !node.self_issued {
-            constraints::check(cert, &constraints, &mut budget).map_err(|v| match v {
+            constraints::check(cert, &constraints).map_err(|v| match v {
                 Violation::Outside(name) => Rejection::ca(format!(
                     "{name} in {} is outside a CA's name constraints",
                     who()
                 )),
                 Violation::Malformed(what) => Rejection::ca(what),
-                Violation::TooMany => {
-                    Rejection::ca("too many names to check against name constraints")
-                }
+                Violation::TooMany => Rejection::TooMuchWork {
+                    detail: crate::verify::explain::TOO_MANY_NAMES.into(),
+                },
             })?;
         }
         policies

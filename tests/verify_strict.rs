@@ -418,3 +418,17 @@ fn a_leading_period_in_a_dns_name_constraint_fails_strict() {
     chain.verify(&cert, false).assert().code(0);
     chain.verify(&cert, true).assert().code(1);
 }
+
+#[test]
+fn a_wildcard_over_a_public_suffix_fails_strict() {
+    let chain = Chain::new(ca_params("Test CA"));
+    let cert = chain.leaf("wide.pem", leaf_params("wide", &["*.co.uk"]));
+    chain.default_warns_strict_rejects(
+        &cert,
+        "wildcard-over-public-suffix",
+        "subjectAltName DNS:*.co.uk is a wildcard over a public suffix",
+    );
+    // One label more is a registrable domain's wildcard, which every client takes.
+    let fine = chain.leaf("fine.pem", leaf_params("fine", &["*.example.co.uk"]));
+    chain.verify(&fine, true).assert().success();
+}

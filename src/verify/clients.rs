@@ -90,6 +90,18 @@ fn leaf_findings(leaf: &X509Certificate<'_>, purpose: Purpose, out: &mut Vec<Fin
             format!("subjectAltName DNS:{bad} has an underscore, which host names cannot have"),
         ));
     }
+    if let Some(wide) = names.iter().find_map(|n| match n {
+        San::Dns(d) if wildcard_over_public_suffix(d) => Some(d.clone()),
+        _ => None,
+    }) {
+        out.push(Finding::new(
+            "wildcard-over-public-suffix",
+            format!(
+                "subjectAltName DNS:{wide} is a wildcard over a public suffix, which would \
+                 cover every site registered under it"
+            ),
+        ));
+    }
     if matches!(leaf.basic_constraints(), Ok(Some(bc)) if bc.value.ca) {
         out.push(Finding::new(
             "ca-as-leaf",
@@ -98,6 +110,16 @@ fn leaf_findings(leaf: &X509Certificate<'_>, purpose: Purpose, out: &mut Vec<Fin
         ));
     }
     extended_key_usage(leaf, out);
+}
+
+/// `*.co.uk`, `*.com`: a wildcard whose remainder is itself a public suffix
+/// (Mozilla's Public Suffix List, as browsers apply it).
+fn wildcard_over_public_suffix(name: &str) -> bool {
+    let Some(rest) = name.strip_prefix("*.") else {
+        return false;
+    };
+    let rest = rest.trim_end_matches('.').to_ascii_lowercase();
+    psl::suffix_str(&rest) == Some(rest.as_str())
 }
 
 fn extended_key_usage(leaf: &X509Certificate<'_>, out: &mut Vec<Finding>) {
@@ -156,5 +178,20 @@ fn ca_findings(ca: &X509Certificate<'_>, out: &mut Vec<Finding>) {
             }
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wildcard_over_public_suffix;
+
+    #[test]
+    fn wildcards_over_public_suffixes_are_found() {
+        assert!(wildcard_over_public_suffix("*.co.uk"));
+        assert!(wildcard_over_public_suffix("*.com"));
+        assert!(wildcard_over_public_suffix("*.CO.UK."));
+        assert!(!wildcard_over_public_suffix("*.example.co.uk"));
+        assert!(!wildcard_over_public_suffix("*.db.example.com"));
+        assert!(!wildcard_over_public_suffix("co.uk"));
     }
 }

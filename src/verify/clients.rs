@@ -112,14 +112,17 @@ fn leaf_findings(leaf: &X509Certificate<'_>, purpose: Purpose, out: &mut Vec<Fin
     extended_key_usage(leaf, out);
 }
 
-/// `*.co.uk`, `*.com`: a wildcard whose remainder is itself a public suffix
-/// (Mozilla's Public Suffix List, as browsers apply it).
+/// `*.co.uk`, `*.com`: a wildcard whose remainder is itself a registry's
+/// public suffix. As Chromium does, only the ICANN section of Mozilla's
+/// Public Suffix List counts: `*.s3.amazonaws.com` (a private entry) is a
+/// wildcard every client takes.
 fn wildcard_over_public_suffix(name: &str) -> bool {
     let Some(rest) = name.strip_prefix("*.") else {
         return false;
     };
     let rest = rest.trim_end_matches('.').to_ascii_lowercase();
-    psl::suffix_str(&rest) == Some(rest.as_str())
+    psl::suffix(rest.as_bytes())
+        .is_some_and(|s| s.as_bytes() == rest.as_bytes() && s.typ() == Some(psl::Type::Icann))
 }
 
 fn extended_key_usage(leaf: &X509Certificate<'_>, out: &mut Vec<Finding>) {
@@ -193,5 +196,6 @@ mod tests {
         assert!(!wildcard_over_public_suffix("*.example.co.uk"));
         assert!(!wildcard_over_public_suffix("*.db.example.com"));
         assert!(!wildcard_over_public_suffix("co.uk"));
+        assert!(!wildcard_over_public_suffix("*.s3.amazonaws.com"));
     }
 }

@@ -210,6 +210,34 @@ pub enum Error {
         #[source]
         source: BoxError,
     },
+    /// An encrypted key, and no passphrase to open it with.
+    #[error("no passphrase for {what}: none was given, and there is no terminal to ask for one")]
+    NoPassphrase { what: String },
+    /// The passphrase does not decrypt the key.
+    #[error("{what}: wrong passphrase")]
+    WrongPassphrase { what: String },
+    /// An empty passphrase, which would protect nothing.
+    #[error("the passphrase from {from} is empty")]
+    EmptyPassphrase { from: String },
+    /// Reading a passphrase failed.
+    #[error("reading the passphrase from {from}")]
+    PassphraseRead {
+        from: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The passphrase typed to confirm differs from the first.
+    #[error("the passphrases typed differ")]
+    PassphraseMismatch,
+    /// A key to be encrypted in another form than PKCS#8.
+    #[error("an encrypted key is always PKCS#8, not {0}")]
+    EncryptedNeedsPkcs8(KeyFormat),
+    /// Encrypting a key failed.
+    #[error("encrypting the private key failed")]
+    KeyEncryption(#[source] BoxError),
+    /// Removing the passphrase of a key that has none.
+    #[error("{what} is not encrypted")]
+    NotEncrypted { what: String },
     /// A private key does not belong to the certificate it is used with.
     #[error("the private key {key} does not match the certificate {cert}")]
     KeyMismatch { key: String, cert: String },

@@ -15,6 +15,7 @@ use zeroize::Zeroizing;
 
 use crate::encoding::{contains, has_encrypted_key, is_pem, pem_sections, to_pem};
 use crate::error::{BoxError, Error, Expected, Result};
+use crate::secret::Passphrase;
 
 /// The kinds of key certgen generates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -194,6 +195,13 @@ impl PrivateKey {
     /// `what` names the source in errors (usually the path).
     pub fn from_bytes(what: &str, bytes: &[u8]) -> Result<Self> {
         let der = if is_pem(bytes) {
+            if contains(bytes, b"Proc-Type: 4,ENCRYPTED") {
+                // Legacy PEM encryption (`openssl genrsa -des3`): its headers
+                // are not even PEM that the reader accepts.
+                return Err(Error::EncryptedKey {
+                    what: what.to_string(),
+                });
+            }
             private_key_from_pem(what, bytes)?
         } else {
             PrivateKeyDer::try_from(bytes)
@@ -250,10 +258,7 @@ impl PrivateKey {
         }
         let pkcs8 = Zeroizing::new(self.pair.serialize_der());
         let der: Zeroizing<Vec<u8>> = match format {
-            KeyFormat::Pkcs8 if self.describe().algorithm == KeyAlgorithm::Ed25519 => {
-                ed25519_v1(&pkcs8)?
-            }
-            KeyFormat::Pkcs8 => pkcs8,
+            KeyFormat::Pkcs8 => self.pkcs8_der()?,
             KeyFormat::Pkcs1 => self.inner_pkcs1(&pkcs8)?,
             KeyFormat::Sec1 => self.sec1(&pkcs8)?,
         };
@@ -263,6 +268,74 @@ impl PrivateKey {
             KeyFormat::Sec1 => "EC PRIVATE KEY",
         };
         Ok(Zeroizing::new(to_pem(label, &der)))
+    }
+
+    /// The key as PKCS#8 DER that every tool reads (v1 for Ed25519).
+    fn pkcs8_der(&self) -> Result<Zeroizing<Vec<u8>>> {
+        if !self.is_pkcs8 {
+            return Err(Error::KeyNotReencodable);
+        }
+        let pkcs8 = Zeroizing::new(self.pair.serialize_der());
+        if self.describe().algorithm == KeyAlgorithm::Ed25519 {
+            return ed25519_v1(&pkcs8);
+        }
+        Ok(pkcs8)
+    }
+
+    /// Encodes the key as passphrase-encrypted PKCS#8 (`BEGIN ENCRYPTED
+    /// PRIVATE KEY`): PBES2 with scrypt (N = 2^14, r = 8, p = 1, a 16-byte
+    /// random salt) and AES-256-CBC. These are OpenSSL 3's own defaults for
+    /// `openssl pkcs8 -topk8 -scrypt`; a larger N would need more memory than
+    /// OpenSSL lets scrypt use when it reads the key (32 MiB), and
+    /// `openssl pkey` could no longer open it.
+    pub fn to_encrypted_pem(&self, passphrase: &Passphrase) -> Result<String> {
+        use pkcs8::pkcs5::{pbes2, scrypt};
+        let failed = |e: BoxError| Error::KeyEncryption(e);
+        let der = self.pkcs8_der()?;
+        let mut salt = [0u8; 16];
+        let mut iv = [0u8; 16];
+        aws_lc_rs::rand::fill(&mut salt).map_err(Error::Random)?;
+        aws_lc_rs::rand::fill(&mut iv).map_err(Error::Random)?;
+        let params = scrypt::Params::new(SCRYPT_LOG_N, SCRYPT_R, SCRYPT_P)
+            .map_err(|e| failed(e.to_string().into()))?;
+        let params = pbes2::Parameters::generate_scrypt_aes256cbc(params, &salt, iv)
+            .map_err(|e| failed(e.into()))?;
+        let info =
+            pkcs8::PrivateKeyInfoRef::try_from(der.as_slice()).map_err(|e| failed(e.into()))?;
+        let encrypted = info
+            .encrypt_with_params(params, passphrase.expose())
+            .map_err(|e| failed(e.into()))?;
+        Ok(to_pem("ENCRYPTED PRIVATE KEY", encrypted.as_bytes()))
+    }
+
+    /// Whether `bytes` hold a passphrase-encrypted PKCS#8 key, PEM or DER.
+    pub fn is_encrypted(bytes: &[u8]) -> bool {
+        encrypted_pkcs8_der(bytes).is_some()
+    }
+
+    /// Reads a passphrase-encrypted PKCS#8 key (PEM or DER). A passphrase
+    /// that does not decrypt it is [`Error::WrongPassphrase`].
+    pub fn decrypt(what: &str, bytes: &[u8], passphrase: &Passphrase) -> Result<Self> {
+        use pkcs8::der::Decode;
+        let der = encrypted_pkcs8_der(bytes).ok_or_else(|| Error::NotEncrypted {
+            what: what.to_string(),
+        })?;
+        let info = pkcs8::EncryptedPrivateKeyInfoRef::from_der(&der)
+            .map_err(Error::malformed(what, Expected::PrivateKey))?;
+        let wrong = || Error::WrongPassphrase {
+            what: what.to_string(),
+        };
+        let plain = match info
+            .encryption_algorithm
+            .decrypt(passphrase.expose(), info.encrypted_data.as_bytes())
+        {
+            Ok(plain) => Zeroizing::new(plain),
+            Err(pkcs8::pkcs5::Error::DecryptFailed) => return Err(wrong()),
+            Err(e) => return Err(Error::malformed(what, Expected::PrivateKey)(e)),
+        };
+        // CBC padding alone lets about one wrong passphrase in 256 through:
+        // what it yields is then not a key.
+        PrivateKey::from_bytes(what, &plain).map_err(|_| wrong())
     }
 
     fn inner_pkcs1(&self, pkcs8: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
@@ -321,6 +394,28 @@ fn ed25519_v1(pkcs8: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
         aws_lc_rs::signature::Ed25519KeyPair::from_pkcs8(pkcs8).map_err(|e| failed(e.into()))?;
     let der: Pkcs8V1Der<'static> = pair.as_der().map_err(|e| failed(e.into()))?;
     Ok(Zeroizing::new(der.as_ref().to_vec()))
+}
+
+/// scrypt's cost parameters for new encrypted keys; see
+/// [`PrivateKey::to_encrypted_pem`].
+pub const SCRYPT_LOG_N: u8 = 14;
+pub const SCRYPT_R: u32 = 8;
+pub const SCRYPT_P: u32 = 1;
+
+/// The DER of an `ENCRYPTED PRIVATE KEY` PEM block, or of DER input that is
+/// an EncryptedPrivateKeyInfo.
+fn encrypted_pkcs8_der(bytes: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+    use pkcs8::der::Decode;
+    if is_pem(bytes) {
+        let blocks = crate::encoding::labelled_blocks("", bytes).ok()?;
+        return blocks
+            .into_iter()
+            .find(|b| b.label == "ENCRYPTED PRIVATE KEY" && !b.encrypted)
+            .map(|b| b.der);
+    }
+    pkcs8::EncryptedPrivateKeyInfoRef::from_der(bytes)
+        .is_ok()
+        .then(|| Zeroizing::new(bytes.to_vec()))
 }
 
 fn private_key_from_pem(what: &str, bytes: &[u8]) -> Result<PrivateKeyDer<'static>> {
@@ -489,5 +584,60 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    fn pass(s: &str) -> Passphrase {
+        Passphrase::new(Zeroizing::new(s.as_bytes().to_vec()), "test").unwrap()
+    }
+
+    #[test]
+    fn encrypted_keys_open_with_their_passphrase_only() {
+        for kt in [KeyType::Rsa2048, KeyType::EcdsaP384, KeyType::Ed25519] {
+            let key = PrivateKey::generate(kt).unwrap();
+            let pem = key.to_encrypted_pem(&pass("right")).unwrap();
+            assert!(pem.starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----\n"));
+            assert!(PrivateKey::is_encrypted(pem.as_bytes()));
+            let back = PrivateKey::decrypt("k", pem.as_bytes(), &pass("right")).unwrap();
+            assert_eq!(back.public_key_der(), key.public_key_der(), "{kt}");
+            let der = &pem_sections("k", pem.as_bytes());
+            assert!(
+                der.as_ref().unwrap().is_empty(),
+                "the plain reader skips it"
+            );
+            let err = PrivateKey::decrypt("k", pem.as_bytes(), &pass("wrong")).unwrap_err();
+            assert_eq!(err.to_string(), "k: wrong passphrase");
+            // Read as a plain key, it is reported as encrypted.
+            assert!(matches!(
+                PrivateKey::from_bytes("k", pem.as_bytes()),
+                Err(Error::EncryptedKey { .. })
+            ));
+        }
+    }
+
+    #[test]
+    fn encrypted_der_is_recognised() {
+        let key = PrivateKey::generate(KeyType::EcdsaP256).unwrap();
+        let pem = key.to_encrypted_pem(&pass("p")).unwrap();
+        let der = crate::encoding::labelled_blocks("k", pem.as_bytes())
+            .unwrap()
+            .remove(0)
+            .der;
+        assert!(PrivateKey::is_encrypted(&der));
+        let back = PrivateKey::decrypt("k", &der, &pass("p")).unwrap();
+        assert_eq!(back.public_key_der(), key.public_key_der());
+        let plain = key.to_pem(KeyFormat::Pkcs8).unwrap();
+        assert!(!PrivateKey::is_encrypted(plain.as_bytes()));
+        assert!(matches!(
+            PrivateKey::decrypt("k", plain.as_bytes(), &pass("p")),
+            Err(Error::NotEncrypted { .. })
+        ));
+    }
+
+    #[test]
+    fn each_encryption_has_its_own_salt() {
+        let key = PrivateKey::generate(KeyType::EcdsaP256).unwrap();
+        let a = key.to_encrypted_pem(&pass("p")).unwrap();
+        let b = key.to_encrypted_pem(&pass("p")).unwrap();
+        assert_ne!(a, b);
     }
 }

@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 pub mod ca;
+pub mod ca_key;
 pub mod cert;
 pub mod csr;
 pub mod db;
@@ -21,6 +22,7 @@ pub mod name;
 pub mod profile;
 pub mod request;
 pub mod rfc3339;
+pub mod secret;
 pub mod store;
 pub mod timearg;
 pub mod verify;

@@ -66,12 +66,18 @@ impl Passphrase {
         let Some(mut tty) = Tty::open()? else {
             return Ok(None);
         };
-        let first = Passphrase::new(tty.read_hidden(prompt)?, "the terminal")?;
-        if confirm {
-            let again = tty.read_hidden("Again, to confirm: ")?;
-            if again.as_slice() != first.expose() {
-                return Err(Error::PassphraseMismatch);
-            }
+        let prompts: &[&str] = if confirm {
+            &[prompt, "Again, to confirm: "]
+        } else {
+            &[prompt]
+        };
+        let mut answers = tty.read_hidden(prompts)?.into_iter();
+        let first = Passphrase::new(answers.next().unwrap_or_default(), "the terminal")?;
+        if answers
+            .next()
+            .is_some_and(|again| again.as_slice() != first.expose())
+        {
+            return Err(Error::PassphraseMismatch);
         }
         Ok(Some(first))
     }
@@ -124,32 +130,32 @@ impl Tty {
         }
     }
 
-    /// Prints `prompt`, reads one line with echo off, restores the terminal.
-    fn read_hidden(&mut self, prompt: &str) -> Result<Zeroizing<Vec<u8>>> {
+    /// Prints each prompt and reads one line for it, with echo off from the
+    /// first prompt to the last answer; the terminal is restored even when
+    /// reading fails.
+    fn read_hidden(&mut self, prompts: &[&str]) -> Result<Vec<Zeroizing<Vec<u8>>>> {
+        use rustix::termios::{LocalModes, OptionalActions, tcgetattr, tcsetattr};
         let failed = |source: std::io::Error| Error::PassphraseRead {
             from: Self::PATH.to_string(),
             source,
         };
-        let saved = rustix::termios::tcgetattr(&self.file).map_err(|e| failed(e.into()))?;
+        let saved = tcgetattr(&self.file).map_err(|e| failed(e.into()))?;
         let mut quiet = saved.clone();
-        quiet.local_modes.remove(rustix::termios::LocalModes::ECHO);
-        quiet
-            .local_modes
-            .insert(rustix::termios::LocalModes::ECHONL);
-        self.file
-            .write_all(prompt.as_bytes())
-            .and_then(|()| self.file.flush())
-            .map_err(failed)?;
-        let set = |t: &rustix::termios::Termios| {
-            rustix::termios::tcsetattr(&self.file, rustix::termios::OptionalActions::Flush, t)
-        };
-        set(&quiet).map_err(|e| failed(e.into()))?;
-        let line = read_line(&mut &self.file);
-        // Echo comes back even when the read failed.
-        let restored = set(&saved);
-        let line = line.map_err(failed)?;
+        quiet.local_modes.remove(LocalModes::ECHO);
+        quiet.local_modes.insert(LocalModes::ECHONL);
+        tcsetattr(&self.file, OptionalActions::Now, &quiet).map_err(|e| failed(e.into()))?;
+        let answers = prompts
+            .iter()
+            .map(|prompt| {
+                self.file.write_all(prompt.as_bytes())?;
+                self.file.flush()?;
+                read_line(&mut &self.file)
+            })
+            .collect::<std::io::Result<Vec<_>>>();
+        let restored = tcsetattr(&self.file, OptionalActions::Now, &saved);
+        let answers = answers.map_err(failed)?;
         restored.map_err(|e| failed(e.into()))?;
-        Ok(line)
+        Ok(answers)
     }
 }
 

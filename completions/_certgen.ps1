@@ -174,7 +174,7 @@ Register-ArgumentCompleter -Native -CommandName 'certgen' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('passphrase', 'passphrase', [CompletionResultType]::ParameterValue, 'Encrypt the CA key with a new passphrase, or remove it with --remove. The key stays the same; the old key file moves to old_keys/<timestamp>/')
+            [CompletionResult]::new('passphrase', 'passphrase', [CompletionResultType]::ParameterValue, 'Encrypt the CA key with a new passphrase, or remove it with --remove. The key stays the same; the old key file is archived in old_keys/<timestamp>/')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -194,7 +194,7 @@ Register-ArgumentCompleter -Native -CommandName 'certgen' -ScriptBlock {
             break
         }
         'certgen;ca;help' {
-            [CompletionResult]::new('passphrase', 'passphrase', [CompletionResultType]::ParameterValue, 'Encrypt the CA key with a new passphrase, or remove it with --remove. The key stays the same; the old key file moves to old_keys/<timestamp>/')
+            [CompletionResult]::new('passphrase', 'passphrase', [CompletionResultType]::ParameterValue, 'Encrypt the CA key with a new passphrase, or remove it with --remove. The key stays the same; the old key file is archived in old_keys/<timestamp>/')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -325,7 +325,7 @@ Register-ArgumentCompleter -Native -CommandName 'certgen' -ScriptBlock {
             break
         }
         'certgen;help;ca' {
-            [CompletionResult]::new('passphrase', 'passphrase', [CompletionResultType]::ParameterValue, 'Encrypt the CA key with a new passphrase, or remove it with --remove. The key stays the same; the old key file moves to old_keys/<timestamp>/')
+            [CompletionResult]::new('passphrase', 'passphrase', [CompletionResultType]::ParameterValue, 'Encrypt the CA key with a new passphrase, or remove it with --remove. The key stays the same; the old key file is archived in old_keys/<timestamp>/')
             break
         }
         'certgen;help;ca;passphrase' {

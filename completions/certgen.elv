@@ -164,7 +164,7 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand passphrase 'Encrypt the CA key with a new passphrase, or remove it with --remove. The key stays the same; the old key file moves to old_keys/<timestamp>/'
+            cand passphrase 'Encrypt the CA key with a new passphrase, or remove it with --remove. The key stays the same; the old key file is archived in old_keys/<timestamp>/'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'certgen;ca;passphrase'= {
@@ -182,7 +182,7 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand --version 'Print version'
         }
         &'certgen;ca;help'= {
-            cand passphrase 'Encrypt the CA key with a new passphrase, or remove it with --remove. The key stays the same; the old key file moves to old_keys/<timestamp>/'
+            cand passphrase 'Encrypt the CA key with a new passphrase, or remove it with --remove. The key stays the same; the old key file is archived in old_keys/<timestamp>/'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'certgen;ca;help;passphrase'= {
@@ -297,7 +297,7 @@ set edit:completion:arg-completer[certgen] = {|@words|
         &'certgen;help;setup'= {
         }
         &'certgen;help;ca'= {
-            cand passphrase 'Encrypt the CA key with a new passphrase, or remove it with --remove. The key stays the same; the old key file moves to old_keys/<timestamp>/'
+            cand passphrase 'Encrypt the CA key with a new passphrase, or remove it with --remove. The key stays the same; the old key file is archived in old_keys/<timestamp>/'
         }
         &'certgen;help;ca;passphrase'= {
         }

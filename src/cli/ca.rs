@@ -28,7 +28,7 @@ impl Args {
 #[derive(Debug, clap::Subcommand)]
 enum CaCommand {
     /// Encrypt the CA key with a new passphrase, or remove it with --remove.
-    /// The key stays the same; the old key file moves to old_keys/<timestamp>/.
+    /// The key stays the same; the old key file is archived in old_keys/<timestamp>/.
     Passphrase(PassphraseCmd),
 }
 

@@ -194,7 +194,8 @@ impl PrivateKey {
     ///
     /// `what` names the source in errors (usually the path).
     pub fn from_bytes(what: &str, bytes: &[u8]) -> Result<Self> {
-        let der = if is_pem(bytes) {
+        // Zeroized when dropped, as every copy of a secret certgen holds.
+        let der = Zeroizing::new(if is_pem(bytes) {
             if contains(bytes, b"Proc-Type: 4,ENCRYPTED") {
                 // Legacy PEM encryption (`openssl genrsa -des3`): its headers
                 // are not even PEM that the reader accepts.
@@ -207,11 +208,12 @@ impl PrivateKey {
             PrivateKeyDer::try_from(bytes)
                 .map_err(Error::malformed(what, Expected::PrivateKey))?
                 .clone_key()
-        };
-        let pair = KeyPair::try_from(&der).map_err(Error::malformed(what, Expected::PrivateKey))?;
+        });
+        let pair =
+            KeyPair::try_from(&*der).map_err(Error::malformed(what, Expected::PrivateKey))?;
         Ok(PrivateKey {
             pair,
-            is_pkcs8: matches!(der, PrivateKeyDer::Pkcs8(_)),
+            is_pkcs8: matches!(*der, PrivateKeyDer::Pkcs8(_)),
         })
     }
 

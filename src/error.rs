@@ -201,7 +201,7 @@ pub enum Error {
     KeyGeneration {
         key_type: KeyType,
         #[source]
-        source: rcgen::Error,
+        source: BoxError,
     },
     /// Writing a key in another encoding failed.
     #[error("re-encoding the key as {format} failed")]

@@ -5,7 +5,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use rcgen::{KeyPair, PublicKeyData, RsaKeySize, SignatureAlgorithm};
+use rcgen::PublicKeyData;
 use rustls_pki_types::PrivateKeyDer;
 use rustls_pki_types::pem::SectionKind;
 use x509_parser::prelude::FromDer;
@@ -16,6 +16,7 @@ use zeroize::Zeroizing;
 use crate::encoding::{contains, has_encrypted_key, is_pem, pem_sections, to_pem};
 use crate::error::{BoxError, Error, Expected, Result};
 use crate::secret::Passphrase;
+use crate::signer::Signer;
 
 /// The kinds of key certgen generates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -55,15 +56,6 @@ impl KeyType {
 
     pub fn is_ec(self) -> bool {
         matches!(self, KeyType::EcdsaP256 | KeyType::EcdsaP384)
-    }
-
-    fn algorithm(self) -> &'static SignatureAlgorithm {
-        match self {
-            KeyType::Rsa2048 | KeyType::Rsa3072 | KeyType::Rsa4096 => &rcgen::PKCS_RSA_SHA256,
-            KeyType::EcdsaP256 => &rcgen::PKCS_ECDSA_P256_SHA256,
-            KeyType::EcdsaP384 => &rcgen::PKCS_ECDSA_P384_SHA384,
-            KeyType::Ed25519 => &rcgen::PKCS_ED25519,
-        }
     }
 
     /// Whether `format` can encode keys of this type.
@@ -155,10 +147,10 @@ pub fn check_format(key_type: KeyType, format: KeyFormat) -> Result<()> {
 
 /// A private key with the signing handle rcgen needs.
 pub struct PrivateKey {
-    pair: KeyPair,
-    /// rcgen keeps the key in the encoding it was read from; only PKCS#8 can be
-    /// re-encoded into the other formats.
-    is_pkcs8: bool,
+    signer: Signer,
+    /// The key's PKCS#8 encoding, zeroized on drop; `None` for a key read
+    /// in PKCS#1 or SEC1 form, which certgen does not re-encode.
+    pkcs8: Option<Zeroizing<Vec<u8>>>,
 }
 
 impl fmt::Debug for PrivateKey {
@@ -172,21 +164,11 @@ impl fmt::Debug for PrivateKey {
 impl PrivateKey {
     /// Generates a fresh key from the operating system's random source.
     pub fn generate(key_type: KeyType) -> Result<Self> {
-        let alg = key_type.algorithm();
-        let size = match key_type {
-            KeyType::Rsa2048 => Some(RsaKeySize::_2048),
-            KeyType::Rsa3072 => Some(RsaKeySize::_3072),
-            KeyType::Rsa4096 => Some(RsaKeySize::_4096),
-            _ => None,
-        };
-        let pair = match size {
-            Some(size) => KeyPair::generate_rsa_for(alg, size),
-            None => KeyPair::generate_for(alg),
-        }
-        .map_err(|source| Error::KeyGeneration { key_type, source })?;
+        let (signer, pkcs8) = Signer::generate(key_type)
+            .map_err(|source| Error::KeyGeneration { key_type, source })?;
         Ok(PrivateKey {
-            pair,
-            is_pkcs8: true,
+            signer,
+            pkcs8: Some(pkcs8),
         })
     }
 
@@ -209,27 +191,28 @@ impl PrivateKey {
                 .map_err(Error::malformed(what, Expected::PrivateKey))?
                 .clone_key()
         });
-        let pair =
-            KeyPair::try_from(&*der).map_err(Error::malformed(what, Expected::PrivateKey))?;
-        Ok(PrivateKey {
-            pair,
-            is_pkcs8: matches!(*der, PrivateKeyDer::Pkcs8(_)),
-        })
+        let signer =
+            Signer::from_der(&der).map_err(Error::malformed(what, Expected::PrivateKey))?;
+        let pkcs8 = match &*der {
+            PrivateKeyDer::Pkcs8(k) => Some(Zeroizing::new(k.secret_pkcs8_der().to_vec())),
+            _ => None,
+        };
+        Ok(PrivateKey { signer, pkcs8 })
     }
 
-    /// Gives up the wrapper for the rcgen handle (a CA keeps it to sign).
-    pub fn into_pair(self) -> KeyPair {
-        self.pair
+    /// Gives up the wrapper for the signing handle (a CA keeps it to sign).
+    pub fn into_signer(self) -> Signer {
+        self.signer
     }
 
-    /// The rcgen handle used to sign.
-    pub fn pair(&self) -> &KeyPair {
-        &self.pair
+    /// The handle rcgen signs with, and reads the public key from.
+    pub fn pair(&self) -> &Signer {
+        &self.signer
     }
 
     /// The public key as a DER SubjectPublicKeyInfo.
     pub fn public_key_der(&self) -> Vec<u8> {
-        self.pair.subject_public_key_info()
+        self.signer.subject_public_key_info()
     }
 
     /// The key's type and size, read from its public half.
@@ -248,21 +231,18 @@ impl PrivateKey {
     /// Whether this key is the private half of the given SubjectPublicKeyInfo.
     pub fn matches_spki(&self, spki_der: &[u8]) -> bool {
         match SubjectPublicKeyInfo::from_der(spki_der) {
-            Ok((_, spki)) => spki.subject_public_key.data.as_ref() == self.pair.der_bytes(),
+            Ok((_, spki)) => spki.subject_public_key.data.as_ref() == self.signer.der_bytes(),
             Err(_) => false,
         }
     }
 
     /// Encodes the key as PEM in the requested format. The result is zeroized on drop.
     pub fn to_pem(&self, format: KeyFormat) -> Result<Zeroizing<String>> {
-        if !self.is_pkcs8 {
-            return Err(Error::KeyNotReencodable);
-        }
-        let pkcs8 = Zeroizing::new(self.pair.serialize_der());
+        let pkcs8 = self.pkcs8.as_ref().ok_or(Error::KeyNotReencodable)?;
         let der: Zeroizing<Vec<u8>> = match format {
             KeyFormat::Pkcs8 => self.pkcs8_der()?,
-            KeyFormat::Pkcs1 => self.inner_pkcs1(&pkcs8)?,
-            KeyFormat::Sec1 => self.sec1(&pkcs8)?,
+            KeyFormat::Pkcs1 => self.inner_pkcs1(pkcs8)?,
+            KeyFormat::Sec1 => self.sec1(pkcs8)?,
         };
         let label = match format {
             KeyFormat::Pkcs8 => "PRIVATE KEY",
@@ -274,14 +254,11 @@ impl PrivateKey {
 
     /// The key as PKCS#8 DER that every tool reads (v1 for Ed25519).
     fn pkcs8_der(&self) -> Result<Zeroizing<Vec<u8>>> {
-        if !self.is_pkcs8 {
-            return Err(Error::KeyNotReencodable);
-        }
-        let pkcs8 = Zeroizing::new(self.pair.serialize_der());
+        let pkcs8 = self.pkcs8.as_ref().ok_or(Error::KeyNotReencodable)?;
         if self.describe().algorithm == KeyAlgorithm::Ed25519 {
-            return ed25519_v1(&pkcs8);
+            return ed25519_v1(pkcs8);
         }
-        Ok(pkcs8)
+        Ok(pkcs8.clone())
     }
 
     /// Encodes the key as passphrase-encrypted PKCS#8 (`BEGIN ENCRYPTED

@@ -23,6 +23,7 @@ pub mod profile;
 pub mod request;
 pub mod rfc3339;
 pub mod secret;
+pub mod signer;
 pub mod store;
 pub mod timearg;
 pub mod verify;

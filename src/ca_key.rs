@@ -90,13 +90,27 @@ pub fn change_passphrase(
     if current != read {
         return Err(Error::CaReplaced);
     }
+    let owner = std::fs::symlink_metadata(&path).map_err(Error::io("reading", &path))?;
     let archived = lock.archive_copy(&[store::CA_KEY], now)?;
     store::replace_file(&path, pem.as_bytes(), Mode::Secret)?;
+    keep_owner(&path, &owner)?;
     Ok(Rekeyed {
         key: path,
         encrypted: new.is_some(),
         archived: archived.join(store::CA_KEY),
     })
+}
+
+/// Gives the rewritten key file the owner and group of the file it replaced
+/// (a CA key kept by a dedicated user stays that user's); its mode stays 0600.
+fn keep_owner(path: &std::path::Path, old: &std::fs::Metadata) -> Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let new = std::fs::symlink_metadata(path).map_err(Error::io("reading", path))?;
+    if (new.uid(), new.gid()) == (old.uid(), old.gid()) {
+        return Ok(());
+    }
+    std::os::unix::fs::chown(path, Some(old.uid()), Some(old.gid()))
+        .map_err(Error::io("giving back its owner to", path))
 }
 
 /// Checks that `key` belongs to the CA certificate of `store`.
@@ -202,6 +216,13 @@ mod tests {
         assert_eq!(public(&store), before);
         let err = change_passphrase(&store, None, NOW).unwrap_err();
         assert!(matches!(err, Error::NotEncrypted { .. }), "{err:?}");
+        if rustix::process::geteuid().is_root() {
+            use std::os::unix::fs::MetadataExt;
+            std::os::unix::fs::chown(store.ca_key(), Some(65534), Some(65534)).unwrap();
+            change_passphrase(&store, Some(&pass("again")), NOW).unwrap();
+            let meta = std::fs::metadata(store.ca_key()).unwrap();
+            assert_eq!((meta.uid(), meta.gid()), (65534, 65534), "owner kept");
+        }
         let mode = std::os::unix::fs::PermissionsExt::mode(
             &std::fs::metadata(store.ca_key()).unwrap().permissions(),
         );

@@ -436,6 +436,13 @@ mod tests {
             Error::ValidityTooLong {
                 requested: Duration::days(40_000),
             },
+            Error::NoPassphrase {
+                what: "pki/ca-key.pem".into(),
+            },
+            Error::EncryptedNeedsPkcs8(KeyFormat::Pkcs1),
+            Error::NotEncrypted {
+                what: "pki/ca-key.pem".into(),
+            },
         ];
         for e in samples {
             let text = e.to_string();

@@ -686,6 +686,11 @@ fn inspect_reports_the_key_as_encrypted() {
     let json = must(dir, &[], &["inspect", "pki/ca-key.pem", "--format", "json"]);
     assert!(json.contains("\"encrypted_private_key\""), "{json}");
     assert!(!json.contains(PASS));
+    // DER too, as `openssl pkcs8 -topk8 -outform DER` writes it.
+    let der = pem::parse(std::fs::read(dir.join("pki/ca-key.pem")).unwrap()).unwrap();
+    std::fs::write(dir.join("key.der"), der.contents()).unwrap();
+    let text = must(dir, &[], &["inspect", "key.der"]);
+    assert!(text.contains("encrypted private key"), "{text}");
 }
 
 #[test]

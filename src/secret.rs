@@ -133,23 +133,35 @@ impl Tty {
     /// Prints each prompt and reads one line for it, with echo off from the
     /// first prompt to the last answer; the terminal is restored even when
     /// reading fails.
+    ///
+    /// The terminal is put in raw mode (no echo, no line editing, no signal
+    /// keys) and [`read_line`] does the editing itself: Ctrl-C then reaches
+    /// certgen as a key, so the terminal is restored before it stops, instead
+    /// of being left without echo by a signal that kills it mid-prompt.
     fn read_hidden(&mut self, prompts: &[&str]) -> Result<Vec<Zeroizing<Vec<u8>>>> {
-        use rustix::termios::{LocalModes, OptionalActions, tcgetattr, tcsetattr};
+        use rustix::termios::{
+            LocalModes, OptionalActions, SpecialCodeIndex, tcgetattr, tcsetattr,
+        };
         let failed = |source: std::io::Error| Error::PassphraseRead {
             from: Self::PATH.to_string(),
             source,
         };
         let saved = tcgetattr(&self.file).map_err(|e| failed(e.into()))?;
         let mut quiet = saved.clone();
-        quiet.local_modes.remove(LocalModes::ECHO);
-        quiet.local_modes.insert(LocalModes::ECHONL);
+        quiet
+            .local_modes
+            .remove(LocalModes::ECHO | LocalModes::ICANON | LocalModes::ISIG);
+        quiet.special_codes[SpecialCodeIndex::VMIN] = 1;
+        quiet.special_codes[SpecialCodeIndex::VTIME] = 0;
         tcsetattr(&self.file, OptionalActions::Now, &quiet).map_err(|e| failed(e.into()))?;
         let answers = prompts
             .iter()
             .map(|prompt| {
                 self.file.write_all(prompt.as_bytes())?;
                 self.file.flush()?;
-                read_line(&mut &self.file)
+                let line = read_line(&mut &self.file);
+                self.file.write_all(b"\r\n")?;
+                line
             })
             .collect::<std::io::Result<Vec<_>>>();
         let restored = tcsetattr(&self.file, OptionalActions::Now, &saved);
@@ -159,27 +171,39 @@ impl Tty {
     }
 }
 
-/// Reads up to a newline or the end, one byte at a time so nothing after
-/// the line is consumed; at most [`MAX_LEN`] bytes are kept.
+/// Reads one line typed at a raw terminal, or from any reader: it ends at
+/// Enter (CR or LF) or at the end of the input (or Ctrl-D); Backspace and
+/// Delete remove the last byte, Ctrl-U the whole line, and Ctrl-C gives up.
+/// One byte at a time, so nothing after the line is consumed; at most
+/// [`MAX_LEN`] bytes are kept.
 fn read_line(input: &mut impl Read) -> std::io::Result<Zeroizing<Vec<u8>>> {
+    const CTRL_C: u8 = 0x03;
+    const CTRL_D: u8 = 0x04;
+    const CTRL_U: u8 = 0x15;
+    const BACKSPACE: u8 = 0x08;
+    const DELETE: u8 = 0x7f;
     let mut line = Zeroizing::new(Vec::with_capacity(64));
-    let mut byte = [0u8; 1];
+    let mut byte = Zeroizing::new([0u8; 1]);
     loop {
-        match input.read(&mut byte) {
+        match input.read(&mut byte[..]) {
             Ok(0) => break,
-            Ok(_) if byte[0] == b'\n' => break,
-            Ok(_) if line.len() >= MAX_LEN => {
-                return Err(std::io::Error::other(format!(
-                    "longer than {MAX_LEN} bytes"
-                )));
-            }
-            Ok(_) => line.push(byte[0]),
+            Ok(_) => match byte[0] {
+                b'\n' | b'\r' | CTRL_D => break,
+                CTRL_C => return Err(std::io::Error::other("interrupted")),
+                BACKSPACE | DELETE => {
+                    line.pop();
+                }
+                CTRL_U => line.clear(),
+                _ if line.len() >= MAX_LEN => {
+                    return Err(std::io::Error::other(format!(
+                        "longer than {MAX_LEN} bytes"
+                    )));
+                }
+                b => line.push(b),
+            },
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(e),
         }
-    }
-    if line.last() == Some(&b'\r') {
-        line.pop();
     }
     Ok(line)
 }
@@ -226,9 +250,18 @@ mod tests {
 
     #[test]
     fn lines_stop_at_the_newline_and_the_limit() {
-        let mut input: &[u8] = b"abc\r\nrest";
+        let mut input: &[u8] = b"abc\nrest";
         assert_eq!(read_line(&mut input).unwrap().as_slice(), b"abc");
         assert_eq!(input, b"rest");
+        let mut input: &[u8] = b"abx\x7fc\r";
+        assert_eq!(read_line(&mut input).unwrap().as_slice(), b"abc");
+        let mut input: &[u8] = b"wrong\x15right\x08t\n";
+        assert_eq!(read_line(&mut input).unwrap().as_slice(), b"right");
+        let mut input: &[u8] = b"sec\x03ret\n";
+        assert_eq!(
+            read_line(&mut input).unwrap_err().to_string(),
+            "interrupted"
+        );
         let long = vec![b'x'; MAX_LEN + 1];
         assert!(read_line(&mut long.as_slice()).is_err());
     }

@@ -335,8 +335,9 @@ fn encrypt_refuses_before_writing_anything() {
 }
 
 /// Runs `certgen ARGS` in a pseudo-terminal made by `script`, typing `typed`
-/// once the prompt had time to turn echo off. Returns the exit status and
-/// everything the terminal showed.
+/// once the prompt had time to turn echo off. Returns whether certgen
+/// succeeded and everything the terminal showed, and checks that certgen
+/// gave the terminal back with echo on, whatever happened.
 fn at_terminal(dir: &Path, args: &[&str], typed: &str) -> (bool, String) {
     let bin = env!("CARGO_BIN_EXE_certgen");
     let command = std::iter::once(bin)
@@ -344,8 +345,9 @@ fn at_terminal(dir: &Path, args: &[&str], typed: &str) -> (bool, String) {
         .map(|a| format!("'{a}'"))
         .collect::<Vec<_>>()
         .join(" ");
-    let feed = format!("sleep 1; printf '{typed}'; sleep 3");
-    let shell = format!("({feed}) | script -qec \"{command}\" /dev/null");
+    let feed = format!("sleep 1; printf '{typed}'; sleep 2");
+    let inner = format!("{command}; echo certgen-status=\\$?; stty -a");
+    let shell = format!("({feed}) | script -qec \"{inner}\" /dev/null");
     let out = Command::new("sh")
         .arg("-c")
         .arg(shell)
@@ -360,7 +362,13 @@ fn at_terminal(dir: &Path, args: &[&str], typed: &str) -> (bool, String) {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-    (out.status.success(), shown)
+    let stty = shown.split("certgen-status=").nth(1).unwrap_or_default();
+    let modes: Vec<&str> = stty.split_whitespace().collect();
+    assert!(
+        modes.contains(&"echo") && modes.contains(&"icanon") && modes.contains(&"isig"),
+        "the terminal is restored: {shown}"
+    );
+    (stty.starts_with("0"), shown)
 }
 
 fn have_script() -> bool {
@@ -397,7 +405,7 @@ fn the_terminal_prompt_reads_the_passphrase_without_echo() {
     assert!(dir.join("pki/users/app/client-cert.pem").exists());
 
     let (ok, shown) = at_terminal(dir, &with_now(&["issue-client", "bob"]), "wrong\\n");
-    assert!(!ok);
+    assert!(!ok, "{shown}");
     assert!(
         shown.contains("pki/ca-key.pem: wrong passphrase"),
         "{shown}"
@@ -408,6 +416,23 @@ fn the_terminal_prompt_reads_the_passphrase_without_echo() {
     assert!(!ok);
     assert!(shown.contains("the passphrases typed differ"), "{shown}");
     assert!(!e.path().join("pki").exists());
+
+    // Ctrl-C at the prompt: stopped, nothing written, echo back on.
+    let (ok, shown) = at_terminal(e.path(), &init, "half\\003");
+    assert!(!ok);
+    assert!(
+        shown.contains("reading the passphrase from /dev/tty: interrupted"),
+        "{shown}"
+    );
+    assert!(!e.path().join("pki").exists());
+
+    // Backspace and Ctrl-U edit what is typed, as at a shell prompt.
+    let (ok, shown) = at_terminal(
+        dir,
+        &with_now(&["issue-client", "carol", "--key-type", "ecdsa-p256"]),
+        "nonsense\\025tty secrex\\177t\\n",
+    );
+    assert!(ok, "{shown}");
 }
 
 /// The CA's private scalar, as openssl prints it (`priv:` in `pkey -text`).

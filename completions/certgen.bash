@@ -16,6 +16,9 @@ _certgen() {
             ",$1")
                 cmd="certgen"
                 ;;
+            certgen,ca)
+                cmd="certgen__subcmd__ca"
+                ;;
             certgen,check-expiry)
                 cmd="certgen__subcmd__check__subcmd__expiry"
                 ;;
@@ -60,6 +63,21 @@ _certgen() {
                 ;;
             certgen,verify)
                 cmd="certgen__subcmd__verify"
+                ;;
+            certgen__subcmd__ca,help)
+                cmd="certgen__subcmd__ca__subcmd__help"
+                ;;
+            certgen__subcmd__ca,passphrase)
+                cmd="certgen__subcmd__ca__subcmd__passphrase"
+                ;;
+            certgen__subcmd__ca__subcmd__help,help)
+                cmd="certgen__subcmd__ca__subcmd__help__subcmd__help"
+                ;;
+            certgen__subcmd__ca__subcmd__help,passphrase)
+                cmd="certgen__subcmd__ca__subcmd__help__subcmd__passphrase"
+                ;;
+            certgen__subcmd__help,ca)
+                cmd="certgen__subcmd__help__subcmd__ca"
                 ;;
             certgen__subcmd__help,check-expiry)
                 cmd="certgen__subcmd__help__subcmd__check__subcmd__expiry"
@@ -106,6 +124,9 @@ _certgen() {
             certgen__subcmd__help,verify)
                 cmd="certgen__subcmd__help__subcmd__verify"
                 ;;
+            certgen__subcmd__help__subcmd__ca,passphrase)
+                cmd="certgen__subcmd__help__subcmd__ca__subcmd__passphrase"
+                ;;
             *)
                 ;;
         esac
@@ -113,12 +134,110 @@ _certgen() {
 
     case "${cmd}" in
         certgen)
-            opts="-q -h -V --dir --quiet --color --help --version init-ca csr sign issue-server issue-client setup verify check-expiry inspect list revoke crl completions man help"
+            opts="-q -h -V --dir --quiet --color --help --version init-ca csr sign issue-server issue-client setup ca verify check-expiry inspect list revoke crl completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        certgen__subcmd__ca)
+            opts="-q -h -V --dir --quiet --color --help --version passphrase help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        certgen__subcmd__ca__subcmd__help)
+            opts="passphrase help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        certgen__subcmd__ca__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        certgen__subcmd__ca__subcmd__help__subcmd__passphrase)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        certgen__subcmd__ca__subcmd__passphrase)
+            opts="-q -h -V --new-passphrase-file --remove --passphrase-file --format --dir --quiet --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --new-passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 --dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -199,7 +318,7 @@ _certgen() {
             return 0
             ;;
         certgen__subcmd__crl)
-            opts="-q -h -V --days --out --format --dir --quiet --color --help --version"
+            opts="-q -h -V --days --out --format --passphrase-file --dir --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -215,6 +334,10 @@ _certgen() {
                     ;;
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --dir)
@@ -283,8 +406,36 @@ _certgen() {
             return 0
             ;;
         certgen__subcmd__help)
-            opts="init-ca csr sign issue-server issue-client setup verify check-expiry inspect list revoke crl completions man help"
+            opts="init-ca csr sign issue-server issue-client setup ca verify check-expiry inspect list revoke crl completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        certgen__subcmd__help__subcmd__ca)
+            opts="passphrase"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        certgen__subcmd__help__subcmd__ca__subcmd__passphrase)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -507,7 +658,7 @@ _certgen() {
             return 0
             ;;
         certgen__subcmd__init__subcmd__ca)
-            opts="-q -h -V --cn --subject --key-type --key-format --days --path-len --intermediate --parent --force --format --dir --quiet --color --help --version"
+            opts="-q -h -V --cn --subject --key-type --key-format --days --path-len --intermediate --parent --force --encrypt --format --passphrase-file --dir --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -543,6 +694,10 @@ _certgen() {
                     ;;
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --dir)
@@ -591,7 +746,7 @@ _certgen() {
             return 0
             ;;
         certgen__subcmd__issue__subcmd__client)
-            opts="-q -h -V --from --subject --san --key-type --key-format --days --sql-host --force --format --dir --quiet --color --help --version"
+            opts="-q -h -V --from --subject --san --key-type --key-format --days --sql-host --force --format --passphrase-file --dir --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -629,6 +784,10 @@ _certgen() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -645,7 +804,7 @@ _certgen() {
             return 0
             ;;
         certgen__subcmd__issue__subcmd__server)
-            opts="-q -h -V --san --subject --key-type --key-format --days --client-auth --force --format --dir --quiet --color --help --version"
+            opts="-q -h -V --san --subject --key-type --key-format --days --client-auth --force --format --passphrase-file --dir --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -673,6 +832,10 @@ _certgen() {
                     ;;
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --dir)
@@ -789,7 +952,7 @@ _certgen() {
             return 0
             ;;
         certgen__subcmd__setup)
-            opts="-q -h -V --host --user --key-type --key-format --ca-key-type --ca-cn --sql-host --force --format --dir --quiet --color --help --version mysql mariadb"
+            opts="-q -h -V --host --user --key-type --key-format --ca-key-type --ca-cn --sql-host --force --format --passphrase-file --dir --quiet --color --help --version mysql mariadb"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -827,6 +990,10 @@ _certgen() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -843,7 +1010,7 @@ _certgen() {
             return 0
             ;;
         certgen__subcmd__sign)
-            opts="-q -h -V --profile --days --san --out --format --dir --quiet --color --help --version"
+            opts="-q -h -V --profile --days --san --out --format --passphrase-file --dir --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -867,6 +1034,10 @@ _certgen() {
                     ;;
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --dir)

@@ -32,6 +32,7 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand issue-server 'Issue a key and certificate for a database server'
             cand issue-client 'Issue keys and client certificates for database users'
             cand setup 'CA, server and client certificates and the config for one database, in one go'
+            cand ca 'Maintain the CA key: change or remove its passphrase'
             cand verify 'Check that a certificate chains to a trusted CA, for a host and purpose'
             cand check-expiry 'Check certificate expiry: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN'
             cand inspect 'Summarise certificates, CSRs, keys (never the secret) and CRLs'
@@ -51,10 +52,12 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand --path-len 'Limit on intermediates below this CA (pathLenConstraint); intermediates default to 0'
             cand --parent 'The parent PKI directory, for --intermediate'
             cand --format 'Output format'
+            cand --passphrase-file 'Read the CA key''s passphrase from the first line of FILE, when the key is encrypted [else from CERTGEN_CA_PASSPHRASE, else asked on the terminal]'
             cand --dir 'The PKI directory'
             cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'
             cand --intermediate 'Make an intermediate CA signed by the CA in --parent'
             cand --force 'Replace an existing CA; its files move to old_keys/<timestamp>/ first'
+            cand --encrypt 'Encrypt the CA key with a passphrase (PKCS#8, scrypt + AES-256-CBC): from --passphrase-file, else CERTGEN_CA_PASSPHRASE, else asked twice on the terminal'
             cand -q 'Print only results and warnings; no progress or status lines'
             cand --quiet 'Print only results and warnings; no progress or status lines'
             cand -h 'Print help (see more with ''--help'')'
@@ -85,6 +88,7 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand --san 'subjectAltNames to add to those the CSR asks for; repeatable and comma-separated'
             cand --out 'Write the certificate here (must not exist) instead of to stdout'
             cand --format 'Output format of the report (with --out) or the certificate'
+            cand --passphrase-file 'Read the CA key''s passphrase from the first line of FILE, when the key is encrypted [else from CERTGEN_CA_PASSPHRASE, else asked on the terminal]'
             cand --dir 'The PKI directory'
             cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'
             cand -q 'Print only results and warnings; no progress or status lines'
@@ -101,6 +105,7 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand --key-format 'Encoding of the new key file'
             cand --days 'Lifetime: a number of days, or 30d, 2w, 12h [default: 825 days]'
             cand --format 'Output format'
+            cand --passphrase-file 'Read the CA key''s passphrase from the first line of FILE, when the key is encrypted [else from CERTGEN_CA_PASSPHRASE, else asked on the terminal]'
             cand --dir 'The PKI directory'
             cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'
             cand --client-auth 'Add clientAuth, for cluster nodes that also connect to each other'
@@ -121,6 +126,7 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand --days 'Lifetime: a number of days, or 30d, 2w, 12h [default: 1825 days]'
             cand --sql-host 'The host part of the account in the printed ALTER USER statements'
             cand --format 'Output format'
+            cand --passphrase-file 'Read the CA key''s passphrase from the first line of FILE, when the key is encrypted [else from CERTGEN_CA_PASSPHRASE, else asked on the terminal]'
             cand --dir 'The PKI directory'
             cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'
             cand --force 'Replace existing bundles; the old files move to old_keys/<timestamp>/ first'
@@ -140,6 +146,7 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand --ca-cn 'Common name of the CA, when the CA is created'
             cand --sql-host 'The host part of the accounts in the printed SQL'
             cand --format 'Output format: the settings and SQL as text, or every bundle and the settings as JSON'
+            cand --passphrase-file 'Read the CA key''s passphrase from the first line of FILE, when the key is encrypted [else from CERTGEN_CA_PASSPHRASE, else asked on the terminal]'
             cand --dir 'The PKI directory'
             cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'
             cand --force 'Reissue server and client certificates that exist (the old ones are archived). Without it, existing ones are kept'
@@ -149,6 +156,40 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
+        }
+        &'certgen;ca'= {
+            cand --dir 'The PKI directory'
+            cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'
+            cand -q 'Print only results and warnings; no progress or status lines'
+            cand --quiet 'Print only results and warnings; no progress or status lines'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand passphrase 'Encrypt the CA key with a new passphrase, or remove it with --remove. The key stays the same; the old key file is archived in old_keys/<timestamp>/'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'certgen;ca;passphrase'= {
+            cand --new-passphrase-file 'Read the new passphrase from the first line of FILE [else from CERTGEN_CA_NEW_PASSPHRASE, else asked twice on the terminal]'
+            cand --passphrase-file 'Read the CA key''s passphrase from the first line of FILE, when the key is encrypted [else from CERTGEN_CA_PASSPHRASE, else asked on the terminal]'
+            cand --format 'Output format'
+            cand --dir 'The PKI directory'
+            cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'
+            cand --remove 'Store the key unencrypted'
+            cand -q 'Print only results and warnings; no progress or status lines'
+            cand --quiet 'Print only results and warnings; no progress or status lines'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'certgen;ca;help'= {
+            cand passphrase 'Encrypt the CA key with a new passphrase, or remove it with --remove. The key stays the same; the old key file is archived in old_keys/<timestamp>/'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'certgen;ca;help;passphrase'= {
+        }
+        &'certgen;ca;help;help'= {
         }
         &'certgen;verify'= {
             cand --ca 'Trusted roots, one or more in one file [default: DIR/ca-bundle.pem, else DIR/ca-cert.pem]'
@@ -227,6 +268,7 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand --days 'Time until nextUpdate, when clients need a newer CRL: a number of days, or 30d, 2w, 12h [default: 30 days]'
             cand --out 'Where to write the CRL (PEM) [default: DIR/crl.pem]'
             cand --format 'Output format'
+            cand --passphrase-file 'Read the CA key''s passphrase from the first line of FILE, when the key is encrypted [else from CERTGEN_CA_PASSPHRASE, else asked on the terminal]'
             cand --dir 'The PKI directory'
             cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'
             cand -q 'Print only results and warnings; no progress or status lines'
@@ -264,6 +306,7 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand issue-server 'Issue a key and certificate for a database server'
             cand issue-client 'Issue keys and client certificates for database users'
             cand setup 'CA, server and client certificates and the config for one database, in one go'
+            cand ca 'Maintain the CA key: change or remove its passphrase'
             cand verify 'Check that a certificate chains to a trusted CA, for a host and purpose'
             cand check-expiry 'Check certificate expiry: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN'
             cand inspect 'Summarise certificates, CSRs, keys (never the secret) and CRLs'
@@ -285,6 +328,11 @@ set edit:completion:arg-completer[certgen] = {|@words|
         &'certgen;help;issue-client'= {
         }
         &'certgen;help;setup'= {
+        }
+        &'certgen;help;ca'= {
+            cand passphrase 'Encrypt the CA key with a new passphrase, or remove it with --remove. The key stays the same; the old key file is archived in old_keys/<timestamp>/'
+        }
+        &'certgen;help;ca;passphrase'= {
         }
         &'certgen;help;verify'= {
         }

@@ -37,6 +37,7 @@ complete -c certgen -n "__fish_certgen_needs_command" -f -a "sign" -d 'Sign a CS
 complete -c certgen -n "__fish_certgen_needs_command" -f -a "issue-server" -d 'Issue a key and certificate for a database server'
 complete -c certgen -n "__fish_certgen_needs_command" -f -a "issue-client" -d 'Issue keys and client certificates for database users'
 complete -c certgen -n "__fish_certgen_needs_command" -f -a "setup" -d 'CA, server and client certificates and the config for one database, in one go'
+complete -c certgen -n "__fish_certgen_needs_command" -f -a "ca" -d 'Maintain the CA key: change or remove its passphrase'
 complete -c certgen -n "__fish_certgen_needs_command" -f -a "verify" -d 'Check that a certificate chains to a trusted CA, for a host and purpose'
 complete -c certgen -n "__fish_certgen_needs_command" -f -a "check-expiry" -d 'Check certificate expiry: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN'
 complete -c certgen -n "__fish_certgen_needs_command" -f -a "inspect" -d 'Summarise certificates, CSRs, keys (never the secret) and CRLs'
@@ -62,12 +63,14 @@ complete -c certgen -n "__fish_certgen_using_subcommand init-ca" -l path-len -d 
 complete -c certgen -n "__fish_certgen_using_subcommand init-ca" -l parent -d 'The parent PKI directory, for --intermediate' -r -F
 complete -c certgen -n "__fish_certgen_using_subcommand init-ca" -l format -d 'Output format' -r -f -a "text\t''
 json\t''"
+complete -c certgen -n "__fish_certgen_using_subcommand init-ca" -l passphrase-file -d 'Read the CA key\'s passphrase from the first line of FILE, when the key is encrypted [else from CERTGEN_CA_PASSPHRASE, else asked on the terminal]' -r -F
 complete -c certgen -n "__fish_certgen_using_subcommand init-ca" -l dir -d 'The PKI directory' -r -F
 complete -c certgen -n "__fish_certgen_using_subcommand init-ca" -l color -d 'Colour in diagnostics (NO_COLOR in the environment also turns it off)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c certgen -n "__fish_certgen_using_subcommand init-ca" -l intermediate -d 'Make an intermediate CA signed by the CA in --parent'
 complete -c certgen -n "__fish_certgen_using_subcommand init-ca" -l force -d 'Replace an existing CA; its files move to old_keys/<timestamp>/ first'
+complete -c certgen -n "__fish_certgen_using_subcommand init-ca" -l encrypt -d 'Encrypt the CA key with a passphrase (PKCS#8, scrypt + AES-256-CBC): from --passphrase-file, else CERTGEN_CA_PASSPHRASE, else asked twice on the terminal'
 complete -c certgen -n "__fish_certgen_using_subcommand init-ca" -s q -l quiet -d 'Print only results and warnings; no progress or status lines'
 complete -c certgen -n "__fish_certgen_using_subcommand init-ca" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c certgen -n "__fish_certgen_using_subcommand init-ca" -s V -l version -d 'Print version'
@@ -100,6 +103,7 @@ complete -c certgen -n "__fish_certgen_using_subcommand sign" -l san -d 'subject
 complete -c certgen -n "__fish_certgen_using_subcommand sign" -l out -d 'Write the certificate here (must not exist) instead of to stdout' -r -F
 complete -c certgen -n "__fish_certgen_using_subcommand sign" -l format -d 'Output format of the report (with --out) or the certificate' -r -f -a "text\t''
 json\t''"
+complete -c certgen -n "__fish_certgen_using_subcommand sign" -l passphrase-file -d 'Read the CA key\'s passphrase from the first line of FILE, when the key is encrypted [else from CERTGEN_CA_PASSPHRASE, else asked on the terminal]' -r -F
 complete -c certgen -n "__fish_certgen_using_subcommand sign" -l dir -d 'The PKI directory' -r -F
 complete -c certgen -n "__fish_certgen_using_subcommand sign" -l color -d 'Colour in diagnostics (NO_COLOR in the environment also turns it off)' -r -f -a "auto\t''
 always\t''
@@ -121,6 +125,7 @@ sec1\t'BEGIN EC PRIVATE KEY'"
 complete -c certgen -n "__fish_certgen_using_subcommand issue-server" -l days -d 'Lifetime: a number of days, or 30d, 2w, 12h [default: 825 days]' -r
 complete -c certgen -n "__fish_certgen_using_subcommand issue-server" -l format -d 'Output format' -r -f -a "text\t''
 json\t''"
+complete -c certgen -n "__fish_certgen_using_subcommand issue-server" -l passphrase-file -d 'Read the CA key\'s passphrase from the first line of FILE, when the key is encrypted [else from CERTGEN_CA_PASSPHRASE, else asked on the terminal]' -r -F
 complete -c certgen -n "__fish_certgen_using_subcommand issue-server" -l dir -d 'The PKI directory' -r -F
 complete -c certgen -n "__fish_certgen_using_subcommand issue-server" -l color -d 'Colour in diagnostics (NO_COLOR in the environment also turns it off)' -r -f -a "auto\t''
 always\t''
@@ -146,6 +151,7 @@ complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l days -d
 complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l sql-host -d 'The host part of the account in the printed ALTER USER statements' -r
 complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l format -d 'Output format' -r -f -a "text\t''
 json\t''"
+complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l passphrase-file -d 'Read the CA key\'s passphrase from the first line of FILE, when the key is encrypted [else from CERTGEN_CA_PASSPHRASE, else asked on the terminal]' -r -F
 complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l dir -d 'The PKI directory' -r -F
 complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l color -d 'Colour in diagnostics (NO_COLOR in the environment also turns it off)' -r -f -a "auto\t''
 always\t''
@@ -175,6 +181,7 @@ complete -c certgen -n "__fish_certgen_using_subcommand setup" -l ca-cn -d 'Comm
 complete -c certgen -n "__fish_certgen_using_subcommand setup" -l sql-host -d 'The host part of the accounts in the printed SQL' -r
 complete -c certgen -n "__fish_certgen_using_subcommand setup" -l format -d 'Output format: the settings and SQL as text, or every bundle and the settings as JSON' -r -f -a "text\t''
 json\t''"
+complete -c certgen -n "__fish_certgen_using_subcommand setup" -l passphrase-file -d 'Read the CA key\'s passphrase from the first line of FILE, when the key is encrypted [else from CERTGEN_CA_PASSPHRASE, else asked on the terminal]' -r -F
 complete -c certgen -n "__fish_certgen_using_subcommand setup" -l dir -d 'The PKI directory' -r -F
 complete -c certgen -n "__fish_certgen_using_subcommand setup" -l color -d 'Colour in diagnostics (NO_COLOR in the environment also turns it off)' -r -f -a "auto\t''
 always\t''
@@ -183,6 +190,29 @@ complete -c certgen -n "__fish_certgen_using_subcommand setup" -l force -d 'Reis
 complete -c certgen -n "__fish_certgen_using_subcommand setup" -s q -l quiet -d 'Print only results and warnings; no progress or status lines'
 complete -c certgen -n "__fish_certgen_using_subcommand setup" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c certgen -n "__fish_certgen_using_subcommand setup" -s V -l version -d 'Print version'
+complete -c certgen -n "__fish_certgen_using_subcommand ca; and not __fish_seen_subcommand_from passphrase help" -l dir -d 'The PKI directory' -r -F
+complete -c certgen -n "__fish_certgen_using_subcommand ca; and not __fish_seen_subcommand_from passphrase help" -l color -d 'Colour in diagnostics (NO_COLOR in the environment also turns it off)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c certgen -n "__fish_certgen_using_subcommand ca; and not __fish_seen_subcommand_from passphrase help" -s q -l quiet -d 'Print only results and warnings; no progress or status lines'
+complete -c certgen -n "__fish_certgen_using_subcommand ca; and not __fish_seen_subcommand_from passphrase help" -s h -l help -d 'Print help'
+complete -c certgen -n "__fish_certgen_using_subcommand ca; and not __fish_seen_subcommand_from passphrase help" -s V -l version -d 'Print version'
+complete -c certgen -n "__fish_certgen_using_subcommand ca; and not __fish_seen_subcommand_from passphrase help" -f -a "passphrase" -d 'Encrypt the CA key with a new passphrase, or remove it with --remove. The key stays the same; the old key file is archived in old_keys/<timestamp>/'
+complete -c certgen -n "__fish_certgen_using_subcommand ca; and not __fish_seen_subcommand_from passphrase help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c certgen -n "__fish_certgen_using_subcommand ca; and __fish_seen_subcommand_from passphrase" -l new-passphrase-file -d 'Read the new passphrase from the first line of FILE [else from CERTGEN_CA_NEW_PASSPHRASE, else asked twice on the terminal]' -r -F
+complete -c certgen -n "__fish_certgen_using_subcommand ca; and __fish_seen_subcommand_from passphrase" -l passphrase-file -d 'Read the CA key\'s passphrase from the first line of FILE, when the key is encrypted [else from CERTGEN_CA_PASSPHRASE, else asked on the terminal]' -r -F
+complete -c certgen -n "__fish_certgen_using_subcommand ca; and __fish_seen_subcommand_from passphrase" -l format -d 'Output format' -r -f -a "text\t''
+json\t''"
+complete -c certgen -n "__fish_certgen_using_subcommand ca; and __fish_seen_subcommand_from passphrase" -l dir -d 'The PKI directory' -r -F
+complete -c certgen -n "__fish_certgen_using_subcommand ca; and __fish_seen_subcommand_from passphrase" -l color -d 'Colour in diagnostics (NO_COLOR in the environment also turns it off)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c certgen -n "__fish_certgen_using_subcommand ca; and __fish_seen_subcommand_from passphrase" -l remove -d 'Store the key unencrypted'
+complete -c certgen -n "__fish_certgen_using_subcommand ca; and __fish_seen_subcommand_from passphrase" -s q -l quiet -d 'Print only results and warnings; no progress or status lines'
+complete -c certgen -n "__fish_certgen_using_subcommand ca; and __fish_seen_subcommand_from passphrase" -s h -l help -d 'Print help'
+complete -c certgen -n "__fish_certgen_using_subcommand ca; and __fish_seen_subcommand_from passphrase" -s V -l version -d 'Print version'
+complete -c certgen -n "__fish_certgen_using_subcommand ca; and __fish_seen_subcommand_from help" -f -a "passphrase" -d 'Encrypt the CA key with a new passphrase, or remove it with --remove. The key stays the same; the old key file is archived in old_keys/<timestamp>/'
+complete -c certgen -n "__fish_certgen_using_subcommand ca; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c certgen -n "__fish_certgen_using_subcommand verify" -l ca -d 'Trusted roots, one or more in one file [default: DIR/ca-bundle.pem, else DIR/ca-cert.pem]' -r -F
 complete -c certgen -n "__fish_certgen_using_subcommand verify" -l chain -d 'Untrusted intermediates, in any order' -r -F
 complete -c certgen -n "__fish_certgen_using_subcommand verify" -l host -d 'The DNS name or IP address clients connect to' -r
@@ -260,6 +290,7 @@ complete -c certgen -n "__fish_certgen_using_subcommand crl" -l days -d 'Time un
 complete -c certgen -n "__fish_certgen_using_subcommand crl" -l out -d 'Where to write the CRL (PEM) [default: DIR/crl.pem]' -r -F
 complete -c certgen -n "__fish_certgen_using_subcommand crl" -l format -d 'Output format' -r -f -a "text\t''
 json\t''"
+complete -c certgen -n "__fish_certgen_using_subcommand crl" -l passphrase-file -d 'Read the CA key\'s passphrase from the first line of FILE, when the key is encrypted [else from CERTGEN_CA_PASSPHRASE, else asked on the terminal]' -r -F
 complete -c certgen -n "__fish_certgen_using_subcommand crl" -l dir -d 'The PKI directory' -r -F
 complete -c certgen -n "__fish_certgen_using_subcommand crl" -l color -d 'Colour in diagnostics (NO_COLOR in the environment also turns it off)' -r -f -a "auto\t''
 always\t''
@@ -282,18 +313,20 @@ never\t''"
 complete -c certgen -n "__fish_certgen_using_subcommand man" -s q -l quiet -d 'Print only results and warnings; no progress or status lines'
 complete -c certgen -n "__fish_certgen_using_subcommand man" -s h -l help -d 'Print help'
 complete -c certgen -n "__fish_certgen_using_subcommand man" -s V -l version -d 'Print version'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup verify check-expiry inspect list revoke crl completions man help" -f -a "init-ca" -d 'Create the CA (key + self-signed v3 certificate), or an intermediate'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup verify check-expiry inspect list revoke crl completions man help" -f -a "csr" -d 'Make a key and a certificate signing request for an outside CA'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup verify check-expiry inspect list revoke crl completions man help" -f -a "sign" -d 'Sign a CSR with the CA, applying a server or client profile'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup verify check-expiry inspect list revoke crl completions man help" -f -a "issue-server" -d 'Issue a key and certificate for a database server'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup verify check-expiry inspect list revoke crl completions man help" -f -a "issue-client" -d 'Issue keys and client certificates for database users'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup verify check-expiry inspect list revoke crl completions man help" -f -a "setup" -d 'CA, server and client certificates and the config for one database, in one go'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup verify check-expiry inspect list revoke crl completions man help" -f -a "verify" -d 'Check that a certificate chains to a trusted CA, for a host and purpose'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup verify check-expiry inspect list revoke crl completions man help" -f -a "check-expiry" -d 'Check certificate expiry: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup verify check-expiry inspect list revoke crl completions man help" -f -a "inspect" -d 'Summarise certificates, CSRs, keys (never the secret) and CRLs'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup verify check-expiry inspect list revoke crl completions man help" -f -a "list" -d 'List what the CA issued (index.txt): status, expiry, serial, subject, file'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup verify check-expiry inspect list revoke crl completions man help" -f -a "revoke" -d 'Mark a certificate revoked in the index (openssl ca -revoke)'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup verify check-expiry inspect list revoke crl completions man help" -f -a "crl" -d 'Write a CRL of the revoked certificates, signed by the CA (openssl ca -gencrl)'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup verify check-expiry inspect list revoke crl completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup verify check-expiry inspect list revoke crl completions man help" -f -a "man" -d 'Write man pages'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup verify check-expiry inspect list revoke crl completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca verify check-expiry inspect list revoke crl completions man help" -f -a "init-ca" -d 'Create the CA (key + self-signed v3 certificate), or an intermediate'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca verify check-expiry inspect list revoke crl completions man help" -f -a "csr" -d 'Make a key and a certificate signing request for an outside CA'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca verify check-expiry inspect list revoke crl completions man help" -f -a "sign" -d 'Sign a CSR with the CA, applying a server or client profile'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca verify check-expiry inspect list revoke crl completions man help" -f -a "issue-server" -d 'Issue a key and certificate for a database server'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca verify check-expiry inspect list revoke crl completions man help" -f -a "issue-client" -d 'Issue keys and client certificates for database users'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca verify check-expiry inspect list revoke crl completions man help" -f -a "setup" -d 'CA, server and client certificates and the config for one database, in one go'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca verify check-expiry inspect list revoke crl completions man help" -f -a "ca" -d 'Maintain the CA key: change or remove its passphrase'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca verify check-expiry inspect list revoke crl completions man help" -f -a "verify" -d 'Check that a certificate chains to a trusted CA, for a host and purpose'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca verify check-expiry inspect list revoke crl completions man help" -f -a "check-expiry" -d 'Check certificate expiry: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca verify check-expiry inspect list revoke crl completions man help" -f -a "inspect" -d 'Summarise certificates, CSRs, keys (never the secret) and CRLs'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca verify check-expiry inspect list revoke crl completions man help" -f -a "list" -d 'List what the CA issued (index.txt): status, expiry, serial, subject, file'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca verify check-expiry inspect list revoke crl completions man help" -f -a "revoke" -d 'Mark a certificate revoked in the index (openssl ca -revoke)'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca verify check-expiry inspect list revoke crl completions man help" -f -a "crl" -d 'Write a CRL of the revoked certificates, signed by the CA (openssl ca -gencrl)'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca verify check-expiry inspect list revoke crl completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca verify check-expiry inspect list revoke crl completions man help" -f -a "man" -d 'Write man pages'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca verify check-expiry inspect list revoke crl completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and __fish_seen_subcommand_from ca" -f -a "passphrase" -d 'Encrypt the CA key with a new passphrase, or remove it with --remove. The key stays the same; the old key file is archived in old_keys/<timestamp>/'

@@ -1,7 +1,8 @@
 //! A loaded CA and everything it signs: the self-signed root, intermediates,
 //! and leaf certificates from a profile.
 
-use rcgen::{CertificateParams, Issuer, KeyPair, PublicKeyData, SerialNumber};
+use crate::signer::Signer;
+use rcgen::{CertificateParams, Issuer, PublicKeyData, SerialNumber};
 use time::{Duration, OffsetDateTime};
 use x509_parser::certificate::X509Certificate;
 use x509_parser::prelude::FromDer;
@@ -42,7 +43,7 @@ pub struct Issued {
 
 /// A CA certificate with its private key, ready to sign.
 pub struct Ca {
-    issuer: Issuer<'static, KeyPair>,
+    issuer: Issuer<'static, Signer>,
     cert_der: Vec<u8>,
     cert_pem: String,
     chain_pem: String,
@@ -127,12 +128,11 @@ impl Ca {
         let not_before = cert.validity().not_before.to_datetime();
         let not_after = cert.validity().not_after.to_datetime();
         let cert_der = der.to_vec();
-        let issuer = Issuer::from_ca_cert_der(&cert_der.clone().into(), key.into_pair()).map_err(
-            |source| Error::CaUnusable {
+        let issuer = Issuer::from_ca_cert_der(&cert_der.clone().into(), key.into_signer())
+            .map_err(|source| Error::CaUnusable {
                 what: what.to_string(),
                 source,
-            },
-        )?;
+            })?;
         Ok(Ca {
             issuer,
             cert_pem: to_pem("CERTIFICATE", &cert_der),

@@ -209,7 +209,7 @@ pub enum Error {
     KeyGeneration {
         key_type: KeyType,
         #[source]
-        source: rcgen::Error,
+        source: BoxError,
     },
     /// Writing a key in another encoding failed.
     #[error("re-encoding the key as {format} failed")]
@@ -218,6 +218,34 @@ pub enum Error {
         #[source]
         source: BoxError,
     },
+    /// An encrypted key, and no passphrase to open it with.
+    #[error("no passphrase for {what}: none was given, and there is no terminal to ask for one")]
+    NoPassphrase { what: String },
+    /// The passphrase does not decrypt the key.
+    #[error("{what}: wrong passphrase")]
+    WrongPassphrase { what: String },
+    /// An empty passphrase, which would protect nothing.
+    #[error("the passphrase from {from} is empty")]
+    EmptyPassphrase { from: String },
+    /// Reading a passphrase failed.
+    #[error("reading the passphrase from {from}")]
+    PassphraseRead {
+        from: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The passphrase typed to confirm differs from the first.
+    #[error("the passphrases typed differ")]
+    PassphraseMismatch,
+    /// A key to be encrypted in another form than PKCS#8.
+    #[error("an encrypted key is always PKCS#8, not {0}")]
+    EncryptedNeedsPkcs8(KeyFormat),
+    /// Encrypting a key failed.
+    #[error("encrypting the private key failed")]
+    KeyEncryption(#[source] BoxError),
+    /// Removing the passphrase of a key that has none.
+    #[error("{what} is not encrypted")]
+    NotEncrypted { what: String },
     /// A private key does not belong to the certificate it is used with.
     #[error("the private key {key} does not match the certificate {cert}")]
     KeyMismatch { key: String, cert: String },
@@ -448,6 +476,13 @@ mod tests {
             },
             Error::ValidityTooLong {
                 requested: Duration::days(40_000),
+            },
+            Error::NoPassphrase {
+                what: "pki/ca-key.pem".into(),
+            },
+            Error::EncryptedNeedsPkcs8(KeyFormat::Pkcs1),
+            Error::NotEncrypted {
+                what: "pki/ca-key.pem".into(),
             },
         ];
         for e in samples {

@@ -137,6 +137,9 @@ fn der_object(what: &str, der: &[u8], now: OffsetDateTime) -> Result<Object> {
     if let Ok(key) = PrivateKeyDer::try_from(der) {
         return private_key(what, key);
     }
+    if PrivateKey::is_encrypted(der) {
+        return Ok(Object::EncryptedPrivateKey);
+    }
     if let Ok(key) = public_key(what, der) {
         return Ok(key);
     }

@@ -19,6 +19,7 @@ use crate::input::{read_file, utf8};
 use crate::keys::{KeyFormat, KeyType, PrivateKey, check_format};
 use crate::name::{Subject, describe_char};
 use crate::profile::Profile;
+use crate::secret::Passphrase;
 use crate::store::{self, Mode, Store};
 use crate::warning::Warning;
 
@@ -30,9 +31,8 @@ pub fn open_ca(store: &Store) -> Result<Ca> {
         return Err(Error::NoCa(store.root().to_path_buf()));
     }
     let cert = read_file(&cert_path).map_err(Error::io("reading", &cert_path))?;
-    let key_bytes = Zeroizing::new(read_file(&key_path).map_err(Error::io("reading", &key_path))?);
     let key_what = key_path.display().to_string();
-    let key = PrivateKey::from_bytes(&key_what, &key_bytes)?;
+    let (key, _) = crate::ca_key::load(store)?;
     let chain_path = store.path(store::CA_CHAIN);
     let chain = match read_file(&chain_path).and_then(utf8) {
         Ok(c) => Some(c),
@@ -71,6 +71,8 @@ pub struct CaOptions {
     pub path_len: Option<u8>,
     /// Archive an existing CA instead of refusing.
     pub force: bool,
+    /// Write the key encrypted with this passphrase (PKCS#8 only).
+    pub passphrase: Option<Passphrase>,
 }
 
 /// What `init_ca` did.
@@ -97,6 +99,9 @@ pub fn init_ca(
     now: OffsetDateTime,
 ) -> Result<CaCreated> {
     check_format(opts.key_type, opts.key_format)?;
+    if opts.passphrase.is_some() && opts.key_format != KeyFormat::Pkcs8 {
+        return Err(Error::EncryptedNeedsPkcs8(opts.key_format));
+    }
     check_validity(opts.validity)?;
     if store.has_ca() && !opts.force {
         return Err(Error::Exists(store.ca_cert()));
@@ -109,7 +114,10 @@ pub fn init_ca(
         Index::load(&parent_store.index())?;
     }
     let key = PrivateKey::generate(opts.key_type)?;
-    let key_pem = key.to_pem(opts.key_format)?;
+    let key_pem = match &opts.passphrase {
+        Some(p) => Zeroizing::new(key.to_encrypted_pem(p)?),
+        None => key.to_pem(opts.key_format)?,
+    };
 
     let lock = store.lock()?;
     if store.has_ca() && !opts.force {
@@ -540,6 +548,7 @@ mod tests {
             validity: Duration::days(365),
             path_len: None,
             force,
+            passphrase: None,
         }
     }
 

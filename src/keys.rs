@@ -5,7 +5,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use rcgen::{KeyPair, PublicKeyData, RsaKeySize, SignatureAlgorithm};
+use rcgen::PublicKeyData;
 use rustls_pki_types::PrivateKeyDer;
 use rustls_pki_types::pem::SectionKind;
 use x509_parser::prelude::FromDer;
@@ -15,6 +15,8 @@ use zeroize::Zeroizing;
 
 use crate::encoding::{contains, has_encrypted_key, is_pem, pem_sections, to_pem};
 use crate::error::{BoxError, Error, Expected, Result};
+use crate::secret::Passphrase;
+use crate::signer::Signer;
 
 /// The kinds of key certgen generates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -54,15 +56,6 @@ impl KeyType {
 
     pub fn is_ec(self) -> bool {
         matches!(self, KeyType::EcdsaP256 | KeyType::EcdsaP384)
-    }
-
-    fn algorithm(self) -> &'static SignatureAlgorithm {
-        match self {
-            KeyType::Rsa2048 | KeyType::Rsa3072 | KeyType::Rsa4096 => &rcgen::PKCS_RSA_SHA256,
-            KeyType::EcdsaP256 => &rcgen::PKCS_ECDSA_P256_SHA256,
-            KeyType::EcdsaP384 => &rcgen::PKCS_ECDSA_P384_SHA384,
-            KeyType::Ed25519 => &rcgen::PKCS_ED25519,
-        }
     }
 
     /// Whether `format` can encode keys of this type.
@@ -154,10 +147,10 @@ pub fn check_format(key_type: KeyType, format: KeyFormat) -> Result<()> {
 
 /// A private key with the signing handle rcgen needs.
 pub struct PrivateKey {
-    pair: KeyPair,
-    /// rcgen keeps the key in the encoding it was read from; only PKCS#8 can be
-    /// re-encoded into the other formats.
-    is_pkcs8: bool,
+    signer: Signer,
+    /// The key's PKCS#8 encoding, zeroized on drop; `None` for a key read
+    /// in PKCS#1 or SEC1 form, which certgen does not re-encode.
+    pkcs8: Option<Zeroizing<Vec<u8>>>,
 }
 
 impl fmt::Debug for PrivateKey {
@@ -171,21 +164,11 @@ impl fmt::Debug for PrivateKey {
 impl PrivateKey {
     /// Generates a fresh key from the operating system's random source.
     pub fn generate(key_type: KeyType) -> Result<Self> {
-        let alg = key_type.algorithm();
-        let size = match key_type {
-            KeyType::Rsa2048 => Some(RsaKeySize::_2048),
-            KeyType::Rsa3072 => Some(RsaKeySize::_3072),
-            KeyType::Rsa4096 => Some(RsaKeySize::_4096),
-            _ => None,
-        };
-        let pair = match size {
-            Some(size) => KeyPair::generate_rsa_for(alg, size),
-            None => KeyPair::generate_for(alg),
-        }
-        .map_err(|source| Error::KeyGeneration { key_type, source })?;
+        let (signer, pkcs8) = Signer::generate(key_type)
+            .map_err(|source| Error::KeyGeneration { key_type, source })?;
         Ok(PrivateKey {
-            pair,
-            is_pkcs8: true,
+            signer,
+            pkcs8: Some(pkcs8),
         })
     }
 
@@ -193,33 +176,43 @@ impl PrivateKey {
     ///
     /// `what` names the source in errors (usually the path).
     pub fn from_bytes(what: &str, bytes: &[u8]) -> Result<Self> {
-        let der = if is_pem(bytes) {
+        // Zeroized when dropped, as every copy of a secret certgen holds.
+        let der = Zeroizing::new(if is_pem(bytes) {
+            if contains(bytes, b"Proc-Type: 4,ENCRYPTED") {
+                // Legacy PEM encryption (`openssl genrsa -des3`): its headers
+                // are not even PEM that the reader accepts.
+                return Err(Error::EncryptedKey {
+                    what: what.to_string(),
+                });
+            }
             private_key_from_pem(what, bytes)?
         } else {
             PrivateKeyDer::try_from(bytes)
                 .map_err(Error::malformed(what, Expected::PrivateKey))?
                 .clone_key()
+        });
+        let signer =
+            Signer::from_der(&der).map_err(Error::malformed(what, Expected::PrivateKey))?;
+        let pkcs8 = match &*der {
+            PrivateKeyDer::Pkcs8(k) => Some(Zeroizing::new(k.secret_pkcs8_der().to_vec())),
+            _ => None,
         };
-        let pair = KeyPair::try_from(&der).map_err(Error::malformed(what, Expected::PrivateKey))?;
-        Ok(PrivateKey {
-            pair,
-            is_pkcs8: matches!(der, PrivateKeyDer::Pkcs8(_)),
-        })
+        Ok(PrivateKey { signer, pkcs8 })
     }
 
-    /// Gives up the wrapper for the rcgen handle (a CA keeps it to sign).
-    pub fn into_pair(self) -> KeyPair {
-        self.pair
+    /// Gives up the wrapper for the signing handle (a CA keeps it to sign).
+    pub fn into_signer(self) -> Signer {
+        self.signer
     }
 
-    /// The rcgen handle used to sign.
-    pub fn pair(&self) -> &KeyPair {
-        &self.pair
+    /// The handle rcgen signs with, and reads the public key from.
+    pub fn pair(&self) -> &Signer {
+        &self.signer
     }
 
     /// The public key as a DER SubjectPublicKeyInfo.
     pub fn public_key_der(&self) -> Vec<u8> {
-        self.pair.subject_public_key_info()
+        self.signer.subject_public_key_info()
     }
 
     /// The key's type and size, read from its public half.
@@ -238,24 +231,18 @@ impl PrivateKey {
     /// Whether this key is the private half of the given SubjectPublicKeyInfo.
     pub fn matches_spki(&self, spki_der: &[u8]) -> bool {
         match SubjectPublicKeyInfo::from_der(spki_der) {
-            Ok((_, spki)) => spki.subject_public_key.data.as_ref() == self.pair.der_bytes(),
+            Ok((_, spki)) => spki.subject_public_key.data.as_ref() == self.signer.der_bytes(),
             Err(_) => false,
         }
     }
 
     /// Encodes the key as PEM in the requested format. The result is zeroized on drop.
     pub fn to_pem(&self, format: KeyFormat) -> Result<Zeroizing<String>> {
-        if !self.is_pkcs8 {
-            return Err(Error::KeyNotReencodable);
-        }
-        let pkcs8 = Zeroizing::new(self.pair.serialize_der());
+        let pkcs8 = self.pkcs8.as_ref().ok_or(Error::KeyNotReencodable)?;
         let der: Zeroizing<Vec<u8>> = match format {
-            KeyFormat::Pkcs8 if self.describe().algorithm == KeyAlgorithm::Ed25519 => {
-                ed25519_v1(&pkcs8)?
-            }
-            KeyFormat::Pkcs8 => pkcs8,
-            KeyFormat::Pkcs1 => self.inner_pkcs1(&pkcs8)?,
-            KeyFormat::Sec1 => self.sec1(&pkcs8)?,
+            KeyFormat::Pkcs8 => self.pkcs8_der()?,
+            KeyFormat::Pkcs1 => self.inner_pkcs1(pkcs8)?,
+            KeyFormat::Sec1 => self.sec1(pkcs8)?,
         };
         let label = match format {
             KeyFormat::Pkcs8 => "PRIVATE KEY",
@@ -263,6 +250,71 @@ impl PrivateKey {
             KeyFormat::Sec1 => "EC PRIVATE KEY",
         };
         Ok(Zeroizing::new(to_pem(label, &der)))
+    }
+
+    /// The key as PKCS#8 DER that every tool reads (v1 for Ed25519).
+    fn pkcs8_der(&self) -> Result<Zeroizing<Vec<u8>>> {
+        let pkcs8 = self.pkcs8.as_ref().ok_or(Error::KeyNotReencodable)?;
+        if self.describe().algorithm == KeyAlgorithm::Ed25519 {
+            return ed25519_v1(pkcs8);
+        }
+        Ok(pkcs8.clone())
+    }
+
+    /// Encodes the key as passphrase-encrypted PKCS#8 (`BEGIN ENCRYPTED
+    /// PRIVATE KEY`): PBES2 with scrypt (N = 2^14, r = 8, p = 1, a 16-byte
+    /// random salt) and AES-256-CBC. These are OpenSSL 3's own defaults for
+    /// `openssl pkcs8 -topk8 -scrypt`; a larger N would need more memory than
+    /// OpenSSL lets scrypt use when it reads the key (32 MiB), and
+    /// `openssl pkey` could no longer open it.
+    pub fn to_encrypted_pem(&self, passphrase: &Passphrase) -> Result<String> {
+        use pkcs8::pkcs5::{pbes2, scrypt};
+        let failed = |e: BoxError| Error::KeyEncryption(e);
+        let der = self.pkcs8_der()?;
+        let mut salt = [0u8; 16];
+        let mut iv = [0u8; 16];
+        aws_lc_rs::rand::fill(&mut salt).map_err(Error::Random)?;
+        aws_lc_rs::rand::fill(&mut iv).map_err(Error::Random)?;
+        let params = scrypt::Params::new(SCRYPT_LOG_N, SCRYPT_R, SCRYPT_P)
+            .map_err(|e| failed(e.to_string().into()))?;
+        let params = pbes2::Parameters::generate_scrypt_aes256cbc(params, &salt, iv)
+            .map_err(|e| failed(e.into()))?;
+        let info =
+            pkcs8::PrivateKeyInfoRef::try_from(der.as_slice()).map_err(|e| failed(e.into()))?;
+        let encrypted = info
+            .encrypt_with_params(params, passphrase.expose())
+            .map_err(|e| failed(e.into()))?;
+        Ok(to_pem("ENCRYPTED PRIVATE KEY", encrypted.as_bytes()))
+    }
+
+    /// Whether `bytes` hold a passphrase-encrypted PKCS#8 key, PEM or DER.
+    pub fn is_encrypted(bytes: &[u8]) -> bool {
+        encrypted_pkcs8_der(bytes).is_some()
+    }
+
+    /// Reads a passphrase-encrypted PKCS#8 key (PEM or DER). A passphrase
+    /// that does not decrypt it is [`Error::WrongPassphrase`].
+    pub fn decrypt(what: &str, bytes: &[u8], passphrase: &Passphrase) -> Result<Self> {
+        use pkcs8::der::Decode;
+        let der = encrypted_pkcs8_der(bytes).ok_or_else(|| Error::NotEncrypted {
+            what: what.to_string(),
+        })?;
+        let info = pkcs8::EncryptedPrivateKeyInfoRef::from_der(&der)
+            .map_err(Error::malformed(what, Expected::PrivateKey))?;
+        let wrong = || Error::WrongPassphrase {
+            what: what.to_string(),
+        };
+        let plain = match info
+            .encryption_algorithm
+            .decrypt(passphrase.expose(), info.encrypted_data.as_bytes())
+        {
+            Ok(plain) => Zeroizing::new(plain),
+            Err(pkcs8::pkcs5::Error::DecryptFailed) => return Err(wrong()),
+            Err(e) => return Err(Error::malformed(what, Expected::PrivateKey)(e)),
+        };
+        // CBC padding alone lets about one wrong passphrase in 256 through:
+        // what it yields is then not a key.
+        PrivateKey::from_bytes(what, &plain).map_err(|_| wrong())
     }
 
     fn inner_pkcs1(&self, pkcs8: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
@@ -321,6 +373,28 @@ fn ed25519_v1(pkcs8: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
         aws_lc_rs::signature::Ed25519KeyPair::from_pkcs8(pkcs8).map_err(|e| failed(e.into()))?;
     let der: Pkcs8V1Der<'static> = pair.as_der().map_err(|e| failed(e.into()))?;
     Ok(Zeroizing::new(der.as_ref().to_vec()))
+}
+
+/// scrypt's cost parameters for new encrypted keys; see
+/// [`PrivateKey::to_encrypted_pem`].
+pub const SCRYPT_LOG_N: u8 = 14;
+pub const SCRYPT_R: u32 = 8;
+pub const SCRYPT_P: u32 = 1;
+
+/// The DER of an `ENCRYPTED PRIVATE KEY` PEM block, or of DER input that is
+/// an EncryptedPrivateKeyInfo.
+fn encrypted_pkcs8_der(bytes: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+    use pkcs8::der::Decode;
+    if is_pem(bytes) {
+        let blocks = crate::encoding::labelled_blocks("", bytes).ok()?;
+        return blocks
+            .into_iter()
+            .find(|b| b.label == "ENCRYPTED PRIVATE KEY" && !b.encrypted)
+            .map(|b| b.der);
+    }
+    pkcs8::EncryptedPrivateKeyInfoRef::from_der(bytes)
+        .is_ok()
+        .then(|| Zeroizing::new(bytes.to_vec()))
 }
 
 fn private_key_from_pem(what: &str, bytes: &[u8]) -> Result<PrivateKeyDer<'static>> {
@@ -489,5 +563,60 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    fn pass(s: &str) -> Passphrase {
+        Passphrase::new(Zeroizing::new(s.as_bytes().to_vec()), "test").unwrap()
+    }
+
+    #[test]
+    fn encrypted_keys_open_with_their_passphrase_only() {
+        for kt in [KeyType::Rsa2048, KeyType::EcdsaP384, KeyType::Ed25519] {
+            let key = PrivateKey::generate(kt).unwrap();
+            let pem = key.to_encrypted_pem(&pass("right")).unwrap();
+            assert!(pem.starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----\n"));
+            assert!(PrivateKey::is_encrypted(pem.as_bytes()));
+            let back = PrivateKey::decrypt("k", pem.as_bytes(), &pass("right")).unwrap();
+            assert_eq!(back.public_key_der(), key.public_key_der(), "{kt}");
+            let der = &pem_sections("k", pem.as_bytes());
+            assert!(
+                der.as_ref().unwrap().is_empty(),
+                "the plain reader skips it"
+            );
+            let err = PrivateKey::decrypt("k", pem.as_bytes(), &pass("wrong")).unwrap_err();
+            assert_eq!(err.to_string(), "k: wrong passphrase");
+            // Read as a plain key, it is reported as encrypted.
+            assert!(matches!(
+                PrivateKey::from_bytes("k", pem.as_bytes()),
+                Err(Error::EncryptedKey { .. })
+            ));
+        }
+    }
+
+    #[test]
+    fn encrypted_der_is_recognised() {
+        let key = PrivateKey::generate(KeyType::EcdsaP256).unwrap();
+        let pem = key.to_encrypted_pem(&pass("p")).unwrap();
+        let der = crate::encoding::labelled_blocks("k", pem.as_bytes())
+            .unwrap()
+            .remove(0)
+            .der;
+        assert!(PrivateKey::is_encrypted(&der));
+        let back = PrivateKey::decrypt("k", &der, &pass("p")).unwrap();
+        assert_eq!(back.public_key_der(), key.public_key_der());
+        let plain = key.to_pem(KeyFormat::Pkcs8).unwrap();
+        assert!(!PrivateKey::is_encrypted(plain.as_bytes()));
+        assert!(matches!(
+            PrivateKey::decrypt("k", plain.as_bytes(), &pass("p")),
+            Err(Error::NotEncrypted { .. })
+        ));
+    }
+
+    #[test]
+    fn each_encryption_has_its_own_salt() {
+        let key = PrivateKey::generate(KeyType::EcdsaP256).unwrap();
+        let a = key.to_encrypted_pem(&pass("p")).unwrap();
+        let b = key.to_encrypted_pem(&pass("p")).unwrap();
+        assert_ne!(a, b);
     }
 }

@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 pub mod ca;
+pub mod ca_key;
 pub mod cert;
 pub mod crl;
 pub mod csr;
@@ -23,6 +24,8 @@ pub mod profile;
 pub mod request;
 pub mod revoke;
 pub mod rfc3339;
+pub mod secret;
+pub mod signer;
 pub mod store;
 pub mod timearg;
 pub mod verify;

@@ -11,6 +11,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io::Write;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use rustix::fs::{CWD, RenameFlags};
@@ -20,6 +21,7 @@ use time::macros::format_description;
 use crate::cert::CertSummary;
 use crate::error::{Error, Result};
 use crate::index::{ATTR_CONTENT, Index, Serial};
+use crate::secret::PassphraseSource;
 
 /// File names, as in the openssl recipes.
 pub const CA_CERT: &str = "ca-cert.pem";
@@ -62,11 +64,28 @@ impl Mode {
 #[derive(Clone, Debug)]
 pub struct Store {
     root: PathBuf,
+    /// Asked for the passphrase when the CA key is encrypted.
+    passphrase: Option<Arc<dyn PassphraseSource>>,
 }
 
 impl Store {
     pub fn new(root: impl Into<PathBuf>) -> Store {
-        Store { root: root.into() }
+        Store {
+            root: root.into(),
+            passphrase: None,
+        }
+    }
+
+    /// The same directory, whose encrypted CA key is opened with the
+    /// passphrase from `source`.
+    pub fn with_passphrase(mut self, source: Arc<dyn PassphraseSource>) -> Store {
+        self.passphrase = Some(source);
+        self
+    }
+
+    /// Where the passphrase of an encrypted CA key comes from, if anywhere.
+    pub fn passphrase_source(&self) -> Option<&Arc<dyn PassphraseSource>> {
+        self.passphrase.as_ref()
     }
 
     pub fn root(&self) -> &Path {
@@ -267,6 +286,52 @@ impl Lock<'_> {
         sync_parent(&self.store.path(&rels.first().cloned().unwrap_or_default()))?;
         Ok(dest)
     }
+}
+
+impl Lock<'_> {
+    /// Copies files (relative to the root) into `old_keys/<UTC timestamp>/`
+    /// without moving them, as hard links where the filesystem has them:
+    /// the archived file is the same bytes, owner and mode. The original
+    /// stays in place until a replacement is renamed over it, so the file
+    /// is never missing. Returns the archive directory.
+    pub fn archive_copy(&self, rels: &[&str], now: OffsetDateTime) -> Result<PathBuf> {
+        let base = self.store.path(OLD_KEYS);
+        make_dir(&base, 0o700)?;
+        let dest = unique_dir(&base, &archive_stamp(now)?)?;
+        for rel in rels {
+            let from = self.store.path(rel);
+            let to = dest.join(rel);
+            if let Some(parent) = to.parent() {
+                fs::DirBuilder::new()
+                    .recursive(true)
+                    .mode(0o700)
+                    .create(parent)
+                    .map_err(Error::io("creating", parent))?;
+            }
+            if fs::hard_link(&from, &to).is_err() {
+                let meta = fs::symlink_metadata(&from).map_err(Error::io("reading", &from))?;
+                if !meta.is_file() {
+                    return Err(Error::io("archiving", &from)(std::io::Error::other(
+                        "not a regular file",
+                    )));
+                }
+                let bytes = zeroize::Zeroizing::new(
+                    crate::input::read_file(&from).map_err(Error::io("reading", &from))?,
+                );
+                write_new(&to, &bytes, Mode::Secret, true)?;
+            }
+            sync_parent(&to)?;
+        }
+        Ok(dest)
+    }
+}
+
+fn archive_stamp(now: OffsetDateTime) -> Result<String> {
+    now.to_offset(time::UtcOffset::UTC)
+        .format(format_description!(
+            "[year]-[month]-[day]T[hour][minute][second]Z"
+        ))
+        .map_err(Error::ArchiveName)
 }
 
 /// `old_keys/STAMP`, or `STAMP-2`, `STAMP-3`... when archives happen within a second.

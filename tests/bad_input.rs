@@ -72,6 +72,16 @@ fn encrypted_ca_key(dir: &Path) {
         "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIBvTBXBgkqhkiG9w0BBQ0wSjApBgkqhkiG9w0BBQwwHAQI\n-----END ENCRYPTED PRIVATE KEY-----\n",
     )
     .unwrap();
+    std::fs::write(dir.join("pass"), "secret\n").unwrap();
+}
+
+/// A key encrypted the way `openssl genrsa -des3` used to (legacy PEM encryption).
+fn legacy_encrypted_ca_key(dir: &Path) {
+    std::fs::write(
+        dir.join("pki/ca-key.pem"),
+        "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-256-CBC,00112233445566778899AABBCCDDEEFF\n\nMIIB\n-----END RSA PRIVATE KEY-----\n",
+    )
+    .unwrap();
 }
 
 fn truncated_ca_cert(dir: &Path) {
@@ -298,8 +308,15 @@ const CASES: &[Case] = &[
         ),
     },
     Case {
-        name: "an encrypted CA key",
+        name: "a broken encrypted CA key",
         setup: encrypted_ca_key,
+        args: &["issue-client", "app", "--passphrase-file", "pass"],
+        message: "ca-key.pem: not a valid private key",
+        hint: Some("certgen reads private keys as PEM, or as DER in PKCS#8, PKCS#1 or SEC1 form"),
+    },
+    Case {
+        name: "a CA key in legacy PEM encryption",
+        setup: legacy_encrypted_ca_key,
         args: &["issue-client", "app"],
         message: "the private key is encrypted",
         hint: Some("decrypt it first: openssl pkey -in KEY -out PLAIN"),

@@ -27,6 +27,8 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     format: Format,
+    #[command(flatten)]
+    pub passphrase: super::passphrase::PassphraseArgs,
 }
 
 /// What `crl --format json` prints: the file and the CRL as `inspect` describes it.

@@ -97,6 +97,11 @@ fn library_hint(e: &Error, command: &str) -> Option<String> {
         }
         Error::Symlink(_) => "remove the link, or point --dir at the real directory",
         Error::CaReplaced => "run the command again",
+        Error::NoPassphrase { .. } => {
+            "give the CA key's passphrase with --passphrase-file FILE or CERTGEN_CA_PASSPHRASE, or run certgen at a terminal to be asked"
+        }
+        Error::EncryptedNeedsPkcs8(_) => "leave out --key-format: an encrypted key is PKCS#8",
+        Error::NotEncrypted { .. } => "`certgen ca passphrase` without --remove encrypts it",
         Error::EncryptedKey { .. } => "decrypt it first: openssl pkey -in KEY -out PLAIN",
         Error::Malformed {
             expected: Expected::PrivateKey,

@@ -7,11 +7,12 @@ use serde::Serialize;
 use time::Duration;
 
 use certgen::issue::{CaOptions, init_ca};
+use certgen::secret::Passphrase;
 use certgen::{CertSummary, Store, profile, request, rfc3339};
 
 use super::bundle::Files;
 use super::usage::InCommand;
-use super::{Context, Format, KeyFormatArg, KeyTypeArg, Status, output, values};
+use super::{Context, Format, KeyFormatArg, KeyTypeArg, Status, output, refuse, values};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -42,9 +43,37 @@ pub struct Args {
     /// Replace an existing CA; its files move to old_keys/<timestamp>/ first.
     #[arg(long)]
     force: bool,
+    /// Encrypt the CA key with a passphrase (PKCS#8, scrypt + AES-256-CBC): from
+    /// --passphrase-file, else CERTGEN_CA_PASSPHRASE, else asked twice on the terminal.
+    #[arg(long)]
+    encrypt: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     format: Format,
+    #[command(flatten)]
+    pub passphrase: super::passphrase::PassphraseArgs,
+}
+
+/// The passphrase for `--encrypt`, asked before anything is written.
+fn new_passphrase(ctx: &Context, force: bool) -> Result<Passphrase> {
+    if ctx.store.has_ca() && !force {
+        // Refused below without asking for a passphrase first.
+        return Err(certgen::Error::Exists(ctx.store.ca_cert()))
+            .with_context(|| format!("creating a CA in {}", ctx.store.root().display()));
+    }
+    let got = ctx
+        .passphrase
+        .get("Passphrase for the new CA key", true)
+        .context("the passphrase for --encrypt")?;
+    got.ok_or_else(|| {
+        refuse(
+            "--encrypt: no passphrase was given, and there is no terminal to ask for one",
+            format!(
+                "give it with --passphrase-file FILE or {}, or run init-ca at a terminal",
+                super::passphrase::ENV
+            ),
+        )
+    })
 }
 
 #[derive(Serialize)]
@@ -56,13 +85,21 @@ struct Report {
 
 pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     let subject = request::ca_subject(&a.cn, a.subject.as_deref())?;
-    let parent = a.parent.as_ref().map(Store::new);
+    let parent = a
+        .parent
+        .as_ref()
+        .map(|p| Store::new(p).with_passphrase(ctx.passphrase.clone()));
     if parent
         .as_ref()
         .is_some_and(|p| p.root() == ctx.store.root())
     {
         bail!("--parent must be another PKI directory than --dir");
     }
+    let passphrase = if a.encrypt {
+        Some(new_passphrase(ctx, a.force)?)
+    } else {
+        None
+    };
     let opts = CaOptions {
         subject,
         key_type: a.key_type.into(),
@@ -70,6 +107,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         validity: a.days.unwrap_or(profile::CA_VALIDITY),
         path_len: a.path_len,
         force: a.force,
+        passphrase,
     };
     let created = init_ca(&ctx.store, &opts, parent.as_ref(), ctx.now())
         .with_context(|| format!("creating a CA in {}", ctx.store.root().display()))?;

@@ -37,6 +37,8 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     format: Format,
+    #[command(flatten)]
+    pub passphrase: super::passphrase::PassphraseArgs,
 }
 
 pub fn run(ctx: &Context, a: Args) -> Result<Status> {

@@ -1,6 +1,7 @@
 //! Command-line definitions and dispatch. One file per subcommand.
 
 mod bundle;
+mod ca;
 mod check_expiry;
 mod completions;
 mod crl;
@@ -14,6 +15,7 @@ mod issue_client;
 mod issue_server;
 mod list;
 pub mod output;
+mod passphrase;
 mod prometheus;
 mod revoke;
 mod setup;
@@ -24,6 +26,7 @@ mod verify;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::builder::{EnumValueParser, PathBufValueParser};
 use clap::{Arg, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
@@ -92,6 +95,8 @@ pub enum Command {
     IssueClient(issue_client::Args),
     /// CA, server and client certificates and the config for one database, in one go.
     Setup(setup::Args),
+    /// Maintain the CA key: change or remove its passphrase.
+    Ca(ca::Args),
     /// Check that a certificate chains to a trusted CA, for a host and purpose.
     Verify(verify::Args),
     /// Check certificate expiry: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
@@ -232,10 +237,32 @@ impl LeafKeyArgs {
     }
 }
 
+impl Command {
+    /// `--passphrase-file` of the commands that sign with the CA.
+    fn passphrase_file(&self) -> Option<PathBuf> {
+        let args = match self {
+            Command::InitCa(a) => &a.passphrase,
+            Command::Sign(a) => &a.passphrase,
+            Command::IssueServer(a) => &a.passphrase,
+            Command::IssueClient(a) => &a.passphrase,
+            Command::Setup(a) => &a.passphrase,
+            Command::Crl(a) => &a.passphrase,
+            Command::Ca(a) => a.passphrase(),
+            _ => return None,
+        };
+        args.passphrase_file.clone()
+    }
+}
+
 pub fn run(cli: Cli) -> anyhow::Result<Status> {
-    let store = Store::new(&cli.dir);
+    let passphrase = Arc::new(passphrase::Sources::new(
+        cli.command.passphrase_file(),
+        passphrase::ENV,
+    ));
+    let store = Store::new(&cli.dir).with_passphrase(passphrase.clone());
     let ctx = Context {
         store,
+        passphrase,
         quiet: cli.quiet,
         now: cli.now,
     };
@@ -246,6 +273,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::IssueServer(a) => issue_server::run(&ctx, a),
         Command::IssueClient(a) => issue_client::run(&ctx, a),
         Command::Setup(a) => setup::run(&ctx, a),
+        Command::Ca(a) => ca::run(&ctx, a),
         Command::Verify(a) => verify::run(&ctx, a),
         Command::CheckExpiry(a) => check_expiry::run(&ctx, a),
         Command::Inspect(a) => inspect::run(&ctx, a),
@@ -259,7 +287,10 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
 
 /// What every command gets from the global options.
 pub struct Context {
+    /// The PKI directory, which opens an encrypted CA key with `passphrase`.
     pub store: Store,
+    /// The CA key's passphrase, from --passphrase-file, the environment or the terminal.
+    pub passphrase: Arc<passphrase::Sources>,
     pub quiet: bool,
     /// The hidden `--now`.
     now: Option<OffsetDateTime>,

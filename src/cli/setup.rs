@@ -66,6 +66,8 @@ pub struct Args {
     /// settings as JSON.
     #[arg(long, value_enum, default_value_t)]
     format: Format,
+    #[command(flatten)]
+    pub passphrase: super::passphrase::PassphraseArgs,
 }
 
 /// What `setup --format json` prints.
@@ -113,6 +115,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
             validity: profile::CA_VALIDITY,
             path_len: None,
             force: false,
+            passphrase: None,
         })
     };
     let new_subject = new_ca.as_ref().map(|o| &o.subject);

@@ -44,6 +44,8 @@ pub struct Args {
     /// Output format of the report (with --out) or the certificate.
     #[arg(long, value_enum, default_value_t)]
     format: Format,
+    #[command(flatten)]
+    pub passphrase: super::passphrase::PassphraseArgs,
 }
 
 #[derive(Serialize)]

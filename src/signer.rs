@@ -1,0 +1,143 @@
+//! A private key held for signing: an aws-lc-rs key object behind rcgen's
+//! signing traits.
+//!
+//! rcgen's own `KeyPair` keeps a copy of the key's PKCS#8 encoding in an
+//! ordinary `Vec` that is freed without being wiped, so a CA key decrypted
+//! from its passphrase would linger in freed memory. The key objects of
+//! aws-lc-rs are cleared by aws-lc when freed, and every encoding certgen
+//! makes of a key is held in a zeroizing buffer.
+
+use aws_lc_rs::rand::SystemRandom;
+use aws_lc_rs::rsa::KeySize;
+use aws_lc_rs::signature::{
+    ECDSA_P256_SHA256_ASN1_SIGNING, ECDSA_P384_SHA384_ASN1_SIGNING, ECDSA_P521_SHA512_ASN1_SIGNING,
+    EcdsaKeyPair, EcdsaSigningAlgorithm, Ed25519KeyPair, KeyPair as _, RSA_PKCS1_SHA256,
+    RsaKeyPair,
+};
+use rcgen::{PublicKeyData, SignatureAlgorithm, SigningKey};
+use rustls_pki_types::PrivateKeyDer;
+use zeroize::Zeroizing;
+
+use crate::error::BoxError;
+use crate::keys::KeyType;
+
+/// The key and the signature algorithm certificates signed with it carry.
+pub struct Signer {
+    key: Key,
+    alg: &'static SignatureAlgorithm,
+}
+
+enum Key {
+    Rsa(RsaKeyPair),
+    Ecdsa(EcdsaKeyPair),
+    Ed25519(Ed25519KeyPair),
+}
+
+/// The curves certgen reads, with their signing algorithms.
+const CURVES: [(&EcdsaSigningAlgorithm, &SignatureAlgorithm); 3] = [
+    (
+        &ECDSA_P256_SHA256_ASN1_SIGNING,
+        &rcgen::PKCS_ECDSA_P256_SHA256,
+    ),
+    (
+        &ECDSA_P384_SHA384_ASN1_SIGNING,
+        &rcgen::PKCS_ECDSA_P384_SHA384,
+    ),
+    (
+        &ECDSA_P521_SHA512_ASN1_SIGNING,
+        &rcgen::PKCS_ECDSA_P521_SHA512,
+    ),
+];
+
+impl Signer {
+    /// Generates a key; also returns its PKCS#8 (v1) encoding.
+    pub fn generate(key_type: KeyType) -> Result<(Signer, Zeroizing<Vec<u8>>), BoxError> {
+        use aws_lc_rs::encoding::AsDer;
+        let rsa = |size| -> Result<_, BoxError> {
+            let pair = RsaKeyPair::generate(size)?;
+            let der = Zeroizing::new(pair.as_der()?.as_ref().to_vec());
+            Ok((Key::Rsa(pair), &rcgen::PKCS_RSA_SHA256, der))
+        };
+        let ec = |(curve, alg): (&'static EcdsaSigningAlgorithm, _)| -> Result<_, BoxError> {
+            let pair = EcdsaKeyPair::generate(curve)?;
+            let der = Zeroizing::new(pair.to_pkcs8v1()?.as_ref().to_vec());
+            Ok((Key::Ecdsa(pair), alg, der))
+        };
+        let (key, alg, der) = match key_type {
+            KeyType::Rsa2048 => rsa(KeySize::Rsa2048)?,
+            KeyType::Rsa3072 => rsa(KeySize::Rsa3072)?,
+            KeyType::Rsa4096 => rsa(KeySize::Rsa4096)?,
+            KeyType::EcdsaP256 => ec(CURVES[0])?,
+            KeyType::EcdsaP384 => ec(CURVES[1])?,
+            KeyType::Ed25519 => {
+                let pair = Ed25519KeyPair::generate()?;
+                let der = Zeroizing::new(pair.to_pkcs8v1()?.as_ref().to_vec());
+                (Key::Ed25519(pair), &rcgen::PKCS_ED25519, der)
+            }
+        };
+        Ok((Signer { key, alg }, der))
+    }
+
+    /// Reads a PKCS#8, PKCS#1 (RSA) or SEC1 (EC) key.
+    pub fn from_der(der: &PrivateKeyDer<'_>) -> Result<Signer, BoxError> {
+        let found = match der {
+            PrivateKeyDer::Pkcs8(k) => from_pkcs8(k.secret_pkcs8_der()),
+            PrivateKeyDer::Pkcs1(k) => RsaKeyPair::from_der(k.secret_pkcs1_der())
+                .ok()
+                .map(|p| (Key::Rsa(p), &rcgen::PKCS_RSA_SHA256)),
+            PrivateKeyDer::Sec1(k) => CURVES.iter().find_map(|(curve, alg)| {
+                EcdsaKeyPair::from_private_key_der(curve, k.secret_sec1_der())
+                    .ok()
+                    .map(|p| (Key::Ecdsa(p), *alg))
+            }),
+            _ => None,
+        };
+        let (key, alg) = found.ok_or("not an RSA, ECDSA (P-256, P-384, P-521) or Ed25519 key")?;
+        Ok(Signer { key, alg })
+    }
+}
+
+fn from_pkcs8(der: &[u8]) -> Option<(Key, &'static SignatureAlgorithm)> {
+    if let Ok(p) = Ed25519KeyPair::from_pkcs8_maybe_unchecked(der) {
+        return Some((Key::Ed25519(p), &rcgen::PKCS_ED25519));
+    }
+    if let Ok(p) = RsaKeyPair::from_pkcs8(der) {
+        return Some((Key::Rsa(p), &rcgen::PKCS_RSA_SHA256));
+    }
+    CURVES.iter().find_map(|(curve, alg)| {
+        EcdsaKeyPair::from_pkcs8(curve, der)
+            .ok()
+            .map(|p| (Key::Ecdsa(p), *alg))
+    })
+}
+
+impl PublicKeyData for Signer {
+    fn der_bytes(&self) -> &[u8] {
+        match &self.key {
+            Key::Rsa(k) => k.public_key().as_ref(),
+            Key::Ecdsa(k) => k.public_key().as_ref(),
+            Key::Ed25519(k) => k.public_key().as_ref(),
+        }
+    }
+
+    fn algorithm(&self) -> &'static SignatureAlgorithm {
+        self.alg
+    }
+}
+
+impl SigningKey for Signer {
+    fn sign(&self, msg: &[u8]) -> Result<Vec<u8>, rcgen::Error> {
+        let failed = |_| rcgen::Error::RingUnspecified;
+        let rng = SystemRandom::new();
+        match &self.key {
+            Key::Rsa(k) => {
+                let mut sig = vec![0; k.public_modulus_len()];
+                k.sign(&RSA_PKCS1_SHA256, &rng, msg, &mut sig)
+                    .map_err(failed)?;
+                Ok(sig)
+            }
+            Key::Ecdsa(k) => Ok(k.sign(&rng, msg).map_err(failed)?.as_ref().to_vec()),
+            Key::Ed25519(k) => Ok(k.sign(msg).as_ref().to_vec()),
+        }
+    }
+}

@@ -952,7 +952,7 @@ _certgen() {
             return 0
             ;;
         certgen__subcmd__setup)
-            opts="-q -h -V --host --user --key-type --key-format --ca-key-type --ca-cn --sql-host --force --format --passphrase-file --dir --quiet --color --help --version mysql mariadb"
+            opts="-q -h -V --host --user --key-type --key-format --ca-key-type --ca-cn --sql-host --force --format --encrypt --passphrase-file --dir --quiet --color --help --version mysql mariadb"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

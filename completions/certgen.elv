@@ -150,6 +150,7 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand --dir 'The PKI directory'
             cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'
             cand --force 'Reissue server and client certificates that exist (the old ones are archived). Without it, existing ones are kept'
+            cand --encrypt 'Encrypt the key of the CA setup creates with a passphrase (as `init-ca --encrypt` does); an existing CA''s key is changed with `certgen ca passphrase`'
             cand -q 'Print only results and warnings; no progress or status lines'
             cand --quiet 'Print only results and warnings; no progress or status lines'
             cand -h 'Print help (see more with ''--help'')'

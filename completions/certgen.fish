@@ -187,6 +187,7 @@ complete -c certgen -n "__fish_certgen_using_subcommand setup" -l color -d 'Colo
 always\t''
 never\t''"
 complete -c certgen -n "__fish_certgen_using_subcommand setup" -l force -d 'Reissue server and client certificates that exist (the old ones are archived). Without it, existing ones are kept'
+complete -c certgen -n "__fish_certgen_using_subcommand setup" -l encrypt -d 'Encrypt the key of the CA setup creates with a passphrase (as `init-ca --encrypt` does); an existing CA\'s key is changed with `certgen ca passphrase`'
 complete -c certgen -n "__fish_certgen_using_subcommand setup" -s q -l quiet -d 'Print only results and warnings; no progress or status lines'
 complete -c certgen -n "__fish_certgen_using_subcommand setup" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c certgen -n "__fish_certgen_using_subcommand setup" -s V -l version -d 'Print version'

@@ -833,3 +833,65 @@ fn crl_signs_with_an_encrypted_ca() {
     );
     assert!(ok && text.contains("verify OK"), "{text}");
 }
+
+/// `setup --encrypt` encrypts the CA it creates, and refuses (writing nothing)
+/// without a passphrase or when the CA exists already.
+#[test]
+fn setup_encrypts_the_ca_it_creates() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    std::fs::write(dir.join("pass"), format!("{PASS}\n")).unwrap();
+    let args = [
+        "setup",
+        "mariadb",
+        "--user",
+        "app",
+        "--key-type",
+        "ecdsa-p256",
+        "--ca-key-type",
+        "ecdsa-p256",
+        "--encrypt",
+    ];
+    let out = run_env(dir, &[], &with_now(&args));
+    refused(
+        &out,
+        "--encrypt: no passphrase was given, and there is no terminal to ask for one",
+        Some(
+            "give it with --passphrase-file FILE or CERTGEN_CA_PASSPHRASE, or run setup at a terminal",
+        ),
+    );
+    assert!(!dir.join("pki").exists(), "a refused setup wrote pki/");
+    let mut with_pass = args.to_vec();
+    with_pass.extend(["--passphrase-file", "pass"]);
+    must(dir, &[], &with_now(&with_pass));
+    let key = std::fs::read_to_string(dir.join("pki/ca-key.pem")).unwrap();
+    assert!(
+        key.starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----"),
+        "{key}"
+    );
+    let from_key = openssl_spki(
+        dir,
+        &[
+            "pkey",
+            "-in",
+            "pki/ca-key.pem",
+            "-passin",
+            &format!("pass:{PASS}"),
+            "-pubout",
+        ],
+    );
+    let from_cert = openssl_spki(
+        dir,
+        &["x509", "-in", "pki/ca-cert.pem", "-noout", "-pubkey"],
+    );
+    assert_eq!(from_key, from_cert);
+    // Again, with the CA there: --encrypt has nothing to encrypt.
+    let before = snapshot(&dir.join("pki"));
+    let out = run_env(dir, &[], &with_now(&with_pass));
+    refused(
+        &out,
+        "--encrypt: pki holds a CA already; setup encrypts only a CA it creates",
+        Some("encrypt the existing CA's key with `certgen ca passphrase`"),
+    );
+    assert_eq!(snapshot(&dir.join("pki")), before);
+}

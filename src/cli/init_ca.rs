@@ -61,6 +61,12 @@ fn new_passphrase(ctx: &Context, force: bool) -> Result<Passphrase> {
         return Err(certgen::Error::Exists(ctx.store.ca_cert()))
             .with_context(|| format!("creating a CA in {}", ctx.store.root().display()));
     }
+    encryption_passphrase(ctx, "init-ca")
+}
+
+/// The passphrase to encrypt a new CA key with (`init-ca --encrypt`,
+/// `setup --encrypt`), from the usual sources, asked twice on a terminal.
+pub(super) fn encryption_passphrase(ctx: &Context, command: &str) -> Result<Passphrase> {
     let got = ctx
         .passphrase
         .get("Passphrase for the new CA key", true)
@@ -69,7 +75,7 @@ fn new_passphrase(ctx: &Context, force: bool) -> Result<Passphrase> {
         refuse(
             "--encrypt: no passphrase was given, and there is no terminal to ask for one",
             format!(
-                "give it with --passphrase-file FILE or {}, or run init-ca at a terminal",
+                "give it with --passphrase-file FILE or {}, or run {command} at a terminal",
                 super::passphrase::ENV
             ),
         )

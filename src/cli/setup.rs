@@ -66,6 +66,11 @@ pub struct Args {
     /// settings as JSON.
     #[arg(long, value_enum, default_value_t)]
     format: Format,
+    /// Encrypt the key of the CA setup creates with a passphrase (as
+    /// `init-ca --encrypt` does); an existing CA's key is changed with
+    /// `certgen ca passphrase`.
+    #[arg(long)]
+    encrypt: bool,
     #[command(flatten)]
     pub passphrase: super::passphrase::PassphraseArgs,
 }
@@ -129,6 +134,23 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     let server_plan = plan_bundles(store, Kind::Server, server_specs, a.force)?;
     let user_plan = plan_bundles(store, Kind::User, user_specs, a.force)?;
 
+    // Asked last, once every other input has been checked.
+    let new_ca = match new_ca {
+        Some(opts) if a.encrypt => Some(CaOptions {
+            passphrase: Some(super::init_ca::encryption_passphrase(ctx, "setup")?),
+            ..opts
+        }),
+        None if a.encrypt => {
+            return Err(super::refuse(
+                format!(
+                    "--encrypt: {} holds a CA already; setup encrypts only a CA it creates",
+                    store.root().display()
+                ),
+                "encrypt the existing CA's key with `certgen ca passphrase`",
+            ));
+        }
+        other => other,
+    };
     let ca = match &new_ca {
         None => {
             let ca = open_ca(store)?;

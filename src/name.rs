@@ -160,6 +160,11 @@ impl Subject {
             if parts.last().is_some_and(|p| p.is_empty()) {
                 parts.pop(); // a trailing slash, as some recipes have
             }
+            for part in &parts {
+                if split_unescaped(part, '+').map_err(invalid)?.len() > 1 {
+                    return Err(invalid(MULTI_VALUED.into()));
+                }
+            }
             parts
         } else {
             let mut parts = split_unescaped(trimmed, ',').map_err(invalid)?;
@@ -246,6 +251,13 @@ impl Subject {
         let mut subject = Subject::default();
         let text = oneline(name);
         for rdn in name.iter() {
+            if rdn.iter().count() > 1 {
+                return Err(Error::InvalidName {
+                    what: "subject",
+                    value: text.clone(),
+                    reason: "it holds a multi-valued RDN, which certgen cannot issue".into(),
+                });
+            }
             for atv in rdn.iter() {
                 let oid: Vec<u64> = atv
                     .attr_type()
@@ -345,7 +357,8 @@ fn rcgen_name_error(value: &str) -> impl FnOnce(rcgen::Error) -> Error + '_ {
     }
 }
 
-/// The slash form, as OpenSSL prints it with `-nameopt compat`.
+/// The slash form `--subject` reads back: `\`, `/` and `+` in values are
+/// escaped (for the string the server compares, see [`oneline`]).
 impl fmt::Display for Subject {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (attr, value) in &self.attrs {
@@ -353,12 +366,22 @@ impl fmt::Display for Subject {
                 f,
                 "/{}={}",
                 attr.short,
-                value.replace('\\', "\\\\").replace('/', "\\/")
+                value
+                    .replace('\\', "\\\\")
+                    .replace('/', "\\/")
+                    .replace('+', "\\+")
             )?;
         }
         Ok(())
     }
 }
+
+/// Why `/OU=a+OU=b` is refused: OpenSSL's `-subj` reads the `+` as the start
+/// of another attribute of the same RDN, and rcgen writes one attribute per RDN,
+/// so certgen would issue a different name than the one asked for.
+const MULTI_VALUED: &str = "a + starts another attribute of the same RDN (a multi-valued RDN, \
+     as openssl req -subj reads it), which certgen cannot issue; \
+     write a + that belongs to the value as \\+";
 
 fn is_printable_string_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || " '()+,-./:=?".contains(c)
@@ -446,31 +469,80 @@ fn unescape(raw: &str) -> std::result::Result<String, String> {
 }
 
 /// Formats a certificate name exactly as OpenSSL's `X509_NAME_oneline` does,
-/// which is the string MySQL and MariaDB compare for `REQUIRE SUBJECT/ISSUER`.
+/// which is the string MySQL and MariaDB compare for `REQUIRE SUBJECT/ISSUER`:
+/// each RDN starts with `/`, the further attributes of a multi-valued RDN
+/// with `+`; a `/` or `+` inside a value is escaped with a backslash, and
+/// bytes outside printable ASCII are written `\xHH` (UTF-8 byte by byte).
 pub fn oneline(name: &X509Name<'_>) -> String {
     let mut out = String::new();
     for rdn in name.iter() {
-        for atv in rdn.iter() {
+        for (i, atv) in rdn.iter().enumerate() {
+            out.push(if i == 0 { '/' } else { '+' });
             let oid: Vec<u64> = atv
                 .attr_type()
                 .iter()
                 .map(|i| i.collect())
                 .unwrap_or_default();
-            match attr_by_oid(&oid) {
-                Some(a) => out.push_str(&format!("/{}=", a.short)),
-                None => out.push_str(&format!("/{}=", atv.attr_type().to_id_string())),
+            match openssl_short_name(&oid) {
+                Some(short) => out.push_str(short),
+                None => out.push_str(&atv.attr_type().to_id_string()),
             }
+            out.push('=');
             for &b in atv.attr_value().data {
-                if (b' '..=b'~').contains(&b) {
-                    out.push(b as char);
-                } else {
-                    out.push_str(&format!("\\x{b:02X}"));
+                match b {
+                    b'/' | b'+' => {
+                        out.push('\\');
+                        out.push(b as char);
+                    }
+                    b' '..=b'~' => out.push(b as char),
+                    _ => out.push_str(&format!("\\x{b:02X}")),
                 }
             }
         }
     }
     out
 }
+
+/// The name OpenSSL prints for an attribute type (`OBJ_nid2sn`): certgen's
+/// own attributes, then the others OpenSSL knows, so that certificates made
+/// elsewhere read as `openssl x509 -subject` shows them.
+fn openssl_short_name(oid: &[u64]) -> Option<&'static str> {
+    attr_by_oid(oid)
+        .map(|a| a.short)
+        .or_else(|| OTHER_NAMES.iter().find(|(o, _)| *o == oid).map(|(_, n)| *n))
+}
+
+/// Name attributes OpenSSL knows by name that certgen does not issue.
+static OTHER_NAMES: &[(&[u64], &str)] = &[
+    (&[2, 5, 4, 1], "aliasedObjectName"),
+    (&[2, 5, 4, 2], "knowledgeInformation"),
+    (&[2, 5, 4, 13], "description"),
+    (&[2, 5, 4, 15], "businessCategory"),
+    (&[2, 5, 4, 16], "postalAddress"),
+    (&[2, 5, 4, 18], "postOfficeBox"),
+    (&[2, 5, 4, 19], "physicalDeliveryOfficeName"),
+    (&[2, 5, 4, 20], "telephoneNumber"),
+    (&[2, 5, 4, 26], "registeredAddress"),
+    (&[2, 5, 4, 41], "name"),
+    (&[2, 5, 4, 43], "initials"),
+    (&[2, 5, 4, 44], "generationQualifier"),
+    (&[2, 5, 4, 45], "x500UniqueIdentifier"),
+    (&[2, 5, 4, 46], "dnQualifier"),
+    (&[2, 5, 4, 51], "houseIdentifier"),
+    (&[2, 5, 4, 54], "dmdName"),
+    (&[2, 5, 4, 65], "pseudonym"),
+    (&[2, 5, 4, 72], "role"),
+    (&[2, 5, 4, 97], "organizationIdentifier"),
+    (&[2, 5, 4, 98], "c3"),
+    (&[2, 5, 4, 99], "n3"),
+    (&[2, 5, 4, 100], "dnsName"),
+    (&[1, 2, 840, 113549, 1, 9, 2], "unstructuredName"),
+    (&[1, 2, 840, 113549, 1, 9, 8], "unstructuredAddress"),
+    (&[0, 9, 2342, 19200300, 100, 1, 3], "mail"),
+    (&[1, 3, 6, 1, 4, 1, 311, 60, 2, 1, 1], "jurisdictionL"),
+    (&[1, 3, 6, 1, 4, 1, 311, 60, 2, 1, 2], "jurisdictionST"),
+    (&[1, 3, 6, 1, 4, 1, 311, 60, 2, 1, 3], "jurisdictionC"),
+];
 
 /// A typed subjectAltName.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -748,6 +820,96 @@ mod tests {
                 .to_string()
                 .contains("limit is 64")
         );
+    }
+
+    /// DER of a Name from RDNs of (OID, UTF8String value) attributes.
+    fn name_der(rdns: &[&[(&[u8], &str)]]) -> Vec<u8> {
+        fn tlv(tag: u8, body: &[u8]) -> Vec<u8> {
+            assert!(body.len() < 128);
+            let mut v = vec![tag, body.len() as u8];
+            v.extend_from_slice(body);
+            v
+        }
+        let mut seq = Vec::new();
+        for rdn in rdns {
+            let mut set = Vec::new();
+            for (oid, value) in *rdn {
+                let mut atv = tlv(0x06, oid);
+                atv.extend(tlv(0x0c, value.as_bytes()));
+                set.extend(tlv(0x30, &atv));
+            }
+            seq.extend(tlv(0x31, &set));
+        }
+        tlv(0x30, &seq)
+    }
+
+    fn oneline_of(rdns: &[&[(&[u8], &str)]]) -> String {
+        use x509_parser::prelude::FromDer;
+        let der = name_der(rdns);
+        let (_, name) = X509Name::from_der(&der).unwrap();
+        oneline(&name)
+    }
+
+    const O: &[u8] = &[0x55, 0x04, 0x0a];
+    const OU: &[u8] = &[0x55, 0x04, 0x0b];
+    const CN: &[u8] = &[0x55, 0x04, 0x03];
+
+    #[test]
+    fn oneline_escapes_slash_and_plus_as_openssl_does() {
+        // What `openssl x509 -noout -subject -nameopt compat` prints, and what
+        // MariaDB compares with REQUIRE SUBJECT.
+        assert_eq!(
+            oneline_of(&[&[(O, "a/b+c")], &[(CN, r"u\v é")]]),
+            r"/O=a\/b\+c/CN=u\v \xC3\xA9"
+        );
+    }
+
+    #[test]
+    fn oneline_joins_a_multi_valued_rdn_with_plus() {
+        assert_eq!(
+            oneline_of(&[&[(OU, "x"), (OU, "y")], &[(CN, "u")]]),
+            "/OU=x+OU=y/CN=u"
+        );
+    }
+
+    #[test]
+    fn oneline_names_attributes_as_openssl_does() {
+        let org_id: &[u8] = &[0x55, 0x04, 0x61];
+        let jurisdiction_c: &[u8] = &[
+            0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x3c, 0x02, 0x01, 0x03,
+        ];
+        let unknown: &[u8] = &[0x2a, 0x03, 0x04];
+        assert_eq!(
+            oneline_of(&[
+                &[(org_id, "VATDE-1")],
+                &[(jurisdiction_c, "DE")],
+                &[(unknown, "x")]
+            ]),
+            "/organizationIdentifier=VATDE-1/jurisdictionC=DE/1.2.3.4=x"
+        );
+    }
+
+    #[test]
+    fn plus_in_the_slash_form_is_refused_unless_escaped() {
+        // openssl req -subj reads /OU=a+OU=b as one RDN of two attributes;
+        // certgen must not issue OU="a+OU=b" instead.
+        for input in ["/OU=a+OU=b/CN=x", "/O=a+b"] {
+            let err = Subject::parse(input).unwrap_err().to_string();
+            assert!(err.contains("multi-valued RDN"), "{input}: {err}");
+        }
+        let s = Subject::parse(r"/O=a\+b\/c/CN=x").unwrap();
+        assert_eq!(s.get("O"), Some("a+b/c"));
+        assert_eq!(s.to_string(), r"/O=a\+b\/c/CN=x");
+        assert_eq!(Subject::parse(&s.to_string()).unwrap(), s);
+    }
+
+    #[test]
+    fn a_multi_valued_rdn_from_a_csr_is_refused() {
+        use x509_parser::prelude::FromDer;
+        let der = name_der(&[&[(OU, "x"), (OU, "y")], &[(CN, "u")]]);
+        let (_, name) = X509Name::from_der(&der).unwrap();
+        let err = Subject::from_x509(&name).unwrap_err().to_string();
+        assert!(err.contains("multi-valued RDN"), "{err}");
     }
 
     #[test]

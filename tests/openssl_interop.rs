@@ -606,3 +606,98 @@ fn manticore_recipe_replayed_and_cn_trap_refused() {
     assert!(stderr(&out).contains("equals the CA's"), "{}", stderr(&out));
     assert!(!dir.join("bad-cert.pem").exists());
 }
+
+/// The subject and issuer strings certgen prints (and puts in REQUIRE SUBJECT
+/// ... AND ISSUER ...) are byte for byte what OpenSSL's `X509_NAME_oneline`
+/// makes, which is what MariaDB and MySQL compare: `/` and `+` escaped, a
+/// multi-valued RDN joined with `+`, attribute names as OpenSSL knows them.
+#[test]
+fn names_read_as_openssl_prints_them() {
+    if !have_openssl() {
+        return;
+    }
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    let subj = "/O=a\\/b\\+c/OU=x+OU=y/CN=u \u{e9}/2.5.4.97=VATDE-1/1.3.6.1.4.1.311.60.2.1.3=DE";
+    let (made, out) = openssl(
+        dir,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            "k.pem",
+            "-out",
+            "c.pem",
+            "-days",
+            "1",
+            "-utf8",
+            "-subj",
+            subj,
+        ],
+    );
+    assert!(made, "openssl req: {out}");
+    let expected = openssl_names(dir, "c.pem");
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(dir, &["inspect", "--format", "json", "c.pem"])).unwrap();
+    let cert = &json[0]["objects"][0];
+    let ours = format!(
+        "subject={}\nissuer={}\n",
+        cert["subject"].as_str().unwrap(),
+        cert["issuer"].as_str().unwrap()
+    );
+    assert_eq!(ours, expected);
+    assert!(
+        expected.contains("/organizationIdentifier=VATDE-1"),
+        "{expected}"
+    );
+
+    // A certificate certgen issues, and the SQL it prints for it.
+    ok(
+        dir,
+        &[
+            "--dir",
+            "pki",
+            "init-ca",
+            "--key-type",
+            "ecdsa-p256",
+            "--cn",
+            "CA a/b+c",
+        ],
+    );
+    let json: serde_json::Value = serde_json::from_str(&ok(
+        dir,
+        &[
+            "--dir",
+            "pki",
+            "issue-client",
+            "app",
+            "--key-type",
+            "ecdsa-p256",
+            "--subject",
+            "/O=a\\/b\\+c",
+            "--format",
+            "json",
+        ],
+    ))
+    .unwrap();
+    let names = openssl_names(dir, "pki/users/app/client-cert.pem");
+    assert_eq!(
+        names,
+        "subject=/O=a\\/b\\+c/CN=app\nissuer=/CN=CA a\\/b\\+c\n"
+    );
+    let issued = format!(
+        "subject={}\nissuer={}\n",
+        json[0]["certificate"]["subject"]
+            .as_str()
+            .unwrap_or_default(),
+        json[0]["certificate"]["issuer"]
+            .as_str()
+            .unwrap_or_default()
+    );
+    assert_eq!(issued, names, "{json}");
+}

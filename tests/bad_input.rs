@@ -687,3 +687,20 @@ fn usage_errors_exit_2() {
         assert_eq!(out.status.code(), Some(2), "{args:?}");
     }
 }
+
+/// A backslash in the account's host cannot be written the same under every
+/// sql_mode: refused before anything is written.
+#[test]
+fn sql_host_with_a_backslash_is_refused_before_anything_is_written() {
+    let d = tempfile::tempdir().unwrap();
+    for args in [
+        &["setup", "mariadb", "--user", "app", "--sql-host", "a\\b"][..],
+        &["issue-client", "app", "--sql-host", "a\\b"][..],
+    ] {
+        let out = run(d.path(), args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("NO_BACKSLASH_ESCAPES"), "{err}");
+        assert!(!d.path().join("pki").exists(), "{args:?} wrote files");
+    }
+}

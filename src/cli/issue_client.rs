@@ -53,6 +53,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     if users.is_empty() {
         bail!("no user names given");
     }
+    certgen::db::mysql::check_account_part("SQL host", &a.sql_host)?;
     let base = request::client_subject(a.subject.as_deref())?;
     let sans = San::parse_list(&a.san)?;
     let specs = users

@@ -89,6 +89,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     let store = &ctx.store;
     let now = ctx.now();
     // Every input is checked before the CA is created: a refused setup writes nothing.
+    mysql::check_account_part("SQL host", &a.sql_host)?;
     let base = a.key.batch(Kind::Server, a.force);
     certgen::keys::check_format(base.key_type, base.key_format)?;
     let server = request::setup_server(&a.host)?;

@@ -33,19 +33,28 @@ impl Flavor {
     }
 }
 
-/// A string literal in MySQL's syntax.
+/// A string literal as read with `NO_BACKSLASH_ESCAPES`: quotes doubled,
+/// backslashes as they are. Without a backslash in `s` it means the same
+/// under every `sql_mode`; otherwise it must run under that mode, as
+/// [`require_subject`] arranges.
 pub fn quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('\'');
-    for c in s.chars() {
-        match c {
-            '\'' => out.push_str("''"),
-            '\\' => out.push_str("\\\\"),
-            c => out.push(c),
-        }
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+/// Refuses a user or host name the printed SQL could not write the same way
+/// under every `sql_mode`: MySQL's grammar takes account names only as
+/// quoted strings, where a backslash means different things.
+pub fn check_account_part(what: &'static str, s: &str) -> crate::Result<()> {
+    if s.contains('\\') {
+        return Err(crate::Error::InvalidName {
+            what,
+            value: s.to_string(),
+            reason: "a backslash in an account name means different things \
+                     with and without sql_mode NO_BACKSLASH_ESCAPES"
+                .into(),
+        });
     }
-    out.push('\'');
-    out
+    Ok(())
 }
 
 /// `CREATE USER IF NOT EXISTS 'user'@'host';`
@@ -54,15 +63,28 @@ pub fn create_user(user: &str, host: &str) -> String {
 }
 
 /// `ALTER USER ... REQUIRE SUBJECT ... AND ISSUER ...` with the one-line names
-/// MySQL and MariaDB compare.
+/// MySQL and MariaDB compare. Names with a backslash (OpenSSL writes `\/`,
+/// `\+` and `\xHH` in them) can be written the same for every `sql_mode` only
+/// by setting one: the statement is then run with `NO_BACKSLASH_ESCAPES` and
+/// the session's `sql_mode` restored after it (`REQUIRE` takes no hex literal
+/// or expression).
 pub fn require_subject(user: &str, host: &str, subject: &str, issuer: &str) -> String {
-    format!(
+    let alter = format!(
         "ALTER USER {}@{} REQUIRE SUBJECT {} AND ISSUER {};",
         quote(user),
         quote(host),
         quote(subject),
         quote(issuer)
-    )
+    );
+    if subject.contains('\\') || issuer.contains('\\') {
+        format!(
+            "SET @certgen_sql_mode = @@SESSION.sql_mode; \
+             SET SESSION sql_mode = 'NO_BACKSLASH_ESCAPES'; {alter} \
+             SET SESSION sql_mode = @certgen_sql_mode;"
+        )
+    } else {
+        alter
+    }
 }
 
 /// The statement that pins a user's account to the certificate of `leaf`.
@@ -132,8 +154,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn quotes_and_backslashes_are_escaped() {
-        assert_eq!(quote(r"/O=O'Brien\x"), r"'/O=O''Brien\\x'");
+    fn quotes_are_doubled() {
+        assert_eq!(quote("/O=O'Brien/CN=a"), "'/O=O''Brien/CN=a'");
+    }
+
+    #[test]
+    fn names_with_a_backslash_are_applied_with_no_backslash_escapes() {
+        // '/O=a\/b' is /O=a/b by default and /O=a\/b with NO_BACKSLASH_ESCAPES:
+        // the statement sets the mode it is written for, then restores the session's.
+        assert_eq!(
+            require_subject("u+1", "%", r"/O=a\/b/CN=u\+1", "/CN=CA"),
+            "SET @certgen_sql_mode = @@SESSION.sql_mode; \
+             SET SESSION sql_mode = 'NO_BACKSLASH_ESCAPES'; \
+             ALTER USER 'u+1'@'%' REQUIRE SUBJECT '/O=a\\/b/CN=u\\+1' AND ISSUER '/CN=CA'; \
+             SET SESSION sql_mode = @certgen_sql_mode;"
+        );
+    }
+
+    #[test]
+    fn account_names_with_a_backslash_are_refused() {
+        assert!(check_account_part("SQL host", "10.0.0.%").is_ok());
+        let err = check_account_part("SQL host", r"a\b")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("NO_BACKSLASH_ESCAPES"), "{err}");
     }
 
     #[test]

@@ -480,15 +480,26 @@ fn map_maybe_parallel<T: Sync, U: Send>(
     }
 }
 
+/// Refuses bundles that exist (unless `force`), and, even with `force`, a
+/// link or a file where a bundle directory or `servers/`/`users/` should be:
+/// certgen neither writes through links nor replaces what it did not make.
 fn check_not_existing(store: &Store, specs: &[LeafSpec], opts: BatchOptions) -> Result<()> {
-    if opts.force {
-        return Ok(());
+    let dir_only = |path: std::path::PathBuf| match std::fs::symlink_metadata(&path) {
+        Ok(m) if m.file_type().is_symlink() => Err(Error::Symlink(path)),
+        Ok(m) if !m.is_dir() => Err(Error::NotADirectory(path)),
+        _ => Ok(()),
+    };
+    if let Some(first) = specs.first() {
+        let rel = opts.kind.rel_dir(&first.name);
+        let (parent, _) = rel.split_once('/').unwrap_or((&rel, ""));
+        dir_only(store.path(parent))?;
     }
     for spec in specs {
         let dir = store.path(&opts.kind.rel_dir(&spec.name));
-        if std::fs::symlink_metadata(&dir).is_ok() {
+        if !opts.force && std::fs::symlink_metadata(&dir).is_ok() {
             return Err(Error::Exists(dir));
         }
+        dir_only(dir)?;
     }
     Ok(())
 }
@@ -517,6 +528,12 @@ pub fn sign_csr(
     if let Some(out) = out.filter(|p| std::fs::symlink_metadata(p).is_ok()) {
         return Err(Error::Exists(out.to_path_buf()));
     }
+    // Written beside its destination first, so that an --out that cannot be
+    // written is refused before the index records anything.
+    let prepared = out
+        .map(|out| store::prepare_file(out, issued.pem.as_bytes(), Mode::Public))
+        .transpose()?;
+    let before = index.clone();
     // Recorded before it is handed out, as every issuance is.
     let file = out.map(|p| p.display().to_string()).unwrap_or_default();
     index.record(Entry::issued(
@@ -526,8 +543,12 @@ pub fn sign_csr(
         &issued.cert.subject,
     ))?;
     lock.write_index(&index)?;
-    if let Some(out) = out {
-        store::create_file(out, issued.pem.as_bytes(), Mode::Public)?;
+    if let Some(prepared) = prepared
+        && let Err(e) = prepared.publish_new()
+    {
+        // Never handed out: the index goes back to what it was.
+        lock.write_index(&before)?;
+        return Err(e);
     }
     Ok(issued)
 }

@@ -417,6 +417,7 @@ impl Staging {
     /// Makes the staged data durable, then renames every item into place.
     /// A new item whose destination exists is an error (nothing is overwritten).
     pub fn commit(self) -> Result<()> {
+        self.check_destinations()?;
         if self.sync_each {
             sync_all_parallel(&self.to_sync)?;
         } else {
@@ -435,6 +436,31 @@ impl Staging {
             rename_noreplace(from, to)?;
         }
         sync_all_parallel(&parents)
+    }
+}
+
+impl Staging {
+    /// Refuses, before anything is published, a new item whose destination
+    /// exists (even as a dangling link) or whose directory is a link or a
+    /// file: a commit that would stop half way must not write the index.
+    fn check_destinations(&self) -> Result<()> {
+        for (_, to) in &self.moves {
+            if exists_no_follow(to) {
+                return Err(Error::Exists(to.clone()));
+            }
+            let mut dir = to.parent();
+            while let Some(d) = dir.filter(|d| !d.as_os_str().is_empty()) {
+                match fs::symlink_metadata(d) {
+                    Ok(m) if m.file_type().is_symlink() => {
+                        return Err(Error::Symlink(d.to_path_buf()));
+                    }
+                    Ok(m) if !m.is_dir() => return Err(Error::NotADirectory(d.to_path_buf())),
+                    Ok(_) => break,
+                    Err(_) => dir = d.parent(),
+                }
+            }
+        }
+        Ok(())
     }
 }
 
@@ -580,6 +606,13 @@ impl Prepared {
     /// Atomically replaces (or creates) the destination.
     pub fn publish(mut self) -> Result<()> {
         fs::rename(&self.tmp, &self.dest).map_err(Error::io("renaming into", &self.dest))?;
+        self.published = true;
+        sync_parent(&self.dest)
+    }
+
+    /// Atomically creates the destination, which must not exist.
+    pub fn publish_new(mut self) -> Result<()> {
+        rename_noreplace(&self.tmp, &self.dest)?;
         self.published = true;
         sync_parent(&self.dest)
     }

@@ -424,3 +424,43 @@ fn validity_defaults_and_capping() {
         "notBefore is ~5 minutes back"
     );
 }
+
+/// A refused command writes nothing, not even an index line.
+#[test]
+fn refused_commands_leave_the_index_byte_identical() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    ok(dir, &["init-ca", "--key-type", "ecdsa-p256"]);
+    ok(dir, &["issue-client", "dan", "--key-type", "ecdsa-p256"]);
+    ok(dir, &["csr", "--cn", "ext", "--key-type", "ecdsa-p256"]);
+    let pki = dir.join("pki");
+    let index = || std::fs::read(pki.join("index.txt")).unwrap();
+    let before = index();
+    let refused = |args: &[&str]| {
+        let out = run(dir, args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert_eq!(index(), before, "{args:?} wrote the index");
+    };
+
+    refused(&["sign", "ext.csr", "--out", "/nonexistent/x.pem"]);
+    std::fs::write(dir.join("taken.pem"), b"mine").unwrap();
+    refused(&["sign", "ext.csr", "--out", "taken.pem"]);
+    assert_eq!(std::fs::read(dir.join("taken.pem")).unwrap(), b"mine");
+
+    std::fs::rename(pki.join("users/dan"), dir.join("dan-moved")).unwrap();
+    std::os::unix::fs::symlink(dir.join("nowhere"), pki.join("users/dan")).unwrap();
+    refused(&["issue-client", "--force", "dan", "--key-type", "ecdsa-p256"]);
+    assert!(!dir.join("nowhere").exists());
+
+    let elsewhere = dir.join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    std::fs::rename(pki.join("users"), dir.join("users-moved")).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, pki.join("users")).unwrap();
+    refused(&["issue-client", "eve", "--key-type", "ecdsa-p256"]);
+    refused(&["issue-client", "--force", "eve", "--key-type", "ecdsa-p256"]);
+    assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
+    assert!(
+        !pki.join("old_keys").exists(),
+        "nothing was archived by a refused command"
+    );
+}

@@ -68,6 +68,9 @@ pub enum Error {
     /// The PKI directory has no CA yet.
     #[error("no CA in {0}")]
     NoCa(PathBuf),
+    /// `--parent` names the PKI directory itself, perhaps by another spelling.
+    #[error("the parent {parent} is the PKI directory {dir} itself")]
+    ParentIsSelf { parent: PathBuf, dir: PathBuf },
     /// Another process replaced the CA between loading it and taking the lock.
     #[error("the CA was replaced while this command ran")]
     CaReplaced,

@@ -103,6 +103,9 @@ pub fn init_ca(
         return Err(Error::EncryptedNeedsPkcs8(opts.key_format));
     }
     check_validity(opts.validity)?;
+    if let Some(parent) = parent {
+        store.check_distinct(parent)?;
+    }
     if store.has_ca() && !opts.force {
         return Err(Error::Exists(store.ca_cert()));
     }
@@ -119,13 +122,18 @@ pub fn init_ca(
         None => key.to_pem(opts.key_format)?,
     };
 
-    let lock = store.lock()?;
+    let (lock, plock) = match parent {
+        Some(parent_store) => {
+            let (lock, plock) = store.lock_with(parent_store)?;
+            (lock, Some(plock))
+        }
+        None => (store.lock()?, None),
+    };
     if store.has_ca() && !opts.force {
         return Err(Error::Exists(store.ca_cert()));
     }
-    let (ca, warnings) = match (&parent_ca, parent) {
-        (Some(parent_ca), Some(parent_store)) => {
-            let plock = parent_store.lock()?;
+    let (ca, warnings) = match (&parent_ca, plock) {
+        (Some(parent_ca), Some(plock)) => {
             let mut pindex = plock.read_index()?;
             let serial = pindex.fresh_serial()?;
             let path_len = opts.path_len.unwrap_or(0);

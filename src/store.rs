@@ -9,7 +9,7 @@
 
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -153,14 +153,58 @@ impl Store {
         exists_no_follow(&self.ca_cert()) || exists_no_follow(&self.ca_key())
     }
 
-    /// Takes the directory's exclusive lock, creating the directory if needed.
-    /// Leftovers of an interrupted writer are removed: they were never published.
-    pub fn lock(&self) -> Result<Lock<'_>> {
+    /// The directory's identity (device and inode): two spellings of one
+    /// directory (`pki`, `./pki/`, a link to it) are the same directory.
+    /// `None` while it does not exist.
+    pub fn identity(&self) -> Result<Option<(u64, u64)>> {
+        match fs::metadata(&self.root) {
+            Ok(m) => Ok(Some((m.dev(), m.ino()))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::io("reading", &self.root)(e)),
+        }
+    }
+
+    /// Refuses `other` when it is this directory by another name: locking
+    /// both would wait for itself.
+    pub fn check_distinct(&self, other: &Store) -> Result<()> {
+        let same = self.root == other.root
+            || matches!((self.identity()?, other.identity()?), (Some(a), Some(b)) if a == b);
+        if same {
+            return Err(Error::ParentIsSelf {
+                parent: other.root.clone(),
+                dir: self.root.clone(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Takes the locks of this directory and of `other`, always in the order
+    /// of their identities (device, inode), so that two commands locking the
+    /// same two directories from either side never wait for each other.
+    pub fn lock_with<'a>(&'a self, other: &'a Store) -> Result<(Lock<'a>, Lock<'a>)> {
+        self.create_root()?;
+        self.check_distinct(other)?;
+        if self.identity()? <= other.identity()? {
+            let mine = self.lock()?;
+            Ok((mine, other.lock()?))
+        } else {
+            let theirs = other.lock()?;
+            Ok((self.lock()?, theirs))
+        }
+    }
+
+    fn create_root(&self) -> Result<()> {
         fs::DirBuilder::new()
             .recursive(true)
             .mode(0o755)
             .create(&self.root)
-            .map_err(Error::io("creating the PKI directory", &self.root))?;
+            .map_err(Error::io("creating the PKI directory", &self.root))
+    }
+
+    /// Takes the directory's exclusive lock, creating the directory if needed.
+    /// Leftovers of an interrupted writer are removed: they were never published.
+    pub fn lock(&self) -> Result<Lock<'_>> {
+        self.create_root()?;
         let path = self.path(LOCK);
         let file = OpenOptions::new()
             .create(true)

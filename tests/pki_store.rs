@@ -464,3 +464,92 @@ fn refused_commands_leave_the_index_byte_identical() {
         "nothing was archived by a refused command"
     );
 }
+
+/// The lock belongs to the directory, not to its spelling: naming the PKI
+/// directory as its own parent is refused at once, with or without --force.
+#[test]
+fn a_parent_that_is_the_directory_itself_is_refused_at_once() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    ok(dir, &["init-ca", "--key-type", "ecdsa-p256"]);
+    std::os::unix::fs::symlink(dir.join("pki"), dir.join("alias")).unwrap();
+    let before = snapshot(&dir.join("pki"));
+    for parent in ["./pki", "pki/", "alias", "./alias/../pki"] {
+        for force in [false, true] {
+            let mut args = vec!["init-ca", "--intermediate", "--parent", parent];
+            args.extend(["--dir", "pki", "--cn", "Inter", "--key-type", "ecdsa-p256"]);
+            if force {
+                args.push("--force");
+            }
+            let mut child = certgen(dir)
+                .args(&args)
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            let deadline = Instant::now() + Duration::from_secs(20);
+            while child.try_wait().unwrap().is_none() {
+                if Instant::now() > deadline {
+                    child.kill().unwrap();
+                    panic!("{args:?} deadlocked on its own lock");
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            let out = child.wait_with_output().unwrap();
+            assert_eq!(out.status.code(), Some(2), "{args:?}");
+            assert!(
+                stderr(&out).contains("is the PKI directory"),
+                "{args:?}: {}",
+                stderr(&out)
+            );
+        }
+    }
+    assert_eq!(snapshot(&dir.join("pki")), before);
+}
+
+/// Two directories naming each other as parent take their locks in one
+/// order: run from both sides at once, both finish.
+#[test]
+fn two_directories_naming_each_other_as_parent_do_not_deadlock() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    for round in 0..10 {
+        let (a, b) = (format!("a{round}"), format!("b{round}"));
+        for (name, cn) in [(&a, "CA A"), (&b, "CA B")] {
+            ok(
+                dir,
+                &[
+                    "init-ca",
+                    "--dir",
+                    name,
+                    "--cn",
+                    cn,
+                    "--key-type",
+                    "ecdsa-p256",
+                ],
+            );
+        }
+        let spawn = |dir_: &str, parent: &str, cn: &str| {
+            certgen(dir)
+                .args(["init-ca", "--intermediate", "--force", "--parent", parent])
+                .args(["--dir", dir_, "--cn", cn, "--key-type", "ecdsa-p256"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap()
+        };
+        let mut children = [spawn(&a, &b, "Inter A"), spawn(&b, &a, "Inter B")];
+        for c in &mut children {
+            while c.try_wait().unwrap().is_none() {
+                if Instant::now() > deadline {
+                    for c in &mut children {
+                        let _ = c.kill();
+                    }
+                    panic!("round {round}: the two commands deadlocked");
+                }
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        }
+    }
+}

@@ -166,6 +166,46 @@ fn issue_client_force_killed_at_random_moments_leaves_a_whole_set() {
     eprintln!("{n} runs, all consistent; {in_journal} killed with a journal to complete");
 }
 
+/// Killed the moment its journal appears, in the middle of the moves: the
+/// window a random delay rarely hits. `list`, which only reads, already sees
+/// the completed set.
+#[test]
+fn issue_client_force_killed_while_moving_files_is_completed() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    let users = users();
+    ok(dir, &["init-ca", "--key-type", "ecdsa-p256"]);
+    let mut args = vec!["issue-client", "--key-type", "ecdsa-p256"];
+    args.extend(users.iter().map(String::as_str));
+    ok(dir, &args);
+    args.push("--force");
+    let journal = dir.join("pki/.txn");
+    let mut caught = 0;
+    let n = runs().min(30);
+    for _ in 0..n {
+        let mut child = certgen(dir)
+            .args(&args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        while !journal.exists() && child.try_wait().unwrap().is_none() {
+            std::hint::spin_loop();
+        }
+        let _ = child.kill();
+        child.wait().unwrap();
+        if journal.exists() {
+            caught += 1;
+            let listed = ok(dir, &["list", "--status", "valid"]);
+            assert_eq!(listed.lines().count(), USERS + 1, "{listed}");
+            assert!(!journal.exists(), "list completed the journal");
+        }
+        assert_consistent(dir, "pki", &users);
+    }
+    eprintln!("{n} runs, {caught} killed with a journal to complete");
+    assert!(caught > 0, "no run was killed during its moves");
+}
+
 #[test]
 fn init_ca_force_killed_at_random_moments_never_leaves_a_pki_without_a_ca() {
     let d = tempfile::tempdir().unwrap();

@@ -68,6 +68,15 @@ pub enum Error {
     /// The PKI directory has no CA yet.
     #[error("no CA in {0}")]
     NoCa(PathBuf),
+    /// A new CA would leave valid certificates of the old one without issuer.
+    #[error(
+        "a new CA would orphan {count} valid certificate{}; revoke them or wait for them to expire",
+        if *count == 1 { "" } else { "s" }
+    )]
+    WouldOrphan { count: usize },
+    /// `--parent` names the PKI directory itself, perhaps by another spelling.
+    #[error("the parent {parent} is the PKI directory {dir} itself")]
+    ParentIsSelf { parent: PathBuf, dir: PathBuf },
     /// Another process replaced the CA between loading it and taking the lock.
     #[error("the CA was replaced while this command ran")]
     CaReplaced,

@@ -14,7 +14,7 @@ use crate::ca::{Ca, CertRequest, Issued, check_validity};
 use crate::cert::CertSummary;
 use crate::csr::Csr;
 use crate::error::{Error, Expected, Result};
-use crate::index::{Entry, Index, Serial};
+use crate::index::{ATTR_CONTENT, Entry, Index, Serial};
 use crate::input::{read_file, utf8};
 use crate::keys::{KeyFormat, KeyType, PrivateKey, check_format};
 use crate::name::{Subject, describe_char};
@@ -25,6 +25,7 @@ use crate::warning::Warning;
 
 /// Loads the CA of a PKI directory, checking that key and certificate belong together.
 pub fn open_ca(store: &Store) -> Result<Ca> {
+    store.recover()?;
     let cert_path = store.ca_cert();
     let key_path = store.ca_key();
     if !cert_path.exists() && !key_path.exists() {
@@ -83,14 +84,6 @@ pub struct CaCreated {
     pub warnings: Vec<Warning>,
 }
 
-const CA_FILES: [&str; 5] = [
-    store::CA_CERT,
-    store::CA_KEY,
-    store::CA_CHAIN,
-    store::INDEX,
-    store::INDEX_ATTR,
-];
-
 /// Creates a root CA in `store`, or an intermediate signed by `parent`.
 pub fn init_ca(
     store: &Store,
@@ -103,6 +96,10 @@ pub fn init_ca(
         return Err(Error::EncryptedNeedsPkcs8(opts.key_format));
     }
     check_validity(opts.validity)?;
+    if let Some(parent) = parent {
+        store.check_distinct(parent)?;
+    }
+    store.recover()?;
     if store.has_ca() && !opts.force {
         return Err(Error::Exists(store.ca_cert()));
     }
@@ -119,13 +116,19 @@ pub fn init_ca(
         None => key.to_pem(opts.key_format)?,
     };
 
-    let lock = store.lock()?;
+    let (lock, plock) = match parent {
+        Some(parent_store) => {
+            let (lock, plock) = store.lock_with(parent_store)?;
+            (lock, Some(plock))
+        }
+        None => (store.lock()?, None),
+    };
     if store.has_ca() && !opts.force {
         return Err(Error::Exists(store.ca_cert()));
     }
-    let (ca, warnings) = match (&parent_ca, parent) {
-        (Some(parent_ca), Some(parent_store)) => {
-            let plock = parent_store.lock()?;
+    check_no_valid_certificates(&lock, now)?;
+    let (ca, warnings) = match (&parent_ca, plock) {
+        (Some(parent_ca), Some(plock)) => {
             let mut pindex = plock.read_index()?;
             let serial = pindex.fresh_serial()?;
             let path_len = opts.path_len.unwrap_or(0);
@@ -160,33 +163,52 @@ pub fn init_ca(
             (ca, Vec::new())
         }
     };
-    let archived = if store.has_ca() {
-        let present: Vec<String> = CA_FILES
-            .iter()
-            .filter(|f| store.path(f).exists())
-            .map(|f| f.to_string())
-            .collect();
-        Some(lock.archive(&present, now)?)
-    } else {
-        None
-    };
+    // The old CA's files are replaced (or archived, when the new CA has
+    // none of that name) in one transaction: there is always a CA.
     let mut staging = lock.stage(5)?;
-    staging.add_file(store.ca_key(), key_pem.as_bytes(), Mode::Secret)?;
-    staging.add_file(store.ca_cert(), ca.cert_pem().as_bytes(), Mode::Public)?;
-    if parent.is_some() {
-        staging.add_file(
-            store.path(store::CA_CHAIN),
-            ca.chain_pem().as_bytes(),
+    let chain = parent.is_some().then(|| ca.chain_pem());
+    let new_files = [
+        (store::CA_KEY, Some(key_pem.as_bytes()), Mode::Secret),
+        (store::CA_CERT, Some(ca.cert_pem().as_bytes()), Mode::Public),
+        (
+            store::CA_CHAIN,
+            chain.as_ref().map(|c| c.as_bytes()),
             Mode::Public,
-        )?;
+        ),
+        (store::INDEX, Some(&b""[..]), Mode::Public),
+        (
+            store::INDEX_ATTR,
+            Some(ATTR_CONTENT.as_bytes()),
+            Mode::Public,
+        ),
+    ];
+    for (name, content, mode) in new_files {
+        match content {
+            Some(c) => staging.replace_archived(store.path(name), c, mode, now)?,
+            None => staging.archive_only(store.path(name), now)?,
+        }
     }
-    lock.stage_index(&mut staging, &crate::index::Index::default())?;
-    staging.commit()?;
+    let archived = staging.commit_archiving()?;
     Ok(CaCreated {
         ca,
         archived,
         warnings,
     })
+}
+
+/// A new CA would leave every valid certificate of the old one without its
+/// issuer: refused while the index lists any.
+fn check_no_valid_certificates(lock: &store::Lock<'_>, now: OffsetDateTime) -> Result<()> {
+    let index = lock.read_index()?;
+    let count = index
+        .entries
+        .iter()
+        .filter(|e| e.status_at(now) == crate::index::Status::Valid)
+        .count();
+    if count > 0 {
+        return Err(Error::WouldOrphan { count });
+    }
+    Ok(())
 }
 
 /// Whether a bundle is for a server or a database user.
@@ -300,9 +322,10 @@ pub fn check_specs(specs: &[LeafSpec], new_ca: Option<&Subject>) -> Result<()> {
 
 /// Issues bundles (key, certificate, CA certificate) for many names at once:
 /// keys are generated in parallel outside the lock; serials, signing, the index
-/// and the files are done under it. Either every bundle lands or none does,
-/// except when the process is killed after the index is written, in which
-/// case the index lists certificates whose files were never published.
+/// and the files are done under it. Either every bundle lands, with its index
+/// line, or none does: a killed run is completed or undone by the next
+/// command. With `force`, a replaced bundle is archived in the same
+/// transaction and its certificate marked superseded in the index.
 ///
 /// `progress` is called once per generated key.
 pub fn issue_batch(
@@ -349,28 +372,29 @@ pub fn issue_batch(
 
     let mut staging = lock.stage(specs.len() * 3 + 2)?;
     let mut leaves = Vec::with_capacity(specs.len());
-    let mut replaced = Vec::new();
     for (spec, (issued, key_pem)) in specs.iter().zip(signed) {
         let rel = opts.kind.rel_dir(&spec.name);
         let dir = store.path(&rel);
-        staging.add_dir(
-            dir.clone(),
-            &[
-                (key_name, key_pem.as_bytes(), Mode::Secret),
-                (cert_name, issued.pem.as_bytes(), Mode::Public),
-                (store::CA_CERT, ca.chain_pem().as_bytes(), Mode::Public),
-            ],
-        )?;
+        let files = [
+            (key_name, key_pem.as_bytes(), Mode::Secret),
+            (cert_name, issued.pem.as_bytes(), Mode::Public),
+            (store::CA_CERT, ca.chain_pem().as_bytes(), Mode::Public),
+        ];
         let cert_rel = format!("{rel}/{cert_name}");
+        if opts.force && dir.exists() {
+            if let Ok(old) = existing_leaf(store, opts.kind, &spec.name) {
+                crate::revoke::supersede(&mut index, &old.issued.cert.serial, now);
+            }
+            staging.replace_dir(dir.clone(), &files, now)?;
+        } else {
+            staging.add_dir(dir.clone(), &files)?;
+        }
         index.record(Entry::issued(
             issued.cert.serial.clone(),
             issued.cert.not_after,
             &cert_rel,
             &issued.cert.subject,
         ))?;
-        if dir.exists() {
-            replaced.push(rel);
-        }
         leaves.push(LeafIssued {
             name: spec.name.clone(),
             cert_path: dir.join(cert_name),
@@ -381,12 +405,7 @@ pub fn issue_batch(
         });
     }
     lock.stage_index(&mut staging, &index)?;
-    let archived = if replaced.is_empty() {
-        None
-    } else {
-        Some(lock.archive(&replaced, now)?)
-    };
-    staging.commit()?;
+    let archived = staging.commit_archiving()?;
     Ok(BatchResult { leaves, archived })
 }
 
@@ -480,15 +499,26 @@ fn map_maybe_parallel<T: Sync, U: Send>(
     }
 }
 
+/// Refuses bundles that exist (unless `force`), and, even with `force`, a
+/// link or a file where a bundle directory or `servers/`/`users/` should be:
+/// certgen neither writes through links nor replaces what it did not make.
 fn check_not_existing(store: &Store, specs: &[LeafSpec], opts: BatchOptions) -> Result<()> {
-    if opts.force {
-        return Ok(());
+    let dir_only = |path: std::path::PathBuf| match std::fs::symlink_metadata(&path) {
+        Ok(m) if m.file_type().is_symlink() => Err(Error::Symlink(path)),
+        Ok(m) if !m.is_dir() => Err(Error::NotADirectory(path)),
+        _ => Ok(()),
+    };
+    if let Some(first) = specs.first() {
+        let rel = opts.kind.rel_dir(&first.name);
+        let (parent, _) = rel.split_once('/').unwrap_or((&rel, ""));
+        dir_only(store.path(parent))?;
     }
     for spec in specs {
         let dir = store.path(&opts.kind.rel_dir(&spec.name));
-        if std::fs::symlink_metadata(&dir).is_ok() {
+        if !opts.force && std::fs::symlink_metadata(&dir).is_ok() {
             return Err(Error::Exists(dir));
         }
+        dir_only(dir)?;
     }
     Ok(())
 }
@@ -517,6 +547,12 @@ pub fn sign_csr(
     if let Some(out) = out.filter(|p| std::fs::symlink_metadata(p).is_ok()) {
         return Err(Error::Exists(out.to_path_buf()));
     }
+    // Written beside its destination first, so that an --out that cannot be
+    // written is refused before the index records anything.
+    let prepared = out
+        .map(|out| store::prepare_file(out, issued.pem.as_bytes(), Mode::Public))
+        .transpose()?;
+    let before = index.clone();
     // Recorded before it is handed out, as every issuance is.
     let file = out.map(|p| p.display().to_string()).unwrap_or_default();
     index.record(Entry::issued(
@@ -526,8 +562,12 @@ pub fn sign_csr(
         &issued.cert.subject,
     ))?;
     lock.write_index(&index)?;
-    if let Some(out) = out {
-        store::create_file(out, issued.pem.as_bytes(), Mode::Public)?;
+    if let Some(prepared) = prepared
+        && let Err(e) = prepared.publish_new()
+    {
+        // Never handed out: the index goes back to what it was.
+        lock.write_index(&before)?;
+        return Err(e);
     }
     Ok(issued)
 }

@@ -151,6 +151,22 @@ pub fn revoke(
     })
 }
 
+/// Marks the valid certificate `serial` revoked with reason superseded, as
+/// `openssl ca` records a replaced certificate; anything else is left as is.
+pub fn supersede(index: &mut Index, serial: &Serial, now: OffsetDateTime) {
+    if let Some(pos) = find(index, serial) {
+        let entry = &mut index.entries[pos];
+        if entry.status == Status::Valid {
+            entry.status = Status::Revoked;
+            entry.revoked = format!(
+                "{},{}",
+                format_asn1_time(now),
+                Reason::Superseded.index_name()
+            );
+        }
+    }
+}
+
 fn find(index: &Index, serial: &Serial) -> Option<usize> {
     if !index.contains(serial) {
         return None;

@@ -1,15 +1,16 @@
 //! The PKI directory: its layout, the lock that serialises writers, and the only
 //! code in certgen that writes files.
 //!
-//! Every file is written to a temporary name, synced, and renamed into place,
-//! so a crash leaves either the old state or the new one. New files never
-//! replace existing ones (`RENAME_NOREPLACE`); replaced files are moved to
-//! `old_keys/<UTC timestamp>/` first. Private keys are created 0600 with
-//! `O_EXCL`, which also refuses to follow a symbolic link.
+//! Every file is written to a temporary name, synced, and renamed into place;
+//! a set of files is published as one journaled transaction (`txn`), so a
+//! crash leaves either the old state or the new one. New files never replace
+//! existing ones (`RENAME_NOREPLACE`); replaced files move to
+//! `old_keys/<UTC timestamp>/`. Private keys are created 0600 with `O_EXCL`,
+//! which also refuses to follow a symbolic link.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -22,6 +23,9 @@ use crate::cert::CertSummary;
 use crate::error::{Error, Result};
 use crate::index::{ATTR_CONTENT, Index, Serial};
 use crate::secret::PassphraseSource;
+
+mod txn;
+use txn::{Item, Journal, Op};
 
 /// File names, as in the openssl recipes.
 pub const CA_CERT: &str = "ca-cert.pem";
@@ -153,14 +157,68 @@ impl Store {
         exists_no_follow(&self.ca_cert()) || exists_no_follow(&self.ca_key())
     }
 
-    /// Takes the directory's exclusive lock, creating the directory if needed.
-    /// Leftovers of an interrupted writer are removed: they were never published.
-    pub fn lock(&self) -> Result<Lock<'_>> {
+    /// The directory's identity (device and inode): two spellings of one
+    /// directory (`pki`, `./pki/`, a link to it) are the same directory.
+    /// `None` while it does not exist.
+    pub fn identity(&self) -> Result<Option<(u64, u64)>> {
+        match fs::metadata(&self.root) {
+            Ok(m) => Ok(Some((m.dev(), m.ino()))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::io("reading", &self.root)(e)),
+        }
+    }
+
+    /// Refuses `other` when it is this directory by another name: locking
+    /// both would wait for itself.
+    pub fn check_distinct(&self, other: &Store) -> Result<()> {
+        let same = self.root == other.root
+            || matches!((self.identity()?, other.identity()?), (Some(a), Some(b)) if a == b);
+        if same {
+            return Err(Error::ParentIsSelf {
+                parent: other.root.clone(),
+                dir: self.root.clone(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Takes the locks of this directory and of `other`, always in the order
+    /// of their identities (device, inode), so that two commands locking the
+    /// same two directories from either side never wait for each other.
+    pub fn lock_with<'a>(&'a self, other: &'a Store) -> Result<(Lock<'a>, Lock<'a>)> {
+        self.create_root()?;
+        self.check_distinct(other)?;
+        if self.identity()? <= other.identity()? {
+            let mine = self.lock()?;
+            Ok((mine, other.lock()?))
+        } else {
+            let theirs = other.lock()?;
+            Ok((self.lock()?, theirs))
+        }
+    }
+
+    fn create_root(&self) -> Result<()> {
         fs::DirBuilder::new()
             .recursive(true)
             .mode(0o755)
             .create(&self.root)
-            .map_err(Error::io("creating the PKI directory", &self.root))?;
+            .map_err(Error::io("creating the PKI directory", &self.root))
+    }
+
+    /// Completes (or undoes) a transaction a killed writer left, so that a
+    /// command reads the whole old set or the whole new one. Takes the lock
+    /// only when there is such a journal.
+    pub fn recover(&self) -> Result<()> {
+        if exists_no_follow(&self.path(txn::JOURNAL)) {
+            drop(self.lock()?);
+        }
+        Ok(())
+    }
+
+    /// Takes the directory's exclusive lock, creating the directory if needed.
+    /// Leftovers of an interrupted writer are removed: they were never published.
+    pub fn lock(&self) -> Result<Lock<'_>> {
+        self.create_root()?;
         let path = self.path(LOCK);
         let file = OpenOptions::new()
             .create(true)
@@ -171,6 +229,7 @@ impl Store {
             .open(&path)
             .map_err(Error::io("opening the lock file", &path))?;
         file.lock().map_err(Error::io("locking", &path))?;
+        txn::recover(&self.root)?;
         self.remove_leftovers()?;
         Ok(Lock {
             store: self,
@@ -245,12 +304,14 @@ impl Lock<'_> {
         ));
         make_dir(&dir, 0o700)?;
         Ok(Staging {
+            root: self.store.root.clone(),
             dir,
-            moves: Vec::new(),
-            replacements: Vec::new(),
+            items: Vec::new(),
             to_sync: Vec::new(),
             sync_each: expected_files <= SYNC_EACH_LIMIT,
             staged: 0,
+            archive_at: None,
+            keep: false,
         })
     }
 
@@ -352,24 +413,29 @@ fn unique_dir(base: &Path, stamp: &str) -> Result<PathBuf> {
     unreachable!("the loop returns")
 }
 
-/// New files and directories written under `.tmp`, then renamed into place.
+/// New files and directories written under `.tmp`, then published together
+/// as one transaction.
 ///
 /// [`Staging::commit`] makes everything durable first (small batches: one
 /// `fsync` per file, issued in parallel so the filesystem folds them into one
-/// journal commit; large ones: one `syncfs`), then publishes the replacements
-/// (the index), then the new files. A crash leaves the old state, or a new
-/// index naming certificates whose files were never published, never a
-/// published certificate missing from the index.
+/// journal commit; large ones: one `syncfs`), checks every destination, writes
+/// the journal (see `txn`), moves what is replaced to
+/// `old_keys/<UTC timestamp>/`, renames the new items in and the index last,
+/// and drops the journal. Killed or failing at any point, the directory holds
+/// the whole old set or, once the next writer completed the journal, the
+/// whole new set.
 pub struct Staging {
+    root: PathBuf,
     dir: PathBuf,
-    /// New items: (staged path, destination), renamed without replacing.
-    moves: Vec<(PathBuf, PathBuf)>,
-    /// Items that replace their destination, published first.
-    replacements: Vec<(PathBuf, PathBuf)>,
+    items: Vec<Item>,
     /// Files to sync one by one (small batches only).
     to_sync: Vec<PathBuf>,
     sync_each: bool,
     staged: usize,
+    /// When replaced items are archived: names `old_keys/<UTC timestamp>`.
+    archive_at: Option<OffsetDateTime>,
+    /// A journal names the staged items: the next writer needs them.
+    keep: bool,
 }
 
 impl Staging {
@@ -386,14 +452,48 @@ impl Staging {
         Ok(())
     }
 
+    fn push(&mut self, staged: PathBuf, dest: PathBuf, op: Op) {
+        self.items.push(Item { staged, dest, op });
+    }
+
     /// Stages a directory `dest` holding `files` (name, content, mode).
     pub fn add_dir(&mut self, dest: PathBuf, files: &[(&str, &[u8], Mode)]) -> Result<()> {
+        let dir = self.stage_dir(files)?;
+        self.push(dir, dest, Op::New);
+        Ok(())
+    }
+
+    fn stage_dir(&mut self, files: &[(&str, &[u8], Mode)]) -> Result<PathBuf> {
         let dir = self.next_name();
         make_dir(&dir, 0o755)?;
         for (name, content, mode) in files {
             self.write(&dir.join(name), content, *mode)?;
         }
-        self.moves.push((dir, dest));
+        Ok(dir)
+    }
+
+    /// Stages a directory that replaces `dest`: the existing directory moves
+    /// to `old_keys/<UTC timestamp>/` when the staging area is committed.
+    /// The new directory and each new file take the owner, group and mode
+    /// of the one they replace (a key never more readable than 0640).
+    pub fn replace_dir(
+        &mut self,
+        dest: PathBuf,
+        files: &[(&str, &[u8], Mode)],
+        now: OffsetDateTime,
+    ) -> Result<()> {
+        let dir = self.stage_dir(files)?;
+        let op = if exists_no_follow(&dest) {
+            self.archive_at = Some(now);
+            inherit(&dest, &dir, None)?;
+            for (name, _, mode) in files {
+                inherit(&dest.join(name), &dir.join(name), Some(*mode))?;
+            }
+            Op::Archive
+        } else {
+            Op::New
+        };
+        self.push(dir, dest, op);
         Ok(())
     }
 
@@ -401,40 +501,171 @@ impl Staging {
     pub fn add_file(&mut self, dest: PathBuf, content: &[u8], mode: Mode) -> Result<()> {
         let path = self.next_name();
         self.write(&path, content, mode)?;
-        self.moves.push((path, dest));
+        self.push(path, dest, Op::New);
         Ok(())
     }
 
-    /// Stages a file that replaces `dest` (or creates it), published before
-    /// the new items.
+    /// Stages a file that replaces `dest` (archived first), keeping its
+    /// owner, group and mode as [`Staging::replace_dir`] does.
+    pub fn replace_archived(
+        &mut self,
+        dest: PathBuf,
+        content: &[u8],
+        mode: Mode,
+        now: OffsetDateTime,
+    ) -> Result<()> {
+        let path = self.next_name();
+        self.write(&path, content, mode)?;
+        let op = if exists_no_follow(&dest) {
+            self.archive_at = Some(now);
+            inherit(&dest, &path, Some(mode))?;
+            Op::Archive
+        } else {
+            Op::New
+        };
+        self.push(path, dest, op);
+        Ok(())
+    }
+
+    /// Moves `dest`, if it exists, to the archive with the other replaced
+    /// items, putting nothing in its place.
+    pub fn archive_only(&mut self, dest: PathBuf, now: OffsetDateTime) -> Result<()> {
+        if !exists_no_follow(&dest) {
+            return Ok(());
+        }
+        self.archive_at = Some(now);
+        let marker = self.next_name();
+        make_dir(&marker, 0o700)?;
+        self.push(marker, dest, Op::Retire);
+        Ok(())
+    }
+
+    /// Stages a file that replaces `dest` (or creates it) without archiving
+    /// it (the index), published after every other item.
     pub fn replace_file(&mut self, dest: PathBuf, content: &[u8], mode: Mode) -> Result<()> {
         let path = self.next_name();
         self.write(&path, content, mode)?;
-        self.replacements.push((path, dest));
+        self.push(path, dest, Op::Overwrite);
         Ok(())
     }
 
-    /// Makes the staged data durable, then renames every item into place.
-    /// A new item whose destination exists is an error (nothing is overwritten).
+    /// Publishes everything as one transaction (see [`Staging`]).
     pub fn commit(self) -> Result<()> {
+        self.commit_archiving().map(|_| ())
+    }
+
+    /// [`Staging::commit`], returning the archive directory when something
+    /// was replaced.
+    pub fn commit_archiving(mut self) -> Result<Option<PathBuf>> {
+        self.check_destinations()?;
         if self.sync_each {
             sync_all_parallel(&self.to_sync)?;
         } else {
             let d = File::open(&self.dir).map_err(Error::io("opening", &self.dir))?;
             rustix::fs::syncfs(&d).map_err(|e| Error::io("syncing", &self.dir)(e.into()))?;
         }
-        let mut replaced_in = Vec::new();
-        for (from, to) in &self.replacements {
-            fs::rename(from, to).map_err(Error::io("renaming into", to))?;
-            push_parent(&mut replaced_in, to)?;
+        self.items.sort_by_key(|i| i.op == Op::Overwrite);
+        if self.items.iter().all(|i| i.op == Op::Overwrite) {
+            // Renames over files: each is atomic, and the index comes last.
+            let mut parents = Vec::new();
+            for item in &self.items {
+                fs::rename(&item.staged, &item.dest)
+                    .map_err(Error::io("renaming into", &item.dest))?;
+                push_parent(&mut parents, &item.dest)?;
+            }
+            return sync_all_parallel(&parents).map(|()| None);
         }
-        sync_all_parallel(&replaced_in)?;
-        let mut parents = Vec::new();
-        for (from, to) in &self.moves {
-            push_parent(&mut parents, to)?;
-            rename_noreplace(from, to)?;
+        let archive = match self.archive_at {
+            Some(now) => {
+                let base = self.root.join(OLD_KEYS);
+                make_dir(&base, 0o700)?;
+                Some(unique_dir(&base, &archive_stamp(now)?)?)
+            }
+            None => None,
+        };
+        let journal = Journal {
+            root: self.root.clone(),
+            staging: self.dir.clone(),
+            archive: archive.clone(),
+            items: std::mem::take(&mut self.items),
+        };
+        if let Err(e) = journal.write() {
+            if let Some(a) = &archive {
+                txn::remove_empty_dirs(a);
+            }
+            return Err(e);
         }
-        sync_all_parallel(&parents)
+        self.keep = true;
+        if let Err(e) = journal.forward() {
+            if journal.back().and_then(|()| journal.finish()).is_ok() {
+                self.keep = false;
+                if let Some(a) = &archive {
+                    txn::remove_empty_dirs(a);
+                }
+            }
+            return Err(e);
+        }
+        journal.finish()?;
+        self.keep = false;
+        Ok(archive)
+    }
+}
+
+/// Gives the staged `new` the owner and group of `old`, and its mode; a
+/// secret never more readable than 0640. Nothing when `old` does not exist.
+fn inherit(old: &Path, new: &Path, kind: Option<Mode>) -> Result<()> {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let Ok(meta) = fs::symlink_metadata(old) else {
+        return Ok(());
+    };
+    if meta.file_type().is_symlink() {
+        return Err(Error::Symlink(old.to_path_buf()));
+    }
+    let mine = fs::symlink_metadata(new).map_err(Error::io("reading", new))?;
+    if (mine.uid(), mine.gid()) != (meta.uid(), meta.gid()) {
+        std::os::unix::fs::lchown(new, Some(meta.uid()), Some(meta.gid())).map_err(Error::io(
+            "giving the owner and group of the file it replaces to",
+            new,
+        ))?;
+    }
+    let mut mode = meta.mode() & 0o777;
+    if kind == Some(Mode::Secret) {
+        mode &= 0o640;
+    }
+    fs::set_permissions(new, fs::Permissions::from_mode(mode))
+        .map_err(Error::io("setting the mode of", new))
+}
+
+impl Staging {
+    /// Refuses, before anything is published, a new item whose destination
+    /// exists (even as a dangling link), a replaced one that is a link, or
+    /// one whose directory is a link or a file: a commit that would stop
+    /// half way must not write the index.
+    fn check_destinations(&self) -> Result<()> {
+        for item in &self.items {
+            let to = &item.dest;
+            match item.op {
+                Op::New if exists_no_follow(to) => return Err(Error::Exists(to.clone())),
+                Op::Archive
+                    if fs::symlink_metadata(to).is_ok_and(|m| m.file_type().is_symlink()) =>
+                {
+                    return Err(Error::Symlink(to.clone()));
+                }
+                _ => {}
+            }
+            let mut dir = to.parent();
+            while let Some(d) = dir.filter(|d| !d.as_os_str().is_empty()) {
+                match fs::symlink_metadata(d) {
+                    Ok(m) if m.file_type().is_symlink() => {
+                        return Err(Error::Symlink(d.to_path_buf()));
+                    }
+                    Ok(m) if !m.is_dir() => return Err(Error::NotADirectory(d.to_path_buf())),
+                    Ok(_) => break,
+                    Err(_) => dir = d.parent(),
+                }
+            }
+        }
+        Ok(())
     }
 }
 
@@ -475,7 +706,9 @@ fn sync_all_parallel(paths: &[PathBuf]) -> Result<()> {
 /// Staged files that were not committed are discarded; they were never published.
 impl Drop for Staging {
     fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.dir);
+        if !self.keep {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
     }
 }
 
@@ -580,6 +813,13 @@ impl Prepared {
     /// Atomically replaces (or creates) the destination.
     pub fn publish(mut self) -> Result<()> {
         fs::rename(&self.tmp, &self.dest).map_err(Error::io("renaming into", &self.dest))?;
+        self.published = true;
+        sync_parent(&self.dest)
+    }
+
+    /// Atomically creates the destination, which must not exist.
+    pub fn publish_new(mut self) -> Result<()> {
+        rename_noreplace(&self.tmp, &self.dest)?;
         self.published = true;
         sync_parent(&self.dest)
     }

@@ -200,6 +200,9 @@ fn refusals_change_nothing_and_force_archives_byte_identical_files() {
         dir,
         &["issue-server", "db1", "--force", "--key-type", "ecdsa-p256"],
     );
+    // A new CA would orphan the valid certificates: they go first.
+    ok(dir, &["revoke", "db1"]);
+    ok(dir, &["revoke", "app"]);
     ok(dir, &["init-ca", "--force", "--key-type", "ecdsa-p256"]);
     let archives: Vec<_> = std::fs::read_dir(pki.join("old_keys"))
         .unwrap()
@@ -423,4 +426,133 @@ fn validity_defaults_and_capping() {
         (now - skew) >= 290 && (now - skew) < 400,
         "notBefore is ~5 minutes back"
     );
+}
+
+/// A refused command writes nothing, not even an index line.
+#[test]
+fn refused_commands_leave_the_index_byte_identical() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    ok(dir, &["init-ca", "--key-type", "ecdsa-p256"]);
+    ok(dir, &["issue-client", "dan", "--key-type", "ecdsa-p256"]);
+    ok(dir, &["csr", "--cn", "ext", "--key-type", "ecdsa-p256"]);
+    let pki = dir.join("pki");
+    let index = || std::fs::read(pki.join("index.txt")).unwrap();
+    let before = index();
+    let refused = |args: &[&str]| {
+        let out = run(dir, args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert_eq!(index(), before, "{args:?} wrote the index");
+    };
+
+    refused(&["sign", "ext.csr", "--out", "/nonexistent/x.pem"]);
+    std::fs::write(dir.join("taken.pem"), b"mine").unwrap();
+    refused(&["sign", "ext.csr", "--out", "taken.pem"]);
+    assert_eq!(std::fs::read(dir.join("taken.pem")).unwrap(), b"mine");
+
+    std::fs::rename(pki.join("users/dan"), dir.join("dan-moved")).unwrap();
+    std::os::unix::fs::symlink(dir.join("nowhere"), pki.join("users/dan")).unwrap();
+    refused(&["issue-client", "--force", "dan", "--key-type", "ecdsa-p256"]);
+    assert!(!dir.join("nowhere").exists());
+
+    let elsewhere = dir.join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    std::fs::rename(pki.join("users"), dir.join("users-moved")).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, pki.join("users")).unwrap();
+    refused(&["issue-client", "eve", "--key-type", "ecdsa-p256"]);
+    refused(&["issue-client", "--force", "eve", "--key-type", "ecdsa-p256"]);
+    assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
+    assert!(
+        !pki.join("old_keys").exists(),
+        "nothing was archived by a refused command"
+    );
+}
+
+/// The lock belongs to the directory, not to its spelling: naming the PKI
+/// directory as its own parent is refused at once, with or without --force.
+#[test]
+fn a_parent_that_is_the_directory_itself_is_refused_at_once() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    ok(dir, &["init-ca", "--key-type", "ecdsa-p256"]);
+    std::os::unix::fs::symlink(dir.join("pki"), dir.join("alias")).unwrap();
+    let before = snapshot(&dir.join("pki"));
+    for parent in ["./pki", "pki/", "alias", "./alias/../pki"] {
+        for force in [false, true] {
+            let mut args = vec!["init-ca", "--intermediate", "--parent", parent];
+            args.extend(["--dir", "pki", "--cn", "Inter", "--key-type", "ecdsa-p256"]);
+            if force {
+                args.push("--force");
+            }
+            let mut child = certgen(dir)
+                .args(&args)
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            let deadline = Instant::now() + Duration::from_secs(20);
+            while child.try_wait().unwrap().is_none() {
+                if Instant::now() > deadline {
+                    child.kill().unwrap();
+                    panic!("{args:?} deadlocked on its own lock");
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            let out = child.wait_with_output().unwrap();
+            assert_eq!(out.status.code(), Some(2), "{args:?}");
+            assert!(
+                stderr(&out).contains("is the PKI directory"),
+                "{args:?}: {}",
+                stderr(&out)
+            );
+        }
+    }
+    assert_eq!(snapshot(&dir.join("pki")), before);
+}
+
+/// Two directories naming each other as parent take their locks in one
+/// order: run from both sides at once, both finish.
+#[test]
+fn two_directories_naming_each_other_as_parent_do_not_deadlock() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    for round in 0..10 {
+        let (a, b) = (format!("a{round}"), format!("b{round}"));
+        for (name, cn) in [(&a, "CA A"), (&b, "CA B")] {
+            ok(
+                dir,
+                &[
+                    "init-ca",
+                    "--dir",
+                    name,
+                    "--cn",
+                    cn,
+                    "--key-type",
+                    "ecdsa-p256",
+                ],
+            );
+        }
+        let spawn = |dir_: &str, parent: &str, cn: &str| {
+            certgen(dir)
+                .args(["init-ca", "--intermediate", "--force", "--parent", parent])
+                .args(["--dir", dir_, "--cn", cn, "--key-type", "ecdsa-p256"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap()
+        };
+        let mut children = [spawn(&a, &b, "Inter A"), spawn(&b, &a, "Inter B")];
+        for c in &mut children {
+            while c.try_wait().unwrap().is_none() {
+                if Instant::now() > deadline {
+                    for c in &mut children {
+                        let _ = c.kill();
+                    }
+                    panic!("round {round}: the two commands deadlocked");
+                }
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        }
+    }
 }

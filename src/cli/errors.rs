@@ -97,6 +97,12 @@ fn library_hint(e: &Error, command: &str) -> Option<String> {
         }
         Error::Symlink(_) => "remove the link, or point --dir at the real directory",
         Error::CaReplaced => "run the command again",
+        Error::WouldOrphan { .. } => {
+            "`certgen list --status valid` shows them; replacing a CA that still vouches for certificates is the job of rotate-ca, not built yet"
+        }
+        Error::ParentIsSelf { .. } => {
+            "--parent must be another PKI directory than --dir: the root CA's directory"
+        }
         Error::NoPassphrase { .. } => {
             "give the CA key's passphrase with --passphrase-file FILE or CERTGEN_CA_PASSPHRASE, or run certgen at a terminal to be asked"
         }

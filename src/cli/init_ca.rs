@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Context as _, Result};
 use serde::Serialize;
 use time::Duration;
 
@@ -95,12 +95,6 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         .parent
         .as_ref()
         .map(|p| Store::new(p).with_passphrase(ctx.passphrase.clone()));
-    if parent
-        .as_ref()
-        .is_some_and(|p| p.root() == ctx.store.root())
-    {
-        bail!("--parent must be another PKI directory than --dir");
-    }
     let passphrase = if a.encrypt {
         Some(new_passphrase(ctx, a.force)?)
     } else {

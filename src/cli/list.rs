@@ -72,6 +72,7 @@ fn row(e: &Entry, now: OffsetDateTime) -> Row<'_> {
 }
 
 pub fn run(ctx: &Context, a: Args) -> Result<exit::Status> {
+    ctx.store.recover()?;
     let path = ctx.store.index();
     if !path.exists() && !ctx.store.has_ca() {
         return Err(Error::NoCa(ctx.store.root().to_path_buf()).into());

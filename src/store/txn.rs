@@ -1,0 +1,358 @@
+//! The journal that makes publishing a staged set one transaction.
+//!
+//! Before anything in the layout changes, `.txn` lists every step: which
+//! staged item goes where, and which existing file or directory moves to
+//! `old_keys/<UTC timestamp>/` first. Every step can be redone or undone by
+//! looking at what is where, so the next writer that finds a journal (a
+//! process was killed, the disk filled up) completes it when every new item
+//! is still staged or already in place, and undoes it otherwise. The journal
+//! is removed only once every directory it touched is synced.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+use super::{ensure_real_dir, exists_no_follow, rename_noreplace, sync_all_parallel, sync_dir};
+
+/// The journal's name in the PKI directory.
+pub(super) const JOURNAL: &str = ".txn";
+const MAGIC: &str = "certgen-journal 1";
+
+/// What publishing one staged item does to its destination.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Op {
+    /// Created; the destination must not exist.
+    New,
+    /// The existing destination moves to the archive first.
+    Archive,
+    /// Renamed over the destination (the index): done last, never undone.
+    Overwrite,
+    /// The existing destination moves to the archive, nothing replaces it;
+    /// the staged item is an empty marker, removed once that is done.
+    Retire,
+}
+
+impl Op {
+    fn name(self) -> &'static str {
+        match self {
+            Op::New => "new",
+            Op::Archive => "archive",
+            Op::Overwrite => "overwrite",
+            Op::Retire => "retire",
+        }
+    }
+}
+
+/// One staged item: its staged path and its destination, both absolute.
+#[derive(Clone, Debug)]
+pub(super) struct Item {
+    pub staged: PathBuf,
+    pub dest: PathBuf,
+    pub op: Op,
+}
+
+/// A transaction over the PKI directory `root`.
+#[derive(Debug)]
+pub(super) struct Journal {
+    pub root: PathBuf,
+    pub staging: PathBuf,
+    /// `old_keys/<UTC timestamp>`, when something is archived.
+    pub archive: Option<PathBuf>,
+    /// In the order they are published; `Overwrite` items last.
+    pub items: Vec<Item>,
+}
+
+impl Journal {
+    fn path(root: &Path) -> PathBuf {
+        root.join(JOURNAL)
+    }
+
+    fn rel<'p>(&self, p: &'p Path) -> Result<&'p Path> {
+        p.strip_prefix(&self.root)
+            .map_err(|_| Error::io("journaling", p)(std::io::Error::other("outside the PKI")))
+    }
+
+    /// Where the archived destination of `item` goes.
+    fn archived(&self, item: &Item) -> Result<Option<PathBuf>> {
+        match (&self.archive, item.op) {
+            (Some(a), Op::Archive | Op::Retire) => Ok(Some(a.join(self.rel(&item.dest)?))),
+            _ => Ok(None),
+        }
+    }
+
+    /// Writes the journal durably (temp file, fsync, rename, fsync of the root).
+    pub fn write(&self) -> Result<()> {
+        let mut text = format!("{MAGIC}\nstaging\t{}\n", self.rel(&self.staging)?.display());
+        if let Some(a) = &self.archive {
+            text.push_str(&format!("old_keys\t{}\n", self.rel(a)?.display()));
+        }
+        for item in &self.items {
+            let staged = self.rel(&item.staged)?.display().to_string();
+            let dest = self.rel(&item.dest)?.display().to_string();
+            if [&staged, &dest].iter().any(|s| s.contains(['\t', '\n'])) {
+                return Err(Error::io("journaling", &item.dest)(std::io::Error::other(
+                    "a tab or newline in a path",
+                )));
+            }
+            text.push_str(&format!("{}\t{staged}\t{dest}\n", item.op.name()));
+        }
+        text.push_str("end\n");
+        let path = Self::path(&self.root);
+        super::via_temp(&path, text.as_bytes(), super::Mode::Secret, |tmp, path| {
+            fs::rename(tmp, path).map_err(Error::io("renaming into", path))
+        })
+    }
+
+    /// The journal an interrupted writer left, if any. A journal that does
+    /// not read back whole was never renamed into place, so it cannot exist.
+    pub fn read(root: &Path) -> Result<Option<Journal>> {
+        let path = Self::path(root);
+        let text = match fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(Error::io("reading", &path)(e)),
+        };
+        let bad = || Error::io("reading", &path)(std::io::Error::other("not a whole journal"));
+        let mut lines = text.lines();
+        if lines.next() != Some(MAGIC) || !text.ends_with("end\n") {
+            return Err(bad());
+        }
+        let mut journal = Journal {
+            root: root.to_path_buf(),
+            staging: PathBuf::new(),
+            archive: None,
+            items: Vec::new(),
+        };
+        for line in lines {
+            let fields: Vec<&str> = line.split('\t').collect();
+            let op = match fields.as_slice() {
+                ["staging", p] => {
+                    journal.staging = root.join(p);
+                    continue;
+                }
+                ["old_keys", p] => {
+                    journal.archive = Some(root.join(p));
+                    continue;
+                }
+                ["end"] => break,
+                ["new", ..] => Op::New,
+                ["archive", ..] => Op::Archive,
+                ["overwrite", ..] => Op::Overwrite,
+                ["retire", ..] => Op::Retire,
+                _ => return Err(bad()),
+            };
+            let [_, staged, dest] = fields.as_slice() else {
+                return Err(bad());
+            };
+            journal.items.push(Item {
+                staged: root.join(staged),
+                dest: root.join(dest),
+                op,
+            });
+        }
+        Ok(Some(journal))
+    }
+
+    /// Publishes every item not yet published: redoing a step already done
+    /// does nothing, so this both commits and completes an interrupted commit.
+    pub fn forward(&self) -> Result<()> {
+        for item in &self.items {
+            if !exists_no_follow(&item.staged) {
+                continue;
+            }
+            if let Some(archived) = self.archived(item)?
+                && exists_no_follow(&item.dest)
+            {
+                if let Some(parent) = archived.parent() {
+                    ensure_private_dir(parent)?;
+                }
+                rename_noreplace(&item.dest, &archived)?;
+            }
+            match item.op {
+                Op::Retire => {
+                    fs::remove_dir(&item.staged).map_err(Error::io("removing", &item.staged))?
+                }
+                Op::Overwrite => fs::rename(&item.staged, &item.dest)
+                    .map_err(Error::io("renaming into", &item.dest))?,
+                Op::New | Op::Archive => {
+                    if let Some(parent) = item.dest.parent() {
+                        ensure_real_dir(parent)?;
+                    }
+                    rename_noreplace(&item.staged, &item.dest)?
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether every new item is still staged or already published.
+    pub fn can_complete(&self) -> bool {
+        self.items
+            .iter()
+            .all(|i| i.op == Op::Retire || exists_no_follow(&i.staged) || exists_no_follow(&i.dest))
+    }
+
+    /// Puts back what `forward` did, newest step first: published items go
+    /// back to the staging area, archived files back to their place. Once an
+    /// `Overwrite` item (the index) is published, everything else is, and
+    /// only `forward` is right.
+    pub fn back(&self) -> Result<()> {
+        if self
+            .items
+            .iter()
+            .any(|i| i.op == Op::Overwrite && !exists_no_follow(&i.staged))
+        {
+            return self.forward();
+        }
+        for item in self.items.iter().rev() {
+            if !exists_no_follow(&item.staged) && exists_no_follow(&item.dest) {
+                fs::rename(&item.dest, &item.staged).map_err(Error::io("undoing", &item.dest))?;
+            }
+            if let Some(archived) = self.archived(item)?
+                && exists_no_follow(&archived)
+                && !exists_no_follow(&item.dest)
+            {
+                rename_noreplace(&archived, &item.dest)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Syncs every directory the transaction touched, then drops the journal.
+    pub fn finish(&self) -> Result<()> {
+        let mut dirs: Vec<PathBuf> = Vec::new();
+        for item in &self.items {
+            let mut touched = vec![item.dest.clone()];
+            touched.extend(self.archived(item)?);
+            for p in touched {
+                if let Some(parent) = p.parent().filter(|p| p.exists())
+                    && !dirs.iter().any(|d| d == parent)
+                {
+                    dirs.push(parent.to_path_buf());
+                }
+            }
+        }
+        sync_all_parallel(&dirs)?;
+        let path = Self::path(&self.root);
+        fs::remove_file(&path).map_err(Error::io("removing", &path))?;
+        sync_dir(&self.root)
+    }
+}
+
+/// Completes (or, when it cannot, undoes) a transaction a writer left
+/// unfinished. Called with the lock held, before the staging area is cleared.
+pub(super) fn recover(root: &Path) -> Result<()> {
+    let Some(journal) = Journal::read(root)? else {
+        return Ok(());
+    };
+    let done = if journal.can_complete() {
+        journal.forward().or_else(|_| journal.back())
+    } else {
+        journal.back()
+    };
+    done?;
+    journal.finish()?;
+    if let Some(a) = &journal.archive {
+        remove_empty_dirs(a);
+    }
+    Ok(())
+}
+
+/// Removes `dir` and the directories below it if they hold nothing: the
+/// archive of a transaction that was undone.
+pub(super) fn remove_empty_dirs(dir: &Path) {
+    if let Ok(entries) = fs::read_dir(dir) {
+        for e in entries.flatten() {
+            if e.file_type().is_ok_and(|t| t.is_dir()) {
+                remove_empty_dirs(&e.path());
+            }
+        }
+    }
+    let _ = fs::remove_dir(dir);
+}
+
+fn ensure_private_dir(path: &Path) -> Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    if exists_no_follow(path) {
+        return ensure_real_dir(path);
+    }
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(path)
+        .map_err(Error::io("creating", path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A directory `users/a` being replaced, interrupted after the old one
+    /// was archived and before the new one was renamed in.
+    fn interrupted(root: &Path) -> Journal {
+        fs::create_dir_all(root.join("users/a")).unwrap();
+        fs::write(root.join("users/a/key"), b"old").unwrap();
+        let staging = root.join(".tmp/1-0");
+        fs::create_dir_all(staging.join("1")).unwrap();
+        fs::write(staging.join("1/key"), b"new").unwrap();
+        fs::write(staging.join("2"), b"new index").unwrap();
+        let archive = root.join("old_keys/T");
+        fs::create_dir_all(archive.join("users")).unwrap();
+        let journal = Journal {
+            root: root.to_path_buf(),
+            staging: staging.clone(),
+            archive: Some(archive.clone()),
+            items: vec![
+                Item {
+                    staged: staging.join("1"),
+                    dest: root.join("users/a"),
+                    op: Op::Archive,
+                },
+                Item {
+                    staged: staging.join("2"),
+                    dest: root.join("index.txt"),
+                    op: Op::Overwrite,
+                },
+            ],
+        };
+        journal.write().unwrap();
+        fs::rename(root.join("users/a"), archive.join("users/a")).unwrap();
+        journal
+    }
+
+    #[test]
+    fn an_interrupted_journal_is_completed_when_every_new_item_is_there() {
+        let d = tempfile::tempdir().unwrap();
+        interrupted(d.path());
+        let read = Journal::read(d.path()).unwrap().unwrap();
+        assert_eq!(read.items.len(), 2);
+        recover(d.path()).unwrap();
+        assert_eq!(fs::read(d.path().join("users/a/key")).unwrap(), b"new");
+        assert_eq!(fs::read(d.path().join("index.txt")).unwrap(), b"new index");
+        assert_eq!(
+            fs::read(d.path().join("old_keys/T/users/a/key")).unwrap(),
+            b"old"
+        );
+        assert!(!d.path().join(JOURNAL).exists());
+    }
+
+    #[test]
+    fn an_interrupted_journal_is_undone_when_a_new_item_is_lost() {
+        let d = tempfile::tempdir().unwrap();
+        let journal = interrupted(d.path());
+        fs::remove_dir_all(&journal.items[0].staged).unwrap();
+        recover(d.path()).unwrap();
+        assert_eq!(fs::read(d.path().join("users/a/key")).unwrap(), b"old");
+        assert!(!d.path().join("index.txt").exists(), "the index untouched");
+        assert!(!d.path().join("old_keys/T").exists(), "no empty archive");
+        assert!(!d.path().join(JOURNAL).exists());
+    }
+
+    #[test]
+    fn a_torn_journal_is_not_read_as_a_whole_one() {
+        let d = tempfile::tempdir().unwrap();
+        fs::write(d.path().join(JOURNAL), format!("{MAGIC}\nnew\ta\tb\n")).unwrap();
+        assert!(Journal::read(d.path()).is_err());
+    }
+}

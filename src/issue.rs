@@ -127,7 +127,9 @@ pub fn init_ca(
         return Err(Error::Exists(store.ca_cert()));
     }
     check_no_valid_certificates(&lock, now)?;
-    let (ca, warnings) = match (&parent_ca, plock) {
+    // The parent's new index, and the index it replaces.
+    let mut parent_index: Option<(Index, Index)> = None;
+    let (ca, warnings) = match (&parent_ca, &plock) {
         (Some(parent_ca), Some(plock)) => {
             let mut pindex = plock.read_index()?;
             let serial = pindex.fresh_serial()?;
@@ -140,6 +142,7 @@ pub fn init_ca(
                 &serial,
                 now,
             )?;
+            let before = pindex.clone();
             let file = store.ca_cert().display().to_string();
             pindex.record(Entry::issued(
                 serial,
@@ -147,7 +150,7 @@ pub fn init_ca(
                 &file,
                 &issued.cert.subject,
             ))?;
-            plock.write_index(&pindex)?;
+            parent_index = Some((pindex, before));
             (ca, issued.warnings)
         }
         _ => {
@@ -188,7 +191,21 @@ pub fn init_ca(
             None => staging.archive_only(store.path(name), now)?,
         }
     }
-    let archived = staging.commit_archiving()?;
+    // Everything the new directory could refuse is checked by now: the parent
+    // records the intermediate before it is published, and forgets it again
+    // when publishing fails.
+    if let (Some(plock), Some((pindex, _))) = (&plock, &parent_index) {
+        plock.write_index(pindex)?;
+    }
+    let archived = match staging.commit_archiving() {
+        Ok(archived) => archived,
+        Err(e) => {
+            if let (Some(plock), Some((_, before))) = (&plock, &parent_index) {
+                plock.write_index(before)?;
+            }
+            return Err(e);
+        }
+    };
     Ok(CaCreated {
         ca,
         archived,

@@ -556,3 +556,44 @@ fn two_directories_naming_each_other_as_parent_do_not_deadlock() {
         }
     }
 }
+
+/// An intermediate the new directory refuses is not recorded by its parent.
+#[test]
+fn a_refused_intermediate_leaves_the_parent_index_byte_identical() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    ok(
+        dir,
+        &[
+            "--dir",
+            "root",
+            "init-ca",
+            "--key-type",
+            "ecdsa-p256",
+            "--path-len",
+            "1",
+        ],
+    );
+    let before = std::fs::read(dir.join("root/index.txt")).unwrap();
+    std::fs::create_dir(dir.join("inter")).unwrap();
+    std::os::unix::fs::symlink(dir.join("nowhere"), dir.join("inter/ca-chain.pem")).unwrap();
+    let out = run(
+        dir,
+        &[
+            "init-ca",
+            "--intermediate",
+            "--parent",
+            "root",
+            "--dir",
+            "inter",
+            "--cn",
+            "Inter",
+            "--key-type",
+            "ecdsa-p256",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("symbolic link"), "{}", stderr(&out));
+    assert_eq!(std::fs::read(dir.join("root/index.txt")).unwrap(), before);
+    assert!(!dir.join("nowhere").exists());
+}

@@ -314,39 +314,6 @@ impl Lock<'_> {
             keep: false,
         })
     }
-
-    /// Moves existing files or directories (relative to the root) into
-    /// `old_keys/<UTC timestamp>/`, keeping their relative paths. Returns the
-    /// archive directory.
-    pub fn archive(&self, rels: &[String], now: OffsetDateTime) -> Result<PathBuf> {
-        let base = self.store.path(OLD_KEYS);
-        make_dir(&base, 0o700)?;
-        let stamp = now
-            .to_offset(time::UtcOffset::UTC)
-            .format(format_description!(
-                "[year]-[month]-[day]T[hour][minute][second]Z"
-            ))
-            .map_err(Error::ArchiveName)?;
-        let dest = unique_dir(&base, &stamp)?;
-        for rel in rels {
-            let from = self.store.path(rel);
-            if !exists_no_follow(&from) {
-                continue;
-            }
-            let to = dest.join(rel);
-            if let Some(parent) = to.parent() {
-                fs::DirBuilder::new()
-                    .recursive(true)
-                    .mode(0o700)
-                    .create(parent)
-                    .map_err(Error::io("creating", parent))?;
-            }
-            rename_noreplace(&from, &to)?;
-            sync_parent(&to)?;
-        }
-        sync_parent(&self.store.path(&rels.first().cloned().unwrap_or_default()))?;
-        Ok(dest)
-    }
 }
 
 impl Lock<'_> {
@@ -944,24 +911,5 @@ mod tests {
         assert_eq!(store.trusted_roots(), Some(store.ca_cert()));
         fs::write(store.path(CA_BUNDLE), b"old and new roots").unwrap();
         assert_eq!(store.trusted_roots(), Some(store.path(CA_BUNDLE)));
-    }
-
-    #[test]
-    fn archive_keeps_relative_paths_and_bytes() {
-        let d = tempfile::tempdir().unwrap();
-        let store = Store::new(d.path());
-        let lock = store.lock().unwrap();
-        fs::create_dir_all(store.path("servers/db")).unwrap();
-        fs::write(store.path("servers/db/server-cert.pem"), b"old cert").unwrap();
-        let now = time::macros::datetime!(2026-11-22 13:50:01 UTC);
-        let a = lock.archive(&["servers/db".into()], now).unwrap();
-        assert!(a.ends_with("old_keys/2026-11-22T135001Z"));
-        assert_eq!(
-            fs::read(a.join("servers/db/server-cert.pem")).unwrap(),
-            b"old cert"
-        );
-        assert!(!store.path("servers/db").exists());
-        let b = lock.archive(&[], now).unwrap();
-        assert!(b.ends_with("old_keys/2026-11-22T135001Z-2"));
     }
 }

@@ -3,14 +3,15 @@
 
 mod common;
 
+use common::params::{ca_params, leaf_params};
+
 use std::path::{Path, PathBuf};
 use std::process::Command as Std;
 
 use assert_cmd::Command;
 use predicates::prelude::*;
 use rcgen::{
-    BasicConstraints, CertificateParams, CustomExtension, DistinguishedName, DnType,
-    ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair, KeyUsagePurpose,
+    CertificateParams, CustomExtension, ExtendedKeyUsagePurpose, Issuer, KeyPair, KeyUsagePurpose,
 };
 use tempfile::TempDir;
 
@@ -27,30 +28,6 @@ fn certgen(dir: &Path) -> Command {
 
 fn json(out: &[u8]) -> serde_json::Value {
     serde_json::from_slice(out).expect("verify prints JSON")
-}
-
-fn dn(cn: &str) -> DistinguishedName {
-    let mut dn = DistinguishedName::new();
-    dn.push(DnType::CommonName, cn);
-    dn
-}
-
-fn ca_params(cn: &str) -> CertificateParams {
-    let mut p = CertificateParams::default();
-    p.distinguished_name = dn(cn);
-    p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    p.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
-    p.use_authority_key_identifier_extension = true;
-    p
-}
-
-fn leaf_params(cn: &str, sans: &[&str]) -> CertificateParams {
-    let sans = sans.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-    let mut p = CertificateParams::new(sans).unwrap();
-    p.distinguished_name = dn(cn);
-    p.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
-    p.use_authority_key_identifier_extension = true;
-    p
 }
 
 /// A root in `ca.pem`, and the files for leaves it (or an intermediate) signs.

@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::params::{ca_params, leaf_params};
+
 use std::path::{Path, PathBuf};
 use std::process::Command as Std;
 use std::time::{Duration, Instant};
@@ -11,9 +13,8 @@ use std::time::{Duration, Instant};
 use assert_cmd::Command;
 use predicates::prelude::*;
 use rcgen::{
-    BasicConstraints, CertificateParams, CustomExtension, DistinguishedName, DnType,
-    ExtendedKeyUsagePurpose, GeneralSubtree, IsCa, Issuer, KeyPair, KeyUsagePurpose,
-    NameConstraints, SerialNumber,
+    CertificateParams, CustomExtension, GeneralSubtree, IsCa, Issuer, KeyPair, NameConstraints,
+    SerialNumber,
 };
 use tempfile::TempDir;
 
@@ -26,30 +27,6 @@ fn certgen(dir: &Path) -> Command {
         .arg(dir.join("pki"))
         .arg("-q");
     cmd
-}
-
-fn dn(cn: &str) -> DistinguishedName {
-    let mut dn = DistinguishedName::new();
-    dn.push(DnType::CommonName, cn);
-    dn
-}
-
-fn ca_params(cn: &str) -> CertificateParams {
-    let mut p = CertificateParams::default();
-    p.distinguished_name = dn(cn);
-    p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    p.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
-    p.use_authority_key_identifier_extension = true;
-    p
-}
-
-fn leaf_params(cn: &str, sans: &[&str]) -> CertificateParams {
-    let sans = sans.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-    let mut p = CertificateParams::new(sans).unwrap();
-    p.distinguished_name = dn(cn);
-    p.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
-    p.use_authority_key_identifier_extension = true;
-    p
 }
 
 /// A CA name and key, and what signs as it.

@@ -264,3 +264,38 @@ pub fn assert_no_panic(out: &std::process::Output) {
     );
     assert_ne!(out.status.code(), Some(101), "panic exit: {stderr}");
 }
+
+/// rcgen parameters for hand-made chains, in the shape certgen issues them.
+pub mod params {
+    use rcgen::{
+        BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose,
+        IsCa, KeyUsagePurpose,
+    };
+
+    /// A name with only a CN.
+    pub fn dn(cn: &str) -> DistinguishedName {
+        let mut dn = DistinguishedName::new();
+        dn.push(DnType::CommonName, cn);
+        dn
+    }
+
+    /// An unconstrained CA that signs certificates and CRLs.
+    pub fn ca_params(cn: &str) -> CertificateParams {
+        let mut p = CertificateParams::default();
+        p.distinguished_name = dn(cn);
+        p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        p.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+        p.use_authority_key_identifier_extension = true;
+        p
+    }
+
+    /// A server certificate for `cn` with these DNS/IP subjectAltNames.
+    pub fn leaf_params(cn: &str, sans: &[&str]) -> CertificateParams {
+        let sans = sans.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let mut p = CertificateParams::new(sans).expect("valid subjectAltNames");
+        p.distinguished_name = dn(cn);
+        p.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+        p.use_authority_key_identifier_extension = true;
+        p
+    }
+}

@@ -11,6 +11,7 @@ pub mod cert;
 pub mod crl;
 pub mod csr;
 pub mod db;
+pub mod deploy;
 pub mod encoding;
 pub mod error;
 pub mod expiry;

@@ -228,8 +228,8 @@ Register-ArgumentCompleter -Native -CommandName 'certgen' -ScriptBlock {
             break
         }
         'certgen;check-expiry' {
-            [CompletionResult]::new('--connect', '--connect', [CompletionResultType]::ParameterName, 'Check the chain a live server serves (repeatable; IPv6 as [::1]:5432)')
-            [CompletionResult]::new('--starttls', '--starttls', [CompletionResultType]::ParameterName, 'How to start TLS with --connect: auto picks mysql on ports 3306, 3307 and 9306, postgres on 5432, plain TLS (none) elsewhere')
+            [CompletionResult]::new('--connect', '--connect', [CompletionResultType]::ParameterName, 'Check the chain a live server serves (repeatable; IPv6 as [::1]:5432); a mysql://, postgres:// or tls:// prefix sets the protocol for that server')
+            [CompletionResult]::new('--starttls', '--starttls', [CompletionResultType]::ParameterName, 'How to start TLS with the --connect servers without a prefix: auto picks mysql on ports 3306, 3307 and 9306, postgres on 5432, plain TLS (none) elsewhere')
             [CompletionResult]::new('--sni', '--sni', [CompletionResultType]::ParameterName, 'The server name to send (SNI) and, with --ca, to check; default: the HOST of --connect when it is a DNS name')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on a server after this long to connect, and again for the handshake (10s, 2m)')
             [CompletionResult]::new('--ca', '--ca', [CompletionResultType]::ParameterName, 'Also validate each served chain and host name against the roots in FILE: CRITICAL when it fails')

@@ -166,7 +166,9 @@ impl std::fmt::Display for Step {
 
 /// Connects to `target` and fetches the chain it serves.
 pub fn fetch(target: &Target, opts: &Options) -> Result<Served, Failure> {
-    let protocol = opts.starttls.protocol(target.port);
+    let protocol = target
+        .protocol
+        .unwrap_or_else(|| opts.starttls.protocol(target.port));
     let sock = connect(target, opts.timeout)?;
     // The handshake's own budget, STARTTLS included.
     let deadline = Instant::now() + opts.timeout;

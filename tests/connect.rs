@@ -306,21 +306,26 @@ fn several_targets_and_files_are_each_reported_and_the_worst_status_wins() {
             .starts_with("not TLS: the server answered"),
         "{doc}"
     );
-    for (port, starttls) in [(my, "mysql"), (pg, "postgres")] {
-        let (code, doc) = json(
-            &pki,
-            &[
-                "--connect",
-                &at(port),
-                "--connect",
-                &at(port),
-                "--starttls",
-                starttls,
-            ],
-        );
-        assert_eq!(code, 0, "{doc}");
-        assert_eq!(doc["summary"]["ok"], 2);
-    }
+    // Each server's protocol given with its address: all kinds in one call.
+    let (mysql, postgres) = (
+        format!("mysql://{}", at(my)),
+        format!("postgres://{}", at(pg)),
+    );
+    let (code, doc) = json(
+        &pki,
+        &[
+            "--connect",
+            &mysql,
+            "--connect",
+            &format!("tls://{}", at(tls)),
+            "--connect",
+            &postgres,
+        ],
+    );
+    assert_eq!(code, 0, "{doc}");
+    assert_eq!(doc["summary"]["ok"], 3);
+    assert_eq!(doc["results"][0]["target"], mysql.as_str());
+    assert_eq!(doc["results"][2]["target"], postgres.as_str());
     // A file and a server in one call: the expired file's CRITICAL wins over UNKNOWN.
     let (code, out, _) = check(
         &pki,

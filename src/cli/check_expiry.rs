@@ -27,11 +27,14 @@ pub struct Args {
     /// directory, unless --connect is given.
     #[arg(value_name = "PATH", value_parser = InCommand(PathBufValueParser::new()))]
     paths: Vec<PathBuf>,
-    /// Check the chain a live server serves (repeatable; IPv6 as [::1]:5432).
+    /// Check the chain a live server serves (repeatable; IPv6 as [::1]:5432);
+    /// a mysql://, postgres:// or tls:// prefix sets the protocol for that
+    /// server.
     #[arg(long, value_name = "HOST:PORT", value_parser = InCommand(target))]
     connect: Vec<Target>,
-    /// How to start TLS with --connect: auto picks mysql on ports 3306, 3307
-    /// and 9306, postgres on 5432, plain TLS (none) elsewhere.
+    /// How to start TLS with the --connect servers without a prefix: auto
+    /// picks mysql on ports 3306, 3307 and 9306, postgres on 5432, plain TLS
+    /// (none) elsewhere.
     #[arg(long, default_value = "auto", requires = "connect",
           value_parser = InCommand(EnumValueParser::<StarttlsArg>::new()))]
     starttls: StarttlsArg,

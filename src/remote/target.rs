@@ -1,10 +1,14 @@
-//! `HOST:PORT`, with IPv6 addresses in brackets (`[::1]:5432`).
+//! `HOST:PORT`, with IPv6 addresses in brackets (`[::1]:5432`), optionally
+//! after the protocol that starts TLS there (`mysql://db1:4000`), so that one
+//! call can check servers of several kinds on ports `--starttls auto` does
+//! not know.
 
 use std::fmt;
 use std::net::IpAddr;
 
 use rustls_pki_types::ServerName;
 
+use super::Protocol;
 use crate::error::{Error, Result};
 
 /// A server to connect to.
@@ -13,6 +17,8 @@ pub struct Target {
     /// A DNS name or an IP address, without brackets.
     pub host: String,
     pub port: u16,
+    /// Given as `tls://`, `mysql://` or `postgres://`; else `--starttls` decides.
+    pub protocol: Option<Protocol>,
 }
 
 impl Target {
@@ -22,6 +28,19 @@ impl Target {
             value: text.to_string(),
             reason: reason.to_string(),
         };
+        let (protocol, rest) = match text.split_once("://") {
+            Some((scheme, rest)) => {
+                let protocol = [Protocol::Tls, Protocol::Mysql, Protocol::Postgres]
+                    .into_iter()
+                    .find(|p| p.name() == scheme)
+                    .ok_or_else(|| {
+                        bad("expected tls://, mysql:// or postgres:// before HOST:PORT")
+                    })?;
+                (Some(protocol), rest)
+            }
+            None => (None, text),
+        };
+        let text = rest;
         let (host, port) = if let Some(rest) = text.strip_prefix('[') {
             let (host, port) = rest
                 .split_once("]:")
@@ -50,6 +69,7 @@ impl Target {
         Ok(Target {
             host: host.to_string(),
             port,
+            protocol,
         })
     }
 
@@ -61,6 +81,9 @@ impl Target {
 
 impl fmt::Display for Target {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(p) = self.protocol {
+            write!(f, "{}://", p.name())?;
+        }
         if self.host.contains(':') {
             write!(f, "[{}]:{}", self.host, self.port)
         } else {
@@ -80,6 +103,9 @@ mod tests {
             ("db.example:5432", "db.example", 5432),
             ("[::1]:443", "::1", 443),
             ("localhost:1", "localhost", 1),
+            ("mysql://db.example:4000", "db.example", 4000),
+            ("postgres://[::1]:6432", "::1", 6432),
+            ("tls://127.0.0.1:3306", "127.0.0.1", 3306),
         ] {
             let t = Target::parse(text).unwrap();
             assert_eq!((t.host.as_str(), t.port), (host, port), "{text}");
@@ -87,6 +113,11 @@ mod tests {
         }
         assert!(Target::parse("[::1]:443").unwrap().ip().is_some());
         assert!(Target::parse("db.example:1").unwrap().ip().is_none());
+        assert_eq!(Target::parse("db.example:1").unwrap().protocol, None);
+        assert_eq!(
+            Target::parse("mysql://db.example:1").unwrap().protocol,
+            Some(Protocol::Mysql)
+        );
     }
 
     #[test]
@@ -101,6 +132,11 @@ mod tests {
             ("db.example:x", "1 to 65535"),
             (":3306", "not a DNS name"),
             ("bad host:3306", "not a DNS name"),
+            (
+                "https://db.example:443",
+                "expected tls://, mysql:// or postgres://",
+            ),
+            ("mysql://db.example", "expected HOST:PORT"),
         ] {
             let err = Target::parse(text).unwrap_err().to_string();
             assert!(err.contains(why), "{text}: {err}");

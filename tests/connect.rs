@@ -513,3 +513,107 @@ fn input_files_are_read_before_connecting() {
         "{err}"
     );
 }
+
+/// The old recipes' X.509 v1 certificate (`openssl x509 -req` without
+/// extensions), served by `openssl s_server`: fetched, judged, and validated
+/// by its CN as OpenSSL-based clients do.
+#[test]
+fn an_x509_v1_certificate_served_by_openssl_is_fetched() {
+    if !have_openssl() {
+        return;
+    }
+    let pki = Pki::new();
+    let dir = &pki.root;
+    let (done, out) = openssl(
+        dir,
+        &[
+            "req",
+            "-new",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            "v1-key.pem",
+            "-subj",
+            "/CN=v1.example",
+            "-out",
+            "v1.csr",
+        ],
+    );
+    assert!(done, "{out}");
+    let (done, out) = openssl(
+        dir,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "v1.csr",
+            "-CA",
+            "pki/ca-cert.pem",
+            "-CAkey",
+            "pki/ca-key.pem",
+            "-set_serial",
+            "1",
+            "-days",
+            "20",
+            "-out",
+            "v1.pem",
+        ],
+    );
+    assert!(done, "{out}");
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let mut server = std::process::Command::new("openssl")
+        .args([
+            "s_server",
+            "-quiet",
+            "-cert",
+            "v1.pem",
+            "-key",
+            "v1-key.pem",
+            "-accept",
+        ])
+        .arg(at(port))
+        .current_dir(dir)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(at(port)).is_ok() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let ca = pki.path("pki/ca-cert.pem");
+    let result = json(
+        &pki,
+        &[
+            "--connect",
+            &at(port),
+            "--ca",
+            &ca,
+            "--sni",
+            "v1.example",
+            "--timeout",
+            "5s",
+        ],
+    );
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let (code, doc) = result;
+    assert_eq!(code, 1, "20 days left: WARNING, and trusted: {doc}");
+    let r = &doc["results"][0];
+    assert_eq!(r["status"], "warning");
+    assert!(
+        r["reason"].as_str().unwrap().starts_with("expires in "),
+        "{r}"
+    );
+    assert_eq!(r["certificate"]["version"], 1);
+    assert_eq!(r["certificate"]["serial"], "01");
+}

@@ -221,3 +221,64 @@ fn algorithm(
     };
     Some(alg)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_lc_rs::rand::SystemRandom;
+    use aws_lc_rs::signature::{ECDSA_P256_SHA256_ASN1_SIGNING, EcdsaKeyPair, Ed25519KeyPair};
+
+    fn cert_for(pkcs8: &[u8]) -> CertificateDer<'static> {
+        let key = rcgen::KeyPair::try_from(pkcs8).unwrap();
+        let params = rcgen::CertificateParams::new(vec!["db.example".into()]).unwrap();
+        params.self_signed(&key).unwrap().der().clone()
+    }
+
+    #[test]
+    fn handshake_signatures_are_checked_with_the_certificates_key() {
+        let rng = SystemRandom::new();
+        let message = b"the handshake transcript";
+        let ec = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_ASN1_SIGNING, &rng).unwrap();
+        let ec_cert = cert_for(ec.as_ref());
+        let ec = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_ASN1_SIGNING, ec.as_ref()).unwrap();
+        let ec_sig = ec.sign(&rng, message).unwrap();
+        let ed = Ed25519KeyPair::generate_pkcs8(&rng).unwrap();
+        let ed_cert = cert_for(ed.as_ref());
+        let ed_sig = Ed25519KeyPair::from_pkcs8(ed.as_ref())
+            .unwrap()
+            .sign(message);
+        let p256 = SignatureScheme::ECDSA_NISTP256_SHA256;
+        let ed25519 = SignatureScheme::ED25519;
+        verify_signature(&ec_cert, p256, message, ec_sig.as_ref()).unwrap();
+        verify_signature(&ed_cert, ed25519, message, ed_sig.as_ref()).unwrap();
+        // Another message, another key, another scheme: refused.
+        for (cert, scheme, msg, sig) in [
+            (&ec_cert, p256, &b"another transcript"[..], ec_sig.as_ref()),
+            (&ed_cert, ed25519, &message[..], ec_sig.as_ref()),
+            (&ec_cert, p256, &message[..], ed_sig.as_ref()),
+            (
+                &ec_cert,
+                SignatureScheme::RSA_PSS_SHA256,
+                &message[..],
+                ec_sig.as_ref(),
+            ),
+        ] {
+            let err = verify_signature(cert, scheme, msg, sig).unwrap_err();
+            assert_eq!(
+                err,
+                rustls::Error::InvalidCertificate(CertificateError::BadSignature),
+                "{scheme:?}"
+            );
+        }
+        let not_a_cert = CertificateDer::from(vec![0x30, 0x03, 0x02, 0x01, 0x01]);
+        assert!(verify_signature(&not_a_cert, p256, message, ec_sig.as_ref()).is_err());
+    }
+
+    #[test]
+    fn the_curve_of_the_key_picks_the_ecdsa_algorithm() {
+        assert!(algorithm(SignatureScheme::ECDSA_NISTP256_SHA256, 384).is_some());
+        assert!(algorithm(SignatureScheme::ECDSA_NISTP384_SHA384, 256).is_some());
+        assert!(algorithm(SignatureScheme::ECDSA_NISTP256_SHA256, 0).is_none());
+        assert!(algorithm(SignatureScheme::RSA_PKCS1_SHA1, 0).is_none());
+    }
+}

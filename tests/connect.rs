@@ -617,3 +617,52 @@ fn an_x509_v1_certificate_served_by_openssl_is_fetched() {
     assert_eq!(r["certificate"]["version"], 1);
     assert_eq!(r["certificate"]["serial"], "01");
 }
+
+#[test]
+fn prometheus_labels_servers_by_target_and_quiet_is_silent_when_all_is_well() {
+    let pki = Pki::new();
+    let port = pki.spawn(Kind::Tls);
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let (code, out, _) = check(
+        &pki,
+        &[
+            "--format",
+            "prometheus",
+            "--connect",
+            &at(port),
+            "--connect",
+            &at(closed),
+        ],
+    );
+    assert_eq!(code, 3, "{out}");
+    let serial = pki.serial();
+    assert!(
+        out.contains(&format!(
+            "certgen_certificate_expiry_seconds{{target=\"{}\",index=\"1\",subject=\"/CN=db.example\",serial=\"{serial}\"}}",
+            at(port)
+        )),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!(
+            "certgen_check_expiry_unknown{{target=\"{}\"}} 1",
+            at(closed)
+        )),
+        "{out}"
+    );
+    assert!(out.contains("certgen_check_expiry_status 3"), "{out}");
+    let out = certgen_cmd()
+        .current_dir(&pki.root)
+        .args(["-q", "check-expiry", "--connect", &at(port)])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}

@@ -228,6 +228,13 @@ Register-ArgumentCompleter -Native -CommandName 'certgen' -ScriptBlock {
             break
         }
         'certgen;check-expiry' {
+            [CompletionResult]::new('--connect', '--connect', [CompletionResultType]::ParameterName, 'Check the chain a live server serves (repeatable; IPv6 as [::1]:5432); a mysql://, postgres:// or tls:// prefix sets the protocol for that server')
+            [CompletionResult]::new('--starttls', '--starttls', [CompletionResultType]::ParameterName, 'How to start TLS with the --connect servers without a prefix: auto picks mysql on ports 3306, 3307 and 9306, postgres on 5432, plain TLS (none) elsewhere')
+            [CompletionResult]::new('--sni', '--sni', [CompletionResultType]::ParameterName, 'The server name to send (SNI) and, with --ca, to check; default: the HOST of --connect when it is a DNS name')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on a server after this long to connect, and again for the handshake (10s, 2m)')
+            [CompletionResult]::new('--ca', '--ca', [CompletionResultType]::ParameterName, 'Also validate each served chain and host name against the roots in FILE: CRITICAL when it fails')
+            [CompletionResult]::new('--expect', '--expect', [CompletionResultType]::ParameterName, 'WARNING "reload needed" when a server serves another certificate than the one in FILE (the certificate on disk, after a renewal)')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database behind --connect, for the reload statement of --expect; default: those the protocol is spoken by')
             [CompletionResult]::new('--warn', '--warn', [CompletionResultType]::ParameterName, 'WARNING when a certificate expires within this time (30d, 2w, 12h, or days)')
             [CompletionResult]::new('--crit', '--crit', [CompletionResultType]::ParameterName, 'CRITICAL when a certificate expires within this time, has expired, or is not yet valid')
             [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'Check as of this time instead of now (RFC 3339 or Unix seconds)')

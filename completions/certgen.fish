@@ -232,6 +232,20 @@ complete -c certgen -n "__fish_certgen_using_subcommand verify" -l strict -d 'Gi
 complete -c certgen -n "__fish_certgen_using_subcommand verify" -s q -l quiet -d 'Print only results and warnings; no progress or status lines'
 complete -c certgen -n "__fish_certgen_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c certgen -n "__fish_certgen_using_subcommand verify" -s V -l version -d 'Print version'
+complete -c certgen -n "__fish_certgen_using_subcommand check-expiry" -l connect -d 'Check the chain a live server serves (repeatable; IPv6 as [::1]:5432); a mysql://, postgres:// or tls:// prefix sets the protocol for that server' -r
+complete -c certgen -n "__fish_certgen_using_subcommand check-expiry" -l starttls -d 'How to start TLS with the --connect servers without a prefix: auto picks mysql on ports 3306, 3307 and 9306, postgres on 5432, plain TLS (none) elsewhere' -r -f -a "auto\t'By the port: 3306, 3307, 9306 mysql; 5432 postgres; else none'
+mysql\t'The MySQL protocol\'s SSLRequest (MySQL, MariaDB, SingleStore, Manticore)'
+postgres\t'PostgreSQL\'s SSLRequest'
+none\t'TLS from the first byte'"
+complete -c certgen -n "__fish_certgen_using_subcommand check-expiry" -l sni -d 'The server name to send (SNI) and, with --ca, to check; default: the HOST of --connect when it is a DNS name' -r
+complete -c certgen -n "__fish_certgen_using_subcommand check-expiry" -l timeout -d 'Give up on a server after this long to connect, and again for the handshake (10s, 2m)' -r
+complete -c certgen -n "__fish_certgen_using_subcommand check-expiry" -l ca -d 'Also validate each served chain and host name against the roots in FILE: CRITICAL when it fails' -r -F
+complete -c certgen -n "__fish_certgen_using_subcommand check-expiry" -l expect -d 'WARNING "reload needed" when a server serves another certificate than the one in FILE (the certificate on disk, after a renewal)' -r -F
+complete -c certgen -n "__fish_certgen_using_subcommand check-expiry" -l db -d 'The database behind --connect, for the reload statement of --expect; default: those the protocol is spoken by' -r -f -a "mysql\t''
+mariadb\t''
+singlestore\t''
+manticore\t''
+postgres\t''"
 complete -c certgen -n "__fish_certgen_using_subcommand check-expiry" -l warn -d 'WARNING when a certificate expires within this time (30d, 2w, 12h, or days)' -r
 complete -c certgen -n "__fish_certgen_using_subcommand check-expiry" -l crit -d 'CRITICAL when a certificate expires within this time, has expired, or is not yet valid' -r
 complete -c certgen -n "__fish_certgen_using_subcommand check-expiry" -l at -d 'Check as of this time instead of now (RFC 3339 or Unix seconds)' -r

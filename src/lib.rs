@@ -22,6 +22,7 @@ pub mod issue;
 pub mod keys;
 pub mod name;
 pub mod profile;
+pub mod remote;
 pub mod request;
 pub mod revoke;
 pub mod rfc3339;

@@ -39,6 +39,7 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand list 'List what the CA issued (index.txt): status, expiry, serial, subject, file'
             cand revoke 'Mark a certificate revoked in the index (openssl ca -revoke)'
             cand crl 'Write a CRL of the revoked certificates, signed by the CA (openssl ca -gencrl)'
+            cand renew 'New certificates (and keys) for bundles, with the names of those they replace'
             cand completions 'Print a shell completion script'
             cand man 'Write man pages'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -279,6 +280,29 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'certgen;renew'= {
+            cand --server 'The server bundle NAME (servers/NAME); repeatable'
+            cand --user 'The user bundle NAME (users/NAME); repeatable'
+            cand --within 'Only certificates that expire within DURATION (30d, 2w, 12h); exit 0 when none does'
+            cand --days 'Lifetime: a number of days, or 30d, 2w, 12h [default: the replaced certificate''s]'
+            cand --san 'subjectAltNames instead of the replaced certificate''s; repeatable and comma-separated'
+            cand --subject 'Subject instead of the replaced certificate''s (/O=Example/CN=db1); one bundle only'
+            cand --profile 'Profile instead of the replaced certificate''s'
+            cand --key-type 'Key type of the new keys [default: the replaced key''s]'
+            cand --key-format 'Encoding of the new key files [default: the replaced key file''s]'
+            cand --format 'Output format'
+            cand --passphrase-file 'Read the CA key''s passphrase from the first line of FILE, when the key is encrypted [else from CERTGEN_CA_PASSPHRASE, else asked on the terminal]'
+            cand --dir 'The PKI directory'
+            cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'
+            cand --all 'Every server and user bundle (those whose certificate is revoked are skipped)'
+            cand --reuse-key 'Keep each bundle''s key; only the certificate is new'
+            cand -q 'Print only results and warnings; no progress or status lines'
+            cand --quiet 'Print only results and warnings; no progress or status lines'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'certgen;completions'= {
             cand --dir 'The PKI directory'
             cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'
@@ -314,6 +338,7 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand list 'List what the CA issued (index.txt): status, expiry, serial, subject, file'
             cand revoke 'Mark a certificate revoked in the index (openssl ca -revoke)'
             cand crl 'Write a CRL of the revoked certificates, signed by the CA (openssl ca -gencrl)'
+            cand renew 'New certificates (and keys) for bundles, with the names of those they replace'
             cand completions 'Print a shell completion script'
             cand man 'Write man pages'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -346,6 +371,8 @@ set edit:completion:arg-completer[certgen] = {|@words|
         &'certgen;help;revoke'= {
         }
         &'certgen;help;crl'= {
+        }
+        &'certgen;help;renew'= {
         }
         &'certgen;help;completions'= {
         }

@@ -161,6 +161,15 @@ fn library_hint(e: &Error, command: &str) -> Option<String> {
         Error::NotInIndex(_) => {
             "`certgen list` shows the serials this CA issued; check --dir (or CERTGEN_DIR)"
         }
+        Error::NoSuchBundle(_) if command == "renew" => {
+            "`certgen list` shows the bundles this CA issued, by file (servers/NAME, users/NAME)"
+        }
+        Error::BundleRevoked { .. } => {
+            "issue a new bundle in its place with issue-server or issue-client --force"
+        }
+        Error::NotIssuedHere { .. } => {
+            "renew re-issues this CA's certificates; replace it with issue-server or issue-client --force"
+        }
         Error::NoSuchBundle(_) => {
             "`certgen list` shows what this CA issued; revoke a certificate without a bundle with --serial"
         }

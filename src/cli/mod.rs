@@ -17,6 +17,7 @@ mod list;
 pub mod output;
 mod passphrase;
 mod prometheus;
+mod renew;
 mod revoke;
 mod setup;
 mod sign;
@@ -109,6 +110,8 @@ pub enum Command {
     Revoke(revoke::Args),
     /// Write a CRL of the revoked certificates, signed by the CA (openssl ca -gencrl).
     Crl(crl::Args),
+    /// New certificates (and keys) for bundles, with the names of those they replace.
+    Renew(renew::Args),
     /// Print a shell completion script.
     Completions(completions::Args),
     /// Write man pages.
@@ -247,6 +250,7 @@ impl Command {
             Command::IssueClient(a) => &a.passphrase,
             Command::Setup(a) => &a.passphrase,
             Command::Crl(a) => &a.passphrase,
+            Command::Renew(a) => &a.passphrase,
             Command::Ca(a) => a.passphrase(),
             _ => return None,
         };
@@ -280,6 +284,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::List(a) => list::run(&ctx, a),
         Command::Revoke(a) => revoke::run(&ctx, a),
         Command::Crl(a) => crl::run(&ctx, a),
+        Command::Renew(a) => renew::run(&ctx, a),
         Command::Completions(a) => completions::run(a),
         Command::Man(a) => completions::man(a),
     }

@@ -52,7 +52,7 @@ pub fn open_ca(store: &Store) -> Result<Ca> {
 /// Checks, under the lock, that the CA loaded earlier is still the directory's
 /// CA: a concurrent `init-ca --force` must not get certificates of the old CA
 /// recorded in the new CA's index.
-fn ensure_current(store: &Store, ca: &Ca) -> Result<()> {
+pub(crate) fn ensure_current(store: &Store, ca: &Ca) -> Result<()> {
     let path = store.ca_cert();
     let bytes = read_file(&path).map_err(Error::io("reading", &path))?;
     let current = crate::encoding::certificates(&path.display().to_string(), &bytes)?;
@@ -452,6 +452,7 @@ pub fn issue_bundles(
 
     let mut staging = lock.stage(orders.len() * 3 + 2)?;
     let mut leaves = Vec::with_capacity(orders.len());
+    let mut superseded = HashSet::new();
     for (order, (issued, key_pem)) in orders.iter().zip(signed) {
         let (key_name, cert_name) = order.kind.file_names();
         let name = &order.spec.name;
@@ -465,7 +466,7 @@ pub fn issue_bundles(
         let cert_rel = format!("{rel}/{cert_name}");
         if order.replace && dir.exists() {
             if let Ok(old) = existing_leaf(store, order.kind, name) {
-                crate::revoke::supersede(&mut index, &old.issued.cert.serial, now);
+                superseded.insert(old.issued.cert.serial);
             }
             staging.replace_dir(dir.clone(), &files, now)?;
         } else {
@@ -486,6 +487,7 @@ pub fn issue_bundles(
             issued,
         });
     }
+    crate::revoke::supersede_all(&mut index, &superseded, now);
     lock.stage_index(&mut staging, &index)?;
     let archived = staging.commit_archiving()?;
     Ok(BatchResult { leaves, archived })

@@ -137,15 +137,18 @@ pub fn plan(
         Selection::Named(names) => (resolve(store, names)?, false),
     };
     let index = Index::load(&store.index())?;
+    let revoked: std::collections::HashSet<&crate::index::Serial> = index
+        .entries
+        .iter()
+        .filter(|e| e.status == Status::Revoked)
+        .map(|e| &e.serial)
+        .collect();
     let issuers = issuer_certs(store, ca)?;
     let mut plan = RenewPlan::default();
     for bundle in bundles {
         let current = read_bundle(store, &bundle, &issuers)?;
         let cert = current.certificate.clone();
-        let revoked = index
-            .entries
-            .iter()
-            .any(|e| e.serial == cert.serial && e.status == Status::Revoked);
+        let revoked = revoked.contains(&cert.serial);
         let skip = if revoked && all {
             Some(SkipReason::Revoked)
         } else if revoked {

@@ -372,6 +372,22 @@ pub enum Error {
     /// A certificate with a subjectAltName certgen does not issue.
     #[error("{cert}: certgen does not issue the subjectAltName {san}")]
     SanNotReissued { cert: PathBuf, san: String },
+    /// `rotate-ca` in the directory of an intermediate CA.
+    #[error("{0} holds an intermediate CA (ca-chain.pem); rotate-ca replaces a root CA")]
+    RotateIntermediate(PathBuf),
+    /// `rotate-ca` while a changeover is not finished.
+    #[error("a CA changeover is in progress: {0} exists")]
+    RotationInProgress(PathBuf),
+    /// `rotate-ca --finish` without a changeover.
+    #[error("no CA changeover to finish: {0} does not exist")]
+    NoRotation(PathBuf),
+    /// `rotate-ca --finish` while valid certificates still need the old root.
+    #[error(
+        "{count} valid certificate{} still chain{} to the old CA: {files}",
+        if *count == 1 { "" } else { "s" },
+        if *count == 1 { "s" } else { "" }
+    )]
+    StillChainsToOld { count: usize, files: String },
     /// A certificate whose extendedKeyUsage names neither a server nor a client.
     #[error("{cert}: neither serverAuth nor clientAuth in its extendedKeyUsage")]
     NoLeafProfile { cert: PathBuf },

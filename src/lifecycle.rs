@@ -1,4 +1,5 @@
-//! Keeping a PKI alive: renewing bundles from the certificates they hold.
+//! Keeping a PKI alive: renewing bundles from the certificates they hold,
+//! and rolling the CA over (`rotate`).
 //!
 //! A renewal is a request rebuilt from the certificate it replaces (subject,
 //! subjectAltNames, profile, key type and format, validity length), with the
@@ -8,6 +9,9 @@
 //! Everything is read and checked before the first write.
 
 use std::path::{Path, PathBuf};
+
+mod rotate;
+pub use rotate::{Finished, RotateOptions, Rotated, finish_rotation, rotate_ca};
 
 use time::{Duration, OffsetDateTime};
 use x509_parser::certificate::X509Certificate;

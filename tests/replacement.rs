@@ -205,6 +205,77 @@ fn renew_killed_at_random_moments_leaves_a_whole_set() {
     killed_at_random_moments(d.path(), &["renew", "--all"], &users);
 }
 
+/// A CA rotation killed at random moments: each run takes the next step of
+/// the changeover (`rotate-ca`, `renew --all`, `rotate-ca --finish`) from
+/// where the last one left it, so all three are killed in turn.
+#[test]
+fn rotation_killed_at_random_moments_leaves_a_whole_set() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    let users = twenty_users(dir);
+    let pki = dir.join("pki");
+    let mut rng = Rng::new();
+    let mut steps: HashMap<&str, usize> = HashMap::new();
+    for run in 0..runs() {
+        let ca = std::fs::read(pki.join("ca-cert.pem")).unwrap();
+        let ca = certgen::encoding::certificates("ca", &ca).unwrap();
+        let step: &[&str] = if !pki.join("ca-bundle.pem").exists() {
+            &["rotate-ca"]
+        } else if users
+            .iter()
+            .any(|u| !chains_to_one_of(&pki.join(format!("users/{u}/client-cert.pem")), &ca))
+        {
+            &["renew", "--all"]
+        } else {
+            &["rotate-ca", "--finish"]
+        };
+        *steps
+            .entry(step.last().copied().unwrap_or_default())
+            .or_default() += 1;
+        let delay = Duration::from_micros(rng.below(20_000));
+        run_killed(dir, step, delay);
+        eprintln!("run {run}: {step:?} killed after {delay:?}");
+        assert_consistent(dir, "pki", &users);
+    }
+    eprintln!("steps taken: {steps:?}");
+}
+
+/// `rotate-ca` and `rotate-ca --finish` killed the moment their journal
+/// appears, in the middle of their moves, in turn.
+#[test]
+fn rotation_killed_while_moving_files_is_completed() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    let users = twenty_users(dir);
+    let pki = dir.join("pki");
+    let journal = pki.join(".txn");
+    let mut caught = 0;
+    let n = runs().min(30);
+    for _ in 0..n {
+        let step: &[&str] = if pki.join("ca-bundle.pem").exists() {
+            ok(dir, &["renew", "--all"]);
+            &["rotate-ca", "--finish"]
+        } else {
+            &["rotate-ca"]
+        };
+        let mut child = certgen(dir)
+            .args(step)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        while !journal.exists() && child.try_wait().unwrap().is_none() {
+            std::hint::spin_loop();
+        }
+        let _ = child.kill();
+        child.wait().unwrap();
+        caught += usize::from(journal.exists());
+        assert_consistent(dir, "pki", &users);
+    }
+    eprintln!("{n} runs, {caught} killed with a journal to complete");
+    assert!(caught > 0, "no run was killed during its moves");
+}
+
 #[test]
 fn issue_client_force_killed_at_random_moments_leaves_a_whole_set() {
     let d = tempfile::tempdir().unwrap();

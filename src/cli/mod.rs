@@ -19,6 +19,7 @@ mod passphrase;
 mod prometheus;
 mod renew;
 mod revoke;
+mod rotate_ca;
 mod setup;
 mod sign;
 mod usage;
@@ -112,6 +113,8 @@ pub enum Command {
     Crl(crl::Args),
     /// New certificates (and keys) for bundles, with the names of those they replace.
     Renew(renew::Args),
+    /// Roll the CA over: a new root, trusted beside the old one until --finish.
+    RotateCa(rotate_ca::Args),
     /// Print a shell completion script.
     Completions(completions::Args),
     /// Write man pages.
@@ -251,6 +254,7 @@ impl Command {
             Command::Setup(a) => &a.passphrase,
             Command::Crl(a) => &a.passphrase,
             Command::Renew(a) => &a.passphrase,
+            Command::RotateCa(a) => &a.passphrase,
             Command::Ca(a) => a.passphrase(),
             _ => return None,
         };
@@ -285,6 +289,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Revoke(a) => revoke::run(&ctx, a),
         Command::Crl(a) => crl::run(&ctx, a),
         Command::Renew(a) => renew::run(&ctx, a),
+        Command::RotateCa(a) => rotate_ca::run(&ctx, a),
         Command::Completions(a) => completions::run(a),
         Command::Man(a) => completions::man(a),
     }

@@ -461,3 +461,128 @@ fn key_type_of(path: &Path, key: &KeyInfo) -> Result<KeyType> {
         }),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::issue::{BatchOptions, CaOptions, LeafSpec, init_ca, issue_batch, open_ca};
+    use time::macros::datetime;
+
+    const T0: OffsetDateTime = datetime!(2030-01-01 00:00 UTC);
+
+    #[test]
+    fn key_files_are_rewritten_in_their_own_format() {
+        let pem = |label: &str| format!("-----BEGIN {label}-----\nAAAA\n-----END {label}-----\n");
+        assert_eq!(
+            key_format_of(pem("RSA PRIVATE KEY").as_bytes()),
+            KeyFormat::Pkcs1
+        );
+        assert_eq!(
+            key_format_of(pem("EC PRIVATE KEY").as_bytes()),
+            KeyFormat::Sec1
+        );
+        assert_eq!(
+            key_format_of(pem("PRIVATE KEY").as_bytes()),
+            KeyFormat::Pkcs8
+        );
+        assert_eq!(key_format_of(&[0x30, 0x82]), KeyFormat::Pkcs8);
+    }
+
+    #[test]
+    fn key_types_certgen_does_not_make_are_refused() {
+        let info = |algorithm, bits| KeyInfo { algorithm, bits };
+        let p = Path::new("c.pem");
+        assert_eq!(
+            key_type_of(p, &info(KeyAlgorithm::Rsa, 3072)).unwrap(),
+            KeyType::Rsa3072
+        );
+        assert_eq!(
+            key_type_of(p, &info(KeyAlgorithm::Ecdsa, 384)).unwrap(),
+            KeyType::EcdsaP384
+        );
+        let err = key_type_of(p, &info(KeyAlgorithm::Rsa, 1024)).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "c.pem: certgen makes no RSA 1024-bit key to replace it"
+        );
+    }
+
+    /// A PKI at T0 with the users `a` (10 days) and `b` (100 days).
+    fn pki(dir: &Path) -> (Store, Ca) {
+        let store = Store::new(dir);
+        let ca_opts = CaOptions {
+            subject: Subject::from_cn("Test CA").unwrap(),
+            key_type: KeyType::EcdsaP256,
+            key_format: KeyFormat::Pkcs8,
+            validity: Duration::days(3650),
+            path_len: None,
+            force: false,
+            passphrase: None,
+        };
+        init_ca(&store, &ca_opts, None, T0).unwrap();
+        let ca = open_ca(&store).unwrap();
+        let spec = |name: &str, days| LeafSpec {
+            name: name.into(),
+            request: crate::request::client(name, None, &[], Some(Duration::days(days))).unwrap(),
+        };
+        let opts = BatchOptions {
+            kind: Kind::User,
+            key_type: KeyType::EcdsaP256,
+            key_format: KeyFormat::Sec1,
+            force: false,
+        };
+        issue_batch(
+            &store,
+            &ca,
+            &[spec("a", 10), spec("b", 100)],
+            opts,
+            T0,
+            &|| {},
+        )
+        .unwrap();
+        (store, ca)
+    }
+
+    #[test]
+    fn a_plan_rebuilds_each_request_from_the_certificate_it_replaces() {
+        let d = tempfile::tempdir().unwrap();
+        let (store, ca) = pki(d.path());
+        let now = T0 + Duration::days(5);
+        let opts = RenewOptions {
+            within: Some(Duration::days(30)),
+            ..RenewOptions::default()
+        };
+        let plan = plan(&store, &ca, &Selection::All, &opts, now).unwrap();
+        assert_eq!(plan.renew.len(), 1);
+        let r = &plan.renew[0];
+        assert_eq!(r.bundle.rel_dir(), "users/a");
+        assert_eq!(r.order.spec.request.validity, Duration::days(10));
+        assert_eq!(r.order.spec.request.profile, Profile::Client);
+        assert_eq!(r.order.spec.request.subject.to_string(), "/CN=a");
+        assert!(matches!(
+            r.order.key,
+            NewKey::Generate(KeyType::EcdsaP256, KeyFormat::Sec1)
+        ));
+        assert_eq!(plan.skipped.len(), 1);
+        assert_eq!(plan.skipped[0].reason, SkipReason::NotDue);
+
+        let done = renew(&store, &ca, plan, now, &|| {}).unwrap();
+        let new = &done.renewed[0].leaf.issued.cert;
+        assert_eq!(new.not_after, now + Duration::days(10));
+        assert_ne!(new.serial, done.renewed[0].replaced.serial);
+        assert!(done.archived.is_some());
+    }
+
+    #[test]
+    fn reuse_key_with_a_key_type_is_refused() {
+        let d = tempfile::tempdir().unwrap();
+        let (store, ca) = pki(d.path());
+        let opts = RenewOptions {
+            reuse_key: true,
+            key_type: Some(KeyType::Ed25519),
+            ..RenewOptions::default()
+        };
+        let err = plan(&store, &ca, &Selection::All, &opts, T0).unwrap_err();
+        assert!(matches!(err, Error::ReuseKeyWithKeyOptions), "{err:?}");
+    }
+}

@@ -230,6 +230,9 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
             ),
         );
     }
+    if result.renewed.is_empty() && opts.within.is_none() {
+        output::note(ctx.quiet, "nothing to renew");
+    }
     if let Some(within) = opts.within {
         let what = if result.renewed.is_empty() {
             "nothing to renew".to_string()

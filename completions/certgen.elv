@@ -39,6 +39,8 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand list 'List what the CA issued (index.txt): status, expiry, serial, subject, file'
             cand revoke 'Mark a certificate revoked in the index (openssl ca -revoke)'
             cand crl 'Write a CRL of the revoked certificates, signed by the CA (openssl ca -gencrl)'
+            cand renew 'New certificates (and keys) for bundles, with the names of those they replace'
+            cand rotate-ca 'Roll the CA over: a new root, trusted beside the old one until --finish'
             cand completions 'Print a shell completion script'
             cand man 'Write man pages'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -286,6 +288,46 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'certgen;renew'= {
+            cand --server 'The server bundle NAME (servers/NAME); repeatable'
+            cand --user 'The user bundle NAME (users/NAME); repeatable'
+            cand --within 'Only certificates that expire within DURATION (30d, 2w, 12h); exit 0 when none does'
+            cand --days 'Lifetime: a number of days, or 30d, 2w, 12h [default: the replaced certificate''s]'
+            cand --san 'subjectAltNames instead of the replaced certificate''s; repeatable and comma-separated'
+            cand --subject 'Subject instead of the replaced certificate''s (/O=Example/CN=db1); one bundle only'
+            cand --profile 'Profile instead of the replaced certificate''s'
+            cand --key-type 'Key type of the new keys [default: the replaced key''s]'
+            cand --key-format 'Encoding of the new key files [default: the replaced key file''s]'
+            cand --format 'Output format'
+            cand --passphrase-file 'Read the CA key''s passphrase from the first line of FILE, when the key is encrypted [else from CERTGEN_CA_PASSPHRASE, else asked on the terminal]'
+            cand --dir 'The PKI directory'
+            cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'
+            cand --all 'Every server and user bundle (those whose certificate is revoked are skipped)'
+            cand --reuse-key 'Keep each bundle''s key; only the certificate is new'
+            cand -q 'Print only results and warnings; no progress or status lines'
+            cand --quiet 'Print only results and warnings; no progress or status lines'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'certgen;rotate-ca'= {
+            cand --cn 'Common name of the new CA [default: the old CA''s subject]'
+            cand --subject 'Subject of the new CA (/C=US/O=Example/CN=Example CA) [default: the old CA''s]'
+            cand --key-type 'Key type of the new CA key [default: the old key''s]'
+            cand --days 'Lifetime of the new CA: a number of days, or 30d, 2w, 12h [default: the old CA''s]'
+            cand --format 'Output format'
+            cand --passphrase-file 'Read the CA key''s passphrase from the first line of FILE, when the key is encrypted [else from CERTGEN_CA_PASSPHRASE, else asked on the terminal]'
+            cand --dir 'The PKI directory'
+            cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'
+            cand --finish 'End the changeover: drop the old root from ca-bundle.pem and every bundle''s ca-cert.pem, once no valid certificate chains to it'
+            cand -q 'Print only results and warnings; no progress or status lines'
+            cand --quiet 'Print only results and warnings; no progress or status lines'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'certgen;completions'= {
             cand --dir 'The PKI directory'
             cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'
@@ -321,6 +363,8 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand list 'List what the CA issued (index.txt): status, expiry, serial, subject, file'
             cand revoke 'Mark a certificate revoked in the index (openssl ca -revoke)'
             cand crl 'Write a CRL of the revoked certificates, signed by the CA (openssl ca -gencrl)'
+            cand renew 'New certificates (and keys) for bundles, with the names of those they replace'
+            cand rotate-ca 'Roll the CA over: a new root, trusted beside the old one until --finish'
             cand completions 'Print a shell completion script'
             cand man 'Write man pages'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -353,6 +397,10 @@ set edit:completion:arg-completer[certgen] = {|@words|
         &'certgen;help;revoke'= {
         }
         &'certgen;help;crl'= {
+        }
+        &'certgen;help;renew'= {
+        }
+        &'certgen;help;rotate-ca'= {
         }
         &'certgen;help;completions'= {
         }

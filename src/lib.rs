@@ -20,6 +20,7 @@ pub mod input;
 pub mod inspect;
 pub mod issue;
 pub mod keys;
+pub mod lifecycle;
 pub mod name;
 pub mod profile;
 pub mod remote;

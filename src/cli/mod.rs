@@ -17,7 +17,9 @@ mod list;
 pub mod output;
 mod passphrase;
 mod prometheus;
+mod renew;
 mod revoke;
+mod rotate_ca;
 mod setup;
 mod sign;
 mod usage;
@@ -109,6 +111,10 @@ pub enum Command {
     Revoke(revoke::Args),
     /// Write a CRL of the revoked certificates, signed by the CA (openssl ca -gencrl).
     Crl(crl::Args),
+    /// New certificates (and keys) for bundles, with the names of those they replace.
+    Renew(renew::Args),
+    /// Roll the CA over: a new root, trusted beside the old one until --finish.
+    RotateCa(rotate_ca::Args),
     /// Print a shell completion script.
     Completions(completions::Args),
     /// Write man pages.
@@ -247,6 +253,8 @@ impl Command {
             Command::IssueClient(a) => &a.passphrase,
             Command::Setup(a) => &a.passphrase,
             Command::Crl(a) => &a.passphrase,
+            Command::Renew(a) => &a.passphrase,
+            Command::RotateCa(a) => &a.passphrase,
             Command::Ca(a) => a.passphrase(),
             _ => return None,
         };
@@ -280,6 +288,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::List(a) => list::run(&ctx, a),
         Command::Revoke(a) => revoke::run(&ctx, a),
         Command::Crl(a) => crl::run(&ctx, a),
+        Command::Renew(a) => renew::run(&ctx, a),
+        Command::RotateCa(a) => rotate_ca::run(&ctx, a),
         Command::Completions(a) => completions::run(a),
         Command::Man(a) => completions::man(a),
     }

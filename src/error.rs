@@ -353,6 +353,16 @@ pub enum Error {
         format_duration(*warn)
     )]
     CriticalAboveWarning { warn: Duration, crit: Duration },
+
+    // --- Database settings ---
+    /// A path or name that a database's settings file cannot hold as it is.
+    #[error("{what} \"{value}\" cannot be written in {file}: {reason}")]
+    UnsafeConfigValue {
+        what: String,
+        value: String,
+        file: &'static str,
+        reason: &'static str,
+    },
 }
 
 fn missing(expected: Expected, found: Option<Expected>) -> String {

@@ -7,7 +7,13 @@
 //! cluster
 //! (<https://docs.singlestore.com/db/v9.1/security/encryption/ssl-secure-connections/server-configuration-for-secure-client-and-intra-cluster-connections/>);
 //! `GRANT ... REQUIRE SSL`
-//! (<https://docs.singlestore.com/db/v8.7/security/encryption/ssl-secure-connections/server-configuration-to-require-secure-client-connections/>);
+//! (<https://docs.singlestore.com/db/v8.7/security/encryption/ssl-secure-connections/server-configuration-to-require-secure-client-connections/>,
+//! `REQUIRE {SSL | X509 | NONE}` in
+//! <https://docs.singlestore.com/db/v9.1/reference/sql-reference/security-management-commands/grant/>);
+//! `CREATE USER [IF NOT EXISTS]` from 8.9
+//! (<https://docs.singlestore.com/db/v8.9/reference/sql-reference/security-management-commands/create-user/>);
+//! `sdb-admin update-config --all --key --value`
+//! (<https://docs.singlestore.com/db/v9.1/reference/singlestore-tools-reference/sdb-admin-commands/update-config/>);
 //! `ssl_ca_for_client_cert` and `REQUIRE X509` for certificate logins
 //! (<https://docs.singlestore.com/db/v9.1/connect-to-singlestore/connect-to-singlestore-using-tls-ssl/>).
 
@@ -71,6 +77,9 @@ pub fn config(input: &Input<'_>) -> Result<Config> {
         };
         config
             .sql
+            .push(format!("CREATE USER IF NOT EXISTS {account};"));
+        config
+            .sql
             .push(format!("GRANT USAGE ON *.* TO {account} REQUIRE {clause};"));
         let path = |what: &str, p| path_text(what, p, "a shell command");
         config.clients.push(Client {
@@ -85,6 +94,13 @@ pub fn config(input: &Input<'_>) -> Result<Config> {
             )),
             connection_string: None,
         });
+    }
+    if !input.users.is_empty() {
+        config.notes.push(
+            "SingleStore before 8.9 has no CREATE USER IF NOT EXISTS: there, leave it out; \
+             the GRANT creates the user"
+                .into(),
+        );
     }
     config.notes.push(
         "Clients that reach a node by a name or address not in its certificate can use \
@@ -115,7 +131,13 @@ mod tests {
                     .contains("# node_replication_ssl_only = true")
             );
             assert!(c.commands.contains(&"sdb-admin update-config --all --key ssl_ca --value /pki/servers/db/ca-cert.pem --yes".to_string()));
-            assert_eq!(c.sql, ["GRANT USAGE ON *.* TO 'app'@'%' REQUIRE SSL;"]);
+            assert_eq!(
+                c.sql,
+                [
+                    "CREATE USER IF NOT EXISTS 'app'@'%';",
+                    "GRANT USAGE ON *.* TO 'app'@'%' REQUIRE SSL;"
+                ]
+            );
             let cmd = c.clients[0].command.as_deref().unwrap();
             assert!(
                 cmd.contains("--ssl-mode=VERIFY_IDENTITY --ssl-ca=/pki/users/app/ca-cert.pem"),
@@ -140,7 +162,7 @@ mod tests {
                 names(&c.sections[0]),
                 ["ssl_cert", "ssl_key", "ssl_ca", "ssl_ca_for_client_cert"]
             );
-            assert_eq!(c.sql, ["GRANT USAGE ON *.* TO 'app'@'%' REQUIRE X509;"]);
+            assert_eq!(c.sql[1], "GRANT USAGE ON *.* TO 'app'@'%' REQUIRE X509;");
         });
     }
 }

@@ -386,3 +386,26 @@ fn every_target_is_set_up_and_configured_alike() {
         );
     }
 }
+
+#[test]
+fn users_whose_client_group_mariadb_reads_unasked_are_refused_before_writing() {
+    // [client-server] is read by mariadbd and every client, [client-mariadb]
+    // by every client: a user's certificate there would apply to everyone.
+    let t = tempfile::tempdir().unwrap();
+    for users in ["app,server", "mariadb", "App,app"] {
+        let out = run(t.path(), &["setup", "mariadb", "--user", users]);
+        assert_eq!(out.status.code(), Some(2), "{users}");
+        assert!(
+            stderr(&out).contains("cannot be written in a MySQL option file"),
+            "{}",
+            stderr(&out)
+        );
+        assert!(!t.path().join("pki").exists(), "{users}");
+    }
+    // PostgreSQL has no such groups.
+    setup(
+        t.path(),
+        &t.path().join("pki"),
+        &["postgres", "--user", "server"],
+    );
+}

@@ -176,25 +176,39 @@ impl Group {
 /// which `--defaults-group-suffix=-USER` makes the client read (besides
 /// `[client]`): one file can hold every user's certificate. Group names
 /// compare without regard to ASCII case, so two users that differ only in
-/// case would share a group, and are refused.
+/// case would share a group, and are refused. So are the users whose group
+/// MariaDB reads without being asked: `[client-server]` (the server and
+/// every client) and `[client-mariadb]` (every client).
 pub fn client_group(users: &[Bundle]) -> crate::Result<Vec<String>> {
     let mut seen = std::collections::HashSet::new();
     users
         .iter()
         .map(|u| {
             super::no_control("user", &u.name, OPTION_FILE)?;
-            if !seen.insert(u.name.to_ascii_lowercase()) {
-                return Err(crate::Error::UnsafeConfigValue {
-                    what: "user".into(),
-                    value: u.name.clone(),
-                    file: OPTION_FILE,
-                    reason: "another user's name differs only in case, and option-file groups ignore case",
-                });
+            let refuse = |reason| crate::Error::UnsafeConfigValue {
+                what: "user".into(),
+                value: u.name.clone(),
+                file: OPTION_FILE,
+                reason,
+            };
+            let lower = u.name.to_ascii_lowercase();
+            if RESERVED_SUFFIXES.contains(&lower.as_str()) {
+                return Err(refuse(
+                    "MariaDB reads the group [client-server] or [client-mariadb] without being asked",
+                ));
+            }
+            if !seen.insert(lower) {
+                return Err(refuse(
+                    "another user's name differs only in case, and option-file groups ignore case",
+                ));
             }
             Ok(format!("client-{}", u.name))
         })
         .collect()
 }
+
+/// `client-` + these are groups MariaDB reads by default.
+const RESERVED_SUFFIXES: [&str; 2] = ["server", "mariadb"];
 
 /// The `[mysqld]` settings, a `[client-USER]` group per user, and the SQL
 /// that creates each account and ties it to its certificate.
@@ -266,6 +280,41 @@ pub fn config(flavor: Flavor, input: &Input<'_>) -> crate::Result<Config> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn user(name: &str) -> Bundle {
+        Bundle {
+            name: name.into(),
+            subject: format!("/CN={name}"),
+            issuer: "/CN=CA".into(),
+            files: super::super::BundleFiles {
+                certificate: "/c".into(),
+                key: "/k".into(),
+                ca: "/a".into(),
+            },
+        }
+    }
+
+    #[test]
+    fn client_groups_that_would_be_shared_or_read_unasked_are_refused() {
+        assert_eq!(
+            client_group(&[user("app"), user("o+1")]).unwrap(),
+            ["client-app", "client-o+1"]
+        );
+        for names in [&["App", "app"][..], &["Server"], &["mariadb"]] {
+            let users: Vec<Bundle> = names.iter().map(|n| user(n)).collect();
+            let err = client_group(&users).unwrap_err().to_string();
+            assert!(err.contains("option file"), "{names:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn option_values_are_double_quoted_and_escaped() {
+        assert_eq!(
+            option_value("ssl_ca", r#"/a #b/"q"\x "#).unwrap(),
+            r#""/a #b/\"q\"\\x ""#
+        );
+        assert!(option_value("ssl_ca", "/a\ninit_file=/x").is_err());
+    }
 
     #[test]
     fn quotes_are_doubled() {

@@ -237,6 +237,16 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     };
     a.settings.check_users(&users)?;
     let bundle = |kind, name: &str| -> Result<Bundle> {
+        let (rel, issue) = match kind {
+            Kind::Server => (Store::server_rel(name), "issue-server NAME"),
+            Kind::User => (Store::user_rel(name), "issue-client USER"),
+        };
+        if !store.path(&rel).is_dir() {
+            return Err(super::refuse(
+                format!("no bundle {}", store.path(&rel).display()),
+                format!("`certgen list` shows what this CA issued; make it with `certgen {issue}`"),
+            ));
+        }
         let leaf = existing_leaf(store, kind, name)
             .with_context(|| format!("reading the bundle {name}"))?;
         Ok(Bundle {

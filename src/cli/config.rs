@@ -136,6 +136,41 @@ impl SettingsArgs {
         })
     }
 
+    /// Renders the settings for bundles still to be issued (`server`,
+    /// `users`), so that a path or name their files cannot hold is refused
+    /// before anything is written.
+    pub fn check_planned(
+        &self,
+        store: &Store,
+        target: Target,
+        require: Option<Require>,
+        server: &str,
+        users: &[String],
+    ) -> Result<()> {
+        let planned = |kind, name: &str| -> Result<Bundle> {
+            Ok(Bundle {
+                name: name.to_string(),
+                subject: format!("/CN={name}"),
+                issuer: "/CN=CA".into(),
+                files: self.files(store, kind, name)?,
+            })
+        };
+        let server = planned(Kind::Server, server)?;
+        let users = users
+            .iter()
+            .map(|u| planned(Kind::User, u))
+            .collect::<Result<Vec<_>>>()?;
+        let crl = crl_path(store);
+        target.config(&db::Input {
+            server: &server,
+            users: &users,
+            crl: crl.as_deref(),
+            require,
+            sql_host: &self.sql_host,
+        })?;
+        Ok(())
+    }
+
     /// Refuses --client-deploy-dir without {user} for several users: their
     /// files would be the same.
     pub fn check_users(&self, users: &[String]) -> Result<()> {

@@ -117,28 +117,9 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     check_specs(&user_specs, new_subject)?;
     // The settings for the files to come, so that a path or name they cannot
     // hold is refused now, before anything is written.
-    let planned = |kind, name: &str| -> Result<Bundle> {
-        Ok(Bundle {
-            name: name.to_string(),
-            subject: format!("/CN={name}"),
-            issuer: "/CN=CA".into(),
-            files: a.settings.files(store, kind, name)?,
-        })
-    };
-    let planned_server = planned(Kind::Server, &server_names[0])?;
-    let planned_users = a
-        .user
-        .iter()
-        .map(|u| planned(Kind::User, u))
-        .collect::<Result<Vec<_>>>()?;
-    let crl = super::config::crl_path(store);
-    target.config(&db::Input {
-        server: &planned_server,
-        users: &planned_users,
-        crl: crl.as_deref(),
-        require,
-        sql_host: &a.settings.sql_host,
-    })?;
+    let first = server_names.first().context("setup names one server")?;
+    a.settings
+        .check_planned(store, target, require, first, &a.user)?;
 
     let user_opts = BatchOptions {
         kind: Kind::User,
@@ -182,6 +163,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     let users = carry_out(ctx, &ca, user_plan, &a.user, user_opts, now)?;
     let server = servers.first().context("setup names one server")?;
 
+    let crl = super::config::crl_path(store);
     let bundle = |leaf: &LeafIssued, kind| -> Result<Bundle> {
         Ok(Bundle {
             files: a.settings.files(store, kind, &leaf.name)?,

@@ -409,3 +409,60 @@ fn users_whose_client_group_mariadb_reads_unasked_are_refused_before_writing() {
         &["postgres", "--user", "server"],
     );
 }
+
+#[test]
+fn database_yml_fragments_parse_to_the_exact_paths() {
+    // A YAML parser (PyYAML) reads back the values written, with a quote, a
+    // backslash, '#' and ': ' in the directory name.
+    let probe = Command::new("python3").args(["-c", "import yaml"]).status();
+    if !probe.is_ok_and(|s| s.success()) {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "python3-yaml is not installed"
+        );
+        eprintln!("SKIP: python3-yaml is not installed");
+        return;
+    }
+    let t = tempfile::tempdir().unwrap();
+    let pki = t.path().join("a \"b\\c #d: e");
+    let d = pki.to_str().unwrap();
+    setup(t.path(), &pki, &["rails", "--user", "app"]);
+    let j = json(
+        t.path(),
+        &["--dir", d, "config", "rails", "--format", "json"],
+    );
+    for section in j["sections"].as_array().unwrap() {
+        let text = section["text"].as_str().unwrap();
+        let out = Command::new("python3")
+            .args([
+                "-c",
+                "import json, sys, yaml; print(json.dumps(yaml.safe_load(sys.stdin)['production']))",
+            ])
+            .stdin(std::fs::File::open(write_tmp(t.path(), text)).unwrap())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let parsed: Value = serde_json::from_slice(&out.stdout).unwrap();
+        for setting in section["settings"].as_array().unwrap() {
+            let name = setting["name"].as_str().unwrap();
+            let value = setting["value"].as_str().unwrap();
+            let read = match &parsed[name] {
+                Value::Bool(b) => b.to_string(),
+                v => v.as_str().unwrap().to_string(),
+            };
+            assert_eq!(read, value, "{name}");
+        }
+        let key = pki.join("users/app/client-key.pem").display().to_string();
+        assert_eq!(parsed["sslkey"], key);
+    }
+}
+
+fn write_tmp(dir: &Path, text: &str) -> std::path::PathBuf {
+    let path = dir.join("database.yml");
+    std::fs::write(&path, text).unwrap();
+    path
+}

@@ -35,6 +35,7 @@ Register-ArgumentCompleter -Native -CommandName 'certgen' -ScriptBlock {
             [CompletionResult]::new('issue-server', 'issue-server', [CompletionResultType]::ParameterValue, 'Issue a key and certificate for a database server')
             [CompletionResult]::new('issue-client', 'issue-client', [CompletionResultType]::ParameterValue, 'Issue keys and client certificates for database users')
             [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'CA, server and client certificates and the config for one database, in one go')
+            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Print the settings, SQL and commands a database needs for existing bundles')
             [CompletionResult]::new('ca', 'ca', [CompletionResultType]::ParameterValue, 'Maintain the CA key: change or remove its passphrase')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check that a certificate chains to a trusted CA, for a host and purpose')
             [CompletionResult]::new('check-expiry', 'check-expiry', [CompletionResultType]::ParameterValue, 'Check certificate expiry: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN')
@@ -135,6 +136,7 @@ Register-ArgumentCompleter -Native -CommandName 'certgen' -ScriptBlock {
             [CompletionResult]::new('--key-format', '--key-format', [CompletionResultType]::ParameterName, 'Encoding of the new key file')
             [CompletionResult]::new('--days', '--days', [CompletionResultType]::ParameterName, 'Lifetime: a number of days, or 30d, 2w, 12h [default: 1825 days]')
             [CompletionResult]::new('--sql-host', '--sql-host', [CompletionResultType]::ParameterName, 'The host part of the account in the printed ALTER USER statements')
+            [CompletionResult]::new('--require', '--require', [CompletionResultType]::ParameterName, 'How the printed ALTER USER statements tie each account to TLS')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the CA key''s passphrase from the first line of FILE, when the key is encrypted [else from CERTGEN_CA_PASSPHRASE, else asked on the terminal]')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'The PKI directory')
@@ -155,13 +157,36 @@ Register-ArgumentCompleter -Native -CommandName 'certgen' -ScriptBlock {
             [CompletionResult]::new('--key-format', '--key-format', [CompletionResultType]::ParameterName, 'Encoding of the new key file')
             [CompletionResult]::new('--ca-key-type', '--ca-key-type', [CompletionResultType]::ParameterName, 'Key type of the CA key, when the CA is created')
             [CompletionResult]::new('--ca-cn', '--ca-cn', [CompletionResultType]::ParameterName, 'Common name of the CA, when the CA is created')
+            [CompletionResult]::new('--require', '--require', [CompletionResultType]::ParameterName, 'How the printed SQL ties each account to TLS [default: subject for mysql and mariadb, ssl for singlestore]')
             [CompletionResult]::new('--sql-host', '--sql-host', [CompletionResultType]::ParameterName, 'The host part of the accounts in the printed SQL')
+            [CompletionResult]::new('--deploy-dir', '--deploy-dir', [CompletionResultType]::ParameterName, 'The server''s files are in DIR, as `certgen deploy server NAME --to DIR` puts them, instead of in the PKI directory')
+            [CompletionResult]::new('--client-deploy-dir', '--client-deploy-dir', [CompletionResultType]::ParameterName, 'The users'' files are in DIR, as `certgen deploy user USER --to DIR` puts them; {user} in DIR stands for each user''s name (e.g. ''/home/{user}/.postgresql'')')
+            [CompletionResult]::new('--layout', '--layout', [CompletionResultType]::ParameterName, 'The file names in --deploy-dir and --client-deploy-dir')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: the settings and SQL as text, or every bundle and the settings as JSON')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the CA key''s passphrase from the first line of FILE, when the key is encrypted [else from CERTGEN_CA_PASSPHRASE, else asked on the terminal]')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'The PKI directory')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour in diagnostics (NO_COLOR in the environment also turns it off)')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Reissue server and client certificates that exist (the old ones are archived). Without it, existing ones are kept')
             [CompletionResult]::new('--encrypt', '--encrypt', [CompletionResultType]::ParameterName, 'Encrypt the key of the CA setup creates with a passphrase (as `init-ca --encrypt` does); an existing CA''s key is changed with `certgen ca passphrase`')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and warnings; no progress or status lines')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and warnings; no progress or status lines')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'certgen;config' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'The server bundle (servers/NAME) [default: the only one]')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User bundles to print client settings and SQL for (repeatable, comma-separated) [default: every one under users/]')
+            [CompletionResult]::new('--require', '--require', [CompletionResultType]::ParameterName, 'How the printed SQL ties each account to TLS [default: subject for mysql and mariadb, ssl for singlestore]')
+            [CompletionResult]::new('--sql-host', '--sql-host', [CompletionResultType]::ParameterName, 'The host part of the accounts in the printed SQL')
+            [CompletionResult]::new('--deploy-dir', '--deploy-dir', [CompletionResultType]::ParameterName, 'The server''s files are in DIR, as `certgen deploy server NAME --to DIR` puts them, instead of in the PKI directory')
+            [CompletionResult]::new('--client-deploy-dir', '--client-deploy-dir', [CompletionResultType]::ParameterName, 'The users'' files are in DIR, as `certgen deploy user USER --to DIR` puts them; {user} in DIR stands for each user''s name (e.g. ''/home/{user}/.postgresql'')')
+            [CompletionResult]::new('--layout', '--layout', [CompletionResultType]::ParameterName, 'The file names in --deploy-dir and --client-deploy-dir')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: the settings as text, or every path and statement as JSON')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'The PKI directory')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour in diagnostics (NO_COLOR in the environment also turns it off)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and warnings; no progress or status lines')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and warnings; no progress or status lines')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -381,6 +406,7 @@ Register-ArgumentCompleter -Native -CommandName 'certgen' -ScriptBlock {
             [CompletionResult]::new('issue-server', 'issue-server', [CompletionResultType]::ParameterValue, 'Issue a key and certificate for a database server')
             [CompletionResult]::new('issue-client', 'issue-client', [CompletionResultType]::ParameterValue, 'Issue keys and client certificates for database users')
             [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'CA, server and client certificates and the config for one database, in one go')
+            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Print the settings, SQL and commands a database needs for existing bundles')
             [CompletionResult]::new('ca', 'ca', [CompletionResultType]::ParameterValue, 'Maintain the CA key: change or remove its passphrase')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check that a certificate chains to a trusted CA, for a host and purpose')
             [CompletionResult]::new('check-expiry', 'check-expiry', [CompletionResultType]::ParameterValue, 'Check certificate expiry: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN')
@@ -411,6 +437,9 @@ Register-ArgumentCompleter -Native -CommandName 'certgen' -ScriptBlock {
             break
         }
         'certgen;help;setup' {
+            break
+        }
+        'certgen;help;config' {
             break
         }
         'certgen;help;ca' {

@@ -25,6 +25,9 @@ _certgen() {
             certgen,completions)
                 cmd="certgen__subcmd__completions"
                 ;;
+            certgen,config)
+                cmd="certgen__subcmd__config"
+                ;;
             certgen,crl)
                 cmd="certgen__subcmd__crl"
                 ;;
@@ -91,6 +94,9 @@ _certgen() {
             certgen__subcmd__help,completions)
                 cmd="certgen__subcmd__help__subcmd__completions"
                 ;;
+            certgen__subcmd__help,config)
+                cmd="certgen__subcmd__help__subcmd__config"
+                ;;
             certgen__subcmd__help,crl)
                 cmd="certgen__subcmd__help__subcmd__crl"
                 ;;
@@ -146,7 +152,7 @@ _certgen() {
 
     case "${cmd}" in
         certgen)
-            opts="-q -h -V --dir --quiet --color --help --version init-ca csr sign issue-server issue-client setup ca verify check-expiry inspect list revoke crl renew rotate-ca completions man help"
+            opts="-q -h -V --dir --quiet --color --help --version init-ca csr sign issue-server issue-client setup config ca verify check-expiry inspect list revoke crl renew rotate-ca completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -357,6 +363,60 @@ _certgen() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        certgen__subcmd__config)
+            opts="-q -h -V --server --user --require --sql-host --deploy-dir --client-deploy-dir --layout --format --dir --quiet --color --help --version mysql mariadb singlestore manticore postgres rails"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --require)
+                    COMPREPLY=($(compgen -W "ssl x509 subject" -- "${cur}"))
+                    return 0
+                    ;;
+                --sql-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --deploy-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-deploy-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --layout)
+                    COMPREPLY=($(compgen -W "plain mysql postgres engineyard" -- "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         certgen__subcmd__crl)
             opts="-q -h -V --days --out --format --passphrase-file --dir --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -446,7 +506,7 @@ _certgen() {
             return 0
             ;;
         certgen__subcmd__help)
-            opts="init-ca csr sign issue-server issue-client setup ca verify check-expiry inspect list revoke crl renew rotate-ca completions man help"
+            opts="init-ca csr sign issue-server issue-client setup config ca verify check-expiry inspect list revoke crl renew rotate-ca completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -502,6 +562,20 @@ _certgen() {
             return 0
             ;;
         certgen__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        certgen__subcmd__help__subcmd__config)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -814,7 +888,7 @@ _certgen() {
             return 0
             ;;
         certgen__subcmd__issue__subcmd__client)
-            opts="-q -h -V --from --subject --san --key-type --key-format --days --sql-host --force --format --passphrase-file --dir --quiet --color --help --version"
+            opts="-q -h -V --from --subject --san --key-type --key-format --days --sql-host --require --force --format --passphrase-file --dir --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -846,6 +920,10 @@ _certgen() {
                     ;;
                 --sql-host)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --require)
+                    COMPREPLY=($(compgen -W "ssl x509 subject" -- "${cur}"))
                     return 0
                     ;;
                 --format)
@@ -1132,7 +1210,7 @@ _certgen() {
             return 0
             ;;
         certgen__subcmd__setup)
-            opts="-q -h -V --host --user --key-type --key-format --ca-key-type --ca-cn --sql-host --force --format --encrypt --passphrase-file --dir --quiet --color --help --version mysql mariadb"
+            opts="-q -h -V --host --user --key-type --key-format --ca-key-type --ca-cn --require --sql-host --deploy-dir --client-deploy-dir --layout --force --format --encrypt --passphrase-file --dir --quiet --color --help --version mysql mariadb singlestore manticore postgres rails"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1162,8 +1240,24 @@ _certgen() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --require)
+                    COMPREPLY=($(compgen -W "ssl x509 subject" -- "${cur}"))
+                    return 0
+                    ;;
                 --sql-host)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --deploy-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-deploy-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --layout)
+                    COMPREPLY=($(compgen -W "plain mysql postgres engineyard" -- "${cur}"))
                     return 0
                     ;;
                 --format)

@@ -32,6 +32,7 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand issue-server 'Issue a key and certificate for a database server'
             cand issue-client 'Issue keys and client certificates for database users'
             cand setup 'CA, server and client certificates and the config for one database, in one go'
+            cand config 'Print the settings, SQL and commands a database needs for existing bundles'
             cand ca 'Maintain the CA key: change or remove its passphrase'
             cand verify 'Check that a certificate chains to a trusted CA, for a host and purpose'
             cand check-expiry 'Check certificate expiry: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN'
@@ -127,6 +128,7 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand --key-format 'Encoding of the new key file'
             cand --days 'Lifetime: a number of days, or 30d, 2w, 12h [default: 1825 days]'
             cand --sql-host 'The host part of the account in the printed ALTER USER statements'
+            cand --require 'How the printed ALTER USER statements tie each account to TLS'
             cand --format 'Output format'
             cand --passphrase-file 'Read the CA key''s passphrase from the first line of FILE, when the key is encrypted [else from CERTGEN_CA_PASSPHRASE, else asked on the terminal]'
             cand --dir 'The PKI directory'
@@ -146,13 +148,35 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand --key-format 'Encoding of the new key file'
             cand --ca-key-type 'Key type of the CA key, when the CA is created'
             cand --ca-cn 'Common name of the CA, when the CA is created'
+            cand --require 'How the printed SQL ties each account to TLS [default: subject for mysql and mariadb, ssl for singlestore]'
             cand --sql-host 'The host part of the accounts in the printed SQL'
+            cand --deploy-dir 'The server''s files are in DIR, as `certgen deploy server NAME --to DIR` puts them, instead of in the PKI directory'
+            cand --client-deploy-dir 'The users'' files are in DIR, as `certgen deploy user USER --to DIR` puts them; {user} in DIR stands for each user''s name (e.g. ''/home/{user}/.postgresql'')'
+            cand --layout 'The file names in --deploy-dir and --client-deploy-dir'
             cand --format 'Output format: the settings and SQL as text, or every bundle and the settings as JSON'
             cand --passphrase-file 'Read the CA key''s passphrase from the first line of FILE, when the key is encrypted [else from CERTGEN_CA_PASSPHRASE, else asked on the terminal]'
             cand --dir 'The PKI directory'
             cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'
             cand --force 'Reissue server and client certificates that exist (the old ones are archived). Without it, existing ones are kept'
             cand --encrypt 'Encrypt the key of the CA setup creates with a passphrase (as `init-ca --encrypt` does); an existing CA''s key is changed with `certgen ca passphrase`'
+            cand -q 'Print only results and warnings; no progress or status lines'
+            cand --quiet 'Print only results and warnings; no progress or status lines'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'certgen;config'= {
+            cand --server 'The server bundle (servers/NAME) [default: the only one]'
+            cand --user 'User bundles to print client settings and SQL for (repeatable, comma-separated) [default: every one under users/]'
+            cand --require 'How the printed SQL ties each account to TLS [default: subject for mysql and mariadb, ssl for singlestore]'
+            cand --sql-host 'The host part of the accounts in the printed SQL'
+            cand --deploy-dir 'The server''s files are in DIR, as `certgen deploy server NAME --to DIR` puts them, instead of in the PKI directory'
+            cand --client-deploy-dir 'The users'' files are in DIR, as `certgen deploy user USER --to DIR` puts them; {user} in DIR stands for each user''s name (e.g. ''/home/{user}/.postgresql'')'
+            cand --layout 'The file names in --deploy-dir and --client-deploy-dir'
+            cand --format 'Output format: the settings as text, or every path and statement as JSON'
+            cand --dir 'The PKI directory'
+            cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'
             cand -q 'Print only results and warnings; no progress or status lines'
             cand --quiet 'Print only results and warnings; no progress or status lines'
             cand -h 'Print help (see more with ''--help'')'
@@ -356,6 +380,7 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand issue-server 'Issue a key and certificate for a database server'
             cand issue-client 'Issue keys and client certificates for database users'
             cand setup 'CA, server and client certificates and the config for one database, in one go'
+            cand config 'Print the settings, SQL and commands a database needs for existing bundles'
             cand ca 'Maintain the CA key: change or remove its passphrase'
             cand verify 'Check that a certificate chains to a trusted CA, for a host and purpose'
             cand check-expiry 'Check certificate expiry: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN'
@@ -380,6 +405,8 @@ set edit:completion:arg-completer[certgen] = {|@words|
         &'certgen;help;issue-client'= {
         }
         &'certgen;help;setup'= {
+        }
+        &'certgen;help;config'= {
         }
         &'certgen;help;ca'= {
             cand passphrase 'Encrypt the CA key with a new passphrase, or remove it with --remove. The key stays the same; the old key file is archived in old_keys/<timestamp>/'

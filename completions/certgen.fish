@@ -37,6 +37,7 @@ complete -c certgen -n "__fish_certgen_needs_command" -f -a "sign" -d 'Sign a CS
 complete -c certgen -n "__fish_certgen_needs_command" -f -a "issue-server" -d 'Issue a key and certificate for a database server'
 complete -c certgen -n "__fish_certgen_needs_command" -f -a "issue-client" -d 'Issue keys and client certificates for database users'
 complete -c certgen -n "__fish_certgen_needs_command" -f -a "setup" -d 'CA, server and client certificates and the config for one database, in one go'
+complete -c certgen -n "__fish_certgen_needs_command" -f -a "config" -d 'Print the settings, SQL and commands a database needs for existing bundles'
 complete -c certgen -n "__fish_certgen_needs_command" -f -a "ca" -d 'Maintain the CA key: change or remove its passphrase'
 complete -c certgen -n "__fish_certgen_needs_command" -f -a "verify" -d 'Check that a certificate chains to a trusted CA, for a host and purpose'
 complete -c certgen -n "__fish_certgen_needs_command" -f -a "check-expiry" -d 'Check certificate expiry: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN'
@@ -151,6 +152,9 @@ pkcs1\t'BEGIN RSA PRIVATE KEY, for MySQL 5.x built with yaSSL'
 sec1\t'BEGIN EC PRIVATE KEY'"
 complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l days -d 'Lifetime: a number of days, or 30d, 2w, 12h [default: 1825 days]' -r
 complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l sql-host -d 'The host part of the account in the printed ALTER USER statements' -r
+complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l require -d 'How the printed ALTER USER statements tie each account to TLS' -r -f -a "ssl\t'REQUIRE SSL: any TLS connection'
+x509\t'REQUIRE X509: any certificate from a CA the server trusts'
+subject\t'REQUIRE SUBJECT ... AND ISSUER ...: this user\'s certificate'"
 complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l format -d 'Output format' -r -f -a "text\t''
 json\t''"
 complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l passphrase-file -d 'Read the CA key\'s passphrase from the first line of FILE, when the key is encrypted [else from CERTGEN_CA_PASSPHRASE, else asked on the terminal]' -r -F
@@ -180,7 +184,16 @@ ecdsa-p256\t''
 ecdsa-p384\t''
 ed25519\t''"
 complete -c certgen -n "__fish_certgen_using_subcommand setup" -l ca-cn -d 'Common name of the CA, when the CA is created' -r
+complete -c certgen -n "__fish_certgen_using_subcommand setup" -l require -d 'How the printed SQL ties each account to TLS [default: subject for mysql and mariadb, ssl for singlestore]' -r -f -a "ssl\t'REQUIRE SSL: any TLS connection'
+x509\t'REQUIRE X509: any certificate from a CA the server trusts'
+subject\t'REQUIRE SUBJECT ... AND ISSUER ...: this user\'s certificate'"
 complete -c certgen -n "__fish_certgen_using_subcommand setup" -l sql-host -d 'The host part of the accounts in the printed SQL' -r
+complete -c certgen -n "__fish_certgen_using_subcommand setup" -l deploy-dir -d 'The server\'s files are in DIR, as `certgen deploy server NAME --to DIR` puts them, instead of in the PKI directory' -r -F
+complete -c certgen -n "__fish_certgen_using_subcommand setup" -l client-deploy-dir -d 'The users\' files are in DIR, as `certgen deploy user USER --to DIR` puts them; {user} in DIR stands for each user\'s name (e.g. \'/home/{user}/.postgresql\')' -r -F
+complete -c certgen -n "__fish_certgen_using_subcommand setup" -l layout -d 'The file names in --deploy-dir and --client-deploy-dir' -r -f -a "plain\t''
+mysql\t''
+postgres\t''
+engineyard\t''"
 complete -c certgen -n "__fish_certgen_using_subcommand setup" -l format -d 'Output format: the settings and SQL as text, or every bundle and the settings as JSON' -r -f -a "text\t''
 json\t''"
 complete -c certgen -n "__fish_certgen_using_subcommand setup" -l passphrase-file -d 'Read the CA key\'s passphrase from the first line of FILE, when the key is encrypted [else from CERTGEN_CA_PASSPHRASE, else asked on the terminal]' -r -F
@@ -193,6 +206,27 @@ complete -c certgen -n "__fish_certgen_using_subcommand setup" -l encrypt -d 'En
 complete -c certgen -n "__fish_certgen_using_subcommand setup" -s q -l quiet -d 'Print only results and warnings; no progress or status lines'
 complete -c certgen -n "__fish_certgen_using_subcommand setup" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c certgen -n "__fish_certgen_using_subcommand setup" -s V -l version -d 'Print version'
+complete -c certgen -n "__fish_certgen_using_subcommand config" -l server -d 'The server bundle (servers/NAME) [default: the only one]' -r
+complete -c certgen -n "__fish_certgen_using_subcommand config" -l user -d 'User bundles to print client settings and SQL for (repeatable, comma-separated) [default: every one under users/]' -r
+complete -c certgen -n "__fish_certgen_using_subcommand config" -l require -d 'How the printed SQL ties each account to TLS [default: subject for mysql and mariadb, ssl for singlestore]' -r -f -a "ssl\t'REQUIRE SSL: any TLS connection'
+x509\t'REQUIRE X509: any certificate from a CA the server trusts'
+subject\t'REQUIRE SUBJECT ... AND ISSUER ...: this user\'s certificate'"
+complete -c certgen -n "__fish_certgen_using_subcommand config" -l sql-host -d 'The host part of the accounts in the printed SQL' -r
+complete -c certgen -n "__fish_certgen_using_subcommand config" -l deploy-dir -d 'The server\'s files are in DIR, as `certgen deploy server NAME --to DIR` puts them, instead of in the PKI directory' -r -F
+complete -c certgen -n "__fish_certgen_using_subcommand config" -l client-deploy-dir -d 'The users\' files are in DIR, as `certgen deploy user USER --to DIR` puts them; {user} in DIR stands for each user\'s name (e.g. \'/home/{user}/.postgresql\')' -r -F
+complete -c certgen -n "__fish_certgen_using_subcommand config" -l layout -d 'The file names in --deploy-dir and --client-deploy-dir' -r -f -a "plain\t''
+mysql\t''
+postgres\t''
+engineyard\t''"
+complete -c certgen -n "__fish_certgen_using_subcommand config" -l format -d 'Output format: the settings as text, or every path and statement as JSON' -r -f -a "text\t''
+json\t''"
+complete -c certgen -n "__fish_certgen_using_subcommand config" -l dir -d 'The PKI directory' -r -F
+complete -c certgen -n "__fish_certgen_using_subcommand config" -l color -d 'Colour in diagnostics (NO_COLOR in the environment also turns it off)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c certgen -n "__fish_certgen_using_subcommand config" -s q -l quiet -d 'Print only results and warnings; no progress or status lines'
+complete -c certgen -n "__fish_certgen_using_subcommand config" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c certgen -n "__fish_certgen_using_subcommand config" -s V -l version -d 'Print version'
 complete -c certgen -n "__fish_certgen_using_subcommand ca; and not __fish_seen_subcommand_from passphrase help" -l dir -d 'The PKI directory' -r -F
 complete -c certgen -n "__fish_certgen_using_subcommand ca; and not __fish_seen_subcommand_from passphrase help" -l color -d 'Colour in diagnostics (NO_COLOR in the environment also turns it off)' -r -f -a "auto\t''
 always\t''
@@ -380,22 +414,23 @@ never\t''"
 complete -c certgen -n "__fish_certgen_using_subcommand man" -s q -l quiet -d 'Print only results and warnings; no progress or status lines'
 complete -c certgen -n "__fish_certgen_using_subcommand man" -s h -l help -d 'Print help'
 complete -c certgen -n "__fish_certgen_using_subcommand man" -s V -l version -d 'Print version'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "init-ca" -d 'Create the CA (key + self-signed v3 certificate), or an intermediate'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "csr" -d 'Make a key and a certificate signing request for an outside CA'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "sign" -d 'Sign a CSR with the CA, applying a server or client profile'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "issue-server" -d 'Issue a key and certificate for a database server'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "issue-client" -d 'Issue keys and client certificates for database users'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "setup" -d 'CA, server and client certificates and the config for one database, in one go'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "ca" -d 'Maintain the CA key: change or remove its passphrase'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "verify" -d 'Check that a certificate chains to a trusted CA, for a host and purpose'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "check-expiry" -d 'Check certificate expiry: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "inspect" -d 'Summarise certificates, CSRs, keys (never the secret) and CRLs'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "list" -d 'List what the CA issued (index.txt): status, expiry, serial, subject, file'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "revoke" -d 'Mark a certificate revoked in the index (openssl ca -revoke)'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "crl" -d 'Write a CRL of the revoked certificates, signed by the CA (openssl ca -gencrl)'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "renew" -d 'New certificates (and keys) for bundles, with the names of those they replace'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "rotate-ca" -d 'Roll the CA over: a new root, trusted beside the old one until --finish'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "man" -d 'Write man pages'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "init-ca" -d 'Create the CA (key + self-signed v3 certificate), or an intermediate'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "csr" -d 'Make a key and a certificate signing request for an outside CA'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "sign" -d 'Sign a CSR with the CA, applying a server or client profile'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "issue-server" -d 'Issue a key and certificate for a database server'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "issue-client" -d 'Issue keys and client certificates for database users'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "setup" -d 'CA, server and client certificates and the config for one database, in one go'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "config" -d 'Print the settings, SQL and commands a database needs for existing bundles'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "ca" -d 'Maintain the CA key: change or remove its passphrase'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "verify" -d 'Check that a certificate chains to a trusted CA, for a host and purpose'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "check-expiry" -d 'Check certificate expiry: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "inspect" -d 'Summarise certificates, CSRs, keys (never the secret) and CRLs'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "list" -d 'List what the CA issued (index.txt): status, expiry, serial, subject, file'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "revoke" -d 'Mark a certificate revoked in the index (openssl ca -revoke)'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "crl" -d 'Write a CRL of the revoked certificates, signed by the CA (openssl ca -gencrl)'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "renew" -d 'New certificates (and keys) for bundles, with the names of those they replace'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "rotate-ca" -d 'Roll the CA over: a new root, trusted beside the old one until --finish'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "man" -d 'Write man pages'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c certgen -n "__fish_certgen_using_subcommand help; and __fish_seen_subcommand_from ca" -f -a "passphrase" -d 'Encrypt the CA key with a new passphrase, or remove it with --remove. The key stays the same; the old key file is archived in old_keys/<timestamp>/'

@@ -391,6 +391,16 @@ pub enum Error {
     /// A certificate whose extendedKeyUsage names neither a server nor a client.
     #[error("{cert}: neither serverAuth nor clientAuth in its extendedKeyUsage")]
     NoLeafProfile { cert: PathBuf },
+
+    // --- Database settings ---
+    /// A path or name that a database's settings file cannot hold as it is.
+    #[error("{what} \"{value}\" cannot be written in {file}: {reason}")]
+    UnsafeConfigValue {
+        what: String,
+        value: String,
+        file: &'static str,
+        reason: &'static str,
+    },
 }
 
 fn missing(expected: Expected, found: Option<Expected>) -> String {

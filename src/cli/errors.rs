@@ -191,6 +191,12 @@ fn library_hint(e: &Error, command: &str) -> Option<String> {
             "the file holds the next CRL number in hex (e.g. 01); fix or remove it"
         }
         Error::CriticalAboveWarning { .. } => "--crit must not be longer than --warn",
+        Error::UnsafeConfigValue { what, .. } if what == "user" => {
+            "leave that user out, or give it its own settings by hand"
+        }
+        Error::UnsafeConfigValue { .. } => {
+            "keep the files (--dir, --deploy-dir or --client-deploy-dir) under a path that file can hold"
+        }
         _ => return None,
     };
     Some(text.to_string())

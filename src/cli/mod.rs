@@ -4,6 +4,7 @@ mod bundle;
 mod ca;
 mod check_expiry;
 mod completions;
+mod config;
 mod crl;
 mod csr;
 mod errors;
@@ -97,6 +98,8 @@ pub enum Command {
     IssueClient(issue_client::Args),
     /// CA, server and client certificates and the config for one database, in one go.
     Setup(setup::Args),
+    /// Print the settings, SQL and commands a database needs for existing bundles.
+    Config(config::Args),
     /// Maintain the CA key: change or remove its passphrase.
     Ca(ca::Args),
     /// Check that a certificate chains to a trusted CA, for a host and purpose.
@@ -281,6 +284,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::IssueServer(a) => issue_server::run(&ctx, a),
         Command::IssueClient(a) => issue_client::run(&ctx, a),
         Command::Setup(a) => setup::run(&ctx, a),
+        Command::Config(a) => config::run(&ctx, a),
         Command::Ca(a) => ca::run(&ctx, a),
         Command::Verify(a) => verify::run(&ctx, a),
         Command::CheckExpiry(a) => check_expiry::run(&ctx, a),

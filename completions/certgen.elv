@@ -241,7 +241,7 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand --connect 'Check the chain a live server serves (repeatable; IPv6 as [::1]:5432); a mysql://, postgres:// or tls:// prefix sets the protocol for that server'
             cand --starttls 'How to start TLS with the --connect servers without a prefix: auto picks mysql on ports 3306, 3307 and 9306, postgres on 5432, plain TLS (none) elsewhere'
             cand --sni 'The server name to send (SNI) and, with --ca, to check; default: the HOST of --connect when it is a DNS name'
-            cand --timeout 'Give up on a server after this long to connect, and again for the handshake (10s, 2m)'
+            cand --timeout 'Give up on a server after this long to look it up and connect, and again for the handshake (10s, 2m)'
             cand --ca 'Also validate each served chain and host name against the roots in FILE: CRITICAL when it fails'
             cand --expect 'WARNING "reload needed" when a server serves another certificate than the one in FILE (the certificate on disk, after a renewal)'
             cand --db 'The database behind --connect, for the reload statement of --expect; default: those the protocol is spoken by'

@@ -274,7 +274,7 @@ mysql\t'The MySQL protocol\'s SSLRequest (MySQL, MariaDB, SingleStore, Manticore
 postgres\t'PostgreSQL\'s SSLRequest'
 none\t'TLS from the first byte'"
 complete -c certgen -n "__fish_certgen_using_subcommand check-expiry" -l sni -d 'The server name to send (SNI) and, with --ca, to check; default: the HOST of --connect when it is a DNS name' -r
-complete -c certgen -n "__fish_certgen_using_subcommand check-expiry" -l timeout -d 'Give up on a server after this long to connect, and again for the handshake (10s, 2m)' -r
+complete -c certgen -n "__fish_certgen_using_subcommand check-expiry" -l timeout -d 'Give up on a server after this long to look it up and connect, and again for the handshake (10s, 2m)' -r
 complete -c certgen -n "__fish_certgen_using_subcommand check-expiry" -l ca -d 'Also validate each served chain and host name against the roots in FILE: CRITICAL when it fails' -r -F
 complete -c certgen -n "__fish_certgen_using_subcommand check-expiry" -l expect -d 'WARNING "reload needed" when a server serves another certificate than the one in FILE (the certificate on disk, after a renewal)' -r -F
 complete -c certgen -n "__fish_certgen_using_subcommand check-expiry" -l db -d 'The database behind --connect, for the reload statement of --expect; default: those the protocol is spoken by' -r -f -a "mysql\t''

@@ -16,7 +16,7 @@ mod starttls;
 mod target;
 mod tls;
 
-use std::net::{TcpStream, ToSocketAddrs};
+use std::net::{IpAddr, SocketAddr, TcpStream, ToSocketAddrs};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -147,6 +147,7 @@ pub enum Failure {
 /// The part of the exchange a failure happened in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Step {
+    Resolve,
     Connect,
     MysqlGreeting,
     PostgresAnswer,
@@ -156,6 +157,7 @@ pub enum Step {
 impl std::fmt::Display for Step {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
+            Step::Resolve => "to resolve the host name",
             Step::Connect => "to connect",
             Step::MysqlGreeting => "while reading the MySQL greeting",
             Step::PostgresAnswer => "while waiting for the answer to PostgreSQL's SSLRequest",
@@ -216,16 +218,11 @@ pub fn fetch_all(
         .collect()
 }
 
-/// The first address of `target` that accepts, within `timeout` in all.
+/// The first address of `target` that accepts, within `timeout` in all
+/// (the name lookup included).
 fn connect(target: &Target, timeout: Duration) -> Result<TcpStream, Failure> {
-    let addrs: Vec<_> = (target.host.as_str(), target.port)
-        .to_socket_addrs()
-        .map_err(|source| Failure::Resolve {
-            host: target.host.clone(),
-            source,
-        })?
-        .collect();
     let deadline = Instant::now() + timeout;
+    let addrs = resolve(target, timeout)?;
     let mut last = Failure::NoAddress {
         host: target.host.clone(),
     };
@@ -246,6 +243,47 @@ fn connect(target: &Target, timeout: Duration) -> Result<TcpStream, Failure> {
     Err(last)
 }
 
+/// The addresses of `target`. An IP address needs no lookup; a name is
+/// looked up with the system resolver, which has no timeout of its own.
+fn resolve(target: &Target, timeout: Duration) -> Result<Vec<SocketAddr>, Failure> {
+    if let Ok(ip) = target.host.parse::<IpAddr>() {
+        return Ok(vec![SocketAddr::new(ip, target.port)]);
+    }
+    let (host, port) = (target.host.clone(), target.port);
+    lookup_within(timeout, move || {
+        (host.as_str(), port)
+            .to_socket_addrs()
+            .map(|addrs| addrs.collect())
+    })
+    .map_err(|e| match e {
+        Some(source) => Failure::Resolve {
+            host: target.host.clone(),
+            source,
+        },
+        None => Failure::Timeout {
+            step: Step::Resolve,
+            after: timeout,
+        },
+    })
+}
+
+/// Runs `lookup` on a thread of its own and waits at most `timeout` for it:
+/// `Err(None)` when it took longer (the thread is abandoned and ends when
+/// the lookup does), `Err(Some(e))` when it failed.
+fn lookup_within(
+    timeout: Duration,
+    lookup: impl FnOnce() -> std::io::Result<Vec<SocketAddr>> + Send + 'static,
+) -> Result<Vec<SocketAddr>, Option<std::io::Error>> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(lookup());
+    });
+    match rx.recv_timeout(timeout) {
+        Ok(found) => found.map_err(Some),
+        Err(_) => Err(None),
+    }
+}
+
 fn connect_failure(e: std::io::Error, timeout: Duration) -> Failure {
     use std::io::ErrorKind;
     match e.kind() {
@@ -261,6 +299,31 @@ fn connect_failure(e: std::io::Error, timeout: Duration) -> Failure {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lookup_that_hangs_is_abandoned_at_the_timeout() {
+        let start = Instant::now();
+        let hung = lookup_within(Duration::from_millis(100), || {
+            std::thread::sleep(Duration::from_secs(30));
+            Ok(Vec::new())
+        });
+        assert!(matches!(hung, Err(None)));
+        assert!(start.elapsed() < Duration::from_secs(10));
+        let addr: SocketAddr = "127.0.0.1:5432".parse().unwrap();
+        let quick = lookup_within(Duration::from_secs(10), move || Ok(vec![addr]));
+        assert_eq!(quick.unwrap(), vec![addr]);
+        let failed = lookup_within(Duration::from_secs(10), || {
+            Err(std::io::Error::other("no such host"))
+        });
+        assert!(matches!(failed, Err(Some(_))));
+    }
+
+    #[test]
+    fn an_ip_address_is_not_looked_up() {
+        let target = Target::parse("[::1]:5432").unwrap();
+        let addrs = resolve(&target, Duration::from_millis(1)).unwrap();
+        assert_eq!(addrs, vec!["[::1]:5432".parse().unwrap()]);
+    }
 
     #[test]
     fn auto_picks_the_protocol_by_port() {

@@ -42,8 +42,8 @@ pub struct Args {
     /// HOST of --connect when it is a DNS name.
     #[arg(long, value_name = "NAME", requires = "connect", value_parser = InCommand(sni))]
     sni: Option<String>,
-    /// Give up on a server after this long to connect, and again for the
-    /// handshake (10s, 2m).
+    /// Give up on a server after this long to look it up and connect, and again
+    /// for the handshake (10s, 2m).
     #[arg(long, default_value = "10s", value_name = "DURATION", requires = "connect",
           value_parser = InCommand(timeout))]
     timeout: std::time::Duration,

@@ -39,6 +39,7 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand list 'List what the CA issued (index.txt): status, expiry, serial, subject, file'
             cand revoke 'Mark a certificate revoked in the index (openssl ca -revoke)'
             cand crl 'Write a CRL of the revoked certificates, signed by the CA (openssl ca -gencrl)'
+            cand deploy 'Copy a server or user bundle where the database reads it: layout, owner, modes'
             cand completions 'Print a shell completion script'
             cand man 'Write man pages'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -279,6 +280,21 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'certgen;deploy'= {
+            cand --to 'The directory the server or client reads (created if missing; its parent must exist)'
+            cand --layout 'The file names to give the CA, certificate and key'
+            cand --owner 'Give the files (and DIR, when it is created) to USER and GROUP: names or numeric ids; USER alone also sets USER''s login group. Without it, replaced files keep their owner, group and mode'
+            cand --format 'Output format'
+            cand --dir 'The PKI directory'
+            cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'
+            cand --group-readable 'Make the key 0640, readable by its group, instead of 0600'
+            cand -q 'Print only results and warnings; no progress or status lines'
+            cand --quiet 'Print only results and warnings; no progress or status lines'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'certgen;completions'= {
             cand --dir 'The PKI directory'
             cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'
@@ -314,6 +330,7 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand list 'List what the CA issued (index.txt): status, expiry, serial, subject, file'
             cand revoke 'Mark a certificate revoked in the index (openssl ca -revoke)'
             cand crl 'Write a CRL of the revoked certificates, signed by the CA (openssl ca -gencrl)'
+            cand deploy 'Copy a server or user bundle where the database reads it: layout, owner, modes'
             cand completions 'Print a shell completion script'
             cand man 'Write man pages'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -346,6 +363,8 @@ set edit:completion:arg-completer[certgen] = {|@words|
         &'certgen;help;revoke'= {
         }
         &'certgen;help;crl'= {
+        }
+        &'certgen;help;deploy'= {
         }
         &'certgen;help;completions'= {
         }

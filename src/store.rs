@@ -494,6 +494,32 @@ impl Staging {
         Ok(())
     }
 
+    /// [`Staging::replace_archived`] for a file whose owner, group and mode
+    /// the caller decides (a deployment's `--owner`): the staged file gets
+    /// `perms` before anything is published, so a chown that is not
+    /// permitted fails while the old set is untouched.
+    pub fn replace_archived_as(
+        &mut self,
+        dest: PathBuf,
+        content: &[u8],
+        perms: Perms,
+        now: OffsetDateTime,
+    ) -> Result<()> {
+        let path = self.next_name();
+        self.write(&path, content, Mode::Secret)?;
+        perms.apply(&path)?;
+        let op = match fs::symlink_metadata(&dest) {
+            Ok(m) if m.file_type().is_symlink() => return Err(Error::Symlink(dest)),
+            Ok(_) => {
+                self.archive_at = Some(now);
+                Op::Archive
+            }
+            Err(_) => Op::New,
+        };
+        self.push(path, dest, op);
+        Ok(())
+    }
+
     /// Moves `dest`, if it exists, to the archive with the other replaced
     /// items, putting nothing in its place.
     pub fn archive_only(&mut self, dest: PathBuf, now: OffsetDateTime) -> Result<()> {
@@ -576,6 +602,48 @@ impl Staging {
         self.keep = false;
         Ok(archive)
     }
+}
+
+/// Owner, group and permission bits for a new file, when the caller
+/// decides them instead of inheriting those of the file it replaces.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Perms {
+    /// `None` leaves the owner (the caller) as it is.
+    pub uid: Option<u32>,
+    /// `None` leaves the group as it is.
+    pub gid: Option<u32>,
+    pub mode: u32,
+}
+
+impl Perms {
+    fn apply(self, path: &Path) -> Result<()> {
+        use std::os::unix::fs::PermissionsExt;
+        let meta = fs::symlink_metadata(path).map_err(Error::io("reading", path))?;
+        let uid = self.uid.filter(|u| *u != meta.uid());
+        let gid = self.gid.filter(|g| *g != meta.gid());
+        if uid.is_some() || gid.is_some() {
+            std::os::unix::fs::lchown(path, uid, gid)
+                .map_err(Error::io("changing the owner of", path))?;
+        }
+        fs::set_permissions(path, fs::Permissions::from_mode(self.mode))
+            .map_err(Error::io("setting the mode of", path))
+    }
+}
+
+/// Creates the directory `path`, whose parent must exist, with `perms`:
+/// a deployment directory. Refuses anything already there, links included.
+pub fn create_dir(path: &Path, perms: Perms) -> Result<()> {
+    match fs::DirBuilder::new().mode(0o700).create(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            return Err(Error::Exists(path.to_path_buf()));
+        }
+        other => other.map_err(Error::io("creating", path))?,
+    }
+    if let Err(e) = perms.apply(path) {
+        let _ = fs::remove_dir(path);
+        return Err(e);
+    }
+    sync_parent(path)
 }
 
 /// Gives the staged `new` the owner and group of `old`, and its mode; a

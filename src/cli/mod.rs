@@ -6,6 +6,7 @@ mod check_expiry;
 mod completions;
 mod crl;
 mod csr;
+mod deploy;
 mod errors;
 pub mod exit;
 mod expiry_report;
@@ -109,6 +110,8 @@ pub enum Command {
     Revoke(revoke::Args),
     /// Write a CRL of the revoked certificates, signed by the CA (openssl ca -gencrl).
     Crl(crl::Args),
+    /// Copy a server or user bundle where the database reads it: layout, owner, modes.
+    Deploy(deploy::Args),
     /// Print a shell completion script.
     Completions(completions::Args),
     /// Write man pages.
@@ -280,6 +283,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::List(a) => list::run(&ctx, a),
         Command::Revoke(a) => revoke::run(&ctx, a),
         Command::Crl(a) => crl::run(&ctx, a),
+        Command::Deploy(a) => deploy::run(&ctx, a),
         Command::Completions(a) => completions::run(a),
         Command::Man(a) => completions::man(a),
     }

@@ -321,19 +321,12 @@ fn read_bundle(store: &Store, kind: Kind, name: &str, now: OffsetDateTime) -> Re
             cert: cert_what,
         });
     }
-    let ca_what = ca_path.display().to_string();
-    let issued = crate::encoding::certificates(&ca_what, &ca)?
-        .iter()
-        .any(|ca_der| {
-            X509Certificate::from_der(ca_der)
-                .is_ok_and(|(_, ca)| leaf.verify_signature(Some(ca.public_key())).is_ok())
-        });
-    if !issued {
-        return Err(Error::NotIssuedBy {
-            cert: cert_what,
-            ca: ca_what,
-        });
+    // Issued by this PKI's CA, and verifiable with the CA file deployed.
+    if let Some(roots) = store.trusted_roots() {
+        let bytes = read(&roots)?;
+        check_issued_by(&leaf, &cert_what, &roots, &bytes)?;
     }
+    check_issued_by(&leaf, &cert_what, &ca_path, &ca)?;
     check_index(store, &certificate)?;
     if certificate.not_after <= now {
         return Err(Error::CertExpired {
@@ -348,6 +341,29 @@ fn read_bundle(store: &Store, kind: Kind, name: &str, now: OffsetDateTime) -> Re
             (Role::Certificate, cert_path, cert),
             (Role::Key, key_path, key),
         ],
+    })
+}
+
+/// Refuses a certificate that no CA certificate in `ca` signed.
+fn check_issued_by(
+    leaf: &X509Certificate<'_>,
+    cert_what: &str,
+    ca_path: &Path,
+    ca: &[u8],
+) -> Result<()> {
+    let ca_what = ca_path.display().to_string();
+    let issued = crate::encoding::certificates(&ca_what, ca)?
+        .iter()
+        .any(|ca_der| {
+            X509Certificate::from_der(ca_der)
+                .is_ok_and(|(_, ca)| leaf.verify_signature(Some(ca.public_key())).is_ok())
+        });
+    if issued {
+        return Ok(());
+    }
+    Err(Error::NotIssuedBy {
+        cert: cert_what.to_string(),
+        ca: ca_what,
     })
 }
 

@@ -910,3 +910,51 @@ fn deploy_killed_at_random_moments_leaves_a_whole_set() {
     eprintln!("{n} runs: {replaced} replaced the set, {with_journal} left a journal to complete");
     assert!(replaced > 0 && replaced < n, "both outcomes were exercised");
 }
+
+#[test]
+fn json_describes_the_certificate_as_issue_server_does() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    ok(dir, &["init-ca", EC[0], EC[1]]);
+    let issued: serde_json::Value = serde_json::from_str(&ok(
+        dir,
+        &[
+            "issue-server",
+            "db1",
+            "--san",
+            "10.0.0.1",
+            EC[0],
+            EC[1],
+            "--format",
+            "json",
+        ],
+    ))
+    .unwrap();
+    let deployed: serde_json::Value = serde_json::from_str(&ok(
+        dir,
+        &["deploy", "server", "db1", "--to", "tls", "--format", "json"],
+    ))
+    .unwrap();
+    assert_eq!(deployed["certificate"], issued["certificate"]);
+    assert_eq!(deployed["kind"], "server");
+    assert_eq!(deployed["layout"], "plain");
+    assert_eq!(deployed["created_dir"], true);
+    assert_eq!(deployed["archived"], serde_json::Value::Null);
+    assert_eq!(
+        deployed["files"],
+        serde_json::json!({
+            "certificate": "tls/server-cert.pem",
+            "key": "tls/server-key.pem",
+            "ca": "tls/ca-cert.pem"
+        })
+    );
+    let roles: Vec<&str> = deployed["deployed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["role"].as_str().unwrap())
+        .collect();
+    assert_eq!(roles, ["ca", "certificate", "key"]);
+    assert_eq!(deployed["deployed"][2]["mode"], "0600");
+    assert_eq!(deployed["deployed"][2]["replaced"], false);
+}

@@ -146,6 +146,9 @@ pub struct Deployment {
     pub dir: PathBuf,
     /// Whether the directory was created.
     pub created_dir: bool,
+    /// False when the directory already held these files with these owners
+    /// and modes: nothing was written or archived.
+    pub changed: bool,
     /// CA, certificate, key, in that order.
     pub files: Vec<DeployedFile>,
     /// `old_keys/<UTC timestamp>` under the directory, when files were replaced.
@@ -194,14 +197,34 @@ pub fn deploy(store: &Store, req: &Request<'_>, now: OffsetDateTime) -> Result<D
     }
     let dir = Store::new(req.to);
     let lock = dir.lock()?;
-    let mut staging = lock.stage(dests.len())?;
-    let mut replaced = Vec::new();
-    for ((role, _, content), dest) in bundle.files.iter().zip(&dests) {
-        let perms = perms_for(*role, dest, req)?;
-        replaced.push(fs::symlink_metadata(dest).is_ok());
-        staging.replace_archived_as(dest.clone(), content, perms, now)?;
+    let perms = bundle
+        .files
+        .iter()
+        .zip(&dests)
+        .map(|((role, _, _), dest)| perms_for(*role, dest, req))
+        .collect::<Result<Vec<_>>>()?;
+    let changed = !bundle
+        .files
+        .iter()
+        .zip(&dests)
+        .zip(&perms)
+        .all(|(((_, _, content), dest), p)| holds(dest, content, *p));
+    let mut replaced = vec![false; dests.len()];
+    let mut archived = None;
+    if changed {
+        let mut staging = lock.stage(dests.len())?;
+        for ((((_, _, content), dest), p), replaced) in bundle
+            .files
+            .iter()
+            .zip(&dests)
+            .zip(&perms)
+            .zip(&mut replaced)
+        {
+            *replaced = fs::symlink_metadata(dest).is_ok();
+            staging.replace_archived_as(dest.clone(), content, *p, now)?;
+        }
+        archived = staging.commit_archiving()?;
     }
-    let archived = staging.commit_archiving()?;
     drop(lock);
 
     let mut files = Vec::new();
@@ -221,9 +244,23 @@ pub fn deploy(store: &Store, req: &Request<'_>, now: OffsetDateTime) -> Result<D
         certificate: bundle.certificate,
         dir: req.to.to_path_buf(),
         created_dir: !exists,
+        changed,
         files,
         archived,
     })
+}
+
+/// Whether `dest` already holds `content` with `perms`: deploying the same
+/// bundle again then changes nothing and archives nothing.
+fn holds(dest: &Path, content: &[u8], perms: Perms) -> bool {
+    let Ok(m) = fs::symlink_metadata(dest) else {
+        return false;
+    };
+    m.is_file()
+        && perms.uid.is_none_or(|u| u == m.uid())
+        && perms.gid.is_none_or(|g| g == m.gid())
+        && m.mode() & 0o7777 == perms.mode
+        && crate::input::read_file(dest).is_ok_and(|old| Zeroizing::new(old).as_slice() == content)
 }
 
 /// The owner, group and mode a deployed file gets: `--owner`'s, else those

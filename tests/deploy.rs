@@ -422,6 +422,32 @@ fn a_replaced_deployment_is_archived_byte_identical() {
     let tls = dir.join("tls");
     let before = files_with_meta(&tls);
     let old_serial = serial_of(&tls.join("server-cert.pem"));
+    // The same bundle again: nothing to replace, nothing archived.
+    let out = ok(
+        dir,
+        &[
+            "deploy",
+            "server",
+            "db1",
+            "--to",
+            "tls",
+            "--layout",
+            "mysql",
+            "--group-readable",
+        ],
+    );
+    assert!(
+        out.starts_with(&format!(
+            "server db1 (/CN=db1, serial {old_serial}, expires "
+        )),
+        "{out}"
+    );
+    assert!(
+        out.contains("is already deployed in tls in the mysql layout: nothing changed"),
+        "{out}"
+    );
+    assert!(!tls.join("old_keys").exists());
+    assert_eq!(files_with_meta(&tls), before);
     ok(dir, &["issue-server", "db1", "--force", EC[0], EC[1]]);
     let out = ok(
         dir,
@@ -939,6 +965,7 @@ fn json_describes_the_certificate_as_issue_server_does() {
     assert_eq!(deployed["kind"], "server");
     assert_eq!(deployed["layout"], "plain");
     assert_eq!(deployed["created_dir"], true);
+    assert_eq!(deployed["changed"], true);
     assert_eq!(deployed["archived"], serde_json::Value::Null);
     assert_eq!(
         deployed["files"],

@@ -78,6 +78,7 @@ struct Report<'a> {
     layout: &'static str,
     dir: &'a PathBuf,
     created_dir: bool,
+    changed: bool,
     certificate: &'a CertSummary,
     files: Files<'a>,
     deployed: Vec<FileReport<'a>>,
@@ -139,6 +140,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         layout: layout.name(),
         dir: &done.dir,
         created_dir: done.created_dir,
+        changed: done.changed,
         certificate: &done.certificate,
         files: Files {
             certificate: path(Role::Certificate),
@@ -171,17 +173,22 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
 
 fn print_text(report: &Report<'_>, done: &Deployment) -> Result<()> {
     let c = report.certificate;
-    output::line(&format!(
-        "deployed {} {} ({}, serial {}, expires {}) to {} in the {} layout{}",
+    let what = format!(
+        "{} {} ({}, serial {}, expires {})",
         report.kind,
         report.name,
         c.subject,
         c.serial,
         certgen::rfc3339::format(c.not_after),
-        report.dir.display(),
-        report.layout,
-        if done.created_dir { ", created" } else { "" }
-    ))?;
+    );
+    let (dir, layout) = (report.dir.display(), report.layout);
+    output::line(&if !done.changed {
+        format!("{what} is already deployed in {dir} in the {layout} layout: nothing changed")
+    } else if done.created_dir {
+        format!("deployed {what} to {dir} (created) in the {layout} layout")
+    } else {
+        format!("deployed {what} to {dir} in the {layout} layout")
+    })?;
     let width = report
         .deployed
         .iter()

@@ -971,6 +971,67 @@ mod tests {
     }
 
     #[test]
+    fn files_staged_with_chosen_perms_land_with_them_and_replace_by_archiving() {
+        let d = tempfile::tempdir().unwrap();
+        let store = Store::new(d.path().join("deployed"));
+        let perms = Perms {
+            uid: None,
+            gid: None,
+            mode: 0o640,
+        };
+        let now = time::macros::datetime!(2030-01-02 03:04:05 UTC);
+        let lock = store.lock().unwrap();
+        let mut st = lock.stage(1).unwrap();
+        st.replace_archived_as(store.path("k"), b"first", perms, now)
+            .unwrap();
+        assert_eq!(st.commit_archiving().unwrap(), None, "nothing replaced");
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&store.path("k")), 0o640);
+        let mut st = lock.stage(1).unwrap();
+        let perms = Perms {
+            mode: 0o600,
+            ..perms
+        };
+        st.replace_archived_as(store.path("k"), b"second", perms, now)
+            .unwrap();
+        let archive = st.commit_archiving().unwrap().unwrap();
+        assert_eq!(archive, store.path("old_keys/2030-01-02T030405Z"));
+        assert_eq!(fs::read(archive.join("k")).unwrap(), b"first");
+        assert_eq!(mode(&archive.join("k")), 0o640);
+        assert_eq!(fs::read(store.path("k")).unwrap(), b"second");
+        assert_eq!(mode(&store.path("k")), 0o600);
+
+        std::os::unix::fs::symlink("k", store.path("link")).unwrap();
+        let mut st = lock.stage(1).unwrap();
+        assert!(matches!(
+            st.replace_archived_as(store.path("link"), b"x", perms, now),
+            Err(Error::Symlink(_))
+        ));
+    }
+
+    #[test]
+    fn create_dir_makes_one_directory_with_its_mode_and_refuses_what_is_there() {
+        let d = tempfile::tempdir().unwrap();
+        let perms = Perms {
+            uid: None,
+            gid: None,
+            mode: 0o750,
+        };
+        let dir = d.path().join("tls");
+        create_dir(&dir, perms).unwrap();
+        assert_eq!(
+            fs::metadata(&dir).unwrap().permissions().mode() & 0o777,
+            0o750
+        );
+        assert!(matches!(create_dir(&dir, perms), Err(Error::Exists(_))));
+        assert!(
+            create_dir(&d.path().join("a/b"), perms).is_err(),
+            "no parents"
+        );
+        assert!(!d.path().join("a").exists());
+    }
+
+    #[test]
     fn the_bundle_of_a_changeover_is_trusted_before_the_ca_certificate() {
         let d = tempfile::tempdir().unwrap();
         let store = Store::new(d.path());

@@ -687,6 +687,23 @@ fn revoked_expired_mismatched_and_foreign_certificates_are_refused() {
         );
     }
 
+    // A certificate --force replaced: superseded in the index.
+    ok(dir, &["issue-client", "app", "--force", EC[0], EC[1]]);
+    let archived: Vec<PathBuf> = std::fs::read_dir(dir.join("pki/old_keys"))
+        .unwrap()
+        .map(|e| e.unwrap().path().join("users/app"))
+        .collect();
+    let old = serial_of(&archived[0].join("client-cert.pem"));
+    std::fs::rename(&archived[0], dir.join("pki/users/app-old")).unwrap();
+    refused(
+        dir,
+        &["deploy", "user", "app-old", "--to", "fresh"],
+        &format!("certificate {old} is revoked since"),
+    );
+    assert!(
+        stderr(&run(dir, &["deploy", "user", "app-old", "--to", "fresh"])).contains("(superseded)")
+    );
+
     // The key of another bundle.
     std::fs::copy(
         dir.join("pki/servers/db2/server-key.pem"),

@@ -14,17 +14,16 @@ use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 use time::OffsetDateTime;
-use x509_parser::prelude::{FromDer, X509Certificate};
 use zeroize::Zeroizing;
 
 use crate::cert::CertSummary;
 use crate::error::{Error, Result};
-use crate::index::{Index, Status};
 use crate::issue::Kind;
-use crate::keys::PrivateKey;
 use crate::store::{self, Perms, Store};
 
+mod bundle;
 mod owner;
+use bundle::{Bundle, read_bundle};
 pub use owner::{Owner, group_name, user_name};
 
 /// How the three files of a deployed bundle are named.
@@ -155,13 +154,6 @@ pub struct Deployment {
     pub archived: Option<PathBuf>,
 }
 
-/// The checked content of a bundle.
-struct Bundle {
-    certificate: CertSummary,
-    /// (role, source, content), in the order of [`Deployment::files`].
-    files: Vec<(Role, PathBuf, Zeroizing<Vec<u8>>)>,
-}
-
 /// Copies a bundle into `req.to` as one transaction. Everything is checked
 /// before the first write: the owner may be given, the bundle is complete,
 /// its key matches its certificate, a CA of the CA file issued it, the index
@@ -195,40 +187,11 @@ pub fn deploy(store: &Store, req: &Request<'_>, now: OffsetDateTime) -> Result<D
         };
         store::create_dir(req.to, perms)?;
     }
-    let dir = Store::new(req.to);
-    let lock = dir.lock()?;
-    let perms = bundle
-        .files
-        .iter()
-        .zip(&dests)
-        .map(|((role, _, _), dest)| perms_for(*role, dest, req))
-        .collect::<Result<Vec<_>>>()?;
-    let changed = !bundle
-        .files
-        .iter()
-        .zip(&dests)
-        .zip(&perms)
-        .all(|(((_, _, content), dest), p)| holds(dest, content, *p));
-    let mut replaced = vec![false; dests.len()];
-    let mut archived = None;
-    if changed {
-        let mut staging = lock.stage(dests.len())?;
-        for ((((_, _, content), dest), p), replaced) in bundle
-            .files
-            .iter()
-            .zip(&dests)
-            .zip(&perms)
-            .zip(&mut replaced)
-        {
-            *replaced = fs::symlink_metadata(dest).is_ok();
-            staging.replace_archived_as(dest.clone(), content, *p, now)?;
-        }
-        archived = staging.commit_archiving()?;
-    }
-    drop(lock);
-
+    let published = publish(req, &bundle, &dests, now)?;
     let mut files = Vec::new();
-    for (((role, source, _), dest), replaced) in bundle.files.into_iter().zip(dests).zip(replaced) {
+    for (((role, source, _), dest), replaced) in
+        bundle.files.into_iter().zip(dests).zip(published.replaced)
+    {
         let m = fs::symlink_metadata(&dest).map_err(Error::io("reading", &dest))?;
         files.push(DeployedFile {
             role,
@@ -244,8 +207,66 @@ pub fn deploy(store: &Store, req: &Request<'_>, now: OffsetDateTime) -> Result<D
         certificate: bundle.certificate,
         dir: req.to.to_path_buf(),
         created_dir: !exists,
-        changed,
+        changed: published.changed,
         files,
+        archived: published.archived,
+    })
+}
+
+/// What [`publish`] did.
+struct Published {
+    changed: bool,
+    /// Per file: whether it replaced one.
+    replaced: Vec<bool>,
+    archived: Option<PathBuf>,
+}
+
+/// Under the deployment directory's lock (which first completes or undoes
+/// a deployment that was killed), stages the bundle's files and commits
+/// them as one transaction, unless the directory already holds them.
+fn publish(
+    req: &Request<'_>,
+    bundle: &Bundle,
+    dests: &[PathBuf],
+    now: OffsetDateTime,
+) -> Result<Published> {
+    let dir = Store::new(req.to);
+    let lock = dir.lock()?;
+    let perms = bundle
+        .files
+        .iter()
+        .zip(dests)
+        .map(|((role, _, _), dest)| perms_for(*role, dest, req))
+        .collect::<Result<Vec<_>>>()?;
+    let changed = !bundle
+        .files
+        .iter()
+        .zip(dests)
+        .zip(&perms)
+        .all(|(((_, _, content), dest), p)| holds(dest, content, *p));
+    let mut replaced = vec![false; dests.len()];
+    if !changed {
+        return Ok(Published {
+            changed,
+            replaced,
+            archived: None,
+        });
+    }
+    let mut staging = lock.stage(dests.len())?;
+    for ((((_, _, content), dest), p), replaced) in bundle
+        .files
+        .iter()
+        .zip(dests)
+        .zip(&perms)
+        .zip(&mut replaced)
+    {
+        *replaced = fs::symlink_metadata(dest).is_ok();
+        staging.replace_archived_as(dest.clone(), content, *p, now)?;
+    }
+    let archived = staging.commit_archiving()?;
+    Ok(Published {
+        changed,
+        replaced,
         archived,
     })
 }
@@ -297,131 +318,6 @@ fn perms_for(role: Role, dest: &Path, req: &Request<'_>) -> Result<Perms> {
         }),
         Err(e) => Err(Error::io("reading", dest)(e)),
     }
-}
-
-/// Reads and checks `servers/NAME` or `users/NAME`, with the CA file to
-/// deploy beside it: `ca-bundle.pem` during a CA changeover (old and new
-/// roots), else the bundle's own `ca-cert.pem` (the chain, for an
-/// intermediate CA).
-fn read_bundle(store: &Store, kind: Kind, name: &str, now: OffsetDateTime) -> Result<Bundle> {
-    crate::issue::check_bundle_name(name)?;
-    store.recover()?;
-    let (rel, kind_name) = match kind {
-        Kind::Server => (Store::server_rel(name), "server"),
-        Kind::User => (Store::user_rel(name), "user"),
-    };
-    let dir = store.path(&rel);
-    match fs::symlink_metadata(&dir) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(Error::NoBundle {
-                kind: kind_name,
-                name: name.to_string(),
-                dir: store.root().to_path_buf(),
-            });
-        }
-        Err(e) => return Err(Error::io("reading", &dir)(e)),
-        Ok(m) if m.file_type().is_symlink() => return Err(Error::Symlink(dir)),
-        Ok(m) if !m.is_dir() => return Err(Error::NotADirectory(dir)),
-        Ok(_) => {}
-    }
-    let plain = Layout::Plain.file_names(kind);
-    let bundle_ca = store.path(store::CA_BUNDLE);
-    let ca_path = if bundle_ca.exists() {
-        bundle_ca
-    } else {
-        dir.join(plain.ca)
-    };
-    let cert_path = dir.join(plain.cert);
-    let key_path = dir.join(plain.key);
-    let read = |p: &Path| -> Result<Zeroizing<Vec<u8>>> {
-        match crate::input::read_file(p) {
-            Ok(b) => Ok(Zeroizing::new(b)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                Err(Error::IncompleteBundle(p.to_path_buf()))
-            }
-            Err(e) => Err(Error::io("reading", p)(e)),
-        }
-    };
-    let (ca, cert, key) = (read(&ca_path)?, read(&cert_path)?, read(&key_path)?);
-
-    let cert_what = cert_path.display().to_string();
-    let der = crate::encoding::certificates(&cert_what, &cert)?.remove(0);
-    let certificate = CertSummary::from_der(&cert_what, &der, false)?;
-    let (_, leaf) = X509Certificate::from_der(&der).map_err(Error::malformed(
-        &cert_what,
-        crate::error::Expected::Certificate,
-    ))?;
-    let key_what = key_path.display().to_string();
-    if !PrivateKey::from_bytes(&key_what, &key)?.matches_spki(leaf.public_key().raw) {
-        return Err(Error::KeyMismatch {
-            key: key_what,
-            cert: cert_what,
-        });
-    }
-    // Issued by this PKI's CA, and verifiable with the CA file deployed.
-    if let Some(roots) = store.trusted_roots() {
-        let bytes = read(&roots)?;
-        check_issued_by(&leaf, &cert_what, &roots, &bytes)?;
-    }
-    check_issued_by(&leaf, &cert_what, &ca_path, &ca)?;
-    check_index(store, &certificate)?;
-    if certificate.not_after <= now {
-        return Err(Error::CertExpired {
-            what: cert_what,
-            not_after: certificate.not_after,
-        });
-    }
-    Ok(Bundle {
-        certificate,
-        files: vec![
-            (Role::Ca, ca_path, ca),
-            (Role::Certificate, cert_path, cert),
-            (Role::Key, key_path, key),
-        ],
-    })
-}
-
-/// Refuses a certificate that no CA certificate in `ca` signed.
-fn check_issued_by(
-    leaf: &X509Certificate<'_>,
-    cert_what: &str,
-    ca_path: &Path,
-    ca: &[u8],
-) -> Result<()> {
-    let ca_what = ca_path.display().to_string();
-    let issued = crate::encoding::certificates(&ca_what, ca)?
-        .iter()
-        .any(|ca_der| {
-            X509Certificate::from_der(ca_der)
-                .is_ok_and(|(_, ca)| leaf.verify_signature(Some(ca.public_key())).is_ok())
-        });
-    if issued {
-        return Ok(());
-    }
-    Err(Error::NotIssuedBy {
-        cert: cert_what.to_string(),
-        ca: ca_what,
-    })
-}
-
-/// Refuses a certificate the index does not know, or records revoked
-/// (superseded by a renewal included).
-fn check_index(store: &Store, cert: &CertSummary) -> Result<()> {
-    let index = Index::load(&store.index())?;
-    let entry = index
-        .entries
-        .iter()
-        .find(|e| e.serial == cert.serial)
-        .ok_or_else(|| Error::NotInIndex(cert.serial.clone()))?;
-    if entry.status == Status::Revoked {
-        let revocation = entry.revocation();
-        return Err(Error::CertRevoked {
-            serial: cert.serial.clone(),
-            at: revocation.map(|(at, _)| at),
-            reason: revocation.and_then(|(_, r)| r).map(str::to_string),
-        });
-    }
-    Ok(())
 }
 
 /// Checks the deployment directory: not a link, a directory if it exists,

@@ -1002,3 +1002,101 @@ fn json_describes_the_certificate_as_issue_server_does() {
     assert_eq!(deployed["deployed"][2]["mode"], "0600");
     assert_eq!(deployed["deployed"][2]["replaced"], false);
 }
+
+/// A tmpfs of `size`, mounted for the test and unmounted when dropped.
+struct Tmpfs(PathBuf);
+
+impl Tmpfs {
+    fn mount(at: &Path, size: &str) -> Tmpfs {
+        std::fs::create_dir_all(at).unwrap();
+        let out = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(at)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "mount: {}", stderr(&out));
+        Tmpfs(at.to_path_buf())
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).output();
+    }
+}
+
+/// Fills the filesystem holding `dir` until only about `free` bytes are left.
+fn fill_leaving(dir: &Path, free: u64) {
+    use std::io::Write;
+    let filler = dir.join("filler");
+    let mut f = std::fs::File::create(&filler).unwrap();
+    let page = vec![0u8; 4096];
+    while f.write_all(&page).is_ok() {}
+    drop(f);
+    let len = std::fs::metadata(&filler).unwrap().len();
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&filler)
+        .unwrap()
+        .set_len(len.saturating_sub(free))
+        .unwrap();
+}
+
+#[test]
+fn deploy_on_a_full_disk_leaves_the_old_set_or_the_new_one() {
+    if !need_root("mounting a small tmpfs") {
+        return;
+    }
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    pki(dir);
+    let serials: Vec<String> = ["db1", "db2"]
+        .iter()
+        .map(|n| serial_of(&dir.join(format!("pki/servers/{n}/server-cert.pem"))))
+        .collect();
+    let _fs = Tmpfs::mount(&dir.join("tls"), "1m");
+    ok(
+        dir,
+        &[
+            "deploy", "server", "db1", "--to", "tls", "--layout", "mysql",
+        ],
+    );
+    let mut current = serials[0].clone();
+    let (mut failed, mut succeeded) = (0, 0);
+    for pages in 0..24u64 {
+        let next = if current == serials[0] { "db2" } else { "db1" };
+        fill_leaving(&dir.join("tls"), pages * 4096);
+        let before = files_with_meta(&dir.join("tls"));
+        let out = run(
+            dir,
+            &["deploy", "server", next, "--to", "tls", "--layout", "mysql"],
+        );
+        if out.status.success() {
+            succeeded += 1;
+        } else {
+            failed += 1;
+            assert!(
+                stderr(&out).contains("No space left"),
+                "{pages} pages: {}",
+                stderr(&out)
+            );
+            assert_eq!(
+                files_with_meta(&dir.join("tls")),
+                before,
+                "a failed deploy leaves the old set"
+            );
+        }
+        std::fs::remove_file(dir.join("tls/filler")).unwrap();
+        drop(certgen::Store::new(dir.join("tls")).lock().unwrap());
+        current = assert_whole_set(dir, &serials);
+        assert_eq!(
+            current == serials[0],
+            (next == "db1") == out.status.success(),
+            "{pages} pages"
+        );
+        // Archives would fill the small filesystem; they are checked elsewhere.
+        let _ = std::fs::remove_dir_all(dir.join("tls/old_keys"));
+    }
+    eprintln!("ENOSPC: {failed} runs failed, {succeeded} succeeded");
+    assert!(failed > 0 && succeeded > 0, "both outcomes were exercised");
+}

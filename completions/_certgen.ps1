@@ -36,13 +36,13 @@ Register-ArgumentCompleter -Native -CommandName 'certgen' -ScriptBlock {
             [CompletionResult]::new('issue-client', 'issue-client', [CompletionResultType]::ParameterValue, 'Issue keys and client certificates for database users')
             [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'CA, server and client certificates and the config for one database, in one go')
             [CompletionResult]::new('ca', 'ca', [CompletionResultType]::ParameterValue, 'Maintain the CA key: change or remove its passphrase')
+            [CompletionResult]::new('deploy', 'deploy', [CompletionResultType]::ParameterValue, 'Copy a server or user bundle where the database reads it: layout, owner, modes')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check that a certificate chains to a trusted CA, for a host and purpose')
             [CompletionResult]::new('check-expiry', 'check-expiry', [CompletionResultType]::ParameterValue, 'Check certificate expiry: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN')
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Summarise certificates, CSRs, keys (never the secret) and CRLs')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List what the CA issued (index.txt): status, expiry, serial, subject, file')
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Mark a certificate revoked in the index (openssl ca -revoke)')
             [CompletionResult]::new('crl', 'crl', [CompletionResultType]::ParameterValue, 'Write a CRL of the revoked certificates, signed by the CA (openssl ca -gencrl)')
-            [CompletionResult]::new('deploy', 'deploy', [CompletionResultType]::ParameterValue, 'Copy a server or user bundle where the database reads it: layout, owner, modes')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write man pages')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -208,6 +208,22 @@ Register-ArgumentCompleter -Native -CommandName 'certgen' -ScriptBlock {
         'certgen;ca;help;help' {
             break
         }
+        'certgen;deploy' {
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'The directory the server or client reads (created if missing; its parent must exist)')
+            [CompletionResult]::new('--layout', '--layout', [CompletionResultType]::ParameterName, 'The file names to give the CA, certificate and key')
+            [CompletionResult]::new('--owner', '--owner', [CompletionResultType]::ParameterName, 'Give the files (and DIR, when it is created) to USER and GROUP: names or numeric ids; USER alone also sets USER''s login group. Without it, replaced files keep their owner, group and mode')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'The PKI directory')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour in diagnostics (NO_COLOR in the environment also turns it off)')
+            [CompletionResult]::new('--group-readable', '--group-readable', [CompletionResultType]::ParameterName, 'Make the key 0640, readable by its group, instead of 0600')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and warnings; no progress or status lines')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and warnings; no progress or status lines')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'certgen;verify' {
             [CompletionResult]::new('--ca', '--ca', [CompletionResultType]::ParameterName, 'Trusted roots, one or more in one file [default: DIR/ca-bundle.pem, else DIR/ca-cert.pem]')
             [CompletionResult]::new('--chain', '--chain', [CompletionResultType]::ParameterName, 'Untrusted intermediates, in any order')
@@ -301,22 +317,6 @@ Register-ArgumentCompleter -Native -CommandName 'certgen' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
-        'certgen;deploy' {
-            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'The directory the server or client reads (created if missing; its parent must exist)')
-            [CompletionResult]::new('--layout', '--layout', [CompletionResultType]::ParameterName, 'The file names to give the CA, certificate and key')
-            [CompletionResult]::new('--owner', '--owner', [CompletionResultType]::ParameterName, 'Give the files (and DIR, when it is created) to USER and GROUP: names or numeric ids; USER alone also sets USER''s login group. Without it, replaced files keep their owner, group and mode')
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
-            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'The PKI directory')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour in diagnostics (NO_COLOR in the environment also turns it off)')
-            [CompletionResult]::new('--group-readable', '--group-readable', [CompletionResultType]::ParameterName, 'Make the key 0640, readable by its group, instead of 0600')
-            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and warnings; no progress or status lines')
-            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and warnings; no progress or status lines')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            break
-        }
         'certgen;completions' {
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'The PKI directory')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour in diagnostics (NO_COLOR in the environment also turns it off)')
@@ -348,13 +348,13 @@ Register-ArgumentCompleter -Native -CommandName 'certgen' -ScriptBlock {
             [CompletionResult]::new('issue-client', 'issue-client', [CompletionResultType]::ParameterValue, 'Issue keys and client certificates for database users')
             [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'CA, server and client certificates and the config for one database, in one go')
             [CompletionResult]::new('ca', 'ca', [CompletionResultType]::ParameterValue, 'Maintain the CA key: change or remove its passphrase')
+            [CompletionResult]::new('deploy', 'deploy', [CompletionResultType]::ParameterValue, 'Copy a server or user bundle where the database reads it: layout, owner, modes')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check that a certificate chains to a trusted CA, for a host and purpose')
             [CompletionResult]::new('check-expiry', 'check-expiry', [CompletionResultType]::ParameterValue, 'Check certificate expiry: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN')
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Summarise certificates, CSRs, keys (never the secret) and CRLs')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List what the CA issued (index.txt): status, expiry, serial, subject, file')
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Mark a certificate revoked in the index (openssl ca -revoke)')
             [CompletionResult]::new('crl', 'crl', [CompletionResultType]::ParameterValue, 'Write a CRL of the revoked certificates, signed by the CA (openssl ca -gencrl)')
-            [CompletionResult]::new('deploy', 'deploy', [CompletionResultType]::ParameterValue, 'Copy a server or user bundle where the database reads it: layout, owner, modes')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write man pages')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -385,6 +385,9 @@ Register-ArgumentCompleter -Native -CommandName 'certgen' -ScriptBlock {
         'certgen;help;ca;passphrase' {
             break
         }
+        'certgen;help;deploy' {
+            break
+        }
         'certgen;help;verify' {
             break
         }
@@ -401,9 +404,6 @@ Register-ArgumentCompleter -Native -CommandName 'certgen' -ScriptBlock {
             break
         }
         'certgen;help;crl' {
-            break
-        }
-        'certgen;help;deploy' {
             break
         }
         'certgen;help;completions' {

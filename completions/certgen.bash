@@ -140,7 +140,7 @@ _certgen() {
 
     case "${cmd}" in
         certgen)
-            opts="-q -h -V --dir --quiet --color --help --version init-ca csr sign issue-server issue-client setup ca verify check-expiry inspect list revoke crl deploy completions man help"
+            opts="-q -h -V --dir --quiet --color --help --version init-ca csr sign issue-server issue-client setup ca deploy verify check-expiry inspect list revoke crl completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -450,7 +450,7 @@ _certgen() {
             return 0
             ;;
         certgen__subcmd__help)
-            opts="init-ca csr sign issue-server issue-client setup ca verify check-expiry inspect list revoke crl deploy completions man help"
+            opts="init-ca csr sign issue-server issue-client setup ca deploy verify check-expiry inspect list revoke crl completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

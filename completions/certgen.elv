@@ -33,13 +33,13 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand issue-client 'Issue keys and client certificates for database users'
             cand setup 'CA, server and client certificates and the config for one database, in one go'
             cand ca 'Maintain the CA key: change or remove its passphrase'
+            cand deploy 'Copy a server or user bundle where the database reads it: layout, owner, modes'
             cand verify 'Check that a certificate chains to a trusted CA, for a host and purpose'
             cand check-expiry 'Check certificate expiry: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN'
             cand inspect 'Summarise certificates, CSRs, keys (never the secret) and CRLs'
             cand list 'List what the CA issued (index.txt): status, expiry, serial, subject, file'
             cand revoke 'Mark a certificate revoked in the index (openssl ca -revoke)'
             cand crl 'Write a CRL of the revoked certificates, signed by the CA (openssl ca -gencrl)'
-            cand deploy 'Copy a server or user bundle where the database reads it: layout, owner, modes'
             cand completions 'Print a shell completion script'
             cand man 'Write man pages'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -193,6 +193,21 @@ set edit:completion:arg-completer[certgen] = {|@words|
         }
         &'certgen;ca;help;help'= {
         }
+        &'certgen;deploy'= {
+            cand --to 'The directory the server or client reads (created if missing; its parent must exist)'
+            cand --layout 'The file names to give the CA, certificate and key'
+            cand --owner 'Give the files (and DIR, when it is created) to USER and GROUP: names or numeric ids; USER alone also sets USER''s login group. Without it, replaced files keep their owner, group and mode'
+            cand --format 'Output format'
+            cand --dir 'The PKI directory'
+            cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'
+            cand --group-readable 'Make the key 0640, readable by its group, instead of 0600'
+            cand -q 'Print only results and warnings; no progress or status lines'
+            cand --quiet 'Print only results and warnings; no progress or status lines'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'certgen;verify'= {
             cand --ca 'Trusted roots, one or more in one file [default: DIR/ca-bundle.pem, else DIR/ca-cert.pem]'
             cand --chain 'Untrusted intermediates, in any order'
@@ -280,21 +295,6 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
-        &'certgen;deploy'= {
-            cand --to 'The directory the server or client reads (created if missing; its parent must exist)'
-            cand --layout 'The file names to give the CA, certificate and key'
-            cand --owner 'Give the files (and DIR, when it is created) to USER and GROUP: names or numeric ids; USER alone also sets USER''s login group. Without it, replaced files keep their owner, group and mode'
-            cand --format 'Output format'
-            cand --dir 'The PKI directory'
-            cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'
-            cand --group-readable 'Make the key 0640, readable by its group, instead of 0600'
-            cand -q 'Print only results and warnings; no progress or status lines'
-            cand --quiet 'Print only results and warnings; no progress or status lines'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
-        }
         &'certgen;completions'= {
             cand --dir 'The PKI directory'
             cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'
@@ -324,13 +324,13 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand issue-client 'Issue keys and client certificates for database users'
             cand setup 'CA, server and client certificates and the config for one database, in one go'
             cand ca 'Maintain the CA key: change or remove its passphrase'
+            cand deploy 'Copy a server or user bundle where the database reads it: layout, owner, modes'
             cand verify 'Check that a certificate chains to a trusted CA, for a host and purpose'
             cand check-expiry 'Check certificate expiry: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN'
             cand inspect 'Summarise certificates, CSRs, keys (never the secret) and CRLs'
             cand list 'List what the CA issued (index.txt): status, expiry, serial, subject, file'
             cand revoke 'Mark a certificate revoked in the index (openssl ca -revoke)'
             cand crl 'Write a CRL of the revoked certificates, signed by the CA (openssl ca -gencrl)'
-            cand deploy 'Copy a server or user bundle where the database reads it: layout, owner, modes'
             cand completions 'Print a shell completion script'
             cand man 'Write man pages'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -352,6 +352,8 @@ set edit:completion:arg-completer[certgen] = {|@words|
         }
         &'certgen;help;ca;passphrase'= {
         }
+        &'certgen;help;deploy'= {
+        }
         &'certgen;help;verify'= {
         }
         &'certgen;help;check-expiry'= {
@@ -363,8 +365,6 @@ set edit:completion:arg-completer[certgen] = {|@words|
         &'certgen;help;revoke'= {
         }
         &'certgen;help;crl'= {
-        }
-        &'certgen;help;deploy'= {
         }
         &'certgen;help;completions'= {
         }

@@ -38,13 +38,13 @@ complete -c certgen -n "__fish_certgen_needs_command" -f -a "issue-server" -d 'I
 complete -c certgen -n "__fish_certgen_needs_command" -f -a "issue-client" -d 'Issue keys and client certificates for database users'
 complete -c certgen -n "__fish_certgen_needs_command" -f -a "setup" -d 'CA, server and client certificates and the config for one database, in one go'
 complete -c certgen -n "__fish_certgen_needs_command" -f -a "ca" -d 'Maintain the CA key: change or remove its passphrase'
+complete -c certgen -n "__fish_certgen_needs_command" -f -a "deploy" -d 'Copy a server or user bundle where the database reads it: layout, owner, modes'
 complete -c certgen -n "__fish_certgen_needs_command" -f -a "verify" -d 'Check that a certificate chains to a trusted CA, for a host and purpose'
 complete -c certgen -n "__fish_certgen_needs_command" -f -a "check-expiry" -d 'Check certificate expiry: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN'
 complete -c certgen -n "__fish_certgen_needs_command" -f -a "inspect" -d 'Summarise certificates, CSRs, keys (never the secret) and CRLs'
 complete -c certgen -n "__fish_certgen_needs_command" -f -a "list" -d 'List what the CA issued (index.txt): status, expiry, serial, subject, file'
 complete -c certgen -n "__fish_certgen_needs_command" -f -a "revoke" -d 'Mark a certificate revoked in the index (openssl ca -revoke)'
 complete -c certgen -n "__fish_certgen_needs_command" -f -a "crl" -d 'Write a CRL of the revoked certificates, signed by the CA (openssl ca -gencrl)'
-complete -c certgen -n "__fish_certgen_needs_command" -f -a "deploy" -d 'Copy a server or user bundle where the database reads it: layout, owner, modes'
 complete -c certgen -n "__fish_certgen_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c certgen -n "__fish_certgen_needs_command" -f -a "man" -d 'Write man pages'
 complete -c certgen -n "__fish_certgen_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -215,6 +215,22 @@ complete -c certgen -n "__fish_certgen_using_subcommand ca; and __fish_seen_subc
 complete -c certgen -n "__fish_certgen_using_subcommand ca; and __fish_seen_subcommand_from passphrase" -s V -l version -d 'Print version'
 complete -c certgen -n "__fish_certgen_using_subcommand ca; and __fish_seen_subcommand_from help" -f -a "passphrase" -d 'Encrypt the CA key with a new passphrase, or remove it with --remove. The key stays the same; the old key file is archived in old_keys/<timestamp>/'
 complete -c certgen -n "__fish_certgen_using_subcommand ca; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c certgen -n "__fish_certgen_using_subcommand deploy" -l to -d 'The directory the server or client reads (created if missing; its parent must exist)' -r -F
+complete -c certgen -n "__fish_certgen_using_subcommand deploy" -l layout -d 'The file names to give the CA, certificate and key' -r -f -a "plain\t'ca-cert.pem, server-cert.pem, server-key.pem (client-*.pem for a user)'
+mysql\t'ca.pem, server-cert.pem, server-key.pem (client-*.pem for a user)'
+postgres\t'root.crt, server.crt, server.key (postgresql.crt, postgresql.key for a user)'
+engineyard\t'root.crt, mysql.crt, mysql.key, for a Rails database.yml'"
+complete -c certgen -n "__fish_certgen_using_subcommand deploy" -l owner -d 'Give the files (and DIR, when it is created) to USER and GROUP: names or numeric ids; USER alone also sets USER\'s login group. Without it, replaced files keep their owner, group and mode' -r
+complete -c certgen -n "__fish_certgen_using_subcommand deploy" -l format -d 'Output format' -r -f -a "text\t''
+json\t''"
+complete -c certgen -n "__fish_certgen_using_subcommand deploy" -l dir -d 'The PKI directory' -r -F
+complete -c certgen -n "__fish_certgen_using_subcommand deploy" -l color -d 'Colour in diagnostics (NO_COLOR in the environment also turns it off)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c certgen -n "__fish_certgen_using_subcommand deploy" -l group-readable -d 'Make the key 0640, readable by its group, instead of 0600'
+complete -c certgen -n "__fish_certgen_using_subcommand deploy" -s q -l quiet -d 'Print only results and warnings; no progress or status lines'
+complete -c certgen -n "__fish_certgen_using_subcommand deploy" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c certgen -n "__fish_certgen_using_subcommand deploy" -s V -l version -d 'Print version'
 complete -c certgen -n "__fish_certgen_using_subcommand verify" -l ca -d 'Trusted roots, one or more in one file [default: DIR/ca-bundle.pem, else DIR/ca-cert.pem]' -r -F
 complete -c certgen -n "__fish_certgen_using_subcommand verify" -l chain -d 'Untrusted intermediates, in any order' -r -F
 complete -c certgen -n "__fish_certgen_using_subcommand verify" -l host -d 'The DNS name or IP address clients connect to' -r
@@ -300,22 +316,6 @@ never\t''"
 complete -c certgen -n "__fish_certgen_using_subcommand crl" -s q -l quiet -d 'Print only results and warnings; no progress or status lines'
 complete -c certgen -n "__fish_certgen_using_subcommand crl" -s h -l help -d 'Print help'
 complete -c certgen -n "__fish_certgen_using_subcommand crl" -s V -l version -d 'Print version'
-complete -c certgen -n "__fish_certgen_using_subcommand deploy" -l to -d 'The directory the server or client reads (created if missing; its parent must exist)' -r -F
-complete -c certgen -n "__fish_certgen_using_subcommand deploy" -l layout -d 'The file names to give the CA, certificate and key' -r -f -a "plain\t'ca-cert.pem, server-cert.pem, server-key.pem (client-*.pem for a user)'
-mysql\t'ca.pem, server-cert.pem, server-key.pem (client-*.pem for a user)'
-postgres\t'root.crt, server.crt, server.key (postgresql.crt, postgresql.key for a user)'
-engineyard\t'root.crt, mysql.crt, mysql.key, for a Rails database.yml'"
-complete -c certgen -n "__fish_certgen_using_subcommand deploy" -l owner -d 'Give the files (and DIR, when it is created) to USER and GROUP: names or numeric ids; USER alone also sets USER\'s login group. Without it, replaced files keep their owner, group and mode' -r
-complete -c certgen -n "__fish_certgen_using_subcommand deploy" -l format -d 'Output format' -r -f -a "text\t''
-json\t''"
-complete -c certgen -n "__fish_certgen_using_subcommand deploy" -l dir -d 'The PKI directory' -r -F
-complete -c certgen -n "__fish_certgen_using_subcommand deploy" -l color -d 'Colour in diagnostics (NO_COLOR in the environment also turns it off)' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c certgen -n "__fish_certgen_using_subcommand deploy" -l group-readable -d 'Make the key 0640, readable by its group, instead of 0600'
-complete -c certgen -n "__fish_certgen_using_subcommand deploy" -s q -l quiet -d 'Print only results and warnings; no progress or status lines'
-complete -c certgen -n "__fish_certgen_using_subcommand deploy" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c certgen -n "__fish_certgen_using_subcommand deploy" -s V -l version -d 'Print version'
 complete -c certgen -n "__fish_certgen_using_subcommand completions" -l dir -d 'The PKI directory' -r -F
 complete -c certgen -n "__fish_certgen_using_subcommand completions" -l color -d 'Colour in diagnostics (NO_COLOR in the environment also turns it off)' -r -f -a "auto\t''
 always\t''
@@ -331,21 +331,21 @@ never\t''"
 complete -c certgen -n "__fish_certgen_using_subcommand man" -s q -l quiet -d 'Print only results and warnings; no progress or status lines'
 complete -c certgen -n "__fish_certgen_using_subcommand man" -s h -l help -d 'Print help'
 complete -c certgen -n "__fish_certgen_using_subcommand man" -s V -l version -d 'Print version'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca verify check-expiry inspect list revoke crl deploy completions man help" -f -a "init-ca" -d 'Create the CA (key + self-signed v3 certificate), or an intermediate'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca verify check-expiry inspect list revoke crl deploy completions man help" -f -a "csr" -d 'Make a key and a certificate signing request for an outside CA'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca verify check-expiry inspect list revoke crl deploy completions man help" -f -a "sign" -d 'Sign a CSR with the CA, applying a server or client profile'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca verify check-expiry inspect list revoke crl deploy completions man help" -f -a "issue-server" -d 'Issue a key and certificate for a database server'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca verify check-expiry inspect list revoke crl deploy completions man help" -f -a "issue-client" -d 'Issue keys and client certificates for database users'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca verify check-expiry inspect list revoke crl deploy completions man help" -f -a "setup" -d 'CA, server and client certificates and the config for one database, in one go'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca verify check-expiry inspect list revoke crl deploy completions man help" -f -a "ca" -d 'Maintain the CA key: change or remove its passphrase'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca verify check-expiry inspect list revoke crl deploy completions man help" -f -a "verify" -d 'Check that a certificate chains to a trusted CA, for a host and purpose'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca verify check-expiry inspect list revoke crl deploy completions man help" -f -a "check-expiry" -d 'Check certificate expiry: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca verify check-expiry inspect list revoke crl deploy completions man help" -f -a "inspect" -d 'Summarise certificates, CSRs, keys (never the secret) and CRLs'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca verify check-expiry inspect list revoke crl deploy completions man help" -f -a "list" -d 'List what the CA issued (index.txt): status, expiry, serial, subject, file'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca verify check-expiry inspect list revoke crl deploy completions man help" -f -a "revoke" -d 'Mark a certificate revoked in the index (openssl ca -revoke)'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca verify check-expiry inspect list revoke crl deploy completions man help" -f -a "crl" -d 'Write a CRL of the revoked certificates, signed by the CA (openssl ca -gencrl)'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca verify check-expiry inspect list revoke crl deploy completions man help" -f -a "deploy" -d 'Copy a server or user bundle where the database reads it: layout, owner, modes'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca verify check-expiry inspect list revoke crl deploy completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca verify check-expiry inspect list revoke crl deploy completions man help" -f -a "man" -d 'Write man pages'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca verify check-expiry inspect list revoke crl deploy completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca deploy verify check-expiry inspect list revoke crl completions man help" -f -a "init-ca" -d 'Create the CA (key + self-signed v3 certificate), or an intermediate'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca deploy verify check-expiry inspect list revoke crl completions man help" -f -a "csr" -d 'Make a key and a certificate signing request for an outside CA'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca deploy verify check-expiry inspect list revoke crl completions man help" -f -a "sign" -d 'Sign a CSR with the CA, applying a server or client profile'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca deploy verify check-expiry inspect list revoke crl completions man help" -f -a "issue-server" -d 'Issue a key and certificate for a database server'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca deploy verify check-expiry inspect list revoke crl completions man help" -f -a "issue-client" -d 'Issue keys and client certificates for database users'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca deploy verify check-expiry inspect list revoke crl completions man help" -f -a "setup" -d 'CA, server and client certificates and the config for one database, in one go'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca deploy verify check-expiry inspect list revoke crl completions man help" -f -a "ca" -d 'Maintain the CA key: change or remove its passphrase'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca deploy verify check-expiry inspect list revoke crl completions man help" -f -a "deploy" -d 'Copy a server or user bundle where the database reads it: layout, owner, modes'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca deploy verify check-expiry inspect list revoke crl completions man help" -f -a "verify" -d 'Check that a certificate chains to a trusted CA, for a host and purpose'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca deploy verify check-expiry inspect list revoke crl completions man help" -f -a "check-expiry" -d 'Check certificate expiry: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca deploy verify check-expiry inspect list revoke crl completions man help" -f -a "inspect" -d 'Summarise certificates, CSRs, keys (never the secret) and CRLs'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca deploy verify check-expiry inspect list revoke crl completions man help" -f -a "list" -d 'List what the CA issued (index.txt): status, expiry, serial, subject, file'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca deploy verify check-expiry inspect list revoke crl completions man help" -f -a "revoke" -d 'Mark a certificate revoked in the index (openssl ca -revoke)'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca deploy verify check-expiry inspect list revoke crl completions man help" -f -a "crl" -d 'Write a CRL of the revoked certificates, signed by the CA (openssl ca -gencrl)'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca deploy verify check-expiry inspect list revoke crl completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca deploy verify check-expiry inspect list revoke crl completions man help" -f -a "man" -d 'Write man pages'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca deploy verify check-expiry inspect list revoke crl completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c certgen -n "__fish_certgen_using_subcommand help; and __fish_seen_subcommand_from ca" -f -a "passphrase" -d 'Encrypt the CA key with a new passphrase, or remove it with --remove. The key stays the same; the old key file is archived in old_keys/<timestamp>/'

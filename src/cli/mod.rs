@@ -98,6 +98,8 @@ pub enum Command {
     Setup(setup::Args),
     /// Maintain the CA key: change or remove its passphrase.
     Ca(ca::Args),
+    /// Copy a server or user bundle where the database reads it: layout, owner, modes.
+    Deploy(deploy::Args),
     /// Check that a certificate chains to a trusted CA, for a host and purpose.
     Verify(verify::Args),
     /// Check certificate expiry: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
@@ -110,8 +112,6 @@ pub enum Command {
     Revoke(revoke::Args),
     /// Write a CRL of the revoked certificates, signed by the CA (openssl ca -gencrl).
     Crl(crl::Args),
-    /// Copy a server or user bundle where the database reads it: layout, owner, modes.
-    Deploy(deploy::Args),
     /// Print a shell completion script.
     Completions(completions::Args),
     /// Write man pages.
@@ -277,13 +277,13 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::IssueClient(a) => issue_client::run(&ctx, a),
         Command::Setup(a) => setup::run(&ctx, a),
         Command::Ca(a) => ca::run(&ctx, a),
+        Command::Deploy(a) => deploy::run(&ctx, a),
         Command::Verify(a) => verify::run(&ctx, a),
         Command::CheckExpiry(a) => check_expiry::run(&ctx, a),
         Command::Inspect(a) => inspect::run(&ctx, a),
         Command::List(a) => list::run(&ctx, a),
         Command::Revoke(a) => revoke::run(&ctx, a),
         Command::Crl(a) => crl::run(&ctx, a),
-        Command::Deploy(a) => deploy::run(&ctx, a),
         Command::Completions(a) => completions::run(a),
         Command::Man(a) => completions::man(a),
     }

@@ -182,13 +182,13 @@ fn print_text(report: &Report<'_>, done: &Deployment) -> Result<()> {
         certgen::rfc3339::format(c.not_after),
     );
     let (dir, layout) = (report.dir.display(), report.layout);
-    output::line(&if !done.changed {
+    output::line(&output::sanitize_line(&if !done.changed {
         format!("{what} is already deployed in {dir} in the {layout} layout: nothing changed")
     } else if done.created_dir {
         format!("deployed {what} to {dir} (created) in the {layout} layout")
     } else {
         format!("deployed {what} to {dir} in the {layout} layout")
-    })?;
+    }))?;
     let width = report
         .deployed
         .iter()

@@ -114,6 +114,11 @@ fn library_hint(e: &Error, command: &str) -> Option<String> {
         Error::KeyMismatch { .. } => {
             "the CA's key and certificate must be a pair; restore the right key from old_keys/ or a backup"
         }
+        Error::Io { source, .. }
+            if source.kind() == std::io::ErrorKind::PermissionDenied && command == "deploy" =>
+        {
+            "deploy reads the PKI directory and writes --to: run it as a user who may do both, usually root"
+        }
         Error::Io { source, .. } if source.kind() == std::io::ErrorKind::PermissionDenied => {
             "check the directory's owner and permissions, or choose another --dir"
         }

@@ -916,19 +916,24 @@ fn deploy_killed_at_random_moments_leaves_a_whole_set() {
         .iter()
         .map(|n| serial_of(&dir.join(format!("pki/servers/{n}/server-cert.pem"))))
         .collect();
+    // Kill within one and a half times what a whole deployment takes here,
+    // so that some runs finish and most are cut short.
+    let started = std::time::Instant::now();
     ok(
         dir,
         &[
             "deploy", "server", "db1", "--to", "tls", "--layout", "mysql",
         ],
     );
+    let window = (started.elapsed().as_micros() as u64 * 3 / 2).max(2_000);
+    eprintln!("killing within {window} µs");
     let mut below = rng();
     let mut current = serials[0].clone();
     let (mut replaced, mut with_journal) = (0, 0);
     let n = runs();
     for run in 0..n {
         let next = if current == serials[0] { "db2" } else { "db1" };
-        let delay = Duration::from_micros(below(20_000));
+        let delay = Duration::from_micros(below(window));
         let mut child = certgen(dir)
             .args(["deploy", "server", next, "--to", "tls", "--layout", "mysql"])
             .stdout(Stdio::null())

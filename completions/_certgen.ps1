@@ -35,6 +35,7 @@ Register-ArgumentCompleter -Native -CommandName 'certgen' -ScriptBlock {
             [CompletionResult]::new('issue-server', 'issue-server', [CompletionResultType]::ParameterValue, 'Issue a key and certificate for a database server')
             [CompletionResult]::new('issue-client', 'issue-client', [CompletionResultType]::ParameterValue, 'Issue keys and client certificates for database users')
             [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'CA, server and client certificates and the config for one database, in one go')
+            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Print the settings, SQL and commands a database needs for existing bundles')
             [CompletionResult]::new('ca', 'ca', [CompletionResultType]::ParameterValue, 'Maintain the CA key: change or remove its passphrase')
             [CompletionResult]::new('deploy', 'deploy', [CompletionResultType]::ParameterValue, 'Copy a server or user bundle where the database reads it: layout, owner, modes')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check that a certificate chains to a trusted CA, for a host and purpose')
@@ -43,6 +44,8 @@ Register-ArgumentCompleter -Native -CommandName 'certgen' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List what the CA issued (index.txt): status, expiry, serial, subject, file')
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Mark a certificate revoked in the index (openssl ca -revoke)')
             [CompletionResult]::new('crl', 'crl', [CompletionResultType]::ParameterValue, 'Write a CRL of the revoked certificates, signed by the CA (openssl ca -gencrl)')
+            [CompletionResult]::new('renew', 'renew', [CompletionResultType]::ParameterValue, 'New certificates (and keys) for bundles, with the names of those they replace')
+            [CompletionResult]::new('rotate-ca', 'rotate-ca', [CompletionResultType]::ParameterValue, 'Roll the CA over: a new root, trusted beside the old one until --finish')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write man pages')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -134,6 +137,7 @@ Register-ArgumentCompleter -Native -CommandName 'certgen' -ScriptBlock {
             [CompletionResult]::new('--key-format', '--key-format', [CompletionResultType]::ParameterName, 'Encoding of the new key file')
             [CompletionResult]::new('--days', '--days', [CompletionResultType]::ParameterName, 'Lifetime: a number of days, or 30d, 2w, 12h [default: 1825 days]')
             [CompletionResult]::new('--sql-host', '--sql-host', [CompletionResultType]::ParameterName, 'The host part of the account in the printed ALTER USER statements')
+            [CompletionResult]::new('--require', '--require', [CompletionResultType]::ParameterName, 'How the printed ALTER USER statements tie each account to TLS')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the CA key''s passphrase from the first line of FILE, when the key is encrypted [else from CERTGEN_CA_PASSPHRASE, else asked on the terminal]')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'The PKI directory')
@@ -154,13 +158,36 @@ Register-ArgumentCompleter -Native -CommandName 'certgen' -ScriptBlock {
             [CompletionResult]::new('--key-format', '--key-format', [CompletionResultType]::ParameterName, 'Encoding of the new key file')
             [CompletionResult]::new('--ca-key-type', '--ca-key-type', [CompletionResultType]::ParameterName, 'Key type of the CA key, when the CA is created')
             [CompletionResult]::new('--ca-cn', '--ca-cn', [CompletionResultType]::ParameterName, 'Common name of the CA, when the CA is created')
+            [CompletionResult]::new('--require', '--require', [CompletionResultType]::ParameterName, 'How the printed SQL ties each account to TLS [default: subject for mysql and mariadb, ssl for singlestore]')
             [CompletionResult]::new('--sql-host', '--sql-host', [CompletionResultType]::ParameterName, 'The host part of the accounts in the printed SQL')
+            [CompletionResult]::new('--deploy-dir', '--deploy-dir', [CompletionResultType]::ParameterName, 'The server''s files are in DIR, as `certgen deploy server NAME --to DIR` puts them, instead of in the PKI directory')
+            [CompletionResult]::new('--client-deploy-dir', '--client-deploy-dir', [CompletionResultType]::ParameterName, 'The users'' files are in DIR, as `certgen deploy user USER --to DIR` puts them; {user} in DIR stands for each user''s name (e.g. ''/home/{user}/.postgresql'')')
+            [CompletionResult]::new('--layout', '--layout', [CompletionResultType]::ParameterName, 'The file names in --deploy-dir and --client-deploy-dir')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: the settings and SQL as text, or every bundle and the settings as JSON')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the CA key''s passphrase from the first line of FILE, when the key is encrypted [else from CERTGEN_CA_PASSPHRASE, else asked on the terminal]')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'The PKI directory')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour in diagnostics (NO_COLOR in the environment also turns it off)')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Reissue server and client certificates that exist (the old ones are archived). Without it, existing ones are kept')
             [CompletionResult]::new('--encrypt', '--encrypt', [CompletionResultType]::ParameterName, 'Encrypt the key of the CA setup creates with a passphrase (as `init-ca --encrypt` does); an existing CA''s key is changed with `certgen ca passphrase`')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and warnings; no progress or status lines')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and warnings; no progress or status lines')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'certgen;config' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'The server bundle (servers/NAME) [default: the only one]')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User bundles to print client settings and SQL for (repeatable, comma-separated) [default: every one under users/]')
+            [CompletionResult]::new('--require', '--require', [CompletionResultType]::ParameterName, 'How the printed SQL ties each account to TLS [default: subject for mysql and mariadb, ssl for singlestore]')
+            [CompletionResult]::new('--sql-host', '--sql-host', [CompletionResultType]::ParameterName, 'The host part of the accounts in the printed SQL')
+            [CompletionResult]::new('--deploy-dir', '--deploy-dir', [CompletionResultType]::ParameterName, 'The server''s files are in DIR, as `certgen deploy server NAME --to DIR` puts them, instead of in the PKI directory')
+            [CompletionResult]::new('--client-deploy-dir', '--client-deploy-dir', [CompletionResultType]::ParameterName, 'The users'' files are in DIR, as `certgen deploy user USER --to DIR` puts them; {user} in DIR stands for each user''s name (e.g. ''/home/{user}/.postgresql'')')
+            [CompletionResult]::new('--layout', '--layout', [CompletionResultType]::ParameterName, 'The file names in --deploy-dir and --client-deploy-dir')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: the settings as text, or every path and statement as JSON')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'The PKI directory')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour in diagnostics (NO_COLOR in the environment also turns it off)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and warnings; no progress or status lines')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and warnings; no progress or status lines')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -245,6 +272,13 @@ Register-ArgumentCompleter -Native -CommandName 'certgen' -ScriptBlock {
             break
         }
         'certgen;check-expiry' {
+            [CompletionResult]::new('--connect', '--connect', [CompletionResultType]::ParameterName, 'Check the chain a live server serves (repeatable; IPv6 as [::1]:5432); a mysql://, postgres:// or tls:// prefix sets the protocol for that server')
+            [CompletionResult]::new('--starttls', '--starttls', [CompletionResultType]::ParameterName, 'How to start TLS with the --connect servers without a prefix: auto picks mysql on ports 3306, 3307 and 9306, postgres on 5432, plain TLS (none) elsewhere')
+            [CompletionResult]::new('--sni', '--sni', [CompletionResultType]::ParameterName, 'The server name to send (SNI) and, with --ca, to check; default: the HOST of --connect when it is a DNS name')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on a server after this long to connect, and again for the handshake (10s, 2m)')
+            [CompletionResult]::new('--ca', '--ca', [CompletionResultType]::ParameterName, 'Also validate each served chain and host name against the roots in FILE: CRITICAL when it fails')
+            [CompletionResult]::new('--expect', '--expect', [CompletionResultType]::ParameterName, 'WARNING "reload needed" when a server serves another certificate than the one in FILE (the certificate on disk, after a renewal)')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database behind --connect, for the reload statement of --expect; default: those the protocol is spoken by')
             [CompletionResult]::new('--warn', '--warn', [CompletionResultType]::ParameterName, 'WARNING when a certificate expires within this time (30d, 2w, 12h, or days)')
             [CompletionResult]::new('--crit', '--crit', [CompletionResultType]::ParameterName, 'CRITICAL when a certificate expires within this time, has expired, or is not yet valid')
             [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'Check as of this time instead of now (RFC 3339 or Unix seconds)')
@@ -317,6 +351,48 @@ Register-ArgumentCompleter -Native -CommandName 'certgen' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'certgen;renew' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'The server bundle NAME (servers/NAME); repeatable')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The user bundle NAME (users/NAME); repeatable')
+            [CompletionResult]::new('--within', '--within', [CompletionResultType]::ParameterName, 'Only certificates that expire within DURATION (30d, 2w, 12h); exit 0 when none does')
+            [CompletionResult]::new('--days', '--days', [CompletionResultType]::ParameterName, 'Lifetime: a number of days, or 30d, 2w, 12h [default: the replaced certificate''s]')
+            [CompletionResult]::new('--san', '--san', [CompletionResultType]::ParameterName, 'subjectAltNames instead of the replaced certificate''s; repeatable and comma-separated')
+            [CompletionResult]::new('--subject', '--subject', [CompletionResultType]::ParameterName, 'Subject instead of the replaced certificate''s (/O=Example/CN=db1); one bundle only')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile instead of the replaced certificate''s')
+            [CompletionResult]::new('--key-type', '--key-type', [CompletionResultType]::ParameterName, 'Key type of the new keys [default: the replaced key''s]')
+            [CompletionResult]::new('--key-format', '--key-format', [CompletionResultType]::ParameterName, 'Encoding of the new key files [default: the replaced key file''s]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the CA key''s passphrase from the first line of FILE, when the key is encrypted [else from CERTGEN_CA_PASSPHRASE, else asked on the terminal]')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'The PKI directory')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour in diagnostics (NO_COLOR in the environment also turns it off)')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every server and user bundle (those whose certificate is revoked are skipped)')
+            [CompletionResult]::new('--reuse-key', '--reuse-key', [CompletionResultType]::ParameterName, 'Keep each bundle''s key; only the certificate is new')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and warnings; no progress or status lines')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and warnings; no progress or status lines')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'certgen;rotate-ca' {
+            [CompletionResult]::new('--cn', '--cn', [CompletionResultType]::ParameterName, 'Common name of the new CA [default: the old CA''s subject]')
+            [CompletionResult]::new('--subject', '--subject', [CompletionResultType]::ParameterName, 'Subject of the new CA (/C=US/O=Example/CN=Example CA) [default: the old CA''s]')
+            [CompletionResult]::new('--key-type', '--key-type', [CompletionResultType]::ParameterName, 'Key type of the new CA key [default: the old key''s]')
+            [CompletionResult]::new('--days', '--days', [CompletionResultType]::ParameterName, 'Lifetime of the new CA: a number of days, or 30d, 2w, 12h [default: the old CA''s]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the CA key''s passphrase from the first line of FILE, when the key is encrypted [else from CERTGEN_CA_PASSPHRASE, else asked on the terminal]')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'The PKI directory')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour in diagnostics (NO_COLOR in the environment also turns it off)')
+            [CompletionResult]::new('--finish', '--finish', [CompletionResultType]::ParameterName, 'End the changeover: drop the old root from ca-bundle.pem and every bundle''s ca-cert.pem, once no valid certificate chains to it')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and warnings; no progress or status lines')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and warnings; no progress or status lines')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'certgen;completions' {
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'The PKI directory')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour in diagnostics (NO_COLOR in the environment also turns it off)')
@@ -347,6 +423,7 @@ Register-ArgumentCompleter -Native -CommandName 'certgen' -ScriptBlock {
             [CompletionResult]::new('issue-server', 'issue-server', [CompletionResultType]::ParameterValue, 'Issue a key and certificate for a database server')
             [CompletionResult]::new('issue-client', 'issue-client', [CompletionResultType]::ParameterValue, 'Issue keys and client certificates for database users')
             [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'CA, server and client certificates and the config for one database, in one go')
+            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Print the settings, SQL and commands a database needs for existing bundles')
             [CompletionResult]::new('ca', 'ca', [CompletionResultType]::ParameterValue, 'Maintain the CA key: change or remove its passphrase')
             [CompletionResult]::new('deploy', 'deploy', [CompletionResultType]::ParameterValue, 'Copy a server or user bundle where the database reads it: layout, owner, modes')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check that a certificate chains to a trusted CA, for a host and purpose')
@@ -355,6 +432,8 @@ Register-ArgumentCompleter -Native -CommandName 'certgen' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List what the CA issued (index.txt): status, expiry, serial, subject, file')
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Mark a certificate revoked in the index (openssl ca -revoke)')
             [CompletionResult]::new('crl', 'crl', [CompletionResultType]::ParameterValue, 'Write a CRL of the revoked certificates, signed by the CA (openssl ca -gencrl)')
+            [CompletionResult]::new('renew', 'renew', [CompletionResultType]::ParameterValue, 'New certificates (and keys) for bundles, with the names of those they replace')
+            [CompletionResult]::new('rotate-ca', 'rotate-ca', [CompletionResultType]::ParameterValue, 'Roll the CA over: a new root, trusted beside the old one until --finish')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write man pages')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -376,6 +455,9 @@ Register-ArgumentCompleter -Native -CommandName 'certgen' -ScriptBlock {
             break
         }
         'certgen;help;setup' {
+            break
+        }
+        'certgen;help;config' {
             break
         }
         'certgen;help;ca' {
@@ -404,6 +486,12 @@ Register-ArgumentCompleter -Native -CommandName 'certgen' -ScriptBlock {
             break
         }
         'certgen;help;crl' {
+            break
+        }
+        'certgen;help;renew' {
+            break
+        }
+        'certgen;help;rotate-ca' {
             break
         }
         'certgen;help;completions' {

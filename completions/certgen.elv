@@ -32,6 +32,7 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand issue-server 'Issue a key and certificate for a database server'
             cand issue-client 'Issue keys and client certificates for database users'
             cand setup 'CA, server and client certificates and the config for one database, in one go'
+            cand config 'Print the settings, SQL and commands a database needs for existing bundles'
             cand ca 'Maintain the CA key: change or remove its passphrase'
             cand deploy 'Copy a server or user bundle where the database reads it: layout, owner, modes'
             cand verify 'Check that a certificate chains to a trusted CA, for a host and purpose'
@@ -40,6 +41,8 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand list 'List what the CA issued (index.txt): status, expiry, serial, subject, file'
             cand revoke 'Mark a certificate revoked in the index (openssl ca -revoke)'
             cand crl 'Write a CRL of the revoked certificates, signed by the CA (openssl ca -gencrl)'
+            cand renew 'New certificates (and keys) for bundles, with the names of those they replace'
+            cand rotate-ca 'Roll the CA over: a new root, trusted beside the old one until --finish'
             cand completions 'Print a shell completion script'
             cand man 'Write man pages'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -126,6 +129,7 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand --key-format 'Encoding of the new key file'
             cand --days 'Lifetime: a number of days, or 30d, 2w, 12h [default: 1825 days]'
             cand --sql-host 'The host part of the account in the printed ALTER USER statements'
+            cand --require 'How the printed ALTER USER statements tie each account to TLS'
             cand --format 'Output format'
             cand --passphrase-file 'Read the CA key''s passphrase from the first line of FILE, when the key is encrypted [else from CERTGEN_CA_PASSPHRASE, else asked on the terminal]'
             cand --dir 'The PKI directory'
@@ -145,13 +149,35 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand --key-format 'Encoding of the new key file'
             cand --ca-key-type 'Key type of the CA key, when the CA is created'
             cand --ca-cn 'Common name of the CA, when the CA is created'
+            cand --require 'How the printed SQL ties each account to TLS [default: subject for mysql and mariadb, ssl for singlestore]'
             cand --sql-host 'The host part of the accounts in the printed SQL'
+            cand --deploy-dir 'The server''s files are in DIR, as `certgen deploy server NAME --to DIR` puts them, instead of in the PKI directory'
+            cand --client-deploy-dir 'The users'' files are in DIR, as `certgen deploy user USER --to DIR` puts them; {user} in DIR stands for each user''s name (e.g. ''/home/{user}/.postgresql'')'
+            cand --layout 'The file names in --deploy-dir and --client-deploy-dir'
             cand --format 'Output format: the settings and SQL as text, or every bundle and the settings as JSON'
             cand --passphrase-file 'Read the CA key''s passphrase from the first line of FILE, when the key is encrypted [else from CERTGEN_CA_PASSPHRASE, else asked on the terminal]'
             cand --dir 'The PKI directory'
             cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'
             cand --force 'Reissue server and client certificates that exist (the old ones are archived). Without it, existing ones are kept'
             cand --encrypt 'Encrypt the key of the CA setup creates with a passphrase (as `init-ca --encrypt` does); an existing CA''s key is changed with `certgen ca passphrase`'
+            cand -q 'Print only results and warnings; no progress or status lines'
+            cand --quiet 'Print only results and warnings; no progress or status lines'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'certgen;config'= {
+            cand --server 'The server bundle (servers/NAME) [default: the only one]'
+            cand --user 'User bundles to print client settings and SQL for (repeatable, comma-separated) [default: every one under users/]'
+            cand --require 'How the printed SQL ties each account to TLS [default: subject for mysql and mariadb, ssl for singlestore]'
+            cand --sql-host 'The host part of the accounts in the printed SQL'
+            cand --deploy-dir 'The server''s files are in DIR, as `certgen deploy server NAME --to DIR` puts them, instead of in the PKI directory'
+            cand --client-deploy-dir 'The users'' files are in DIR, as `certgen deploy user USER --to DIR` puts them; {user} in DIR stands for each user''s name (e.g. ''/home/{user}/.postgresql'')'
+            cand --layout 'The file names in --deploy-dir and --client-deploy-dir'
+            cand --format 'Output format: the settings as text, or every path and statement as JSON'
+            cand --dir 'The PKI directory'
+            cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'
             cand -q 'Print only results and warnings; no progress or status lines'
             cand --quiet 'Print only results and warnings; no progress or status lines'
             cand -h 'Print help (see more with ''--help'')'
@@ -228,6 +254,13 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand --version 'Print version'
         }
         &'certgen;check-expiry'= {
+            cand --connect 'Check the chain a live server serves (repeatable; IPv6 as [::1]:5432); a mysql://, postgres:// or tls:// prefix sets the protocol for that server'
+            cand --starttls 'How to start TLS with the --connect servers without a prefix: auto picks mysql on ports 3306, 3307 and 9306, postgres on 5432, plain TLS (none) elsewhere'
+            cand --sni 'The server name to send (SNI) and, with --ca, to check; default: the HOST of --connect when it is a DNS name'
+            cand --timeout 'Give up on a server after this long to connect, and again for the handshake (10s, 2m)'
+            cand --ca 'Also validate each served chain and host name against the roots in FILE: CRITICAL when it fails'
+            cand --expect 'WARNING "reload needed" when a server serves another certificate than the one in FILE (the certificate on disk, after a renewal)'
+            cand --db 'The database behind --connect, for the reload statement of --expect; default: those the protocol is spoken by'
             cand --warn 'WARNING when a certificate expires within this time (30d, 2w, 12h, or days)'
             cand --crit 'CRITICAL when a certificate expires within this time, has expired, or is not yet valid'
             cand --at 'Check as of this time instead of now (RFC 3339 or Unix seconds)'
@@ -295,6 +328,46 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'certgen;renew'= {
+            cand --server 'The server bundle NAME (servers/NAME); repeatable'
+            cand --user 'The user bundle NAME (users/NAME); repeatable'
+            cand --within 'Only certificates that expire within DURATION (30d, 2w, 12h); exit 0 when none does'
+            cand --days 'Lifetime: a number of days, or 30d, 2w, 12h [default: the replaced certificate''s]'
+            cand --san 'subjectAltNames instead of the replaced certificate''s; repeatable and comma-separated'
+            cand --subject 'Subject instead of the replaced certificate''s (/O=Example/CN=db1); one bundle only'
+            cand --profile 'Profile instead of the replaced certificate''s'
+            cand --key-type 'Key type of the new keys [default: the replaced key''s]'
+            cand --key-format 'Encoding of the new key files [default: the replaced key file''s]'
+            cand --format 'Output format'
+            cand --passphrase-file 'Read the CA key''s passphrase from the first line of FILE, when the key is encrypted [else from CERTGEN_CA_PASSPHRASE, else asked on the terminal]'
+            cand --dir 'The PKI directory'
+            cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'
+            cand --all 'Every server and user bundle (those whose certificate is revoked are skipped)'
+            cand --reuse-key 'Keep each bundle''s key; only the certificate is new'
+            cand -q 'Print only results and warnings; no progress or status lines'
+            cand --quiet 'Print only results and warnings; no progress or status lines'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'certgen;rotate-ca'= {
+            cand --cn 'Common name of the new CA [default: the old CA''s subject]'
+            cand --subject 'Subject of the new CA (/C=US/O=Example/CN=Example CA) [default: the old CA''s]'
+            cand --key-type 'Key type of the new CA key [default: the old key''s]'
+            cand --days 'Lifetime of the new CA: a number of days, or 30d, 2w, 12h [default: the old CA''s]'
+            cand --format 'Output format'
+            cand --passphrase-file 'Read the CA key''s passphrase from the first line of FILE, when the key is encrypted [else from CERTGEN_CA_PASSPHRASE, else asked on the terminal]'
+            cand --dir 'The PKI directory'
+            cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'
+            cand --finish 'End the changeover: drop the old root from ca-bundle.pem and every bundle''s ca-cert.pem, once no valid certificate chains to it'
+            cand -q 'Print only results and warnings; no progress or status lines'
+            cand --quiet 'Print only results and warnings; no progress or status lines'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'certgen;completions'= {
             cand --dir 'The PKI directory'
             cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'
@@ -323,6 +396,7 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand issue-server 'Issue a key and certificate for a database server'
             cand issue-client 'Issue keys and client certificates for database users'
             cand setup 'CA, server and client certificates and the config for one database, in one go'
+            cand config 'Print the settings, SQL and commands a database needs for existing bundles'
             cand ca 'Maintain the CA key: change or remove its passphrase'
             cand deploy 'Copy a server or user bundle where the database reads it: layout, owner, modes'
             cand verify 'Check that a certificate chains to a trusted CA, for a host and purpose'
@@ -331,6 +405,8 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand list 'List what the CA issued (index.txt): status, expiry, serial, subject, file'
             cand revoke 'Mark a certificate revoked in the index (openssl ca -revoke)'
             cand crl 'Write a CRL of the revoked certificates, signed by the CA (openssl ca -gencrl)'
+            cand renew 'New certificates (and keys) for bundles, with the names of those they replace'
+            cand rotate-ca 'Roll the CA over: a new root, trusted beside the old one until --finish'
             cand completions 'Print a shell completion script'
             cand man 'Write man pages'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -346,6 +422,8 @@ set edit:completion:arg-completer[certgen] = {|@words|
         &'certgen;help;issue-client'= {
         }
         &'certgen;help;setup'= {
+        }
+        &'certgen;help;config'= {
         }
         &'certgen;help;ca'= {
             cand passphrase 'Encrypt the CA key with a new passphrase, or remove it with --remove. The key stays the same; the old key file is archived in old_keys/<timestamp>/'
@@ -365,6 +443,10 @@ set edit:completion:arg-completer[certgen] = {|@words|
         &'certgen;help;revoke'= {
         }
         &'certgen;help;crl'= {
+        }
+        &'certgen;help;renew'= {
+        }
+        &'certgen;help;rotate-ca'= {
         }
         &'certgen;help;completions'= {
         }

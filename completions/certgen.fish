@@ -37,6 +37,7 @@ complete -c certgen -n "__fish_certgen_needs_command" -f -a "sign" -d 'Sign a CS
 complete -c certgen -n "__fish_certgen_needs_command" -f -a "issue-server" -d 'Issue a key and certificate for a database server'
 complete -c certgen -n "__fish_certgen_needs_command" -f -a "issue-client" -d 'Issue keys and client certificates for database users'
 complete -c certgen -n "__fish_certgen_needs_command" -f -a "setup" -d 'CA, server and client certificates and the config for one database, in one go'
+complete -c certgen -n "__fish_certgen_needs_command" -f -a "config" -d 'Print the settings, SQL and commands a database needs for existing bundles'
 complete -c certgen -n "__fish_certgen_needs_command" -f -a "ca" -d 'Maintain the CA key: change or remove its passphrase'
 complete -c certgen -n "__fish_certgen_needs_command" -f -a "deploy" -d 'Copy a server or user bundle where the database reads it: layout, owner, modes'
 complete -c certgen -n "__fish_certgen_needs_command" -f -a "verify" -d 'Check that a certificate chains to a trusted CA, for a host and purpose'
@@ -45,6 +46,8 @@ complete -c certgen -n "__fish_certgen_needs_command" -f -a "inspect" -d 'Summar
 complete -c certgen -n "__fish_certgen_needs_command" -f -a "list" -d 'List what the CA issued (index.txt): status, expiry, serial, subject, file'
 complete -c certgen -n "__fish_certgen_needs_command" -f -a "revoke" -d 'Mark a certificate revoked in the index (openssl ca -revoke)'
 complete -c certgen -n "__fish_certgen_needs_command" -f -a "crl" -d 'Write a CRL of the revoked certificates, signed by the CA (openssl ca -gencrl)'
+complete -c certgen -n "__fish_certgen_needs_command" -f -a "renew" -d 'New certificates (and keys) for bundles, with the names of those they replace'
+complete -c certgen -n "__fish_certgen_needs_command" -f -a "rotate-ca" -d 'Roll the CA over: a new root, trusted beside the old one until --finish'
 complete -c certgen -n "__fish_certgen_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c certgen -n "__fish_certgen_needs_command" -f -a "man" -d 'Write man pages'
 complete -c certgen -n "__fish_certgen_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -150,6 +153,9 @@ pkcs1\t'BEGIN RSA PRIVATE KEY, for MySQL 5.x built with yaSSL'
 sec1\t'BEGIN EC PRIVATE KEY'"
 complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l days -d 'Lifetime: a number of days, or 30d, 2w, 12h [default: 1825 days]' -r
 complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l sql-host -d 'The host part of the account in the printed ALTER USER statements' -r
+complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l require -d 'How the printed ALTER USER statements tie each account to TLS' -r -f -a "ssl\t'REQUIRE SSL: any TLS connection'
+x509\t'REQUIRE X509: any certificate from a CA the server trusts'
+subject\t'REQUIRE SUBJECT ... AND ISSUER ...: this user\'s certificate'"
 complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l format -d 'Output format' -r -f -a "text\t''
 json\t''"
 complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l passphrase-file -d 'Read the CA key\'s passphrase from the first line of FILE, when the key is encrypted [else from CERTGEN_CA_PASSPHRASE, else asked on the terminal]' -r -F
@@ -179,7 +185,16 @@ ecdsa-p256\t''
 ecdsa-p384\t''
 ed25519\t''"
 complete -c certgen -n "__fish_certgen_using_subcommand setup" -l ca-cn -d 'Common name of the CA, when the CA is created' -r
+complete -c certgen -n "__fish_certgen_using_subcommand setup" -l require -d 'How the printed SQL ties each account to TLS [default: subject for mysql and mariadb, ssl for singlestore]' -r -f -a "ssl\t'REQUIRE SSL: any TLS connection'
+x509\t'REQUIRE X509: any certificate from a CA the server trusts'
+subject\t'REQUIRE SUBJECT ... AND ISSUER ...: this user\'s certificate'"
 complete -c certgen -n "__fish_certgen_using_subcommand setup" -l sql-host -d 'The host part of the accounts in the printed SQL' -r
+complete -c certgen -n "__fish_certgen_using_subcommand setup" -l deploy-dir -d 'The server\'s files are in DIR, as `certgen deploy server NAME --to DIR` puts them, instead of in the PKI directory' -r -F
+complete -c certgen -n "__fish_certgen_using_subcommand setup" -l client-deploy-dir -d 'The users\' files are in DIR, as `certgen deploy user USER --to DIR` puts them; {user} in DIR stands for each user\'s name (e.g. \'/home/{user}/.postgresql\')' -r -F
+complete -c certgen -n "__fish_certgen_using_subcommand setup" -l layout -d 'The file names in --deploy-dir and --client-deploy-dir' -r -f -a "plain\t''
+mysql\t''
+postgres\t''
+engineyard\t''"
 complete -c certgen -n "__fish_certgen_using_subcommand setup" -l format -d 'Output format: the settings and SQL as text, or every bundle and the settings as JSON' -r -f -a "text\t''
 json\t''"
 complete -c certgen -n "__fish_certgen_using_subcommand setup" -l passphrase-file -d 'Read the CA key\'s passphrase from the first line of FILE, when the key is encrypted [else from CERTGEN_CA_PASSPHRASE, else asked on the terminal]' -r -F
@@ -192,6 +207,27 @@ complete -c certgen -n "__fish_certgen_using_subcommand setup" -l encrypt -d 'En
 complete -c certgen -n "__fish_certgen_using_subcommand setup" -s q -l quiet -d 'Print only results and warnings; no progress or status lines'
 complete -c certgen -n "__fish_certgen_using_subcommand setup" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c certgen -n "__fish_certgen_using_subcommand setup" -s V -l version -d 'Print version'
+complete -c certgen -n "__fish_certgen_using_subcommand config" -l server -d 'The server bundle (servers/NAME) [default: the only one]' -r
+complete -c certgen -n "__fish_certgen_using_subcommand config" -l user -d 'User bundles to print client settings and SQL for (repeatable, comma-separated) [default: every one under users/]' -r
+complete -c certgen -n "__fish_certgen_using_subcommand config" -l require -d 'How the printed SQL ties each account to TLS [default: subject for mysql and mariadb, ssl for singlestore]' -r -f -a "ssl\t'REQUIRE SSL: any TLS connection'
+x509\t'REQUIRE X509: any certificate from a CA the server trusts'
+subject\t'REQUIRE SUBJECT ... AND ISSUER ...: this user\'s certificate'"
+complete -c certgen -n "__fish_certgen_using_subcommand config" -l sql-host -d 'The host part of the accounts in the printed SQL' -r
+complete -c certgen -n "__fish_certgen_using_subcommand config" -l deploy-dir -d 'The server\'s files are in DIR, as `certgen deploy server NAME --to DIR` puts them, instead of in the PKI directory' -r -F
+complete -c certgen -n "__fish_certgen_using_subcommand config" -l client-deploy-dir -d 'The users\' files are in DIR, as `certgen deploy user USER --to DIR` puts them; {user} in DIR stands for each user\'s name (e.g. \'/home/{user}/.postgresql\')' -r -F
+complete -c certgen -n "__fish_certgen_using_subcommand config" -l layout -d 'The file names in --deploy-dir and --client-deploy-dir' -r -f -a "plain\t''
+mysql\t''
+postgres\t''
+engineyard\t''"
+complete -c certgen -n "__fish_certgen_using_subcommand config" -l format -d 'Output format: the settings as text, or every path and statement as JSON' -r -f -a "text\t''
+json\t''"
+complete -c certgen -n "__fish_certgen_using_subcommand config" -l dir -d 'The PKI directory' -r -F
+complete -c certgen -n "__fish_certgen_using_subcommand config" -l color -d 'Colour in diagnostics (NO_COLOR in the environment also turns it off)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c certgen -n "__fish_certgen_using_subcommand config" -s q -l quiet -d 'Print only results and warnings; no progress or status lines'
+complete -c certgen -n "__fish_certgen_using_subcommand config" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c certgen -n "__fish_certgen_using_subcommand config" -s V -l version -d 'Print version'
 complete -c certgen -n "__fish_certgen_using_subcommand ca; and not __fish_seen_subcommand_from passphrase help" -l dir -d 'The PKI directory' -r -F
 complete -c certgen -n "__fish_certgen_using_subcommand ca; and not __fish_seen_subcommand_from passphrase help" -l color -d 'Colour in diagnostics (NO_COLOR in the environment also turns it off)' -r -f -a "auto\t''
 always\t''
@@ -249,6 +285,20 @@ complete -c certgen -n "__fish_certgen_using_subcommand verify" -l strict -d 'Gi
 complete -c certgen -n "__fish_certgen_using_subcommand verify" -s q -l quiet -d 'Print only results and warnings; no progress or status lines'
 complete -c certgen -n "__fish_certgen_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c certgen -n "__fish_certgen_using_subcommand verify" -s V -l version -d 'Print version'
+complete -c certgen -n "__fish_certgen_using_subcommand check-expiry" -l connect -d 'Check the chain a live server serves (repeatable; IPv6 as [::1]:5432); a mysql://, postgres:// or tls:// prefix sets the protocol for that server' -r
+complete -c certgen -n "__fish_certgen_using_subcommand check-expiry" -l starttls -d 'How to start TLS with the --connect servers without a prefix: auto picks mysql on ports 3306, 3307 and 9306, postgres on 5432, plain TLS (none) elsewhere' -r -f -a "auto\t'By the port: 3306, 3307, 9306 mysql; 5432 postgres; else none'
+mysql\t'The MySQL protocol\'s SSLRequest (MySQL, MariaDB, SingleStore, Manticore)'
+postgres\t'PostgreSQL\'s SSLRequest'
+none\t'TLS from the first byte'"
+complete -c certgen -n "__fish_certgen_using_subcommand check-expiry" -l sni -d 'The server name to send (SNI) and, with --ca, to check; default: the HOST of --connect when it is a DNS name' -r
+complete -c certgen -n "__fish_certgen_using_subcommand check-expiry" -l timeout -d 'Give up on a server after this long to connect, and again for the handshake (10s, 2m)' -r
+complete -c certgen -n "__fish_certgen_using_subcommand check-expiry" -l ca -d 'Also validate each served chain and host name against the roots in FILE: CRITICAL when it fails' -r -F
+complete -c certgen -n "__fish_certgen_using_subcommand check-expiry" -l expect -d 'WARNING "reload needed" when a server serves another certificate than the one in FILE (the certificate on disk, after a renewal)' -r -F
+complete -c certgen -n "__fish_certgen_using_subcommand check-expiry" -l db -d 'The database behind --connect, for the reload statement of --expect; default: those the protocol is spoken by' -r -f -a "mysql\t''
+mariadb\t''
+singlestore\t''
+manticore\t''
+postgres\t''"
 complete -c certgen -n "__fish_certgen_using_subcommand check-expiry" -l warn -d 'WARNING when a certificate expires within this time (30d, 2w, 12h, or days)' -r
 complete -c certgen -n "__fish_certgen_using_subcommand check-expiry" -l crit -d 'CRITICAL when a certificate expires within this time, has expired, or is not yet valid' -r
 complete -c certgen -n "__fish_certgen_using_subcommand check-expiry" -l at -d 'Check as of this time instead of now (RFC 3339 or Unix seconds)' -r
@@ -316,6 +366,56 @@ never\t''"
 complete -c certgen -n "__fish_certgen_using_subcommand crl" -s q -l quiet -d 'Print only results and warnings; no progress or status lines'
 complete -c certgen -n "__fish_certgen_using_subcommand crl" -s h -l help -d 'Print help'
 complete -c certgen -n "__fish_certgen_using_subcommand crl" -s V -l version -d 'Print version'
+complete -c certgen -n "__fish_certgen_using_subcommand renew" -l server -d 'The server bundle NAME (servers/NAME); repeatable' -r
+complete -c certgen -n "__fish_certgen_using_subcommand renew" -l user -d 'The user bundle NAME (users/NAME); repeatable' -r
+complete -c certgen -n "__fish_certgen_using_subcommand renew" -l within -d 'Only certificates that expire within DURATION (30d, 2w, 12h); exit 0 when none does' -r
+complete -c certgen -n "__fish_certgen_using_subcommand renew" -l days -d 'Lifetime: a number of days, or 30d, 2w, 12h [default: the replaced certificate\'s]' -r
+complete -c certgen -n "__fish_certgen_using_subcommand renew" -l san -d 'subjectAltNames instead of the replaced certificate\'s; repeatable and comma-separated' -r
+complete -c certgen -n "__fish_certgen_using_subcommand renew" -l subject -d 'Subject instead of the replaced certificate\'s (/O=Example/CN=db1); one bundle only' -r
+complete -c certgen -n "__fish_certgen_using_subcommand renew" -l profile -d 'Profile instead of the replaced certificate\'s' -r -f -a "server\t'serverAuth'
+client\t'clientAuth'
+server-client\t'serverAuth and clientAuth, for cluster nodes'"
+complete -c certgen -n "__fish_certgen_using_subcommand renew" -l key-type -d 'Key type of the new keys [default: the replaced key\'s]' -r -f -a "rsa2048\t''
+rsa3072\t''
+rsa4096\t''
+ecdsa-p256\t''
+ecdsa-p384\t''
+ed25519\t''"
+complete -c certgen -n "__fish_certgen_using_subcommand renew" -l key-format -d 'Encoding of the new key files [default: the replaced key file\'s]' -r -f -a "pkcs8\t'BEGIN PRIVATE KEY (default)'
+pkcs1\t'BEGIN RSA PRIVATE KEY, for MySQL 5.x built with yaSSL'
+sec1\t'BEGIN EC PRIVATE KEY'"
+complete -c certgen -n "__fish_certgen_using_subcommand renew" -l format -d 'Output format' -r -f -a "text\t''
+json\t''"
+complete -c certgen -n "__fish_certgen_using_subcommand renew" -l passphrase-file -d 'Read the CA key\'s passphrase from the first line of FILE, when the key is encrypted [else from CERTGEN_CA_PASSPHRASE, else asked on the terminal]' -r -F
+complete -c certgen -n "__fish_certgen_using_subcommand renew" -l dir -d 'The PKI directory' -r -F
+complete -c certgen -n "__fish_certgen_using_subcommand renew" -l color -d 'Colour in diagnostics (NO_COLOR in the environment also turns it off)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c certgen -n "__fish_certgen_using_subcommand renew" -l all -d 'Every server and user bundle (those whose certificate is revoked are skipped)'
+complete -c certgen -n "__fish_certgen_using_subcommand renew" -l reuse-key -d 'Keep each bundle\'s key; only the certificate is new'
+complete -c certgen -n "__fish_certgen_using_subcommand renew" -s q -l quiet -d 'Print only results and warnings; no progress or status lines'
+complete -c certgen -n "__fish_certgen_using_subcommand renew" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c certgen -n "__fish_certgen_using_subcommand renew" -s V -l version -d 'Print version'
+complete -c certgen -n "__fish_certgen_using_subcommand rotate-ca" -l cn -d 'Common name of the new CA [default: the old CA\'s subject]' -r
+complete -c certgen -n "__fish_certgen_using_subcommand rotate-ca" -l subject -d 'Subject of the new CA (/C=US/O=Example/CN=Example CA) [default: the old CA\'s]' -r
+complete -c certgen -n "__fish_certgen_using_subcommand rotate-ca" -l key-type -d 'Key type of the new CA key [default: the old key\'s]' -r -f -a "rsa2048\t''
+rsa3072\t''
+rsa4096\t''
+ecdsa-p256\t''
+ecdsa-p384\t''
+ed25519\t''"
+complete -c certgen -n "__fish_certgen_using_subcommand rotate-ca" -l days -d 'Lifetime of the new CA: a number of days, or 30d, 2w, 12h [default: the old CA\'s]' -r
+complete -c certgen -n "__fish_certgen_using_subcommand rotate-ca" -l format -d 'Output format' -r -f -a "text\t''
+json\t''"
+complete -c certgen -n "__fish_certgen_using_subcommand rotate-ca" -l passphrase-file -d 'Read the CA key\'s passphrase from the first line of FILE, when the key is encrypted [else from CERTGEN_CA_PASSPHRASE, else asked on the terminal]' -r -F
+complete -c certgen -n "__fish_certgen_using_subcommand rotate-ca" -l dir -d 'The PKI directory' -r -F
+complete -c certgen -n "__fish_certgen_using_subcommand rotate-ca" -l color -d 'Colour in diagnostics (NO_COLOR in the environment also turns it off)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c certgen -n "__fish_certgen_using_subcommand rotate-ca" -l finish -d 'End the changeover: drop the old root from ca-bundle.pem and every bundle\'s ca-cert.pem, once no valid certificate chains to it'
+complete -c certgen -n "__fish_certgen_using_subcommand rotate-ca" -s q -l quiet -d 'Print only results and warnings; no progress or status lines'
+complete -c certgen -n "__fish_certgen_using_subcommand rotate-ca" -s h -l help -d 'Print help'
+complete -c certgen -n "__fish_certgen_using_subcommand rotate-ca" -s V -l version -d 'Print version'
 complete -c certgen -n "__fish_certgen_using_subcommand completions" -l dir -d 'The PKI directory' -r -F
 complete -c certgen -n "__fish_certgen_using_subcommand completions" -l color -d 'Colour in diagnostics (NO_COLOR in the environment also turns it off)' -r -f -a "auto\t''
 always\t''
@@ -331,21 +431,24 @@ never\t''"
 complete -c certgen -n "__fish_certgen_using_subcommand man" -s q -l quiet -d 'Print only results and warnings; no progress or status lines'
 complete -c certgen -n "__fish_certgen_using_subcommand man" -s h -l help -d 'Print help'
 complete -c certgen -n "__fish_certgen_using_subcommand man" -s V -l version -d 'Print version'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca deploy verify check-expiry inspect list revoke crl completions man help" -f -a "init-ca" -d 'Create the CA (key + self-signed v3 certificate), or an intermediate'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca deploy verify check-expiry inspect list revoke crl completions man help" -f -a "csr" -d 'Make a key and a certificate signing request for an outside CA'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca deploy verify check-expiry inspect list revoke crl completions man help" -f -a "sign" -d 'Sign a CSR with the CA, applying a server or client profile'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca deploy verify check-expiry inspect list revoke crl completions man help" -f -a "issue-server" -d 'Issue a key and certificate for a database server'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca deploy verify check-expiry inspect list revoke crl completions man help" -f -a "issue-client" -d 'Issue keys and client certificates for database users'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca deploy verify check-expiry inspect list revoke crl completions man help" -f -a "setup" -d 'CA, server and client certificates and the config for one database, in one go'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca deploy verify check-expiry inspect list revoke crl completions man help" -f -a "ca" -d 'Maintain the CA key: change or remove its passphrase'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca deploy verify check-expiry inspect list revoke crl completions man help" -f -a "deploy" -d 'Copy a server or user bundle where the database reads it: layout, owner, modes'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca deploy verify check-expiry inspect list revoke crl completions man help" -f -a "verify" -d 'Check that a certificate chains to a trusted CA, for a host and purpose'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca deploy verify check-expiry inspect list revoke crl completions man help" -f -a "check-expiry" -d 'Check certificate expiry: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca deploy verify check-expiry inspect list revoke crl completions man help" -f -a "inspect" -d 'Summarise certificates, CSRs, keys (never the secret) and CRLs'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca deploy verify check-expiry inspect list revoke crl completions man help" -f -a "list" -d 'List what the CA issued (index.txt): status, expiry, serial, subject, file'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca deploy verify check-expiry inspect list revoke crl completions man help" -f -a "revoke" -d 'Mark a certificate revoked in the index (openssl ca -revoke)'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca deploy verify check-expiry inspect list revoke crl completions man help" -f -a "crl" -d 'Write a CRL of the revoked certificates, signed by the CA (openssl ca -gencrl)'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca deploy verify check-expiry inspect list revoke crl completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca deploy verify check-expiry inspect list revoke crl completions man help" -f -a "man" -d 'Write man pages'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup ca deploy verify check-expiry inspect list revoke crl completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca deploy verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "init-ca" -d 'Create the CA (key + self-signed v3 certificate), or an intermediate'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca deploy verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "csr" -d 'Make a key and a certificate signing request for an outside CA'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca deploy verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "sign" -d 'Sign a CSR with the CA, applying a server or client profile'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca deploy verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "issue-server" -d 'Issue a key and certificate for a database server'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca deploy verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "issue-client" -d 'Issue keys and client certificates for database users'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca deploy verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "setup" -d 'CA, server and client certificates and the config for one database, in one go'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca deploy verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "config" -d 'Print the settings, SQL and commands a database needs for existing bundles'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca deploy verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "ca" -d 'Maintain the CA key: change or remove its passphrase'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca deploy verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "deploy" -d 'Copy a server or user bundle where the database reads it: layout, owner, modes'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca deploy verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "verify" -d 'Check that a certificate chains to a trusted CA, for a host and purpose'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca deploy verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "check-expiry" -d 'Check certificate expiry: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca deploy verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "inspect" -d 'Summarise certificates, CSRs, keys (never the secret) and CRLs'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca deploy verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "list" -d 'List what the CA issued (index.txt): status, expiry, serial, subject, file'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca deploy verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "revoke" -d 'Mark a certificate revoked in the index (openssl ca -revoke)'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca deploy verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "crl" -d 'Write a CRL of the revoked certificates, signed by the CA (openssl ca -gencrl)'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca deploy verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "renew" -d 'New certificates (and keys) for bundles, with the names of those they replace'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca deploy verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "rotate-ca" -d 'Roll the CA over: a new root, trusted beside the old one until --finish'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca deploy verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca deploy verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "man" -d 'Write man pages'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca deploy verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c certgen -n "__fish_certgen_using_subcommand help; and __fish_seen_subcommand_from ca" -f -a "passphrase" -d 'Encrypt the CA key with a new passphrase, or remove it with --remove. The key stays the same; the old key file is archived in old_keys/<timestamp>/'

@@ -403,6 +403,54 @@ pub enum Error {
         format_duration(*warn)
     )]
     CriticalAboveWarning { warn: Duration, crit: Duration },
+
+    // --- Renewal and CA rotation ---
+    /// `--reuse-key` with a key type or format: the kept key has its own.
+    #[error(
+        "a kept key keeps its type and format: --reuse-key takes no --key-type or --key-format"
+    )]
+    ReuseKeyWithKeyOptions,
+    /// A bundle to renew whose certificate the index records as revoked.
+    #[error("{bundle} holds certificate {serial}, which is revoked")]
+    BundleRevoked { bundle: String, serial: Serial },
+    /// A bundle to renew whose certificate another CA issued.
+    #[error("{cert} was not issued by this CA (its issuer is {issuer})")]
+    NotIssuedHere { cert: PathBuf, issuer: String },
+    /// A certificate whose key is of a type certgen does not generate.
+    #[error("{cert}: certgen makes no {key} key to replace it")]
+    UnknownLeafKey { cert: PathBuf, key: String },
+    /// A certificate with a subjectAltName certgen does not issue.
+    #[error("{cert}: certgen does not issue the subjectAltName {san}")]
+    SanNotReissued { cert: PathBuf, san: String },
+    /// `rotate-ca` in the directory of an intermediate CA.
+    #[error("{0} holds an intermediate CA (ca-chain.pem); rotate-ca replaces a root CA")]
+    RotateIntermediate(PathBuf),
+    /// `rotate-ca` while a changeover is not finished.
+    #[error("a CA changeover is in progress: {0} exists")]
+    RotationInProgress(PathBuf),
+    /// `rotate-ca --finish` without a changeover.
+    #[error("no CA changeover to finish: {0} does not exist")]
+    NoRotation(PathBuf),
+    /// `rotate-ca --finish` while valid certificates still need the old root.
+    #[error(
+        "{count} valid certificate{} still chain{} to the old CA: {files}",
+        if *count == 1 { "" } else { "s" },
+        if *count == 1 { "s" } else { "" }
+    )]
+    StillChainsToOld { count: usize, files: String },
+    /// A certificate whose extendedKeyUsage names neither a server nor a client.
+    #[error("{cert}: neither serverAuth nor clientAuth in its extendedKeyUsage")]
+    NoLeafProfile { cert: PathBuf },
+
+    // --- Database settings ---
+    /// A path or name that a database's settings file cannot hold as it is.
+    #[error("{what} \"{value}\" cannot be written in {file}: {reason}")]
+    UnsafeConfigValue {
+        what: String,
+        value: String,
+        file: &'static str,
+        reason: &'static str,
+    },
 }
 
 fn missing(expected: Expected, found: Option<Expected>) -> String {

@@ -12,6 +12,7 @@ mod names;
 mod walk;
 
 use std::cell::RefCell;
+use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
@@ -54,11 +55,31 @@ pub struct CertName {
     pub serial: Serial,
 }
 
-/// One line of the report: a certificate, or a file that could not be checked.
+/// Where a certificate was found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// A file, as reached from the path given.
+    File(PathBuf),
+    /// A live server (`HOST:PORT`, IPv6 in brackets): the chain it serves.
+    Endpoint(String),
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::File(path) => write!(f, "{}", path.display()),
+            Source::Endpoint(target) => f.write_str(target),
+        }
+    }
+}
+
+/// One line of the report: a certificate, or a file or server that could not
+/// be checked.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {
-    pub path: PathBuf,
-    /// 1-based position of the certificate in its file (bundles hold several).
+    pub source: Source,
+    /// 1-based position of the certificate in its file (bundles hold several)
+    /// or in the chain a server sent (the leaf first).
     pub position: Option<usize>,
     pub level: Level,
     /// Why this level: `expires in 3 days`, or the read or parse error.
@@ -76,8 +97,13 @@ pub struct Finding {
 
 impl Finding {
     fn unknown(path: &Path, reason: impl Into<String>) -> Finding {
+        Finding::unknown_at(Source::File(path.to_path_buf()), reason)
+    }
+
+    /// A file or server that could not be checked, and why.
+    pub fn unknown_at(source: Source, reason: impl Into<String>) -> Finding {
         Finding {
-            path: path.to_path_buf(),
+            source,
             position: None,
             level: Level::Unknown,
             reason: reason.into(),
@@ -200,6 +226,32 @@ pub fn check_bytes(
         detail: Detail::Summary,
     };
     check.bytes(path, bytes, explicit, &mut cert::Scratch::default())
+}
+
+/// Classifies every certificate of a chain a server sent (the leaf first),
+/// as the certificates of a bundle are.
+pub fn check_chain(
+    source: &Source,
+    chain: &[Vec<u8>],
+    thresholds: Thresholds,
+    now: OffsetDateTime,
+    detail: Detail,
+) -> Vec<Finding> {
+    let check = Check {
+        thresholds,
+        now,
+        detail,
+    };
+    let findings = chain
+        .iter()
+        .enumerate()
+        .map(|(i, der)| {
+            let mut f = check.cert(Path::new(""), Some(i + 1), der);
+            f.source = source.clone();
+            f
+        })
+        .collect();
+    single_position(findings)
 }
 
 /// A position is only worth showing inside a bundle.
@@ -358,7 +410,7 @@ impl Check {
     ) -> Finding {
         let level = self.thresholds.level(c.not_before, c.not_after, self.now);
         let mut f = Finding {
-            path: path.to_path_buf(),
+            source: Source::File(path.to_path_buf()),
             position,
             level,
             reason: String::new(),

@@ -52,7 +52,7 @@ pub fn open_ca(store: &Store) -> Result<Ca> {
 /// Checks, under the lock, that the CA loaded earlier is still the directory's
 /// CA: a concurrent `init-ca --force` must not get certificates of the old CA
 /// recorded in the new CA's index.
-fn ensure_current(store: &Store, ca: &Ca) -> Result<()> {
+pub(crate) fn ensure_current(store: &Store, ca: &Ca) -> Result<()> {
     let path = store.ca_cert();
     let bytes = read_file(&path).map_err(Error::io("reading", &path))?;
     let current = crate::encoding::certificates(&path.display().to_string(), &bytes)?;
@@ -236,14 +236,16 @@ pub enum Kind {
 }
 
 impl Kind {
-    fn rel_dir(self, name: &str) -> String {
+    /// `servers/NAME` or `users/NAME`.
+    pub fn rel_dir(self, name: &str) -> String {
         match self {
             Kind::Server => Store::server_rel(name),
             Kind::User => Store::user_rel(name),
         }
     }
 
-    fn file_names(self) -> (&'static str, &'static str) {
+    /// The key and certificate file names of a bundle.
+    pub fn file_names(self) -> (&'static str, &'static str) {
         match self {
             Kind::Server => (store::SERVER_KEY, store::SERVER_CERT),
             Kind::User => (store::CLIENT_KEY, store::CLIENT_CERT),
@@ -354,53 +356,117 @@ pub fn issue_batch(
     progress: &(dyn Fn() + Sync),
 ) -> Result<BatchResult> {
     check_format(opts.key_type, opts.key_format)?;
-    check_specs(specs, None)?;
-    for spec in specs {
-        ca.check_request(&spec.request, now)?;
-    }
-    check_not_existing(store, specs, opts)?;
+    let orders = specs
+        .iter()
+        .map(|spec| BundleOrder {
+            kind: opts.kind,
+            spec: spec.clone(),
+            key: NewKey::Generate(opts.key_type, opts.key_format),
+            replace: opts.force,
+        })
+        .collect();
+    issue_bundles(store, ca, orders, now, progress)
+}
 
-    let keys: Vec<PrivateKey> = map_maybe_parallel(specs, |_| {
-        let k = PrivateKey::generate(opts.key_type);
+/// Where the key of a bundle comes from.
+pub enum NewKey {
+    /// A fresh key of this type, written in this format.
+    Generate(KeyType, KeyFormat),
+    /// The key of the bundle being replaced: `file` is its key file, written
+    /// again byte for byte.
+    Keep {
+        key: PrivateKey,
+        file: Zeroizing<Vec<u8>>,
+    },
+}
+
+impl std::fmt::Debug for NewKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NewKey::Generate(t, fmt) => write!(f, "Generate({t}, {})", fmt.name()),
+            NewKey::Keep { key, .. } => write!(f, "Keep({key:?})"),
+        }
+    }
+}
+
+/// One bundle to write: server or user, what to issue, its key, and whether
+/// it may replace (archive) a bundle of that name.
+#[derive(Debug)]
+pub struct BundleOrder {
+    pub kind: Kind,
+    pub spec: LeafSpec,
+    pub key: NewKey,
+    pub replace: bool,
+}
+
+/// [`issue_batch`] for bundles that differ in kind, key and replacement:
+/// all of them land in one transaction, or none does.
+pub fn issue_bundles(
+    store: &Store,
+    ca: &Ca,
+    orders: Vec<BundleOrder>,
+    now: OffsetDateTime,
+    progress: &(dyn Fn() + Sync),
+) -> Result<BatchResult> {
+    check_orders(store, ca, &orders, now)?;
+    let keys: Vec<Option<PrivateKey>> = map_maybe_parallel(&orders, |o| {
+        let key = match o.key {
+            NewKey::Generate(key_type, _) => Some(PrivateKey::generate(key_type)?),
+            NewKey::Keep { .. } => None,
+        };
         progress();
-        k
+        Ok(key)
     })?;
 
     let lock = store.lock()?;
     ensure_current(store, ca)?;
-    check_not_existing(store, specs, opts)?;
+    for kind in [Kind::Server, Kind::User] {
+        check_not_existing(store, kind, kind_orders(&orders, kind))?;
+    }
     let mut index = lock.read_index()?;
-    let mut serials: Vec<Serial> = Vec::with_capacity(specs.len());
+    let mut serials: Vec<Serial> = Vec::with_capacity(orders.len());
     let mut taken = HashSet::new();
-    while serials.len() < specs.len() {
+    while serials.len() < orders.len() {
         let s = index.fresh_serial()?;
         if taken.insert(s.clone()) {
             serials.push(s);
         }
     }
+    let ca_file = ca_file_content(store, ca)?;
 
-    let (key_name, cert_name) = opts.kind.file_names();
-    let work: Vec<_> = specs.iter().zip(&keys).zip(&serials).collect();
-    let signed: Vec<(Issued, Zeroizing<String>)> =
-        map_maybe_parallel(&work, |((spec, key), serial)| {
-            let issued = ca.issue(&spec.request, key.pair(), key.is_rsa(), serial, now)?;
-            Ok((issued, key.to_pem(opts.key_format)?))
+    let work: Vec<_> = keys.iter().zip(&orders).zip(&serials).collect();
+    let signed: Vec<(Issued, Zeroizing<Vec<u8>>)> =
+        map_maybe_parallel(&work, |((fresh, order), serial)| {
+            let (pair, rsa, pem) = match (&order.key, fresh) {
+                (NewKey::Keep { key, file }, _) => (key.pair(), key.is_rsa(), file.clone()),
+                (NewKey::Generate(_, format), Some(key)) => (
+                    key.pair(),
+                    key.is_rsa(),
+                    Zeroizing::new(key.to_pem(*format)?.as_bytes().to_vec()),
+                ),
+                (NewKey::Generate(..), None) => unreachable!("generated above"),
+            };
+            let issued = ca.issue(&order.spec.request, pair, rsa, serial, now)?;
+            Ok((issued, pem))
         })?;
 
-    let mut staging = lock.stage(specs.len() * 3 + 2)?;
-    let mut leaves = Vec::with_capacity(specs.len());
-    for (spec, (issued, key_pem)) in specs.iter().zip(signed) {
-        let rel = opts.kind.rel_dir(&spec.name);
+    let mut staging = lock.stage(orders.len() * 3 + 2)?;
+    let mut leaves = Vec::with_capacity(orders.len());
+    let mut superseded = HashSet::new();
+    for (order, (issued, key_pem)) in orders.iter().zip(signed) {
+        let (key_name, cert_name) = order.kind.file_names();
+        let name = &order.spec.name;
+        let rel = order.kind.rel_dir(name);
         let dir = store.path(&rel);
         let files = [
-            (key_name, key_pem.as_bytes(), Mode::Secret),
+            (key_name, key_pem.as_slice(), Mode::Secret),
             (cert_name, issued.pem.as_bytes(), Mode::Public),
-            (store::CA_CERT, ca.chain_pem().as_bytes(), Mode::Public),
+            (store::CA_CERT, ca_file.as_bytes(), Mode::Public),
         ];
         let cert_rel = format!("{rel}/{cert_name}");
-        if opts.force && dir.exists() {
-            if let Ok(old) = existing_leaf(store, opts.kind, &spec.name) {
-                crate::revoke::supersede(&mut index, &old.issued.cert.serial, now);
+        if order.replace && dir.exists() {
+            if let Ok(old) = existing_leaf(store, order.kind, name) {
+                superseded.insert(old.issued.cert.serial);
             }
             staging.replace_dir(dir.clone(), &files, now)?;
         } else {
@@ -413,7 +479,7 @@ pub fn issue_batch(
             &issued.cert.subject,
         ))?;
         leaves.push(LeafIssued {
-            name: spec.name.clone(),
+            name: name.clone(),
             cert_path: dir.join(cert_name),
             key_path: dir.join(key_name),
             ca_path: dir.join(store::CA_CERT),
@@ -421,9 +487,50 @@ pub fn issue_batch(
             issued,
         });
     }
+    crate::revoke::supersede_all(&mut index, &superseded, now);
     lock.stage_index(&mut staging, &index)?;
     let archived = staging.commit_archiving()?;
     Ok(BatchResult { leaves, archived })
+}
+
+/// Everything an order could be refused for, before a key is made.
+fn check_orders(store: &Store, ca: &Ca, orders: &[BundleOrder], now: OffsetDateTime) -> Result<()> {
+    for kind in [Kind::Server, Kind::User] {
+        let specs: Vec<LeafSpec> = orders
+            .iter()
+            .filter(|o| o.kind == kind)
+            .map(|o| o.spec.clone())
+            .collect();
+        check_specs(&specs, None)?;
+        check_not_existing(store, kind, kind_orders(orders, kind))?;
+    }
+    for order in orders {
+        if let NewKey::Generate(key_type, format) = order.key {
+            check_format(key_type, format)?;
+        }
+        ca.check_request(&order.spec.request, now)?;
+    }
+    Ok(())
+}
+
+/// The names of the orders of `kind`, with whether each may replace.
+fn kind_orders(orders: &[BundleOrder], kind: Kind) -> impl Iterator<Item = (&str, bool)> {
+    orders
+        .iter()
+        .filter(move |o| o.kind == kind)
+        .map(|o| (o.spec.name.as_str(), o.replace))
+}
+
+/// What a bundle's `ca-cert.pem` holds: the CA's chain, or during a CA
+/// changeover `ca-bundle.pem` (the old and the new root), so that a bundle
+/// trusts the certificates of either CA.
+fn ca_file_content(store: &Store, ca: &Ca) -> Result<String> {
+    let bundle = store.path(store::CA_BUNDLE);
+    match read_file(&bundle).and_then(utf8) {
+        Ok(text) => Ok(text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(ca.chain_pem().to_string()),
+        Err(e) => Err(Error::io("reading", &bundle)(e)),
+    }
 }
 
 /// What a command that completes a PKI (`setup`) does with each bundle it
@@ -516,23 +623,29 @@ fn map_maybe_parallel<T: Sync, U: Send>(
     }
 }
 
-/// Refuses bundles that exist (unless `force`), and, even with `force`, a
-/// link or a file where a bundle directory or `servers/`/`users/` should be:
-/// certgen neither writes through links nor replaces what it did not make.
-fn check_not_existing(store: &Store, specs: &[LeafSpec], opts: BatchOptions) -> Result<()> {
+/// Refuses bundles that exist (unless they may be replaced), and, even
+/// then, a link or a file where a bundle directory or `servers/`/`users/`
+/// should be: certgen neither writes through links nor replaces what it did
+/// not make.
+fn check_not_existing<'a>(
+    store: &Store,
+    kind: Kind,
+    names: impl Iterator<Item = (&'a str, bool)>,
+) -> Result<()> {
     let dir_only = |path: std::path::PathBuf| match std::fs::symlink_metadata(&path) {
         Ok(m) if m.file_type().is_symlink() => Err(Error::Symlink(path)),
         Ok(m) if !m.is_dir() => Err(Error::NotADirectory(path)),
         _ => Ok(()),
     };
-    if let Some(first) = specs.first() {
-        let rel = opts.kind.rel_dir(&first.name);
+    let mut names = names.peekable();
+    if names.peek().is_some() {
+        let rel = kind.rel_dir("x");
         let (parent, _) = rel.split_once('/').unwrap_or((&rel, ""));
         dir_only(store.path(parent))?;
     }
-    for spec in specs {
-        let dir = store.path(&opts.kind.rel_dir(&spec.name));
-        if !opts.force && std::fs::symlink_metadata(&dir).is_ok() {
+    for (name, replace) in names {
+        let dir = store.path(&kind.rel_dir(name));
+        if !replace && std::fs::symlink_metadata(&dir).is_ok() {
             return Err(Error::Exists(dir));
         }
         dir_only(dir)?;

@@ -167,6 +167,28 @@ pub fn supersede(index: &mut Index, serial: &Serial, now: OffsetDateTime) {
     }
 }
 
+/// [`supersede`] for many serials in one pass over the index.
+pub fn supersede_all(
+    index: &mut Index,
+    serials: &std::collections::HashSet<Serial>,
+    now: OffsetDateTime,
+) {
+    if serials.is_empty() {
+        return;
+    }
+    let revoked = format!(
+        "{},{}",
+        format_asn1_time(now),
+        Reason::Superseded.index_name()
+    );
+    for entry in &mut index.entries {
+        if entry.status == Status::Valid && serials.contains(&entry.serial) {
+            entry.status = Status::Revoked;
+            entry.revoked = revoked.clone();
+        }
+    }
+}
+
 fn find(index: &Index, serial: &Serial) -> Option<usize> {
     if !index.contains(serial) {
         return None;

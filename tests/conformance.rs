@@ -6,7 +6,11 @@
 //! Each case runs in both modes: the default against the suite's expected
 //! result and against what OpenSSL decided for it (recorded in
 //! `tests/conformance/openssl-verdicts.txt` by `scripts/record-openssl-verdicts`),
-//! and `--strict` against the suite's expected result.
+//! and `--strict` against the suite's expected result. Neither mode may
+//! accept a case the suite expects to fail when the clients it speaks for
+//! reject it too: OpenSSL for the default; rustls-webpki (run here) and Go
+//! (recorded in `tests/conformance/go-verdicts.txt` by
+//! `scripts/record-go-verdicts`) for `--strict`.
 //!
 //! The per-suite report goes to stderr:
 //! `cargo test --release --test conformance -- --nocapture`.
@@ -161,6 +165,79 @@ fn verify_in_mode(case: &Case, mode: Mode) -> Result<(), String> {
     }
 }
 
+/// Whether rustls-webpki (what rustls clients run) accepts the case as a
+/// rustls client checks a server: the CA file as trust anchors, serverAuth,
+/// the expected peer name.
+fn webpki_accepts(case: &Case) -> bool {
+    use rustls_pki_types::{CertificateDer, ServerName, UnixTime};
+    let ders = |list: &Option<Vec<String>>| -> Option<Vec<CertificateDer<'static>>> {
+        let pem = list.as_deref().unwrap_or_default().concat();
+        if pem.bytes().all(|b| b.is_ascii_whitespace()) {
+            return Some(Vec::new());
+        }
+        let certs = certificates("certificates", pem.as_bytes()).ok()?;
+        Some(certs.into_iter().map(CertificateDer::from).collect())
+    };
+    let run = || -> Option<()> {
+        let roots = ders(&case.trusted_certs)?;
+        let intermediates = ders(&case.untrusted_intermediates)?;
+        let leaf = certificates("the certificate", case.peer_certificate.as_bytes()).ok()?;
+        let leaf = CertificateDer::from(leaf.into_iter().next()?);
+        let anchors = roots
+            .iter()
+            .map(|r| webpki::anchor_from_trusted_cert(r).ok())
+            .collect::<Option<Vec<_>>>()?;
+        let ee = webpki::EndEntityCert::try_from(&leaf).ok()?;
+        let at = match case.validation_time.as_deref() {
+            Some(at) if !at.is_empty() => parse_instant(at).ok()?,
+            _ => OffsetDateTime::now_utc(),
+        };
+        let at = UnixTime::since_unix_epoch(Duration::from_secs(
+            u64::try_from(at.unix_timestamp()).ok()?,
+        ));
+        ee.verify_for_usage(
+            webpki::ALL_VERIFICATION_ALGS,
+            &anchors,
+            &intermediates,
+            at,
+            webpki::KeyUsage::server_auth(),
+            None,
+            None,
+        )
+        .ok()?;
+        if let Some(name) = case.expected_peer_name.as_ref().map(|p| p.value.clone())
+            && !name.is_empty()
+        {
+            let name = ServerName::try_from(name).ok()?;
+            ee.verify_is_valid_for_subject_name(&name).ok()?;
+        }
+        Some(())
+    };
+    run().is_some()
+}
+
+/// The cases `--strict` wrongly accepted that rustls-webpki or Go reject,
+/// each with the clients that reject it.
+fn strict_accepted_clients_reject(
+    suite: &str,
+    t: &Tally,
+    go: &BTreeMap<(String, String), bool>,
+) -> Vec<(String, String)> {
+    t.wrongly_accepted_cases
+        .iter()
+        .filter_map(|case| {
+            let go_rejects = go.get(&(suite.to_string(), case.id.clone())) == Some(&false);
+            let clients = match (!webpki_accepts(case), go_rejects) {
+                (true, true) => "rustls-webpki and Go",
+                (true, false) => "rustls-webpki",
+                (false, true) => "Go",
+                (false, false) => return None,
+            };
+            Some((case.id.clone(), clients.to_string()))
+        })
+        .collect()
+}
+
 /// Runs one case on its own thread, so that a hang is reported rather than
 /// stalling the suite (the hung thread is left behind and ends with the test
 /// process).
@@ -212,6 +289,10 @@ struct Floor {
     suite: String,
     min_passed: usize,
     max_wrongly_accepted: usize,
+    /// On `openssl:` and `strict:` lines: the most cases the suite expects
+    /// to fail, that the mode's reference clients reject (OpenSSL for the
+    /// default; rustls-webpki or Go for `--strict`), and certgen accepts.
+    max_accepted_clients_reject: Option<usize>,
 }
 
 fn manifest_dir() -> PathBuf {
@@ -239,6 +320,7 @@ fn floors() -> Vec<Floor> {
                 suite: f[0].to_string(),
                 min_passed: num(1),
                 max_wrongly_accepted: num(2),
+                max_accepted_clients_reject: (f.len() > 3).then(|| num(3)),
             }
         })
         .collect()
@@ -261,9 +343,20 @@ struct Tally {
     hung: usize,
     panicked: usize,
     misses: Vec<(String, Outcome)>,
-    /// Every case run: id, whether accepted (`None`: hung or panicked), and
-    /// the reason when rejected.
-    verdicts: Vec<(String, Option<bool>, String)>,
+    /// Every case run.
+    verdicts: Vec<Verdict>,
+    /// The cases the suite expects to fail that were accepted.
+    wrongly_accepted_cases: Vec<Case>,
+}
+
+/// What became of one case, for the comparisons with other clients.
+struct Verdict {
+    id: String,
+    expected: Expected,
+    /// `None`: hung or panicked.
+    accepted: Option<bool>,
+    /// certgen's reason, when rejected.
+    why: String,
 }
 
 fn outcome_reason(outcome: &Outcome) -> String {
@@ -280,15 +373,22 @@ fn against_openssl(
     openssl: &BTreeMap<(String, String), bool>,
 ) -> Agreement {
     let mut a = Agreement::default();
-    for (id, accepted, why) in &t.verdicts {
-        let Some(&theirs) = openssl.get(&(suite.to_string(), id.clone())) else {
+    for v in &t.verdicts {
+        let Some(&theirs) = openssl.get(&(suite.to_string(), v.id.clone())) else {
             continue;
         };
         a.compared += 1;
-        match (*accepted, theirs) {
+        match (v.accepted, theirs) {
             (Some(ours), theirs) if ours == theirs => a.agreed += 1,
-            (Some(true), false) => a.accepted_openssl_rejects.push(id.clone()),
-            _ => a.rejected_openssl_accepts.push((id.clone(), why.clone())),
+            (Some(true), false) => {
+                if v.expected == Expected::Failure {
+                    a.accepted_both_reject.push(v.id.clone());
+                }
+                a.accepted_openssl_rejects.push(v.id.clone());
+            }
+            _ => a
+                .rejected_openssl_accepts
+                .push((v.id.clone(), v.why.clone())),
         }
     }
     a
@@ -299,16 +399,21 @@ fn against_openssl(
 struct Agreement {
     compared: usize,
     agreed: usize,
-    /// certgen accepts what OpenSSL rejects: the ones that must not happen.
+    /// certgen accepts what OpenSSL rejects.
     accepted_openssl_rejects: Vec<String>,
+    /// Of those, the ones the suite expects to fail too: these must not
+    /// happen.
+    accepted_both_reject: Vec<String>,
     /// certgen rejects what OpenSSL accepts, with certgen's reason.
     rejected_openssl_accepts: Vec<(String, String)>,
 }
 
-/// `tests/conformance/openssl-verdicts.txt`: (suite, id) to accepted.
-fn openssl_verdicts() -> BTreeMap<(String, String), bool> {
-    let path = suites_dir().join("openssl-verdicts.txt");
-    let text = std::fs::read_to_string(&path).expect("read openssl-verdicts.txt");
+/// A recorded verdicts file (`openssl-verdicts.txt`, `go-verdicts.txt`):
+/// (suite, id) to accepted.
+fn recorded_verdicts(file: &str) -> BTreeMap<(String, String), bool> {
+    let path = suites_dir().join(file);
+    let text =
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
     text.lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
         .filter_map(|l| {
@@ -329,15 +434,19 @@ fn run_suite(suite: Suite, mode: Mode) -> Tally {
         t.ran += 1;
         let id = case.id.clone();
         let expected = case.expected_result;
-        let outcome = run_case(case, mode);
-        t.verdicts.push((
-            id.clone(),
-            outcome.accepted(expected),
-            outcome_reason(&outcome),
-        ));
+        let outcome = run_case(case.clone(), mode);
+        t.verdicts.push(Verdict {
+            id: id.clone(),
+            expected,
+            accepted: outcome.accepted(expected),
+            why: outcome_reason(&outcome),
+        });
         match &outcome {
             Outcome::Passed => t.passed += 1,
-            Outcome::WronglyAccepted => t.wrongly_accepted += 1,
+            Outcome::WronglyAccepted => {
+                t.wrongly_accepted += 1;
+                t.wrongly_accepted_cases.push(case);
+            }
             Outcome::WronglyRejected(_) => t.wrongly_rejected += 1,
             Outcome::Hung => t.hung += 1,
             Outcome::Panicked => t.panicked += 1,
@@ -412,18 +521,24 @@ fn split_floor(name: &str) -> (&'static str, &str) {
 
 fn agreement_line(name: &str, a: &Agreement) -> String {
     format!(
-        "{name:<32} {:>8} {:>9} {:>26} {:>26}",
+        "{name:<32} {:>8} {:>9} {:>26} {:>26} {:>20}",
         a.agreed,
         a.compared,
         a.accepted_openssl_rejects.len(),
-        a.rejected_openssl_accepts.len()
+        a.rejected_openssl_accepts.len(),
+        a.accepted_both_reject.len()
     )
 }
 
 fn agreement_details(a: &Agreement) -> String {
     let mut out = String::new();
     for id in &a.accepted_openssl_rejects {
-        let _ = writeln!(out, "    accepted, OpenSSL rejects  {id}");
+        let both = if a.accepted_both_reject.contains(id) {
+            " (the suite rejects it too)"
+        } else {
+            ""
+        };
+        let _ = writeln!(out, "    accepted, OpenSSL rejects  {id}{both}");
     }
     for (id, why) in &a.rejected_openssl_accepts {
         let _ = writeln!(out, "    rejected, OpenSSL accepts  {id}: {why}");
@@ -436,20 +551,23 @@ fn every_suite_meets_its_floor() {
     let floors = floors();
     assert!(!floors.is_empty(), "conformance-floors.txt lists no suite");
     let started = Instant::now();
-    let openssl = openssl_verdicts();
+    let openssl = recorded_verdicts("openssl-verdicts.txt");
+    let go = recorded_verdicts("go-verdicts.txt");
     let header = format!(
         "{:<32} {:>8} {:>9} {:>17} {:>17} {:>6} {:>7}\n",
         "suite (mode)", "passed", "ran", "wrongly accepted", "wrongly rejected", "hangs", "panics"
     );
     let mut report = header;
     let mut versus = format!(
-        "{:<32} {:>8} {:>9} {:>26} {:>26}\n",
+        "{:<32} {:>8} {:>9} {:>26} {:>26} {:>20}\n",
         "default vs OpenSSL",
         "agreed",
         "compared",
         "accepted, OpenSSL rejects",
-        "rejected, OpenSSL accepts"
+        "rejected, OpenSSL accepts",
+        "and the suite rejects"
     );
+    let mut strict_versus = String::new();
     let mut details = String::new();
     let mut failures = Vec::new();
     let mut defaults: BTreeMap<String, Tally> = BTreeMap::new();
@@ -477,6 +595,16 @@ fn every_suite_meets_its_floor() {
                     floor.max_wrongly_accepted
                 ));
             }
+            let limit = floor.max_accepted_clients_reject.unwrap_or(0);
+            if a.accepted_both_reject.len() > limit {
+                failures.push(format!(
+                    "{}: {} accepted that both the suite and OpenSSL reject ({}), above the \
+                     ceiling of {limit}",
+                    floor.suite,
+                    a.accepted_both_reject.len(),
+                    a.accepted_both_reject.join(", ")
+                ));
+            }
             if !a.accepted_openssl_rejects.is_empty() || !a.rejected_openssl_accepts.is_empty() {
                 let _ = writeln!(details, "  {}:", floor.suite);
                 details.push_str(&agreement_details(&a));
@@ -496,12 +624,30 @@ fn every_suite_meets_its_floor() {
             details.push_str(&report_details(&tally));
         }
         failures.extend(shortfalls(floor, &tally));
+        if mode_of_run == Mode::Strict {
+            let theirs = strict_accepted_clients_reject(suite, &tally, &go);
+            let _ = writeln!(strict_versus, "{:<32} {:>8}", floor.suite, theirs.len());
+            for (id, clients) in &theirs {
+                let _ = writeln!(strict_versus, "    accepted, {clients} reject  {id}");
+            }
+            let limit = floor.max_accepted_clients_reject.unwrap_or(0);
+            if theirs.len() > limit {
+                failures.push(format!(
+                    "{}: {} wrongly accepted that rustls-webpki or Go reject, above the \
+                     ceiling of {limit}",
+                    floor.suite,
+                    theirs.len()
+                ));
+            }
+        }
         if mode_of_run == Mode::Default {
             defaults.insert(suite.to_string(), tally);
         }
     }
     eprintln!(
-        "{report}\n{versus}{details}all suites in {:.1?}",
+        "{report}\n{versus}\n{:<32} {:>8}\n{strict_versus}{details}all suites in {:.1?}",
+        "strict, wrongly accepted",
+        "that rustls-webpki or Go reject",
         started.elapsed()
     );
     assert!(
@@ -528,6 +674,15 @@ fn every_vendored_suite_has_a_floor() {
                 assert!(
                     listed.contains(&name),
                     "{stem}.json has no line {name} in conformance-floors.txt"
+                );
+            }
+            for name in [format!("{STRICT}{stem}"), format!("{OPENSSL}{stem}")] {
+                assert!(
+                    floors()
+                        .iter()
+                        .any(|f| f.suite == name && f.max_accepted_clients_reject.is_some()),
+                    "conformance-floors.txt: {name} has no ceiling for the cases the reference \
+                     clients reject (a fourth column)"
                 );
             }
             vendored.push(stem);
@@ -557,7 +712,9 @@ fn case_expecting(expected: Expected) -> Case {
 /// the suite.
 #[test]
 fn the_case_guard_reports_verdicts_hangs_and_panics() {
-    let budget = Duration::from_millis(200);
+    // Long enough for a panic to be reported (with RUST_BACKTRACE set, the
+    // backtrace is resolved first) on a loaded machine.
+    let budget = Duration::from_secs(3);
     let accept: fn(&Case) -> Result<(), String> = |_| Ok(());
     let reject: fn(&Case) -> Result<(), String> = |_| Err("rejected: no".into());
     let hang: fn(&Case) -> Result<(), String> = |_| loop {

@@ -170,7 +170,12 @@ fn setup_reports_its_bundles_as_json() {
             .unwrap()
             .starts_with("ALTER USER 'report'@'%' REQUIRE SUBJECT '/CN=report'")
     );
-    assert!(v["config"].as_str().unwrap().contains("[mysqld]"));
+    assert!(
+        v["config"]["sections"][0]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("[mysqld]\n")
+    );
     // A second run keeps the bundles and reports the same ones.
     let again = json(
         dir,

@@ -1,4 +1,4 @@
-//! `--force` is one transaction: killed at any moment or out of disk space,
+//! `--force` and `renew` are one transaction: killed at any moment or out of disk space,
 //! the PKI directory holds the whole old set or the whole new set, never a
 //! mix; replaced files keep their owner, group and mode; the replaced serial
 //! is superseded in the index.
@@ -112,6 +112,14 @@ fn assert_consistent(dir: &Path, pki_name: &str, bundles: &[String]) {
             valid.entry(l[4].clone()).or_default().push(l[3].clone());
         }
     }
+    // During a CA changeover the roots are ca-bundle.pem (old and new).
+    let roots_file = if pki.join("ca-bundle.pem").exists() {
+        pki.join("ca-bundle.pem")
+    } else {
+        pki.join("ca-cert.pem")
+    };
+    let roots = std::fs::read(&roots_file).unwrap();
+    let roots = certgen::encoding::certificates("roots", &roots).expect("whole roots");
     let mut certs = Vec::new();
     for b in bundles {
         let d = pki.join("users").join(b);
@@ -124,6 +132,16 @@ fn assert_consistent(dir: &Path, pki_name: &str, bundles: &[String]) {
             .expect("whole key");
         let spki = with_cert(&cert, |c| c.public_key().raw.to_vec());
         assert!(k.matches_spki(&spki), "{b}: key matches certificate");
+        let bundle_ca = std::fs::read(d.join("ca-cert.pem")).unwrap();
+        let bundle_ca = certgen::encoding::certificates("bundle CA", &bundle_ca).expect("whole");
+        assert!(
+            bundle_ca.iter().all(|c| roots.contains(c)),
+            "{b}: its ca-cert.pem holds trusted roots"
+        );
+        assert!(
+            chains_to_one_of(&cert, &bundle_ca),
+            "{b}: the certificate chains to a CA in its bundle"
+        );
         let rel = format!("users/{b}/client-cert.pem");
         assert_eq!(
             valid.get(&rel).map(Vec::len),
@@ -133,7 +151,7 @@ fn assert_consistent(dir: &Path, pki_name: &str, bundles: &[String]) {
         certs.push(cert.display().to_string());
     }
     if have_openssl() && !certs.is_empty() {
-        let ca = pki.join("ca-cert.pem").display().to_string();
+        let ca = roots_file.display().to_string();
         let mut args = vec!["verify", "-CAfile", &ca];
         args.extend(certs.iter().map(String::as_str));
         let (good, out) = openssl(dir, &args);
@@ -141,50 +159,158 @@ fn assert_consistent(dir: &Path, pki_name: &str, bundles: &[String]) {
     }
 }
 
-#[test]
-fn issue_client_force_killed_at_random_moments_leaves_a_whole_set() {
-    let d = tempfile::tempdir().unwrap();
-    let dir = d.path();
-    let users = users();
-    ok(dir, &["init-ca", "--key-type", "ecdsa-p256"]);
-    let mut args = vec!["issue-client", "--key-type", "ecdsa-p256"];
-    args.extend(users.iter().map(String::as_str));
-    ok(dir, &args);
-    args.push("--force");
+/// Whether `cert` is signed by one of the certificates `cas` (DER).
+fn chains_to_one_of(cert: &Path, cas: &[Vec<u8>]) -> bool {
+    use x509_parser::prelude::*;
+    with_cert(cert, |c| {
+        cas.iter().any(|der| {
+            X509Certificate::from_der(der)
+                .is_ok_and(|(_, ca)| c.verify_signature(Some(ca.public_key())).is_ok())
+        })
+    })
+}
+
+/// `args` over the 20 users, SIGKILLed after a random 0-20 ms, `runs()`
+/// times, each followed by the consistency check.
+fn killed_at_random_moments(dir: &Path, args: &[&str], users: &[String]) {
     let mut rng = Rng::new();
     let n = runs();
     let mut in_journal = 0;
     for run in 0..n {
         let delay = Duration::from_micros(rng.below(20_000));
-        run_killed(dir, &args, delay);
+        run_killed(dir, args, delay);
         if dir.join("pki/.txn").exists() {
             in_journal += 1;
         }
         eprintln!("run {run}: killed after {delay:?}");
-        assert_consistent(dir, "pki", &users);
+        assert_consistent(dir, "pki", users);
     }
     eprintln!("{n} runs, all consistent; {in_journal} killed with a journal to complete");
 }
 
-/// Killed the moment its journal appears, in the middle of the moves: the
-/// window a random delay rarely hits. `list`, which only reads, already sees
-/// the completed set.
-#[test]
-fn issue_client_force_killed_while_moving_files_is_completed() {
-    let d = tempfile::tempdir().unwrap();
-    let dir = d.path();
+/// A PKI with an ECDSA CA and the 20 users, made in `dir`.
+fn twenty_users(dir: &Path) -> Vec<String> {
     let users = users();
     ok(dir, &["init-ca", "--key-type", "ecdsa-p256"]);
     let mut args = vec!["issue-client", "--key-type", "ecdsa-p256"];
     args.extend(users.iter().map(String::as_str));
     ok(dir, &args);
-    args.push("--force");
+    users
+}
+
+#[test]
+fn renew_killed_at_random_moments_leaves_a_whole_set() {
+    let d = tempfile::tempdir().unwrap();
+    let users = twenty_users(d.path());
+    killed_at_random_moments(d.path(), &["renew", "--all"], &users);
+}
+
+/// A CA rotation killed at random moments: each run takes the next step of
+/// the changeover (`rotate-ca`, `renew --all`, `rotate-ca --finish`) from
+/// where the last one left it, so all three are killed in turn.
+#[test]
+fn rotation_killed_at_random_moments_leaves_a_whole_set() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    let users = twenty_users(dir);
+    let pki = dir.join("pki");
+    let mut rng = Rng::new();
+    let mut steps: HashMap<&str, usize> = HashMap::new();
+    for run in 0..runs() {
+        let ca = std::fs::read(pki.join("ca-cert.pem")).unwrap();
+        let ca = certgen::encoding::certificates("ca", &ca).unwrap();
+        let step: &[&str] = if !pki.join("ca-bundle.pem").exists() {
+            &["rotate-ca"]
+        } else if users
+            .iter()
+            .any(|u| !chains_to_one_of(&pki.join(format!("users/{u}/client-cert.pem")), &ca))
+        {
+            &["renew", "--all"]
+        } else {
+            &["rotate-ca", "--finish"]
+        };
+        *steps
+            .entry(step.last().copied().unwrap_or_default())
+            .or_default() += 1;
+        let delay = Duration::from_micros(rng.below(20_000));
+        run_killed(dir, step, delay);
+        eprintln!("run {run}: {step:?} killed after {delay:?}");
+        assert_consistent(dir, "pki", &users);
+    }
+    eprintln!("steps taken: {steps:?}");
+}
+
+/// `rotate-ca` and `rotate-ca --finish` killed the moment their journal
+/// appears, in the middle of their moves, in turn.
+#[test]
+fn rotation_killed_while_moving_files_is_completed() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    let users = twenty_users(dir);
+    let pki = dir.join("pki");
+    let journal = pki.join(".txn");
+    let mut caught = 0;
+    let n = runs().min(30);
+    for _ in 0..n {
+        let step: &[&str] = if pki.join("ca-bundle.pem").exists() {
+            ok(dir, &["renew", "--all"]);
+            &["rotate-ca", "--finish"]
+        } else {
+            &["rotate-ca"]
+        };
+        let mut child = certgen(dir)
+            .args(step)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        while !journal.exists() && child.try_wait().unwrap().is_none() {
+            std::hint::spin_loop();
+        }
+        let _ = child.kill();
+        child.wait().unwrap();
+        caught += usize::from(journal.exists());
+        assert_consistent(dir, "pki", &users);
+    }
+    eprintln!("{n} runs, {caught} killed with a journal to complete");
+    assert!(caught > 0, "no run was killed during its moves");
+}
+
+#[test]
+fn issue_client_force_killed_at_random_moments_leaves_a_whole_set() {
+    let d = tempfile::tempdir().unwrap();
+    let users = twenty_users(d.path());
+    let mut args = vec!["issue-client", "--key-type", "ecdsa-p256", "--force"];
+    args.extend(users.iter().map(String::as_str));
+    killed_at_random_moments(d.path(), &args, &users);
+}
+
+#[test]
+fn issue_client_force_killed_while_moving_files_is_completed() {
+    let d = tempfile::tempdir().unwrap();
+    let users = twenty_users(d.path());
+    let mut args = vec!["issue-client", "--key-type", "ecdsa-p256", "--force"];
+    args.extend(users.iter().map(String::as_str));
+    killed_while_moving_files(d.path(), &args, &users);
+}
+
+#[test]
+fn renew_killed_while_moving_files_is_completed() {
+    let d = tempfile::tempdir().unwrap();
+    let users = twenty_users(d.path());
+    killed_while_moving_files(d.path(), &["renew", "--all"], &users);
+}
+
+/// Kills `args` the moment its journal appears, in the middle of the moves:
+/// the window a random delay rarely hits. `list`, which only reads, already
+/// sees the completed set.
+fn killed_while_moving_files(dir: &Path, args: &[&str], users: &[String]) {
     let journal = dir.join("pki/.txn");
     let mut caught = 0;
     let n = runs().min(30);
     for _ in 0..n {
         let mut child = certgen(dir)
-            .args(&args)
+            .args(args)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -200,7 +326,7 @@ fn issue_client_force_killed_while_moving_files_is_completed() {
             assert_eq!(listed.lines().count(), USERS + 1, "{listed}");
             assert!(!journal.exists(), "list completed the journal");
         }
-        assert_consistent(dir, "pki", &users);
+        assert_consistent(dir, "pki", users);
     }
     eprintln!("{n} runs, {caught} killed with a journal to complete");
     assert!(caught > 0, "no run was killed during its moves");
@@ -386,6 +512,21 @@ fn fill_leaving(dir: &Path, free: u64) {
 
 #[test]
 fn force_on_a_full_disk_leaves_the_old_set_or_the_new_one() {
+    let mut args = vec!["issue-client", "--key-type", "ecdsa-p256", "--force"];
+    let users = users();
+    args.extend(users.iter().map(String::as_str));
+    on_a_full_disk(&args);
+}
+
+#[test]
+fn renew_on_a_full_disk_leaves_the_old_set_or_the_new_one() {
+    on_a_full_disk(&["renew", "--all"]);
+}
+
+/// Runs `command` (on the 20 users of a PKI on a 2 MB tmpfs) with less and
+/// less free space: each run fails with ENOSPC leaving the old set, or
+/// succeeds; the checker passes after each.
+fn on_a_full_disk(command: &[&str]) {
     if !need_root("mounting a small tmpfs") {
         return;
     }
@@ -406,7 +547,8 @@ fn force_on_a_full_disk_leaves_the_old_set_or_the_new_one() {
     ];
     args.extend(users.iter().map(String::as_str));
     ok(dir, &args);
-    args.push("--force");
+    let mut args = vec!["--dir", "small/pki"];
+    args.extend_from_slice(command);
     let (mut failed, mut succeeded) = (0, 0);
     for pages in 0..80u64 {
         fill_leaving(&dir.join("small"), pages * 4096);
@@ -424,7 +566,7 @@ fn force_on_a_full_disk_leaves_the_old_set_or_the_new_one() {
             assert_eq!(
                 snapshot(&dir.join("small/pki/users")),
                 before,
-                "a failed --force leaves the old set"
+                "a failed {command:?} leaves the old set"
             );
         }
         std::fs::remove_file(dir.join("small/filler")).unwrap();
@@ -432,6 +574,6 @@ fn force_on_a_full_disk_leaves_the_old_set_or_the_new_one() {
         // Archives would fill the small filesystem; they are checked elsewhere.
         let _ = std::fs::remove_dir_all(dir.join("small/pki/old_keys"));
     }
-    eprintln!("ENOSPC: {failed} runs failed, {succeeded} succeeded");
+    eprintln!("ENOSPC {command:?}: {failed} runs failed, {succeeded} succeeded");
     assert!(failed > 0 && succeeded > 0, "both outcomes were exercised");
 }

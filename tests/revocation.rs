@@ -468,7 +468,7 @@ fn setup_configures_the_crl_once_there_is_one() {
     let text = ok(dir, &setup);
     let crl = std::fs::canonicalize(dir.join("pki/crl.pem")).unwrap();
     assert!(
-        text.contains("ssl_key = ") && text.contains(&format!("ssl_crl = {}\n", crl.display())),
+        text.contains("ssl_key = ") && text.contains(&format!("ssl_crl = \"{}\"\n", crl.display())),
         "{text}"
     );
 }

@@ -74,7 +74,7 @@ fn an_option_before_its_command() {
         &["--days", "x"],
         2,
         "unexpected argument '--days' found",
-        "--days is an option of init-ca, sign, issue-server, issue-client and crl: give it after the command",
+        "--days is an option of init-ca, sign, issue-server, issue-client, crl, renew and rotate-ca: give it after the command",
     );
 }
 

@@ -168,14 +168,28 @@ fn rfc822_name_constraints_apply_to_mailboxes() {
     assert!(!check(&with_mail("dba@example.org"), &r, &[]).is_valid());
 }
 
+/// RFC 5280 lets a CA certificate end a path (its pathLenConstraint does
+/// not count there): one made to be a server's certificate too, naming the
+/// server, is accepted. A CA's own certificate, naming no one, is the
+/// `ssl_cert = ca-cert.pem` mistake and is refused.
 #[test]
-fn a_ca_certificate_can_be_the_end_entity() {
+fn a_ca_certificate_can_be_the_end_entity_when_it_names_the_server() {
     let r = root(ca(&[(DnType::CommonName, "Root")], Some(0)));
+    let mut dual = ca(&[(DnType::CommonName, "Issuing")], Some(0));
+    dual.subject_alt_names = leaf("db1").subject_alt_names;
+    assert_valid(&check(&sub(dual, &r), &r, &[]));
     let issuing = sub(ca(&[(DnType::CommonName, "Issuing")], Some(0)), &r);
-    assert_valid(&check(&issuing, &r, &[]));
-    // ...but not one whose keyUsage forbids signing certificates.
+    let report = check(&issuing, &r, &[]);
+    assert_eq!(
+        report.rejection.as_ref().map(|r| r.code()),
+        Some("ca-as-leaf"),
+        "{:?}",
+        report.rejection
+    );
+    // ...nor one whose keyUsage forbids signing certificates.
     let mut odd = ca(&[(DnType::CommonName, "Odd")], Some(0));
     odd.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+    odd.subject_alt_names = leaf("db1").subject_alt_names;
     assert!(!check(&sub(odd, &r), &r, &[]).is_valid());
 }
 

@@ -330,19 +330,35 @@ fn extended_key_usage_absent_any_or_critical_fails_strict() {
     chain.default_warns_strict_rejects(&cert, "critical-extended-key-usage", "marked critical");
 }
 
+/// A CA certificate made to be a server's certificate too (it names the
+/// server) passes by default, as OpenSSL and RFC 5280 allow, and fails
+/// strict; an issuing CA's own certificate fails both (the `ssl_cert =
+/// ca-cert.pem` mistake).
 #[test]
 fn a_ca_certificate_in_leaf_position_fails_strict() {
     let chain = Chain::new(ca_params("Test CA"));
     let mut p = ca_params("Issuing CA");
     p.key_usages.push(KeyUsagePurpose::DigitalSignature);
     p.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
-    let cert = chain.leaf("issuing.pem", p);
-    chain.verify(&cert, false).assert().code(0);
-    chain
-        .verify(&cert, true)
-        .assert()
-        .code(1)
-        .stdout(predicate::str::contains("CA certificate"));
+    let issuing = chain.leaf("issuing.pem", p.clone());
+    for strict in [false, true] {
+        chain
+            .verify(&issuing, strict)
+            .assert()
+            .code(1)
+            .stdout(predicate::str::contains(
+                "/CN=Issuing CA is a CA certificate (basicConstraints cA=TRUE), not a server \
+                 certificate",
+            ));
+    }
+    p.subject_alt_names = leaf_params("db1.example", &["db1.example"]).subject_alt_names;
+    let dual = chain.leaf("dual.pem", p);
+    chain.default_warns_strict_rejects(
+        &dual,
+        "ca-as-leaf",
+        "the certificate is a CA certificate (basicConstraints cA=TRUE) in the place of a \
+         server or client certificate",
+    );
 }
 
 #[test]

@@ -265,6 +265,167 @@ fn the_ca_certificate_is_not_a_server_or_client_certificate() {
     }
 }
 
+/// An intermediate CA under the PKI in `dir/pki`, in `dir/intermediate`.
+fn intermediate(dir: &Path, cn: &str) -> PathBuf {
+    let mut cmd = Command::cargo_bin("certgen").expect("binary built");
+    cmd.env_remove("CERTGEN_DIR")
+        .env("TZ", "UTC")
+        .arg("--dir")
+        .arg(dir.join("intermediate"))
+        .arg("-q")
+        .args([
+            "init-ca",
+            "--intermediate",
+            "--key-type",
+            "ecdsa-p256",
+            "--cn",
+            cn,
+        ])
+        .arg("--parent")
+        .arg(dir.join("pki"))
+        .assert()
+        .success();
+    dir.join("intermediate")
+}
+
+/// `ssl_cert` pointing at an intermediate CA's certificate: refused for
+/// either purpose, in both modes, with or without the chain file that also
+/// holds it (OpenSSL takes certgen's intermediate for a server certificate,
+/// since its keyUsage has digitalSignature; certgen refuses it on purpose).
+#[test]
+fn an_intermediate_ca_certificate_is_not_a_server_or_client_certificate() {
+    let tmp = TempDir::new().unwrap();
+    let d = tmp.path();
+    pki(d, "Test Root");
+    let inter = intermediate(d, "Test Intermediate");
+    let root = d.join("pki/ca-cert.pem");
+    for purpose in ["server", "client"] {
+        for strict in [false, true] {
+            for chain in [false, true] {
+                let mut cmd = verify(d, &root, &inter.join("ca-cert.pem"));
+                cmd.args(["--purpose", purpose]);
+                if strict {
+                    cmd.arg("--strict");
+                }
+                if chain {
+                    cmd.arg("--chain").arg(inter.join("ca-chain.pem"));
+                }
+                cmd.assert()
+                    .code(1)
+                    .stdout(predicate::str::contains(format!(
+                        "rejected: /CN=Test Intermediate is a CA certificate (basicConstraints \
+                     cA=TRUE), not a {purpose} certificate: give the {purpose}'s own \
+                     certificate, not the CA's"
+                    )));
+            }
+        }
+    }
+    // A server certificate the intermediate issued is fine.
+    let mut issue = Command::cargo_bin("certgen").expect("binary built");
+    issue
+        .env_remove("CERTGEN_DIR")
+        .arg("--dir")
+        .arg(&inter)
+        .arg("-q")
+        .args(["issue-server", "db1", "--san", "db1.example"])
+        .assert()
+        .success();
+    verify(d, &root, &inter.join("servers/db1/server-cert.pem"))
+        .arg("--chain")
+        .arg(inter.join("ca-chain.pem"))
+        .args(["--host", "db1.example"])
+        .assert()
+        .code(0);
+}
+
+/// The openssl recipe's CA (`-addext basicConstraints=critical,CA:TRUE`, no
+/// keyUsage) signing an intermediate, which is then given as the server's
+/// certificate.
+#[test]
+fn an_openssl_made_intermediate_is_not_a_server_certificate() {
+    if !common::have_openssl() {
+        return;
+    }
+    let tmp = TempDir::new().unwrap();
+    let d = tmp.path();
+    openssl(
+        d,
+        &[
+            "req",
+            "-new",
+            "-x509",
+            "-nodes",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-days",
+            "3650",
+            "-keyout",
+            "root-key.pem",
+            "-subj",
+            "/CN=Recipe Root",
+            "-out",
+            "root.pem",
+        ],
+    );
+    openssl(
+        d,
+        &[
+            "req",
+            "-new",
+            "-nodes",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-keyout",
+            "inter-key.pem",
+            "-subj",
+            "/CN=Recipe Intermediate",
+            "-out",
+            "inter.csr",
+        ],
+    );
+    std::fs::write(
+        d.join("v3_ca.ext"),
+        "basicConstraints=critical,CA:TRUE\nsubjectKeyIdentifier=hash\n\
+         authorityKeyIdentifier=keyid\n",
+    )
+    .unwrap();
+    openssl(
+        d,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "inter.csr",
+            "-CA",
+            "root.pem",
+            "-CAkey",
+            "root-key.pem",
+            "-set_serial",
+            "02",
+            "-days",
+            "3650",
+            "-extfile",
+            "v3_ca.ext",
+            "-out",
+            "inter.pem",
+        ],
+    );
+    for mode in [None, Some("--strict")] {
+        verify(d, &d.join("root.pem"), &d.join("inter.pem"))
+            .args(mode)
+            .assert()
+            .code(1)
+            .stdout(predicate::str::contains(
+                "/CN=Recipe Intermediate is a CA certificate (basicConstraints cA=TRUE), not a \
+                 server certificate",
+            ));
+    }
+}
+
 fn openssl(dir: &Path, args: &[&str]) {
     let out = Std::new("openssl")
         .current_dir(dir)

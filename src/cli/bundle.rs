@@ -36,7 +36,8 @@ pub struct Files {
 }
 
 impl<'a> BundleReport<'a> {
-    pub fn new(leaf: &'a LeafIssued, sql_host: Option<&str>) -> BundleReport<'a> {
+    /// `sql`: the account's host and how its statement ties it to TLS.
+    pub fn new(leaf: &'a LeafIssued, sql: Option<(&str, mysql::Require)>) -> BundleReport<'a> {
         let c = &leaf.issued.cert;
         BundleReport {
             name: &leaf.name,
@@ -46,7 +47,7 @@ impl<'a> BundleReport<'a> {
                 key: Some(leaf.key_path.clone()),
                 ca: Some(leaf.ca_path.clone()),
             },
-            sql: sql_host.map(|host| mysql::require_bundle(leaf, host)),
+            sql: sql.map(|(host, require)| mysql::require_bundle(leaf, host, require)),
             warnings: &leaf.issued.warnings,
         }
     }

@@ -1,15 +1,20 @@
 //! `certgen check-expiry [PATH...]`: the cron job. Every certificate under the
 //! paths is classified OK / WARNING / CRITICAL / UNKNOWN and the process exits
-//! with the worst status, in the Nagios plugin convention.
+//! with the worst status, in the Nagios plugin convention. `--connect` adds
+//! the chains live servers serve, judged the same way.
 
 use std::io::{self, BufWriter, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use anyhow::{Context as _, Result};
+use anyhow::{Context as _, Result, bail};
 use clap::builder::{EnumValueParser, PathBufValueParser};
 use time::{Duration, OffsetDateTime};
 
+use certgen::db::Database;
+use certgen::encoding::certificates;
 use certgen::expiry::{self, Detail, Tally, Thresholds};
+use certgen::input::read_file;
+use certgen::remote::{self, Expect, Judge, Starttls, Target, Trust};
 use certgen::store::{Mode, replace_file};
 
 use super::expiry_report::{Report, new_report};
@@ -18,9 +23,45 @@ use super::{Context, Status, exit, values};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Certificate files or directories (searched recursively); default: the PKI directory.
+    /// Certificate files or directories (searched recursively); default: the PKI
+    /// directory, unless --connect is given.
     #[arg(value_name = "PATH", value_parser = InCommand(PathBufValueParser::new()))]
     paths: Vec<PathBuf>,
+    /// Check the chain a live server serves (repeatable; IPv6 as [::1]:5432);
+    /// a mysql://, postgres:// or tls:// prefix sets the protocol for that
+    /// server.
+    #[arg(long, value_name = "HOST:PORT", value_parser = InCommand(target))]
+    connect: Vec<Target>,
+    /// How to start TLS with the --connect servers without a prefix: auto
+    /// picks mysql on ports 3306, 3307 and 9306, postgres on 5432, plain TLS
+    /// (none) elsewhere.
+    #[arg(long, default_value = "auto", requires = "connect",
+          value_parser = InCommand(EnumValueParser::<StarttlsArg>::new()))]
+    starttls: StarttlsArg,
+    /// The server name to send (SNI) and, with --ca, to check; default: the
+    /// HOST of --connect when it is a DNS name.
+    #[arg(long, value_name = "NAME", requires = "connect", value_parser = InCommand(sni))]
+    sni: Option<String>,
+    /// Give up on a server after this long to connect, and again for the
+    /// handshake (10s, 2m).
+    #[arg(long, default_value = "10s", value_name = "DURATION", requires = "connect",
+          value_parser = InCommand(timeout))]
+    timeout: std::time::Duration,
+    /// Also validate each served chain and host name against the roots in
+    /// FILE: CRITICAL when it fails.
+    #[arg(long, value_name = "FILE", requires = "connect",
+          value_parser = InCommand(PathBufValueParser::new()))]
+    ca: Option<PathBuf>,
+    /// WARNING "reload needed" when a server serves another certificate
+    /// than the one in FILE (the certificate on disk, after a renewal).
+    #[arg(long, value_name = "FILE", requires = "connect",
+          value_parser = InCommand(PathBufValueParser::new()))]
+    expect: Option<PathBuf>,
+    /// The database behind --connect, for the reload statement of --expect;
+    /// default: those the protocol is spoken by.
+    #[arg(long, value_name = "DATABASE", requires = "connect",
+          value_parser = InCommand(EnumValueParser::<DbArg>::new()))]
+    db: Option<DbArg>,
     /// WARNING when a certificate expires within this time (30d, 2w, 12h, or days).
     #[arg(long, default_value = "30d", value_name = "DURATION", value_parser = InCommand(values::duration))]
     warn: Duration,
@@ -52,28 +93,161 @@ pub enum ExpiryFormat {
     Prometheus,
 }
 
+/// `--starttls`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum StarttlsArg {
+    /// By the port: 3306, 3307, 9306 mysql; 5432 postgres; else none.
+    Auto,
+    /// The MySQL protocol's SSLRequest (MySQL, MariaDB, SingleStore, Manticore).
+    Mysql,
+    /// PostgreSQL's SSLRequest.
+    Postgres,
+    /// TLS from the first byte.
+    None,
+}
+
+/// `--db`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum DbArg {
+    Mysql,
+    Mariadb,
+    Singlestore,
+    Manticore,
+    Postgres,
+}
+
+impl From<DbArg> for Database {
+    fn from(d: DbArg) -> Database {
+        match d {
+            DbArg::Mysql => Database::Mysql,
+            DbArg::Mariadb => Database::Mariadb,
+            DbArg::Singlestore => Database::Singlestore,
+            DbArg::Manticore => Database::Manticore,
+            DbArg::Postgres => Database::Postgres,
+        }
+    }
+}
+
+fn target(s: &str) -> Result<Target, String> {
+    Target::parse(s).map_err(|e| match e {
+        certgen::Error::InvalidName { reason, .. } => reason,
+        other => other.to_string(),
+    })
+}
+
+fn sni(s: &str) -> Result<String, String> {
+    match rustls_pki_types::ServerName::try_from(s) {
+        Ok(rustls_pki_types::ServerName::DnsName(_)) => Ok(s.to_string()),
+        _ => Err("expected a DNS name".into()),
+    }
+}
+
+/// A duration with its unit (a plain number means days elsewhere, which no
+/// one means for a timeout), from 1 second to 1 hour.
+fn timeout(s: &str) -> Result<std::time::Duration, String> {
+    if s.trim().bytes().all(|b| b.is_ascii_digit()) {
+        return Err("give a unit: 10s, 2m".into());
+    }
+    let d = values::duration(s)?;
+    if d < Duration::SECOND || d > Duration::HOUR {
+        return Err("expected 1s to 1h".into());
+    }
+    Ok(std::time::Duration::from_secs(
+        d.whole_seconds().unsigned_abs(),
+    ))
+}
+
+/// What to check besides files.
+struct Remote {
+    targets: Vec<Target>,
+    options: remote::Options,
+    judge: Judge,
+}
+
+fn remote_plan(a: &Args, thresholds: Thresholds, now: OffsetDateTime) -> Result<Option<Remote>> {
+    if a.connect.is_empty() {
+        return Ok(None);
+    }
+    // The files are read before any connection is made: a typo is an error,
+    // not a check of every server without it.
+    let trust = match &a.ca {
+        Some(file) => Some(Trust {
+            roots: read_certs(file)?,
+            file: file.clone(),
+        }),
+        None => None,
+    };
+    let expect = match &a.expect {
+        Some(file) => Some(Expect {
+            leaf: read_certs(file)?.remove(0),
+            file: file.clone(),
+        }),
+        None => None,
+    };
+    let starttls = match a.starttls {
+        StarttlsArg::Auto => Starttls::Auto,
+        StarttlsArg::Mysql => Starttls::Mysql,
+        StarttlsArg::Postgres => Starttls::Postgres,
+        StarttlsArg::None => Starttls::None,
+    };
+    Ok(Some(Remote {
+        targets: a.connect.clone(),
+        options: remote::Options {
+            starttls,
+            sni: a.sni.clone(),
+            timeout: a.timeout,
+        },
+        judge: Judge {
+            thresholds,
+            now,
+            detail: Detail::Summary,
+            trust,
+            expect,
+            sni: a.sni.clone(),
+            database: a.db.map(Database::from),
+        },
+    }))
+}
+
+/// The certificates in FILE (at least one).
+fn read_certs(file: &Path) -> Result<Vec<Vec<u8>>> {
+    let bytes = read_file(file).with_context(|| format!("reading {}", file.display()))?;
+    let certs = certificates(&file.display().to_string(), &bytes)?;
+    if certs.is_empty() {
+        bail!("{}: no certificate in the file", file.display());
+    }
+    Ok(certs)
+}
+
 pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     let thresholds = Thresholds::new(a.warn, a.crit).context("--warn and --crit")?;
     let now = a.at.unwrap_or_else(|| {
         let now = ctx.now();
         now.replace_nanosecond(0).unwrap_or(now)
     });
-    let paths = if a.paths.is_empty() {
+    let remote = remote_plan(&a, thresholds, now)?;
+    let paths = if a.paths.is_empty() && remote.is_none() {
         vec![ctx.store.root().to_path_buf()]
     } else {
         a.paths
     };
+    let plan = Plan {
+        paths,
+        remote,
+        thresholds,
+        now,
+    };
     let tally = match &a.output {
         Some(file) => {
             let mut buf = Vec::new();
-            let tally = report(&mut buf, &paths, thresholds, now, a.format, ctx.quiet)?;
+            let tally = report(&mut buf, &plan, a.format, ctx.quiet)?;
             replace_file(file, &buf, Mode::Public)
                 .with_context(|| format!("writing the report to {}", file.display()))?;
             tally
         }
         None => {
             let mut out = BufWriter::new(ClosedPipeIsFine::new(std::io::stdout().lock()));
-            let tally = report(&mut out, &paths, thresholds, now, a.format, ctx.quiet)?;
+            let tally = report(&mut out, &plan, a.format, ctx.quiet)?;
             out.flush()?;
             tally
         }
@@ -81,15 +255,19 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     Ok(exit::worst(&tally).into())
 }
 
-/// Scans and renders as it goes; returns the counts for the exit status.
-fn report(
-    out: &mut dyn Write,
-    paths: &[PathBuf],
+/// Everything one run checks.
+struct Plan {
+    paths: Vec<PathBuf>,
+    remote: Option<Remote>,
     thresholds: Thresholds,
     now: OffsetDateTime,
-    format: ExpiryFormat,
-    quiet: bool,
-) -> Result<Tally> {
+}
+
+/// Scans and renders as it goes; returns the counts for the exit status.
+/// The servers are contacted while the files are scanned, and reported
+/// after them in the order given.
+fn report(out: &mut dyn Write, plan: &Plan, format: ExpiryFormat, quiet: bool) -> Result<Tally> {
+    let (thresholds, now) = (plan.thresholds, plan.now);
     let mut tally = Tally::default();
     let mut rep: Box<dyn Report> = new_report(format, thresholds, now, quiet);
     rep.start(out)?;
@@ -100,9 +278,34 @@ fn report(
         ExpiryFormat::Json => Detail::Summary,
         _ => Detail::Names,
     };
-    expiry::scan_with(paths, thresholds, now, detail, |finding| {
-        tally.add(&finding, now);
-        rep.finding(out, &finding)
+    std::thread::scope(|s| -> Result<()> {
+        let fetching = plan
+            .remote
+            .as_ref()
+            .map(|r| s.spawn(|| remote::fetch_all(&r.targets, &r.options, remote::IN_FLIGHT)));
+        if !plan.paths.is_empty() {
+            expiry::scan_with(&plan.paths, thresholds, now, detail, |finding| {
+                tally.add(&finding, now);
+                rep.finding(out, &finding)
+            })?;
+        }
+        let (Some(r), Some(fetching)) = (&plan.remote, fetching) else {
+            return Ok(());
+        };
+        let fetched = fetching
+            .join()
+            .map_err(|_| anyhow::anyhow!("fetching the served chains failed"))?;
+        let judge = Judge {
+            detail,
+            ..r.judge.clone()
+        };
+        for (target, result) in r.targets.iter().zip(fetched) {
+            for finding in judge.findings(target, result) {
+                tally.add(&finding, now);
+                rep.finding(out, &finding)?;
+            }
+        }
+        Ok(())
     })?;
     rep.finish(out, &tally)?;
     Ok(tally)

@@ -128,7 +128,17 @@ fn library_hint(e: &Error, command: &str) -> Option<String> {
         Error::Symlink(_) => "remove the link, or point --dir at the real directory",
         Error::CaReplaced => "run the command again",
         Error::WouldOrphan { .. } => {
-            "`certgen list --status valid` shows them; replacing a CA that still vouches for certificates is the job of rotate-ca, not built yet"
+            "to replace a CA that still vouches for certificates without downtime, use `certgen rotate-ca` (see docs/rotation.md)"
+        }
+        Error::RotateIntermediate(_) => {
+            "make a new intermediate in another directory with `certgen init-ca --intermediate --parent DIR`, and issue there"
+        }
+        Error::RotationInProgress(_) => {
+            "finish it first: `certgen renew --all`, then `certgen rotate-ca --finish`"
+        }
+        Error::NoRotation(_) => "`certgen rotate-ca` starts one",
+        Error::StillChainsToOld { .. } => {
+            "renew them with `certgen renew --all` (or revoke them), then run `certgen rotate-ca --finish` again"
         }
         Error::ParentIsSelf { .. } => {
             "--parent must be another PKI directory than --dir: the root CA's directory"
@@ -191,6 +201,15 @@ fn library_hint(e: &Error, command: &str) -> Option<String> {
         Error::NotInIndex(_) => {
             "`certgen list` shows the serials this CA issued; check --dir (or CERTGEN_DIR)"
         }
+        Error::NoSuchBundle(_) if command == "renew" => {
+            "`certgen list` shows the bundles this CA issued, by file (servers/NAME, users/NAME)"
+        }
+        Error::BundleRevoked { .. } => {
+            "issue a new bundle in its place with issue-server or issue-client --force"
+        }
+        Error::NotIssuedHere { .. } => {
+            "renew re-issues this CA's certificates; replace it with issue-server or issue-client --force"
+        }
         Error::NoSuchBundle(_) => {
             "`certgen list` shows what this CA issued; revoke a certificate without a bundle with --serial"
         }
@@ -202,6 +221,12 @@ fn library_hint(e: &Error, command: &str) -> Option<String> {
             "the file holds the next CRL number in hex (e.g. 01); fix or remove it"
         }
         Error::CriticalAboveWarning { .. } => "--crit must not be longer than --warn",
+        Error::UnsafeConfigValue { what, .. } if what == "user" => {
+            "leave that user out, or give it its own settings by hand"
+        }
+        Error::UnsafeConfigValue { .. } => {
+            "keep the files (--dir, --deploy-dir or --client-deploy-dir) under a path that file can hold"
+        }
         _ => return None,
     };
     Some(text.to_string())

@@ -8,7 +8,7 @@ use serde::Serialize;
 use time::{Duration, OffsetDateTime};
 
 use certgen::cert::days_left;
-use certgen::expiry::{Finding, Level, Tally, Thresholds, human};
+use certgen::expiry::{Finding, Level, Source, Tally, Thresholds, human};
 use certgen::{CertSummary, rfc3339};
 
 use super::check_expiry::ExpiryFormat;
@@ -52,8 +52,8 @@ pub fn new_report(
 /// The path with `#N` for the Nth certificate of a bundle.
 pub fn location(f: &Finding) -> String {
     match f.position {
-        Some(n) => format!("{}#{n}", f.path.display()),
-        None => f.path.display().to_string(),
+        Some(n) => format!("{}#{n}", f.source),
+        None => f.source.to_string(),
     }
 }
 
@@ -122,7 +122,8 @@ impl Report for Text {
 /// One element of `results` in the JSON document.
 #[derive(Serialize)]
 struct JsonFinding<'a> {
-    file: String,
+    file: Option<String>,
+    target: Option<&'a str>,
     position: Option<usize>,
     status: Level,
     reason: &'a str,
@@ -157,7 +158,14 @@ impl Report for Json {
     fn finding(&mut self, out: &mut dyn Write, f: &Finding) -> io::Result<()> {
         let left = f.seconds_left(self.now);
         let item = JsonFinding {
-            file: f.path.to_string_lossy().into_owned(),
+            file: match &f.source {
+                Source::File(path) => Some(path.to_string_lossy().into_owned()),
+                Source::Endpoint(_) => None,
+            },
+            target: match &f.source {
+                Source::File(_) => None,
+                Source::Endpoint(target) => Some(target),
+            },
             position: f.position,
             status: f.level,
             reason: &f.reason,

@@ -35,6 +35,9 @@ pub struct Args {
     /// The host part of the account in the printed ALTER USER statements.
     #[arg(long, default_value = "%", value_name = "HOST")]
     sql_host: String,
+    /// How the printed ALTER USER statements tie each account to TLS.
+    #[arg(long, value_enum, value_name = "HOW", default_value = "subject")]
+    require: super::config::RequireArg,
     /// Replace existing bundles; the old files move to old_keys/<timestamp>/ first.
     #[arg(long)]
     force: bool,
@@ -75,7 +78,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     let reports: Vec<BundleReport> = result
         .leaves
         .iter()
-        .map(|l| BundleReport::new(l, Some(&a.sql_host)))
+        .map(|l| BundleReport::new(l, Some((&a.sql_host, a.require.into()))))
         .collect();
     match a.format {
         Format::Json => output::print_json(&reports)?,

@@ -4,6 +4,7 @@ mod bundle;
 mod ca;
 mod check_expiry;
 mod completions;
+mod config;
 mod crl;
 mod csr;
 mod deploy;
@@ -18,7 +19,9 @@ mod list;
 pub mod output;
 mod passphrase;
 mod prometheus;
+mod renew;
 mod revoke;
+mod rotate_ca;
 mod setup;
 mod sign;
 mod usage;
@@ -96,6 +99,8 @@ pub enum Command {
     IssueClient(issue_client::Args),
     /// CA, server and client certificates and the config for one database, in one go.
     Setup(setup::Args),
+    /// Print the settings, SQL and commands a database needs for existing bundles.
+    Config(config::Args),
     /// Maintain the CA key: change or remove its passphrase.
     Ca(ca::Args),
     /// Copy a server or user bundle where the database reads it: layout, owner, modes.
@@ -112,6 +117,10 @@ pub enum Command {
     Revoke(revoke::Args),
     /// Write a CRL of the revoked certificates, signed by the CA (openssl ca -gencrl).
     Crl(crl::Args),
+    /// New certificates (and keys) for bundles, with the names of those they replace.
+    Renew(renew::Args),
+    /// Roll the CA over: a new root, trusted beside the old one until --finish.
+    RotateCa(rotate_ca::Args),
     /// Print a shell completion script.
     Completions(completions::Args),
     /// Write man pages.
@@ -250,6 +259,8 @@ impl Command {
             Command::IssueClient(a) => &a.passphrase,
             Command::Setup(a) => &a.passphrase,
             Command::Crl(a) => &a.passphrase,
+            Command::Renew(a) => &a.passphrase,
+            Command::RotateCa(a) => &a.passphrase,
             Command::Ca(a) => a.passphrase(),
             _ => return None,
         };
@@ -276,6 +287,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::IssueServer(a) => issue_server::run(&ctx, a),
         Command::IssueClient(a) => issue_client::run(&ctx, a),
         Command::Setup(a) => setup::run(&ctx, a),
+        Command::Config(a) => config::run(&ctx, a),
         Command::Ca(a) => ca::run(&ctx, a),
         Command::Deploy(a) => deploy::run(&ctx, a),
         Command::Verify(a) => verify::run(&ctx, a),
@@ -284,6 +296,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::List(a) => list::run(&ctx, a),
         Command::Revoke(a) => revoke::run(&ctx, a),
         Command::Crl(a) => crl::run(&ctx, a),
+        Command::Renew(a) => renew::run(&ctx, a),
+        Command::RotateCa(a) => rotate_ca::run(&ctx, a),
         Command::Completions(a) => completions::run(a),
         Command::Man(a) => completions::man(a),
     }

@@ -9,7 +9,7 @@ use std::io::{self, Write};
 
 use time::OffsetDateTime;
 
-use certgen::expiry::{Finding, Level, Tally};
+use certgen::expiry::{Finding, Level, Source, Tally};
 
 use super::exit::{Status, worst};
 use super::expiry_report::Report;
@@ -65,10 +65,13 @@ fn family(out: &mut dyn Write, name: &str, help: &str) -> io::Result<()> {
 
 impl Report for Prometheus {
     fn finding(&mut self, out: &mut dyn Write, f: &Finding) -> io::Result<()> {
-        let path = label(&f.path.to_string_lossy());
+        // Files are labelled by `path`, servers by `target`.
+        let origin = match &f.source {
+            Source::File(path) => format!("path=\"{}\"", label(&path.to_string_lossy())),
+            Source::Endpoint(target) => format!("target=\"{}\"", label(target)),
+        };
         let Some(not_after) = f.not_after else {
-            self.unknown_lines
-                .push(format!("{UNKNOWN}{{path=\"{path}\"}} 1"));
+            self.unknown_lines.push(format!("{UNKNOWN}{{{origin}}} 1"));
             return Ok(());
         };
         let (subject, serial) = match &f.name {
@@ -76,7 +79,7 @@ impl Report for Prometheus {
             None => Default::default(),
         };
         let labels = format!(
-            "{{path=\"{path}\",index=\"{}\",subject=\"{subject}\",serial=\"{serial}\"}}",
+            "{{{origin},index=\"{}\",subject=\"{subject}\",serial=\"{serial}\"}}",
             f.position.unwrap_or(1),
         );
         self.not_after_header(out)?;
@@ -100,7 +103,7 @@ impl Report for Prometheus {
         family(
             out,
             UNKNOWN,
-            "A file that could not be checked (unreadable or unparsable).",
+            "A file or server that could not be checked (unreadable, unparsable, unreachable).",
         )?;
         for l in &self.unknown_lines {
             writeln!(out, "{l}")?;

@@ -1,11 +1,11 @@
-//! `certgen setup mysql|mariadb`: the common case in one command, like
-//! `mysql_ssl_rsa_setup`, but with verifiable names and per-user certificates.
+//! `certgen setup mysql|mariadb|singlestore|manticore|postgres|rails`: the
+//! common case in one command, like `mysql_ssl_rsa_setup`, but with
+//! verifiable names and per-user certificates; then what `config` prints.
 
 use anyhow::{Context as _, Result};
-use clap::ValueEnum;
 use serde::Serialize;
 
-use certgen::db::mysql;
+use certgen::db::{self, Bundle, Target, mysql};
 use certgen::issue::{
     BatchOptions, BundlePlan, CaOptions, Kind, LeafIssued, LeafSpec, check_specs, init_ca,
     issue_batch, open_ca, plan_bundles,
@@ -13,28 +13,14 @@ use certgen::issue::{
 use certgen::{Ca, CertSummary, Subject, profile, request};
 
 use super::bundle::BundleReport;
+use super::config::{SettingsArgs, TargetArg};
 use super::{Context, Format, KeyFormatArg, KeyTypeArg, LeafKeyArgs, Status, output};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Database {
-    Mysql,
-    Mariadb,
-}
-
-impl From<Database> for mysql::Flavor {
-    fn from(d: Database) -> mysql::Flavor {
-        match d {
-            Database::Mysql => mysql::Flavor::Mysql,
-            Database::Mariadb => mysql::Flavor::Mariadb,
-        }
-    }
-}
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The database the settings are for.
+    /// What the settings are for.
     #[arg(value_enum)]
-    database: Database,
+    target: TargetArg,
     /// Names clients use to reach the server (repeatable, comma-separated); the
     /// first also names servers/NAME. localhost adds 127.0.0.1 and ::1.
     #[arg(
@@ -55,9 +41,8 @@ pub struct Args {
     /// Common name of the CA, when the CA is created.
     #[arg(long, default_value = "certgen CA")]
     ca_cn: String,
-    /// The host part of the accounts in the printed SQL.
-    #[arg(long, default_value = "%", value_name = "HOST")]
-    sql_host: String,
+    #[command(flatten)]
+    settings: SettingsArgs,
     /// Reissue server and client certificates that exist (the old ones are archived).
     /// Without it, existing ones are kept.
     #[arg(long)]
@@ -81,15 +66,18 @@ struct Report<'a> {
     ca: CertSummary,
     server: BundleReport<'a>,
     users: Vec<BundleReport<'a>>,
-    /// The server and client settings and the SQL, as printed in text.
-    config: String,
+    /// The settings, as `certgen config --format json` prints them.
+    config: super::config::Report<'a>,
 }
 
 pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     let store = &ctx.store;
     let now = ctx.now();
     // Every input is checked before the CA is created: a refused setup writes nothing.
-    mysql::check_account_part("SQL host", &a.sql_host)?;
+    let target = Target::from(a.target);
+    let require = a.settings.require(target)?;
+    mysql::check_account_part("SQL host", &a.settings.sql_host)?;
+    a.settings.check_users(&a.user)?;
     let base = a.key.batch(Kind::Server, a.force);
     certgen::keys::check_format(base.key_type, base.key_format)?;
     let server = request::setup_server(&a.host)?;
@@ -127,6 +115,11 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     let new_subject = new_ca.as_ref().map(|o| &o.subject);
     check_specs(&server_specs, new_subject)?;
     check_specs(&user_specs, new_subject)?;
+    // The settings for the files to come, so that a path or name they cannot
+    // hold is refused now, before anything is written.
+    let first = server_names.first().context("setup names one server")?;
+    a.settings
+        .check_planned(store, target, require, first, &a.user)?;
 
     let user_opts = BatchOptions {
         kind: Kind::User,
@@ -170,19 +163,41 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     let users = carry_out(ctx, &ca, user_plan, &a.user, user_opts, now)?;
     let server = servers.first().context("setup names one server")?;
 
-    let crl = store.path(certgen::crl::CRL_FILE);
-    let crl = crl.is_file().then_some(crl.as_path());
-    let text = mysql::setup_text(a.database.into(), server, &users, &a.sql_host, crl);
+    let crl = super::config::crl_path(store);
+    let bundle = |leaf: &LeafIssued, kind| -> Result<Bundle> {
+        Ok(Bundle {
+            files: a.settings.files(store, kind, &leaf.name)?,
+            ..Bundle::from_leaf(leaf)
+        })
+    };
+    let server_bundle = bundle(server, Kind::Server)?;
+    let user_bundles = users
+        .iter()
+        .map(|u| bundle(u, Kind::User))
+        .collect::<Result<Vec<_>>>()?;
+    let config = target.config(&db::Input {
+        server: &server_bundle,
+        users: &user_bundles,
+        crl: crl.as_deref(),
+        require,
+        sql_host: &a.settings.sql_host,
+    })?;
     match a.format {
-        Format::Text => output::line(text.trim_end())?,
+        Format::Text => output::line(super::config::text(&config).trim_end())?,
         Format::Json => output::print_json(&Report {
             ca: ca.summary()?,
             server: BundleReport::new(server, None),
             users: users
                 .iter()
-                .map(|u| BundleReport::new(u, Some(&a.sql_host)))
+                .map(|u| BundleReport::new(u, require.map(|r| (a.settings.sql_host.as_str(), r))))
                 .collect(),
-            config: text,
+            config: super::config::Report::new(
+                target,
+                &server_bundle,
+                &user_bundles,
+                crl.as_deref(),
+                &config,
+            ),
         })?,
     }
     Ok(Status::Ok)

@@ -2,10 +2,11 @@
 //! the SQL that ties an account to its certificate with the exact
 //! `X509_NAME_oneline` strings the server compares.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+pub use super::Require;
+use super::{Bundle, Client, Config, Input, Role, Section, Setting};
 use crate::issue::LeafIssued;
-use crate::store::{CA_CERT, CLIENT_CERT, CLIENT_KEY, SERVER_CERT, SERVER_KEY};
 
 /// Which server the settings are for: they differ in the client's option
 /// that checks the server's name.
@@ -24,11 +25,11 @@ impl Flavor {
         }
     }
 
-    /// The client setting that makes it check the server's certificate and name.
-    fn verify_server(self) -> &'static str {
+    /// The command-line client.
+    fn client(self) -> &'static str {
         match self {
-            Flavor::Mariadb => "ssl-verify-server-cert",
-            Flavor::Mysql => "ssl-mode = VERIFY_IDENTITY",
+            Flavor::Mariadb => "mariadb",
+            Flavor::Mysql => "mysql",
         }
     }
 }
@@ -87,71 +88,233 @@ pub fn require_subject(user: &str, host: &str, subject: &str, issuer: &str) -> S
     }
 }
 
-/// The statement that pins a user's account to the certificate of `leaf`.
-pub fn require_bundle(leaf: &LeafIssued, host: &str) -> String {
-    let c = &leaf.issued.cert;
-    require_subject(&leaf.name, host, &c.subject, &c.issuer)
+/// The statement that ties a user's account to TLS, for the bundle `leaf`.
+pub fn require_bundle(leaf: &LeafIssued, host: &str, require: Require) -> String {
+    require_statement(&Bundle::from_leaf(leaf), host, require)
 }
 
-/// The server settings, the first user's client settings, and the SQL for
-/// every user, as `setup` prints them; `crl` is the CRL the server checks
-/// client certificates against, when there is one. Paths are made absolute.
-pub fn setup_text(
-    flavor: Flavor,
-    server: &LeafIssued,
-    users: &[LeafIssued],
-    sql_host: &str,
-    crl: Option<&Path>,
-) -> String {
-    let sdir = absolute(&server.dir);
-    let mut t = String::new();
-    let mut line = |s: String| {
-        t.push_str(&s);
-        t.push('\n');
-    };
-    line(format!(
-        "# Server settings, e.g. in {}/90-tls.cnf",
-        flavor.conf_dir()
-    ));
-    line(format!(
-        "# (mysqld must be able to read the key: chown mysql {})",
-        sdir.join(SERVER_KEY).display()
-    ));
-    line("[mysqld]".into());
-    line(format!("ssl_ca = {}", sdir.join(CA_CERT).display()));
-    line(format!("ssl_cert = {}", sdir.join(SERVER_CERT).display()));
-    line(format!("ssl_key = {}", sdir.join(SERVER_KEY).display()));
-    if let Some(crl) = crl {
-        line(format!("ssl_crl = {}", absolute(crl).display()));
+/// The statement that ties `user`'s account to TLS as `require` asks.
+pub fn require_statement(user: &Bundle, host: &str, require: Require) -> String {
+    let account = format!("{}@{}", quote(&user.name), quote(host));
+    match require {
+        Require::Ssl => format!("ALTER USER {account} REQUIRE SSL;"),
+        Require::X509 => format!("ALTER USER {account} REQUIRE X509;"),
+        Require::Subject => require_subject(&user.name, host, &user.subject, &user.issuer),
     }
-    line("require_secure_transport = ON".into());
-    line("tls_version = TLSv1.2,TLSv1.3".into());
-    if let Some(first) = users.first() {
-        let udir = absolute(&first.dir);
-        line(String::new());
-        line(format!("# Client settings for {} (~/.my.cnf)", first.name));
-        line("[client]".into());
-        line(format!("ssl-ca = {}", udir.join(CA_CERT).display()));
-        line(format!("ssl-cert = {}", udir.join(CLIENT_CERT).display()));
-        line(format!("ssl-key = {}", udir.join(CLIENT_KEY).display()));
-        line(flavor.verify_server().into());
-        line(String::new());
-        line("-- SQL: accounts that log in only with their certificate".into());
-        for user in users {
-            line(create_user(&user.name, sql_host));
-            line(require_bundle(user, sql_host));
+}
+
+const OPTION_FILE: &str = "a MySQL option file";
+
+/// A value for an option file, double-quoted: my_print_defaults, mysqld and
+/// the clients then read it whole, with `#`, quotes, backslashes and spaces
+/// at either end. Control characters are refused: a newline would end the
+/// value and start another option.
+pub fn option_value(what: &str, value: &str) -> crate::Result<String> {
+    super::no_control(what, value, OPTION_FILE)?;
+    Ok(format!(
+        "\"{}\"",
+        value.replace('\\', "\\\\").replace('"', "\\\"")
+    ))
+}
+
+/// `name = "value"` for a path, or the error naming the path that cannot be written.
+pub fn option_path(name: &str, path: &Path) -> crate::Result<(Setting, String)> {
+    let value = super::path_text(name, path, OPTION_FILE)?;
+    let line = format!("{name} = {}", option_value(name, value)?);
+    Ok((Setting::new(name, value), line))
+}
+
+/// An option-file section: the `[group]` line and its settings.
+#[derive(Default)]
+pub(crate) struct Group {
+    pub settings: Vec<Setting>,
+    pub text: String,
+}
+
+impl Group {
+    pub fn new(name: &str) -> Group {
+        Group {
+            settings: Vec::new(),
+            text: format!("[{name}]\n"),
         }
     }
-    t
+
+    pub fn path(&mut self, name: &str, path: &Path) -> crate::Result<()> {
+        let (setting, line) = option_path(name, path)?;
+        self.push(setting, line);
+        Ok(())
+    }
+
+    pub fn value(&mut self, name: &str, value: &str) -> crate::Result<()> {
+        let line = format!("{name} = {}", option_value(name, value)?);
+        self.push(Setting::new(name, value), line);
+        Ok(())
+    }
+
+    /// A constant the option file takes unquoted (`ON`, `TLSv1.2,TLSv1.3`).
+    pub fn constant(&mut self, name: &str, value: &str) {
+        self.push(Setting::new(name, value), format!("{name} = {value}"));
+    }
+
+    pub fn flag(&mut self, name: &str) {
+        self.push(Setting::flag(name), name.to_string());
+    }
+
+    /// A commented-out line: a setting shown, not set.
+    pub fn comment(&mut self, line: &str) {
+        self.text.push_str(&format!("# {line}\n"));
+    }
+
+    fn push(&mut self, setting: Setting, line: String) {
+        self.settings.push(setting);
+        self.text.push_str(&line);
+        self.text.push('\n');
+    }
 }
 
-fn absolute(p: &Path) -> PathBuf {
-    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
+/// The option-file group of one user's client settings, `[client-USER]`,
+/// which `--defaults-group-suffix=-USER` makes the client read (besides
+/// `[client]`): one file can hold every user's certificate. Group names
+/// compare without regard to ASCII case, so two users that differ only in
+/// case would share a group, and are refused. So are the users whose group
+/// MariaDB reads without being asked: `[client-server]` (the server and
+/// every client) and `[client-mariadb]` (every client).
+pub fn client_group(users: &[Bundle]) -> crate::Result<Vec<String>> {
+    let mut seen = std::collections::HashSet::new();
+    users
+        .iter()
+        .map(|u| {
+            super::no_control("user", &u.name, OPTION_FILE)?;
+            let refuse = |reason| crate::Error::UnsafeConfigValue {
+                what: "user".into(),
+                value: u.name.clone(),
+                file: OPTION_FILE,
+                reason,
+            };
+            let lower = u.name.to_ascii_lowercase();
+            if RESERVED_SUFFIXES.contains(&lower.as_str()) {
+                return Err(refuse(
+                    "MariaDB reads the group [client-server] or [client-mariadb] without being asked",
+                ));
+            }
+            if !seen.insert(lower) {
+                return Err(refuse(
+                    "another user's name differs only in case, and option-file groups ignore case",
+                ));
+            }
+            Ok(format!("client-{}", u.name))
+        })
+        .collect()
+}
+
+/// `client-` + these are groups MariaDB reads by default.
+const RESERVED_SUFFIXES: [&str; 2] = ["server", "mariadb"];
+
+/// The `[mysqld]` settings, a `[client-USER]` group per user, and the SQL
+/// that creates each account and ties it to its certificate.
+pub fn config(flavor: Flavor, input: &Input<'_>) -> crate::Result<Config> {
+    let s = &input.server.files;
+    let mut server = Group::new("mysqld");
+    server.path("ssl_ca", &s.ca)?;
+    server.path("ssl_cert", &s.certificate)?;
+    server.path("ssl_key", &s.key)?;
+    if let Some(crl) = input.crl {
+        server.path("ssl_crl", crl)?;
+    }
+    server.constant("require_secure_transport", "ON");
+    server.constant("tls_version", "TLSv1.2,TLSv1.3");
+    let mut config = Config::default();
+    config.sections.push(Section {
+        role: Role::Server,
+        user: None,
+        file: format!("{}/90-tls.cnf", flavor.conf_dir()),
+        comment: format!("Server settings, e.g. in {}/90-tls.cnf", flavor.conf_dir()),
+        settings: server.settings,
+        text: server.text,
+    });
+    config.commands.push(format!(
+        "chown mysql {}",
+        super::shell_quote(&s.key.display().to_string())
+    ));
+    let require = input.require.unwrap_or(Require::Subject);
+    for (user, group) in input.users.iter().zip(client_group(input.users)?) {
+        let f = &user.files;
+        let mut client = Group::new(&group);
+        client.value("user", &user.name)?;
+        client.path("ssl-ca", &f.ca)?;
+        client.path("ssl-cert", &f.certificate)?;
+        client.path("ssl-key", &f.key)?;
+        match flavor {
+            Flavor::Mariadb => client.flag("ssl-verify-server-cert"),
+            Flavor::Mysql => client.constant("ssl-mode", "VERIFY_IDENTITY"),
+        }
+        config.sections.push(Section {
+            role: Role::Client,
+            user: Some(user.name.clone()),
+            file: "~/.my.cnf".into(),
+            comment: format!(
+                "Client settings for {} (~/.my.cnf), read with --defaults-group-suffix=-{}",
+                user.name, user.name
+            ),
+            settings: client.settings,
+            text: client.text,
+        });
+        config.clients.push(Client {
+            user: user.name.clone(),
+            command: Some(format!(
+                "{} {} -h {}",
+                flavor.client(),
+                super::shell_quote(&format!("--defaults-group-suffix=-{}", user.name)),
+                super::shell_quote(&input.server.name)
+            )),
+            connection_string: None,
+        });
+        config.sql.push(create_user(&user.name, input.sql_host));
+        config
+            .sql
+            .push(require_statement(user, input.sql_host, require));
+    }
+    Ok(config)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn user(name: &str) -> Bundle {
+        Bundle {
+            name: name.into(),
+            subject: format!("/CN={name}"),
+            issuer: "/CN=CA".into(),
+            files: super::super::BundleFiles {
+                certificate: "/c".into(),
+                key: "/k".into(),
+                ca: "/a".into(),
+            },
+        }
+    }
+
+    #[test]
+    fn client_groups_that_would_be_shared_or_read_unasked_are_refused() {
+        assert_eq!(
+            client_group(&[user("app"), user("o+1")]).unwrap(),
+            ["client-app", "client-o+1"]
+        );
+        for names in [&["App", "app"][..], &["Server"], &["mariadb"]] {
+            let users: Vec<Bundle> = names.iter().map(|n| user(n)).collect();
+            let err = client_group(&users).unwrap_err().to_string();
+            assert!(err.contains("option file"), "{names:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn option_values_are_double_quoted_and_escaped() {
+        assert_eq!(
+            option_value("ssl_ca", r#"/a #b/"q"\x "#).unwrap(),
+            r#""/a #b/\"q\"\\x ""#
+        );
+        assert!(option_value("ssl_ca", "/a\ninit_file=/x").is_err());
+    }
 
     #[test]
     fn quotes_are_doubled() {

@@ -164,7 +164,11 @@ fn scan_walks_sorted_into_hidden_directories_skips_vcs_and_reports_loops() {
     .unwrap();
     let names: Vec<_> = found
         .iter()
-        .map(|f| f.path.strip_prefix(root).unwrap().display().to_string())
+        .map(|f| match &f.source {
+            Source::File(path) => path,
+            other => panic!("a file scan found {other}"),
+        })
+        .map(|path| path.strip_prefix(root).unwrap().display().to_string())
         .collect();
     assert_eq!(names, [".hidden/y.pem", "a.pem", "b/c.pem", "b/loop"]);
     assert_eq!(found[3].level, Level::Unknown);

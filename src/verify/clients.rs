@@ -103,13 +103,19 @@ fn leaf_findings(leaf: &X509Certificate<'_>, purpose: Purpose, out: &mut Vec<Fin
         ));
     }
     if matches!(leaf.basic_constraints(), Ok(Some(bc)) if bc.value.ca) {
-        out.push(Finding::new(
-            "ca-as-leaf",
-            "the certificate is a CA certificate (basicConstraints cA=TRUE) in the place of a \
-             server or client certificate",
-        ));
+        out.push(ca_as_leaf());
     }
     extended_key_usage(leaf, out);
+}
+
+/// A CA certificate that also names a server or client, as the leaf:
+/// RFC 5280 and OpenSSL allow it, the strict clients do not.
+pub(crate) fn ca_as_leaf() -> Finding {
+    Finding::new(
+        "ca-as-leaf",
+        "the certificate is a CA certificate (basicConstraints cA=TRUE) in the place of a \
+         server or client certificate",
+    )
 }
 
 /// `*.co.uk`, `*.com`: a wildcard whose remainder is itself a registry's

@@ -6,8 +6,10 @@ use time::OffsetDateTime;
 use x509_parser::certificate::X509Certificate;
 use x509_parser::prelude::FromDer;
 
+use super::clients::ca_as_leaf;
 use super::path::Pool;
 use super::report::{Purpose, Rejection};
+use super::strict::names_an_endpoint;
 use crate::name::oneline;
 
 /// Why a certificate's names are not checked against name constraints.
@@ -42,6 +44,9 @@ pub(crate) fn explain(err: webpki::Error, pool: &Pool<'_>, purpose: Purpose) -> 
         E::RequiredEkuNotFound | E::RequiredEkuNotFoundContext(_) | E::EmptyEkuExtension => {
             Rejection::WrongPurpose { purpose }
         }
+        // A CA certificate made for a server or client too is refused only
+        // by the strict clients; a CA's own certificate is the recipe mistake.
+        E::CaUsedAsEndEntity if names_an_endpoint(pool.parsed_leaf) => ca_as_leaf().rejection(),
         E::CaUsedAsEndEntity => Rejection::CaAsLeaf {
             subject: oneline(pool.parsed_leaf.subject()),
             purpose,

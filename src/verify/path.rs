@@ -105,12 +105,19 @@ pub(crate) fn build<'a>(
     };
     // webpki refuses some chains RFC 5280 accepts; certgen's own validator
     // has the last word on those, except for the clients built on webpki.
+    // Its reason is the better one where webpki's is only that no issuer
+    // was found, or one only the strict clients hold to.
     if mode == Mode::Strict {
         return Err(webpki_rejection);
     }
     match own_path(pool, now, purpose) {
         Ok(ders) => Ok(ders),
-        Err(Some(reason)) if matches!(webpki_rejection, Rejection::UntrustedIssuer { .. }) => {
+        Err(Some(reason))
+            if matches!(
+                webpki_rejection,
+                Rejection::UntrustedIssuer { .. } | Rejection::StrictClients { .. }
+            ) =>
+        {
             Err(reason)
         }
         Err(_) => Err(webpki_rejection),

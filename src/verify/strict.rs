@@ -63,9 +63,13 @@ pub(crate) fn check_path(
 
 /// The leaf must be a server or client certificate, and one OpenSSL does
 /// not take for a self-signed certificate: its subject must differ from its
-/// issuer's. A CA certificate from the CA file given as the leaf (the
-/// recipe mistake of pointing `ssl_cert` at `ca-cert.pem`) is refused; a
-/// self-signed non-CA leaf trusted directly is accepted.
+/// issuer's.
+///
+/// A CA certificate (basicConstraints cA=TRUE) as the leaf is the recipe
+/// mistake of pointing `ssl_cert` at `ca-cert.pem` (or at an intermediate
+/// CA's certificate), unless the certificate says it is also meant for a TLS
+/// endpoint (see [`names_an_endpoint`]): RFC 5280 lets a CA certificate end
+/// a path, and such dual-use certificates are valid.
 fn leaf_role(
     leaf: &X509Certificate<'_>,
     issuer: &X509Certificate<'_>,
@@ -73,13 +77,13 @@ fn leaf_role(
 ) -> Checked {
     let subject = || oneline(leaf.subject());
     let is_ca = matches!(leaf.basic_constraints(), Ok(Some(bc)) if bc.value.ca);
+    if is_ca && !names_an_endpoint(leaf) {
+        return Err(Rejection::CaAsLeaf {
+            subject: subject(),
+            purpose,
+        });
+    }
     if leaf.as_raw() == issuer.as_raw() {
-        if is_ca {
-            return Err(Rejection::CaAsLeaf {
-                subject: subject(),
-                purpose,
-            });
-        }
         return Ok(());
     }
     if self_issued(leaf) {
@@ -89,6 +93,20 @@ fn leaf_role(
         });
     }
     Ok(())
+}
+
+/// Whether a CA certificate is also made for a TLS server or client: it
+/// names one (subjectAltName), or its key is for a handshake's key exchange
+/// (keyUsage keyEncipherment, keyAgreement or dataEncipherment). A CA's own
+/// certificate has neither: CA certificates name no host or user, and the
+/// CA/Browser Forum allows a CA key only keyCertSign, cRLSign and
+/// digitalSignature (for OCSP), which is what certgen's CAs carry; the
+/// openssl recipes' CAs carry no keyUsage at all. extendedKeyUsage proves
+/// nothing either way: public intermediates carry serverAuth and clientAuth.
+pub(crate) fn names_an_endpoint(cert: &X509Certificate<'_>) -> bool {
+    let key_exchange = matches!(cert.key_usage(), Ok(Some(ku))
+        if ku.value.key_encipherment() || ku.value.key_agreement() || ku.value.data_encipherment());
+    !alt_names(cert).is_empty() || key_exchange
 }
 
 fn prefix(who: &str, r: Rejection) -> Rejection {

@@ -1,0 +1,167 @@
+//! Rails: the `database.yml` settings of an application that connects as a
+//! user with its certificate, for the mysql2 and the postgresql adapters.
+//!
+//! Key names as the adapters document them: mysql2 takes `sslca`,
+//! `sslcert`, `sslkey`, `ssl_mode` and `sslverify`
+//! (<https://github.com/brianmario/mysql2#ssl-options>; `sslverify: true` is
+//! what makes MariaDB Connector/C check the host name,
+//! <https://github.com/brianmario/mysql2/issues/879>); the postgresql
+//! adapter passes `sslmode`, `sslrootcert`, `sslcert` and `sslkey` to libpq
+//! (<https://www.postgresql.org/docs/current/libpq-connect.html#LIBPQ-PARAMKEYWORDS>).
+
+use super::{Bundle, Config, Input, Role, Section, Setting, no_control, path_text};
+use crate::Result;
+
+const FILE: &str = "config/database.yml";
+
+/// A YAML double-quoted scalar; control characters are refused rather
+/// than escaped, as in every other settings file.
+pub fn yaml_string(what: &str, value: &str) -> Result<String> {
+    no_control(what, value, FILE)?;
+    Ok(format!(
+        "\"{}\"",
+        value.replace('\\', "\\\\").replace('"', "\\\"")
+    ))
+}
+
+/// The two adapters and the keys each takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Adapter {
+    Mysql2,
+    Postgresql,
+}
+
+impl Adapter {
+    pub fn name(self) -> &'static str {
+        match self {
+            Adapter::Mysql2 => "mysql2",
+            Adapter::Postgresql => "postgresql",
+        }
+    }
+
+    /// (key, value, quoted?) for `user` connecting to `server`.
+    fn keys(self, server: &str, user: &Bundle) -> Result<Vec<(&'static str, String, bool)>> {
+        let f = &user.files;
+        let p = |what, path| path_text(what, path, FILE).map(str::to_string);
+        let mut keys = vec![
+            ("adapter", self.name().to_string(), false),
+            ("host", server.to_string(), true),
+            ("username", user.name.clone(), true),
+        ];
+        match self {
+            Adapter::Mysql2 => keys.extend([
+                ("sslca", p("sslca", &f.ca)?, true),
+                ("sslcert", p("sslcert", &f.certificate)?, true),
+                ("sslkey", p("sslkey", &f.key)?, true),
+                ("ssl_mode", "verify_identity".into(), false),
+                ("sslverify", "true".into(), false),
+            ]),
+            Adapter::Postgresql => keys.extend([
+                ("sslmode", "verify-full".into(), false),
+                ("sslrootcert", p("sslrootcert", &f.ca)?, true),
+                ("sslcert", p("sslcert", &f.certificate)?, true),
+                ("sslkey", p("sslkey", &f.key)?, true),
+            ]),
+        }
+        Ok(keys)
+    }
+
+    /// The `production:` entry for `user`.
+    pub fn section(self, server: &str, user: &Bundle) -> Result<Section> {
+        let mut text = String::from("production:\n");
+        let mut settings = Vec::new();
+        for (key, value, quoted) in self.keys(server, user)? {
+            let written = if quoted {
+                yaml_string(key, &value)?
+            } else {
+                value.clone()
+            };
+            text.push_str(&format!("  {key}: {written}\n"));
+            settings.push(Setting::new(key, value));
+        }
+        Ok(Section {
+            role: Role::Client,
+            user: Some(user.name.clone()),
+            file: FILE.into(),
+            comment: format!(
+                "{FILE} of an application connecting as {} with the {} adapter",
+                user.name,
+                self.name()
+            ),
+            settings,
+            text,
+        })
+    }
+}
+
+pub fn config(input: &Input<'_>) -> Result<Config> {
+    let mut config = Config::default();
+    for user in input.users {
+        for adapter in [Adapter::Mysql2, Adapter::Postgresql] {
+            config
+                .sections
+                .push(adapter.section(&input.server.name, user)?);
+        }
+    }
+    config.notes.push(
+        "mysql2 is the adapter for MySQL, MariaDB and SingleStore; postgresql for PostgreSQL. \
+         The password, if any, and the database name go beside these keys"
+            .into(),
+    );
+    Ok(config)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::{names, sample};
+
+    #[test]
+    fn database_yml_uses_each_adapters_documented_keys() {
+        sample(|input| {
+            let c = config(input).unwrap();
+            assert_eq!(
+                names(&c.sections[0]),
+                [
+                    "adapter",
+                    "host",
+                    "username",
+                    "sslca",
+                    "sslcert",
+                    "sslkey",
+                    "ssl_mode",
+                    "sslverify"
+                ]
+            );
+            assert_eq!(
+                names(&c.sections[1]),
+                [
+                    "adapter",
+                    "host",
+                    "username",
+                    "sslmode",
+                    "sslrootcert",
+                    "sslcert",
+                    "sslkey"
+                ]
+            );
+            assert!(
+                c.sections[0]
+                    .text
+                    .contains("  ssl_mode: verify_identity\n  sslverify: true\n")
+            );
+            assert!(c.sections[1].text.contains(
+                "  sslmode: verify-full\n  sslrootcert: \"/pki/users/app/ca-cert.pem\"\n"
+            ));
+        });
+    }
+
+    #[test]
+    fn yaml_strings_escape_quotes_and_backslashes() {
+        assert_eq!(
+            yaml_string("k", r#"/a"b\c #d"#).unwrap(),
+            r#""/a\"b\\c #d""#
+        );
+        assert!(yaml_string("k", "a\nb").is_err());
+    }
+}

@@ -1,0 +1,268 @@
+//! Rolling a root CA over without downtime.
+//!
+//! [`rotate_ca`] makes a new CA key and certificate (the old subject, key
+//! type, lifetime and pathLenConstraint unless told otherwise; encrypted with
+//! the same passphrase when the old key was) and starts a changeover:
+//! `ca-bundle.pem` holds the new and the old root, and every bundle's
+//! `ca-cert.pem` is rewritten to hold it too, so that servers and clients
+//! trust certificates of either CA while `renew --all` re-issues every leaf.
+//! [`finish_rotation`] ends it once nothing valid chains to the old root:
+//! `ca-bundle.pem` is archived and every bundle's `ca-cert.pem` holds the new
+//! root alone. Each step is one transaction; nothing is deleted (the old CA
+//! files move to `old_keys/`).
+//!
+//! An intermediate CA is refused: its certificate is its parent's to
+//! replace, and `ca-chain.pem` would need both chains.
+
+use std::path::PathBuf;
+
+use time::{Duration, OffsetDateTime};
+use x509_parser::certificate::X509Certificate;
+use x509_parser::prelude::FromDer;
+use zeroize::Zeroizing;
+
+use crate::ca::{CLOCK_SKEW, Ca};
+use crate::cert::CertSummary;
+use crate::encoding::certificates;
+use crate::error::{Error, Expected, Result};
+use crate::index::{Serial, Status};
+use crate::input::read_file;
+use crate::issue::{ensure_current, open_ca};
+use crate::keys::{KeyFormat, KeyType, PrivateKey, check_format};
+use crate::name::Subject;
+use crate::profile::Profile;
+use crate::store::{self, Mode, Store};
+
+use super::{all_bundles, key_format_of, key_type_of};
+
+/// What the new CA changes from the old one; `None` keeps it.
+#[derive(Clone, Debug, Default)]
+pub struct RotateOptions {
+    pub subject: Option<Subject>,
+    pub key_type: Option<KeyType>,
+    pub validity: Option<Duration>,
+}
+
+/// What [`rotate_ca`] did.
+#[derive(Debug)]
+pub struct Rotated {
+    pub ca: CertSummary,
+    pub previous: CertSummary,
+    /// Whether the new key is encrypted (as the old one was).
+    pub encrypted: bool,
+    pub bundle: PathBuf,
+    /// The bundles' `ca-cert.pem` files that now hold both roots.
+    pub updated: Vec<PathBuf>,
+    pub archived: Option<PathBuf>,
+}
+
+/// What [`finish_rotation`] did.
+#[derive(Debug)]
+pub struct Finished {
+    pub ca: CertSummary,
+    /// The old roots dropped from the bundle.
+    pub dropped: Vec<CertSummary>,
+    /// The bundles' `ca-cert.pem` files that now hold the new root alone.
+    pub updated: Vec<PathBuf>,
+    pub archived: Option<PathBuf>,
+}
+
+/// Starts a CA changeover (see the module documentation).
+pub fn rotate_ca(store: &Store, opts: &RotateOptions, now: OffsetDateTime) -> Result<Rotated> {
+    store.recover()?;
+    refuse_intermediate(store)?;
+    let bundle_path = store.path(store::CA_BUNDLE);
+    if std::fs::symlink_metadata(&bundle_path).is_ok() {
+        return Err(Error::RotationInProgress(bundle_path));
+    }
+    let old = open_ca(store)?;
+    let previous = old.summary()?;
+    let (_, old_cert) = X509Certificate::from_der(old.cert_der()).map_err(Error::malformed(
+        "the CA certificate",
+        Expected::Certificate,
+    ))?;
+    let subject = match &opts.subject {
+        Some(s) => s.clone(),
+        None => Subject::from_x509(old_cert.subject())?,
+    };
+    let key_path = store.ca_key();
+    let old_key_file =
+        Zeroizing::new(read_file(&key_path).map_err(Error::io("reading", &key_path))?);
+    let encrypted = PrivateKey::is_encrypted(&old_key_file);
+    let key_type = match opts.key_type {
+        Some(t) => t,
+        None => key_type_of(&store.ca_cert(), &previous.key)?,
+    };
+    let old_format = key_format_of(&old_key_file);
+    let format = if check_format(key_type, old_format).is_ok() {
+        old_format
+    } else {
+        KeyFormat::Pkcs8
+    };
+    let validity = opts.validity.unwrap_or_else(|| {
+        let v = previous.not_after - previous.not_before - CLOCK_SKEW;
+        if v > Duration::ZERO {
+            v
+        } else {
+            Profile::Ca { path_len: None }.default_validity()
+        }
+    });
+    let path_len = previous
+        .basic_constraints
+        .and_then(|b| b.path_len)
+        .map(|p| u8::try_from(p).unwrap_or(u8::MAX));
+
+    let key = PrivateKey::generate(key_type)?;
+    let key_pem = if encrypted {
+        // The same passphrase: asked once per run, so not asked again.
+        let what = key_path.display().to_string();
+        let source = store
+            .passphrase_source()
+            .ok_or_else(|| Error::NoPassphrase { what: what.clone() })?;
+        Zeroizing::new(key.to_encrypted_pem(&source.passphrase(&what)?)?)
+    } else {
+        Zeroizing::new(key.to_pem(format)?.to_string())
+    };
+    let new = Ca::create_root(&subject, key, validity, path_len, &Serial::random()?, now)?;
+    let both = format!("{}{}", new.cert_pem(), old.cert_pem());
+
+    let lock = store.lock()?;
+    ensure_current(store, &old)?;
+    if std::fs::symlink_metadata(&bundle_path).is_ok() {
+        return Err(Error::RotationInProgress(bundle_path));
+    }
+    let bundles = bundle_ca_files(store)?;
+    let mut staging = lock.stage(bundles.len() + 3)?;
+    staging.replace_archived(key_path, key_pem.as_bytes(), Mode::Secret, now)?;
+    staging.replace_archived(
+        store.ca_cert(),
+        new.cert_pem().as_bytes(),
+        Mode::Public,
+        now,
+    )?;
+    staging.add_file(bundle_path.clone(), both.as_bytes(), Mode::Public)?;
+    for file in &bundles {
+        staging.replace_archived(file.clone(), both.as_bytes(), Mode::Public, now)?;
+    }
+    let archived = staging.commit_archiving()?;
+    Ok(Rotated {
+        ca: new.summary()?,
+        previous,
+        encrypted,
+        bundle: bundle_path,
+        updated: bundles,
+        archived,
+    })
+}
+
+/// Ends a CA changeover once no valid certificate chains to an old root:
+/// otherwise refused, naming them.
+pub fn finish_rotation(store: &Store, now: OffsetDateTime) -> Result<Finished> {
+    store.recover()?;
+    refuse_intermediate(store)?;
+    let bundle_path = store.path(store::CA_BUNDLE);
+    let bundle = match read_file(&bundle_path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Error::NoRotation(bundle_path));
+        }
+        Err(e) => return Err(Error::io("reading", &bundle_path)(e)),
+    };
+    let ca_path = store.ca_cert();
+    let ca_bytes = read_file(&ca_path).map_err(Error::io("reading", &ca_path))?;
+    let ca_der = certificates(&ca_path.display().to_string(), &ca_bytes)?.remove(0);
+    let old_roots: Vec<Vec<u8>> = certificates(&bundle_path.display().to_string(), &bundle)?
+        .into_iter()
+        .filter(|c| *c != ca_der)
+        .collect();
+    let lock = store.lock()?;
+    let still = chained_to(store, &old_roots, now)?;
+    if !still.is_empty() {
+        return Err(Error::StillChainsToOld {
+            count: still.len(),
+            files: still.join(", "),
+        });
+    }
+    let root_pem = crate::encoding::to_pem("CERTIFICATE", &ca_der);
+    let bundles = bundle_ca_files(store)?;
+    let mut staging = lock.stage(bundles.len() + 1)?;
+    staging.archive_only(bundle_path, now)?;
+    for file in &bundles {
+        staging.replace_archived(file.clone(), root_pem.as_bytes(), Mode::Public, now)?;
+    }
+    let archived = staging.commit_archiving()?;
+    let summary = |what: &str, der: &[u8]| CertSummary::from_der(what, der, false);
+    Ok(Finished {
+        ca: summary("the CA certificate", &ca_der)?,
+        dropped: old_roots
+            .iter()
+            .map(|d| summary("an old root", d))
+            .collect::<Result<_>>()?,
+        updated: bundles,
+        archived,
+    })
+}
+
+/// The certificates still valid at `now` that one of `roots` signed: every
+/// valid index line whose file holds its certificate, and every bundle.
+/// Returns their files, relative to the PKI directory.
+fn chained_to(store: &Store, roots: &[Vec<u8>], now: OffsetDateTime) -> Result<Vec<String>> {
+    let parsed: Vec<X509Certificate<'_>> = roots
+        .iter()
+        .filter_map(|d| X509Certificate::from_der(d).ok().map(|(_, c)| c))
+        .collect();
+    let signed_by_old = |der: &[u8]| {
+        X509Certificate::from_der(der).is_ok_and(|(_, c)| {
+            c.validity().not_after.to_datetime() > now
+                && parsed
+                    .iter()
+                    .any(|r| c.verify_signature(Some(r.public_key())).is_ok())
+        })
+    };
+    let mut files: Vec<String> = Vec::new();
+    let index = crate::index::Index::load(&store.index())?;
+    for e in index
+        .entries
+        .iter()
+        .filter(|e| e.status_at(now) == Status::Valid)
+    {
+        let Ok(bytes) = read_file(&store.path(&e.file)) else {
+            continue;
+        };
+        let Ok(mut ders) = certificates(&e.file, &bytes) else {
+            continue;
+        };
+        if !ders.is_empty() && signed_by_old(&ders.remove(0)) && !files.contains(&e.file) {
+            files.push(e.file.clone());
+        }
+    }
+    for b in all_bundles(store)? {
+        let (_, cert_name) = b.kind.file_names();
+        let rel = format!("{}/{cert_name}", b.rel_dir());
+        let Ok(bytes) = read_file(&store.path(&rel)) else {
+            continue;
+        };
+        let ders = certificates(&rel, &bytes).unwrap_or_default();
+        if ders.first().is_some_and(|d| signed_by_old(d)) && !files.contains(&rel) {
+            files.push(rel);
+        }
+    }
+    Ok(files)
+}
+
+/// Every bundle's `ca-cert.pem` (those of `servers/NAME` and `users/NAME`
+/// directories), to rewrite with the roots of the changeover.
+fn bundle_ca_files(store: &Store) -> Result<Vec<PathBuf>> {
+    Ok(all_bundles(store)?
+        .into_iter()
+        .map(|b| store.path(&b.rel_dir()).join(store::CA_CERT))
+        .filter(|p| p.parent().is_some_and(|d| d.is_dir()))
+        .collect())
+}
+
+fn refuse_intermediate(store: &Store) -> Result<()> {
+    if std::fs::symlink_metadata(store.path(store::CA_CHAIN)).is_ok() {
+        return Err(Error::RotateIntermediate(store.root().to_path_buf()));
+    }
+    Ok(())
+}

@@ -1,0 +1,297 @@
+//! Fetching the certificate chain a live server serves, for
+//! `check-expiry --connect`: plain TLS, or the STARTTLS exchanges of the
+//! MySQL protocol (MySQL, MariaDB, SingleStore, Manticore's MySQL port) and
+//! of PostgreSQL.
+//!
+//! The chain is fetched without trusting it first: the TLS client records
+//! what the server sends and accepts it (it still checks the server's
+//! handshake signature, so the chain belongs to the server that answered).
+//! Judging the chain is [`judge`]'s business. Every read is bounded in time
+//! and in bytes, so a server that never answers, or answers forever, costs
+//! one timeout and a little memory.
+
+mod io;
+pub mod judge;
+mod starttls;
+mod target;
+mod tls;
+
+use std::net::{TcpStream, ToSocketAddrs};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+pub use judge::{Expect, Judge, Trust, reload_advice};
+pub use target::Target;
+
+/// Connections open at once when checking several servers: enough to hide
+/// the round trips, few enough not to look like a flood to a server or a
+/// firewall.
+pub const IN_FLIGHT: usize = 32;
+
+/// How to start TLS, as asked on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Starttls {
+    /// By the port: 3306, 3307 and 9306 speak MySQL, 5432 PostgreSQL, any
+    /// other port plain TLS.
+    Auto,
+    Mysql,
+    Postgres,
+    /// Plain TLS from the first byte.
+    None,
+}
+
+/// How TLS was started on a connection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Protocol {
+    /// TLS from the first byte.
+    Tls,
+    /// The MySQL protocol's SSLRequest after the server's greeting.
+    Mysql,
+    /// PostgreSQL's SSLRequest.
+    Postgres,
+}
+
+impl Starttls {
+    /// The protocol to use on `port`.
+    pub fn protocol(self, port: u16) -> Protocol {
+        match self {
+            Starttls::Mysql => Protocol::Mysql,
+            Starttls::Postgres => Protocol::Postgres,
+            Starttls::None => Protocol::Tls,
+            Starttls::Auto => match port {
+                3306 | 3307 | 9306 => Protocol::Mysql,
+                5432 => Protocol::Postgres,
+                _ => Protocol::Tls,
+            },
+        }
+    }
+}
+
+impl Protocol {
+    pub fn name(self) -> &'static str {
+        match self {
+            Protocol::Tls => "tls",
+            Protocol::Mysql => "mysql",
+            Protocol::Postgres => "postgres",
+        }
+    }
+}
+
+/// How to connect.
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub starttls: Starttls,
+    /// The name sent in the TLS server_name extension; `None` sends the
+    /// target's host when it is a DNS name, and no name for an IP address.
+    pub sni: Option<String>,
+    /// For the TCP connection, and again for the handshake (STARTTLS and TLS).
+    pub timeout: Duration,
+}
+
+/// What a server served.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Served {
+    pub protocol: Protocol,
+    /// DER certificates, the leaf first, as the server sent them.
+    pub chain: Vec<Vec<u8>>,
+}
+
+/// Why a server's chain could not be fetched.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Failure {
+    #[error("cannot resolve {host}: {source}")]
+    Resolve {
+        host: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{host} resolves to no address")]
+    NoAddress { host: String },
+    #[error("connection refused")]
+    Refused,
+    #[error("timeout: no answer within {} s {step}", .after.as_secs_f64())]
+    Timeout { step: Step, after: Duration },
+    #[error("cannot connect: {0}")]
+    Connect(#[source] std::io::Error),
+    #[error("connection closed by the server {step}")]
+    Closed { step: Step },
+    #[error("connection failed {step}: {source}")]
+    Io {
+        step: Step,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the server sent more than {limit} bytes {step}")]
+    TooMuch { step: Step, limit: usize },
+    /// The server's answer to the STARTTLS exchange says no.
+    #[error("server does not offer TLS ({detail})")]
+    NoTls { detail: &'static str },
+    /// The server speaks something else than the protocol expected.
+    #[error("not a {protocol} server: {detail}")]
+    WrongProtocol {
+        protocol: &'static str,
+        detail: String,
+    },
+    /// The server answered the MySQL connection with an error packet.
+    #[error("the server refused the connection: {0}")]
+    ServerError(String),
+    #[error("not TLS: the server answered {0}")]
+    NotTls(String),
+    #[error("handshake failure: {0}")]
+    Handshake(String),
+}
+
+/// The part of the exchange a failure happened in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    Connect,
+    MysqlGreeting,
+    PostgresAnswer,
+    Handshake,
+}
+
+impl std::fmt::Display for Step {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Step::Connect => "to connect",
+            Step::MysqlGreeting => "while reading the MySQL greeting",
+            Step::PostgresAnswer => "while waiting for the answer to PostgreSQL's SSLRequest",
+            Step::Handshake => "during the TLS handshake",
+        })
+    }
+}
+
+/// Connects to `target` and fetches the chain it serves.
+pub fn fetch(target: &Target, opts: &Options) -> Result<Served, Failure> {
+    let protocol = target
+        .protocol
+        .unwrap_or_else(|| opts.starttls.protocol(target.port));
+    let sock = connect(target, opts.timeout)?;
+    // The handshake's own budget, STARTTLS included.
+    let deadline = Instant::now() + opts.timeout;
+    let mut io = io::Bounded::new(&sock, deadline, opts.timeout);
+    match protocol {
+        Protocol::Tls => {}
+        Protocol::Mysql => starttls::mysql(&mut io)?,
+        Protocol::Postgres => starttls::postgres(&mut io)?,
+    }
+    let name = tls::server_name(target, opts.sni.as_deref())?;
+    let chain = tls::handshake(&mut io, name)?;
+    Ok(Served { protocol, chain })
+}
+
+/// Fetches every target's chain, at most `in_flight` at once; the results
+/// are in the order of `targets`.
+pub fn fetch_all(
+    targets: &[Target],
+    opts: &Options,
+    in_flight: usize,
+) -> Vec<Result<Served, Failure>> {
+    let next = AtomicUsize::new(0);
+    let results: Vec<Mutex<Option<Result<Served, Failure>>>> =
+        targets.iter().map(|_| Mutex::new(None)).collect();
+    let workers = in_flight.clamp(1, targets.len().max(1));
+    std::thread::scope(|s| {
+        for _ in 0..workers {
+            s.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(target) = targets.get(i) else { break };
+                    let result = fetch(target, opts);
+                    *results[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
+                }
+            });
+        }
+    });
+    results
+        .into_iter()
+        .map(|r| {
+            r.into_inner()
+                .unwrap_or_else(|e| e.into_inner())
+                .expect("every target was fetched")
+        })
+        .collect()
+}
+
+/// The first address of `target` that accepts, within `timeout` in all.
+fn connect(target: &Target, timeout: Duration) -> Result<TcpStream, Failure> {
+    let addrs: Vec<_> = (target.host.as_str(), target.port)
+        .to_socket_addrs()
+        .map_err(|source| Failure::Resolve {
+            host: target.host.clone(),
+            source,
+        })?
+        .collect();
+    let deadline = Instant::now() + timeout;
+    let mut last = Failure::NoAddress {
+        host: target.host.clone(),
+    };
+    for addr in addrs {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            break;
+        }
+        match TcpStream::connect_timeout(&addr, left) {
+            Ok(sock) => {
+                // Small writes (SSLRequest, ClientHello) go out at once.
+                let _ = sock.set_nodelay(true);
+                return Ok(sock);
+            }
+            Err(e) => last = connect_failure(e, timeout),
+        }
+    }
+    Err(last)
+}
+
+fn connect_failure(e: std::io::Error, timeout: Duration) -> Failure {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::ConnectionRefused => Failure::Refused,
+        ErrorKind::TimedOut | ErrorKind::WouldBlock => Failure::Timeout {
+            step: Step::Connect,
+            after: timeout,
+        },
+        _ => Failure::Connect(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn auto_picks_the_protocol_by_port() {
+        for (port, want) in [
+            (3306, Protocol::Mysql),
+            (3307, Protocol::Mysql),
+            (9306, Protocol::Mysql),
+            (5432, Protocol::Postgres),
+            (443, Protocol::Tls),
+            (9308, Protocol::Tls),
+        ] {
+            assert_eq!(Starttls::Auto.protocol(port), want, "{port}");
+        }
+        assert_eq!(Starttls::None.protocol(3306), Protocol::Tls);
+        assert_eq!(Starttls::Postgres.protocol(3306), Protocol::Postgres);
+        assert_eq!(Starttls::Mysql.protocol(5432), Protocol::Mysql);
+    }
+
+    #[test]
+    fn a_closed_port_is_refused() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        drop(listener);
+        let target = Target::parse(&format!("127.0.0.1:{port}")).unwrap();
+        let opts = Options {
+            starttls: Starttls::None,
+            sni: None,
+            timeout: Duration::from_secs(5),
+        };
+        let err = fetch(&target, &opts).unwrap_err();
+        assert!(matches!(err, Failure::Refused), "{err}");
+        assert_eq!(err.to_string(), "connection refused");
+    }
+}

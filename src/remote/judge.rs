@@ -1,0 +1,217 @@
+//! Judging a served chain like a file: every certificate's expiry, and on
+//! request whether the chain is trusted for the host (`--ca`) and whether
+//! the server still serves the certificate on disk (`--expect`).
+
+use std::path::PathBuf;
+
+use time::OffsetDateTime;
+use x509_parser::certificate::X509Certificate;
+use x509_parser::prelude::FromDer;
+
+use super::{Failure, Protocol, Served, Target};
+use crate::db::{Database, Reload};
+use crate::expiry::{Detail, Finding, Level, Source, Thresholds, check_chain};
+use crate::index::Serial;
+use crate::verify::{self, Host, Input, Mode, Options, Purpose};
+
+/// The roots to validate served chains against.
+#[derive(Clone, Debug)]
+pub struct Trust {
+    pub file: PathBuf,
+    /// DER, one or more.
+    pub roots: Vec<Vec<u8>>,
+}
+
+/// The certificate a server should be serving.
+#[derive(Clone, Debug)]
+pub struct Expect {
+    pub file: PathBuf,
+    /// DER: the first certificate of the file.
+    pub leaf: Vec<u8>,
+}
+
+/// How to judge served chains.
+#[derive(Clone, Debug)]
+pub struct Judge {
+    pub thresholds: Thresholds,
+    pub now: OffsetDateTime,
+    pub detail: Detail,
+    pub trust: Option<Trust>,
+    pub expect: Option<Expect>,
+    /// The name checked with `trust`, when it is not the target's host.
+    pub sni: Option<String>,
+    /// Whose reload statement to give when `expect` differs; `None` names
+    /// the databases speaking the protocol.
+    pub database: Option<Database>,
+}
+
+impl Judge {
+    /// The findings for one server: one per certificate served (the leaf
+    /// carries the `--ca` and `--expect` verdicts), or one UNKNOWN saying
+    /// why nothing was served.
+    pub fn findings(&self, target: &Target, fetched: Result<Served, Failure>) -> Vec<Finding> {
+        let source = Source::Endpoint(target.to_string());
+        let served = match fetched {
+            Ok(served) if !served.chain.is_empty() => served,
+            Ok(_) => {
+                return vec![Finding::unknown_at(
+                    source,
+                    "the server sent no certificate",
+                )];
+            }
+            Err(e) => return vec![Finding::unknown_at(source, e.to_string())],
+        };
+        // Every served certificate is named: a verdict below may make an OK
+        // leaf a problem.
+        let detail = match self.detail {
+            Detail::Problems => Detail::Names,
+            d => d,
+        };
+        let mut findings = check_chain(&source, &served.chain, self.thresholds, self.now, detail);
+        let leaf = &mut findings[0];
+        if leaf.level == Level::Unknown {
+            return findings;
+        }
+        if let Some(trust) = &self.trust
+            && let Some(why) = self.untrusted(target, &served.chain, trust)
+        {
+            raise(leaf, Level::Critical, why);
+        }
+        if let Some(expect) = &self.expect
+            && served.chain[0] != expect.leaf
+        {
+            let why = reload_needed(&served, expect, self.database);
+            raise(leaf, Level::Warning, why);
+        }
+        findings
+    }
+
+    /// Why the chain is not valid for the host with these roots, if it is not.
+    fn untrusted(&self, target: &Target, chain: &[Vec<u8>], trust: &Trust) -> Option<String> {
+        let file = trust.file.display();
+        let name = self.sni.as_deref().unwrap_or(&target.host);
+        let host = match Host::parse(name) {
+            Ok(host) => host,
+            Err(e) => return Some(format!("cannot check the name: {e}")),
+        };
+        let input = Input {
+            leaf: chain[0].clone(),
+            roots: trust.roots.clone(),
+            intermediates: chain[1..].to_vec(),
+        };
+        let opts = Options {
+            host: Some(&host),
+            purpose: Purpose::Server,
+            now: self.now,
+            key: None,
+            crls: None,
+            mode: Mode::Default,
+        };
+        match verify::verify(&input, &opts) {
+            Ok(report) => report
+                .rejection
+                .map(|r| format!("not trusted by {file}: {r}")),
+            Err(e) => Some(format!("cannot validate with {file}: {e}")),
+        }
+    }
+}
+
+/// Makes `f` at least as bad as `level`, with `why` first in its reason.
+fn raise(f: &mut Finding, level: Level, why: String) {
+    let rank = |l: Level| match l {
+        Level::Ok => 0,
+        Level::Warning => 1,
+        Level::Unknown => 2,
+        Level::Critical => 3,
+    };
+    if rank(level) > rank(f.level) {
+        f.level = level;
+    }
+    f.reason = format!("{why}; {}", f.reason);
+}
+
+fn serial(der: &[u8]) -> String {
+    X509Certificate::from_der(der).map_or_else(
+        |_| "?".to_string(),
+        |(_, c)| Serial::from_bytes(c.tbs_certificate.raw_serial()).to_string(),
+    )
+}
+
+fn reload_needed(served: &Served, expect: &Expect, database: Option<Database>) -> String {
+    format!(
+        "serving an old certificate: reload needed (serial {} is served, {} holds {}): {}",
+        serial(&served.chain[0]),
+        expect.file.display(),
+        serial(&expect.leaf),
+        reload_advice(database, served.protocol)
+    )
+}
+
+/// What makes the server serve the certificate on disk: the database's own
+/// statement, or, when only the protocol is known, those of the databases
+/// that speak it.
+pub fn reload_advice(database: Option<Database>, protocol: Protocol) -> String {
+    let one = |db: Database| match db.reload() {
+        Reload::Sql(statement) => format!("{statement} ({})", db.title()),
+        Reload::Restart(how) => format!("restart {} ({how})", db.title()),
+    };
+    match (database, protocol) {
+        (Some(db), _) => match db.reload() {
+            Reload::Sql(_) => format!("run {}", one(db)),
+            Reload::Restart(_) => one(db),
+        },
+        (None, Protocol::Mysql) => {
+            format!("run {} or {}", one(Database::Mariadb), one(Database::Mysql))
+        }
+        (None, Protocol::Postgres) => format!("run {}", one(Database::Postgres)),
+        (None, Protocol::Tls) => "reload or restart the server".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reload_advice_names_the_databases_statements() {
+        assert_eq!(
+            reload_advice(None, Protocol::Mysql),
+            "run FLUSH SSL; (MariaDB) or ALTER INSTANCE RELOAD TLS; (MySQL)"
+        );
+        assert_eq!(
+            reload_advice(None, Protocol::Postgres),
+            "run SELECT pg_reload_conf(); (PostgreSQL)"
+        );
+        assert_eq!(
+            reload_advice(Some(Database::Mariadb), Protocol::Mysql),
+            "run FLUSH SSL; (MariaDB)"
+        );
+        assert_eq!(
+            reload_advice(Some(Database::Singlestore), Protocol::Mysql),
+            "restart SingleStore (sdb-admin restart-node --all)"
+        );
+        assert_eq!(
+            reload_advice(None, Protocol::Tls),
+            "reload or restart the server"
+        );
+    }
+
+    #[test]
+    fn a_failure_is_one_unknown_finding_naming_the_target() {
+        let judge = Judge {
+            thresholds: Thresholds::new(time::Duration::days(30), time::Duration::days(7)).unwrap(),
+            now: OffsetDateTime::UNIX_EPOCH,
+            detail: Detail::Summary,
+            trust: None,
+            expect: None,
+            sni: None,
+            database: None,
+        };
+        let target = Target::parse("[::1]:5432").unwrap();
+        let found = judge.findings(&target, Err(Failure::Refused));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].level, Level::Unknown);
+        assert_eq!(found[0].source, Source::Endpoint("[::1]:5432".into()));
+        assert_eq!(found[0].reason, "connection refused");
+    }
+}

@@ -1,0 +1,668 @@
+//! `check-expiry --connect`: the chain a live server serves, fetched over
+//! plain TLS and the MySQL and PostgreSQL STARTTLS exchanges from servers on
+//! 127.0.0.1, and judged like a file; servers that refuse, stay silent or
+//! send garbage are UNKNOWN within the timeout.
+
+mod common;
+#[path = "common/servers.rs"]
+mod servers;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use common::*;
+use serde_json::Value;
+use servers::{Kind, Seen, server_config, spawn};
+
+/// A PKI with a CA and a server certificate for db.example and 127.0.0.1.
+struct Pki {
+    _dir: tempfile::TempDir,
+    root: PathBuf,
+    config: Arc<rustls::ServerConfig>,
+}
+
+impl Pki {
+    fn new() -> Pki {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().to_path_buf();
+        ok(&root, &["init-ca", "-q", "--key-type", "ecdsa-p256"]);
+        ok(
+            &root,
+            &[
+                "issue-server",
+                "-q",
+                "db.example",
+                "--san",
+                "127.0.0.1,::1",
+                "--key-type",
+                "ecdsa-p256",
+            ],
+        );
+        let sdir = root.join("pki/servers/db.example");
+        let config = server_config(&sdir.join("server-cert.pem"), &sdir.join("server-key.pem"));
+        Pki {
+            _dir: dir,
+            root,
+            config,
+        }
+    }
+
+    fn path(&self, rel: &str) -> String {
+        self.root.join(rel).display().to_string()
+    }
+
+    fn cert(&self) -> String {
+        self.path("pki/servers/db.example/server-cert.pem")
+    }
+
+    fn serial(&self) -> String {
+        with_cert(Path::new(&self.cert()), |c| {
+            c.tbs_certificate
+                .raw_serial()
+                .iter()
+                .map(|b| format!("{b:02X}"))
+                .collect()
+        })
+    }
+
+    fn spawn(&self, kind: Kind) -> u16 {
+        spawn(kind, self.config.clone(), Seen::default())
+    }
+
+    fn spawn_seen(&self, kind: Kind) -> (u16, Seen) {
+        let seen = Seen::default();
+        (spawn(kind, self.config.clone(), seen.clone()), seen)
+    }
+}
+
+/// Runs certgen in the PKI's directory; returns (exit code, stdout, stderr).
+fn check(pki: &Pki, args: &[&str]) -> (i32, String, String) {
+    let out = certgen_cmd()
+        .current_dir(&pki.root)
+        .arg("check-expiry")
+        .args(args)
+        .output()
+        .unwrap();
+    assert_no_panic(&out);
+    (
+        out.status.code().unwrap(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn json(pki: &Pki, args: &[&str]) -> (i32, Value) {
+    let mut all = vec!["--format", "json"];
+    all.extend_from_slice(args);
+    let (code, stdout, stderr) = check(pki, &all);
+    let doc = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}{stderr}"));
+    (code, doc)
+}
+
+fn at(port: u16) -> String {
+    format!("127.0.0.1:{port}")
+}
+
+#[test]
+fn plain_tls_serves_the_issued_certificate() {
+    let pki = Pki::new();
+    let port = pki.spawn(Kind::Tls);
+    let (code, doc) = json(&pki, &["--connect", &at(port)]);
+    assert_eq!(code, 0, "{doc}");
+    let r = &doc["results"][0];
+    assert_eq!(r["target"], at(port).as_str());
+    assert_eq!(r["file"], Value::Null);
+    assert_eq!(r["status"], "ok");
+    assert_eq!(r["certificate"]["serial"], pki.serial().as_str());
+    assert_eq!(r["certificate"]["subject"], "/CN=db.example");
+    assert_eq!(doc["results"].as_array().unwrap().len(), 1);
+    assert_eq!(doc["summary"]["certificates"], 1);
+    // The same with the protocol named, and in the table.
+    let (code, out, _) = check(&pki, &["--connect", &at(port), "--starttls", "none"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("\nOK  "), "{out}");
+    assert!(
+        out.contains(&format!("{}  /CN=db.example", at(port))),
+        "{out}"
+    );
+}
+
+#[test]
+fn mysql_starttls_answers_the_greeting_with_an_ssl_request() {
+    let pki = Pki::new();
+    let (port, seen) = pki.spawn_seen(Kind::Mysql { ssl: true });
+    let (code, doc) = json(&pki, &["--connect", &at(port), "--starttls", "mysql"]);
+    assert_eq!(code, 0, "{doc}");
+    assert_eq!(
+        doc["results"][0]["certificate"]["serial"],
+        pki.serial().as_str()
+    );
+    let seen = seen.lock().unwrap();
+    let request = &seen[0];
+    assert_eq!(&request[..4], &[32, 0, 0, 1], "32 bytes, sequence id 1");
+    let caps = u32::from_le_bytes(request[4..8].try_into().unwrap());
+    assert_ne!(caps & 0x0800, 0, "CLIENT_SSL");
+    assert_ne!(caps & 0x0200, 0, "CLIENT_PROTOCOL_41");
+    assert_eq!(request[12], 255, "the server's character set");
+    assert!(request[13..].iter().all(|b| *b == 0), "filler");
+}
+
+#[test]
+fn postgres_starttls_gets_s_then_tls() {
+    let pki = Pki::new();
+    let port = pki.spawn(Kind::Postgres { ssl: true });
+    let (code, doc) = json(&pki, &["--connect", &at(port), "--starttls", "postgres"]);
+    assert_eq!(code, 0, "{doc}");
+    assert_eq!(
+        doc["results"][0]["certificate"]["serial"],
+        pki.serial().as_str()
+    );
+}
+
+#[test]
+fn servers_without_tls_are_unknown() {
+    let pki = Pki::new();
+    let pg = pki.spawn(Kind::Postgres { ssl: false });
+    let my = pki.spawn(Kind::Mysql { ssl: false });
+    let (code, out, _) = check(
+        &pki,
+        &[
+            "--connect",
+            &at(pg),
+            "--starttls",
+            "postgres",
+            "--timeout",
+            "5s",
+        ],
+    );
+    assert_eq!(code, 3, "{out}");
+    assert!(out.contains("server does not offer TLS"), "{out}");
+    let (code, out, _) = check(
+        &pki,
+        &[
+            "--connect",
+            &at(my),
+            "--starttls",
+            "mysql",
+            "--timeout",
+            "5s",
+        ],
+    );
+    assert_eq!(code, 3, "{out}");
+    assert!(
+        out.contains("server does not offer TLS (its MySQL greeting lacks CLIENT_SSL)"),
+        "{out}"
+    );
+}
+
+#[test]
+fn unreachable_silent_and_garbage_servers_are_unknown_within_the_timeout() {
+    let pki = Pki::new();
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let silent = pki.spawn(Kind::Silent);
+    let garbage = pki.spawn(Kind::Garbage);
+    let endless = pki.spawn(Kind::EndlessGarbage);
+    let endless_mysql = pki.spawn(Kind::EndlessMysql);
+    for (port, starttls, reason) in [
+        (closed, "none", "connection refused"),
+        (
+            silent,
+            "none",
+            "timeout: no answer within 1 s during the TLS handshake",
+        ),
+        (
+            silent,
+            "mysql",
+            "timeout: no answer within 1 s while reading the MySQL greeting",
+        ),
+        (silent, "postgres", "timeout"),
+        (
+            garbage,
+            "none",
+            "not TLS: the server answered \"HTTP/1.1 400 Bad\"",
+        ),
+        (
+            garbage,
+            "postgres",
+            "not a PostgreSQL server: it answered SSLRequest with \"H\"",
+        ),
+        (garbage, "mysql", "not a MySQL server"),
+        (endless, "none", "not TLS"),
+        (endless, "mysql", "not a MySQL server"),
+        (
+            endless_mysql,
+            "mysql",
+            "not a MySQL server: the first packet would be 16777215 bytes",
+        ),
+    ] {
+        let (code, out, err) = check(
+            &pki,
+            &[
+                "--connect",
+                &at(port),
+                "--starttls",
+                starttls,
+                "--timeout",
+                "1s",
+            ],
+        );
+        assert_eq!(code, 3, "{starttls} {reason}: {out}{err}");
+        let line = out.lines().nth(1).unwrap_or_default();
+        assert!(line.starts_with("UNKNOWN "), "{line}");
+        assert!(line.contains(&at(port)), "{line}");
+        assert!(line.contains(reason), "{starttls}: want {reason}: {line}");
+    }
+}
+
+#[test]
+fn several_targets_and_files_are_each_reported_and_the_worst_status_wins() {
+    let pki = Pki::new();
+    let tls = pki.spawn(Kind::Tls);
+    let my = pki.spawn(Kind::Mysql { ssl: true });
+    let pg = pki.spawn(Kind::Postgres { ssl: true });
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let expired = pki.root.join("old.pem");
+    write(&expired, expired_cert("old").pem());
+    // A MySQL server spoken to as plain TLS greets first: not TLS.
+    let (code, doc) = json(
+        &pki,
+        &[
+            "--connect",
+            &at(tls),
+            "--connect",
+            &at(closed),
+            "--connect",
+            &at(my),
+            "--timeout",
+            "5s",
+        ],
+    );
+    assert_eq!(code, 3, "OK and UNKNOWN: UNKNOWN wins: {doc}");
+    let got: Vec<(&str, &str)> = doc["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["target"].as_str().unwrap(), r["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (at(tls).as_str(), "ok"),
+            (at(closed).as_str(), "unknown"),
+            (at(my).as_str(), "unknown")
+        ],
+        "each target once, in order"
+    );
+    assert!(
+        doc["results"][2]["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("not TLS: the server answered"),
+        "{doc}"
+    );
+    // Each server's protocol given with its address: all kinds in one call.
+    let (mysql, postgres) = (
+        format!("mysql://{}", at(my)),
+        format!("postgres://{}", at(pg)),
+    );
+    let (code, doc) = json(
+        &pki,
+        &[
+            "--connect",
+            &mysql,
+            "--connect",
+            &format!("tls://{}", at(tls)),
+            "--connect",
+            &postgres,
+        ],
+    );
+    assert_eq!(code, 0, "{doc}");
+    assert_eq!(doc["summary"]["ok"], 3);
+    assert_eq!(doc["results"][0]["target"], mysql.as_str());
+    assert_eq!(doc["results"][2]["target"], postgres.as_str());
+    // A file and a server in one call: the expired file's CRITICAL wins over UNKNOWN.
+    let (code, out, _) = check(
+        &pki,
+        &[
+            expired.to_str().unwrap(),
+            "--connect",
+            &at(tls),
+            "--connect",
+            &at(closed),
+        ],
+    );
+    assert_eq!(code, 2, "{out}");
+    let rows: Vec<&str> = out.lines().skip(1).collect();
+    assert!(
+        rows[0].starts_with("CRITICAL") && rows[0].contains("old.pem"),
+        "{out}"
+    );
+    assert!(
+        rows[1].starts_with("OK") && rows[1].contains(&at(tls)),
+        "{out}"
+    );
+    assert!(
+        rows[2].starts_with("UNKNOWN") && rows[2].contains(&at(closed)),
+        "{out}"
+    );
+    assert_eq!(
+        rows[3],
+        "2 certificates: 1 ok, 0 warning, 1 critical; 1 unknown"
+    );
+    // Only servers: the PKI directory is not scanned.
+    let (code, doc) = json(&pki, &["--connect", &at(tls)]);
+    assert_eq!(code, 0);
+    assert_eq!(doc["results"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn expect_warns_that_a_reload_is_needed_with_the_statement() {
+    let pki = Pki::new();
+    let my = pki.spawn(Kind::Mysql { ssl: true });
+    let pg = pki.spawn(Kind::Postgres { ssl: true });
+    let (code, out, _) = check(
+        &pki,
+        &[
+            "--connect",
+            &at(my),
+            "--starttls",
+            "mysql",
+            "--expect",
+            &pki.cert(),
+        ],
+    );
+    assert_eq!(code, 0, "the same leaf is OK: {out}");
+    // Renewed on disk, the server still serving the old one.
+    ok(&pki.root, &["issue-server", "-q", "db.example", "--force"]);
+    let new_serial = with_cert(Path::new(&pki.cert()), |c| {
+        certgen::index::Serial::from_bytes(c.tbs_certificate.raw_serial()).to_string()
+    });
+    let (code, out, _) = check(
+        &pki,
+        &[
+            "--connect",
+            &at(my),
+            "--starttls",
+            "mysql",
+            "--expect",
+            &pki.cert(),
+        ],
+    );
+    assert_eq!(code, 1, "{out}");
+    let row = out.lines().nth(1).unwrap();
+    assert!(row.starts_with("WARNING "), "{row}");
+    assert!(
+        row.contains("serving an old certificate: reload needed"),
+        "{row}"
+    );
+    assert!(row.contains(&format!("holds {new_serial}")), "{row}");
+    assert!(
+        row.contains("FLUSH SSL; (MariaDB) or ALTER INSTANCE RELOAD TLS; (MySQL)"),
+        "{row}"
+    );
+    let (code, out, _) = check(
+        &pki,
+        &[
+            "--connect",
+            &at(my),
+            "--starttls",
+            "mysql",
+            "--db",
+            "mariadb",
+            "--expect",
+            &pki.cert(),
+            "--format",
+            "nagios",
+        ],
+    );
+    assert_eq!(code, 1, "{out}");
+    assert!(out.starts_with("CERTGEN EXPIRY WARNING"), "{out}");
+    assert!(out.contains("run FLUSH SSL; (MariaDB)"), "{out}");
+    assert!(!out.contains("ALTER INSTANCE"), "{out}");
+    let (code, out, _) = check(
+        &pki,
+        &[
+            "--connect",
+            &at(pg),
+            "--starttls",
+            "postgres",
+            "--expect",
+            &pki.cert(),
+        ],
+    );
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("SELECT pg_reload_conf();"), "{out}");
+}
+
+#[test]
+fn ca_validates_the_served_chain_and_name() {
+    let pki = Pki::new();
+    let port = pki.spawn(Kind::Tls);
+    let ca = pki.path("pki/ca-cert.pem");
+    let (code, out, _) = check(&pki, &["--connect", &at(port), "--ca", &ca]);
+    assert_eq!(code, 0, "{out}");
+    let (code, out, _) = check(
+        &pki,
+        &["--connect", &at(port), "--ca", &ca, "--sni", "db.example"],
+    );
+    assert_eq!(code, 0, "{out}");
+    let (code, out, _) = check(
+        &pki,
+        &[
+            "--connect",
+            &at(port),
+            "--ca",
+            &ca,
+            "--sni",
+            "other.example",
+        ],
+    );
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("name other.example not among the certificate's names"),
+        "{out}"
+    );
+    ok(
+        &pki.root,
+        &["--dir", "other", "init-ca", "-q", "--cn", "Other CA"],
+    );
+    let other = pki.path("other/ca-cert.pem");
+    let (code, out, _) = check(&pki, &["--connect", &at(port), "--ca", &other]);
+    assert_eq!(code, 2, "{out}");
+    let row = out.lines().nth(1).unwrap();
+    assert!(row.starts_with("CRITICAL "), "{row}");
+    assert!(row.contains("not trusted by"), "{row}");
+    assert!(row.contains("issuer not trusted"), "{row}");
+}
+
+#[test]
+fn ipv6_targets_in_brackets() {
+    let pki = Pki::new();
+    let Ok(listener) = std::net::TcpListener::bind("[::1]:0") else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "::1 is required when CI is set"
+        );
+        eprintln!("SKIP: no ::1");
+        return;
+    };
+    let port = listener.local_addr().unwrap().port();
+    servers::serve(listener, Kind::Tls, pki.config.clone(), Seen::default());
+    let target = format!("[::1]:{port}");
+    let ca = pki.path("pki/ca-cert.pem");
+    let (code, doc) = json(&pki, &["--connect", &target, "--ca", &ca]);
+    assert_eq!(code, 0, "{doc}");
+    assert_eq!(doc["results"][0]["target"], target.as_str());
+}
+
+#[test]
+fn input_files_are_read_before_connecting() {
+    let pki = Pki::new();
+    let port = pki.spawn(Kind::Tls);
+    let (code, out, err) = check(&pki, &["--connect", &at(port), "--expect", "missing.pem"]);
+    assert_eq!(code, 3, "{out}");
+    assert!(out.is_empty(), "{out}");
+    assert!(
+        err.starts_with("certgen: error: reading missing.pem"),
+        "{err}"
+    );
+}
+
+/// The old recipes' X.509 v1 certificate (`openssl x509 -req` without
+/// extensions), served by `openssl s_server`: fetched, judged, and validated
+/// by its CN as OpenSSL-based clients do.
+#[test]
+fn an_x509_v1_certificate_served_by_openssl_is_fetched() {
+    if !have_openssl() {
+        return;
+    }
+    let pki = Pki::new();
+    let dir = &pki.root;
+    let (done, out) = openssl(
+        dir,
+        &[
+            "req",
+            "-new",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            "v1-key.pem",
+            "-subj",
+            "/CN=v1.example",
+            "-out",
+            "v1.csr",
+        ],
+    );
+    assert!(done, "{out}");
+    let (done, out) = openssl(
+        dir,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "v1.csr",
+            "-CA",
+            "pki/ca-cert.pem",
+            "-CAkey",
+            "pki/ca-key.pem",
+            "-set_serial",
+            "1",
+            "-days",
+            "20",
+            "-out",
+            "v1.pem",
+        ],
+    );
+    assert!(done, "{out}");
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let mut server = std::process::Command::new("openssl")
+        .args([
+            "s_server",
+            "-quiet",
+            "-cert",
+            "v1.pem",
+            "-key",
+            "v1-key.pem",
+            "-accept",
+        ])
+        .arg(at(port))
+        .current_dir(dir)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(at(port)).is_ok() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let ca = pki.path("pki/ca-cert.pem");
+    let result = json(
+        &pki,
+        &[
+            "--connect",
+            &at(port),
+            "--ca",
+            &ca,
+            "--sni",
+            "v1.example",
+            "--timeout",
+            "5s",
+        ],
+    );
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let (code, doc) = result;
+    assert_eq!(code, 1, "20 days left: WARNING, and trusted: {doc}");
+    let r = &doc["results"][0];
+    assert_eq!(r["status"], "warning");
+    assert!(
+        r["reason"].as_str().unwrap().starts_with("expires in "),
+        "{r}"
+    );
+    assert_eq!(r["certificate"]["version"], 1);
+    assert_eq!(r["certificate"]["serial"], "01");
+}
+
+#[test]
+fn prometheus_labels_servers_by_target_and_quiet_is_silent_when_all_is_well() {
+    let pki = Pki::new();
+    let port = pki.spawn(Kind::Tls);
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let (code, out, _) = check(
+        &pki,
+        &[
+            "--format",
+            "prometheus",
+            "--connect",
+            &at(port),
+            "--connect",
+            &at(closed),
+        ],
+    );
+    assert_eq!(code, 3, "{out}");
+    let serial = pki.serial();
+    assert!(
+        out.contains(&format!(
+            "certgen_certificate_expiry_seconds{{target=\"{}\",index=\"1\",subject=\"/CN=db.example\",serial=\"{serial}\"}}",
+            at(port)
+        )),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!(
+            "certgen_check_expiry_unknown{{target=\"{}\"}} 1",
+            at(closed)
+        )),
+        "{out}"
+    );
+    assert!(out.contains("certgen_check_expiry_status 3"), "{out}");
+    let out = certgen_cmd()
+        .current_dir(&pki.root)
+        .args(["-q", "check-expiry", "--connect", &at(port)])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}

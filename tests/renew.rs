@@ -1,0 +1,586 @@
+//! `certgen renew`: the same names, profile, key type and validity length as
+//! the certificate replaced, a new serial (and key unless --reuse-key), the
+//! old bundle archived byte for byte with its owner, group and mode kept,
+//! one valid index row per bundle, and nothing written when refused.
+
+mod common;
+
+use common::*;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::Path;
+use std::process::Command;
+
+const T0: &str = "2030-01-01T00:00:00Z";
+const T1: &str = "2030-03-01T00:00:00Z";
+
+fn at<'a>(now: &'a str, args: &[&'a str]) -> Vec<&'a str> {
+    let mut v = vec!["--now", now];
+    v.extend_from_slice(args);
+    v
+}
+
+/// A PKI made at T0: an ECDSA CA, the server db1 (two SANs, 90 days), the
+/// users app (RSA, PKCS#1, 45 days) and bob (ECDSA, 400 days).
+fn pki() -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    ok(dir, &at(T0, &["init-ca", "--key-type", "ecdsa-p256"]));
+    ok(
+        dir,
+        &at(
+            T0,
+            &[
+                "issue-server",
+                "db1.example",
+                "--san",
+                "10.0.0.7,db.example",
+                "--days",
+                "90",
+                "--key-type",
+                "ecdsa-p256",
+            ],
+        ),
+    );
+    ok(
+        dir,
+        &at(
+            T0,
+            &[
+                "issue-client",
+                "app",
+                "--days",
+                "45",
+                "--key-type",
+                "rsa2048",
+                "--key-format",
+                "pkcs1",
+            ],
+        ),
+    );
+    ok(
+        dir,
+        &at(
+            T0,
+            &[
+                "issue-client",
+                "bob",
+                "--days",
+                "400",
+                "--key-type",
+                "ecdsa-p256",
+            ],
+        ),
+    );
+    d
+}
+
+fn serial(path: &Path) -> String {
+    with_cert(path, |c| {
+        c.raw_serial_as_string().replace(':', "").to_uppercase()
+    })
+}
+
+fn spki(path: &Path) -> Vec<u8> {
+    with_cert(path, |c| c.public_key().raw.to_vec())
+}
+
+fn lifetime(path: &Path) -> i64 {
+    with_cert(path, |c| {
+        c.validity().not_after.timestamp() - c.validity().not_before.timestamp()
+    })
+}
+
+fn sans(path: &Path) -> Vec<String> {
+    with_cert(path, |c| {
+        c.subject_alternative_name()
+            .unwrap()
+            .map(|s| {
+                s.value
+                    .general_names
+                    .iter()
+                    .map(|n| n.to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    })
+}
+
+fn archives(pki: &Path) -> Vec<std::path::PathBuf> {
+    let mut v: Vec<_> = std::fs::read_dir(pki.join("old_keys"))
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+fn valid_rows(dir: &Path, now: &str) -> Vec<serde_json::Value> {
+    let out = ok(
+        dir,
+        &at(now, &["list", "--status", "valid", "--format", "json"]),
+    );
+    serde_json::from_str::<Vec<serde_json::Value>>(&out).unwrap()
+}
+
+#[test]
+fn a_renewed_bundle_keeps_names_profile_key_type_and_lifetime_and_archives_the_old_one() {
+    let d = pki();
+    let dir = d.path();
+    let pki = dir.join("pki");
+    let before_db1 = snapshot(&pki.join("servers/db1.example"));
+    let before_app = snapshot(&pki.join("users/app"));
+    let server_cert = pki.join("servers/db1.example/server-cert.pem");
+    let app_cert = pki.join("users/app/client-cert.pem");
+    let (old_db1, old_app) = (serial(&server_cert), serial(&app_cert));
+    let (old_db1_key, old_app_key) = (spki(&server_cert), spki(&app_cert));
+
+    let out = ok(dir, &at(T1, &["renew", "db1.example", "app"]));
+    assert!(
+        out.contains("renewed servers/db1.example: serial "),
+        "{out}"
+    );
+    assert!(out.contains(&format!("(replaces {old_db1})")), "{out}");
+    for reload in [
+        "FLUSH SSL;",
+        "ALTER INSTANCE RELOAD TLS;",
+        "SELECT pg_reload_conf();",
+        "restart the server",
+    ] {
+        assert!(out.contains(reload), "{reload} in {out}");
+    }
+
+    // The archive holds the old bundles byte for byte.
+    let arch = archives(&pki);
+    assert_eq!(arch.len(), 1, "one transaction, one archive");
+    assert_eq!(snapshot(&arch[0].join("servers/db1.example")), before_db1);
+    assert_eq!(snapshot(&arch[0].join("users/app")), before_app);
+
+    // Same names, lifetime, profile and key type; new serial and key.
+    assert_ne!(serial(&server_cert), old_db1);
+    assert_ne!(serial(&app_cert), old_app);
+    assert_ne!(spki(&server_cert), old_db1_key);
+    assert_ne!(spki(&app_cert), old_app_key);
+    assert_eq!(
+        sans(&server_cert),
+        [
+            "DNSName(db1.example)",
+            "IPAddress(0a:00:00:07)",
+            "DNSName(db.example)"
+        ]
+    );
+    assert_eq!(lifetime(&server_cert), 90 * 86_400 + 300);
+    assert_eq!(lifetime(&app_cert), 45 * 86_400 + 300);
+    let starts = |p: &Path| with_cert(p, |c| c.validity().not_before.to_datetime());
+    assert_eq!(
+        starts(&server_cert),
+        ::time::macros::datetime!(2030-03-01 00:00 UTC) - ::time::Duration::minutes(5)
+    );
+    with_cert(&server_cert, |c| {
+        let eku = c.extended_key_usage().unwrap().unwrap().value;
+        assert!(eku.server_auth && !eku.client_auth);
+        assert_eq!(c.subject().to_string(), "CN=db1.example");
+    });
+    with_cert(&app_cert, |c| {
+        let eku = c.extended_key_usage().unwrap().unwrap().value;
+        assert!(eku.client_auth && !eku.server_auth);
+        assert_eq!(c.subject().to_string(), "CN=app");
+        assert_eq!(c.public_key().parsed().unwrap().key_size(), 2048);
+    });
+    let app_key = std::fs::read_to_string(pki.join("users/app/client-key.pem")).unwrap();
+    assert!(
+        app_key.starts_with("-----BEGIN RSA PRIVATE KEY-----"),
+        "the key format is kept"
+    );
+    assert_eq!(
+        std::fs::read(pki.join("users/app/ca-cert.pem")).unwrap(),
+        std::fs::read(pki.join("ca-cert.pem")).unwrap()
+    );
+
+    // One valid row per bundle; the replaced serials superseded.
+    let rows = valid_rows(dir, T1);
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    let index = std::fs::read_to_string(pki.join("index.txt")).unwrap();
+    for old in [&old_db1, &old_app] {
+        let line = index.lines().find(|l| l.contains(old.as_str())).unwrap();
+        assert!(line.starts_with("R\t"), "{line}");
+        assert!(line.contains(",superseded\t"), "{line}");
+    }
+
+    if have_openssl() {
+        for cert in [&server_cert, &app_cert] {
+            let cert = cert.display().to_string();
+            let (good, text) = openssl(
+                dir,
+                &[
+                    "verify",
+                    "-x509_strict",
+                    "-attime",
+                    "1900000000",
+                    "-CAfile",
+                    "pki/ca-cert.pem",
+                    &cert,
+                ],
+            );
+            assert!(good, "{text}");
+        }
+    }
+}
+
+#[test]
+fn reuse_key_keeps_the_key_file_and_changes_the_serial() {
+    let d = pki();
+    let dir = d.path();
+    let pki = dir.join("pki");
+    let cert = pki.join("users/bob/client-cert.pem");
+    let key_before = std::fs::read(pki.join("users/bob/client-key.pem")).unwrap();
+    let (old_serial, old_spki) = (serial(&cert), spki(&cert));
+    ok(dir, &at(T1, &["renew", "--user", "bob", "--reuse-key"]));
+    assert_ne!(serial(&cert), old_serial);
+    assert_eq!(spki(&cert), old_spki, "the same public key");
+    assert_eq!(
+        std::fs::read(pki.join("users/bob/client-key.pem")).unwrap(),
+        key_before
+    );
+    let key = certgen::PrivateKey::from_bytes("k", &key_before).unwrap();
+    assert!(key.matches_spki(&spki(&cert)));
+    let out = run(
+        dir,
+        &at(
+            T1,
+            &["renew", "bob", "--reuse-key", "--key-type", "rsa2048"],
+        ),
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+}
+
+#[test]
+fn within_renews_only_what_expires_in_time_and_is_quiet_otherwise() {
+    let d = pki();
+    let dir = d.path();
+    let pki = dir.join("pki");
+    let files = [
+        "servers/db1.example/server-cert.pem",
+        "users/app/client-cert.pem",
+        "users/bob/client-cert.pem",
+    ];
+    let serials = || -> Vec<String> { files.iter().map(|f| serial(&pki.join(f))).collect() };
+    let first = serials();
+    // At T1 (59 days in): app expired 14 days ago, db1 expires in 31 days,
+    // bob in 341; an expired certificate is within any window.
+    ok(dir, &at(T1, &["renew", "--all", "--within", "7d", "-q"]));
+    let second = serials();
+    assert_ne!(second[1], first[1], "app renewed");
+    assert_eq!(second[0], first[0], "db1 kept");
+    assert_eq!(second[2], first[2], "bob kept");
+
+    let before = snapshot(&pki);
+    let out = run(dir, &at(T1, &["renew", "--all", "--within", "30d"]));
+    assert!(out.status.success());
+    assert!(out.stdout.is_empty());
+    assert!(
+        stderr(&out).contains("nothing to renew: 3 certificates expire later than 30 days"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(snapshot(&pki), before, "nothing written");
+
+    let out = ok(
+        dir,
+        &at(
+            T1,
+            &["renew", "--all", "--within", "31d", "--format", "json"],
+        ),
+    );
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let renewed = report["renewed"].as_array().unwrap();
+    assert_eq!(renewed.len(), 1);
+    assert_eq!(renewed[0]["name"], "db1.example");
+    assert_eq!(renewed[0]["kind"], "server");
+    assert_eq!(renewed[0]["replaced"]["serial"], first[0].as_str());
+    assert_eq!(
+        renewed[0]["certificate"]["serial"],
+        serial(&pki.join(files[0])).as_str()
+    );
+    assert_eq!(report["skipped"].as_array().unwrap().len(), 2);
+    assert_eq!(report["skipped"][0]["reason"], "not-due");
+    let reload = report["reload"].as_array().unwrap();
+    assert!(
+        reload
+            .iter()
+            .any(|r| r["database"] == "mariadb" && r["statement"] == "FLUSH SSL;")
+    );
+    assert!(
+        reload
+            .iter()
+            .any(|r| r["database"] == "manticore" && r["restart"].is_string())
+    );
+    assert_eq!(valid_rows(dir, T1).len(), 3);
+}
+
+#[test]
+fn overrides_replace_what_the_old_certificate_said() {
+    let d = pki();
+    let dir = d.path();
+    let cert = dir.join("pki/servers/db1.example/server-cert.pem");
+    ok(
+        dir,
+        &at(
+            T1,
+            &[
+                "renew",
+                "db1.example",
+                "--days",
+                "30",
+                "--san",
+                "db1.example,10.0.0.8",
+                "--key-type",
+                "ed25519",
+            ],
+        ),
+    );
+    assert_eq!(lifetime(&cert), 30 * 86_400 + 300);
+    assert_eq!(
+        sans(&cert),
+        ["DNSName(db1.example)", "IPAddress(0a:00:00:08)"]
+    );
+    let key = std::fs::read_to_string(dir.join("pki/servers/db1.example/server-key.pem")).unwrap();
+    assert!(key.starts_with("-----BEGIN PRIVATE KEY-----"));
+    assert_eq!(
+        with_cert(&cert, |c| c.public_key().algorithm.algorithm.to_id_string()),
+        "1.3.101.112"
+    );
+}
+
+#[test]
+fn refusals_write_nothing() {
+    let d = pki();
+    let dir = d.path();
+    let pki = dir.join("pki");
+    ok(
+        dir,
+        &at(T0, &["issue-server", "app", "--key-type", "ecdsa-p256"]),
+    );
+    let cases: &[(&[&str], &str, Option<&str>)] = &[
+        (
+            &["renew", "app"],
+            "both a server and a user bundle are named \"app\"",
+            Some("name the one to renew with --server app or --user app"),
+        ),
+        (
+            &["renew", "bob", "nobody"],
+            "no server or user bundle named \"nobody\"",
+            None,
+        ),
+        (
+            &["renew", "--server", "bob"],
+            "no server or user bundle named \"bob\"",
+            None,
+        ),
+        (&["renew", "bob", "bob"], "users/bob is named twice", None),
+        (
+            &["renew", "--user", "app", "bob", "--subject", "/CN=x"],
+            "--subject names one certificate",
+            None,
+        ),
+    ];
+    for (args, message, hint) in cases {
+        let before = snapshot(&pki);
+        let out = run(dir, &at(T1, args));
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(message), "{args:?}: {}", stderr(&out));
+        if let Some(h) = hint {
+            assert!(
+                stderr(&out).contains(&format!("hint: {h}")),
+                "{}",
+                stderr(&out)
+            );
+        }
+        assert_eq!(snapshot(&pki), before, "{args:?} wrote nothing");
+    }
+
+    // A key that is not the certificate's, in one bundle of several.
+    std::fs::copy(
+        pki.join("users/app/client-key.pem"),
+        pki.join("users/bob/client-key.pem"),
+    )
+    .unwrap();
+    let before = snapshot(&pki);
+    let out = run(dir, &at(T1, &["renew", "--all"]));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("does not match the certificate"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(snapshot(&pki), before);
+}
+
+#[test]
+fn a_revoked_bundle_is_refused_by_name_and_skipped_by_all() {
+    let d = pki();
+    let dir = d.path();
+    let pki = dir.join("pki");
+    ok(
+        dir,
+        &at(T0, &["revoke", "bob", "--reason", "keyCompromise"]),
+    );
+    let bob = serial(&pki.join("users/bob/client-cert.pem"));
+    let before = snapshot(&pki);
+    let out = run(dir, &at(T1, &["renew", "bob"]));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains(&format!(
+            "users/bob holds certificate {bob}, which is revoked"
+        )),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(snapshot(&pki), before);
+    let out = run(dir, &at(T1, &["renew", "--all"]));
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("skipped users/bob (revoked certificate)"));
+    assert_eq!(serial(&pki.join("users/bob/client-cert.pem")), bob);
+    assert_eq!(valid_rows(dir, T1).len(), 2);
+}
+
+#[test]
+fn a_renewal_with_an_encrypted_ca_key_takes_the_passphrase() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    std::fs::write(dir.join("pass"), "correct horse\n").unwrap();
+    std::fs::write(dir.join("wrong"), "battery staple\n").unwrap();
+    ok(
+        dir,
+        &at(
+            T0,
+            &[
+                "init-ca",
+                "--encrypt",
+                "--passphrase-file",
+                "pass",
+                "--key-type",
+                "ecdsa-p256",
+            ],
+        ),
+    );
+    ok(
+        dir,
+        &at(
+            T0,
+            &[
+                "issue-client",
+                "app",
+                "--passphrase-file",
+                "pass",
+                "--key-type",
+                "ecdsa-p256",
+            ],
+        ),
+    );
+    let before = snapshot(&dir.join("pki"));
+    let out = run(
+        dir,
+        &at(T1, &["renew", "app", "--passphrase-file", "wrong"]),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("wrong passphrase"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(snapshot(&dir.join("pki")), before);
+    let old = serial(&dir.join("pki/users/app/client-cert.pem"));
+    let out = certgen(dir)
+        .args(at(T1, &["renew", "app"]))
+        .env("CERTGEN_CA_PASSPHRASE", "correct horse")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_ne!(serial(&dir.join("pki/users/app/client-cert.pem")), old);
+    ok(
+        dir,
+        &at(T1, &["renew", "--all", "--passphrase-file", "pass"]),
+    );
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+#[test]
+fn a_renewed_bundle_keeps_owner_group_and_mode() {
+    if !is_root() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "chown to a system user needs root under CI"
+        );
+        eprintln!("SKIP: chown to a system user needs root");
+        return;
+    }
+    let user = "certgen-renew";
+    let exists = Command::new("id")
+        .arg(user)
+        .output()
+        .unwrap()
+        .status
+        .success();
+    if !exists {
+        let out = Command::new("useradd")
+            .args(["--system", "--user-group", "--no-create-home"])
+            .args(["--shell", "/usr/sbin/nologin", user])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success()
+                || Command::new("id")
+                    .arg(user)
+                    .output()
+                    .unwrap()
+                    .status
+                    .success(),
+            "useradd: {}",
+            stderr(&out)
+        );
+    }
+    let id = |flag: &str| -> u32 {
+        let out = Command::new("id").args([flag, user]).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).trim().parse().unwrap()
+    };
+    let (uid, gid) = (id("-u"), id("-g"));
+    let d = pki();
+    let dir = d.path();
+    let bundle = dir.join("pki/servers/db1.example");
+    for (f, mode) in [
+        ("server-key.pem", 0o640),
+        ("server-cert.pem", 0o644),
+        ("ca-cert.pem", 0o644),
+        ("", 0o750),
+    ] {
+        let p = bundle.join(f);
+        std::os::unix::fs::chown(&p, Some(uid), Some(gid)).unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+    let old_key = std::fs::read(bundle.join("server-key.pem")).unwrap();
+    ok(dir, &at(T1, &["renew", "db1.example"]));
+    assert_ne!(
+        std::fs::read(bundle.join("server-key.pem")).unwrap(),
+        old_key
+    );
+    for (f, mode) in [
+        ("server-key.pem", 0o640),
+        ("server-cert.pem", 0o644),
+        ("ca-cert.pem", 0o644),
+        ("", 0o750),
+    ] {
+        let m = std::fs::metadata(bundle.join(f)).unwrap();
+        assert_eq!((m.uid(), m.gid()), (uid, gid), "{f} keeps its owner");
+        assert_eq!(m.mode() & 0o777, mode, "{f} keeps its mode");
+    }
+    // The archived key is the old file itself: same owner and mode.
+    let arch = archives(&dir.join("pki"));
+    let archived = arch[0].join("servers/db1.example/server-key.pem");
+    assert_eq!(std::fs::read(&archived).unwrap(), old_key);
+    assert_eq!(std::fs::metadata(&archived).unwrap().uid(), uid);
+}

@@ -1105,3 +1105,69 @@ fn deploy_on_a_full_disk_leaves_the_old_set_or_the_new_one() {
     eprintln!("ENOSPC: {failed} runs failed, {succeeded} succeeded");
     assert!(failed > 0 && succeeded > 0, "both outcomes were exercised");
 }
+
+/// Through a whole CA rotation: the deployed CA file is the bundle of both
+/// roots while the changeover lasts, so the old leaf and its renewal both
+/// verify with it; after `rotate-ca --finish`, the new root alone.
+#[test]
+fn a_ca_rotation_deploys_both_roots_then_the_new_one() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    pki(dir);
+    let tls = dir.join("tls");
+    ok(dir, &["rotate-ca", EC[0], EC[1]]);
+    ok(dir, &["deploy", "user", "app", "--to", "tls"]);
+    let both = std::fs::read(dir.join("pki/ca-bundle.pem")).unwrap();
+    assert_eq!(std::fs::read(tls.join("ca-cert.pem")).unwrap(), both);
+    assert_eq!(
+        String::from_utf8_lossy(&both)
+            .matches("BEGIN CERTIFICATE")
+            .count(),
+        2
+    );
+    let old_leaf = serial_of(&tls.join("client-cert.pem"));
+    if have_openssl() {
+        openssl_verifies(dir, &tls.join("ca-cert.pem"), &tls.join("client-cert.pem"));
+    }
+
+    ok(dir, &["renew", "--all", EC[0], EC[1]]);
+    let out = ok(dir, &["deploy", "user", "app", "--to", "tls"]);
+    assert!(
+        out.contains("archived the replaced files in tls/old_keys/"),
+        "{out}"
+    );
+    assert_ne!(serial_of(&tls.join("client-cert.pem")), old_leaf);
+    assert_eq!(std::fs::read(tls.join("ca-cert.pem")).unwrap(), both);
+    if have_openssl() {
+        openssl_verifies(dir, &tls.join("ca-cert.pem"), &tls.join("client-cert.pem"));
+        openssl_key_matches(
+            dir,
+            &tls.join("client-key.pem"),
+            &tls.join("client-cert.pem"),
+        );
+    }
+    // The renewed-away certificate, put back in a bundle, is refused: superseded.
+    let archived: Vec<PathBuf> = std::fs::read_dir(dir.join("pki/old_keys"))
+        .unwrap()
+        .map(|e| e.unwrap().path().join("users/app"))
+        .filter(|p| p.join("client-cert.pem").exists())
+        .collect();
+    std::fs::rename(&archived[0], dir.join("pki/users/app-old")).unwrap();
+    let out = run(dir, &["deploy", "user", "app-old", "--to", "old"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains(&format!("certificate {old_leaf} is revoked since")),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!dir.join("old").exists());
+    std::fs::remove_dir_all(dir.join("pki/users/app-old")).unwrap();
+
+    ok(dir, &["rotate-ca", "--finish"]);
+    ok(dir, &["deploy", "user", "app", "--to", "tls"]);
+    let new_root = std::fs::read(dir.join("pki/ca-cert.pem")).unwrap();
+    assert_eq!(std::fs::read(tls.join("ca-cert.pem")).unwrap(), new_root);
+    if have_openssl() {
+        openssl_verifies(dir, &tls.join("ca-cert.pem"), &tls.join("client-cert.pem"));
+    }
+}

@@ -97,8 +97,11 @@ fn library_hint(e: &Error, command: &str) -> Option<String> {
         Error::NoBundle { .. } => {
             "`certgen list` shows the bundles; make one with issue-server or issue-client"
         }
-        Error::CertRevoked { .. } | Error::CertExpired { .. } => {
-            "issue a new certificate for the bundle (issue-server or issue-client --force), then deploy it"
+        Error::CertRevoked { .. } => {
+            "issue a new bundle in its place with issue-server or issue-client --force, then deploy it"
+        }
+        Error::CertExpired { .. } => {
+            "`certgen renew NAME` issues a new certificate with the same names; then deploy it"
         }
         Error::NotInIndex(_) if command == "deploy" => {
             "this CA's index does not record the bundle's certificate; check --dir, or issue the bundle again with --force"

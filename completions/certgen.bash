@@ -34,6 +34,9 @@ _certgen() {
             certgen,csr)
                 cmd="certgen__subcmd__csr"
                 ;;
+            certgen,deploy)
+                cmd="certgen__subcmd__deploy"
+                ;;
             certgen,help)
                 cmd="certgen__subcmd__help"
                 ;;
@@ -103,6 +106,9 @@ _certgen() {
             certgen__subcmd__help,csr)
                 cmd="certgen__subcmd__help__subcmd__csr"
                 ;;
+            certgen__subcmd__help,deploy)
+                cmd="certgen__subcmd__help__subcmd__deploy"
+                ;;
             certgen__subcmd__help,help)
                 cmd="certgen__subcmd__help__subcmd__help"
                 ;;
@@ -152,7 +158,7 @@ _certgen() {
 
     case "${cmd}" in
         certgen)
-            opts="-q -h -V --dir --quiet --color --help --version init-ca csr sign issue-server issue-client setup config ca verify check-expiry inspect list revoke crl renew rotate-ca completions man help"
+            opts="-q -h -V --dir --quiet --color --help --version init-ca csr sign issue-server issue-client setup config ca deploy verify check-expiry inspect list revoke crl renew rotate-ca completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -505,8 +511,46 @@ _certgen() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        certgen__subcmd__deploy)
+            opts="-q -h -V --to --layout --owner --group-readable --format --dir --quiet --color --help --version server user"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --layout)
+                    COMPREPLY=($(compgen -W "plain mysql postgres engineyard" -- "${cur}"))
+                    return 0
+                    ;;
+                --owner)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         certgen__subcmd__help)
-            opts="init-ca csr sign issue-server issue-client setup config ca verify check-expiry inspect list revoke crl renew rotate-ca completions man help"
+            opts="init-ca csr sign issue-server issue-client setup config ca deploy verify check-expiry inspect list revoke crl renew rotate-ca completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -604,6 +648,20 @@ _certgen() {
             return 0
             ;;
         certgen__subcmd__help__subcmd__csr)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        certgen__subcmd__help__subcmd__deploy)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

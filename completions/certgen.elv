@@ -34,6 +34,7 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand setup 'CA, server and client certificates and the config for one database, in one go'
             cand config 'Print the settings, SQL and commands a database needs for existing bundles'
             cand ca 'Maintain the CA key: change or remove its passphrase'
+            cand deploy 'Copy a server or user bundle where the database reads it: layout, owner, modes'
             cand verify 'Check that a certificate chains to a trusted CA, for a host and purpose'
             cand check-expiry 'Check certificate expiry: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN'
             cand inspect 'Summarise certificates, CSRs, keys (never the secret) and CRLs'
@@ -218,6 +219,21 @@ set edit:completion:arg-completer[certgen] = {|@words|
         }
         &'certgen;ca;help;help'= {
         }
+        &'certgen;deploy'= {
+            cand --to 'The directory the server or client reads (created if missing; its parent must exist)'
+            cand --layout 'The file names to give the CA, certificate and key'
+            cand --owner 'Give the files (and DIR, when it is created) to USER and GROUP: names or numeric ids; USER alone also sets USER''s login group. Without it, replaced files keep their owner, group and mode'
+            cand --format 'Output format'
+            cand --dir 'The PKI directory'
+            cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'
+            cand --group-readable 'Make the key 0640, readable by its group, instead of 0600'
+            cand -q 'Print only results and warnings; no progress or status lines'
+            cand --quiet 'Print only results and warnings; no progress or status lines'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'certgen;verify'= {
             cand --ca 'Trusted roots, one or more in one file [default: DIR/ca-bundle.pem, else DIR/ca-cert.pem]'
             cand --chain 'Untrusted intermediates, in any order'
@@ -382,6 +398,7 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand setup 'CA, server and client certificates and the config for one database, in one go'
             cand config 'Print the settings, SQL and commands a database needs for existing bundles'
             cand ca 'Maintain the CA key: change or remove its passphrase'
+            cand deploy 'Copy a server or user bundle where the database reads it: layout, owner, modes'
             cand verify 'Check that a certificate chains to a trusted CA, for a host and purpose'
             cand check-expiry 'Check certificate expiry: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN'
             cand inspect 'Summarise certificates, CSRs, keys (never the secret) and CRLs'
@@ -412,6 +429,8 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand passphrase 'Encrypt the CA key with a new passphrase, or remove it with --remove. The key stays the same; the old key file is archived in old_keys/<timestamp>/'
         }
         &'certgen;help;ca;passphrase'= {
+        }
+        &'certgen;help;deploy'= {
         }
         &'certgen;help;verify'= {
         }

@@ -1,10 +1,30 @@
 //! Deploying a bundle where a database server or client looks for it: the
-//! layouts (which file names each one expects).
+//! layouts (which file names each one expects), who owns the files and
+//! their modes, and the checks that come before the first write.
+//!
+//! A deployment directory gets what the PKI directory has: its own lock,
+//! staging area and journal, and `old_keys/<UTC timestamp>/` for what a
+//! deployment replaces, so a killed `deploy` leaves the whole old set or,
+//! once the next `deploy` to the same directory completed the journal, the
+//! whole new one.
 
 use std::fmt;
+use std::fs;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
 
+use time::OffsetDateTime;
+use zeroize::Zeroizing;
+
+use crate::cert::CertSummary;
+use crate::error::{Error, Result};
 use crate::issue::Kind;
-use crate::store;
+use crate::store::{self, Perms, Store};
+
+mod bundle;
+mod owner;
+use bundle::{Bundle, read_bundle};
+pub use owner::{Owner, group_name, user_name};
 
 /// How the three files of a deployed bundle are named.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -76,6 +96,267 @@ impl fmt::Display for Layout {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
     }
+}
+
+/// What a deployed file holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Ca,
+    Certificate,
+    Key,
+}
+
+/// What to deploy where.
+#[derive(Clone, Debug)]
+pub struct Request<'a> {
+    pub kind: Kind,
+    /// The bundle: `servers/NAME` or `users/NAME` in the PKI directory.
+    pub name: &'a str,
+    /// The deployment directory; its parent must exist.
+    pub to: &'a Path,
+    pub layout: Layout,
+    /// Who the files (and the directory, when it is created) belong to;
+    /// `None` keeps the owner, group and mode of the files replaced.
+    pub owner: Option<&'a Owner>,
+    /// The key 0640 instead of 0600.
+    pub group_readable: bool,
+}
+
+/// One file as deployed.
+#[derive(Clone, Debug)]
+pub struct DeployedFile {
+    pub role: Role,
+    pub path: PathBuf,
+    /// The file of the PKI directory it is a copy of.
+    pub source: PathBuf,
+    pub uid: u32,
+    pub gid: u32,
+    /// Permission bits.
+    pub mode: u32,
+    /// Whether it replaced a file (archived under `old_keys/`).
+    pub replaced: bool,
+}
+
+/// A finished deployment.
+#[derive(Clone, Debug)]
+pub struct Deployment {
+    pub certificate: CertSummary,
+    pub dir: PathBuf,
+    /// Whether the directory was created.
+    pub created_dir: bool,
+    /// False when the directory already held these files with these owners
+    /// and modes: nothing was written or archived.
+    pub changed: bool,
+    /// CA, certificate, key, in that order.
+    pub files: Vec<DeployedFile>,
+    /// `old_keys/<UTC timestamp>` under the directory, when files were replaced.
+    pub archived: Option<PathBuf>,
+}
+
+/// Copies a bundle into `req.to` as one transaction. Everything is checked
+/// before the first write: the owner may be given, the bundle is complete,
+/// its key matches its certificate, a CA of the CA file issued it, the index
+/// does not record it revoked and it has not expired at `now`; the directory
+/// is not a link, is outside the PKI directory, and no file it would replace
+/// is a link or anything but a regular file.
+pub fn deploy(store: &Store, req: &Request<'_>, now: OffsetDateTime) -> Result<Deployment> {
+    if let Some(owner) = req.owner {
+        owner.check_permitted()?;
+    }
+    let bundle = read_bundle(store, req.kind, req.name, now)?;
+    let exists = check_target(store, req.to)?;
+    let names = req.layout.file_names(req.kind);
+    let dests: Vec<PathBuf> = [names.ca, names.cert, names.key]
+        .iter()
+        .map(|n| req.to.join(n))
+        .collect();
+    for dest in &dests {
+        match fs::symlink_metadata(dest) {
+            Ok(m) if m.file_type().is_symlink() => return Err(Error::Symlink(dest.clone())),
+            Ok(m) if !m.is_file() => return Err(Error::NotAFile(dest.clone())),
+            _ => {}
+        }
+    }
+
+    if !exists {
+        let perms = Perms {
+            uid: req.owner.and_then(|o| o.uid),
+            gid: req.owner.and_then(|o| o.gid),
+            mode: 0o755,
+        };
+        store::create_dir(req.to, perms)?;
+    }
+    let published = publish(req, &bundle, &dests, now)?;
+    let mut files = Vec::new();
+    for (((role, source, _), dest), replaced) in
+        bundle.files.into_iter().zip(dests).zip(published.replaced)
+    {
+        let m = fs::symlink_metadata(&dest).map_err(Error::io("reading", &dest))?;
+        files.push(DeployedFile {
+            role,
+            path: dest,
+            source,
+            uid: m.uid(),
+            gid: m.gid(),
+            mode: m.mode() & 0o7777,
+            replaced,
+        });
+    }
+    Ok(Deployment {
+        certificate: bundle.certificate,
+        dir: req.to.to_path_buf(),
+        created_dir: !exists,
+        changed: published.changed,
+        files,
+        archived: published.archived,
+    })
+}
+
+/// What [`publish`] did.
+struct Published {
+    changed: bool,
+    /// Per file: whether it replaced one.
+    replaced: Vec<bool>,
+    archived: Option<PathBuf>,
+}
+
+/// Under the deployment directory's lock (which first completes or undoes
+/// a deployment that was killed), stages the bundle's files and commits
+/// them as one transaction, unless the directory already holds them.
+fn publish(
+    req: &Request<'_>,
+    bundle: &Bundle,
+    dests: &[PathBuf],
+    now: OffsetDateTime,
+) -> Result<Published> {
+    let dir = Store::new(req.to);
+    let lock = dir.lock()?;
+    let perms = bundle
+        .files
+        .iter()
+        .zip(dests)
+        .map(|((role, _, _), dest)| perms_for(*role, dest, req))
+        .collect::<Result<Vec<_>>>()?;
+    let changed = !bundle
+        .files
+        .iter()
+        .zip(dests)
+        .zip(&perms)
+        .all(|(((_, _, content), dest), p)| holds(dest, content, *p));
+    let mut replaced = vec![false; dests.len()];
+    if !changed {
+        return Ok(Published {
+            changed,
+            replaced,
+            archived: None,
+        });
+    }
+    let mut staging = lock.stage(dests.len())?;
+    for ((((_, _, content), dest), p), replaced) in bundle
+        .files
+        .iter()
+        .zip(dests)
+        .zip(&perms)
+        .zip(&mut replaced)
+    {
+        *replaced = fs::symlink_metadata(dest).is_ok();
+        staging.replace_archived_as(dest.clone(), content, *p, now)?;
+    }
+    let archived = staging.commit_archiving()?;
+    Ok(Published {
+        changed,
+        replaced,
+        archived,
+    })
+}
+
+/// Whether `dest` already holds `content` with `perms`: deploying the same
+/// bundle again then changes nothing and archives nothing.
+fn holds(dest: &Path, content: &[u8], perms: Perms) -> bool {
+    let Ok(m) = fs::symlink_metadata(dest) else {
+        return false;
+    };
+    m.is_file()
+        && perms.uid.is_none_or(|u| u == m.uid())
+        && perms.gid.is_none_or(|g| g == m.gid())
+        && m.mode() & 0o7777 == perms.mode
+        && crate::input::read_file(dest).is_ok_and(|old| Zeroizing::new(old).as_slice() == content)
+}
+
+/// The owner, group and mode a deployed file gets: `--owner`'s, else those
+/// of the file it replaces (a key never more readable than 0640), else the
+/// caller's. Keys are 0600, 0640 when group-readable; the rest 0644.
+fn perms_for(role: Role, dest: &Path, req: &Request<'_>) -> Result<Perms> {
+    let key_mode = if req.group_readable { 0o640 } else { 0o600 };
+    let mode = if role == Role::Key { key_mode } else { 0o644 };
+    if let Some(owner) = req.owner {
+        return Ok(Perms {
+            uid: owner.uid,
+            gid: owner.gid,
+            mode,
+        });
+    }
+    match fs::symlink_metadata(dest) {
+        Ok(m) => {
+            let old = m.mode() & 0o777;
+            let mode = match role {
+                Role::Key if req.group_readable => 0o640,
+                Role::Key => old & 0o640,
+                _ => old,
+            };
+            Ok(Perms {
+                uid: Some(m.uid()),
+                gid: Some(m.gid()),
+                mode,
+            })
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Perms {
+            uid: None,
+            gid: None,
+            mode,
+        }),
+        Err(e) => Err(Error::io("reading", dest)(e)),
+    }
+}
+
+/// Checks the deployment directory: not a link, a directory if it exists,
+/// else its parent exists; never inside the PKI directory. Returns whether
+/// it exists.
+fn check_target(store: &Store, to: &Path) -> Result<bool> {
+    let (exists, real) = match fs::symlink_metadata(to) {
+        Ok(m) if m.file_type().is_symlink() => return Err(Error::Symlink(to.to_path_buf())),
+        Ok(m) if !m.is_dir() => return Err(Error::NotADirectory(to.to_path_buf())),
+        Ok(_) => (
+            true,
+            fs::canonicalize(to).map_err(Error::io("reading", to))?,
+        ),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let parent = match to.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+                _ => PathBuf::from("."),
+            };
+            let real_parent = fs::canonicalize(&parent).ok().filter(|p| p.is_dir());
+            match (to.file_name(), real_parent) {
+                (Some(name), Some(p)) => (false, p.join(name)),
+                _ => {
+                    return Err(Error::MissingParent {
+                        dir: to.to_path_buf(),
+                        parent,
+                    });
+                }
+            }
+        }
+        Err(e) => return Err(Error::io("reading", to)(e)),
+    };
+    let pki = fs::canonicalize(store.root()).map_err(Error::io("reading", store.root()))?;
+    if real.starts_with(&pki) {
+        return Err(Error::InsidePki {
+            dir: to.to_path_buf(),
+            pki: store.root().to_path_buf(),
+        });
+    }
+    Ok(exists)
 }
 
 #[cfg(test)]

@@ -319,6 +319,56 @@ pub enum Error {
     #[error("signing the CRL failed")]
     CrlSigning(#[source] rcgen::Error),
 
+    // --- Deploying ---
+    /// No bundle of that name to deploy.
+    #[error("no {kind} bundle \"{name}\" in {dir}")]
+    NoBundle {
+        kind: &'static str,
+        name: String,
+        dir: PathBuf,
+    },
+    /// A bundle without one of its files.
+    #[error("{0} is missing: the bundle is incomplete")]
+    IncompleteBundle(PathBuf),
+    /// A certificate that no CA of the CA file signed.
+    #[error("{cert} was not issued by a CA in {ca}")]
+    NotIssuedBy { cert: String, ca: String },
+    /// A certificate the index records as revoked (or superseded).
+    #[error("certificate {serial} is revoked{}", revoked_since(*at, reason.as_deref()))]
+    CertRevoked {
+        serial: Serial,
+        at: Option<OffsetDateTime>,
+        reason: Option<String>,
+    },
+    /// A certificate past its notAfter.
+    #[error("{what} expired on {}", crate::rfc3339::format(*not_after))]
+    CertExpired {
+        what: String,
+        not_after: OffsetDateTime,
+    },
+    /// A deployment directory inside the PKI directory.
+    #[error("{dir} is inside the PKI directory {pki}")]
+    InsidePki { dir: PathBuf, pki: PathBuf },
+    /// A deployment directory whose parent does not exist.
+    #[error("{parent} does not exist: only the last directory of {dir} is created")]
+    MissingParent { dir: PathBuf, parent: PathBuf },
+    /// An owner name that is not a user of this system.
+    #[error("no user \"{0}\" on this system")]
+    UnknownUser(String),
+    /// A group name that is not a group of this system.
+    #[error("no group \"{0}\" on this system")]
+    UnknownGroup(String),
+    /// Looking up a user or group failed.
+    #[error("looking up the user or group \"{name}\" failed")]
+    OwnerLookup {
+        name: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// Changing the owner or group is not permitted to this process.
+    #[error("changing the owner of files to {owner} is not permitted: {why}")]
+    ChownNotPermitted { owner: String, why: &'static str },
+
     // --- Verification ---
     /// Nothing to verify against.
     #[error("no trusted CA certificate was given")]

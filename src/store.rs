@@ -494,6 +494,32 @@ impl Staging {
         Ok(())
     }
 
+    /// [`Staging::replace_archived`] for a file whose owner, group and mode
+    /// the caller decides (a deployment's `--owner`): the staged file gets
+    /// `perms` before anything is published, so a chown that is not
+    /// permitted fails while the old set is untouched.
+    pub fn replace_archived_as(
+        &mut self,
+        dest: PathBuf,
+        content: &[u8],
+        perms: Perms,
+        now: OffsetDateTime,
+    ) -> Result<()> {
+        let path = self.next_name();
+        self.write(&path, content, Mode::Secret)?;
+        perms.apply(&path)?;
+        let op = match fs::symlink_metadata(&dest) {
+            Ok(m) if m.file_type().is_symlink() => return Err(Error::Symlink(dest)),
+            Ok(_) => {
+                self.archive_at = Some(now);
+                Op::Archive
+            }
+            Err(_) => Op::New,
+        };
+        self.push(path, dest, op);
+        Ok(())
+    }
+
     /// Moves `dest`, if it exists, to the archive with the other replaced
     /// items, putting nothing in its place.
     pub fn archive_only(&mut self, dest: PathBuf, now: OffsetDateTime) -> Result<()> {
@@ -576,6 +602,48 @@ impl Staging {
         self.keep = false;
         Ok(archive)
     }
+}
+
+/// Owner, group and permission bits for a new file, when the caller
+/// decides them instead of inheriting those of the file it replaces.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Perms {
+    /// `None` leaves the owner (the caller) as it is.
+    pub uid: Option<u32>,
+    /// `None` leaves the group as it is.
+    pub gid: Option<u32>,
+    pub mode: u32,
+}
+
+impl Perms {
+    fn apply(self, path: &Path) -> Result<()> {
+        use std::os::unix::fs::PermissionsExt;
+        let meta = fs::symlink_metadata(path).map_err(Error::io("reading", path))?;
+        let uid = self.uid.filter(|u| *u != meta.uid());
+        let gid = self.gid.filter(|g| *g != meta.gid());
+        if uid.is_some() || gid.is_some() {
+            std::os::unix::fs::lchown(path, uid, gid)
+                .map_err(Error::io("changing the owner of", path))?;
+        }
+        fs::set_permissions(path, fs::Permissions::from_mode(self.mode))
+            .map_err(Error::io("setting the mode of", path))
+    }
+}
+
+/// Creates the directory `path`, whose parent must exist, with `perms`:
+/// a deployment directory. Refuses anything already there, links included.
+pub fn create_dir(path: &Path, perms: Perms) -> Result<()> {
+    match fs::DirBuilder::new().mode(0o700).create(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            return Err(Error::Exists(path.to_path_buf()));
+        }
+        other => other.map_err(Error::io("creating", path))?,
+    }
+    if let Err(e) = perms.apply(path) {
+        let _ = fs::remove_dir(path);
+        return Err(e);
+    }
+    sync_parent(path)
 }
 
 /// Gives the staged `new` the owner and group of `old`, and its mode; a
@@ -900,6 +968,67 @@ mod tests {
         assert!(!target.exists());
         let leftovers: Vec<_> = fs::read_dir(d.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "no temp file left behind");
+    }
+
+    #[test]
+    fn files_staged_with_chosen_perms_land_with_them_and_replace_by_archiving() {
+        let d = tempfile::tempdir().unwrap();
+        let store = Store::new(d.path().join("deployed"));
+        let perms = Perms {
+            uid: None,
+            gid: None,
+            mode: 0o640,
+        };
+        let now = time::macros::datetime!(2030-01-02 03:04:05 UTC);
+        let lock = store.lock().unwrap();
+        let mut st = lock.stage(1).unwrap();
+        st.replace_archived_as(store.path("k"), b"first", perms, now)
+            .unwrap();
+        assert_eq!(st.commit_archiving().unwrap(), None, "nothing replaced");
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&store.path("k")), 0o640);
+        let mut st = lock.stage(1).unwrap();
+        let perms = Perms {
+            mode: 0o600,
+            ..perms
+        };
+        st.replace_archived_as(store.path("k"), b"second", perms, now)
+            .unwrap();
+        let archive = st.commit_archiving().unwrap().unwrap();
+        assert_eq!(archive, store.path("old_keys/2030-01-02T030405Z"));
+        assert_eq!(fs::read(archive.join("k")).unwrap(), b"first");
+        assert_eq!(mode(&archive.join("k")), 0o640);
+        assert_eq!(fs::read(store.path("k")).unwrap(), b"second");
+        assert_eq!(mode(&store.path("k")), 0o600);
+
+        std::os::unix::fs::symlink("k", store.path("link")).unwrap();
+        let mut st = lock.stage(1).unwrap();
+        assert!(matches!(
+            st.replace_archived_as(store.path("link"), b"x", perms, now),
+            Err(Error::Symlink(_))
+        ));
+    }
+
+    #[test]
+    fn create_dir_makes_one_directory_with_its_mode_and_refuses_what_is_there() {
+        let d = tempfile::tempdir().unwrap();
+        let perms = Perms {
+            uid: None,
+            gid: None,
+            mode: 0o750,
+        };
+        let dir = d.path().join("tls");
+        create_dir(&dir, perms).unwrap();
+        assert_eq!(
+            fs::metadata(&dir).unwrap().permissions().mode() & 0o777,
+            0o750
+        );
+        assert!(matches!(create_dir(&dir, perms), Err(Error::Exists(_))));
+        assert!(
+            create_dir(&d.path().join("a/b"), perms).is_err(),
+            "no parents"
+        );
+        assert!(!d.path().join("a").exists());
     }
 
     #[test]

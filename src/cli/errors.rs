@@ -89,11 +89,44 @@ fn library_hint(e: &Error, command: &str) -> Option<String> {
                 dir.display()
             ));
         }
+        Error::KeyMismatch { .. } | Error::NotIssuedBy { .. } | Error::IncompleteBundle(_)
+            if command == "deploy" =>
+        {
+            "issue the bundle again with issue-server or issue-client --force, then deploy it"
+        }
+        Error::NoBundle { .. } => {
+            "`certgen list` shows the bundles; make one with issue-server or issue-client"
+        }
+        Error::CertRevoked { .. } => {
+            "issue a new bundle in its place with issue-server or issue-client --force, then deploy it"
+        }
+        Error::CertExpired { .. } => {
+            "`certgen renew NAME` issues a new certificate with the same names; then deploy it"
+        }
+        Error::NotInIndex(_) if command == "deploy" => {
+            "this CA's index does not record the bundle's certificate; check --dir, or issue the bundle again with --force"
+        }
+        Error::InsidePki { .. } => {
+            "--to is the directory the server or client reads, outside the PKI directory"
+        }
+        Error::MissingParent { .. } => "create it first, or choose another --to",
+        Error::UnknownUser(_) | Error::UnknownGroup(_) => {
+            "create it first (useradd, groupadd), or give a numeric id"
+        }
+        Error::ChownNotPermitted { .. } => "run deploy as root, or leave out --owner",
         Error::KeyMismatch { .. } => {
             "the CA's key and certificate must be a pair; restore the right key from old_keys/ or a backup"
         }
+        Error::Io { source, .. }
+            if source.kind() == std::io::ErrorKind::PermissionDenied && command == "deploy" =>
+        {
+            "deploy reads the PKI directory and writes --to: run it as a user who may do both, usually root"
+        }
         Error::Io { source, .. } if source.kind() == std::io::ErrorKind::PermissionDenied => {
             "check the directory's owner and permissions, or choose another --dir"
+        }
+        Error::Symlink(_) if command == "deploy" => {
+            "point --to at the real directory; certgen does not write through links"
         }
         Error::Symlink(_) => "remove the link, or point --dir at the real directory",
         Error::CaReplaced => "run the command again",

@@ -7,6 +7,7 @@ mod completions;
 mod config;
 mod crl;
 mod csr;
+mod deploy;
 mod errors;
 pub mod exit;
 mod expiry_report;
@@ -102,6 +103,8 @@ pub enum Command {
     Config(config::Args),
     /// Maintain the CA key: change or remove its passphrase.
     Ca(ca::Args),
+    /// Copy a server or user bundle where the database reads it: layout, owner, modes.
+    Deploy(deploy::Args),
     /// Check that a certificate chains to a trusted CA, for a host and purpose.
     Verify(verify::Args),
     /// Check certificate expiry: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
@@ -286,6 +289,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Setup(a) => setup::run(&ctx, a),
         Command::Config(a) => config::run(&ctx, a),
         Command::Ca(a) => ca::run(&ctx, a),
+        Command::Deploy(a) => deploy::run(&ctx, a),
         Command::Verify(a) => verify::run(&ctx, a),
         Command::CheckExpiry(a) => check_expiry::run(&ctx, a),
         Command::Inspect(a) => inspect::run(&ctx, a),

@@ -1,0 +1,156 @@
+//! Reading a bundle to deploy, and the checks it passes first: complete,
+//! key and certificate a pair, issued by this PKI's CA and verifiable with
+//! the CA file deployed beside it, recorded in the index and not revoked,
+//! not expired.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use time::OffsetDateTime;
+use x509_parser::prelude::{FromDer, X509Certificate};
+use zeroize::Zeroizing;
+
+use super::{Layout, Role};
+use crate::cert::CertSummary;
+use crate::error::{Error, Result};
+use crate::index::{Index, Status};
+use crate::issue::Kind;
+use crate::keys::PrivateKey;
+use crate::store::{self, Store};
+
+/// The checked content of a bundle.
+pub(super) struct Bundle {
+    pub certificate: CertSummary,
+    /// (role, source, content), in the order of [`Deployment::files`].
+    pub files: Vec<(Role, PathBuf, Zeroizing<Vec<u8>>)>,
+}
+
+/// Reads and checks `servers/NAME` or `users/NAME`, with the CA file to
+/// deploy beside it: `ca-bundle.pem` during a CA changeover (old and new
+/// roots), else the bundle's own `ca-cert.pem` (the chain, for an
+/// intermediate CA).
+pub(super) fn read_bundle(
+    store: &Store,
+    kind: Kind,
+    name: &str,
+    now: OffsetDateTime,
+) -> Result<Bundle> {
+    crate::issue::check_bundle_name(name)?;
+    store.recover()?;
+    let (rel, kind_name) = match kind {
+        Kind::Server => (Store::server_rel(name), "server"),
+        Kind::User => (Store::user_rel(name), "user"),
+    };
+    let dir = store.path(&rel);
+    match fs::symlink_metadata(&dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Error::NoBundle {
+                kind: kind_name,
+                name: name.to_string(),
+                dir: store.root().to_path_buf(),
+            });
+        }
+        Err(e) => return Err(Error::io("reading", &dir)(e)),
+        Ok(m) if m.file_type().is_symlink() => return Err(Error::Symlink(dir)),
+        Ok(m) if !m.is_dir() => return Err(Error::NotADirectory(dir)),
+        Ok(_) => {}
+    }
+    let plain = Layout::Plain.file_names(kind);
+    let bundle_ca = store.path(store::CA_BUNDLE);
+    let ca_path = if bundle_ca.exists() {
+        bundle_ca
+    } else {
+        dir.join(plain.ca)
+    };
+    let cert_path = dir.join(plain.cert);
+    let key_path = dir.join(plain.key);
+    let read = |p: &Path| -> Result<Zeroizing<Vec<u8>>> {
+        match crate::input::read_file(p) {
+            Ok(b) => Ok(Zeroizing::new(b)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Err(Error::IncompleteBundle(p.to_path_buf()))
+            }
+            Err(e) => Err(Error::io("reading", p)(e)),
+        }
+    };
+    let (ca, cert, key) = (read(&ca_path)?, read(&cert_path)?, read(&key_path)?);
+
+    let cert_what = cert_path.display().to_string();
+    let der = crate::encoding::certificates(&cert_what, &cert)?.remove(0);
+    let certificate = CertSummary::from_der(&cert_what, &der, false)?;
+    let (_, leaf) = X509Certificate::from_der(&der).map_err(Error::malformed(
+        &cert_what,
+        crate::error::Expected::Certificate,
+    ))?;
+    let key_what = key_path.display().to_string();
+    if !PrivateKey::from_bytes(&key_what, &key)?.matches_spki(leaf.public_key().raw) {
+        return Err(Error::KeyMismatch {
+            key: key_what,
+            cert: cert_what,
+        });
+    }
+    // Issued by this PKI's CA, and verifiable with the CA file deployed.
+    if let Some(roots) = store.trusted_roots() {
+        let bytes = read(&roots)?;
+        check_issued_by(&leaf, &cert_what, &roots, &bytes)?;
+    }
+    check_issued_by(&leaf, &cert_what, &ca_path, &ca)?;
+    check_index(store, &certificate)?;
+    if certificate.not_after <= now {
+        return Err(Error::CertExpired {
+            what: cert_what,
+            not_after: certificate.not_after,
+        });
+    }
+    Ok(Bundle {
+        certificate,
+        files: vec![
+            (Role::Ca, ca_path, ca),
+            (Role::Certificate, cert_path, cert),
+            (Role::Key, key_path, key),
+        ],
+    })
+}
+
+/// Refuses a certificate that no CA certificate in `ca` signed.
+fn check_issued_by(
+    leaf: &X509Certificate<'_>,
+    cert_what: &str,
+    ca_path: &Path,
+    ca: &[u8],
+) -> Result<()> {
+    let ca_what = ca_path.display().to_string();
+    let issued = crate::encoding::certificates(&ca_what, ca)?
+        .iter()
+        .any(|ca_der| {
+            X509Certificate::from_der(ca_der)
+                .is_ok_and(|(_, ca)| leaf.verify_signature(Some(ca.public_key())).is_ok())
+        });
+    if issued {
+        return Ok(());
+    }
+    Err(Error::NotIssuedBy {
+        cert: cert_what.to_string(),
+        ca: ca_what,
+    })
+}
+
+/// Refuses a certificate the index does not know, or records revoked
+/// (superseded by a renewal included).
+fn check_index(store: &Store, cert: &CertSummary) -> Result<()> {
+    let index = Index::load(&store.index())?;
+    let entry = index
+        .entries
+        .iter()
+        .find(|e| e.serial == cert.serial)
+        .ok_or_else(|| Error::NotInIndex(cert.serial.clone()))?;
+    if entry.status == Status::Revoked {
+        let revocation = entry.revocation();
+        return Err(Error::CertRevoked {
+            serial: cert.serial.clone(),
+            at: revocation.map(|(at, _)| at),
+            reason: revocation.and_then(|(_, r)| r).map(str::to_string),
+        });
+    }
+    Ok(())
+}

@@ -363,6 +363,19 @@ fn archive_stamp(now: OffsetDateTime) -> Result<String> {
 }
 
 /// `old_keys/STAMP`, or `STAMP-2`, `STAMP-3`... when archives happen within a second.
+/// `base/stamp`, or `base/stamp-N` when that is taken, not created: the
+/// lock keeps any other writer from taking the name before the journal
+/// that names it is written.
+fn free_dir_name(base: &Path, stamp: &str) -> PathBuf {
+    (1..)
+        .map(|n| match n {
+            1 => base.join(stamp),
+            n => base.join(format!("{stamp}-{n}")),
+        })
+        .find(|p| !exists_no_follow(p))
+        .expect("some name is free")
+}
+
 fn unique_dir(base: &Path, stamp: &str) -> Result<PathBuf> {
     for n in 1.. {
         let name = if n == 1 {
@@ -570,9 +583,11 @@ impl Staging {
         }
         let archive = match self.archive_at {
             Some(now) => {
+                // Only named here: the journal's first move creates it, so a
+                // commit killed before its journal exists leaves no empty one.
                 let base = self.root.join(OLD_KEYS);
                 make_dir(&base, 0o700)?;
-                Some(unique_dir(&base, &archive_stamp(now)?)?)
+                Some(free_dir_name(&base, &archive_stamp(now)?))
             }
             None => None,
         };

@@ -92,6 +92,7 @@ fn assert_consistent(dir: &Path, pki_name: &str, bundles: &[String]) {
         .map(|d| d.count())
         .unwrap_or(0);
     assert_eq!(staged, 0, "no staging leftovers");
+    assert_no_empty_archive(&pki);
     assert!(pki.join("ca-cert.pem").exists() && pki.join("ca-key.pem").exists());
     let ca_key =
         certgen::PrivateKey::from_bytes("ca", &std::fs::read(pki.join("ca-key.pem")).unwrap())

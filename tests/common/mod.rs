@@ -299,3 +299,16 @@ pub mod params {
         p
     }
 }
+
+/// Every `old_keys/<timestamp>/` under `dir` holds something: a commit killed
+/// at any moment leaves no empty archive behind.
+pub fn assert_no_empty_archive(dir: &std::path::Path) {
+    let Ok(archives) = std::fs::read_dir(dir.join("old_keys")) else {
+        return;
+    };
+    for a in archives {
+        let a = a.unwrap().path();
+        let entries = std::fs::read_dir(&a).map(|d| d.count()).unwrap_or(0);
+        assert!(entries > 0, "{} is an empty archive", a.display());
+    }
+}

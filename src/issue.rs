@@ -679,7 +679,7 @@ pub fn plan_bundles(
                     kind,
                     &spec.name,
                     &said,
-                    spec.request.clone(),
+                    || Ok(spec.request.clone()),
                     (KeyType::Rsa2048, KeyFormat::Pkcs8),
                 )?;
                 plan.reissue.push(Reissue { order, reason });

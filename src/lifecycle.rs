@@ -451,8 +451,9 @@ fn new_key(
 /// the subject, subjectAltNames, profile, validity length, key type and key
 /// format it is not told to change.
 ///
-/// `fresh` and `key` (type and format) are what the command issues when there
-/// is no certificate to take anything from: no bundle, a bundle without its
+/// `fresh` (made only when needed: a server name that is no DNS name needs
+/// the old certificate's names) and `key` (type and format) are what the
+/// command issues when there is no certificate to take anything from: no bundle, a bundle without its
 /// certificate, or a link or file where the bundle directory should be (which
 /// [`issue_bundles`] then refuses). The replaced key need not match nor the
 /// certificate chain to this CA: replacing such a bundle is what `--force`
@@ -462,28 +463,30 @@ pub fn replacing_order(
     kind: Kind,
     name: &str,
     said: &RenewOptions,
-    fresh: CertRequest,
+    fresh: impl FnOnce() -> Result<CertRequest>,
     key: (KeyType, KeyFormat),
 ) -> Result<BundleOrder> {
-    let fresh_order = |fresh: CertRequest| BundleOrder {
-        kind,
-        spec: LeafSpec {
-            name: name.to_string(),
-            request: fresh,
-        },
-        key: NewKey::Generate(key.0, key.1),
-        replace: true,
+    let fresh_order = |fresh: Result<CertRequest>| {
+        Ok(BundleOrder {
+            kind,
+            spec: LeafSpec {
+                name: name.to_string(),
+                request: fresh?,
+            },
+            key: NewKey::Generate(key.0, key.1),
+            replace: true,
+        })
     };
     let dir = store.path(&kind.rel_dir(name));
     match std::fs::symlink_metadata(&dir) {
         Ok(m) if m.is_dir() => {}
-        Ok(_) => return Ok(fresh_order(fresh)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(fresh_order(fresh)),
+        Ok(_) => return fresh_order(fresh()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return fresh_order(fresh()),
         Err(e) => return Err(Error::io("reading", &dir)(e)),
     }
     let (key_name, cert_name) = kind.file_names();
     if !dir.join(cert_name).exists() {
-        return Ok(fresh_order(fresh));
+        return fresh_order(fresh());
     }
     let leaf = existing_leaf(store, kind, name)?;
     let (_, x509) = X509Certificate::from_der(&leaf.issued.der).map_err(Error::malformed(
@@ -707,5 +710,44 @@ mod tests {
         };
         let err = plan(&store, &ca, &Selection::All, &opts, T0).unwrap_err();
         assert!(matches!(err, Error::ReuseKeyWithKeyOptions), "{err:?}");
+    }
+
+    #[test]
+    fn a_replacing_order_keeps_what_it_is_not_told() {
+        let d = tempfile::tempdir().unwrap();
+        let (store, _) = pki(d.path());
+        let unused = || -> Result<CertRequest> { panic!("a certificate exists") };
+        let said = RenewOptions::default();
+        let key = (KeyType::Rsa2048, KeyFormat::Pkcs8);
+        let order = replacing_order(&store, Kind::User, "a", &said, unused, key).unwrap();
+        assert_eq!(order.spec.request.validity, Duration::days(10));
+        assert_eq!(order.spec.request.subject.to_string(), "/CN=a");
+        assert!(order.replace);
+        assert!(matches!(
+            order.key,
+            NewKey::Generate(KeyType::EcdsaP256, KeyFormat::Sec1)
+        ));
+
+        // A key type SEC1 cannot hold: PKCS#8.
+        let said = RenewOptions {
+            key_type: Some(KeyType::Rsa2048),
+            validity: Some(Duration::days(3)),
+            ..RenewOptions::default()
+        };
+        let order = replacing_order(&store, Kind::User, "a", &said, unused, key).unwrap();
+        assert!(matches!(
+            order.key,
+            NewKey::Generate(KeyType::Rsa2048, KeyFormat::Pkcs8)
+        ));
+        assert_eq!(order.spec.request.validity, Duration::days(3));
+
+        // Nothing to keep from: the request and key the command made itself.
+        let fresh = || crate::request::client("c", None, &[], None);
+        let order = replacing_order(&store, Kind::User, "c", &said, fresh, key).unwrap();
+        assert_eq!(order.spec.request.validity, Duration::days(1825));
+        assert!(matches!(
+            order.key,
+            NewKey::Generate(KeyType::Rsa2048, KeyFormat::Pkcs8)
+        ));
     }
 }

@@ -182,6 +182,26 @@ fn issue_server_force_keeps_names_lifetime_and_key_type() {
 }
 
 #[test]
+fn a_server_named_only_by_its_sans_keeps_them() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    ok(dir, &at(T0, &["init-ca", "--key-type", "ecdsa-p256"]));
+    let args = [
+        "issue-server",
+        "my_db",
+        "--san",
+        "db.example",
+        "--key-type",
+        "ecdsa-p256",
+    ];
+    ok(dir, &at(T0, &args));
+    ok(dir, &at(T1, &["issue-server", "my_db", "--force"]));
+    let cert = dir.join("pki/servers/my_db/server-cert.pem");
+    assert_eq!(sans(&cert), ["DNS:db.example"].map(String::from));
+    assert_eq!(subject(&cert), "CN=my_db");
+}
+
+#[test]
 fn explicit_flags_override_what_force_keeps() {
     if !have_openssl() {
         return;
@@ -537,10 +557,11 @@ fn setup_keeps_no_bundle_of_another_ca() {
         "refused: nothing written"
     );
 
-    // The server replaced under the new CA: now the user is the one refused.
+    // The server replaced under the new CA: now the user is the one refused,
+    // and the server, which lacks b.example, is not reissued either.
     ok(dir, &at(T1, &["issue-server", "a.example", "--force"]));
     let before = snapshot(&dir.join("pki"));
-    let out = run(dir, &setup_args(T1, &["a.example"], &["u"]));
+    let out = run(dir, &setup_args(T1, &["a.example", "b.example"], &["u"]));
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(err.contains("pki/users/u holds a certificate"), "{err}");

@@ -85,10 +85,9 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
                 Kind::User,
                 user,
                 &said,
-                request,
+                || Ok(request),
                 a.key.or_default(),
-            )
-            .with_context(|| format!("reading the bundle --force replaces: {user}"))?
+            )?
         } else {
             let (key_type, key_format) = a.key.or_default();
             BundleOrder {

@@ -5,7 +5,7 @@ use time::Duration;
 
 use certgen::issue::{BundleOrder, Kind, LeafSpec, NewKey, issue_bundles, open_ca};
 use certgen::lifecycle::{RenewOptions, replacing_order};
-use certgen::request;
+use certgen::{Profile, request};
 
 use super::bundle::{BundleReport, report_notes};
 use super::output::comma_list;
@@ -49,37 +49,48 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Context, a: Args) -> Result<Status> {
-    let request = request::server(&a.name, a.subject.as_deref(), &a.san, a.days, a.client_auth)?;
+    let fresh = || request::server(&a.name, a.subject.as_deref(), &a.san, a.days, a.client_auth);
+    // Every input is checked before the CA is opened. With --force, what the
+    // command line does not say is kept from the replaced certificate: its
+    // names may be all a NAME that is no DNS name has.
+    let request = if a.force { None } else { Some(fresh()?) };
+    let said = RenewOptions {
+        subject: a
+            .subject
+            .as_deref()
+            .map(|s| request::subject(Some(&a.name), Some(s)))
+            .transpose()?,
+        sans: if a.san.is_empty() {
+            None
+        } else {
+            Some(fresh()?.sans)
+        },
+        profile: a.client_auth.then_some(Profile::ServerClient),
+        validity: a.days,
+        ..a.key.said()
+    };
     let ca = open_ca(&ctx.store)?;
-    let order = if a.force {
-        // What the command line does not say is kept from the replaced certificate.
-        let said = RenewOptions {
-            subject: a.subject.is_some().then(|| request.subject.clone()),
-            sans: (!a.san.is_empty()).then(|| request.sans.clone()),
-            profile: a.client_auth.then_some(request.profile),
-            validity: a.days,
-            ..a.key.said()
-        };
-        replacing_order(
+    let order = match request {
+        Some(request) => {
+            let (key_type, key_format) = a.key.or_default();
+            BundleOrder {
+                kind: Kind::Server,
+                spec: LeafSpec {
+                    name: a.name.clone(),
+                    request,
+                },
+                key: NewKey::Generate(key_type, key_format),
+                replace: false,
+            }
+        }
+        None => replacing_order(
             &ctx.store,
             Kind::Server,
             &a.name,
             &said,
-            request,
+            fresh,
             a.key.or_default(),
-        )
-        .with_context(|| format!("reading the bundle --force replaces: {}", a.name))?
-    } else {
-        let (key_type, key_format) = a.key.or_default();
-        BundleOrder {
-            kind: Kind::Server,
-            spec: LeafSpec {
-                name: a.name.clone(),
-                request,
-            },
-            key: NewKey::Generate(key_type, key_format),
-            replace: false,
-        }
+        )?,
     };
     let result = issue_bundles(&ctx.store, &ca, vec![order], ctx.now(), &|| {})
         .with_context(|| format!("issuing the server certificate for {}", a.name))?;

@@ -638,55 +638,64 @@ pub fn plan_bundles(
             Ok(m) if m.file_type().is_symlink() => return Err(Error::Symlink(dir)),
             Ok(m) if !m.is_dir() => return Err(Error::NotADirectory(dir)),
             Ok(_) if force => plan.issue.push(spec),
-            Ok(_) => {
-                let leaf = existing_leaf(store, kind, &spec.name)?;
-                if !crate::lifecycle::chains_here(store, &leaf.issued.der)? {
-                    return Err(Error::KeptFromOtherCa {
-                        bundle: leaf.dir,
-                        kind,
-                        name: spec.name,
-                        issuer: leaf.issued.cert.issuer,
-                        ca: ca_subject(store)?,
-                    });
-                }
-                let have = &leaf.issued.cert.subject_alt_names;
-                let lacking: Vec<&San> = spec
-                    .request
-                    .sans
-                    .iter()
-                    .filter(|want| !have.iter().any(|h| same_san(h, want)))
-                    .collect();
-                if lacking.is_empty() {
-                    plan.keep.push(leaf);
-                    continue;
-                }
-                let reason = format!(
-                    "it lacked {}",
-                    lacking
-                        .iter()
-                        .map(ToString::to_string)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                );
-                let mut sans = have.clone();
-                sans.extend(lacking.into_iter().cloned());
-                let said = crate::lifecycle::RenewOptions {
-                    sans: Some(sans),
-                    ..Default::default()
-                };
-                let order = crate::lifecycle::replacing_order(
-                    store,
-                    kind,
-                    &spec.name,
-                    &said,
-                    || Ok(spec.request.clone()),
-                    (KeyType::Rsa2048, KeyFormat::Pkcs8),
-                )?;
-                plan.reissue.push(Reissue { order, reason });
-            }
+            Ok(_) => match kept(store, kind, spec)? {
+                Kept::Keep(leaf) => plan.keep.push(leaf),
+                Kept::Reissue(reissue) => plan.reissue.push(reissue),
+            },
         }
     }
     Ok(plan)
+}
+
+/// What becomes of an existing bundle a plan names (one at a time, moved
+/// into the plan at once: its size does not matter).
+#[allow(clippy::large_enum_variant)]
+enum Kept {
+    Keep(LeafIssued),
+    Reissue(Reissue),
+}
+
+/// An existing bundle checked for keeping: kept when it chains to the CA
+/// and covers the names of `spec`, reissued when it lacks some; refused
+/// when another CA issued it.
+fn kept(store: &Store, kind: Kind, spec: LeafSpec) -> Result<Kept> {
+    let leaf = existing_leaf(store, kind, &spec.name)?;
+    if !crate::lifecycle::chains_here(store, &leaf.issued.der)? {
+        return Err(Error::KeptFromOtherCa {
+            bundle: leaf.dir,
+            kind,
+            name: spec.name,
+            issuer: leaf.issued.cert.issuer,
+            ca: ca_subject(store)?,
+        });
+    }
+    let have = &leaf.issued.cert.subject_alt_names;
+    let lacking: Vec<&San> = spec
+        .request
+        .sans
+        .iter()
+        .filter(|want| !have.iter().any(|h| same_san(h, want)))
+        .collect();
+    if lacking.is_empty() {
+        return Ok(Kept::Keep(leaf));
+    }
+    let names: Vec<String> = lacking.iter().map(ToString::to_string).collect();
+    let reason = format!("it lacked {}", names.join(", "));
+    let mut sans = have.clone();
+    sans.extend(lacking.into_iter().cloned());
+    let said = crate::lifecycle::RenewOptions {
+        sans: Some(sans),
+        ..Default::default()
+    };
+    let order = crate::lifecycle::replacing_order(
+        store,
+        kind,
+        &spec.name,
+        &said,
+        || Ok(spec.request.clone()),
+        (KeyType::Rsa2048, KeyFormat::Pkcs8),
+    )?;
+    Ok(Kept::Reissue(Reissue { order, reason }))
 }
 
 /// Whether two subjectAltNames name the same thing (DNS names in any case).

@@ -115,18 +115,18 @@ never\t''"
 complete -c certgen -n "__fish_certgen_using_subcommand sign" -s q -l quiet -d 'Print only results and warnings; no progress or status lines'
 complete -c certgen -n "__fish_certgen_using_subcommand sign" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c certgen -n "__fish_certgen_using_subcommand sign" -s V -l version -d 'Print version'
-complete -c certgen -n "__fish_certgen_using_subcommand issue-server" -l san -d 'More names clients use to reach it (DNS, IPv4/IPv6); repeatable and comma-separated' -r
-complete -c certgen -n "__fish_certgen_using_subcommand issue-server" -l subject -d 'Subject attributes (/C=US/O=Example); CN defaults to NAME' -r
-complete -c certgen -n "__fish_certgen_using_subcommand issue-server" -l key-type -d 'Key type of the new key' -r -f -a "rsa2048\t''
+complete -c certgen -n "__fish_certgen_using_subcommand issue-server" -l san -d 'More names clients use to reach it (DNS, IPv4/IPv6); repeatable and comma-separated [with --force: default the replaced certificate\'s]' -r
+complete -c certgen -n "__fish_certgen_using_subcommand issue-server" -l subject -d 'Subject attributes (/C=US/O=Example); CN defaults to NAME [with --force: default the replaced certificate\'s]' -r
+complete -c certgen -n "__fish_certgen_using_subcommand issue-server" -l key-type -d 'Key type of the new key [default: rsa2048; with --force: the replaced key\'s]' -r -f -a "rsa2048\t''
 rsa3072\t''
 rsa4096\t''
 ecdsa-p256\t''
 ecdsa-p384\t''
 ed25519\t''"
-complete -c certgen -n "__fish_certgen_using_subcommand issue-server" -l key-format -d 'Encoding of the new key file' -r -f -a "pkcs8\t'BEGIN PRIVATE KEY (default)'
+complete -c certgen -n "__fish_certgen_using_subcommand issue-server" -l key-format -d 'Encoding of the new key file [default: pkcs8; with --force: the replaced key file\'s]' -r -f -a "pkcs8\t'BEGIN PRIVATE KEY (default)'
 pkcs1\t'BEGIN RSA PRIVATE KEY, for MySQL 5.x built with yaSSL'
 sec1\t'BEGIN EC PRIVATE KEY'"
-complete -c certgen -n "__fish_certgen_using_subcommand issue-server" -l days -d 'Lifetime: a number of days, or 30d, 2w, 12h [default: 825 days]' -r
+complete -c certgen -n "__fish_certgen_using_subcommand issue-server" -l days -d 'Lifetime: a number of days, or 30d, 2w, 12h [default: 825 days; with --force: the replaced certificate\'s]' -r
 complete -c certgen -n "__fish_certgen_using_subcommand issue-server" -l format -d 'Output format' -r -f -a "text\t''
 json\t''"
 complete -c certgen -n "__fish_certgen_using_subcommand issue-server" -l passphrase-file -d 'Read the CA key\'s passphrase from the first line of FILE, when the key is encrypted [else from CERTGEN_CA_PASSPHRASE, else asked on the terminal]' -r -F
@@ -134,24 +134,24 @@ complete -c certgen -n "__fish_certgen_using_subcommand issue-server" -l dir -d 
 complete -c certgen -n "__fish_certgen_using_subcommand issue-server" -l color -d 'Colour in diagnostics (NO_COLOR in the environment also turns it off)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c certgen -n "__fish_certgen_using_subcommand issue-server" -l client-auth -d 'Add clientAuth, for cluster nodes that also connect to each other'
-complete -c certgen -n "__fish_certgen_using_subcommand issue-server" -l force -d 'Replace an existing bundle; the old files move to old_keys/<timestamp>/ first'
+complete -c certgen -n "__fish_certgen_using_subcommand issue-server" -l client-auth -d 'Add clientAuth, for cluster nodes that also connect to each other (with --force, a replaced certificate\'s clientAuth is kept without it)'
+complete -c certgen -n "__fish_certgen_using_subcommand issue-server" -l force -d 'Replace an existing bundle (the old files move to old_keys/<timestamp>/): names, subject, lifetime, key type and key format no flag gives are kept from the certificate it replaces. For routine renewal, use `certgen renew`'
 complete -c certgen -n "__fish_certgen_using_subcommand issue-server" -s q -l quiet -d 'Print only results and warnings; no progress or status lines'
 complete -c certgen -n "__fish_certgen_using_subcommand issue-server" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c certgen -n "__fish_certgen_using_subcommand issue-server" -s V -l version -d 'Print version'
 complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l from -d 'Read more user names from FILE (one per line, # comments; - for stdin)' -r -F
-complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l subject -d 'Subject attributes shared by all users (/C=US/O=Example); the CN is the user name' -r
-complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l san -d 'subjectAltNames to add to every certificate (an email address, say)' -r
-complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l key-type -d 'Key type of the new key' -r -f -a "rsa2048\t''
+complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l subject -d 'Subject attributes shared by all users (/C=US/O=Example); the CN is the user name [with --force: default the replaced certificate\'s subject]' -r
+complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l san -d 'subjectAltNames to add to every certificate (an email address, say) [with --force: default the replaced certificate\'s]' -r
+complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l key-type -d 'Key type of the new key [default: rsa2048; with --force: the replaced key\'s]' -r -f -a "rsa2048\t''
 rsa3072\t''
 rsa4096\t''
 ecdsa-p256\t''
 ecdsa-p384\t''
 ed25519\t''"
-complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l key-format -d 'Encoding of the new key file' -r -f -a "pkcs8\t'BEGIN PRIVATE KEY (default)'
+complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l key-format -d 'Encoding of the new key file [default: pkcs8; with --force: the replaced key file\'s]' -r -f -a "pkcs8\t'BEGIN PRIVATE KEY (default)'
 pkcs1\t'BEGIN RSA PRIVATE KEY, for MySQL 5.x built with yaSSL'
 sec1\t'BEGIN EC PRIVATE KEY'"
-complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l days -d 'Lifetime: a number of days, or 30d, 2w, 12h [default: 1825 days]' -r
+complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l days -d 'Lifetime: a number of days, or 30d, 2w, 12h [default: 1825 days; with --force: the replaced certificate\'s]' -r
 complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l sql-host -d 'The host part of the account in the printed ALTER USER statements' -r
 complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l require -d 'How the printed ALTER USER statements tie each account to TLS' -r -f -a "ssl\t'REQUIRE SSL: any TLS connection'
 x509\t'REQUIRE X509: any certificate from a CA the server trusts'
@@ -163,7 +163,7 @@ complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l dir -d 
 complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l color -d 'Colour in diagnostics (NO_COLOR in the environment also turns it off)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l force -d 'Replace existing bundles; the old files move to old_keys/<timestamp>/ first'
+complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l force -d 'Replace existing bundles (the old files move to old_keys/<timestamp>/): subject, names, lifetime, key type and key format no flag gives are kept from each certificate replaced. For routine renewal, use `certgen renew`'
 complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -s q -l quiet -d 'Print only results and warnings; no progress or status lines'
 complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -s V -l version -d 'Print version'
@@ -202,7 +202,7 @@ complete -c certgen -n "__fish_certgen_using_subcommand setup" -l dir -d 'The PK
 complete -c certgen -n "__fish_certgen_using_subcommand setup" -l color -d 'Colour in diagnostics (NO_COLOR in the environment also turns it off)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c certgen -n "__fish_certgen_using_subcommand setup" -l force -d 'Reissue server and client certificates that exist (the old ones are archived). Without it, existing ones are kept'
+complete -c certgen -n "__fish_certgen_using_subcommand setup" -l force -d 'Reissue server and client certificates that exist (the old ones are archived). Without it, existing ones are kept if they chain to the CA (else setup refuses), and a server certificate lacking a --host is reissued'
 complete -c certgen -n "__fish_certgen_using_subcommand setup" -l encrypt -d 'Encrypt the key of the CA setup creates with a passphrase (as `init-ca --encrypt` does); an existing CA\'s key is changed with `certgen ca passphrase`'
 complete -c certgen -n "__fish_certgen_using_subcommand setup" -s q -l quiet -d 'Print only results and warnings; no progress or status lines'
 complete -c certgen -n "__fish_certgen_using_subcommand setup" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -416,6 +416,20 @@ pub enum Error {
     /// A bundle to renew whose certificate another CA issued.
     #[error("{cert} was not issued by this CA (its issuer is {issuer})")]
     NotIssuedHere { cert: PathBuf, issuer: String },
+    /// A bundle `setup` would keep whose certificate neither the CA nor a
+    /// root of `ca-bundle.pem` issued (`ca` is the CA's subject, `None` when
+    /// setup is to create the CA).
+    #[error(
+        "{bundle} holds a certificate issued by {issuer} {}: keeping it would mix CAs",
+        match .ca { Some(ca) => format!("that does not chain to this directory's CA ({ca})"), None => "and the directory has no CA yet".to_string() }
+    )]
+    KeptFromOtherCa {
+        bundle: PathBuf,
+        kind: crate::issue::Kind,
+        name: String,
+        issuer: String,
+        ca: Option<String>,
+    },
     /// A certificate whose key is of a type certgen does not generate.
     #[error("{cert}: certgen makes no {key} key to replace it")]
     UnknownLeafKey { cert: PathBuf, key: String },

@@ -17,7 +17,7 @@ use crate::error::{Error, Expected, Result};
 use crate::index::{ATTR_CONTENT, Entry, Index, Serial};
 use crate::input::{read_file, utf8};
 use crate::keys::{KeyFormat, KeyType, PrivateKey, check_format};
-use crate::name::{Subject, describe_char};
+use crate::name::{San, Subject, describe_char};
 use crate::profile::Profile;
 use crate::secret::Passphrase;
 use crate::store::{self, Mode, Store};
@@ -534,16 +534,67 @@ fn ca_file_content(store: &Store, ca: &Ca) -> Result<String> {
 }
 
 /// What a command that completes a PKI (`setup`) does with each bundle it
-/// names: issue the missing ones, keep and describe those that exist.
+/// names: issue the missing ones, keep and describe those that exist, and
+/// reissue existing servers that lack a name asked for.
 #[derive(Debug)]
 pub struct BundlePlan {
     pub issue: Vec<LeafSpec>,
     pub keep: Vec<LeafIssued>,
+    pub reissue: Vec<Reissue>,
+}
+
+/// An existing bundle a plan replaces, and why.
+#[derive(Debug)]
+pub struct Reissue {
+    pub order: BundleOrder,
+    /// What the replaced certificate lacked, e.g. `it lacked DNS:b`.
+    pub reason: String,
 }
 
 impl BundlePlan {
+    /// Every request the plan issues, new and reissued, to check against
+    /// the CA before anything is written.
+    pub fn requests(&self) -> impl Iterator<Item = &LeafSpec> {
+        self.issue
+            .iter()
+            .chain(self.reissue.iter().map(|r| &r.order.spec))
+    }
+
+    /// Issues the missing bundles (keys as `opts` says) and reissues the
+    /// ones to replace, in one transaction (the replaced ones archived and
+    /// superseded). Returns each bundle made with the reason it replaced one,
+    /// if it did.
+    pub fn carry_out(
+        &mut self,
+        store: &Store,
+        ca: &Ca,
+        opts: BatchOptions,
+        now: OffsetDateTime,
+    ) -> Result<Vec<(LeafIssued, Option<String>)>> {
+        let mut orders: Vec<BundleOrder> = self
+            .issue
+            .drain(..)
+            .map(|spec| BundleOrder {
+                kind: opts.kind,
+                spec,
+                key: NewKey::Generate(opts.key_type, opts.key_format),
+                replace: opts.force,
+            })
+            .collect();
+        let mut reasons = vec![None; orders.len()];
+        for r in self.reissue.drain(..) {
+            orders.push(r.order);
+            reasons.push(Some(r.reason));
+        }
+        if orders.is_empty() {
+            return Ok(Vec::new());
+        }
+        let made = issue_bundles(store, ca, orders, now, &|| {})?;
+        Ok(made.leaves.into_iter().zip(reasons).collect())
+    }
+
     /// Every bundle of the plan in the order `names` gives, once `issued` holds
-    /// what was issued for [`BundlePlan::issue`].
+    /// what was issued for [`BundlePlan::issue`] and [`BundlePlan::reissue`].
     pub fn in_order(self, names: &[String], mut issued: Vec<LeafIssued>) -> Vec<LeafIssued> {
         let mut all = self.keep;
         all.append(&mut issued);
@@ -558,10 +609,16 @@ impl BundlePlan {
 }
 
 /// Decides, before anything is written, which bundles of `specs` to issue
-/// (missing ones, or all of them with `force`) and which to keep; a kept
-/// bundle is read and checked now, and a link or a file where its directory
-/// should be is refused now, so a command built on the plan never stops half
-/// way.
+/// (missing ones, or all of them with `force`), which to keep and which to
+/// reissue. A kept bundle is read and checked now: its certificate must
+/// chain to the CA (or, during a CA changeover, to a root of
+/// `ca-bundle.pem`), else the plan is refused, since keeping it would hand
+/// out a configuration whose two sides cannot verify each other; a server
+/// certificate must name every subjectAltName its spec asks for, else it is
+/// reissued (new key; subject, profile, lifetime and key type taken from the
+/// old certificate) with the old names followed by the missing ones. A link
+/// or a file where a bundle directory should be is refused now, so a command
+/// built on the plan never stops half way.
 pub fn plan_bundles(
     store: &Store,
     kind: Kind,
@@ -571,6 +628,7 @@ pub fn plan_bundles(
     let mut plan = BundlePlan {
         issue: Vec::new(),
         keep: Vec::new(),
+        reissue: Vec::new(),
     };
     for spec in specs {
         let dir = store.path(&kind.rel_dir(&spec.name));
@@ -580,10 +638,85 @@ pub fn plan_bundles(
             Ok(m) if m.file_type().is_symlink() => return Err(Error::Symlink(dir)),
             Ok(m) if !m.is_dir() => return Err(Error::NotADirectory(dir)),
             Ok(_) if force => plan.issue.push(spec),
-            Ok(_) => plan.keep.push(existing_leaf(store, kind, &spec.name)?),
+            Ok(_) => match kept(store, kind, spec)? {
+                Kept::Keep(leaf) => plan.keep.push(leaf),
+                Kept::Reissue(reissue) => plan.reissue.push(reissue),
+            },
         }
     }
     Ok(plan)
+}
+
+/// What becomes of an existing bundle a plan names (one at a time, moved
+/// into the plan at once: its size does not matter).
+#[allow(clippy::large_enum_variant)]
+enum Kept {
+    Keep(LeafIssued),
+    Reissue(Reissue),
+}
+
+/// An existing bundle checked for keeping: kept when it chains to the CA
+/// and covers the names of `spec`, reissued when it lacks some; refused
+/// when another CA issued it.
+fn kept(store: &Store, kind: Kind, spec: LeafSpec) -> Result<Kept> {
+    let leaf = existing_leaf(store, kind, &spec.name)?;
+    if !crate::lifecycle::chains_here(store, &leaf.issued.der)? {
+        return Err(Error::KeptFromOtherCa {
+            bundle: leaf.dir,
+            kind,
+            name: spec.name,
+            issuer: leaf.issued.cert.issuer,
+            ca: ca_subject(store)?,
+        });
+    }
+    let have = &leaf.issued.cert.subject_alt_names;
+    let lacking: Vec<&San> = spec
+        .request
+        .sans
+        .iter()
+        .filter(|want| !have.iter().any(|h| same_san(h, want)))
+        .collect();
+    if lacking.is_empty() {
+        return Ok(Kept::Keep(leaf));
+    }
+    let names: Vec<String> = lacking.iter().map(ToString::to_string).collect();
+    let reason = format!("it lacked {}", names.join(", "));
+    let mut sans = have.clone();
+    sans.extend(lacking.into_iter().cloned());
+    let said = crate::lifecycle::RenewOptions {
+        sans: Some(sans),
+        ..Default::default()
+    };
+    let order = crate::lifecycle::replacing_order(
+        store,
+        kind,
+        &spec.name,
+        &said,
+        || Ok(spec.request.clone()),
+        (KeyType::Rsa2048, KeyFormat::Pkcs8),
+    )?;
+    Ok(Kept::Reissue(Reissue { order, reason }))
+}
+
+/// Whether two subjectAltNames name the same thing (DNS names in any case).
+fn same_san(a: &San, b: &San) -> bool {
+    match (a, b) {
+        (San::Dns(a), San::Dns(b)) => a.eq_ignore_ascii_case(b),
+        _ => a == b,
+    }
+}
+
+/// The subject of the directory's CA certificate, `None` without one.
+fn ca_subject(store: &Store) -> Result<Option<String>> {
+    let path = store.ca_cert();
+    let bytes = match read_file(&path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::io("reading", &path)(e)),
+    };
+    let what = path.display().to_string();
+    let der = crate::encoding::certificates(&what, &bytes)?.remove(0);
+    Ok(Some(CertSummary::from_der(&what, &der, false)?.subject))
 }
 
 /// A bundle that is already on disk, described as if just issued (no warnings).

@@ -361,11 +361,47 @@ fn key_format_of(bytes: &[u8]) -> KeyFormat {
 /// The order that replaces a bundle: the request rebuilt from its
 /// certificate, with the overrides of `opts`.
 fn rebuild(bundle: &BundleId, current: Current, opts: &RenewOptions) -> Result<BundleOrder> {
-    let cert = &current.certificate;
-    let path = &current.cert_path;
+    let request = rebuilt_request(
+        &current.cert_path,
+        &current.certificate,
+        &current.subject,
+        opts,
+    )?;
+    let key = if opts.reuse_key {
+        NewKey::Keep {
+            key: current.key,
+            file: current.key_file,
+        }
+    } else {
+        new_key(
+            &current.cert_path,
+            &current.certificate,
+            current.key_format,
+            opts,
+        )?
+    };
+    Ok(BundleOrder {
+        kind: bundle.kind,
+        spec: LeafSpec {
+            name: bundle.name.clone(),
+            request,
+        },
+        key,
+        replace: true,
+    })
+}
+
+/// The request a certificate was issued for (subject, subjectAltNames,
+/// profile, validity length), with the overrides of `opts`.
+fn rebuilt_request(
+    path: &Path,
+    cert: &CertSummary,
+    subject: &Subject,
+    opts: &RenewOptions,
+) -> Result<CertRequest> {
     let subject = match &opts.subject {
         Some(s) => s.clone(),
-        None => current.subject.clone(),
+        None => subject.clone(),
     };
     let sans = match &opts.sans {
         Some(s) => s.clone(),
@@ -378,39 +414,129 @@ fn rebuild(bundle: &BundleId, current: Current, opts: &RenewOptions) -> Result<B
     let validity = opts
         .validity
         .unwrap_or_else(|| validity_of(cert).unwrap_or(profile.default_validity()));
-    let key = if opts.reuse_key {
-        NewKey::Keep {
-            key: current.key,
-            file: current.key_file,
-        }
-    } else {
-        let key_type = match opts.key_type {
-            Some(t) => t,
-            None => key_type_of(path, &cert.key)?,
-        };
-        let format = match opts.key_format {
-            Some(f) => f,
-            // A key type given without a format: the old format if it can
-            // hold the new key, else PKCS#8.
-            None if check_format(key_type, current.key_format).is_ok() => current.key_format,
-            None => KeyFormat::Pkcs8,
-        };
-        NewKey::Generate(key_type, format)
+    Ok(CertRequest {
+        subject,
+        sans,
+        profile,
+        validity,
+    })
+}
+
+/// A new key for the bundle holding `cert`, whose key file is written in
+/// `old_format`: the old key's type and format unless `opts` says otherwise.
+fn new_key(
+    path: &Path,
+    cert: &CertSummary,
+    old_format: KeyFormat,
+    opts: &RenewOptions,
+) -> Result<NewKey> {
+    let key_type = match opts.key_type {
+        Some(t) => t,
+        None => key_type_of(path, &cert.key)?,
     };
-    Ok(BundleOrder {
-        kind: bundle.kind,
-        spec: LeafSpec {
-            name: bundle.name.clone(),
-            request: CertRequest {
-                subject,
-                sans,
-                profile,
-                validity,
+    let format = match opts.key_format {
+        Some(f) => f,
+        // A key type given without a format: the old format if it can
+        // hold the new key, else PKCS#8.
+        None if check_format(key_type, old_format).is_ok() => old_format,
+        None => KeyFormat::Pkcs8,
+    };
+    Ok(NewKey::Generate(key_type, format))
+}
+
+/// The order with which a command that replaces bundle `name` (`issue-server
+/// NAME --force`, `issue-client USER --force`, `setup` completing a server
+/// certificate) replaces it: what `said` leaves `None` is taken from the
+/// certificate being replaced, as [`renew`] takes it, so a replacement keeps
+/// the subject, subjectAltNames, profile, validity length, key type and key
+/// format it is not told to change.
+///
+/// `fresh` (made only when needed: a server name that is no DNS name needs
+/// the old certificate's names) and `key` (type and format) are what the
+/// command issues when there is no certificate to take anything from: no bundle, a bundle without its
+/// certificate, or a link or file where the bundle directory should be (which
+/// [`issue_bundles`] then refuses). The replaced key need not match nor the
+/// certificate chain to this CA: replacing such a bundle is what `--force`
+/// is for.
+pub fn replacing_order(
+    store: &Store,
+    kind: Kind,
+    name: &str,
+    said: &RenewOptions,
+    fresh: impl FnOnce() -> Result<CertRequest>,
+    key: (KeyType, KeyFormat),
+) -> Result<BundleOrder> {
+    let fresh_order = |fresh: Result<CertRequest>| {
+        Ok(BundleOrder {
+            kind,
+            spec: LeafSpec {
+                name: name.to_string(),
+                request: fresh?,
             },
+            key: NewKey::Generate(key.0, key.1),
+            replace: true,
+        })
+    };
+    let dir = store.path(&kind.rel_dir(name));
+    match std::fs::symlink_metadata(&dir) {
+        Ok(m) if m.is_dir() => {}
+        Ok(_) => return fresh_order(fresh()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return fresh_order(fresh()),
+        Err(e) => return Err(Error::io("reading", &dir)(e)),
+    }
+    let (key_name, cert_name) = kind.file_names();
+    if !dir.join(cert_name).exists() {
+        return fresh_order(fresh());
+    }
+    let leaf = existing_leaf(store, kind, name)?;
+    let (_, x509) = X509Certificate::from_der(&leaf.issued.der).map_err(Error::malformed(
+        leaf.cert_path.display().to_string(),
+        Expected::Certificate,
+    ))?;
+    let subject = Subject::from_x509(x509.subject())?;
+    let old_format = match read_file(&dir.join(key_name)) {
+        Ok(bytes) => key_format_of(&Zeroizing::new(bytes)),
+        // A lost key: its format is not known, the command's is used.
+        Err(_) => key.1,
+    };
+    let request = rebuilt_request(&leaf.cert_path, &leaf.issued.cert, &subject, said)?;
+    let said_key = RenewOptions {
+        key_type: said.key_type,
+        key_format: said.key_format,
+        ..RenewOptions::default()
+    };
+    let new = new_key(&leaf.cert_path, &leaf.issued.cert, old_format, &said_key)?;
+    Ok(BundleOrder {
+        kind,
+        spec: LeafSpec {
+            name: name.to_string(),
+            request,
         },
-        key,
+        key: new,
         replace: true,
     })
+}
+
+/// Whether `cert` was signed by the CA or, during a CA changeover, by a
+/// root of `ca-bundle.pem`: the certificates a kept bundle may hold.
+/// `Ok(false)` as well when the directory has no CA yet.
+pub fn chains_here(store: &Store, der: &[u8]) -> Result<bool> {
+    let mut issuers = Vec::new();
+    for path in [store.ca_cert(), store.path(store::CA_BUNDLE)] {
+        match read_file(&path) {
+            Ok(bytes) => issuers.extend(crate::encoding::certificates(
+                &path.display().to_string(),
+                &bytes,
+            )?),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::io("reading", &path)(e)),
+        }
+    }
+    let (_, cert) = X509Certificate::from_der(der).map_err(Error::malformed(
+        "a kept certificate",
+        Expected::Certificate,
+    ))?;
+    Ok(issued_by_one_of(&cert, &issuers))
 }
 
 /// The certificate's subjectAltNames, which must all be names certgen issues.
@@ -584,5 +710,44 @@ mod tests {
         };
         let err = plan(&store, &ca, &Selection::All, &opts, T0).unwrap_err();
         assert!(matches!(err, Error::ReuseKeyWithKeyOptions), "{err:?}");
+    }
+
+    #[test]
+    fn a_replacing_order_keeps_what_it_is_not_told() {
+        let d = tempfile::tempdir().unwrap();
+        let (store, _) = pki(d.path());
+        let unused = || -> Result<CertRequest> { panic!("a certificate exists") };
+        let said = RenewOptions::default();
+        let key = (KeyType::Rsa2048, KeyFormat::Pkcs8);
+        let order = replacing_order(&store, Kind::User, "a", &said, unused, key).unwrap();
+        assert_eq!(order.spec.request.validity, Duration::days(10));
+        assert_eq!(order.spec.request.subject.to_string(), "/CN=a");
+        assert!(order.replace);
+        assert!(matches!(
+            order.key,
+            NewKey::Generate(KeyType::EcdsaP256, KeyFormat::Sec1)
+        ));
+
+        // A key type SEC1 cannot hold: PKCS#8.
+        let said = RenewOptions {
+            key_type: Some(KeyType::Rsa2048),
+            validity: Some(Duration::days(3)),
+            ..RenewOptions::default()
+        };
+        let order = replacing_order(&store, Kind::User, "a", &said, unused, key).unwrap();
+        assert!(matches!(
+            order.key,
+            NewKey::Generate(KeyType::Rsa2048, KeyFormat::Pkcs8)
+        ));
+        assert_eq!(order.spec.request.validity, Duration::days(3));
+
+        // Nothing to keep from: the request and key the command made itself.
+        let fresh = || crate::request::client("c", None, &[], None);
+        let order = replacing_order(&store, Kind::User, "c", &said, fresh, key).unwrap();
+        assert_eq!(order.spec.request.validity, Duration::days(1825));
+        assert!(matches!(
+            order.key,
+            NewKey::Generate(KeyType::Rsa2048, KeyFormat::Pkcs8)
+        ));
     }
 }

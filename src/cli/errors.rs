@@ -64,6 +64,18 @@ pub fn hint(err: &anyhow::Error, command: &str) -> Option<String> {
 }
 
 fn library_hint(e: &Error, command: &str) -> Option<String> {
+    if let Error::KeptFromOtherCa { kind, name, ca, .. } = e {
+        let issue = match kind {
+            certgen::issue::Kind::Server => "issue-server",
+            certgen::issue::Kind::User => "issue-client",
+        };
+        return Some(match ca {
+            Some(_) => format!(
+                "`certgen {issue} {name} --force` reissues it under this CA and keeps its names, subject and lifetime; `setup --force` reissues every bundle setup names"
+            ),
+            None => "restore the CA that issued it, or pass --force to reissue the bundles setup names under the CA it creates".to_string(),
+        });
+    }
     let text = match e {
         Error::Exists(_) => match command {
             "csr" => "csr never overwrites: choose another --out or --out-key",

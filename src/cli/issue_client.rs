@@ -6,12 +6,13 @@ use std::path::PathBuf;
 use anyhow::{Context as _, Result, bail};
 use time::Duration;
 
-use certgen::issue::{Kind, LeafSpec, issue_batch, open_ca};
+use certgen::issue::{BundleOrder, Kind, LeafSpec, NewKey, issue_bundles, open_ca};
+use certgen::lifecycle::{RenewOptions, replacing_order};
 use certgen::{San, request};
 
 use super::bundle::{BundleReport, progress, report_notes};
 use super::usage::InCommand;
-use super::{Context, Format, LeafKeyArgs, Status, output, read_name_list, values};
+use super::{Context, Format, ReplacingKeyArgs, Status, output, read_name_list, values};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -21,15 +22,18 @@ pub struct Args {
     /// Read more user names from FILE (one per line, # comments; - for stdin).
     #[arg(long, value_name = "FILE")]
     from: Option<PathBuf>,
-    /// Subject attributes shared by all users (/C=US/O=Example); the CN is the user name.
+    /// Subject attributes shared by all users (/C=US/O=Example); the CN is the
+    /// user name [with --force: default the replaced certificate's subject].
     #[arg(long)]
     subject: Option<String>,
-    /// subjectAltNames to add to every certificate (an email address, say).
+    /// subjectAltNames to add to every certificate (an email address, say)
+    /// [with --force: default the replaced certificate's].
     #[arg(long, value_name = "NAME")]
     san: Vec<String>,
     #[command(flatten)]
-    key: LeafKeyArgs,
-    /// Lifetime: a number of days, or 30d, 2w, 12h [default: 1825 days].
+    key: ReplacingKeyArgs,
+    /// Lifetime: a number of days, or 30d, 2w, 12h [default: 1825 days; with
+    /// --force: the replaced certificate's].
     #[arg(long, value_name = "DURATION", value_parser = InCommand(values::lifetime))]
     days: Option<Duration>,
     /// The host part of the account in the printed ALTER USER statements.
@@ -38,7 +42,9 @@ pub struct Args {
     /// How the printed ALTER USER statements tie each account to TLS.
     #[arg(long, value_enum, value_name = "HOW", default_value = "subject")]
     require: super::config::RequireArg,
-    /// Replace existing bundles; the old files move to old_keys/<timestamp>/ first.
+    /// Replace existing bundles (the old files move to old_keys/<timestamp>/):
+    /// subject, names, lifetime, key type and key format no flag gives are
+    /// kept from each certificate replaced. For routine renewal, use `certgen renew`.
     #[arg(long)]
     force: bool,
     /// Output format.
@@ -59,19 +65,48 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     certgen::db::mysql::check_account_part("SQL host", &a.sql_host)?;
     let base = request::client_subject(a.subject.as_deref())?;
     let sans = San::parse_list(&a.san)?;
-    let specs = users
+    let said = RenewOptions {
+        validity: a.days,
+        ..a.key.said()
+    };
+    let requests = users
         .iter()
-        .map(|u| {
-            Ok(LeafSpec {
-                name: u.clone(),
-                request: request::client(u, base.as_ref(), &sans, a.days)?,
-            })
-        })
+        .map(|u| request::client(u, base.as_ref(), &sans, a.days))
         .collect::<certgen::Result<Vec<_>>>()?;
     let ca = open_ca(&ctx.store)?;
-    let opts = a.key.batch(Kind::User, a.force);
-    let bar = progress(specs.len(), ctx.quiet, "generating keys");
-    let result = issue_batch(&ctx.store, &ca, &specs, opts, ctx.now(), &|| bar.inc(1));
+    let mut orders = Vec::with_capacity(users.len());
+    for (user, request) in users.iter().zip(requests) {
+        let order = if a.force {
+            // What the command line does not say is kept from the replaced certificate.
+            let said = RenewOptions {
+                subject: a.subject.is_some().then(|| request.subject.clone()),
+                sans: (!a.san.is_empty()).then(|| request.sans.clone()),
+                ..said.clone()
+            };
+            replacing_order(
+                &ctx.store,
+                Kind::User,
+                user,
+                &said,
+                || Ok(request),
+                a.key.or_default(),
+            )?
+        } else {
+            let (key_type, key_format) = a.key.or_default();
+            BundleOrder {
+                kind: Kind::User,
+                spec: LeafSpec {
+                    name: user.clone(),
+                    request,
+                },
+                key: NewKey::Generate(key_type, key_format),
+                replace: false,
+            }
+        };
+        orders.push(order);
+    }
+    let bar = progress(orders.len(), ctx.quiet, "generating keys");
+    let result = issue_bundles(&ctx.store, &ca, orders, ctx.now(), &|| bar.inc(1));
     bar.finish_and_clear();
     let result = result.context("issuing client certificates")?;
     report_notes(ctx.quiet, &result);

@@ -3,13 +3,14 @@
 use anyhow::{Context as _, Result};
 use time::Duration;
 
-use certgen::issue::{Kind, LeafSpec, issue_batch, open_ca};
-use certgen::request;
+use certgen::issue::{BundleOrder, Kind, LeafSpec, NewKey, issue_bundles, open_ca};
+use certgen::lifecycle::{RenewOptions, replacing_order};
+use certgen::{Profile, request};
 
 use super::bundle::{BundleReport, report_notes};
 use super::output::comma_list;
 use super::usage::InCommand;
-use super::{Context, Format, LeafKeyArgs, Status, output, values};
+use super::{Context, Format, ReplacingKeyArgs, Status, output, values};
 use certgen::rfc3339;
 
 #[derive(Debug, clap::Args)]
@@ -17,21 +18,27 @@ pub struct Args {
     /// The server's name: its directory under servers/, its CN, and a SAN when
     /// it is a DNS name or IP address.
     name: String,
-    /// More names clients use to reach it (DNS, IPv4/IPv6); repeatable and comma-separated.
+    /// More names clients use to reach it (DNS, IPv4/IPv6); repeatable and
+    /// comma-separated [with --force: default the replaced certificate's].
     #[arg(long, value_name = "NAME")]
     san: Vec<String>,
-    /// Subject attributes (/C=US/O=Example); CN defaults to NAME.
+    /// Subject attributes (/C=US/O=Example); CN defaults to NAME [with --force:
+    /// default the replaced certificate's].
     #[arg(long)]
     subject: Option<String>,
     #[command(flatten)]
-    key: LeafKeyArgs,
-    /// Lifetime: a number of days, or 30d, 2w, 12h [default: 825 days].
+    key: ReplacingKeyArgs,
+    /// Lifetime: a number of days, or 30d, 2w, 12h [default: 825 days; with
+    /// --force: the replaced certificate's].
     #[arg(long, value_name = "DURATION", value_parser = InCommand(values::lifetime))]
     days: Option<Duration>,
-    /// Add clientAuth, for cluster nodes that also connect to each other.
+    /// Add clientAuth, for cluster nodes that also connect to each other (with
+    /// --force, a replaced certificate's clientAuth is kept without it).
     #[arg(long)]
     client_auth: bool,
-    /// Replace an existing bundle; the old files move to old_keys/<timestamp>/ first.
+    /// Replace an existing bundle (the old files move to old_keys/<timestamp>/):
+    /// names, subject, lifetime, key type and key format no flag gives are
+    /// kept from the certificate it replaces. For routine renewal, use `certgen renew`.
     #[arg(long)]
     force: bool,
     /// Output format.
@@ -42,14 +49,50 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Context, a: Args) -> Result<Status> {
-    let request = request::server(&a.name, a.subject.as_deref(), &a.san, a.days, a.client_auth)?;
-    let ca = open_ca(&ctx.store)?;
-    let opts = a.key.batch(Kind::Server, a.force);
-    let spec = LeafSpec {
-        name: a.name.clone(),
-        request,
+    let fresh = || request::server(&a.name, a.subject.as_deref(), &a.san, a.days, a.client_auth);
+    // Every input is checked before the CA is opened. With --force, what the
+    // command line does not say is kept from the replaced certificate: its
+    // names may be all a NAME that is no DNS name has.
+    let request = if a.force { None } else { Some(fresh()?) };
+    let said = RenewOptions {
+        subject: a
+            .subject
+            .as_deref()
+            .map(|s| request::subject(Some(&a.name), Some(s)))
+            .transpose()?,
+        sans: if a.san.is_empty() {
+            None
+        } else {
+            Some(fresh()?.sans)
+        },
+        profile: a.client_auth.then_some(Profile::ServerClient),
+        validity: a.days,
+        ..a.key.said()
     };
-    let result = issue_batch(&ctx.store, &ca, &[spec], opts, ctx.now(), &|| {})
+    let ca = open_ca(&ctx.store)?;
+    let order = match request {
+        Some(request) => {
+            let (key_type, key_format) = a.key.or_default();
+            BundleOrder {
+                kind: Kind::Server,
+                spec: LeafSpec {
+                    name: a.name.clone(),
+                    request,
+                },
+                key: NewKey::Generate(key_type, key_format),
+                replace: false,
+            }
+        }
+        None => replacing_order(
+            &ctx.store,
+            Kind::Server,
+            &a.name,
+            &said,
+            fresh,
+            a.key.or_default(),
+        )?,
+    };
+    let result = issue_bundles(&ctx.store, &ca, vec![order], ctx.now(), &|| {})
         .with_context(|| format!("issuing the server certificate for {}", a.name))?;
     report_notes(ctx.quiet, &result);
     let leaf = result

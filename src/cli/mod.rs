@@ -249,6 +249,38 @@ impl LeafKeyArgs {
     }
 }
 
+/// Key options of the commands whose `--force` keeps what it replaces
+/// (`issue-server`, `issue-client`): a flag left out is not said, so the
+/// replaced key's type and format are kept.
+#[derive(Clone, Debug, Args)]
+pub struct ReplacingKeyArgs {
+    /// Key type of the new key [default: rsa2048; with --force: the replaced key's].
+    #[arg(long, value_enum)]
+    pub key_type: Option<KeyTypeArg>,
+    /// Encoding of the new key file [default: pkcs8; with --force: the replaced key file's].
+    #[arg(long, value_enum)]
+    pub key_format: Option<KeyFormatArg>,
+}
+
+impl ReplacingKeyArgs {
+    /// The type and format of a key made without anything to keep.
+    pub fn or_default(&self) -> (KeyType, KeyFormat) {
+        (
+            self.key_type.unwrap_or(KeyTypeArg::Rsa2048).into(),
+            self.key_format.unwrap_or(KeyFormatArg::Pkcs8).into(),
+        )
+    }
+
+    /// What the command line says, for [`certgen::lifecycle::replacing_order`].
+    pub fn said(&self) -> certgen::lifecycle::RenewOptions {
+        certgen::lifecycle::RenewOptions {
+            key_type: self.key_type.map(Into::into),
+            key_format: self.key_format.map(Into::into),
+            ..Default::default()
+        }
+    }
+}
+
 impl Command {
     /// `--passphrase-file` of the commands that sign with the CA.
     fn passphrase_file(&self) -> Option<PathBuf> {

@@ -7,8 +7,8 @@ use serde::Serialize;
 
 use certgen::db::{self, Bundle, Target, mysql};
 use certgen::issue::{
-    BatchOptions, BundlePlan, CaOptions, Kind, LeafIssued, LeafSpec, check_specs, init_ca,
-    issue_batch, open_ca, plan_bundles,
+    BatchOptions, BundlePlan, CaOptions, Kind, LeafIssued, LeafSpec, check_specs, init_ca, open_ca,
+    plan_bundles,
 };
 use certgen::{Ca, CertSummary, Subject, profile, request};
 
@@ -44,7 +44,8 @@ pub struct Args {
     #[command(flatten)]
     settings: SettingsArgs,
     /// Reissue server and client certificates that exist (the old ones are archived).
-    /// Without it, existing ones are kept.
+    /// Without it, existing ones are kept if they chain to the CA (else setup
+    /// refuses), and a server certificate lacking a --host is reissued.
     #[arg(long)]
     force: bool,
     /// Output format: the settings and SQL as text, or every bundle and the
@@ -148,7 +149,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     let ca = match &new_ca {
         None => {
             let ca = open_ca(store)?;
-            for spec in server_plan.issue.iter().chain(&user_plan.issue) {
+            for spec in server_plan.requests().chain(user_plan.requests()) {
                 ca.check_request(&spec.request, now)?;
             }
             ca
@@ -208,7 +209,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
 fn carry_out(
     ctx: &Context,
     ca: &Ca,
-    plan: BundlePlan,
+    mut plan: BundlePlan,
     names: &[String],
     opts: BatchOptions,
     now: time::OffsetDateTime,
@@ -219,16 +220,17 @@ fn carry_out(
             &format!("kept the existing {}", leaf.dir.display()),
         );
     }
-    let made = if plan.issue.is_empty() {
-        Vec::new()
-    } else {
-        issue_batch(&ctx.store, ca, &plan.issue, opts, now, &|| {})?.leaves
-    };
-    for leaf in &made {
+    let made = plan.carry_out(&ctx.store, ca, opts, now)?;
+    for (leaf, reissued) in &made {
         for w in &leaf.issued.warnings {
             output::warn(w);
         }
-        output::note(ctx.quiet, &format!("issued {}", leaf.dir.display()));
+        let note = match reissued {
+            Some(why) => format!("reissued {}: {why}", leaf.dir.display()),
+            None => format!("issued {}", leaf.dir.display()),
+        };
+        output::note(ctx.quiet, &note);
     }
+    let made = made.into_iter().map(|(leaf, _)| leaf).collect();
     Ok(plan.in_order(names, made))
 }

@@ -143,7 +143,7 @@ pub fn init_ca(
                 now,
             )?;
             let before = pindex.clone();
-            let file = store.ca_cert().display().to_string();
+            let file = index_file_name(plock.store(), &store.ca_cert());
             pindex.record(Entry::issued(
                 serial,
                 issued.cert.not_after,
@@ -817,7 +817,7 @@ pub fn sign_csr(
         .transpose()?;
     let before = index.clone();
     // Recorded before it is handed out, as every issuance is.
-    let file = out.map(|p| p.display().to_string()).unwrap_or_default();
+    let file = out.map(|p| index_file_name(store, p)).unwrap_or_default();
     index.record(Entry::issued(
         serial,
         issued.cert.not_after,
@@ -833,6 +833,18 @@ pub fn sign_csr(
         return Err(e);
     }
     Ok(issued)
+}
+
+/// How the index of `store` names `path`: relative to the PKI directory
+/// when inside it (as every bundle is), else absolute, so that commands run
+/// from another directory find the file.
+fn index_file_name(store: &Store, path: &Path) -> String {
+    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let path = absolute(path);
+    match path.strip_prefix(absolute(store.root())) {
+        Ok(rel) => rel.display().to_string(),
+        Err(_) => path.display().to_string(),
+    }
 }
 
 #[cfg(test)]

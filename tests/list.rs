@@ -146,3 +146,65 @@ fn problems_are_errors_not_panics() {
     assert!(!text.contains('\u{1b}'), "{text:?}");
     assert!(text.contains("/CN=\\u{1b}[2Jevil"), "{text:?}");
 }
+
+/// A certificate `sign --out` wrote outside the PKI directory, and an
+/// intermediate CA's, are found by `list` run from anywhere: the index names
+/// them by absolute path.
+#[test]
+fn files_outside_the_pki_are_found_from_any_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("sub")).unwrap();
+    ok(d, &["--dir", "pki", "init-ca", "--key-type", "ecdsa-p256"]);
+    ok(
+        d,
+        &[
+            "csr",
+            "--cn",
+            "ext.example",
+            "--out-key",
+            "ext.key",
+            "--out",
+            "ext.csr",
+        ],
+    );
+    ok(
+        d,
+        &["--dir", "pki", "sign", "ext.csr", "--out", "sub/ext.pem"],
+    );
+    ok(
+        d,
+        &[
+            "--dir",
+            "inter",
+            "init-ca",
+            "--intermediate",
+            "--parent",
+            "pki",
+            "--cn",
+            "Inter",
+            "--key-type",
+            "ecdsa-p256",
+        ],
+    );
+    // From another working directory.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let pki = d.join("pki");
+    let out = ok(
+        elsewhere.path(),
+        &["--dir", pki.to_str().unwrap(), "list", "--format", "json"],
+    );
+    let rows: Value = serde_json::from_str(&out).unwrap();
+    let rows = rows.as_array().expect("an array of rows");
+    assert_eq!(rows.len(), 2, "{out}");
+    for (row, file) in rows
+        .iter()
+        .zip([d.join("sub/ext.pem"), d.join("inter/ca-cert.pem")])
+    {
+        assert_eq!(row["file"], file.to_str().unwrap(), "{out}");
+        assert!(
+            row["certificate"].is_object(),
+            "the certificate is read: {out}"
+        );
+    }
+}

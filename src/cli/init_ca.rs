@@ -83,10 +83,11 @@ pub(super) fn encryption_passphrase(ctx: &Context, command: &str) -> Result<Pass
 }
 
 #[derive(Serialize)]
-struct Report {
+struct Report<'a> {
     certificate: CertSummary,
     files: Files,
     archived: Option<PathBuf>,
+    warnings: &'a [certgen::Warning],
 }
 
 pub fn run(ctx: &Context, a: Args) -> Result<Status> {
@@ -121,7 +122,8 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
             key: Some(ctx.store.ca_key()),
             ca: None,
         },
-        archived: created.archived,
+        archived: created.archived.clone(),
+        warnings: &created.warnings,
     };
     match a.format {
         Format::Json => output::print_json(&report)?,

@@ -54,6 +54,7 @@ struct Report<'a> {
     /// `null` when the certificate went to stdout.
     files: Option<Files>,
     pem: &'a str,
+    warnings: &'a [certgen::Warning],
 }
 
 pub fn run(ctx: &Context, a: Args) -> Result<Status> {
@@ -81,6 +82,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
             ca: None,
         }),
         pem: &issued.pem,
+        warnings: &issued.warnings,
     };
     match (a.format, &a.out) {
         (Format::Json, _) => output::print_json(&report)?,

@@ -412,54 +412,124 @@ fn users_whose_client_group_mariadb_reads_unasked_are_refused_before_writing() {
 
 #[test]
 fn database_yml_fragments_parse_to_the_exact_paths() {
-    // A YAML parser (PyYAML) reads back the values written, with a quote, a
-    // backslash, '#' and ': ' in the directory name.
+    // Rails runs database.yml through ERB, then YAML: real Ruby reads back
+    // the values written, with a quote, a backslash, '#', ': ' and an ERB
+    // tag that would run a command in the directory names, and runs none;
+    // PyYAML reads the same text with the tag written as ERB's literal
+    // `<%%`. Paths from the PKI directory, --deploy-dir and
+    // --client-deploy-dir, printed by setup and by config.
+    let mut readers = Vec::new();
     let probe = Command::new("python3").args(["-c", "import yaml"]).status();
-    if !probe.is_ok_and(|s| s.success()) {
+    if probe.is_ok_and(|s| s.success()) {
+        readers.push(("python3", "-c", PYYAML));
+    }
+    if Command::new("ruby").arg("-v").output().is_ok() {
+        readers.push(("ruby", "-e", RAILS));
+    }
+    if readers.len() < 2 {
         assert!(
             std::env::var_os("CI").is_none(),
-            "python3-yaml is not installed"
+            "python3-yaml or ruby is not installed"
         );
-        eprintln!("SKIP: python3-yaml is not installed");
+        eprintln!("SKIP: python3-yaml or ruby is not installed");
         return;
     }
     let t = tempfile::tempdir().unwrap();
-    let pki = t.path().join("a \"b\\c #d: e");
+    let odd = "a \"b\\c #d: e <%= `touch ran` %> <%%f%>";
+    let pki = t.path().join(odd);
     let d = pki.to_str().unwrap();
-    setup(t.path(), &pki, &["rails", "--user", "app"]);
-    let j = json(
+    let deploy = t.path().join(format!("srv {odd}"));
+    let client = t.path().join(format!("{{user}} {odd}"));
+    let setup = json(
+        t.path(),
+        &[
+            &["--dir", d, "-q", "setup", "rails", "--user", "app"],
+            &FAST[..],
+            &["--format", "json"],
+        ]
+        .concat(),
+    );
+    let config = json(
         t.path(),
         &["--dir", d, "config", "rails", "--format", "json"],
     );
-    for section in j["sections"].as_array().unwrap() {
+    let deployed = json(
+        t.path(),
+        &[
+            "--dir",
+            d,
+            "config",
+            "rails",
+            "--format",
+            "json",
+            "--deploy-dir",
+            deploy.to_str().unwrap(),
+            "--client-deploy-dir",
+            client.to_str().unwrap(),
+        ],
+    );
+    let sections = setup["config"]["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(config["sections"].as_array().unwrap())
+        .chain(deployed["sections"].as_array().unwrap());
+    let mut read = 0;
+    for section in sections {
         let text = section["text"].as_str().unwrap();
-        let out = Command::new("python3")
-            .args([
-                "-c",
-                "import json, sys, yaml; print(json.dumps(yaml.safe_load(sys.stdin)['production']))",
-            ])
-            .stdin(std::fs::File::open(write_tmp(t.path(), text)).unwrap())
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let parsed: Value = serde_json::from_slice(&out.stdout).unwrap();
-        for setting in section["settings"].as_array().unwrap() {
-            let name = setting["name"].as_str().unwrap();
-            let value = setting["value"].as_str().unwrap();
-            let read = match &parsed[name] {
-                Value::Bool(b) => b.to_string(),
-                v => v.as_str().unwrap().to_string(),
-            };
-            assert_eq!(read, value, "{name}");
+        assert!(text.contains("<%%= `touch ran` %> <%%%f%>"), "{text}");
+        for (program, flag, script) in &readers {
+            let out = Command::new(program)
+                .args([flag, script])
+                .current_dir(t.path())
+                .stdin(std::fs::File::open(write_tmp(t.path(), text)).unwrap())
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{program}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let parsed: Value = serde_json::from_slice(&out.stdout).unwrap();
+            for setting in section["settings"].as_array().unwrap() {
+                let name = setting["name"].as_str().unwrap();
+                let value = setting["value"].as_str().unwrap();
+                let got = match &parsed[name] {
+                    Value::Bool(b) => b.to_string(),
+                    v => v.as_str().unwrap().to_string(),
+                };
+                let expected = match *program {
+                    "python3" => value.replace("<%", "<%%"),
+                    _ => value.to_string(),
+                };
+                assert_eq!(got, expected, "{program} {name}");
+                read += 1;
+            }
+            let key = parsed["sslkey"].as_str().unwrap();
+            assert!(
+                key.ends_with("-key.pem") && key.contains("#d: e <%"),
+                "{key}"
+            );
         }
-        let key = pki.join("users/app/client-key.pem").display().to_string();
-        assert_eq!(parsed["sslkey"], key);
     }
+    // Two adapters, three outputs, two readers, seven or eight keys each.
+    assert_eq!(read, 3 * 2 * (8 + 7));
+    assert!(!t.path().join("ran").exists(), "the ERB tag ran");
+    let key = pki.join("users/app/client-key.pem").display().to_string();
+    assert_eq!(config["sections"][0]["settings"][5]["value"], key);
+    assert_eq!(
+        deployed["sections"][0]["settings"][5]["value"],
+        client.display().to_string().replace("{user}", "app") + "/client-key.pem"
+    );
 }
+
+/// PyYAML's reading of database.yml, as JSON.
+const PYYAML: &str =
+    "import json, sys, yaml; print(json.dumps(yaml.safe_load(sys.stdin)['production']))";
+
+/// Rails' reading of database.yml: ERB, then YAML; as JSON.
+const RAILS: &str = "require 'erb'; require 'yaml'; require 'json'; \
+     puts JSON.generate(YAML.safe_load(ERB.new(STDIN.read).result)['production'])";
 
 fn write_tmp(dir: &Path, text: &str) -> std::path::PathBuf {
     let path = dir.join("database.yml");

@@ -536,3 +536,149 @@ fn write_tmp(dir: &Path, text: &str) -> std::path::PathBuf {
     std::fs::write(&path, text).unwrap();
     path
 }
+
+#[test]
+fn bundles_revoked_superseded_or_expired_are_refused_or_skipped() {
+    let t = tempfile::tempdir().unwrap();
+    let pki = t.path().join("pki");
+    let d = pki.to_str().unwrap();
+    setup(t.path(), &pki, &["postgres", "--user", "u1,u2,u3"]);
+    ok(t.path(), &["--dir", d, "-q", "revoke", "u2"]);
+    // u3 holds its certificate again after a renewal superseded it, as a
+    // restored backup would.
+    ok(t.path(), &["--dir", d, "-q", "renew", "--user", "u3"]);
+    let archive = std::fs::read_dir(pki.join("old_keys"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    for file in ["client-cert.pem", "client-key.pem"] {
+        std::fs::copy(
+            archive.join("users/u3").join(file),
+            pki.join("users/u3").join(file),
+        )
+        .unwrap();
+    }
+
+    // Taken by default: skipped, with a note in the text and the JSON.
+    for target in ["postgres", "mysql"] {
+        let text = ok(t.path(), &["--dir", d, "config", target]);
+        assert!(text.contains("u1"), "{text}");
+        assert!(!text.contains("u2\n") && !text.contains("'u2'"), "{text}");
+        assert!(!text.contains("user=u2") && !text.contains("=u3"), "{text}");
+        assert!(
+            text.contains("# skipped users/u2: certificate ")
+                && text.contains(" is revoked")
+                && text.contains("# skipped users/u3: certificate "),
+            "{text}"
+        );
+        let j = json(
+            t.path(),
+            &["--dir", d, "config", target, "--format", "json"],
+        );
+        let users: Vec<&str> = j["users"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(users, ["u1"]);
+        let notes = j["notes"].to_string();
+        assert!(notes.contains("skipped users/u2: certificate"), "{notes}");
+        assert!(notes.contains("(superseded)"), "{notes}");
+        let sql = j["sql"].to_string();
+        assert!(!sql.contains("u2") && !sql.contains("u3"), "{sql}");
+    }
+
+    // Named: refused, one line and a hint, exit 2.
+    for (target, user) in [("postgres", "u2"), ("mysql", "u2"), ("mysql", "u3")] {
+        let out = run(
+            t.path(),
+            &[
+                "--dir",
+                d,
+                "config",
+                target,
+                "--server",
+                "localhost",
+                "--user",
+                user,
+            ],
+        );
+        assert_eq!(out.status.code(), Some(2), "{target} {user}");
+        assert!(out.stdout.is_empty());
+        let err = stderr(&out);
+        let lines: Vec<&str> = err.lines().collect();
+        assert_eq!(lines.len(), 2, "{err}");
+        assert!(
+            lines[0].starts_with(&format!("certgen: error: users/{user}: certificate "))
+                && lines[0].contains(" is revoked"),
+            "{err}"
+        );
+        assert!(
+            lines[1].contains(&format!("certgen issue-client {user} --force"))
+                && lines[1].contains("leave it out of --user"),
+            "{err}"
+        );
+    }
+
+    // Expired: refused when named; the server is refused even by default.
+    let later = [
+        "--dir",
+        d,
+        "--now",
+        "2100-01-01T00:00:00Z",
+        "config",
+        "postgres",
+    ];
+    let out = run(t.path(), &[&later[..], &["--user", "u1"]].concat());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("error: servers/localhost: certificate ")
+            && stderr(&out).contains(" expired on "),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("certgen renew --server localhost"));
+
+    // setup refuses to keep a revoked bundle, writing nothing.
+    let before = snapshot(&pki);
+    let out = run(
+        t.path(),
+        &[
+            &["--dir", d, "setup", "postgres", "--user", "u2"],
+            &FAST[..],
+        ]
+        .concat(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("users/u2: certificate"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("--force"), "{}", stderr(&out));
+    assert_eq!(snapshot(&pki), before);
+    // With --force it is issued anew, and configured.
+    setup(t.path(), &pki, &["postgres", "--user", "u2", "--force"]);
+    let text = ok(
+        t.path(),
+        &["--dir", d, "config", "postgres", "--user", "u2"],
+    );
+    assert!(text.contains("u2"), "{text}");
+
+    // A revoked server is refused by default too.
+    ok(t.path(), &["--dir", d, "-q", "revoke", "localhost"]);
+    let out = run(
+        t.path(),
+        &["--dir", d, "config", "postgres", "--user", "u1"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("error: servers/localhost: certificate ")
+            && stderr(&out).contains("certgen issue-server localhost --force"),
+        "{}",
+        stderr(&out)
+    );
+}

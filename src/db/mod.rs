@@ -320,6 +320,35 @@ pub(crate) fn no_control(what: &str, value: &str, file: &'static str) -> Result<
     Ok(())
 }
 
+/// Refuses a bundle's certificate that settings must not point at: one the
+/// index records as revoked (a renewal's superseded certificate included),
+/// or one that has expired at `now`. `what` names the certificate file.
+pub fn check_current(
+    index: &crate::index::Index,
+    what: &str,
+    cert: &crate::CertSummary,
+    now: time::OffsetDateTime,
+) -> Result<()> {
+    use crate::index::Status;
+    let entry = index.entries.iter().find(|e| e.serial == cert.serial);
+    let status = entry.map_or(Status::Valid, |e| e.status_at(now));
+    if let (Some(entry), Status::Revoked) = (entry, status) {
+        let revocation = entry.revocation();
+        return Err(Error::CertRevoked {
+            serial: cert.serial.clone(),
+            at: revocation.map(|(at, _)| at),
+            reason: revocation.and_then(|(_, r)| r).map(str::to_string),
+        });
+    }
+    if status == Status::Expired || cert.not_after < now {
+        return Err(Error::CertExpired {
+            what: what.to_string(),
+            not_after: cert.not_after,
+        });
+    }
+    Ok(())
+}
+
 /// A word for a POSIX shell: single-quoted unless it is plainly safe.
 pub fn shell_quote(s: &str) -> String {
     let plain = !s.is_empty()

@@ -412,57 +412,273 @@ fn users_whose_client_group_mariadb_reads_unasked_are_refused_before_writing() {
 
 #[test]
 fn database_yml_fragments_parse_to_the_exact_paths() {
-    // A YAML parser (PyYAML) reads back the values written, with a quote, a
-    // backslash, '#' and ': ' in the directory name.
+    // Rails runs database.yml through ERB, then YAML: real Ruby reads back
+    // the values written, with a quote, a backslash, '#', ': ' and an ERB
+    // tag that would run a command in the directory names, and runs none;
+    // PyYAML reads the same text with the tag written as ERB's literal
+    // `<%%`. Paths from the PKI directory, --deploy-dir and
+    // --client-deploy-dir, printed by setup and by config.
+    let mut readers = Vec::new();
     let probe = Command::new("python3").args(["-c", "import yaml"]).status();
-    if !probe.is_ok_and(|s| s.success()) {
+    if probe.is_ok_and(|s| s.success()) {
+        readers.push(("python3", "-c", PYYAML));
+    }
+    if Command::new("ruby").arg("-v").output().is_ok() {
+        readers.push(("ruby", "-e", RAILS));
+    }
+    if readers.len() < 2 {
         assert!(
             std::env::var_os("CI").is_none(),
-            "python3-yaml is not installed"
+            "python3-yaml or ruby is not installed"
         );
-        eprintln!("SKIP: python3-yaml is not installed");
+        eprintln!("SKIP: python3-yaml or ruby is not installed");
         return;
     }
     let t = tempfile::tempdir().unwrap();
-    let pki = t.path().join("a \"b\\c #d: e");
+    let odd = "a \"b\\c #d: e <%= `touch ran` %> <%%f%>";
+    let pki = t.path().join(odd);
     let d = pki.to_str().unwrap();
-    setup(t.path(), &pki, &["rails", "--user", "app"]);
-    let j = json(
+    let deploy = t.path().join(format!("srv {odd}"));
+    let client = t.path().join(format!("{{user}} {odd}"));
+    let setup = json(
+        t.path(),
+        &[
+            &["--dir", d, "-q", "setup", "rails", "--user", "app"],
+            &FAST[..],
+            &["--format", "json"],
+        ]
+        .concat(),
+    );
+    let config = json(
         t.path(),
         &["--dir", d, "config", "rails", "--format", "json"],
     );
-    for section in j["sections"].as_array().unwrap() {
+    let deployed = json(
+        t.path(),
+        &[
+            "--dir",
+            d,
+            "config",
+            "rails",
+            "--format",
+            "json",
+            "--deploy-dir",
+            deploy.to_str().unwrap(),
+            "--client-deploy-dir",
+            client.to_str().unwrap(),
+        ],
+    );
+    let sections = setup["config"]["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(config["sections"].as_array().unwrap())
+        .chain(deployed["sections"].as_array().unwrap());
+    let mut read = 0;
+    for section in sections {
         let text = section["text"].as_str().unwrap();
-        let out = Command::new("python3")
-            .args([
-                "-c",
-                "import json, sys, yaml; print(json.dumps(yaml.safe_load(sys.stdin)['production']))",
-            ])
-            .stdin(std::fs::File::open(write_tmp(t.path(), text)).unwrap())
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let parsed: Value = serde_json::from_slice(&out.stdout).unwrap();
-        for setting in section["settings"].as_array().unwrap() {
-            let name = setting["name"].as_str().unwrap();
-            let value = setting["value"].as_str().unwrap();
-            let read = match &parsed[name] {
-                Value::Bool(b) => b.to_string(),
-                v => v.as_str().unwrap().to_string(),
-            };
-            assert_eq!(read, value, "{name}");
+        assert!(text.contains("<%%= `touch ran` %> <%%%f%>"), "{text}");
+        for (program, flag, script) in &readers {
+            let out = Command::new(program)
+                .args([flag, script])
+                .current_dir(t.path())
+                .stdin(std::fs::File::open(write_tmp(t.path(), text)).unwrap())
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{program}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let parsed: Value = serde_json::from_slice(&out.stdout).unwrap();
+            for setting in section["settings"].as_array().unwrap() {
+                let name = setting["name"].as_str().unwrap();
+                let value = setting["value"].as_str().unwrap();
+                let got = match &parsed[name] {
+                    Value::Bool(b) => b.to_string(),
+                    v => v.as_str().unwrap().to_string(),
+                };
+                let expected = match *program {
+                    "python3" => value.replace("<%", "<%%"),
+                    _ => value.to_string(),
+                };
+                assert_eq!(got, expected, "{program} {name}");
+                read += 1;
+            }
+            let key = parsed["sslkey"].as_str().unwrap();
+            assert!(
+                key.ends_with("-key.pem") && key.contains("#d: e <%"),
+                "{key}"
+            );
         }
-        let key = pki.join("users/app/client-key.pem").display().to_string();
-        assert_eq!(parsed["sslkey"], key);
     }
+    // Two adapters, three outputs, two readers, seven or eight keys each.
+    assert_eq!(read, 3 * 2 * (8 + 7));
+    assert!(!t.path().join("ran").exists(), "the ERB tag ran");
+    let key = pki.join("users/app/client-key.pem").display().to_string();
+    assert_eq!(config["sections"][0]["settings"][5]["value"], key);
+    assert_eq!(
+        deployed["sections"][0]["settings"][5]["value"],
+        client.display().to_string().replace("{user}", "app") + "/client-key.pem"
+    );
 }
+
+/// PyYAML's reading of database.yml, as JSON.
+const PYYAML: &str =
+    "import json, sys, yaml; print(json.dumps(yaml.safe_load(sys.stdin)['production']))";
+
+/// Rails' reading of database.yml: ERB, then YAML; as JSON.
+const RAILS: &str = "require 'erb'; require 'yaml'; require 'json'; \
+     puts JSON.generate(YAML.safe_load(ERB.new(STDIN.read).result)['production'])";
 
 fn write_tmp(dir: &Path, text: &str) -> std::path::PathBuf {
     let path = dir.join("database.yml");
     std::fs::write(&path, text).unwrap();
     path
+}
+
+#[test]
+fn bundles_revoked_superseded_or_expired_are_refused_or_skipped() {
+    let t = tempfile::tempdir().unwrap();
+    let pki = t.path().join("pki");
+    let d = pki.to_str().unwrap();
+    setup(t.path(), &pki, &["postgres", "--user", "u1,u2,u3"]);
+    ok(t.path(), &["--dir", d, "-q", "revoke", "u2"]);
+    // u3 holds its certificate again after a renewal superseded it, as a
+    // restored backup would.
+    ok(t.path(), &["--dir", d, "-q", "renew", "--user", "u3"]);
+    let archive = std::fs::read_dir(pki.join("old_keys"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    for file in ["client-cert.pem", "client-key.pem"] {
+        std::fs::copy(
+            archive.join("users/u3").join(file),
+            pki.join("users/u3").join(file),
+        )
+        .unwrap();
+    }
+
+    // Taken by default: skipped, with a note in the text and the JSON.
+    for target in ["postgres", "mysql"] {
+        let text = ok(t.path(), &["--dir", d, "config", target]);
+        assert!(text.contains("u1"), "{text}");
+        assert!(!text.contains("u2\n") && !text.contains("'u2'"), "{text}");
+        assert!(!text.contains("user=u2") && !text.contains("=u3"), "{text}");
+        assert!(
+            text.contains("# skipped users/u2: certificate ")
+                && text.contains(" is revoked")
+                && text.contains("# skipped users/u3: certificate "),
+            "{text}"
+        );
+        let j = json(
+            t.path(),
+            &["--dir", d, "config", target, "--format", "json"],
+        );
+        let users: Vec<&str> = j["users"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(users, ["u1"]);
+        let notes = j["notes"].to_string();
+        assert!(notes.contains("skipped users/u2: certificate"), "{notes}");
+        assert!(notes.contains("(superseded)"), "{notes}");
+        let sql = j["sql"].to_string();
+        assert!(!sql.contains("u2") && !sql.contains("u3"), "{sql}");
+    }
+
+    // Named: refused, one line and a hint, exit 2.
+    for (target, user) in [("postgres", "u2"), ("mysql", "u2"), ("mysql", "u3")] {
+        let out = run(
+            t.path(),
+            &[
+                "--dir",
+                d,
+                "config",
+                target,
+                "--server",
+                "localhost",
+                "--user",
+                user,
+            ],
+        );
+        assert_eq!(out.status.code(), Some(2), "{target} {user}");
+        assert!(out.stdout.is_empty());
+        let err = stderr(&out);
+        let lines: Vec<&str> = err.lines().collect();
+        assert_eq!(lines.len(), 2, "{err}");
+        assert!(
+            lines[0].starts_with(&format!("certgen: error: users/{user}: certificate "))
+                && lines[0].contains(" is revoked"),
+            "{err}"
+        );
+        assert!(
+            lines[1].contains(&format!("certgen issue-client {user} --force"))
+                && lines[1].contains("leave it out of --user"),
+            "{err}"
+        );
+    }
+
+    // Expired: refused when named; the server is refused even by default.
+    let later = [
+        "--dir",
+        d,
+        "--now",
+        "2100-01-01T00:00:00Z",
+        "config",
+        "postgres",
+    ];
+    let out = run(t.path(), &[&later[..], &["--user", "u1"]].concat());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("error: servers/localhost: certificate ")
+            && stderr(&out).contains(" expired on "),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("certgen renew --server localhost"));
+
+    // setup refuses to keep a revoked bundle, writing nothing.
+    let before = snapshot(&pki);
+    let out = run(
+        t.path(),
+        &[
+            &["--dir", d, "setup", "postgres", "--user", "u2"],
+            &FAST[..],
+        ]
+        .concat(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("users/u2: certificate"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("--force"), "{}", stderr(&out));
+    assert_eq!(snapshot(&pki), before);
+    // With --force it is issued anew, and configured.
+    setup(t.path(), &pki, &["postgres", "--user", "u2", "--force"]);
+    let text = ok(
+        t.path(),
+        &["--dir", d, "config", "postgres", "--user", "u2"],
+    );
+    assert!(text.contains("u2"), "{text}");
+
+    // A revoked server is refused by default too.
+    ok(t.path(), &["--dir", d, "-q", "revoke", "localhost"]);
+    let out = run(
+        t.path(),
+        &["--dir", d, "config", "postgres", "--user", "u1"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("error: servers/localhost: certificate ")
+            && stderr(&out).contains("certgen issue-server localhost --force"),
+        "{}",
+        stderr(&out)
+    );
 }

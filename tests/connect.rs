@@ -324,6 +324,7 @@ fn several_targets_and_files_are_each_reported_and_the_worst_status_wins() {
     );
     assert_eq!(code, 0, "{doc}");
     assert_eq!(doc["summary"]["ok"], 3);
+    // `target` is the server as given, its protocol prefix included.
     assert_eq!(doc["results"][0]["target"], mysql.as_str());
     assert_eq!(doc["results"][2]["target"], postgres.as_str());
     // A file and a server in one call: the expired file's CRITICAL wins over UNKNOWN.
@@ -338,6 +339,11 @@ fn several_targets_and_files_are_each_reported_and_the_worst_status_wins() {
         ],
     );
     assert_eq!(code, 2, "{out}");
+    assert_eq!(
+        out.lines().next(),
+        Some("STATUS    NOT AFTER               DAYS  FILE/TARGET  SUBJECT"),
+        "one column for files and servers"
+    );
     let rows: Vec<&str> = out.lines().skip(1).collect();
     assert!(
         rows[0].starts_with("CRITICAL") && rows[0].contains("old.pem"),

@@ -10,7 +10,8 @@ use serde::Serialize;
 
 use certgen::db::{self, Bundle, BundleFiles, Config, Require, Target};
 use certgen::deploy::Layout;
-use certgen::issue::{Kind, existing_leaf};
+use certgen::index::Index;
+use certgen::issue::{Kind, LeafIssued, existing_leaf};
 use certgen::{Store, crl};
 
 use super::{Context, Format, Status, output};
@@ -258,6 +259,7 @@ impl<'a> Report<'a> {
 
 pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     let store = &ctx.store;
+    let now = ctx.now();
     let target = Target::from(a.target);
     let require = a.settings.require(target)?;
     certgen::db::mysql::check_account_part("SQL host", &a.settings.sql_host)?;
@@ -265,13 +267,15 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         Some(name) => name.clone(),
         None => only_server(store)?,
     };
-    let users = if a.user.is_empty() {
-        bundle_names(&store.path("users"))?
-    } else {
+    let named_users = !a.user.is_empty();
+    let users = if named_users {
         a.user.clone()
+    } else {
+        bundle_names(&store.path("users"))?
     };
     a.settings.check_users(&users)?;
-    let bundle = |kind, name: &str| -> Result<Bundle> {
+    let index = Index::load(&store.index())?;
+    let leaf = |kind, name: &str| -> Result<LeafIssued> {
         let (rel, issue) = match kind {
             Kind::Server => (Store::server_rel(name), "issue-server NAME"),
             Kind::User => (Store::user_rel(name), "issue-client USER"),
@@ -282,18 +286,30 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
                 format!("`certgen list` shows what this CA issued; make it with `certgen {issue}`"),
             ));
         }
-        let leaf = existing_leaf(store, kind, name)
-            .with_context(|| format!("reading the bundle {name}"))?;
+        existing_leaf(store, kind, name).with_context(|| format!("reading the bundle {name}"))
+    };
+    let bundle = |kind, leaf: &LeafIssued| -> Result<Bundle> {
         Ok(Bundle {
-            files: a.settings.files(store, kind, name)?,
-            ..Bundle::from_leaf(&leaf)
+            files: a.settings.files(store, kind, &leaf.name)?,
+            ..Bundle::from_leaf(leaf)
         })
     };
+    let server = leaf(Kind::Server, &server)?;
+    check_current(&index, Kind::Server, &server, now).map_err(Unusable::refuse)?;
     let server = bundle(Kind::Server, &server)?;
-    let users = users
-        .iter()
-        .map(|u| bundle(Kind::User, u))
-        .collect::<Result<Vec<_>>>()?;
+    // Users taken by default whose certificate cannot be used are skipped
+    // with a note; named ones are refused.
+    let mut skipped = Vec::new();
+    let mut kept = Vec::new();
+    for user in &users {
+        let user = leaf(Kind::User, user)?;
+        match check_current(&index, Kind::User, &user, now) {
+            Ok(()) => kept.push(bundle(Kind::User, &user)?),
+            Err(why) if !named_users => skipped.push(why.message),
+            Err(why) => return Err(why.refuse()),
+        }
+    }
+    let users = kept;
     let crl = crl_path(store);
     let input = db::Input {
         server: &server,
@@ -302,7 +318,10 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         require,
         sql_host: &a.settings.sql_host,
     };
-    let config = target.config(&input)?;
+    let mut config = target.config(&input)?;
+    for why in skipped {
+        config.notes.push(format!("skipped {why}"));
+    }
     match a.format {
         Format::Text => output::line(text(&config).trim_end())?,
         Format::Json => output::print_json(&Report::new(
@@ -314,6 +333,53 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         ))?,
     }
     Ok(Status::Ok)
+}
+
+/// A bundle whose certificate settings must not point at: why, and how to
+/// fix it.
+pub struct Unusable {
+    pub message: String,
+    pub hint: String,
+}
+
+impl Unusable {
+    pub fn refuse(self) -> anyhow::Error {
+        super::refuse(self.message, self.hint)
+    }
+}
+
+/// Refuses a bundle whose certificate the index records as revoked or
+/// superseded, or that has expired at `now`.
+pub fn check_current(
+    index: &Index,
+    kind: Kind,
+    leaf: &LeafIssued,
+    now: time::OffsetDateTime,
+) -> std::result::Result<(), Unusable> {
+    let what = format!("certificate {}", leaf.issued.cert.serial);
+    let Err(why) = db::check_current(index, &what, &leaf.issued.cert, now) else {
+        return Ok(());
+    };
+    let name = &leaf.name;
+    let (dir, issue, option, drop) = match kind {
+        Kind::Server => (
+            "servers",
+            "issue-server",
+            "--server",
+            "name another with --server",
+        ),
+        Kind::User => ("users", "issue-client", "--user", "leave it out of --user"),
+    };
+    let fix = match why {
+        certgen::Error::CertExpired { .. } => {
+            format!("renew it with `certgen renew {option} {name}`")
+        }
+        _ => format!("issue it anew with `certgen {issue} {name} --force`"),
+    };
+    Err(Unusable {
+        message: format!("{dir}/{name}: {why}"),
+        hint: format!("{fix}, or {drop}"),
+    })
 }
 
 /// The CRL, when `certgen crl` wrote one.

@@ -79,7 +79,10 @@ impl Report for Text {
         }
         if !self.header_done {
             self.header_done = true;
-            writeln!(out, "STATUS    NOT AFTER               DAYS  FILE  SUBJECT")?;
+            writeln!(
+                out,
+                "STATUS    NOT AFTER               DAYS  FILE/TARGET  SUBJECT"
+            )?;
         }
         let (date, days, detail) = match f.not_after {
             Some(not_after) => {

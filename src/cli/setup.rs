@@ -6,6 +6,7 @@ use anyhow::{Context as _, Result};
 use serde::Serialize;
 
 use certgen::db::{self, Bundle, Target, mysql};
+use certgen::index::Index;
 use certgen::issue::{
     BatchOptions, BundlePlan, CaOptions, Kind, LeafIssued, LeafSpec, check_specs, init_ca, open_ca,
     plan_bundles,
@@ -128,6 +129,19 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     };
     let server_plan = plan_bundles(store, Kind::Server, server_specs, a.force)?;
     let user_plan = plan_bundles(store, Kind::User, user_specs, a.force)?;
+    // A kept bundle whose certificate is revoked, superseded or expired
+    // would be configured as if it worked.
+    let index = Index::load(&store.index())?;
+    for (kind, plan) in [(Kind::Server, &server_plan), (Kind::User, &user_plan)] {
+        for leaf in &plan.keep {
+            if let Err(why) = super::config::check_current(&index, kind, leaf, now) {
+                return Err(super::refuse(
+                    why.message,
+                    "add --force to issue it anew (the old bundle is archived)",
+                ));
+            }
+        }
+    }
 
     // Asked last, once every other input has been checked.
     let new_ca = match new_ca {

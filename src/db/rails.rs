@@ -15,12 +15,18 @@ use crate::Result;
 const FILE: &str = "config/database.yml";
 
 /// A YAML double-quoted scalar; control characters are refused rather
-/// than escaped, as in every other settings file.
+/// than escaped, as in every other settings file. Rails runs database.yml
+/// through ERB before YAML, so `<%` is written as ERB's literal `<%%`,
+/// which ERB turns back into `<%`: the value reads back unchanged and no
+/// code in it runs.
 pub fn yaml_string(what: &str, value: &str) -> Result<String> {
     no_control(what, value, FILE)?;
     Ok(format!(
         "\"{}\"",
-        value.replace('\\', "\\\\").replace('"', "\\\"")
+        value
+            .replace('\\', "\\\\")
+            .replace('"', "\\\"")
+            .replace("<%", "<%%")
     ))
 }
 
@@ -163,5 +169,13 @@ mod tests {
             r#""/a\"b\\c #d""#
         );
         assert!(yaml_string("k", "a\nb").is_err());
+    }
+
+    #[test]
+    fn yaml_strings_hold_erb_tags_literally() {
+        assert_eq!(
+            yaml_string("k", "/a<%=`id`%>/<%%b%>").unwrap(),
+            "\"/a<%%=`id`%>/<%%%b%>\""
+        );
     }
 }

@@ -4,9 +4,24 @@
 //!
 //! A deployment directory gets what the PKI directory has: its own lock,
 //! staging area and journal, and `old_keys/<UTC timestamp>/` for what a
-//! deployment replaces, so a killed `deploy` leaves the whole old set or,
-//! once the next `deploy` to the same directory completed the journal, the
-//! whole new one.
+//! deployment replaces. A `deploy` killed before its journal was written
+//! leaves the whole old set; killed after, it can leave part of the old set
+//! archived and part of the new one renamed in, and the next `deploy` to
+//! the same directory, before anything else, completes that journal when
+//! every new file is still staged or in place, and otherwise undoes it,
+//! moving the archived files back: once it is done, the directory holds
+//! the whole old set or the whole new one, never the key of one deployment
+//! with the certificate of another.
+//!
+//! Security: whoever may write the directory (usually the database's user)
+//! may plant its journal, lock or links in place of `.tmp` and `old_keys`.
+//! Root therefore does the whole write phase of a directory that belongs to
+//! another user as that user (see `identity`), and every deployment refuses
+//! a directory that anyone else could change, certgen's own entries that
+//! are links or belong to someone else, a journal whose paths leave the
+//! directory (`store::txn`), and a lock held for more than `LOCK_WAIT`.
+//! Acting as the owner rather than refusing keeps the main use working:
+//! root deploying into `/home/alice/.postgresql` for alice.
 
 use std::fmt;
 use std::fs;

@@ -202,3 +202,63 @@ impl Drop for Acting {
         let _ = rustix::process::fchdir(&self.cwd);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    fn chmod(p: &Path, mode: u32) {
+        fs::set_permissions(p, fs::Permissions::from_mode(mode)).unwrap();
+    }
+
+    #[test]
+    fn group_or_world_writable_directories_are_untrusted_unless_sticky_above() {
+        let me = rustix::process::geteuid().as_raw();
+        let d = tempfile::tempdir().unwrap();
+        let dir = d.path().join("tls");
+        fs::create_dir(&dir).unwrap();
+        chmod(d.path(), 0o755);
+        chmod(&dir, 0o755);
+        assert_eq!(untrusted(&dir, me).unwrap(), None);
+        assert_eq!(untrusted(&dir.join("new"), me).unwrap(), None, "to be made");
+        // The directory itself: never writable by others, sticky or not.
+        for mode in [0o775, 0o757, 0o1777] {
+            chmod(&dir, mode);
+            let why = untrusted(&dir, me).unwrap().expect("refused");
+            assert!(why.contains(&format!("({mode:04o})")), "{why}");
+        }
+        chmod(&dir, 0o755);
+        // A directory above it: only with the sticky bit, as /tmp has.
+        chmod(d.path(), 0o777);
+        assert!(untrusted(&dir, me).unwrap().is_some());
+        chmod(d.path(), 0o1777);
+        assert_eq!(untrusted(&dir, me).unwrap(), None);
+        chmod(d.path(), 0o700);
+    }
+
+    #[test]
+    fn a_directory_of_another_user_is_untrusted_unless_that_user_writes() {
+        if !rustix::process::geteuid().is_root() {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "chown needs root under CI"
+            );
+            eprintln!("SKIP: chown needs root");
+            return;
+        }
+        let d = tempfile::tempdir().unwrap();
+        let dir = d.path().join("tls");
+        fs::create_dir(&dir).unwrap();
+        std::os::unix::fs::chown(&dir, Some(65534), Some(65534)).unwrap();
+        let why = untrusted(&dir, 0).unwrap().expect("refused for root");
+        assert!(why.ends_with("tls belongs to nobody"), "{why}");
+        assert_eq!(untrusted(&dir, 65534).unwrap(), None);
+        let below = dir.join("sub");
+        fs::create_dir(&below).unwrap();
+        assert!(
+            untrusted(&below, 0).unwrap().is_some(),
+            "an ancestor is theirs"
+        );
+    }
+}

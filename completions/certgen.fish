@@ -256,7 +256,7 @@ complete -c certgen -n "__fish_certgen_using_subcommand deploy" -l layout -d 'Th
 mysql\t'ca.pem, server-cert.pem, server-key.pem (client-*.pem for a user)'
 postgres\t'root.crt, server.crt, server.key (postgresql.crt, postgresql.key for a user)'
 engineyard\t'root.crt, mysql.crt, mysql.key, for a Rails database.yml'"
-complete -c certgen -n "__fish_certgen_using_subcommand deploy" -l owner -d 'Give the files (and DIR, when it is created) to USER and GROUP: names or numeric ids; USER alone also sets USER\'s login group. Without it, replaced files keep their owner, group and mode' -r
+complete -c certgen -n "__fish_certgen_using_subcommand deploy" -l owner -d 'Give the files (and DIR, when it is created) to USER and GROUP: names or numeric ids; USER alone also sets USER\'s login group. Without it, replaced files keep their owner, group and mode. Run as root for a DIR of another user, deploy writes DIR as that user: USER must be them, GROUP one of theirs' -r
 complete -c certgen -n "__fish_certgen_using_subcommand deploy" -l format -d 'Output format' -r -f -a "text\t''
 json\t''"
 complete -c certgen -n "__fish_certgen_using_subcommand deploy" -l dir -d 'The PKI directory' -r -F

@@ -4,9 +4,24 @@
 //!
 //! A deployment directory gets what the PKI directory has: its own lock,
 //! staging area and journal, and `old_keys/<UTC timestamp>/` for what a
-//! deployment replaces, so a killed `deploy` leaves the whole old set or,
-//! once the next `deploy` to the same directory completed the journal, the
-//! whole new one.
+//! deployment replaces. A `deploy` killed before its journal was written
+//! leaves the whole old set; killed after, it can leave part of the old set
+//! archived and part of the new one renamed in, and the next `deploy` to
+//! the same directory, before anything else, completes that journal when
+//! every new file is still staged or in place, and otherwise undoes it,
+//! moving the archived files back: once it is done, the directory holds
+//! the whole old set or the whole new one, never the key of one deployment
+//! with the certificate of another.
+//!
+//! Security: whoever may write the directory (usually the database's user)
+//! may plant its journal, lock or links in place of `.tmp` and `old_keys`.
+//! Root therefore does the whole write phase of a directory that belongs to
+//! another user as that user (see `identity`), and every deployment refuses
+//! a directory that anyone else could change, certgen's own entries that
+//! are links or belong to someone else, a journal whose paths leave the
+//! directory (`store::txn`), and a lock held for more than `LOCK_WAIT`.
+//! Acting as the owner rather than refusing keeps the main use working:
+//! root deploying into `/home/alice/.postgresql` for alice.
 
 use std::fmt;
 use std::fs;
@@ -22,6 +37,7 @@ use crate::issue::Kind;
 use crate::store::{self, Perms, Store};
 
 mod bundle;
+mod identity;
 mod owner;
 use bundle::{Bundle, read_bundle};
 pub use owner::{Owner, group_name, user_name};
@@ -159,7 +175,13 @@ pub struct Deployment {
 /// its key matches its certificate, a CA of the CA file issued it, the index
 /// does not record it revoked and it has not expired at `now`; the directory
 /// is not a link, is outside the PKI directory, and no file it would replace
-/// is a link or anything but a regular file.
+/// is a link or anything but a regular file; nobody but root and the user
+/// who writes it can change it or a directory above it.
+///
+/// Run as root for a directory of another user (one that exists, or the
+/// `--owner` of one to be made, or the owner of the directory it is made
+/// in), the write phase runs as that user (see `identity`), and `--owner`
+/// may name only them and their groups.
 pub fn deploy(store: &Store, req: &Request<'_>, now: OffsetDateTime) -> Result<Deployment> {
     if let Some(owner) = req.owner {
         owner.check_permitted()?;
@@ -167,10 +189,8 @@ pub fn deploy(store: &Store, req: &Request<'_>, now: OffsetDateTime) -> Result<D
     let bundle = read_bundle(store, req.kind, req.name, now)?;
     let exists = check_target(store, req.to)?;
     let names = req.layout.file_names(req.kind);
-    let dests: Vec<PathBuf> = [names.ca, names.cert, names.key]
-        .iter()
-        .map(|n| req.to.join(n))
-        .collect();
+    let names = [names.ca, names.cert, names.key];
+    let dests: Vec<PathBuf> = names.iter().map(|n| req.to.join(n)).collect();
     for dest in &dests {
         match fs::symlink_metadata(dest) {
             Ok(m) if m.file_type().is_symlink() => return Err(Error::Symlink(dest.clone())),
@@ -178,16 +198,68 @@ pub fn deploy(store: &Store, req: &Request<'_>, now: OffsetDateTime) -> Result<D
             _ => {}
         }
     }
-
-    if !exists {
-        let perms = Perms {
-            uid: req.owner.and_then(|o| o.uid),
-            gid: req.owner.and_then(|o| o.gid),
-            mode: 0o755,
-        };
-        store::create_dir(req.to, perms)?;
-    }
-    let published = publish(req, &bundle, &dests, now)?;
+    let dir_perms = Perms {
+        uid: req.owner.and_then(|o| o.uid),
+        gid: req.owner.and_then(|o| o.gid),
+        mode: 0o755,
+    };
+    let published = match writer(req, exists)? {
+        None => {
+            let euid = rustix::process::geteuid().as_raw();
+            if let Some(reason) = identity::untrusted(req.to, euid)? {
+                return Err(Error::UnsafeDeployDir {
+                    dir: req.to.to_path_buf(),
+                    reason,
+                });
+            }
+            if !exists {
+                store::create_dir(req.to, dir_perms)?;
+            }
+            publish(req, req.to, &bundle, &dests, now)?
+        }
+        Some(actor) => {
+            if let Some(reason) = identity::untrusted(req.to, actor.uid)? {
+                return Err(Error::UnsafeDeployDir {
+                    dir: req.to.to_path_buf(),
+                    reason,
+                });
+            }
+            // Root makes the directory only where nobody else could swap it.
+            let made_by_root = !exists && identity::untrusted(req.to, 0)?.is_none();
+            if made_by_root {
+                store::create_dir(req.to, dir_perms)?;
+            }
+            let opened = if exists || made_by_root {
+                req.to.to_path_buf()
+            } else {
+                parent_of(req.to)
+            };
+            let fd = identity::open_dir(&opened)?;
+            let m = rustix::fs::fstat(&fd).map_err(|e| Error::io("reading", &opened)(e.into()))?;
+            if (exists || made_by_root) && m.st_uid != actor.uid {
+                return Err(Error::UnsafeDeployDir {
+                    dir: req.to.to_path_buf(),
+                    reason: "it was replaced while certgen checked it".into(),
+                });
+            }
+            let acting = identity::act_as(&actor, &fd, req.to)?;
+            if !(exists || made_by_root) {
+                let name = req.to.file_name().map(Path::new).unwrap_or(req.to);
+                store::create_dir(name, dir_perms)?;
+                let made = identity::open_dir(name)?;
+                rustix::process::fchdir(&made)
+                    .map_err(|e| Error::io("opening", req.to)(e.into()))?;
+            }
+            let here: Vec<PathBuf> = names.iter().map(|n| Path::new(".").join(n)).collect();
+            let published = publish(req, Path::new("."), &bundle, &here, now);
+            drop(acting);
+            let mut published = published.map_err(|e| shown_under(e, req.to))?;
+            published.archived = published
+                .archived
+                .map(|a| req.to.join(a.strip_prefix(".").unwrap_or(&a)));
+            published
+        }
+    };
     let mut files = Vec::new();
     for (((role, source, _), dest), replaced) in
         bundle.files.into_iter().zip(dests).zip(published.replaced)
@@ -213,6 +285,85 @@ pub fn deploy(store: &Store, req: &Request<'_>, now: OffsetDateTime) -> Result<D
     })
 }
 
+/// `e` with the paths relative to the directory the write phase works in
+/// (`./NAME`) shown under `to`, as the user named it.
+fn shown_under(e: Error, to: &Path) -> Error {
+    let show = |p: PathBuf| match p.strip_prefix(".") {
+        Ok(rest) => to.join(rest),
+        Err(_) => p,
+    };
+    match e {
+        Error::Io {
+            action,
+            path,
+            source,
+        } => Error::Io {
+            action,
+            path: show(path),
+            source,
+        },
+        Error::BadJournal { path, reason } => Error::BadJournal {
+            path: show(path),
+            reason,
+        },
+        Error::Symlink(p) => Error::Symlink(show(p)),
+        Error::Exists(p) => Error::Exists(show(p)),
+        Error::NotAFile(p) => Error::NotAFile(show(p)),
+        Error::NotADirectory(p) => Error::NotADirectory(show(p)),
+        e => e,
+    }
+}
+
+fn parent_of(dir: &Path) -> PathBuf {
+    match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// The user root writes `req.to` as, when that is not root: the owner of
+/// the directory, else (it is made) the `--owner` user, else the owner of
+/// the directory it is made in. `None` when certgen does not run as root,
+/// or that user is root. Refuses an `--owner` that user may not give.
+fn writer(req: &Request<'_>, exists: bool) -> Result<Option<identity::Actor>> {
+    if !rustix::process::geteuid().is_root() {
+        return Ok(None);
+    }
+    let meta = |p: &Path| fs::metadata(p).map_err(Error::io("reading", p));
+    let (uid, gid) = if exists {
+        let m = meta(req.to)?;
+        (m.uid(), m.gid())
+    } else {
+        let m = meta(&parent_of(req.to))?;
+        match req.owner.and_then(|o| o.uid) {
+            Some(uid) => (uid, req.owner.and_then(|o| o.gid).unwrap_or(m.gid())),
+            None => (m.uid(), m.gid()),
+        }
+    };
+    if uid == 0 {
+        return Ok(None);
+    }
+    let mut actor = identity::Actor::of(uid, gid)?;
+    if let Some(owner) = req.owner {
+        let refuse = |why| Error::OwnerNotDirOwner {
+            dir: req.to.to_path_buf(),
+            user: actor.name.clone(),
+            owner: owner.to_string(),
+            why,
+        };
+        if owner.uid.is_some_and(|u| u != uid) {
+            return Err(refuse("must name that user, or be left out"));
+        }
+        if let Some(gid) = owner.gid {
+            if !actor.is_member(gid) {
+                return Err(refuse("names a group that user is not a member of"));
+            }
+            actor.gid = gid;
+        }
+    }
+    Ok(Some(actor))
+}
+
 /// What [`publish`] did.
 struct Published {
     changed: bool,
@@ -221,17 +372,65 @@ struct Published {
     archived: Option<PathBuf>,
 }
 
-/// Under the deployment directory's lock (which first completes or undoes
-/// a deployment that was killed), stages the bundle's files and commits
-/// them as one transaction, unless the directory already holds them.
+/// certgen's own entries in a deployment directory: (name, a directory).
+const OWN_ENTRIES: [(&str, bool); 4] = [
+    (".lock", false),
+    (".txn", false),
+    (".tmp", true),
+    (store::OLD_KEYS, true),
+];
+
+/// How long a deployment waits for another one holding the directory's lock.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// Under the deployment directory `dir`'s lock (which first completes or
+/// undoes a deployment that was killed), stages the bundle's files and
+/// commits them as one transaction, unless the directory already holds
+/// them. certgen's own entries must be what it makes: not links, and the
+/// writing user's; the lock is waited for [`LOCK_WAIT`] at most.
 fn publish(
     req: &Request<'_>,
+    dir: &Path,
     bundle: &Bundle,
     dests: &[PathBuf],
     now: OffsetDateTime,
 ) -> Result<Published> {
-    let dir = Store::new(req.to);
-    let lock = dir.lock()?;
+    let euid = rustix::process::geteuid().as_raw();
+    for (name, is_dir) in OWN_ENTRIES {
+        let path = dir.join(name);
+        let shown = req.to.join(name);
+        match fs::symlink_metadata(&path) {
+            Ok(m) if m.file_type().is_symlink() => return Err(Error::Symlink(shown)),
+            Ok(m) if m.uid() != euid => {
+                let who = |u| user_name(u).unwrap_or_else(|| u.to_string());
+                return Err(Error::UnsafeDeployDir {
+                    dir: req.to.to_path_buf(),
+                    reason: format!(
+                        "{name} belongs to {}, not to {}, who deploys",
+                        who(m.uid()),
+                        who(euid)
+                    ),
+                });
+            }
+            Ok(m) if is_dir && !m.is_dir() => return Err(Error::NotADirectory(shown)),
+            Ok(m) if !is_dir && !m.is_file() => return Err(Error::NotAFile(shown)),
+            _ => {}
+        }
+    }
+    let store = Store::new(dir);
+    let started = std::time::Instant::now();
+    let lock = loop {
+        if let Some(lock) = store.try_lock()? {
+            break lock;
+        }
+        if started.elapsed() >= LOCK_WAIT {
+            return Err(Error::Locked {
+                path: req.to.join(".lock"),
+                seconds: LOCK_WAIT.as_secs(),
+            });
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
     let perms = bundle
         .files
         .iter()

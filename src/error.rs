@@ -368,6 +368,35 @@ pub enum Error {
     /// Changing the owner or group is not permitted to this process.
     #[error("changing the owner of files to {owner} is not permitted: {why}")]
     ChownNotPermitted { owner: String, why: &'static str },
+    /// A journal that names paths outside its directory, or not as certgen
+    /// writes them: it is never replayed.
+    #[error("{path} is not a journal certgen wrote ({reason}); it was not replayed")]
+    BadJournal { path: PathBuf, reason: String },
+    /// A deployment directory (or a directory above it, or an entry of
+    /// certgen's in it) that someone other than the user deploying could
+    /// change under certgen.
+    #[error("{dir} is not safe to deploy into: {reason}")]
+    UnsafeDeployDir { dir: PathBuf, reason: String },
+    /// `--owner` names someone other than the owner of the deployment
+    /// directory that root deploys into as that owner.
+    #[error("{dir} belongs to {user}, who deploys into it: --owner {owner} {why}")]
+    OwnerNotDirOwner {
+        dir: PathBuf,
+        user: String,
+        owner: String,
+        why: &'static str,
+    },
+    /// Taking on the identity of the deployment directory's owner failed.
+    #[error("acting as {user}, the owner of {dir}, failed")]
+    SwitchUser {
+        dir: PathBuf,
+        user: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// Another process holds a deployment directory's lock.
+    #[error("{path} is held by another process: gave up after {seconds} seconds")]
+    Locked { path: PathBuf, seconds: u64 },
 
     // --- Verification ---
     /// Nothing to verify against.

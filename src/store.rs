@@ -218,6 +218,15 @@ impl Store {
     /// Takes the directory's exclusive lock, creating the directory if needed.
     /// Leftovers of an interrupted writer are removed: they were never published.
     pub fn lock(&self) -> Result<Lock<'_>> {
+        Ok(self.lock_waiting(true)?.expect("a waiting lock is taken"))
+    }
+
+    /// [`Store::lock`] without waiting: `None` while another process holds it.
+    pub fn try_lock(&self) -> Result<Option<Lock<'_>>> {
+        self.lock_waiting(false)
+    }
+
+    fn lock_waiting(&self, wait: bool) -> Result<Option<Lock<'_>>> {
         self.create_root()?;
         let path = self.path(LOCK);
         let file = OpenOptions::new()
@@ -228,13 +237,21 @@ impl Store {
             .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
             .open(&path)
             .map_err(Error::io("opening the lock file", &path))?;
-        file.lock().map_err(Error::io("locking", &path))?;
+        if wait {
+            file.lock().map_err(Error::io("locking", &path))?;
+        } else {
+            match file.try_lock() {
+                Ok(()) => {}
+                Err(fs::TryLockError::WouldBlock) => return Ok(None),
+                Err(fs::TryLockError::Error(e)) => return Err(Error::io("locking", &path)(e)),
+            }
+        }
         txn::recover(&self.root)?;
         self.remove_leftovers()?;
-        Ok(Lock {
+        Ok(Some(Lock {
             store: self,
             _file: file,
-        })
+        }))
     }
 }
 

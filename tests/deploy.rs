@@ -1011,7 +1011,13 @@ impl Tmpfs {
     fn mount(at: &Path, size: &str) -> Tmpfs {
         std::fs::create_dir_all(at).unwrap();
         let out = Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .args([
+                "-t",
+                "tmpfs",
+                "-o",
+                &format!("size={size},mode=0755"),
+                "tmpfs",
+            ])
             .arg(at)
             .output()
             .unwrap();
@@ -1165,5 +1171,337 @@ fn a_ca_rotation_deploys_both_roots_then_the_new_one() {
     assert_eq!(std::fs::read(tls.join("ca-cert.pem")).unwrap(), new_root);
     if have_openssl() {
         openssl_verifies(dir, &tls.join("ca-cert.pem"), &tls.join("client-cert.pem"));
+    }
+}
+
+/// Runs `script` with sh as user `uid`:`gid` (no supplementary groups) in `dir`.
+fn sh_as(uid: u32, gid: u32, dir: &Path, script: &str) {
+    let out = Command::new("setpriv")
+        .args([
+            &format!("--reuid={uid}"),
+            &format!("--regid={gid}"),
+            "--clear-groups",
+            "sh",
+            "-c",
+            script,
+        ])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{script}: {}", stderr(&out));
+}
+
+/// A PKI in `dir` (made 0755, so other users can reach their directories
+/// in it) and `dir/tls` with server db1 deployed, given to nobody:nogroup.
+fn nobodys_deployment(dir: &Path) -> PathBuf {
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    pki(dir);
+    ok(
+        dir,
+        &[
+            "deploy",
+            "server",
+            "db1",
+            "--to",
+            "tls",
+            "--owner",
+            "65534:65534",
+        ],
+    );
+    let tls = dir.join("tls");
+    assert_eq!(owner(&tls), (65534, 65534));
+    for name in [".lock", "server-key.pem"] {
+        assert_eq!(owner(&tls.join(name)), (65534, 65534), "{name}");
+    }
+    tls
+}
+
+/// The first line certgen printed on stderr, after a failure.
+fn failure(out: &std::process::Output) -> String {
+    assert!(!out.status.success(), "should fail: {}", stderr(out));
+    assert!(out.stdout.is_empty());
+    stderr(out).lines().next().unwrap_or_default().to_string()
+}
+
+#[test]
+fn a_journal_planted_by_the_directory_owner_is_never_replayed() {
+    if !need_root("deploying as root into another user's directory") {
+        return;
+    }
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    let tls = nobodys_deployment(dir);
+    let victim = dir.join("victim");
+    std::fs::write(&victim, "original\n").unwrap();
+    ok(dir, &["issue-server", "db1", "--force", EC[0], EC[1]]);
+    let before = snapshot(&tls);
+    for dest in [victim.display().to_string(), "../victim".to_string()] {
+        sh_as(
+            65534,
+            65534,
+            &tls,
+            &format!(
+                "echo '* * * * * root id' > evil && printf 'certgen-journal 1\\nstaging\\t.tmp/x\\noverwrite\\tevil\\t{dest}\\nend\\n' > .txn"
+            ),
+        );
+        let out = run(dir, &["deploy", "server", "db1", "--to", "tls"]);
+        let line = failure(&out);
+        assert_eq!(
+            line,
+            format!(
+                "certgen: error: tls/.txn is not a journal certgen wrote ({}); it was not replayed",
+                if dest.starts_with('/') {
+                    format!("absolute path {dest}")
+                } else {
+                    format!("path {dest} leaves its directory or is not plain")
+                }
+            )
+        );
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "original\n");
+        assert_eq!(owner(&victim), (0, 0));
+        std::fs::remove_file(tls.join(".txn")).unwrap();
+        std::fs::remove_file(tls.join("evil")).unwrap();
+    }
+    assert_eq!(snapshot(&tls), before, "the deployment untouched");
+    // Once the planted journal is gone, the next deployment goes through, as nobody.
+    ok(dir, &["deploy", "server", "db1", "--to", "tls"]);
+    assert_ne!(snapshot(&tls), before);
+    assert_eq!(owner(&tls.join("server-key.pem")), (65534, 65534));
+    assert_eq!(mode(&tls.join("server-key.pem")), 0o600);
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "original\n");
+}
+
+#[test]
+fn a_lock_planted_by_the_directory_owner_is_refused_without_hanging() {
+    if !need_root("deploying as root into another user's directory") {
+        return;
+    }
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    let tls = nobodys_deployment(dir);
+    sh_as(65534, 65534, &tls, "rm .lock && touch .lock");
+    let held = std::fs::OpenOptions::new()
+        .write(true)
+        .open(tls.join(".lock"))
+        .unwrap();
+    held.lock().unwrap();
+    let mut child = certgen(dir)
+        .args(["deploy", "server", "db2", "--to", "tls"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // A guard against hanging, not a measure of speed.
+    let deadline = SystemTime::now() + Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() {
+        if SystemTime::now() > deadline {
+            child.kill().unwrap();
+            panic!("deploy waits for a lock someone else holds");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        failure(&out),
+        "certgen: error: tls/.lock is held by another process: gave up after 3 seconds"
+    );
+    assert_eq!(
+        serial_of(&tls.join("server-cert.pem")),
+        serial_of(&dir.join("pki/servers/db1/server-cert.pem"))
+    );
+    drop(held);
+    ok(dir, &["deploy", "server", "db2", "--to", "tls"]);
+}
+
+#[test]
+fn links_or_foreign_entries_in_place_of_certgens_own_are_refused() {
+    if !need_root("deploying as root into another user's directory") {
+        return;
+    }
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    let tls = nobodys_deployment(dir);
+    // A directory of root's that a link would make certgen write in.
+    let loot = dir.join("loot");
+    std::fs::create_dir(&loot).unwrap();
+    std::fs::write(loot.join("keep"), "root's").unwrap();
+    ok(dir, &["issue-server", "db1", "--force", EC[0], EC[1]]);
+    let before = snapshot(&tls);
+    for (name, plant) in [
+        (".tmp", "rm -rf .tmp && ln -s ../loot .tmp"),
+        ("old_keys", "rm -rf old_keys && ln -s ../loot old_keys"),
+        (".lock", "rm .lock && ln -s ../loot/keep .lock"),
+    ] {
+        sh_as(65534, 65534, &tls, plant);
+        let out = run(dir, &["deploy", "server", "db1", "--to", "tls"]);
+        assert_eq!(
+            failure(&out),
+            format!(
+                "certgen: error: tls/{name} is a symbolic link; certgen does not write through links"
+            ),
+        );
+        assert_eq!(
+            snapshot(&loot),
+            vec![("keep".to_string(), b"root's".to_vec())]
+        );
+        sh_as(65534, 65534, &tls, &format!("rm {name}; touch .lock"));
+    }
+    // Root's own .tmp in nobody's directory is not nobody's to use.
+    std::fs::create_dir(tls.join(".tmp")).unwrap();
+    let out = run(dir, &["deploy", "server", "db1", "--to", "tls"]);
+    assert_eq!(
+        failure(&out),
+        "certgen: error: tls is not safe to deploy into: .tmp belongs to root, not to nobody, who deploys"
+    );
+    std::fs::remove_dir(tls.join(".tmp")).unwrap();
+    assert_eq!(snapshot(&tls), before, "nothing deployed");
+    ok(dir, &["deploy", "server", "db1", "--to", "tls"]);
+    assert_eq!(
+        serial_of(&tls.join("server-cert.pem")),
+        serial_of(&dir.join("pki/servers/db1/server-cert.pem"))
+    );
+    assert_eq!(
+        snapshot(&loot),
+        vec![("keep".to_string(), b"root's".to_vec())]
+    );
+}
+
+#[test]
+fn root_deploys_into_a_users_directory_as_that_user() {
+    if !need_root("deploying as root into another user's directory") {
+        return;
+    }
+    let (uid, gid) = system_user("certgen-alice");
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    pki(dir);
+    // Her home directory, private to her: root makes .postgresql in it as her.
+    let home = dir.join("home");
+    std::fs::create_dir(&home).unwrap();
+    std::os::unix::fs::chown(&home, Some(uid), Some(gid)).unwrap();
+    std::fs::set_permissions(&home, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let args = [
+        "deploy",
+        "user",
+        "app",
+        "--to",
+        "home/.postgresql",
+        "--layout",
+        "postgres",
+        "--owner",
+        "certgen-alice",
+    ];
+    ok(dir, &args);
+    let pg = home.join(".postgresql");
+    assert_eq!(owner(&pg), (uid, gid));
+    assert_eq!(mode(&pg), 0o755);
+    for (f, m) in [
+        ("root.crt", 0o644),
+        ("postgresql.crt", 0o644),
+        ("postgresql.key", 0o600),
+    ] {
+        assert_eq!(owner(&pg.join(f)), (uid, gid), "{f}");
+        assert_eq!(mode(&pg.join(f)), m, "{f}");
+    }
+    assert_eq!(
+        owner(&pg.join(".lock")),
+        (uid, gid),
+        "certgen's own files are hers too"
+    );
+    if have_openssl() {
+        openssl_key_matches(dir, &pg.join("postgresql.key"), &pg.join("postgresql.crt"));
+        openssl_verifies(dir, &pg.join("root.crt"), &pg.join("postgresql.crt"));
+    }
+    // A new certificate replaces the old one; the archive is hers.
+    ok(dir, &["issue-client", "app", "--force", EC[0], EC[1]]);
+    let json = ok(dir, &[&args[..], &["--format", "json"]].concat());
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let archived = dir.join(v["archived"].as_str().unwrap());
+    assert!(
+        archived.starts_with(pg.join("old_keys")),
+        "{}",
+        archived.display()
+    );
+    assert_eq!(owner(&pg.join("old_keys")), (uid, gid));
+    assert_eq!(owner(&archived.join("postgresql.key")), (uid, gid));
+    assert_eq!(
+        serial_of(&pg.join("postgresql.crt")),
+        serial_of(&dir.join("pki/users/app/client-cert.pem"))
+    );
+    assert_eq!(v["deployed"][2]["user"], "certgen-alice");
+    assert_eq!(v["deployed"][2]["mode"], "0600");
+
+    // Root does not give files in her directory to anyone else.
+    let before = snapshot(&pg);
+    for (spec, why) in [
+        ("root", "must name that user, or be left out"),
+        (
+            "certgen-alice:root",
+            "names a group that user is not a member of",
+        ),
+    ] {
+        let out = run(
+            dir,
+            &[
+                "deploy",
+                "user",
+                "app",
+                "--to",
+                "home/.postgresql",
+                "--owner",
+                spec,
+            ],
+        );
+        assert_eq!(
+            failure(&out),
+            format!(
+                "certgen: error: home/.postgresql belongs to certgen-alice, who deploys into it: --owner {spec} {why}"
+            )
+        );
+    }
+    assert_eq!(snapshot(&pg), before);
+}
+
+#[test]
+fn a_directory_others_could_change_is_refused_before_anything_is_written() {
+    if !need_root("giving directories to another user") {
+        return;
+    }
+    let (uid, gid) = system_user("certgen-alice");
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    pki(dir);
+    // Root's directory inside hers: she could rename it away and put a link there.
+    let hers = dir.join("hers");
+    std::fs::create_dir(&hers).unwrap();
+    std::os::unix::fs::chown(&hers, Some(uid), Some(gid)).unwrap();
+    std::fs::create_dir(hers.join("tls")).unwrap();
+    // A directory anyone may write.
+    let open = dir.join("open");
+    std::fs::create_dir(&open).unwrap();
+    std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o1777)).unwrap();
+    for (to, reason) in [
+        (
+            "hers/tls",
+            format!(
+                "{} belongs to certgen-alice",
+                hers.canonicalize().unwrap().display()
+            ),
+        ),
+        (
+            "open",
+            format!(
+                "{} is writable by its group or others (1777)",
+                open.canonicalize().unwrap().display()
+            ),
+        ),
+    ] {
+        let out = run(dir, &["deploy", "server", "db1", "--to", to]);
+        assert_eq!(
+            failure(&out),
+            format!("certgen: error: {to} is not safe to deploy into: {reason}")
+        );
+        assert_eq!(std::fs::read_dir(dir.join(to)).unwrap().count(), 0, "{to}");
     }
 }

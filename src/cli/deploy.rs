@@ -30,7 +30,8 @@ pub struct Args {
     layout: LayoutArg,
     /// Give the files (and DIR, when it is created) to USER and GROUP: names or numeric ids;
     /// USER alone also sets USER's login group. Without it, replaced files keep their owner,
-    /// group and mode.
+    /// group and mode. Run as root for a DIR of another user, deploy writes DIR as that user:
+    /// USER must be them, GROUP one of theirs.
     #[arg(long, value_name = "USER[:GROUP]")]
     owner: Option<String>,
     /// Make the key 0640, readable by its group, instead of 0600.

@@ -126,6 +126,18 @@ fn library_hint(e: &Error, command: &str) -> Option<String> {
             "create it first (useradd, groupadd), or give a numeric id"
         }
         Error::ChownNotPermitted { .. } => "run deploy as root, or leave out --owner",
+        Error::BadJournal { .. } => {
+            "someone who may write that directory planted or damaged it: inspect it, then remove it"
+        }
+        Error::UnsafeDeployDir { .. } => {
+            "give the directory and those above it to root or the directory's owner, without group or other write access (see docs/deploy.md)"
+        }
+        Error::OwnerNotDirOwner { .. } => {
+            "leave out --owner, or give --owner the directory's owner and one of their groups"
+        }
+        Error::Locked { .. } => {
+            "wait for the other deploy to finish; if none runs, whoever holds the lock file is not certgen"
+        }
         Error::KeyMismatch { .. } => {
             "the CA's key and certificate must be a pair; restore the right key from old_keys/ or a backup"
         }

@@ -106,6 +106,15 @@ impl Journal {
 
     /// The journal an interrupted writer left, if any. A journal that does
     /// not read back whole was never renamed into place, so it cannot exist.
+    ///
+    /// Whoever may write the directory may write its journal (a deployment
+    /// directory belongs to the database's user), so nothing in it is
+    /// trusted: every path must be relative and made of plain names (no `.`,
+    /// `..` or empty component), the staging area one directory of `.tmp/`,
+    /// every staged item inside it, the archive one directory of
+    /// `old_keys/`, and no destination inside `.tmp/` or `old_keys/` or the
+    /// lock or journal themselves. A journal that is not is refused whole,
+    /// before any step of it is done.
     pub fn read(root: &Path) -> Result<Option<Journal>> {
         let path = Self::path(root);
         let text = match fs::read_to_string(&path) {
@@ -114,25 +123,40 @@ impl Journal {
             Err(e) => return Err(Error::io("reading", &path)(e)),
         };
         let bad = || Error::io("reading", &path)(std::io::Error::other("not a whole journal"));
+        let refuse = |reason: String| Error::BadJournal {
+            path: path.clone(),
+            reason,
+        };
         let mut lines = text.lines();
         if lines.next() != Some(MAGIC) || !text.ends_with("end\n") {
             return Err(bad());
         }
-        let mut journal = Journal {
-            root: root.to_path_buf(),
-            staging: PathBuf::new(),
-            archive: None,
-            items: Vec::new(),
-        };
+        let mut staging: Option<Vec<&str>> = None;
+        let mut archive: Option<Vec<&str>> = None;
+        let mut items = Vec::new();
         for line in lines {
             let fields: Vec<&str> = line.split('\t').collect();
             let op = match fields.as_slice() {
                 ["staging", p] => {
-                    journal.staging = root.join(p);
+                    let p = plain(p).map_err(&refuse)?;
+                    if p.len() != 2 || p[0] != super::TMP {
+                        return Err(refuse(format!(
+                            "staging area {} is not in .tmp/",
+                            p.join("/")
+                        )));
+                    }
+                    staging = Some(p);
                     continue;
                 }
                 ["old_keys", p] => {
-                    journal.archive = Some(root.join(p));
+                    let p = plain(p).map_err(&refuse)?;
+                    if p.len() != 2 || p[0] != super::OLD_KEYS {
+                        return Err(refuse(format!(
+                            "archive {} is not in old_keys/",
+                            p.join("/")
+                        )));
+                    }
+                    archive = Some(p);
                     continue;
                 }
                 ["end"] => break,
@@ -145,13 +169,42 @@ impl Journal {
             let [_, staged, dest] = fields.as_slice() else {
                 return Err(bad());
             };
-            journal.items.push(Item {
-                staged: root.join(staged),
-                dest: root.join(dest),
+            let (staged, dest) = (
+                plain(staged).map_err(&refuse)?,
+                plain(dest).map_err(&refuse)?,
+            );
+            let Some(area) = &staging else {
+                return Err(refuse("an item before the staging area".into()));
+            };
+            if staged.len() <= area.len() || staged[..area.len()] != area[..] {
+                return Err(refuse(format!(
+                    "staged item {} is not in the staging area",
+                    staged.join("/")
+                )));
+            }
+            if [super::TMP, super::OLD_KEYS, super::LOCK, JOURNAL].contains(&dest[0]) {
+                return Err(refuse(format!(
+                    "destination {} is certgen's own",
+                    dest.join("/")
+                )));
+            }
+            let join = |p: &[&str]| p.iter().fold(root.to_path_buf(), |acc, c| acc.join(c));
+            items.push(Item {
+                staged: join(&staged),
+                dest: join(&dest),
                 op,
             });
         }
-        Ok(Some(journal))
+        let Some(staging) = staging else {
+            return Err(refuse("no staging area".into()));
+        };
+        let join = |p: &[&str]| p.iter().fold(root.to_path_buf(), |acc, c| acc.join(c));
+        Ok(Some(Journal {
+            root: root.to_path_buf(),
+            staging: join(&staging),
+            archive: archive.as_deref().map(join),
+            items,
+        }))
     }
 
     /// Publishes every item not yet published: redoing a step already done
@@ -272,6 +325,22 @@ pub(super) fn remove_empty_dirs(dir: &Path) {
     let _ = fs::remove_dir(dir);
 }
 
+/// The components of a journal's relative path: each a plain name, neither
+/// empty nor `.` nor `..`, so that joined to the root it stays below it.
+fn plain(p: &str) -> std::result::Result<Vec<&str>, String> {
+    let parts: Vec<&str> = p.split('/').collect();
+    if p.starts_with('/') {
+        return Err(format!("absolute path {p}"));
+    }
+    if parts
+        .iter()
+        .any(|c| c.is_empty() || *c == "." || *c == ".." || c.contains('\0'))
+    {
+        return Err(format!("path {p} leaves its directory or is not plain"));
+    }
+    Ok(parts)
+}
+
 fn ensure_private_dir(path: &Path) -> Result<()> {
     use std::os::unix::fs::DirBuilderExt;
     if exists_no_follow(path) {
@@ -354,5 +423,88 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         fs::write(d.path().join(JOURNAL), format!("{MAGIC}\nnew\ta\tb\n")).unwrap();
         assert!(Journal::read(d.path()).is_err());
+    }
+
+    /// Plants `body` as a journal under a fresh root: (root, what reading it gave).
+    fn planted(body: &str) -> (tempfile::TempDir, Result<Option<Journal>>) {
+        let d = tempfile::tempdir().unwrap();
+        fs::write(d.path().join(JOURNAL), format!("{MAGIC}\n{body}end\n")).unwrap();
+        let read = Journal::read(d.path());
+        (d, read)
+    }
+
+    #[test]
+    fn a_journal_naming_paths_outside_its_directory_is_refused_whole() {
+        for body in [
+            // The reproduction: an absolute destination.
+            "staging\t.tmp/x\noverwrite\tevil\t/etc/passwd\n",
+            "staging\t.tmp/x\nnew\t.tmp/x/1\t../victim\n",
+            "staging\t.tmp/x\nnew\t.tmp/x/1\ta/../../victim\n",
+            "staging\t.tmp/x\nnew\t.tmp/x/1\t./a\n",
+            "staging\t.tmp/x\nnew\t.tmp/x/1\ta//b\n",
+            "staging\t.tmp/x\nnew\t/etc/shadow\ta\n",
+            "staging\t.tmp/x\nnew\t.tmp/x/../../../etc/shadow\ta\n",
+            // Staged items must be in the staging area, and it in .tmp/.
+            "staging\t.tmp/x\nnew\tevil\ta\n",
+            "staging\t.tmp/x\nnew\t.tmp/y/1\ta\n",
+            "staging\t.tmp/x\nnew\t.tmp/x\ta\n",
+            "staging\tusers\nnew\tusers/1\ta\n",
+            "staging\t/tmp\nnew\t/tmp/1\ta\n",
+            "staging\t..\nnew\t../1\ta\n",
+            "new\t.tmp/x/1\ta\n",
+            // The archive must be one directory of old_keys/.
+            "staging\t.tmp/x\nold_keys\t/var/backups\narchive\t.tmp/x/1\ta\n",
+            "staging\t.tmp/x\nold_keys\told_keys/../..\narchive\t.tmp/x/1\ta\n",
+            "staging\t.tmp/x\nold_keys\tusers/T\narchive\t.tmp/x/1\ta\n",
+            // Destinations may not be certgen's own entries.
+            "staging\t.tmp/x\nnew\t.tmp/x/1\t.txn\n",
+            "staging\t.tmp/x\nnew\t.tmp/x/1\t.lock\n",
+            "staging\t.tmp/x\nnew\t.tmp/x/1\told_keys/T/a\n",
+            "staging\t.tmp/x\nnew\t.tmp/x/1\t.tmp/y\n",
+        ] {
+            let (d, read) = planted(body);
+            match read {
+                Err(Error::BadJournal { path, .. }) => assert_eq!(path, d.path().join(JOURNAL)),
+                other => panic!("{body:?} was read as {other:?}"),
+            }
+        }
+        let (d, read) = planted("staging\t.tmp/x\noverwrite\tevil\t/etc/passwd\n");
+        let message = read.unwrap_err().to_string();
+        assert!(!message.contains('\n'), "one line: {message}");
+        assert!(
+            message.contains(&d.path().join(JOURNAL).display().to_string()),
+            "{message}"
+        );
+        assert!(message.contains("absolute path /etc/passwd"), "{message}");
+    }
+
+    #[test]
+    fn a_refused_journal_is_never_replayed() {
+        let d = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let victim = outside.path().join("victim");
+        fs::write(&victim, b"original").unwrap();
+        fs::create_dir_all(d.path().join(".tmp/x")).unwrap();
+        fs::write(d.path().join(".tmp/x/1"), b"planted").unwrap();
+        let body = format!(
+            "staging\t.tmp/x\noverwrite\t.tmp/x/1\t{}\n",
+            victim.display()
+        );
+        fs::write(d.path().join(JOURNAL), format!("{MAGIC}\n{body}end\n")).unwrap();
+        assert!(matches!(recover(d.path()), Err(Error::BadJournal { .. })));
+        assert_eq!(fs::read(&victim).unwrap(), b"original");
+        assert!(d.path().join(JOURNAL).exists(), "kept for inspection");
+    }
+
+    #[test]
+    fn the_journals_certgen_writes_read_back_relative_to_the_root() {
+        let d = tempfile::tempdir().unwrap();
+        let written = interrupted(d.path());
+        let read = Journal::read(d.path()).unwrap().unwrap();
+        assert_eq!(read.staging, written.staging);
+        assert_eq!(read.archive, written.archive);
+        for (r, w) in read.items.iter().zip(&written.items) {
+            assert_eq!((&r.staged, &r.dest, r.op), (&w.staged, &w.dest, w.op));
+        }
     }
 }

@@ -188,6 +188,20 @@ impl Entry {
         Some((parse_asn1_time(date).ok()?, reason))
     }
 
+    /// Refuses the certificate this entry records as revoked (a renewal's
+    /// superseded certificate included), with when and why.
+    pub fn check_not_revoked(&self) -> crate::Result<()> {
+        if self.status != Status::Revoked {
+            return Ok(());
+        }
+        let revocation = self.revocation();
+        Err(crate::Error::CertRevoked {
+            serial: self.serial.clone(),
+            at: revocation.map(|(at, _)| at),
+            reason: revocation.and_then(|(_, r)| r).map(str::to_string),
+        })
+    }
+
     fn to_line(&self) -> String {
         let status = match self.status {
             Status::Valid => 'V',

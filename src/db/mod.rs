@@ -331,15 +331,10 @@ pub fn check_current(
 ) -> Result<()> {
     use crate::index::Status;
     let entry = index.entries.iter().find(|e| e.serial == cert.serial);
-    let status = entry.map_or(Status::Valid, |e| e.status_at(now));
-    if let (Some(entry), Status::Revoked) = (entry, status) {
-        let revocation = entry.revocation();
-        return Err(Error::CertRevoked {
-            serial: cert.serial.clone(),
-            at: revocation.map(|(at, _)| at),
-            reason: revocation.and_then(|(_, r)| r).map(str::to_string),
-        });
+    if let Some(entry) = entry {
+        entry.check_not_revoked()?;
     }
+    let status = entry.map_or(Status::Valid, |e| e.status_at(now));
     if status == Status::Expired || cert.not_after < now {
         return Err(Error::CertExpired {
             what: what.to_string(),

@@ -13,7 +13,7 @@ use zeroize::Zeroizing;
 use super::{Layout, Role};
 use crate::cert::CertSummary;
 use crate::error::{Error, Result};
-use crate::index::{Index, Status};
+use crate::index::Index;
 use crate::issue::Kind;
 use crate::keys::PrivateKey;
 use crate::store::{self, Store};
@@ -144,13 +144,5 @@ fn check_index(store: &Store, cert: &CertSummary) -> Result<()> {
         .iter()
         .find(|e| e.serial == cert.serial)
         .ok_or_else(|| Error::NotInIndex(cert.serial.clone()))?;
-    if entry.status == Status::Revoked {
-        let revocation = entry.revocation();
-        return Err(Error::CertRevoked {
-            serial: cert.serial.clone(),
-            at: revocation.map(|(at, _)| at),
-            reason: revocation.and_then(|(_, r)| r).map(str::to_string),
-        });
-    }
-    Ok(())
+    entry.check_not_revoked()
 }

@@ -33,6 +33,9 @@ pub const CA_KEY: &str = "ca-key.pem";
 pub const CA_CHAIN: &str = "ca-chain.pem";
 /// Old and new roots during a CA changeover; see [`Store::trusted_roots`].
 pub const CA_BUNDLE: &str = "ca-bundle.pem";
+/// The serials the index listed when a CA changeover started: the old CA's
+/// certificates. Written with [`CA_BUNDLE`], archived with it.
+pub const CA_ROTATION: &str = "ca-rotation.txt";
 pub const INDEX: &str = "index.txt";
 pub const INDEX_ATTR: &str = "index.txt.attr";
 pub const SERVER_CERT: &str = "server-cert.pem";

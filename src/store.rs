@@ -458,7 +458,10 @@ impl Staging {
     /// Stages a directory that replaces `dest`: the existing directory moves
     /// to `old_keys/<UTC timestamp>/` when the staging area is committed.
     /// The new directory and each new file take the owner, group and mode
-    /// of the one they replace (a key never more readable than 0640).
+    /// of the one they replace (a key never more readable than 0640). What
+    /// else the old directory holds (an operator's files, links and
+    /// directories, not `files`) is copied into the new one with its owner,
+    /// group and mode; the archive keeps the originals.
     pub fn replace_dir(
         &mut self,
         dest: PathBuf,
@@ -472,11 +475,45 @@ impl Staging {
             for (name, _, mode) in files {
                 inherit(&dest.join(name), &dir.join(name), Some(*mode))?;
             }
+            let ours: Vec<&str> = files.iter().map(|(name, _, _)| *name).collect();
+            self.carry_over(&dest, &dir, &ours)?;
             Op::Archive
         } else {
             Op::New
         };
         self.push(dir, dest, op);
+        Ok(())
+    }
+
+    /// Copies every entry of the directory `from` but `skip` into `to`, with
+    /// its owner, group and mode: files by content, links as links,
+    /// directories with what they hold. A socket or a FIFO is not copied.
+    fn carry_over(&mut self, from: &Path, to: &Path, skip: &[&str]) -> Result<()> {
+        for entry in fs::read_dir(from).map_err(Error::io("reading", from))? {
+            let entry = entry.map_err(Error::io("reading", from))?;
+            if skip.iter().any(|s| entry.file_name() == **s) {
+                continue;
+            }
+            let (old, new) = (entry.path(), to.join(entry.file_name()));
+            let kind = entry.file_type().map_err(Error::io("reading", &old))?;
+            if kind.is_symlink() {
+                use std::os::unix::fs::MetadataExt;
+                let target = fs::read_link(&old).map_err(Error::io("reading", &old))?;
+                std::os::unix::fs::symlink(&target, &new).map_err(Error::io("creating", &new))?;
+                let meta = fs::symlink_metadata(&old).map_err(Error::io("reading", &old))?;
+                std::os::unix::fs::lchown(&new, Some(meta.uid()), Some(meta.gid())).map_err(
+                    Error::io("giving the owner and group of the link it copies to", &new),
+                )?;
+            } else if kind.is_dir() {
+                make_dir(&new, 0o700)?;
+                self.carry_over(&old, &new, &[])?;
+                inherit(&old, &new, None)?;
+            } else if kind.is_file() {
+                let content = fs::read(&old).map_err(Error::io("reading", &old))?;
+                self.write(&new, &content, Mode::Secret)?;
+                inherit(&old, &new, None)?;
+            }
+        }
         Ok(())
     }
 

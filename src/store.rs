@@ -4,8 +4,9 @@
 //! Every file is written to a temporary name, synced, and renamed into place;
 //! a set of files is published as one journaled transaction (`txn`), so a
 //! crash leaves either the old state or the new one. New files never replace
-//! existing ones (`RENAME_NOREPLACE`); replaced files move to
-//! `old_keys/<UTC timestamp>/`. Private keys are created 0600 with `O_EXCL`,
+//! existing ones (`RENAME_NOREPLACE`); a replaced file or directory is
+//! exchanged with its new version (`RENAME_EXCHANGE`), so its path never
+//! goes missing, and then moves to `old_keys/<UTC timestamp>/`. Private keys are created 0600 with `O_EXCL`,
 //! which also refuses to follow a symbolic link.
 
 use std::fs::{self, File, OpenOptions};
@@ -436,7 +437,12 @@ impl Staging {
     }
 
     fn push(&mut self, staged: PathBuf, dest: PathBuf, op: Op) {
-        self.items.push(Item { staged, dest, op });
+        self.items.push(Item {
+            staged,
+            dest,
+            op,
+            inode: None,
+        });
     }
 
     /// Stages a directory `dest` holding `files` (name, content, mode).
@@ -631,6 +637,12 @@ impl Staging {
             }
             None => None,
         };
+        for item in self.items.iter_mut().filter(|i| i.op == Op::Archive) {
+            use std::os::unix::fs::MetadataExt;
+            let meta =
+                fs::symlink_metadata(&item.staged).map_err(Error::io("reading", &item.staged))?;
+            item.inode = Some(meta.ino());
+        }
         let journal = Journal {
             root: self.root.clone(),
             staging: self.dir.clone(),

@@ -4,8 +4,9 @@
 //! Every file is written to a temporary name, synced, and renamed into place;
 //! a set of files is published as one journaled transaction (`txn`), so a
 //! crash leaves either the old state or the new one. New files never replace
-//! existing ones (`RENAME_NOREPLACE`); replaced files move to
-//! `old_keys/<UTC timestamp>/`. Private keys are created 0600 with `O_EXCL`,
+//! existing ones (`RENAME_NOREPLACE`); a replaced file or directory is
+//! exchanged with its new version (`RENAME_EXCHANGE`), so its path never
+//! goes missing, and then moves to `old_keys/<UTC timestamp>/`. Private keys are created 0600 with `O_EXCL`,
 //! which also refuses to follow a symbolic link.
 
 use std::fs::{self, File, OpenOptions};
@@ -33,6 +34,9 @@ pub const CA_KEY: &str = "ca-key.pem";
 pub const CA_CHAIN: &str = "ca-chain.pem";
 /// Old and new roots during a CA changeover; see [`Store::trusted_roots`].
 pub const CA_BUNDLE: &str = "ca-bundle.pem";
+/// The serials the index listed when a CA changeover started: the old CA's
+/// certificates. Written with [`CA_BUNDLE`], archived with it.
+pub const CA_ROTATION: &str = "ca-rotation.txt";
 pub const INDEX: &str = "index.txt";
 pub const INDEX_ATTR: &str = "index.txt.attr";
 pub const SERVER_CERT: &str = "server-cert.pem";
@@ -450,7 +454,12 @@ impl Staging {
     }
 
     fn push(&mut self, staged: PathBuf, dest: PathBuf, op: Op) {
-        self.items.push(Item { staged, dest, op });
+        self.items.push(Item {
+            staged,
+            dest,
+            op,
+            inode: None,
+        });
     }
 
     /// Stages a directory `dest` holding `files` (name, content, mode).
@@ -472,7 +481,10 @@ impl Staging {
     /// Stages a directory that replaces `dest`: the existing directory moves
     /// to `old_keys/<UTC timestamp>/` when the staging area is committed.
     /// The new directory and each new file take the owner, group and mode
-    /// of the one they replace (a key never more readable than 0640).
+    /// of the one they replace (a key never more readable than 0640). What
+    /// else the old directory holds (an operator's files, links and
+    /// directories, not `files`) is copied into the new one with its owner,
+    /// group and mode; the archive keeps the originals.
     pub fn replace_dir(
         &mut self,
         dest: PathBuf,
@@ -486,11 +498,45 @@ impl Staging {
             for (name, _, mode) in files {
                 inherit(&dest.join(name), &dir.join(name), Some(*mode))?;
             }
+            let ours: Vec<&str> = files.iter().map(|(name, _, _)| *name).collect();
+            self.carry_over(&dest, &dir, &ours)?;
             Op::Archive
         } else {
             Op::New
         };
         self.push(dir, dest, op);
+        Ok(())
+    }
+
+    /// Copies every entry of the directory `from` but `skip` into `to`, with
+    /// its owner, group and mode: files by content, links as links,
+    /// directories with what they hold. A socket or a FIFO is not copied.
+    fn carry_over(&mut self, from: &Path, to: &Path, skip: &[&str]) -> Result<()> {
+        for entry in fs::read_dir(from).map_err(Error::io("reading", from))? {
+            let entry = entry.map_err(Error::io("reading", from))?;
+            if skip.iter().any(|s| entry.file_name() == **s) {
+                continue;
+            }
+            let (old, new) = (entry.path(), to.join(entry.file_name()));
+            let kind = entry.file_type().map_err(Error::io("reading", &old))?;
+            if kind.is_symlink() {
+                use std::os::unix::fs::MetadataExt;
+                let target = fs::read_link(&old).map_err(Error::io("reading", &old))?;
+                std::os::unix::fs::symlink(&target, &new).map_err(Error::io("creating", &new))?;
+                let meta = fs::symlink_metadata(&old).map_err(Error::io("reading", &old))?;
+                std::os::unix::fs::lchown(&new, Some(meta.uid()), Some(meta.gid())).map_err(
+                    Error::io("giving the owner and group of the link it copies to", &new),
+                )?;
+            } else if kind.is_dir() {
+                make_dir(&new, 0o700)?;
+                self.carry_over(&old, &new, &[])?;
+                inherit(&old, &new, None)?;
+            } else if kind.is_file() {
+                let content = fs::read(&old).map_err(Error::io("reading", &old))?;
+                self.write(&new, &content, Mode::Secret)?;
+                inherit(&old, &new, None)?;
+            }
+        }
         Ok(())
     }
 
@@ -608,6 +654,12 @@ impl Staging {
             }
             None => None,
         };
+        for item in self.items.iter_mut().filter(|i| i.op == Op::Archive) {
+            use std::os::unix::fs::MetadataExt;
+            let meta =
+                fs::symlink_metadata(&item.staged).map_err(Error::io("reading", &item.staged))?;
+            item.inode = Some(meta.ino());
+        }
         let journal = Journal {
             root: self.root.clone(),
             staging: self.dir.clone(),

@@ -584,3 +584,72 @@ fn a_renewed_bundle_keeps_owner_group_and_mode() {
     assert_eq!(std::fs::read(&archived).unwrap(), old_key);
     assert_eq!(std::fs::metadata(&archived).unwrap().uid(), uid);
 }
+
+/// An operator's files in a bundle directory (a settings file, a link, a
+/// directory) are carried over into the new bundle with their mode, by
+/// `renew` and by `issue-server --force` alike; the archive keeps them too.
+#[test]
+fn an_operators_files_in_a_bundle_are_carried_over() {
+    let d = pki();
+    let dir = d.path();
+    let pki = dir.join("pki");
+    let bundle = pki.join("servers/db1.example");
+    std::fs::write(bundle.join("extra.conf"), b"ssl_cipher=TLS_AES_256\n").unwrap();
+    std::fs::set_permissions(
+        bundle.join("extra.conf"),
+        std::fs::Permissions::from_mode(0o640),
+    )
+    .unwrap();
+    std::fs::create_dir(bundle.join("conf.d")).unwrap();
+    std::fs::write(bundle.join("conf.d/tls.cnf"), b"[mysqld]\n").unwrap();
+    std::os::unix::fs::symlink("extra.conf", bundle.join("current.conf")).unwrap();
+    let check = |why: &str| {
+        assert_eq!(
+            std::fs::read(bundle.join("extra.conf")).unwrap(),
+            b"ssl_cipher=TLS_AES_256\n",
+            "{why}"
+        );
+        let m = std::fs::symlink_metadata(bundle.join("extra.conf")).unwrap();
+        assert_eq!(m.mode() & 0o777, 0o640, "{why}: the mode kept");
+        assert_eq!(
+            std::fs::read(bundle.join("conf.d/tls.cnf")).unwrap(),
+            b"[mysqld]\n",
+            "{why}"
+        );
+        assert_eq!(
+            std::fs::read_link(bundle.join("current.conf")).unwrap(),
+            Path::new("extra.conf"),
+            "{why}: a link stays a link"
+        );
+    };
+
+    let old_serial = serial(&bundle.join("server-cert.pem"));
+    ok(dir, &at(T1, &["renew", "db1.example", "-q"]));
+    assert_ne!(serial(&bundle.join("server-cert.pem")), old_serial);
+    check("renew");
+    let arch = archives(&pki);
+    assert_eq!(arch.len(), 1);
+    assert_eq!(
+        std::fs::read(arch[0].join("servers/db1.example/extra.conf")).unwrap(),
+        b"ssl_cipher=TLS_AES_256\n",
+        "the archive keeps its copy"
+    );
+
+    ok(
+        dir,
+        &at(T1, &["issue-server", "db1.example", "--force", "-q"]),
+    );
+    check("issue-server --force");
+    let (good, text) = openssl(
+        dir,
+        &[
+            "verify",
+            "-attime",
+            "1898640000", // 2030-03-02
+            "-CAfile",
+            "pki/ca-cert.pem",
+            "pki/servers/db1.example/server-cert.pem",
+        ],
+    );
+    assert!(good || !have_openssl(), "{text}");
+}

@@ -82,6 +82,27 @@ fn run_killed(dir: &Path, args: &[&str], delay: Duration) {
     child.wait().unwrap();
 }
 
+/// Right after a kill, before any certgen command recovers anything: every
+/// bundle directory is there, whole (the old one or the new one), with a key
+/// that matches its certificate, as a database restarted then would read it.
+fn assert_bundles_live(pki: &Path, bundles: &[String]) {
+    for b in bundles {
+        let d = pki.join("users").join(b);
+        let (cert, key) = (d.join("client-cert.pem"), d.join("client-key.pem"));
+        assert!(
+            cert.exists() && key.exists() && d.join("ca-cert.pem").exists(),
+            "bundle {b} complete before recovery"
+        );
+        let k = certgen::PrivateKey::from_bytes("key", &std::fs::read(&key).unwrap())
+            .expect("whole key");
+        let spki = with_cert(&cert, |c| c.public_key().raw.to_vec());
+        assert!(
+            k.matches_spki(&spki),
+            "{b}: key matches certificate before recovery"
+        );
+    }
+}
+
 /// The next command that takes the lock completes or undoes what was left;
 /// then everything must be consistent.
 fn assert_consistent(dir: &Path, pki_name: &str, bundles: &[String]) {
@@ -180,6 +201,7 @@ fn killed_at_random_moments(dir: &Path, args: &[&str], users: &[String]) {
     for run in 0..n {
         let delay = Duration::from_micros(rng.below(20_000));
         run_killed(dir, args, delay);
+        assert_bundles_live(&dir.join("pki"), users);
         if dir.join("pki/.txn").exists() {
             in_journal += 1;
         }
@@ -235,6 +257,7 @@ fn rotation_killed_at_random_moments_leaves_a_whole_set() {
             .or_default() += 1;
         let delay = Duration::from_micros(rng.below(20_000));
         run_killed(dir, step, delay);
+        assert_bundles_live(&pki, &users);
         eprintln!("run {run}: {step:?} killed after {delay:?}");
         assert_consistent(dir, "pki", &users);
     }
@@ -270,6 +293,7 @@ fn rotation_killed_while_moving_files_is_completed() {
         }
         let _ = child.kill();
         child.wait().unwrap();
+        assert_bundles_live(&pki, &users);
         caught += usize::from(journal.exists());
         assert_consistent(dir, "pki", &users);
     }
@@ -321,6 +345,7 @@ fn killed_while_moving_files(dir: &Path, args: &[&str], users: &[String]) {
         }
         let _ = child.kill();
         child.wait().unwrap();
+        assert_bundles_live(&dir.join("pki"), users);
         if journal.exists() {
             caught += 1;
             let listed = ok(dir, &["list", "--status", "valid"]);
@@ -577,4 +602,64 @@ fn on_a_full_disk(command: &[&str]) {
     }
     eprintln!("ENOSPC {command:?}: {failed} runs failed, {succeeded} succeeded");
     assert!(failed > 0 && succeeded > 0, "both outcomes were exercised");
+}
+
+/// `renew --all` and `rotate-ca` SIGKILLed at each of their renames in turn
+/// (strace injects the signal at the Nth `renameat2`): right after each kill
+/// every bundle directory is whole, before anything recovers; then the next
+/// command completes or undoes the journal.
+#[test]
+fn killed_at_each_rename_every_bundle_stays_in_place() {
+    if Command::new("strace").arg("-V").output().is_err() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "strace is missing under CI"
+        );
+        eprintln!("SKIP: strace is missing");
+        return;
+    }
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    let users = twenty_users(dir);
+    let pki = dir.join("pki");
+    let mut killed = 0;
+    let saved = dir.join("saved");
+    let cp = |from: &Path, to: &Path| {
+        let _ = std::fs::remove_dir_all(to);
+        assert!(
+            Command::new("cp")
+                .arg("-a")
+                .arg(from)
+                .arg(to)
+                .status()
+                .unwrap()
+                .success()
+        );
+    };
+    for step in [&["renew", "--all"][..], &["rotate-ca"][..]] {
+        cp(&pki, &saved);
+        for when in 1.. {
+            // Each run starts from the same set: a completed rotate-ca
+            // would refuse the next.
+            cp(&saved, &pki);
+            let out = Command::new("strace")
+                .args(["-f", "-o", "/dev/null", "-e"])
+                .arg(format!("inject=renameat2:signal=SIGKILL:when={when}"))
+                .arg(env!("CARGO_BIN_EXE_certgen"))
+                .args(step)
+                .current_dir(dir)
+                .env("TZ", "UTC")
+                .stdout(Stdio::null())
+                .output()
+                .unwrap();
+            assert_bundles_live(&pki, &users);
+            assert_consistent(dir, "pki", &users);
+            if out.status.success() {
+                break;
+            }
+            killed += 1;
+        }
+    }
+    eprintln!("killed at {killed} renames");
+    assert!(killed > 80, "killed at every rename of 20 bundles, twice");
 }

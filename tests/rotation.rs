@@ -165,14 +165,18 @@ fn a_changeover_trusts_both_roots_and_ends_with_the_new_one_alone() {
     let before = snapshot(&pki);
     let out = run(dir, &at(T1, &["rotate-ca", "--finish"]));
     assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
     assert!(
-        stderr(&out).contains(
-            "3 valid certificates still chain to the old CA: servers/db1.example/server-cert.pem, users/alice/client-cert.pem, users/bob/client-cert.pem"
-        ),
-        "{}",
-        stderr(&out)
+        err.contains("3 valid certificates still chain to the old CA: servers/db1.example/server-cert.pem (serial "),
+        "{err}"
     );
-    assert!(stderr(&out).contains("hint: renew them with `certgen renew --all`"));
+    for f in [
+        "users/alice/client-cert.pem (serial ",
+        "users/bob/client-cert.pem (serial ",
+    ] {
+        assert!(err.contains(f), "{f}: {err}");
+    }
+    assert!(err.contains("hint: renew the bundles (servers/, users/) with `certgen renew --all`"));
     assert_eq!(snapshot(&pki), before, "a refused --finish writes nothing");
     let out = run(dir, &at(T1, &["rotate-ca"]));
     assert_eq!(out.status.code(), Some(2));
@@ -327,4 +331,108 @@ fn json_reports_the_new_and_the_previous_ca() {
     let f: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(f["dropped"][0]["serial"], old_serial.as_str());
     assert_eq!(f["certificate"]["serial"], r["certificate"]["serial"]);
+}
+
+/// A certificate `sign --out` wrote, whose file is no longer in reach (it was
+/// handed to another host), keeps the old root needed: its index line was
+/// recorded before the changeover started. One signed by the new CA does not.
+#[test]
+fn a_signed_certificate_out_of_reach_keeps_finish_refused() {
+    let d = pki();
+    let dir = d.path();
+    let pki = dir.join("pki");
+    std::fs::create_dir(dir.join("out")).unwrap();
+    ok(
+        dir,
+        &at(
+            T0,
+            &[
+                "csr",
+                "--cn",
+                "ext.example",
+                "--out-key",
+                "ext.key",
+                "--out",
+                "ext.csr",
+            ],
+        ),
+    );
+    // Absolute, as the index records it.
+    let ext = dir.join("out/ext.pem").display().to_string();
+    ok(dir, &at(T0, &["sign", "ext.csr", "--out", &ext, "-q"]));
+    let serial = with_cert(&dir.join("out/ext.pem"), |c| c.raw_serial_as_string())
+        .replace(':', "")
+        .to_uppercase();
+    ok(dir, &at(T1, &["rotate-ca", "-q"]));
+    // Signed by the new CA, and out of reach too: no reason to refuse.
+    ok(
+        dir,
+        &at(
+            T1,
+            &[
+                "csr",
+                "--cn",
+                "new.example",
+                "--out-key",
+                "new.key",
+                "--out",
+                "new.csr",
+            ],
+        ),
+    );
+    let new = dir.join("out/new.pem").display().to_string();
+    ok(dir, &at(T1, &["sign", "new.csr", "--out", &new, "-q"]));
+    ok(dir, &at(T2, &["renew", "--all", "-q"]));
+    std::fs::create_dir(dir.join("elsewhere")).unwrap();
+    for f in ["ext.pem", "new.pem"] {
+        std::fs::rename(dir.join("out").join(f), dir.join("elsewhere").join(f)).unwrap();
+    }
+
+    let before = snapshot(&pki);
+    let out = run(dir, &at(T2, &["rotate-ca", "--finish"]));
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!(
+            "1 valid certificate still chains to the old CA: {ext} (serial {serial}, not readable here)"
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains("`certgen revoke --serial HEX --reason superseded`"),
+        "{err}"
+    );
+    assert_eq!(snapshot(&pki), before, "a refused --finish writes nothing");
+
+    // Put back in reach, it is recognised by its signature.
+    std::fs::rename(dir.join("elsewhere/ext.pem"), dir.join("out/ext.pem")).unwrap();
+    let out = run(dir, &at(T2, &["rotate-ca", "--finish"]));
+    assert!(
+        stderr(&out).contains(&format!(
+            "1 valid certificate still chains to the old CA: {ext} (serial {serial})"
+        )),
+        "{}",
+        stderr(&out)
+    );
+    // Revoked, it needs the old root no more.
+    ok(
+        dir,
+        &at(
+            T2,
+            &[
+                "revoke",
+                "--serial",
+                &serial,
+                "--reason",
+                "superseded",
+                "-q",
+            ],
+        ),
+    );
+    ok(dir, &at(T2, &["rotate-ca", "--finish", "-q"]));
+    assert!(!pki.join("ca-bundle.pem").exists());
+    assert!(
+        !pki.join("ca-rotation.txt").exists(),
+        "archived with the bundle"
+    );
 }

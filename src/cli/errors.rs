@@ -165,7 +165,7 @@ fn library_hint(e: &Error, command: &str) -> Option<String> {
         }
         Error::NoRotation(_) => "`certgen rotate-ca` starts one",
         Error::StillChainsToOld { .. } => {
-            "renew them with `certgen renew --all` (or revoke them), then run `certgen rotate-ca --finish` again"
+            "renew the bundles (servers/, users/) with `certgen renew --all`; re-sign the others (`certgen sign`, intermediate CAs) with the new CA or revoke them (`certgen revoke --serial HEX --reason superseded`); then run `certgen rotate-ca --finish` again"
         }
         Error::ParentIsSelf { .. } => {
             "--parent must be another PKI directory than --dir: the root CA's directory"

@@ -11,6 +11,11 @@
 //! root alone. Each step is one transaction; nothing is deleted (the old CA
 //! files move to `old_keys/`).
 //!
+//! `ca-rotation.txt` records the serials the index listed when the changeover
+//! started: the old CA's certificates. A valid one whose file cannot show its
+//! issuer (gone, unreadable, another certificate there now: `sign --out` to
+//! another host) still needs the old root, and keeps `--finish` refused.
+//!
 //! An intermediate CA is refused: its certificate is its parent's to
 //! replace, and `ca-chain.pem` would need both chains.
 
@@ -25,7 +30,7 @@ use crate::ca::{CLOCK_SKEW, Ca};
 use crate::cert::CertSummary;
 use crate::encoding::certificates;
 use crate::error::{Error, Expected, Result};
-use crate::index::{Serial, Status};
+use crate::index::{Index, Serial, Status};
 use crate::input::read_file;
 use crate::issue::{ensure_current, open_ca};
 use crate::keys::{KeyFormat, KeyType, PrivateKey, check_format};
@@ -132,7 +137,8 @@ pub fn rotate_ca(store: &Store, opts: &RotateOptions, now: OffsetDateTime) -> Re
         return Err(Error::RotationInProgress(bundle_path));
     }
     let bundles = bundle_ca_files(store)?;
-    let mut staging = lock.stage(bundles.len() + 3)?;
+    let record = rotation_record(&lock.read_index()?, now);
+    let mut staging = lock.stage(bundles.len() + 4)?;
     staging.replace_archived(key_path, key_pem.as_bytes(), Mode::Secret, now)?;
     staging.replace_archived(
         store.ca_cert(),
@@ -141,6 +147,11 @@ pub fn rotate_ca(store: &Store, opts: &RotateOptions, now: OffsetDateTime) -> Re
         now,
     )?;
     staging.add_file(bundle_path.clone(), both.as_bytes(), Mode::Public)?;
+    staging.add_file(
+        store.path(store::CA_ROTATION),
+        record.as_bytes(),
+        Mode::Public,
+    )?;
     for file in &bundles {
         staging.replace_archived(file.clone(), both.as_bytes(), Mode::Public, now)?;
     }
@@ -185,8 +196,9 @@ pub fn finish_rotation(store: &Store, now: OffsetDateTime) -> Result<Finished> {
     }
     let root_pem = crate::encoding::to_pem("CERTIFICATE", &ca_der);
     let bundles = bundle_ca_files(store)?;
-    let mut staging = lock.stage(bundles.len() + 1)?;
+    let mut staging = lock.stage(bundles.len() + 2)?;
     staging.archive_only(bundle_path, now)?;
+    staging.archive_only(store.path(store::CA_ROTATION), now)?;
     for file in &bundles {
         staging.replace_archived(file.clone(), root_pem.as_bytes(), Mode::Public, now)?;
     }
@@ -203,9 +215,36 @@ pub fn finish_rotation(store: &Store, now: OffsetDateTime) -> Result<Finished> {
     })
 }
 
-/// The certificates still valid at `now` that one of `roots` signed: every
-/// valid index line whose file holds its certificate, and every bundle.
-/// Returns their files, relative to the PKI directory.
+/// What `ca-rotation.txt` holds: every serial of the index when the
+/// changeover starts at `now`, one a line.
+fn rotation_record(index: &Index, now: OffsetDateTime) -> String {
+    let mut text = format!(
+        "# certgen rotate-ca {}: the old CA's certificates, by serial\n",
+        crate::rfc3339::format(now)
+    );
+    for e in &index.entries {
+        text.push_str(&format!("{}\n", e.serial));
+    }
+    text
+}
+
+/// The serials `ca-rotation.txt` records, or `None` when there is no record
+/// to trust (a changeover started before certgen wrote one).
+fn recorded_serials(store: &Store) -> Option<Vec<Serial>> {
+    let text = read_file(&store.path(store::CA_ROTATION)).ok()?;
+    let text = String::from_utf8(text).ok()?;
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .map(|l| Serial::from_hex(l).ok())
+        .collect()
+}
+
+/// The certificates still valid at `now` that one of `roots` signed, or may
+/// have: every valid index line whose file holds its certificate signed by
+/// an old root; every valid index line whose file does not show it (gone,
+/// unreadable, another certificate there) unless `ca-rotation.txt` shows it
+/// was issued by the new CA; and every bundle. Returns their files, relative
+/// to the PKI directory, and serials.
 fn chained_to(store: &Store, roots: &[Vec<u8>], now: OffsetDateTime) -> Result<Vec<String>> {
     let parsed: Vec<X509Certificate<'_>> = roots
         .iter()
@@ -219,6 +258,7 @@ fn chained_to(store: &Store, roots: &[Vec<u8>], now: OffsetDateTime) -> Result<V
                     .any(|r| c.verify_signature(Some(r.public_key())).is_ok())
         })
     };
+    let old_serials = recorded_serials(store);
     let mut files: Vec<String> = Vec::new();
     let index = crate::index::Index::load(&store.index())?;
     for e in index
@@ -226,14 +266,21 @@ fn chained_to(store: &Store, roots: &[Vec<u8>], now: OffsetDateTime) -> Result<V
         .iter()
         .filter(|e| e.status_at(now) == Status::Valid)
     {
-        let Ok(bytes) = read_file(&store.path(&e.file)) else {
-            continue;
+        let shown = match store.recorded_certificate(&e.file, &e.serial) {
+            Some(_) => {
+                let bytes = read_file(&store.path(&e.file)).unwrap_or_default();
+                let ders = certificates(&e.file, &bytes).unwrap_or_default();
+                ders.first()
+                    .is_some_and(|d| signed_by_old(d))
+                    .then(|| format!("{} (serial {})", e.file, e.serial))
+            }
+            None => old_serials
+                .as_ref()
+                .is_none_or(|serials| serials.contains(&e.serial))
+                .then(|| format!("{} (serial {}, not readable here)", e.file, e.serial)),
         };
-        let Ok(mut ders) = certificates(&e.file, &bytes) else {
-            continue;
-        };
-        if !ders.is_empty() && signed_by_old(&ders.remove(0)) && !files.contains(&e.file) {
-            files.push(e.file.clone());
+        if let Some(shown) = shown.filter(|s| !files.contains(s)) {
+            files.push(shown);
         }
     }
     for b in all_bundles(store)? {
@@ -243,7 +290,9 @@ fn chained_to(store: &Store, roots: &[Vec<u8>], now: OffsetDateTime) -> Result<V
             continue;
         };
         let ders = certificates(&rel, &bytes).unwrap_or_default();
-        if ders.first().is_some_and(|d| signed_by_old(d)) && !files.contains(&rel) {
+        if ders.first().is_some_and(|d| signed_by_old(d))
+            && !files.iter().any(|f| f.starts_with(&format!("{rel} (")))
+        {
             files.push(rel);
         }
     }

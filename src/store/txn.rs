@@ -7,6 +7,15 @@
 //! process was killed, the disk filled up) completes it when every new item
 //! is still staged or already in place, and undoes it otherwise. The journal
 //! is removed only once every directory it touched is synced.
+//!
+//! A replaced item is published by exchanging it with the live one
+//! (`renameat2(RENAME_EXCHANGE)`), then moving the old one, now at the staged
+//! path, to the archive: the live path always holds the whole old or the
+//! whole new item, even while a kill or power loss leaves the journal
+//! unfinished. The journal records the staged item's inode number, so that
+//! recovery tells a swapped item (the live path holds that inode) from one
+//! not yet swapped. On a filesystem without `RENAME_EXCHANGE` the old item
+//! moves to the archive first and the new one is renamed in after it.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -50,6 +59,11 @@ pub(super) struct Item {
     pub staged: PathBuf,
     pub dest: PathBuf,
     pub op: Op,
+    /// The staged item's inode number, for an `Archive` item: where it is
+    /// tells whether it was swapped in. Only the number: every item is on
+    /// the PKI directory's filesystem, whose device number may change
+    /// across a reboot.
+    pub inode: Option<u64>,
 }
 
 /// A transaction over the PKI directory `root`.
@@ -96,6 +110,9 @@ impl Journal {
                 )));
             }
             text.push_str(&format!("{}\t{staged}\t{dest}\n", item.op.name()));
+            if let Some(ino) = item.inode {
+                text.push_str(&format!("inode\t{ino}\n"));
+            }
         }
         text.push_str("end\n");
         let path = Self::path(&self.root);
@@ -133,7 +150,7 @@ impl Journal {
         }
         let mut staging: Option<Vec<&str>> = None;
         let mut archive: Option<Vec<&str>> = None;
-        let mut items = Vec::new();
+        let mut items: Vec<Item> = Vec::new();
         for line in lines {
             let fields: Vec<&str> = line.split('\t').collect();
             let op = match fields.as_slice() {
@@ -160,6 +177,11 @@ impl Journal {
                     continue;
                 }
                 ["end"] => break,
+                ["inode", n] => {
+                    let item = items.last_mut().ok_or_else(bad)?;
+                    item.inode = Some(n.parse().map_err(|_| bad())?);
+                    continue;
+                }
                 ["new", ..] => Op::New,
                 ["archive", ..] => Op::Archive,
                 ["overwrite", ..] => Op::Overwrite,
@@ -193,6 +215,7 @@ impl Journal {
                 staged: join(&staged),
                 dest: join(&dest),
                 op,
+                inode: None,
             });
         }
         let Some(staging) = staging else {
@@ -211,6 +234,10 @@ impl Journal {
     /// does nothing, so this both commits and completes an interrupted commit.
     pub fn forward(&self) -> Result<()> {
         for item in &self.items {
+            if let (Some(ino), Some(archived)) = (item.inode, self.archived(item)?) {
+                self.swap_in(item, ino, &archived)?;
+                continue;
+            }
             if !exists_no_follow(&item.staged) {
                 continue;
             }
@@ -239,11 +266,55 @@ impl Journal {
         Ok(())
     }
 
+    /// Publishes a replaced item by exchange (see the module documentation):
+    /// whatever step was done last, the live path holds a whole item.
+    fn swap_in(&self, item: &Item, ino: u64, archived: &Path) -> Result<()> {
+        if !holds(&item.dest, ino) {
+            if !holds(&item.staged, ino) {
+                return Ok(());
+            }
+            if !exists_no_follow(&item.dest) {
+                // Moved to the archive already (no RENAME_EXCHANGE here).
+                if let Some(parent) = item.dest.parent() {
+                    ensure_real_dir(parent)?;
+                }
+                return rename_noreplace(&item.staged, &item.dest);
+            }
+            match rustix::fs::renameat_with(
+                rustix::fs::CWD,
+                &item.staged,
+                rustix::fs::CWD,
+                &item.dest,
+                rustix::fs::RenameFlags::EXCHANGE,
+            ) {
+                Ok(()) => {}
+                Err(rustix::io::Errno::INVAL | rustix::io::Errno::NOSYS) => {
+                    // No exchange on this filesystem: archive, then rename in.
+                    if let Some(parent) = archived.parent() {
+                        ensure_private_dir(parent)?;
+                    }
+                    rename_noreplace(&item.dest, archived)?;
+                    return rename_noreplace(&item.staged, &item.dest);
+                }
+                Err(e) => return Err(Error::io("exchanging", &item.dest)(e.into())),
+            }
+        }
+        // The new item is live; the old one waits at the staged path.
+        if exists_no_follow(&item.staged) {
+            if let Some(parent) = archived.parent() {
+                ensure_private_dir(parent)?;
+            }
+            rename_noreplace(&item.staged, archived)?;
+        }
+        Ok(())
+    }
+
     /// Whether every new item is still staged or already published.
     pub fn can_complete(&self) -> bool {
-        self.items
-            .iter()
-            .all(|i| i.op == Op::Retire || exists_no_follow(&i.staged) || exists_no_follow(&i.dest))
+        self.items.iter().all(|i| match i.inode {
+            Some(ino) => holds(&i.staged, ino) || holds(&i.dest, ino),
+            None => i.op == Op::Retire || exists_no_follow(&i.staged) || exists_no_follow(&i.dest),
+        })
     }
 
     /// Puts back what `forward` did, newest step first: published items go
@@ -259,6 +330,21 @@ impl Journal {
             return self.forward();
         }
         for item in self.items.iter().rev() {
+            if let Some(ino) = item.inode
+                && holds(&item.dest, ino)
+                && exists_no_follow(&item.staged)
+            {
+                // Swapped, the old item not yet archived: swap back.
+                rustix::fs::renameat_with(
+                    rustix::fs::CWD,
+                    &item.staged,
+                    rustix::fs::CWD,
+                    &item.dest,
+                    rustix::fs::RenameFlags::EXCHANGE,
+                )
+                .map_err(|e| Error::io("undoing", &item.dest)(e.into()))?;
+                continue;
+            }
             if !exists_no_follow(&item.staged) && exists_no_follow(&item.dest) {
                 fs::rename(&item.dest, &item.staged).map_err(Error::io("undoing", &item.dest))?;
             }
@@ -341,6 +427,12 @@ fn plain(p: &str) -> std::result::Result<Vec<&str>, String> {
     Ok(parts)
 }
 
+/// Whether `path` is the item with inode number `ino` (not following a link).
+fn holds(path: &Path, ino: u64) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    fs::symlink_metadata(path).is_ok_and(|m| m.ino() == ino)
+}
+
 fn ensure_private_dir(path: &Path) -> Result<()> {
     use std::os::unix::fs::DirBuilderExt;
     if exists_no_follow(path) {
@@ -377,11 +469,13 @@ mod tests {
                     staged: staging.join("1"),
                     dest: root.join("users/a"),
                     op: Op::Archive,
+                    inode: None,
                 },
                 Item {
                     staged: staging.join("2"),
                     dest: root.join("index.txt"),
                     op: Op::Overwrite,
+                    inode: None,
                 },
             ],
         };
@@ -418,11 +512,69 @@ mod tests {
         assert!(!d.path().join(JOURNAL).exists());
     }
 
+    /// `users/a` replaced by exchange, interrupted after the swap and
+    /// before the old directory (now at the staged path) was archived.
+    fn swapped(root: &Path) -> Journal {
+        use std::os::unix::fs::MetadataExt;
+        let mut journal = interrupted(root);
+        // Undo the archive move `interrupted` made: this one swapped instead.
+        fs::rename(root.join("old_keys/T/users/a"), root.join("users/a")).unwrap();
+        let staged = journal.items[0].staged.clone();
+        journal.items[0].inode = Some(fs::metadata(&staged).unwrap().ino());
+        journal.write().unwrap();
+        rustix::fs::renameat_with(
+            rustix::fs::CWD,
+            &staged,
+            rustix::fs::CWD,
+            root.join("users/a"),
+            rustix::fs::RenameFlags::EXCHANGE,
+        )
+        .unwrap();
+        journal
+    }
+
+    #[test]
+    fn a_swapped_item_is_completed_by_archiving_the_old_one() {
+        let d = tempfile::tempdir().unwrap();
+        let journal = swapped(d.path());
+        let read = Journal::read(d.path()).unwrap().unwrap();
+        assert_eq!(read.items[0].inode, journal.items[0].inode);
+        assert_eq!(read.items[1].inode, None);
+        assert!(read.can_complete());
+        recover(d.path()).unwrap();
+        assert_eq!(fs::read(d.path().join("users/a/key")).unwrap(), b"new");
+        assert_eq!(fs::read(d.path().join("index.txt")).unwrap(), b"new index");
+        assert_eq!(
+            fs::read(d.path().join("old_keys/T/users/a/key")).unwrap(),
+            b"old"
+        );
+        // Recovering again changes nothing.
+        journal.forward().unwrap();
+        assert_eq!(fs::read(d.path().join("users/a/key")).unwrap(), b"new");
+    }
+
+    #[test]
+    fn a_swapped_item_is_swapped_back_when_undone() {
+        let d = tempfile::tempdir().unwrap();
+        let journal = swapped(d.path());
+        journal.back().unwrap();
+        assert_eq!(fs::read(d.path().join("users/a/key")).unwrap(), b"old");
+        assert_eq!(
+            fs::read(journal.items[0].staged.join("key")).unwrap(),
+            b"new"
+        );
+        journal.back().unwrap();
+        assert_eq!(fs::read(d.path().join("users/a/key")).unwrap(), b"old");
+    }
+
     #[test]
     fn a_torn_journal_is_not_read_as_a_whole_one() {
         let d = tempfile::tempdir().unwrap();
         fs::write(d.path().join(JOURNAL), format!("{MAGIC}\nnew\ta\tb\n")).unwrap();
         assert!(Journal::read(d.path()).is_err());
+        let stray = format!("{MAGIC}\nstaging\t.tmp/1\ninode\t7\nend\n");
+        fs::write(d.path().join(JOURNAL), stray).unwrap();
+        assert!(Journal::read(d.path()).is_err(), "an inode line of no item");
     }
 
     /// Plants `body` as a journal under a fresh root: (root, what reading it gave).

@@ -436,3 +436,33 @@ fn a_signed_certificate_out_of_reach_keeps_finish_refused() {
         "archived with the bundle"
     );
 }
+
+/// A revoked bundle needs no root: `renew --all` skips it, and `--finish`
+/// does not wait for it (before, it refused for good, and its hint to revoke
+/// could not help).
+#[test]
+fn a_revoked_bundle_does_not_block_finish() {
+    let d = pki();
+    let dir = d.path();
+    ok(
+        dir,
+        &at(T0, &["revoke", "bob", "--reason", "keyCompromise", "-q"]),
+    );
+    ok(dir, &at(T1, &["rotate-ca", "-q"]));
+    ok(dir, &at(T2, &["renew", "--all", "-q"]));
+    let out = run(dir, &at(T2, &["rotate-ca", "--finish"]));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!dir.join("pki/ca-bundle.pem").exists());
+    // Unrevoked, the same bundle would still need the old root.
+    let d = pki();
+    let dir = d.path();
+    ok(dir, &at(T1, &["rotate-ca", "-q"]));
+    ok(dir, &at(T2, &["renew", "db1.example", "alice", "-q"]));
+    let out = run(dir, &at(T2, &["rotate-ca", "--finish"]));
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("users/bob/client-cert.pem"),
+        "{}",
+        stderr(&out)
+    );
+}

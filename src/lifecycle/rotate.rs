@@ -290,7 +290,19 @@ fn chained_to(store: &Store, roots: &[Vec<u8>], now: OffsetDateTime) -> Result<V
             continue;
         };
         let ders = certificates(&rel, &bytes).unwrap_or_default();
-        if ders.first().is_some_and(|d| signed_by_old(d))
+        // A bundle whose certificate the index records as revoked needs no
+        // root: revoking it is what lets the changeover finish.
+        let revoked = ders.first().is_some_and(|d| {
+            X509Certificate::from_der(d).is_ok_and(|(_, c)| {
+                let serial = crate::index::Serial::from_bytes(c.raw_serial());
+                index
+                    .entries
+                    .iter()
+                    .any(|e| e.serial == serial && e.status == Status::Revoked)
+            })
+        });
+        if !revoked
+            && ders.first().is_some_and(|d| signed_by_old(d))
             && !files.iter().any(|f| f.starts_with(&format!("{rel} (")))
         {
             files.push(rel);

@@ -629,6 +629,17 @@ impl Staging {
         self.check_destinations()?;
         if self.sync_each {
             sync_all_parallel(&self.to_sync)?;
+            // The entries too: the staging area's, and those of each staged
+            // directory, so that after a power loss the journal never names
+            // a staged item that is not there.
+            let mut dirs = vec![self.dir.clone()];
+            dirs.extend(
+                self.items
+                    .iter()
+                    .filter(|i| fs::symlink_metadata(&i.staged).is_ok_and(|m| m.is_dir()))
+                    .map(|i| i.staged.clone()),
+            );
+            sync_all_parallel(&dirs)?;
         } else {
             let d = File::open(&self.dir).map_err(Error::io("opening", &self.dir))?;
             rustix::fs::syncfs(&d).map_err(|e| Error::io("syncing", &self.dir)(e.into()))?;
@@ -654,7 +665,11 @@ impl Staging {
             }
             None => None,
         };
-        for item in self.items.iter_mut().filter(|i| i.op == Op::Archive) {
+        for item in self
+            .items
+            .iter_mut()
+            .filter(|i| matches!(i.op, Op::Archive | Op::Overwrite))
+        {
             use std::os::unix::fs::MetadataExt;
             let meta =
                 fs::symlink_metadata(&item.staged).map_err(Error::io("reading", &item.staged))?;

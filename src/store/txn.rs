@@ -59,8 +59,9 @@ pub(super) struct Item {
     pub staged: PathBuf,
     pub dest: PathBuf,
     pub op: Op,
-    /// The staged item's inode number, for an `Archive` item: where it is
-    /// tells whether it was swapped in. Only the number: every item is on
+    /// The staged item's inode number, for an `Archive` item (where it is
+    /// tells whether it was swapped in) and the `Overwrite` index (whether
+    /// it was renamed in, or lost before). Only the number: every item is on
     /// the PKI directory's filesystem, whose device number may change
     /// across a reboot.
     pub inode: Option<u64>,
@@ -317,17 +318,31 @@ impl Journal {
         })
     }
 
+    /// Whether `item`'s new content is at its destination: by its inode
+    /// when the journal has it; a new item's destination held nothing
+    /// before; a replaced item without an inode (published by archiving
+    /// first) is in place only once the old one is archived.
+    fn published(&self, item: &Item) -> Result<bool> {
+        Ok(match (item.inode, item.op) {
+            (Some(ino), _) => holds(&item.dest, ino),
+            (None, Op::New) => exists_no_follow(&item.dest),
+            (None, Op::Archive) => self
+                .archived(item)?
+                .is_some_and(|a| exists_no_follow(&a) && exists_no_follow(&item.dest)),
+            (None, Op::Overwrite) => !exists_no_follow(&item.staged),
+            (None, Op::Retire) => false,
+        })
+    }
+
     /// Puts back what `forward` did, newest step first: published items go
     /// back to the staging area, archived files back to their place. Once an
     /// `Overwrite` item (the index) is published, everything else is, and
     /// only `forward` is right.
     pub fn back(&self) -> Result<()> {
-        if self
-            .items
-            .iter()
-            .any(|i| i.op == Op::Overwrite && !exists_no_follow(&i.staged))
-        {
-            return self.forward();
+        for item in self.items.iter().filter(|i| i.op == Op::Overwrite) {
+            if self.published(item)? {
+                return self.forward();
+            }
         }
         for item in self.items.iter().rev() {
             if let Some(ino) = item.inode
@@ -345,7 +360,12 @@ impl Journal {
                 .map_err(|e| Error::io("undoing", &item.dest)(e.into()))?;
                 continue;
             }
-            if !exists_no_follow(&item.staged) && exists_no_follow(&item.dest) {
+            // Only what is provably the new item goes back to staging: a
+            // destination still holding the old one stays where it is.
+            if item.op != Op::Overwrite
+                && !exists_no_follow(&item.staged)
+                && self.published(item)?
+            {
                 fs::rename(&item.dest, &item.staged).map_err(Error::io("undoing", &item.dest))?;
             }
             if let Some(archived) = self.archived(item)?
@@ -531,6 +551,43 @@ mod tests {
         )
         .unwrap();
         journal
+    }
+
+    /// A replaced item not yet swapped whose staged copy is gone: undoing
+    /// leaves the old item where it is (it used to be moved into the staging
+    /// area, and lost with it).
+    #[test]
+    fn an_item_not_swapped_yet_stays_when_its_staged_copy_is_lost() {
+        let d = tempfile::tempdir().unwrap();
+        let journal = swapped(d.path());
+        journal.back().unwrap();
+        let staged = journal.items[0].staged.clone();
+        fs::remove_dir_all(&staged).unwrap();
+        assert!(!journal.can_complete());
+        recover(d.path()).unwrap();
+        assert_eq!(fs::read(d.path().join("users/a/key")).unwrap(), b"old");
+        assert!(!d.path().join(JOURNAL).exists());
+    }
+
+    /// The staged index lost before it was renamed in: the old index is
+    /// not mistaken for the new one, and the bundles are put back rather
+    /// than published under an index that does not record them.
+    #[test]
+    fn a_lost_staged_index_undoes_the_transaction() {
+        use std::os::unix::fs::MetadataExt;
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path();
+        fs::write(root.join("index.txt"), b"old index").unwrap();
+        let mut journal = swapped(root);
+        let index = journal.items[1].staged.clone();
+        journal.items[1].inode = Some(fs::metadata(&index).unwrap().ino());
+        journal.write().unwrap();
+        fs::remove_file(&index).unwrap();
+        let read = Journal::read(root).unwrap().unwrap();
+        assert!(!read.can_complete());
+        recover(root).unwrap();
+        assert_eq!(fs::read(root.join("users/a/key")).unwrap(), b"old");
+        assert_eq!(fs::read(root.join("index.txt")).unwrap(), b"old index");
     }
 
     #[test]

@@ -165,7 +165,7 @@ pub struct Deployment {
     /// and modes: nothing was written or archived.
     pub changed: bool,
     /// CA, certificate, key, in that order.
-    pub files: Vec<DeployedFile>,
+    pub files: [DeployedFile; 3],
     /// `old_keys/<UTC timestamp>` under the directory, when files were replaced.
     pub archived: Option<PathBuf>,
 }
@@ -190,7 +190,7 @@ pub fn deploy(store: &Store, req: &Request<'_>, now: OffsetDateTime) -> Result<D
     let exists = check_target(store, req.to)?;
     let names = req.layout.file_names(req.kind);
     let names = [names.ca, names.cert, names.key];
-    let dests: Vec<PathBuf> = names.iter().map(|n| req.to.join(n)).collect();
+    let dests = names.map(|n| req.to.join(n));
     for dest in &dests {
         match fs::symlink_metadata(dest) {
             Ok(m) if m.file_type().is_symlink() => return Err(Error::Symlink(dest.clone())),
@@ -250,7 +250,7 @@ pub fn deploy(store: &Store, req: &Request<'_>, now: OffsetDateTime) -> Result<D
                 rustix::process::fchdir(&made)
                     .map_err(|e| Error::io("opening", req.to)(e.into()))?;
             }
-            let here: Vec<PathBuf> = names.iter().map(|n| Path::new(".").join(n)).collect();
+            let here = names.map(|n| Path::new(".").join(n));
             let published = publish(req, Path::new("."), &bundle, &here, now);
             drop(acting);
             let mut published = published.map_err(|e| shown_under(e, req.to))?;
@@ -260,21 +260,26 @@ pub fn deploy(store: &Store, req: &Request<'_>, now: OffsetDateTime) -> Result<D
             published
         }
     };
-    let mut files = Vec::new();
-    for (((role, source, _), dest), replaced) in
-        bundle.files.into_iter().zip(dests).zip(published.replaced)
-    {
-        let m = fs::symlink_metadata(&dest).map_err(Error::io("reading", &dest))?;
-        files.push(DeployedFile {
+    let described = |(role, source, _): (Role, PathBuf, _), path: PathBuf, replaced| {
+        let m = fs::symlink_metadata(&path).map_err(Error::io("reading", &path))?;
+        Ok::<_, Error>(DeployedFile {
             role,
-            path: dest,
+            path,
             source,
             uid: m.uid(),
             gid: m.gid(),
             mode: m.mode() & 0o7777,
             replaced,
-        });
-    }
+        })
+    };
+    let [ca, cert, key] = bundle.files;
+    let [ca_dest, cert_dest, key_dest] = dests;
+    let [ca_replaced, cert_replaced, key_replaced] = published.replaced;
+    let files = [
+        described(ca, ca_dest, ca_replaced)?,
+        described(cert, cert_dest, cert_replaced)?,
+        described(key, key_dest, key_replaced)?,
+    ];
     Ok(Deployment {
         certificate: bundle.certificate,
         dir: req.to.to_path_buf(),
@@ -283,6 +288,18 @@ pub fn deploy(store: &Store, req: &Request<'_>, now: OffsetDateTime) -> Result<D
         files,
         archived: published.archived,
     })
+}
+
+impl Deployment {
+    /// Where the file of `role` was deployed.
+    pub fn path(&self, role: Role) -> &Path {
+        let [ca, certificate, key] = &self.files;
+        match role {
+            Role::Ca => &ca.path,
+            Role::Certificate => &certificate.path,
+            Role::Key => &key.path,
+        }
+    }
 }
 
 /// `e` with the paths relative to the directory the write phase works in
@@ -368,7 +385,7 @@ fn writer(req: &Request<'_>, exists: bool) -> Result<Option<identity::Actor>> {
 struct Published {
     changed: bool,
     /// Per file: whether it replaced one.
-    replaced: Vec<bool>,
+    replaced: [bool; 3],
     archived: Option<PathBuf>,
 }
 
@@ -392,7 +409,7 @@ fn publish(
     req: &Request<'_>,
     dir: &Path,
     bundle: &Bundle,
-    dests: &[PathBuf],
+    dests: &[PathBuf; 3],
     now: OffsetDateTime,
 ) -> Result<Published> {
     let euid = rustix::process::geteuid().as_raw();
@@ -443,7 +460,7 @@ fn publish(
         .zip(dests)
         .zip(&perms)
         .all(|(((_, _, content), dest), p)| holds(dest, content, *p));
-    let mut replaced = vec![false; dests.len()];
+    let mut replaced = [false; 3];
     if !changed {
         return Ok(Published {
             changed,

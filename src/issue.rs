@@ -389,6 +389,14 @@ impl std::fmt::Debug for NewKey {
     }
 }
 
+/// The key of one bundle of [`issue_bundles`], once made.
+enum LeafKey<'a> {
+    /// The replaced bundle's key and its key file, written again as it was.
+    Kept(&'a PrivateKey, &'a Zeroizing<Vec<u8>>),
+    /// A key generated for this bundle, to write in this format.
+    Fresh(PrivateKey, KeyFormat),
+}
+
 /// One bundle to write: server or user, what to issue, its key, and whether
 /// it may replace (archive) a bundle of that name.
 #[derive(Debug)]
@@ -409,10 +417,12 @@ pub fn issue_bundles(
     progress: &(dyn Fn() + Sync),
 ) -> Result<BatchResult> {
     check_orders(store, ca, &orders, now)?;
-    let keys: Vec<Option<PrivateKey>> = map_maybe_parallel(&orders, |o| {
-        let key = match o.key {
-            NewKey::Generate(key_type, _) => Some(PrivateKey::generate(key_type)?),
-            NewKey::Keep { .. } => None,
+    let keys: Vec<LeafKey<'_>> = map_maybe_parallel(&orders, |o| {
+        let key = match &o.key {
+            NewKey::Generate(key_type, format) => {
+                LeafKey::Fresh(PrivateKey::generate(*key_type)?, *format)
+            }
+            NewKey::Keep { key, file } => LeafKey::Kept(key, file),
         };
         progress();
         Ok(key)
@@ -436,15 +446,14 @@ pub fn issue_bundles(
 
     let work: Vec<_> = keys.iter().zip(&orders).zip(&serials).collect();
     let signed: Vec<(Issued, Zeroizing<Vec<u8>>)> =
-        map_maybe_parallel(&work, |((fresh, order), serial)| {
-            let (pair, rsa, pem) = match (&order.key, fresh) {
-                (NewKey::Keep { key, file }, _) => (key.pair(), key.is_rsa(), file.clone()),
-                (NewKey::Generate(_, format), Some(key)) => (
+        map_maybe_parallel(&work, |((key, order), serial)| {
+            let (pair, rsa, pem) = match key {
+                LeafKey::Kept(key, file) => (key.pair(), key.is_rsa(), (*file).clone()),
+                LeafKey::Fresh(key, format) => (
                     key.pair(),
                     key.is_rsa(),
                     Zeroizing::new(key.to_pem(*format)?.as_bytes().to_vec()),
                 ),
-                (NewKey::Generate(..), None) => unreachable!("generated above"),
             };
             let issued = ca.issue(&order.spec.request, pair, rsa, serial, now)?;
             Ok((issued, pem))
@@ -745,9 +754,9 @@ pub fn existing_leaf(store: &Store, kind: Kind, name: &str) -> Result<LeafIssued
 
 /// Maps over a batch on every core; a single item runs on this thread, since
 /// starting the thread pool costs more than one key.
-fn map_maybe_parallel<T: Sync, U: Send>(
-    items: &[T],
-    f: impl Fn(&T) -> Result<U> + Sync + Send,
+fn map_maybe_parallel<'a, T: Sync, U: Send>(
+    items: &'a [T],
+    f: impl Fn(&'a T) -> Result<U> + Sync + Send,
 ) -> Result<Vec<U>> {
     if items.len() > 1 {
         items.par_iter().map(f).collect()

@@ -17,7 +17,6 @@ mod target;
 mod tls;
 
 use std::net::{IpAddr, SocketAddr, TcpStream, ToSocketAddrs};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
@@ -193,29 +192,30 @@ pub fn fetch_all(
     in_flight: usize,
 ) -> Vec<Result<Served, Failure>> {
     let next = AtomicUsize::new(0);
-    let results: Vec<Mutex<Option<Result<Served, Failure>>>> =
-        targets.iter().map(|_| Mutex::new(None)).collect();
     let workers = in_flight.clamp(1, targets.len().max(1));
-    std::thread::scope(|s| {
-        for _ in 0..workers {
-            s.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(target) = targets.get(i) else { break };
-                    let result = fetch(target, opts);
-                    *results[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
-                }
-            });
-        }
+    // Each worker takes the next target and keeps (index, result); the
+    // results are put back in the order of `targets` at the end.
+    let mut done: Vec<(usize, Result<Served, Failure>)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(target) = targets.get(i) else { break };
+                        mine.push((i, fetch(target, opts)));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
     });
-    results
-        .into_iter()
-        .map(|r| {
-            r.into_inner()
-                .unwrap_or_else(|e| e.into_inner())
-                .expect("every target was fetched")
-        })
-        .collect()
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
 }
 
 /// The first address of `target` that accepts, within `timeout` in all

@@ -222,15 +222,23 @@ impl Store {
     /// Takes the directory's exclusive lock, creating the directory if needed.
     /// Leftovers of an interrupted writer are removed: they were never published.
     pub fn lock(&self) -> Result<Lock<'_>> {
-        Ok(self.lock_waiting(true)?.expect("a waiting lock is taken"))
+        let (file, path) = self.lock_file()?;
+        file.lock().map_err(Error::io("locking", &path))?;
+        self.locked(file)
     }
 
     /// [`Store::lock`] without waiting: `None` while another process holds it.
     pub fn try_lock(&self) -> Result<Option<Lock<'_>>> {
-        self.lock_waiting(false)
+        let (file, path) = self.lock_file()?;
+        match file.try_lock() {
+            Ok(()) => self.locked(file).map(Some),
+            Err(fs::TryLockError::WouldBlock) => Ok(None),
+            Err(fs::TryLockError::Error(e)) => Err(Error::io("locking", &path)(e)),
+        }
     }
 
-    fn lock_waiting(&self, wait: bool) -> Result<Option<Lock<'_>>> {
+    /// The lock file, opened (and the directory created) but not locked.
+    fn lock_file(&self) -> Result<(File, PathBuf)> {
         self.create_root()?;
         let path = self.path(LOCK);
         let file = OpenOptions::new()
@@ -241,21 +249,18 @@ impl Store {
             .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
             .open(&path)
             .map_err(Error::io("opening the lock file", &path))?;
-        if wait {
-            file.lock().map_err(Error::io("locking", &path))?;
-        } else {
-            match file.try_lock() {
-                Ok(()) => {}
-                Err(fs::TryLockError::WouldBlock) => return Ok(None),
-                Err(fs::TryLockError::Error(e)) => return Err(Error::io("locking", &path)(e)),
-            }
-        }
+        Ok((file, path))
+    }
+
+    /// With the lock held: completes or undoes what an interrupted writer
+    /// left, and removes its staging leftovers (never published).
+    fn locked(&self, file: File) -> Result<Lock<'_>> {
         txn::recover(&self.root)?;
         self.remove_leftovers()?;
-        Ok(Some(Lock {
+        Ok(Lock {
             store: self,
             _file: file,
-        }))
+        })
     }
 }
 
@@ -388,13 +393,13 @@ fn archive_stamp(now: OffsetDateTime) -> Result<String> {
 /// lock keeps any other writer from taking the name before the journal
 /// that names it is written.
 fn free_dir_name(base: &Path, stamp: &str) -> PathBuf {
-    (1..)
-        .map(|n| match n {
-            1 => base.join(stamp),
-            n => base.join(format!("{stamp}-{n}")),
-        })
-        .find(|p| !exists_no_follow(p))
-        .expect("some name is free")
+    let mut name = base.join(stamp);
+    let mut n = 1;
+    while exists_no_follow(&name) {
+        n += 1;
+        name = base.join(format!("{stamp}-{n}"));
+    }
+    name
 }
 
 fn unique_dir(base: &Path, stamp: &str) -> Result<PathBuf> {

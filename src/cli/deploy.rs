@@ -3,7 +3,7 @@
 //! `chown -R memsql:memsql` did, in one transaction that archives what it
 //! replaces under DIR's own `old_keys/`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use clap::ValueEnum;
@@ -89,9 +89,9 @@ struct Report<'a> {
 /// The deployed paths under the vocabulary's names.
 #[derive(Serialize)]
 struct Files<'a> {
-    certificate: &'a PathBuf,
-    key: &'a PathBuf,
-    ca: &'a PathBuf,
+    certificate: &'a Path,
+    key: &'a Path,
+    ca: &'a Path,
 }
 
 #[derive(Serialize)]
@@ -124,14 +124,6 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         group_readable: a.group_readable,
     };
     let done = deploy::deploy(&ctx.store, &req, ctx.now())?;
-    let path = |role| {
-        &done
-            .files
-            .iter()
-            .find(|f| f.role == role)
-            .expect("every role is deployed")
-            .path
-    };
     let report = Report {
         kind: match kind {
             Kind::Server => "server",
@@ -144,9 +136,9 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         changed: done.changed,
         certificate: &done.certificate,
         files: Files {
-            certificate: path(Role::Certificate),
-            key: path(Role::Key),
-            ca: path(Role::Ca),
+            certificate: done.path(Role::Certificate),
+            key: done.path(Role::Key),
+            ca: done.path(Role::Ca),
         },
         deployed: done
             .files

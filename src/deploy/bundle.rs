@@ -22,7 +22,7 @@ use crate::store::{self, Store};
 pub(super) struct Bundle {
     pub certificate: CertSummary,
     /// (role, source, content), in the order of [`Deployment::files`].
-    pub files: Vec<(Role, PathBuf, Zeroizing<Vec<u8>>)>,
+    pub files: [(Role, PathBuf, Zeroizing<Vec<u8>>); 3],
 }
 
 /// Reads and checks `servers/NAME` or `users/NAME`, with the CA file to
@@ -104,7 +104,7 @@ pub(super) fn read_bundle(
     }
     Ok(Bundle {
         certificate,
-        files: vec![
+        files: [
             (Role::Ca, ca_path, ca),
             (Role::Certificate, cert_path, cert),
             (Role::Key, key_path, key),

@@ -68,17 +68,16 @@ impl Judge {
             d => d,
         };
         let mut findings = check_chain(&source, &served.chain, self.thresholds, self.now, detail);
-        let leaf = &mut findings[0];
-        if leaf.level == Level::Unknown {
+        let Some(leaf) = findings.first_mut().filter(|l| l.level != Level::Unknown) else {
             return findings;
-        }
+        };
         if let Some(trust) = &self.trust
             && let Some(why) = self.untrusted(target, &served.chain, trust)
         {
             raise(leaf, Level::Critical, why);
         }
         if let Some(expect) = &self.expect
-            && served.chain[0] != expect.leaf
+            && served.chain.first() != Some(&expect.leaf)
         {
             let why = reload_needed(&served, expect, self.database);
             raise(leaf, Level::Warning, why);
@@ -94,10 +93,13 @@ impl Judge {
             Ok(host) => host,
             Err(e) => return Some(format!("cannot check the name: {e}")),
         };
+        let Some((leaf, intermediates)) = chain.split_first() else {
+            return Some("the server sent no certificate".into());
+        };
         let input = Input {
-            leaf: chain[0].clone(),
+            leaf: leaf.clone(),
             roots: trust.roots.clone(),
-            intermediates: chain[1..].to_vec(),
+            intermediates: intermediates.to_vec(),
         };
         let opts = Options {
             host: Some(&host),
@@ -140,7 +142,10 @@ fn serial(der: &[u8]) -> String {
 fn reload_needed(served: &Served, expect: &Expect, database: Option<Database>) -> String {
     format!(
         "serving an old certificate: reload needed (serial {} is served, {} holds {}): {}",
-        serial(&served.chain[0]),
+        served
+            .chain
+            .first()
+            .map_or_else(|| "?".to_string(), |c| serial(c)),
         expect.file.display(),
         serial(&expect.leaf),
         reload_advice(database, served.protocol)

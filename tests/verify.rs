@@ -239,7 +239,7 @@ fn a_leaf_cannot_issue_certificates() {
     let cert = pki.server("db1", "db1.example");
     let key = pki.path("servers/db1/server-key.pem");
     let d = pki.tmp.path();
-    openssl(
+    common::openssl_ok(
         d,
         &[
             "req",
@@ -258,7 +258,7 @@ fn a_leaf_cannot_issue_certificates() {
         ],
     );
     std::fs::write(d.join("ext.cnf"), "subjectAltName=DNS:sub.example\n").unwrap();
-    openssl(
+    common::openssl_ok(
         d,
         &[
             "x509",
@@ -350,19 +350,6 @@ fn has_openssl() -> bool {
     common::have_openssl()
 }
 
-fn openssl(dir: &Path, args: &[&str]) {
-    let out = Std::new("openssl")
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "openssl {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 /// `openssl verify -CAfile ca cert` accepts?
 fn openssl_accepts(ca: &Path, cert: &Path, extra: &[&str]) -> bool {
     Std::new("openssl")
@@ -377,63 +364,9 @@ fn openssl_accepts(ca: &Path, cert: &Path, extra: &[&str]) -> bool {
         .success()
 }
 
-/// The MySQL/MariaDB documentation recipe: a CA from `openssl req -x509`, a
-/// server certificate from `openssl x509 -req` without extensions (v1, no SAN).
+/// The MySQL/MariaDB documentation recipe (see [`common::openssl_recipe`]).
 fn recipe(dir: &Path, ca_cn: &str) {
-    openssl(
-        dir,
-        &[
-            "req",
-            "-new",
-            "-x509",
-            "-nodes",
-            "-newkey",
-            "rsa:2048",
-            "-days",
-            "3650",
-            "-keyout",
-            "ca-key.pem",
-            "-subj",
-            &format!("/CN={ca_cn}"),
-            "-out",
-            "ca-cert.pem",
-        ],
-    );
-    openssl(
-        dir,
-        &[
-            "req",
-            "-new",
-            "-nodes",
-            "-newkey",
-            "rsa:2048",
-            "-keyout",
-            "server-key.pem",
-            "-subj",
-            "/CN=db1.example",
-            "-out",
-            "server-req.pem",
-        ],
-    );
-    openssl(
-        dir,
-        &[
-            "x509",
-            "-req",
-            "-in",
-            "server-req.pem",
-            "-days",
-            "3600",
-            "-CA",
-            "ca-cert.pem",
-            "-CAkey",
-            "ca-key.pem",
-            "-set_serial",
-            "01",
-            "-out",
-            "server-cert.pem",
-        ],
-    );
+    common::openssl_recipe(dir, &format!("/CN={ca_cn}"), 2048, "/CN=db1.example", 2048);
 }
 
 #[test]

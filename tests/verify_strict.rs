@@ -6,7 +6,6 @@ mod common;
 use common::params::{ca_params, leaf_params};
 
 use std::path::{Path, PathBuf};
-use std::process::Command as Std;
 
 use assert_cmd::Command;
 use predicates::prelude::*;
@@ -174,19 +173,6 @@ fn issue_server_output_passes_strict_for_every_key_type() {
         .code(0);
 }
 
-fn openssl(dir: &Path, args: &[&str]) {
-    let out = Std::new("openssl")
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "openssl {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 #[test]
 fn the_recipes_v1_certificate_fails_strict_and_passes_by_default_with_warnings() {
     if !common::have_openssl() {
@@ -194,7 +180,7 @@ fn the_recipes_v1_certificate_fails_strict_and_passes_by_default_with_warnings()
     }
     let tmp = TempDir::new().unwrap();
     let d = tmp.path();
-    openssl(
+    common::openssl_ok(
         d,
         &[
             "req",
@@ -213,7 +199,7 @@ fn the_recipes_v1_certificate_fails_strict_and_passes_by_default_with_warnings()
             "ca-cert.pem",
         ],
     );
-    openssl(
+    common::openssl_ok(
         d,
         &[
             "req",
@@ -229,7 +215,7 @@ fn the_recipes_v1_certificate_fails_strict_and_passes_by_default_with_warnings()
             "server-req.pem",
         ],
     );
-    openssl(
+    common::openssl_ok(
         d,
         &[
             "x509",

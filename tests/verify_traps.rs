@@ -348,7 +348,7 @@ fn an_openssl_made_intermediate_is_not_a_server_certificate() {
     }
     let tmp = TempDir::new().unwrap();
     let d = tmp.path();
-    openssl(
+    common::openssl_ok(
         d,
         &[
             "req",
@@ -369,7 +369,7 @@ fn an_openssl_made_intermediate_is_not_a_server_certificate() {
             "root.pem",
         ],
     );
-    openssl(
+    common::openssl_ok(
         d,
         &[
             "req",
@@ -393,7 +393,7 @@ fn an_openssl_made_intermediate_is_not_a_server_certificate() {
          authorityKeyIdentifier=keyid\n",
     )
     .unwrap();
-    openssl(
+    common::openssl_ok(
         d,
         &[
             "x509",
@@ -426,79 +426,6 @@ fn an_openssl_made_intermediate_is_not_a_server_certificate() {
     }
 }
 
-fn openssl(dir: &Path, args: &[&str]) {
-    let out = Std::new("openssl")
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "openssl {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-/// The recipe: a CA from `openssl req -x509`, a server certificate from
-/// `openssl x509 -req` (v1), with the given subjects and RSA key sizes.
-fn recipe(dir: &Path, ca_subject: &str, ca_bits: u32, subject: &str, bits: u32) {
-    let rsa = |b: u32| format!("rsa:{b}");
-    openssl(
-        dir,
-        &[
-            "req",
-            "-new",
-            "-x509",
-            "-nodes",
-            "-newkey",
-            &rsa(ca_bits),
-            "-days",
-            "3650",
-            "-keyout",
-            "ca-key.pem",
-            "-subj",
-            ca_subject,
-            "-out",
-            "ca-cert.pem",
-        ],
-    );
-    openssl(
-        dir,
-        &[
-            "req",
-            "-new",
-            "-nodes",
-            "-newkey",
-            &rsa(bits),
-            "-keyout",
-            "server-key.pem",
-            "-subj",
-            subject,
-            "-out",
-            "server-req.pem",
-        ],
-    );
-    openssl(
-        dir,
-        &[
-            "x509",
-            "-req",
-            "-in",
-            "server-req.pem",
-            "-days",
-            "3600",
-            "-CA",
-            "ca-cert.pem",
-            "-CAkey",
-            "ca-key.pem",
-            "-set_serial",
-            "01",
-            "-out",
-            "server-cert.pem",
-        ],
-    );
-}
-
 fn openssl_accepts(dir: &Path) -> bool {
     Std::new("openssl")
         .current_dir(dir)
@@ -516,7 +443,7 @@ fn a_server_certificate_with_the_cas_subject_is_the_manticore_trap() {
     }
     let tmp = TempDir::new().unwrap();
     let d = tmp.path();
-    recipe(d, "/CN=manticore", 2048, "/CN=manticore", 2048);
+    common::openssl_recipe(d, "/CN=manticore", 2048, "/CN=manticore", 2048);
     assert!(!openssl_accepts(d), "openssl verify should refuse it");
     verify(d, &d.join("ca-cert.pem"), &d.join("server-cert.pem"))
         .assert()
@@ -536,7 +463,7 @@ fn weak_rsa_keys_are_refused_naming_the_certificate_and_size() {
     }
     let tmp = TempDir::new().unwrap();
     let d = tmp.path();
-    recipe(d, "/CN=Recipe CA", 2048, "/CN=db1.example", 1024);
+    common::openssl_recipe(d, "/CN=Recipe CA", 2048, "/CN=db1.example", 1024);
     verify(d, &d.join("ca-cert.pem"), &d.join("server-cert.pem"))
         .assert()
         .code(1)
@@ -545,7 +472,7 @@ fn weak_rsa_keys_are_refused_naming_the_certificate_and_size() {
         ));
     let odd = d.join("odd");
     std::fs::create_dir(&odd).unwrap();
-    recipe(&odd, "/CN=Recipe CA", 2048, "/CN=db1.example", 2052);
+    common::openssl_recipe(&odd, "/CN=Recipe CA", 2048, "/CN=db1.example", 2052);
     verify(&odd, &odd.join("ca-cert.pem"), &odd.join("server-cert.pem"))
         .assert()
         .code(1)
@@ -562,7 +489,7 @@ fn a_client_csr_that_names_no_one_is_not_signed_and_such_a_certificate_is_reject
     let tmp = TempDir::new().unwrap();
     let d = tmp.path();
     pki(d, "Test CA");
-    openssl(
+    common::openssl_ok(
         d,
         &[
             "req",
@@ -595,7 +522,7 @@ fn a_client_csr_that_names_no_one_is_not_signed_and_such_a_certificate_is_reject
     );
     // Made by openssl instead, the certificate is refused.
     std::fs::write(d.join("ext.cnf"), "extendedKeyUsage=clientAuth\n").unwrap();
-    openssl(
+    common::openssl_ok(
         d,
         &[
             "x509",
@@ -632,8 +559,8 @@ fn sha1_signatures_are_refused_below_the_root() {
     }
     let tmp = TempDir::new().unwrap();
     let d = tmp.path();
-    recipe(d, "/CN=Recipe CA", 2048, "/CN=db1.example", 2048);
-    openssl(
+    common::openssl_recipe(d, "/CN=Recipe CA", 2048, "/CN=db1.example", 2048);
+    common::openssl_ok(
         d,
         &[
             "x509",

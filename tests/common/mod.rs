@@ -312,3 +312,71 @@ pub fn assert_no_empty_archive(dir: &std::path::Path) {
         assert!(entries > 0, "{} is an empty archive", a.display());
     }
 }
+
+/// Runs openssl in `dir`, panicking with its stderr unless it succeeds.
+pub fn openssl_ok(dir: &Path, args: &[&str]) {
+    let (ok, text) = openssl(dir, args);
+    assert!(ok, "openssl {args:?}: {text}");
+}
+
+/// The MySQL/MariaDB documentation recipe in `dir`: a CA from `openssl req
+/// -x509` (`ca-cert.pem`, `ca-key.pem`), and a server certificate from
+/// `openssl x509 -req` without extensions (v1, no SAN: `server-cert.pem`,
+/// `server-key.pem`), with the given subjects and RSA key sizes.
+pub fn openssl_recipe(dir: &Path, ca_subject: &str, ca_bits: u32, subject: &str, bits: u32) {
+    let rsa = |b: u32| format!("rsa:{b}");
+    openssl_ok(
+        dir,
+        &[
+            "req",
+            "-new",
+            "-x509",
+            "-nodes",
+            "-newkey",
+            &rsa(ca_bits),
+            "-days",
+            "3650",
+            "-keyout",
+            "ca-key.pem",
+            "-subj",
+            ca_subject,
+            "-out",
+            "ca-cert.pem",
+        ],
+    );
+    openssl_ok(
+        dir,
+        &[
+            "req",
+            "-new",
+            "-nodes",
+            "-newkey",
+            &rsa(bits),
+            "-keyout",
+            "server-key.pem",
+            "-subj",
+            subject,
+            "-out",
+            "server-req.pem",
+        ],
+    );
+    openssl_ok(
+        dir,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "server-req.pem",
+            "-days",
+            "3600",
+            "-CA",
+            "ca-cert.pem",
+            "-CAkey",
+            "ca-key.pem",
+            "-set_serial",
+            "01",
+            "-out",
+            "server-cert.pem",
+        ],
+    );
+}

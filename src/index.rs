@@ -190,7 +190,7 @@ impl Entry {
 
     /// Refuses the certificate this entry records as revoked (a renewal's
     /// superseded certificate included), with when and why.
-    pub fn check_not_revoked(&self) -> crate::Result<()> {
+    fn check_not_revoked(&self) -> crate::Result<()> {
         if self.status != Status::Revoked {
             return Ok(());
         }
@@ -330,6 +330,30 @@ pub struct Index {
 }
 
 impl Index {
+    /// Refuses a certificate that must not be used (deployed, or named by
+    /// settings): one this index records as revoked (a renewal's
+    /// superseded certificate included), or one that has expired at `now`.
+    /// `what` names the certificate file.
+    pub fn check_current(
+        &self,
+        what: &str,
+        cert: &crate::CertSummary,
+        now: OffsetDateTime,
+    ) -> crate::Result<()> {
+        let entry = self.entries.iter().find(|e| e.serial == cert.serial);
+        if let Some(entry) = entry {
+            entry.check_not_revoked()?;
+        }
+        let status = entry.map_or(Status::Valid, |e| e.status_at(now));
+        if status == Status::Expired || cert.not_after < now {
+            return Err(crate::Error::CertExpired {
+                what: what.to_string(),
+                not_after: cert.not_after,
+            });
+        }
+        Ok(())
+    }
+
     /// Parses the index; a missing file is an empty index.
     pub fn load(path: &Path) -> Result<Index> {
         let text = match read_file_limited(path, MAX_INDEX).and_then(utf8) {
@@ -391,6 +415,46 @@ impl Index {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn current_certificates_pass_revoked_superseded_and_expired_do_not() {
+        use time::macros::datetime;
+        let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+        let mut params = rcgen::CertificateParams::new(vec!["app".into()]).unwrap();
+        params.serial_number = Some(rcgen::SerialNumber::from_slice(&[0x0B]));
+        params.not_before = datetime!(2020-01-01 0:00 UTC);
+        params.not_after = datetime!(2030-01-01 0:00 UTC);
+        let der = params.self_signed(&key).unwrap().der().to_vec();
+        let cert = crate::CertSummary::from_der("app", &der, false).unwrap();
+        let t = tempfile::tempdir().unwrap();
+        let index = |line: &str| {
+            let path = t.path().join("index.txt");
+            std::fs::write(&path, format!("{line}\n")).unwrap();
+            Index::load(&path).unwrap()
+        };
+        let now = datetime!(2026-01-01 0:00 UTC);
+        let valid = index("V\t300101000000Z\t\t0B\tunknown\t/CN=app");
+        assert!(valid.check_current("c", &cert, now).is_ok());
+        // Not in the index: only its dates count.
+        let other = index("V\t300101000000Z\t\t0C\tunknown\t/CN=app");
+        assert!(other.check_current("c", &cert, now).is_ok());
+        for reason in ["keyCompromise", "superseded"] {
+            let revoked = index(&format!(
+                "R\t300101000000Z\t250101000000Z,{reason}\t0B\tunknown\t/CN=app"
+            ));
+            let err = revoked.check_current("c", &cert, now).unwrap_err();
+            assert!(
+                matches!(&err, crate::Error::CertRevoked { reason: Some(r), .. } if r == reason),
+                "{err}"
+            );
+        }
+        let later = datetime!(2030-01-01 0:00:01 UTC);
+        for idx in [&valid, &other] {
+            let err = idx.check_current("c", &cert, later).unwrap_err();
+            assert!(matches!(err, crate::Error::CertExpired { .. }), "{err}");
+        }
+    }
+
     use time::macros::datetime;
 
     #[test]

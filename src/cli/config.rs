@@ -357,7 +357,7 @@ pub fn check_current(
     now: time::OffsetDateTime,
 ) -> std::result::Result<(), Unusable> {
     let what = format!("certificate {}", leaf.issued.cert.serial);
-    let Err(why) = db::check_current(index, &what, &leaf.issued.cert, now) else {
+    let Err(why) = index.check_current(&what, &leaf.issued.cert, now) else {
         return Ok(());
     };
     let name = &leaf.name;

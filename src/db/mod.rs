@@ -320,30 +320,6 @@ pub(crate) fn no_control(what: &str, value: &str, file: &'static str) -> Result<
     Ok(())
 }
 
-/// Refuses a bundle's certificate that settings must not point at: one the
-/// index records as revoked (a renewal's superseded certificate included),
-/// or one that has expired at `now`. `what` names the certificate file.
-pub fn check_current(
-    index: &crate::index::Index,
-    what: &str,
-    cert: &crate::CertSummary,
-    now: time::OffsetDateTime,
-) -> Result<()> {
-    use crate::index::Status;
-    let entry = index.entries.iter().find(|e| e.serial == cert.serial);
-    if let Some(entry) = entry {
-        entry.check_not_revoked()?;
-    }
-    let status = entry.map_or(Status::Valid, |e| e.status_at(now));
-    if status == Status::Expired || cert.not_after < now {
-        return Err(Error::CertExpired {
-            what: what.to_string(),
-            not_after: cert.not_after,
-        });
-    }
-    Ok(())
-}
-
 /// A word for a POSIX shell: single-quoted unless it is plainly safe.
 pub fn shell_quote(s: &str) -> String {
     let plain = !s.is_empty()
@@ -394,45 +370,6 @@ pub(crate) fn names(section: &Section) -> Vec<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn current_certificates_pass_revoked_superseded_and_expired_do_not() {
-        use time::macros::datetime;
-        let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
-        let mut params = rcgen::CertificateParams::new(vec!["app".into()]).unwrap();
-        params.serial_number = Some(rcgen::SerialNumber::from_slice(&[0x0B]));
-        params.not_before = datetime!(2020-01-01 0:00 UTC);
-        params.not_after = datetime!(2030-01-01 0:00 UTC);
-        let der = params.self_signed(&key).unwrap().der().to_vec();
-        let cert = crate::CertSummary::from_der("app", &der, false).unwrap();
-        let t = tempfile::tempdir().unwrap();
-        let index = |line: &str| {
-            let path = t.path().join("index.txt");
-            std::fs::write(&path, format!("{line}\n")).unwrap();
-            crate::index::Index::load(&path).unwrap()
-        };
-        let now = datetime!(2026-01-01 0:00 UTC);
-        let valid = index("V\t300101000000Z\t\t0B\tunknown\t/CN=app");
-        assert!(check_current(&valid, "c", &cert, now).is_ok());
-        // Not in the index: only its dates count.
-        let other = index("V\t300101000000Z\t\t0C\tunknown\t/CN=app");
-        assert!(check_current(&other, "c", &cert, now).is_ok());
-        for reason in ["keyCompromise", "superseded"] {
-            let revoked = index(&format!(
-                "R\t300101000000Z\t250101000000Z,{reason}\t0B\tunknown\t/CN=app"
-            ));
-            let err = check_current(&revoked, "c", &cert, now).unwrap_err();
-            assert!(
-                matches!(&err, Error::CertRevoked { reason: Some(r), .. } if r == reason),
-                "{err}"
-            );
-        }
-        let later = datetime!(2030-01-01 0:00:01 UTC);
-        for idx in [&valid, &other] {
-            let err = check_current(idx, "c", &cert, later).unwrap_err();
-            assert!(matches!(err, Error::CertExpired { .. }), "{err}");
-        }
-    }
 
     #[test]
     fn names_round_trip() {

@@ -95,13 +95,11 @@ pub(super) fn read_bundle(
         check_issued_by(&leaf, &cert_what, &roots, &bytes)?;
     }
     check_issued_by(&leaf, &cert_what, &ca_path, &ca)?;
-    check_index(store, &certificate)?;
-    if certificate.not_after <= now {
-        return Err(Error::CertExpired {
-            what: cert_what,
-            not_after: certificate.not_after,
-        });
+    let index = Index::load(&store.index())?;
+    if !index.contains(&certificate.serial) {
+        return Err(Error::NotInIndex(certificate.serial.clone()));
     }
+    index.check_current(&cert_what, &certificate, now)?;
     Ok(Bundle {
         certificate,
         files: [
@@ -133,16 +131,4 @@ fn check_issued_by(
         cert: cert_what.to_string(),
         ca: ca_what,
     })
-}
-
-/// Refuses a certificate the index does not know, or records revoked
-/// (superseded by a renewal included).
-fn check_index(store: &Store, cert: &CertSummary) -> Result<()> {
-    let index = Index::load(&store.index())?;
-    let entry = index
-        .entries
-        .iter()
-        .find(|e| e.serial == cert.serial)
-        .ok_or_else(|| Error::NotInIndex(cert.serial.clone()))?;
-    entry.check_not_revoked()
 }

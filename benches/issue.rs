@@ -5,7 +5,7 @@
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use time::{Duration, OffsetDateTime};
 
-use certgen::index::Serial;
+use certgen::serial::Serial;
 use certgen::{Ca, CertRequest, KeyFormat, KeyType, PrivateKey, Profile, Subject};
 
 fn ca(key_type: KeyType, now: OffsetDateTime) -> Ca {

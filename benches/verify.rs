@@ -5,7 +5,7 @@
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use time::{Duration, OffsetDateTime};
 
-use certgen::index::Serial;
+use certgen::serial::Serial;
 use certgen::verify::{Host, Input, Mode, Options, Purpose, Verifier};
 use certgen::{Ca, CertRequest, KeyType, PrivateKey, Profile, San, Subject};
 

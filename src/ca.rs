@@ -8,13 +8,13 @@ use x509_parser::certificate::X509Certificate;
 use x509_parser::prelude::FromDer;
 
 use crate::cert::CertSummary;
-use crate::encoding::{certificates, to_pem};
+use crate::duration::{MAX_DURATION, format_duration};
+use crate::encoding::{certificate, to_pem};
 use crate::error::{Error, Expected, Result};
-use crate::index::Serial;
 use crate::keys::PrivateKey;
 use crate::name::{San, Subject, oneline};
 use crate::profile::Profile;
-use crate::timearg::{MAX_DURATION, format_duration};
+use crate::serial::Serial;
 use crate::warning::Warning;
 
 /// How far notBefore is set in the past, for clients whose clocks run behind.
@@ -97,7 +97,7 @@ impl Ca {
         key_what: &str,
         chain_pem: Option<String>,
     ) -> Result<Ca> {
-        let der = certificates(cert_what, cert_bytes)?.remove(0);
+        let der = certificate(cert_what, cert_bytes)?;
         let chain = chain_pem.unwrap_or_else(|| to_pem("CERTIFICATE", &der));
         Ca::from_parts(cert_what, &der, key, key_what, chain)
     }
@@ -355,7 +355,7 @@ fn base_params(subject: &Subject, sans: &[San], serial: &Serial) -> Result<Certi
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::keys::KeyType;
+    use crate::key_type::KeyType;
     use time::macros::datetime;
     use x509_parser::extensions::ParsedExtension;
 

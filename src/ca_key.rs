@@ -12,7 +12,8 @@ use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
 use crate::input::read_file;
-use crate::keys::{KeyFormat, PrivateKey};
+use crate::key_type::KeyFormat;
+use crate::keys::PrivateKey;
 use crate::secret::Passphrase;
 use crate::store::{self, Mode, Store};
 
@@ -122,7 +123,7 @@ fn check_pair(store: &Store, key: &PrivateKey) -> Result<()> {
         return Err(Error::NoCa(store.root().to_path_buf()));
     }
     let bytes = read_file(&cert_path).map_err(Error::io("reading", &cert_path))?;
-    let der = crate::encoding::certificates(&what, &bytes)?.remove(0);
+    let der = crate::encoding::certificate(&what, &bytes)?;
     let (_, cert) = x509_parser::certificate::X509Certificate::from_der(&der).map_err(
         Error::malformed(what.as_str(), crate::error::Expected::Certificate),
     )?;
@@ -138,9 +139,10 @@ fn check_pair(store: &Store, key: &PrivateKey) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::issue::{CaOptions, init_ca, open_ca};
-    use crate::keys::KeyType;
+    use crate::init_ca::{CaOptions, init_ca};
+    use crate::key_type::KeyType;
     use crate::name::Subject;
+    use crate::pki::open_ca;
     use crate::secret::PassphraseSource;
     use std::sync::Arc;
     use time::macros::datetime;

@@ -15,9 +15,9 @@ use x509_parser::oid_registry::Oid;
 use x509_parser::prelude::FromDer;
 
 use crate::error::{Error, Expected, Result};
-use crate::index::Serial;
 use crate::keys::KeyInfo;
 use crate::name::{San, oneline};
+use crate::serial::Serial;
 
 /// What a certificate says about itself, as operators read it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -11,8 +11,10 @@ use time::{Duration, OffsetDateTime};
 use crate::ca::{Ca, check_validity};
 use crate::encoding::to_pem;
 use crate::error::{Error, Result};
-use crate::index::{Entry, Serial, load_revoked};
+use crate::index::{Entry, code_of, load_revoked};
 use crate::input::{read_file, utf8};
+use crate::pki::ensure_current;
+use crate::serial::Serial;
 use crate::store::{self, Mode, Store};
 
 /// Where `crl` writes by default, relative to the PKI directory.
@@ -126,7 +128,11 @@ fn crl_entry(e: &Entry) -> Result<RevokedCertParams> {
     let reason_code = match reason {
         None => None,
         // keyTime and CAkeyTime carry an invalidity date after a second comma.
-        Some(r) => Some(index_reason(r.split(',').next().unwrap_or(r)).ok_or_else(bad)?),
+        Some(r) => Some(
+            code_of(r.split(',').next().unwrap_or(r))
+                .and_then(crl_reason)
+                .ok_or_else(bad)?,
+        ),
     };
     Ok(RevokedCertParams {
         serial_number: SerialNumber::from_slice(e.serial.as_bytes()),
@@ -136,26 +142,20 @@ fn crl_entry(e: &Entry) -> Result<RevokedCertParams> {
     })
 }
 
-/// A reason as `openssl ca` reads it from the index (case-insensitive).
-fn index_reason(name: &str) -> Option<RevocationReason> {
+/// A reason code of the index as rcgen writes it in a CRL.
+fn crl_reason(code: u8) -> Option<RevocationReason> {
     use RevocationReason::*;
-    let known = [
-        ("unspecified", Unspecified),
-        ("keyCompromise", KeyCompromise),
-        ("CACompromise", CaCompromise),
-        ("affiliationChanged", AffiliationChanged),
-        ("superseded", Superseded),
-        ("cessationOfOperation", CessationOfOperation),
-        ("certificateHold", CertificateHold),
-        ("removeFromCRL", RemoveFromCrl),
-        ("holdInstruction", CertificateHold),
-        ("keyTime", KeyCompromise),
-        ("CAkeyTime", CaCompromise),
-    ];
-    known
-        .into_iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case(name))
-        .map(|(_, r)| r)
+    Some(match code {
+        0 => Unspecified,
+        1 => KeyCompromise,
+        2 => CaCompromise,
+        3 => AffiliationChanged,
+        4 => Superseded,
+        5 => CessationOfOperation,
+        6 => CertificateHold,
+        8 => RemoveFromCrl,
+        _ => return None,
+    })
 }
 
 /// The number for this CRL: `crlnumber`'s content, or 1 when it is missing.
@@ -184,17 +184,6 @@ fn increment(n: &Serial) -> Serial {
     Serial::from_bytes(&bytes)
 }
 
-/// Checks, under the lock, that `ca` is still the directory's CA.
-fn ensure_current(store: &Store, ca: &Ca) -> Result<()> {
-    let path = store.ca_cert();
-    let bytes = read_file(&path).map_err(Error::io("reading", &path))?;
-    let current = crate::encoding::certificates(&path.display().to_string(), &bytes)?;
-    if current.first().map(Vec::as_slice) != Some(ca.cert_der()) {
-        return Err(Error::CaReplaced);
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -206,6 +195,10 @@ mod tests {
         assert_eq!(increment(&n("0F")).to_string(), "10");
         assert_eq!(increment(&n("FF")).to_string(), "0100");
         assert_eq!(increment(&n("01FF")).to_string(), "0200");
+    }
+
+    fn index_reason(name: &str) -> Option<RevocationReason> {
+        code_of(name).and_then(crl_reason)
     }
 
     #[test]

@@ -33,7 +33,7 @@ use zeroize::Zeroizing;
 
 use crate::cert::CertSummary;
 use crate::error::{Error, Result};
-use crate::issue::Kind;
+use crate::kind::Kind;
 use crate::store::{self, Perms, Store};
 
 mod bundle;

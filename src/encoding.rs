@@ -133,6 +133,13 @@ pub fn certificates(what: &str, bytes: &[u8]) -> Result<Vec<Vec<u8>>> {
     Ok(certs)
 }
 
+/// The first certificate of a PEM bundle (a leaf before its chain), or the
+/// one DER certificate.
+pub fn certificate(what: &str, bytes: &[u8]) -> Result<Vec<u8>> {
+    let mut certs = certificates(what, bytes)?;
+    Ok(certs.swap_remove(0))
+}
+
 /// Every CRL in a PEM file, or the one DER CRL; each must parse.
 pub fn crls(what: &str, bytes: &[u8]) -> Result<Vec<Vec<u8>>> {
     use x509_parser::prelude::FromDer;

@@ -10,12 +10,33 @@ use std::path::PathBuf;
 
 use time::{Duration, OffsetDateTime};
 
-use crate::index::{BadLine, Serial};
-use crate::keys::{KeyFormat, KeyType};
-use crate::timearg::format_duration;
+use crate::duration::format_duration;
+use crate::key_type::{KeyFormat, KeyType};
+use crate::kind::Kind;
+use crate::serial::Serial;
 
 /// An underlying error of any type, kept as a source.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+impl From<crate::serial::BadSerial> for Error {
+    fn from(e: crate::serial::BadSerial) -> Error {
+        Error::BadSerial(e.0)
+    }
+}
+
+/// Why a line of the index could not be read.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum BadLine {
+    #[error("{0} fields instead of 6")]
+    Fields(usize),
+    #[error("unknown status \"{0}\"")]
+    Status(String),
+    #[error("bad time \"{0}\"")]
+    Time(String),
+    #[error("bad serial \"{0}\"")]
+    Serial(String),
+}
 
 /// What a file or value was expected to hold.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -96,7 +117,7 @@ pub enum Error {
     DuplicateSerial(Serial),
     /// The operating system's random number generator failed.
     #[error("the random number generator failed")]
-    Random(#[source] aws_lc_rs::error::Unspecified),
+    Random(#[from] aws_lc_rs::error::Unspecified),
     /// The archive directory's name could not be formatted from the time.
     #[error("naming the archive directory failed")]
     ArchiveName(#[source] time::error::Format),
@@ -271,7 +292,7 @@ pub enum Error {
     /// A requested validity of zero or less.
     #[error("the validity must be longer than zero, not {}", format_duration(*requested))]
     ValidityNotPositive { requested: Duration },
-    /// A requested validity beyond [`crate::timearg::MAX_DURATION`].
+    /// A requested validity beyond [`crate::duration::MAX_DURATION`].
     #[error("a validity of {} is more than 100 years", format_duration(*requested))]
     ValidityTooLong { requested: Duration },
     /// The CA is past its notAfter.
@@ -409,7 +430,7 @@ pub enum Error {
         "\"{0}\" is not a duration: expected a number of days, or a number with d, w, h, m or s (30d, 2w, 12h)"
     )]
     BadDuration(String),
-    /// A duration longer than [`crate::timearg::MAX_DURATION`].
+    /// A duration longer than [`crate::duration::MAX_DURATION`].
     #[error("\"{0}\" is more than 100 years")]
     DurationTooLong(String),
     /// A time that does not parse.
@@ -442,6 +463,9 @@ pub enum Error {
     /// A bundle to renew whose certificate the index records as revoked.
     #[error("{bundle} holds certificate {serial}, which is revoked")]
     BundleRevoked { bundle: String, serial: Serial },
+    /// A bundle to renew that another command replaced after it was read.
+    #[error("{bundle} was replaced by another command while this one ran")]
+    BundleChanged { bundle: String },
     /// A bundle to renew whose certificate another CA issued.
     #[error("{cert} was not issued by this CA (its issuer is {issuer})")]
     NotIssuedHere { cert: PathBuf, issuer: String },
@@ -454,7 +478,7 @@ pub enum Error {
     )]
     KeptFromOtherCa {
         bundle: PathBuf,
-        kind: crate::issue::Kind,
+        kind: Kind,
         name: String,
         issuer: String,
         ca: Option<String>,

@@ -23,7 +23,7 @@ use x509_parser::prelude::FromDer;
 
 use crate::cert::CertSummary;
 use crate::encoding::{PemError, is_pem};
-use crate::index::Serial;
+use crate::serial::Serial;
 pub use level::{Level, Tally, Thresholds, human, reason};
 use walk::{Item, Walker};
 

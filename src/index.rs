@@ -13,95 +13,16 @@ use std::path::Path;
 use time::OffsetDateTime;
 use time::macros::format_description;
 
-use crate::error::{Error, Result};
+use crate::error::{BadLine, Error, Result};
+use crate::serial::Serial;
+
+mod reason;
 use crate::input::{MAX_INDEX, read_file_limited, utf8};
+pub use reason::{Reason, code_of, reason_name};
 
 /// The content of `index.txt.attr`: several valid certificates may share a
 /// subject, which renewal and `--force` need.
 pub const ATTR_CONTENT: &str = "unique_subject = no\n";
-
-/// A certificate serial number.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Serial(Vec<u8>);
-
-impl Serial {
-    /// A random positive 128-bit serial (RFC 5280 allows up to 20 octets; the
-    /// CA/Browser Forum asks for at least 64 bits of randomness).
-    pub fn random() -> Result<Serial> {
-        loop {
-            let mut bytes = vec![0u8; 16];
-            aws_lc_rs::rand::fill(&mut bytes).map_err(Error::Random)?;
-            bytes[0] &= 0x7f; // positive without a leading zero octet
-            if bytes[0] != 0 {
-                return Ok(Serial(bytes));
-            }
-        }
-    }
-
-    /// A serial from big-endian bytes as found in a certificate.
-    pub fn from_bytes(bytes: &[u8]) -> Serial {
-        let first = bytes
-            .iter()
-            .position(|b| *b != 0)
-            .unwrap_or(bytes.len().saturating_sub(1));
-        Serial(bytes[first..].to_vec())
-    }
-
-    /// Parses upper- or lower-case hex, with or without colons.
-    pub fn from_hex(hex: &str) -> Result<Serial> {
-        let clean: String = hex.chars().filter(|c| *c != ':').collect();
-        let padded = if clean.len() % 2 == 1 {
-            format!("0{clean}")
-        } else {
-            clean
-        };
-        let bad = || Error::BadSerial(hex.to_string());
-        if padded.is_empty() || !padded.chars().all(|c| c.is_ascii_hexdigit()) {
-            return Err(bad());
-        }
-        let bytes = (0..padded.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&padded[i..i + 2], 16))
-            .collect::<Result<Vec<u8>, _>>()
-            .map_err(|_| bad())?;
-        Ok(Serial::from_bytes(&bytes))
-    }
-
-    pub fn as_bytes(&self) -> &[u8] {
-        &self.0
-    }
-}
-
-/// Upper-case hex with an even number of digits, as OpenSSL writes it.
-impl fmt::Display for Serial {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for b in &self.0 {
-            write!(f, "{b:02X}")?;
-        }
-        Ok(())
-    }
-}
-
-/// Serials are written in JSON as in text and `index.txt`.
-impl serde::Serialize for Serial {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
-/// Why a line of the index could not be read.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum BadLine {
-    #[error("{0} fields instead of 6")]
-    Fields(usize),
-    #[error("unknown status \"{0}\"")]
-    Status(String),
-    #[error("bad time \"{0}\"")]
-    Time(String),
-    #[error("bad serial \"{0}\"")]
-    Serial(String),
-}
 
 /// A certificate's state in the index.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -330,6 +251,34 @@ pub struct Index {
 }
 
 impl Index {
+    /// Marks the valid certificates of `serials` revoked with reason
+    /// superseded, as `openssl ca` records replaced certificates, in one
+    /// pass; anything else is left as is.
+    pub fn supersede_all(&mut self, serials: &HashSet<Serial>, now: OffsetDateTime) {
+        if serials.is_empty() {
+            return;
+        }
+        let revoked = format!(
+            "{},{}",
+            format_asn1_time(now),
+            Reason::Superseded.index_name()
+        );
+        for entry in &mut self.entries {
+            if entry.status == Status::Valid && serials.contains(&entry.serial) {
+                entry.status = Status::Revoked;
+                entry.revoked = revoked.clone();
+            }
+        }
+    }
+
+    /// Where `serial` is in [`Index::entries`].
+    pub fn position(&self, serial: &Serial) -> Option<usize> {
+        if !self.contains(serial) {
+            return None;
+        }
+        self.entries.iter().position(|e| e.serial == *serial)
+    }
+
     /// Refuses a certificate that must not be used (deployed, or named by
     /// settings): one this index records as revoked (a renewal's
     /// superseded certificate included), or one that has expired at `now`.

@@ -15,64 +15,9 @@ use zeroize::Zeroizing;
 
 use crate::encoding::{contains, has_encrypted_key, is_pem, pem_sections, to_pem};
 use crate::error::{BoxError, Error, Expected, Result};
+use crate::key_type::{KeyFormat, KeyType};
 use crate::secret::Passphrase;
 use crate::signer::Signer;
-
-/// The kinds of key certgen generates.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum KeyType {
-    Rsa2048,
-    Rsa3072,
-    Rsa4096,
-    EcdsaP256,
-    EcdsaP384,
-    Ed25519,
-}
-
-impl KeyType {
-    pub const ALL: [KeyType; 6] = [
-        KeyType::Rsa2048,
-        KeyType::Rsa3072,
-        KeyType::Rsa4096,
-        KeyType::EcdsaP256,
-        KeyType::EcdsaP384,
-        KeyType::Ed25519,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            KeyType::Rsa2048 => "rsa2048",
-            KeyType::Rsa3072 => "rsa3072",
-            KeyType::Rsa4096 => "rsa4096",
-            KeyType::EcdsaP256 => "ecdsa-p256",
-            KeyType::EcdsaP384 => "ecdsa-p384",
-            KeyType::Ed25519 => "ed25519",
-        }
-    }
-
-    pub fn is_rsa(self) -> bool {
-        matches!(self, KeyType::Rsa2048 | KeyType::Rsa3072 | KeyType::Rsa4096)
-    }
-
-    pub fn is_ec(self) -> bool {
-        matches!(self, KeyType::EcdsaP256 | KeyType::EcdsaP384)
-    }
-
-    /// Whether `format` can encode keys of this type.
-    pub fn supports(self, format: KeyFormat) -> bool {
-        match format {
-            KeyFormat::Pkcs8 => true,
-            KeyFormat::Pkcs1 => self.is_rsa(),
-            KeyFormat::Sec1 => self.is_ec(),
-        }
-    }
-}
-
-impl fmt::Display for KeyType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
 
 impl FromStr for KeyType {
     type Err = Error;
@@ -81,43 +26,6 @@ impl FromStr for KeyType {
             .into_iter()
             .find(|t| t.name().eq_ignore_ascii_case(s))
             .ok_or_else(|| Error::UnknownKeyType(s.to_string()))
-    }
-}
-
-/// On-disk encodings of a private key.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum KeyFormat {
-    /// `BEGIN PRIVATE KEY` (RFC 5958), readable by everything current.
-    #[default]
-    Pkcs8,
-    /// `BEGIN RSA PRIVATE KEY` (RFC 8017), what MySQL 5.x built with yaSSL needs.
-    Pkcs1,
-    /// `BEGIN EC PRIVATE KEY` (RFC 5915).
-    Sec1,
-}
-
-impl KeyFormat {
-    pub fn name(self) -> &'static str {
-        match self {
-            KeyFormat::Pkcs8 => "pkcs8",
-            KeyFormat::Pkcs1 => "pkcs1",
-            KeyFormat::Sec1 => "sec1",
-        }
-    }
-
-    /// The keys this format can hold.
-    pub fn holds(self) -> &'static str {
-        match self {
-            KeyFormat::Pkcs8 => "every key type",
-            KeyFormat::Pkcs1 => "RSA keys",
-            KeyFormat::Sec1 => "ECDSA keys",
-        }
-    }
-}
-
-impl fmt::Display for KeyFormat {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
     }
 }
 
@@ -131,6 +39,21 @@ impl FromStr for KeyFormat {
             _ => Err(Error::UnknownKeyFormat(s.to_string())),
         }
     }
+}
+
+/// The format a key file is written in, from its PEM label (DER and
+/// anything else: PKCS#8), so that a replaced key is written as it was.
+pub fn format_of(bytes: &[u8]) -> KeyFormat {
+    let sections = pem_sections("a key file", bytes).unwrap_or_default();
+    sections
+        .iter()
+        .find_map(|(kind, _)| match kind {
+            SectionKind::RsaPrivateKey => Some(KeyFormat::Pkcs1),
+            SectionKind::EcPrivateKey => Some(KeyFormat::Sec1),
+            SectionKind::PrivateKey => Some(KeyFormat::Pkcs8),
+            _ => None,
+        })
+        .unwrap_or(KeyFormat::Pkcs8)
 }
 
 /// Checks up front that a key type can be written in a format, so a bulk run

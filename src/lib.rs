@@ -5,6 +5,7 @@
 //! `now`, so behaviour at any instant can be tested.
 #![forbid(unsafe_code)]
 
+pub mod bundle;
 pub mod ca;
 pub mod ca_key;
 pub mod cert;
@@ -12,22 +13,29 @@ pub mod crl;
 pub mod csr;
 pub mod db;
 pub mod deploy;
+pub mod duration;
 pub mod encoding;
 pub mod error;
 pub mod expiry;
 pub mod index;
+pub mod init_ca;
 pub mod input;
 pub mod inspect;
 pub mod issue;
+pub mod key_type;
 pub mod keys;
+pub mod kind;
 pub mod lifecycle;
 pub mod name;
+pub mod pki;
 pub mod profile;
 pub mod remote;
 pub mod request;
 pub mod revoke;
 pub mod rfc3339;
 pub mod secret;
+pub mod serial;
+pub mod sign;
 pub mod signer;
 pub mod store;
 pub mod timearg;
@@ -37,7 +45,8 @@ pub mod warning;
 pub use ca::{Ca, CertRequest, Issued};
 pub use cert::CertSummary;
 pub use error::{Error, Result};
-pub use keys::{KeyAlgorithm, KeyFormat, KeyInfo, KeyType, PrivateKey};
+pub use key_type::{KeyFormat, KeyType};
+pub use keys::{KeyAlgorithm, KeyInfo, PrivateKey};
 pub use name::{San, Subject};
 pub use profile::Profile;
 pub use store::Store;

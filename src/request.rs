@@ -8,10 +8,10 @@ use std::path::PathBuf;
 
 use time::Duration;
 
+use crate::bundle::check_name as check_bundle_name;
 use crate::ca::CertRequest;
 use crate::csr::Csr;
 use crate::error::{Error, Result};
-use crate::issue::check_bundle_name;
 use crate::name::{San, Subject};
 use crate::profile::Profile;
 

@@ -19,7 +19,7 @@ use rustls_pki_types::PrivateKeyDer;
 use zeroize::Zeroizing;
 
 use crate::error::BoxError;
-use crate::keys::KeyType;
+use crate::key_type::KeyType;
 
 /// The key and the signature algorithm certificates signed with it carry.
 pub struct Signer {

@@ -22,8 +22,9 @@ use time::macros::format_description;
 
 use crate::cert::CertSummary;
 use crate::error::{Error, Result};
-use crate::index::{ATTR_CONTENT, Index, Serial};
+use crate::index::{ATTR_CONTENT, Index};
 use crate::secret::PassphraseSource;
+use crate::serial::Serial;
 
 mod txn;
 use txn::{Item, Journal, Op};

@@ -94,7 +94,7 @@ fn expired_ca(dir: &Path) {
     let key = PrivateKey::generate(KeyType::EcdsaP256).unwrap();
     let key_pem = key.to_pem(KeyFormat::Pkcs8).unwrap();
     let then = time::macros::datetime!(2001-01-01 0:00 UTC);
-    let serial = certgen::index::Serial::random().unwrap();
+    let serial = certgen::serial::Serial::random().unwrap();
     let ca = Ca::create_root(
         &Subject::from_cn("Old CA").unwrap(),
         key,

@@ -387,7 +387,7 @@ fn expect_warns_that_a_reload_is_needed_with_the_statement() {
     // Renewed on disk, the server still serving the old one.
     ok(&pki.root, &["issue-server", "-q", "db.example", "--force"]);
     let new_serial = with_cert(Path::new(&pki.cert()), |c| {
-        certgen::index::Serial::from_bytes(c.tbs_certificate.raw_serial()).to_string()
+        certgen::serial::Serial::from_bytes(c.tbs_certificate.raw_serial()).to_string()
     });
     let (code, out, _) = check(
         &pki,

@@ -8,7 +8,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
 use certgen::CertSummary;
-use certgen::issue::{BatchResult, LeafIssued};
+use certgen::bundle::LeafIssued;
+use certgen::issue::BatchResult;
 
 use super::output;
 use certgen::db::mysql;

@@ -8,10 +8,11 @@ use anyhow::{Context as _, Result};
 use clap::ValueEnum;
 use serde::Serialize;
 
+use certgen::bundle::{LeafIssued, read_leaf as existing_leaf};
 use certgen::db::{self, Bundle, BundleFiles, Config, Require, Target};
 use certgen::deploy::Layout;
 use certgen::index::Index;
-use certgen::issue::{Kind, LeafIssued, existing_leaf};
+use certgen::kind::Kind;
 use certgen::{Store, crl};
 
 use super::{Context, Format, Status, output};

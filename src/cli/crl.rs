@@ -9,7 +9,7 @@ use time::Duration;
 
 use certgen::crl::{DEFAULT_VALIDITY, generate};
 use certgen::inspect::{CrlDetails, crl_details};
-use certgen::issue::open_ca;
+use certgen::pki::open_ca;
 use certgen::rfc3339;
 
 use super::usage::InCommand;

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use certgen::CertSummary;
 use certgen::deploy::{self, Deployment, Layout, Owner, Role};
-use certgen::issue::Kind;
+use certgen::kind::Kind;
 
 use super::{Context, Format, Status, output};
 

@@ -66,8 +66,8 @@ pub fn hint(err: &anyhow::Error, command: &str) -> Option<String> {
 fn library_hint(e: &Error, command: &str) -> Option<String> {
     if let Error::KeptFromOtherCa { kind, name, ca, .. } = e {
         let issue = match kind {
-            certgen::issue::Kind::Server => "issue-server",
-            certgen::issue::Kind::User => "issue-client",
+            certgen::kind::Kind::Server => "issue-server",
+            certgen::kind::Kind::User => "issue-client",
         };
         return Some(match ca {
             Some(_) => format!(

@@ -6,7 +6,7 @@ use anyhow::{Context as _, Result};
 use serde::Serialize;
 use time::Duration;
 
-use certgen::issue::{CaOptions, init_ca};
+use certgen::init_ca::{CaOptions, init_ca};
 use certgen::secret::Passphrase;
 use certgen::{CertSummary, Store, profile, request, rfc3339};
 

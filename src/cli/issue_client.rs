@@ -6,8 +6,10 @@ use std::path::PathBuf;
 use anyhow::{Context as _, Result, bail};
 use time::Duration;
 
-use certgen::issue::{BundleOrder, Kind, LeafSpec, NewKey, issue_bundles, open_ca};
-use certgen::lifecycle::{RenewOptions, replacing_order};
+use certgen::issue::issue_bundles;
+use certgen::kind::Kind;
+use certgen::lifecycle::{RenewOptions, order_for};
+use certgen::pki::open_ca;
 use certgen::{San, request};
 
 use super::bundle::{BundleReport, progress, report_notes};
@@ -76,33 +78,22 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     let ca = open_ca(&ctx.store)?;
     let mut orders = Vec::with_capacity(users.len());
     for (user, request) in users.iter().zip(requests) {
-        let order = if a.force {
-            // What the command line does not say is kept from the replaced certificate.
-            let said = RenewOptions {
-                subject: a.subject.is_some().then(|| request.subject.clone()),
-                sans: (!a.san.is_empty()).then(|| request.sans.clone()),
-                ..said.clone()
-            };
-            replacing_order(
-                &ctx.store,
-                Kind::User,
-                user,
-                &said,
-                || Ok(request),
-                a.key.or_default(),
-            )?
-        } else {
-            let (key_type, key_format) = a.key.or_default();
-            BundleOrder {
-                kind: Kind::User,
-                spec: LeafSpec {
-                    name: user.clone(),
-                    request,
-                },
-                key: NewKey::Generate(key_type, key_format),
-                replace: false,
-            }
+        // With --force, what the command line does not say is kept from the
+        // replaced certificate.
+        let said = RenewOptions {
+            subject: a.subject.is_some().then(|| request.subject.clone()),
+            sans: (!a.san.is_empty()).then(|| request.sans.clone()),
+            ..said.clone()
         };
+        let order = order_for(
+            &ctx.store,
+            Kind::User,
+            user,
+            a.force,
+            &said,
+            || Ok(request),
+            a.key.or_default(),
+        )?;
         orders.push(order);
     }
     let bar = progress(orders.len(), ctx.quiet, "generating keys");

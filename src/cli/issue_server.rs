@@ -3,8 +3,10 @@
 use anyhow::{Context as _, Result};
 use time::Duration;
 
-use certgen::issue::{BundleOrder, Kind, LeafSpec, NewKey, issue_bundles, open_ca};
-use certgen::lifecycle::{RenewOptions, replacing_order};
+use certgen::issue::issue_bundles;
+use certgen::kind::Kind;
+use certgen::lifecycle::{RenewOptions, order_for};
+use certgen::pki::open_ca;
 use certgen::{Profile, request};
 
 use super::bundle::{BundleReport, report_notes};
@@ -49,49 +51,40 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Context, a: Args) -> Result<Status> {
-    let fresh = || request::server(&a.name, a.subject.as_deref(), &a.san, a.days, a.client_auth);
     // Every input is checked before the CA is opened. With --force, what the
     // command line does not say is kept from the replaced certificate: its
-    // names may be all a NAME that is no DNS name has.
-    let request = if a.force { None } else { Some(fresh()?) };
+    // names may be all a NAME that is no DNS name has, so a request refused
+    // for want of a name is refused only when it is issued.
+    let fresh = match request::server(&a.name, a.subject.as_deref(), &a.san, a.days, a.client_auth)
+    {
+        Err(e) if !a.force || !a.san.is_empty() => return Err(e.into()),
+        fresh => fresh,
+    };
     let said = RenewOptions {
         subject: a
             .subject
             .as_deref()
             .map(|s| request::subject(Some(&a.name), Some(s)))
             .transpose()?,
-        sans: if a.san.is_empty() {
-            None
-        } else {
-            Some(fresh()?.sans)
-        },
+        sans: fresh
+            .as_ref()
+            .ok()
+            .filter(|_| !a.san.is_empty())
+            .map(|r| r.sans.clone()),
         profile: a.client_auth.then_some(Profile::ServerClient),
         validity: a.days,
         ..a.key.said()
     };
     let ca = open_ca(&ctx.store)?;
-    let order = match request {
-        Some(request) => {
-            let (key_type, key_format) = a.key.or_default();
-            BundleOrder {
-                kind: Kind::Server,
-                spec: LeafSpec {
-                    name: a.name.clone(),
-                    request,
-                },
-                key: NewKey::Generate(key_type, key_format),
-                replace: false,
-            }
-        }
-        None => replacing_order(
-            &ctx.store,
-            Kind::Server,
-            &a.name,
-            &said,
-            fresh,
-            a.key.or_default(),
-        )?,
-    };
+    let order = order_for(
+        &ctx.store,
+        Kind::Server,
+        &a.name,
+        a.force,
+        &said,
+        || fresh,
+        a.key.or_default(),
+    )?;
     let result = issue_bundles(&ctx.store, &ca, vec![order], ctx.now(), &|| {})
         .with_context(|| format!("issuing the server certificate for {}", a.name))?;
     report_notes(ctx.quiet, &result);

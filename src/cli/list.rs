@@ -6,7 +6,8 @@ use serde::Serialize;
 use time::{Duration, OffsetDateTime};
 
 use certgen::cert::days_left;
-use certgen::index::{Entry, Index, Serial, Status};
+use certgen::index::{Entry, Index, Status};
+use certgen::serial::Serial;
 use certgen::{CertSummary, Error, rfc3339};
 
 use super::output::sanitize;

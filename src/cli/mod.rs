@@ -239,7 +239,7 @@ pub struct LeafKeyArgs {
 
 impl LeafKeyArgs {
     /// The library's options for a batch of `kind` bundles with these keys.
-    pub fn batch(&self, kind: certgen::issue::Kind, force: bool) -> certgen::issue::BatchOptions {
+    pub fn batch(&self, kind: certgen::kind::Kind, force: bool) -> certgen::issue::BatchOptions {
         certgen::issue::BatchOptions {
             kind,
             key_type: self.key_type.into(),
@@ -271,7 +271,7 @@ impl ReplacingKeyArgs {
         )
     }
 
-    /// What the command line says, for [`certgen::lifecycle::replacing_order`].
+    /// What the command line says, for [`certgen::lifecycle::order_for`].
     pub fn said(&self) -> certgen::lifecycle::RenewOptions {
         certgen::lifecycle::RenewOptions {
             key_type: self.key_type.map(Into::into),

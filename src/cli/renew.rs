@@ -7,9 +7,10 @@ use serde::Serialize;
 use time::Duration;
 
 use certgen::db::{Database, Reload};
-use certgen::issue::{Kind, open_ca};
+use certgen::duration::format_duration;
+use certgen::kind::Kind;
 use certgen::lifecycle::{self, RenewOptions, Selection, SkipReason};
-use certgen::timearg::format_duration;
+use certgen::pki::open_ca;
 use certgen::{CertSummary, Error, Profile, San, Subject, rfc3339};
 
 use super::bundle::{Files, progress};
@@ -115,7 +116,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     let opts = options(&a, &selection)?;
     let ca = open_ca(&ctx.store)?;
     let now = ctx.now();
-    let plan = match lifecycle::plan(&ctx.store, &ca, &selection, &opts, now) {
+    let plan = match lifecycle::plan(&ctx.store, &selection, &opts, now) {
         Ok(plan) => plan,
         Err(Error::AmbiguousBundle(name)) => {
             return Err(refuse(

@@ -6,8 +6,10 @@ use clap::builder::{PossibleValuesParser, TypedValueParser};
 use serde::Serialize;
 use time::OffsetDateTime;
 
-use certgen::index::Serial;
-use certgen::revoke::{Reason, Target, bundle_serials, revoke};
+use certgen::bundle::serials as bundle_serials;
+use certgen::index::Reason;
+use certgen::revoke::{Target, revoke};
+use certgen::serial::Serial;
 use certgen::{CertSummary, Error, rfc3339};
 
 use super::usage::InCommand;

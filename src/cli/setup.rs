@@ -5,12 +5,14 @@
 use anyhow::{Context as _, Result};
 use serde::Serialize;
 
+use certgen::bundle::LeafIssued;
 use certgen::db::{self, Bundle, Target, mysql};
 use certgen::index::Index;
-use certgen::issue::{
-    BatchOptions, BundlePlan, CaOptions, Kind, LeafIssued, LeafSpec, check_specs, init_ca, open_ca,
-    plan_bundles,
-};
+use certgen::init_ca::{CaOptions, init_ca};
+use certgen::issue::{BatchOptions, LeafSpec, check_specs};
+use certgen::kind::Kind;
+use certgen::lifecycle::{BundlePlan, plan_bundles};
+use certgen::pki::open_ca;
 use certgen::{Ca, CertSummary, Subject, profile, request};
 
 use super::bundle::BundleReport;

@@ -8,7 +8,8 @@ use serde::Serialize;
 use time::Duration;
 
 use certgen::csr::Csr;
-use certgen::issue::{open_ca, sign_csr};
+use certgen::pki::open_ca;
+use certgen::sign::sign_csr;
 use certgen::{CertSummary, Profile, request, rfc3339};
 
 use super::bundle::Files;

@@ -187,7 +187,7 @@ pub struct Bundle {
 
 impl Bundle {
     /// A bundle in the PKI directory, its paths made absolute.
-    pub fn from_leaf(leaf: &crate::issue::LeafIssued) -> Bundle {
+    pub fn from_leaf(leaf: &crate::bundle::LeafIssued) -> Bundle {
         let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
         Bundle {
             name: leaf.name.clone(),

@@ -6,7 +6,7 @@ use std::path::Path;
 
 pub use super::Require;
 use super::{Bundle, Client, Config, Input, Role, Section, Setting};
-use crate::issue::LeafIssued;
+use crate::bundle::LeafIssued;
 
 /// Which server the settings are for: they differ in the client's option
 /// that checks the server's name.

@@ -14,8 +14,8 @@ use super::{Layout, Role};
 use crate::cert::CertSummary;
 use crate::error::{Error, Result};
 use crate::index::Index;
-use crate::issue::Kind;
 use crate::keys::PrivateKey;
+use crate::kind::Kind;
 use crate::store::{self, Store};
 
 /// The checked content of a bundle.
@@ -35,7 +35,7 @@ pub(super) fn read_bundle(
     name: &str,
     now: OffsetDateTime,
 ) -> Result<Bundle> {
-    crate::issue::check_bundle_name(name)?;
+    crate::bundle::check_name(name)?;
     store.recover()?;
     let (rel, kind_name) = match kind {
         Kind::Server => (Store::server_rel(name), "server"),
@@ -76,7 +76,7 @@ pub(super) fn read_bundle(
     let (ca, cert, key) = (read(&ca_path)?, read(&cert_path)?, read(&key_path)?);
 
     let cert_what = cert_path.display().to_string();
-    let der = crate::encoding::certificates(&cert_what, &cert)?.remove(0);
+    let der = crate::encoding::certificate(&cert_what, &cert)?;
     let certificate = CertSummary::from_der(&cert_what, &der, false)?;
     let (_, leaf) = X509Certificate::from_der(&der).map_err(Error::malformed(
         &cert_what,

@@ -10,8 +10,8 @@ use x509_parser::certificate::Validity;
 use x509_parser::x509::X509Name;
 
 use super::CertName;
-use crate::index::Serial;
 use crate::name::oneline;
+use crate::serial::Serial;
 
 /// The fields of a certificate `check-expiry` needs, still in DER: the name
 /// and serial are only formatted when the finding is going to be shown.

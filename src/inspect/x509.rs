@@ -9,9 +9,9 @@ use x509_parser::revocation_list::CertificateRevocationList;
 
 use crate::cert::{CertSummary, algorithm_name, alt_name, sha256_fingerprint};
 use crate::error::{Error, Expected, Result};
-use crate::index::Serial;
 use crate::keys::KeyInfo;
 use crate::name::{San, oneline};
+use crate::serial::Serial;
 
 /// A certificate as `inspect` shows it: the summary every command reports,
 /// and the days left at the inspection time.
@@ -113,7 +113,7 @@ pub fn crl(what: &str, der: &[u8]) -> Result<CrlDetails> {
             revoked_at: r.revocation_date.to_datetime(),
             revocation_reason: r
                 .reason_code()
-                .map(|(_, code)| crate::revoke::reason_name(code.0)),
+                .map(|(_, code)| crate::index::reason_name(code.0)),
         })
         .collect();
     Ok(CrlDetails {

@@ -30,15 +30,19 @@ use crate::ca::{CLOCK_SKEW, Ca};
 use crate::cert::CertSummary;
 use crate::encoding::certificates;
 use crate::error::{Error, Expected, Result};
-use crate::index::{Index, Serial, Status};
+use crate::index::{Index, Status};
 use crate::input::read_file;
-use crate::issue::{ensure_current, open_ca};
-use crate::keys::{KeyFormat, KeyType, PrivateKey, check_format};
+use crate::key_type::{KeyFormat, KeyType};
+use crate::keys::{PrivateKey, check_format};
 use crate::name::Subject;
+use crate::pki::{ensure_current, open_ca};
 use crate::profile::Profile;
+use crate::serial::Serial;
 use crate::store::{self, Mode, Store};
 
-use super::{all_bundles, key_format_of, key_type_of};
+use super::rebuild::key_type_of;
+use crate::bundle;
+use crate::keys::format_of as key_format_of;
 
 /// What the new CA changes from the old one; `None` keeps it.
 #[derive(Clone, Debug, Default)]
@@ -181,7 +185,7 @@ pub fn finish_rotation(store: &Store, now: OffsetDateTime) -> Result<Finished> {
     };
     let ca_path = store.ca_cert();
     let ca_bytes = read_file(&ca_path).map_err(Error::io("reading", &ca_path))?;
-    let ca_der = certificates(&ca_path.display().to_string(), &ca_bytes)?.remove(0);
+    let ca_der = crate::encoding::certificate(&ca_path.display().to_string(), &ca_bytes)?;
     let old_roots: Vec<Vec<u8>> = certificates(&bundle_path.display().to_string(), &bundle)?
         .into_iter()
         .filter(|c| *c != ca_der)
@@ -283,7 +287,7 @@ fn chained_to(store: &Store, roots: &[Vec<u8>], now: OffsetDateTime) -> Result<V
             files.push(shown);
         }
     }
-    for b in all_bundles(store)? {
+    for b in bundle::all(store)? {
         let (_, cert_name) = b.kind.file_names();
         let rel = format!("{}/{cert_name}", b.rel_dir());
         let Ok(bytes) = read_file(&store.path(&rel)) else {
@@ -294,7 +298,7 @@ fn chained_to(store: &Store, roots: &[Vec<u8>], now: OffsetDateTime) -> Result<V
         // root: revoking it is what lets the changeover finish.
         let revoked = ders.first().is_some_and(|d| {
             X509Certificate::from_der(d).is_ok_and(|(_, c)| {
-                let serial = crate::index::Serial::from_bytes(c.raw_serial());
+                let serial = crate::serial::Serial::from_bytes(c.raw_serial());
                 index
                     .entries
                     .iter()
@@ -314,7 +318,7 @@ fn chained_to(store: &Store, roots: &[Vec<u8>], now: OffsetDateTime) -> Result<V
 /// Every bundle's `ca-cert.pem` (those of `servers/NAME` and `users/NAME`
 /// directories), to rewrite with the roots of the changeover.
 fn bundle_ca_files(store: &Store) -> Result<Vec<PathBuf>> {
-    Ok(all_bundles(store)?
+    Ok(bundle::all(store)?
         .into_iter()
         .map(|b| store.path(&b.rel_dir()).join(store::CA_CERT))
         .filter(|p| p.parent().is_some_and(|d| d.is_dir()))

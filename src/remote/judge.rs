@@ -11,7 +11,7 @@ use x509_parser::prelude::FromDer;
 use super::{Failure, Protocol, Served, Target};
 use crate::db::{Database, Reload};
 use crate::expiry::{Detail, Finding, Level, Source, Thresholds, check_chain};
-use crate::index::Serial;
+use crate::serial::Serial;
 use crate::verify::{self, Host, Input, Mode, Options, Purpose};
 
 /// The roots to validate served chains against.

@@ -8,9 +8,9 @@ use x509_parser::prelude::FromDer;
 use x509_parser::revocation_list::CertificateRevocationList;
 
 use super::report::Rejection;
-use crate::index::Serial;
+use crate::index::reason_name;
 use crate::name::oneline;
-use crate::revoke::reason_name;
+use crate::serial::Serial;
 
 /// Checks `leaf`, signed by `issuer`, against the CRLs (DER) given.
 pub(crate) fn check(

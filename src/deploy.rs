@@ -23,7 +23,6 @@
 //! Acting as the owner rather than refusing keeps the main use working:
 //! root deploying into `/home/alice/.postgresql` for alice.
 
-use std::fmt;
 use std::fs;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
@@ -38,90 +37,11 @@ use crate::store::{self, Perms, Store};
 
 mod bundle;
 mod identity;
+mod layout;
 mod owner;
 use bundle::{Bundle, read_bundle};
+pub use layout::{FileNames, Layout, Role};
 pub use owner::{Owner, group_name, user_name};
-
-/// How the three files of a deployed bundle are named.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Layout {
-    /// The names of the PKI directory: `ca-cert.pem`, `server-cert.pem`,
-    /// `server-key.pem` (`client-*.pem` for a user).
-    #[default]
-    Plain,
-    /// The names MySQL generates in its data directory: `ca.pem`,
-    /// `server-cert.pem`, `server-key.pem`, `client-cert.pem`, `client-key.pem`.
-    Mysql,
-    /// libpq's names: `root.crt`, `postgresql.crt`, `postgresql.key` in a
-    /// user's `~/.postgresql/`; `root.crt`, `server.crt`, `server.key` for a
-    /// server.
-    Postgres,
-    /// The Engine Yard `~/.mysql/` convention that a Rails `database.yml`
-    /// (`sslca`, `sslcert`, `sslkey`) points at: `root.crt`, `mysql.crt`,
-    /// `mysql.key`.
-    Engineyard,
-}
-
-/// The file names of one deployed bundle.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct FileNames {
-    pub ca: &'static str,
-    pub cert: &'static str,
-    pub key: &'static str,
-}
-
-impl Layout {
-    pub const ALL: [Layout; 4] = [
-        Layout::Plain,
-        Layout::Mysql,
-        Layout::Postgres,
-        Layout::Engineyard,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Layout::Plain => "plain",
-            Layout::Mysql => "mysql",
-            Layout::Postgres => "postgres",
-            Layout::Engineyard => "engineyard",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<Layout> {
-        Layout::ALL.into_iter().find(|l| l.name() == name)
-    }
-
-    /// The names a bundle of `kind` gets in this layout.
-    pub fn file_names(self, kind: Kind) -> FileNames {
-        let (ca, cert, key) = match (self, kind) {
-            (Layout::Plain, Kind::Server) => {
-                (store::CA_CERT, store::SERVER_CERT, store::SERVER_KEY)
-            }
-            (Layout::Plain, Kind::User) => (store::CA_CERT, store::CLIENT_CERT, store::CLIENT_KEY),
-            (Layout::Mysql, Kind::Server) => ("ca.pem", store::SERVER_CERT, store::SERVER_KEY),
-            (Layout::Mysql, Kind::User) => ("ca.pem", store::CLIENT_CERT, store::CLIENT_KEY),
-            (Layout::Postgres, Kind::Server) => ("root.crt", "server.crt", "server.key"),
-            (Layout::Postgres, Kind::User) => ("root.crt", "postgresql.crt", "postgresql.key"),
-            (Layout::Engineyard, _) => ("root.crt", "mysql.crt", "mysql.key"),
-        };
-        FileNames { ca, cert, key }
-    }
-}
-
-impl fmt::Display for Layout {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// What a deployed file holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    Ca,
-    Certificate,
-    Key,
-}
 
 /// What to deploy where.
 #[derive(Clone, Debug)]

@@ -7,6 +7,8 @@ use zeroize::Zeroizing;
 
 use crate::error::{Error, Expected, Result};
 
+pub mod fast;
+
 /// Whether the bytes look like PEM text rather than DER.
 pub fn is_pem(bytes: &[u8]) -> bool {
     contains(bytes, b"-----BEGIN ")

@@ -7,12 +7,12 @@
 //! files there are.
 
 mod cert;
+mod finding;
 mod level;
 mod names;
 mod walk;
 
 use std::cell::RefCell;
-use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
@@ -22,102 +22,15 @@ use time::OffsetDateTime;
 use x509_parser::prelude::FromDer;
 
 use crate::cert::CertSummary;
+use crate::encoding::fast::{Scratch, each_certificate};
 use crate::encoding::{PemError, is_pem};
-use crate::serial::Serial;
-pub use level::{Level, Tally, Thresholds, human, reason};
+pub use finding::{CertName, Detail, Finding, Source, Tally};
+pub use level::{Level, Thresholds, human, reason};
 use walk::{Item, Walker};
 
 /// Files handed to the worker threads at once: enough to keep every core busy,
 /// few enough that memory does not grow with the tree.
 const BATCH: usize = 1024;
-
-/// Which findings the caller needs in full. Levels, dates and counts are the
-/// same at every level of detail.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Detail {
-    /// Every finding carries its certificate's whole summary and its reason.
-    Summary,
-    /// Every finding carries its certificate's name (subject and serial) and
-    /// its reason, read without parsing the key, the extensions or the
-    /// signature: a table of a large tree costs half as much as with
-    /// `Summary`.
-    Names,
-    /// Only findings that are not OK carry their name and reason, which saves
-    /// formatting them for a report that lists only the problems.
-    Problems,
-}
-
-/// What a report names a certificate by.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CertName {
-    /// In `X509_NAME_oneline` form.
-    pub subject: String,
-    pub serial: Serial,
-}
-
-/// Where a certificate was found.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Source {
-    /// A file, as reached from the path given.
-    File(PathBuf),
-    /// A live server (`HOST:PORT`, IPv6 in brackets): the chain it serves.
-    Endpoint(String),
-}
-
-impl fmt::Display for Source {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Source::File(path) => write!(f, "{}", path.display()),
-            Source::Endpoint(target) => f.write_str(target),
-        }
-    }
-}
-
-/// One line of the report: a certificate, or a file or server that could not
-/// be checked.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Finding {
-    pub source: Source,
-    /// 1-based position of the certificate in its file (bundles hold several)
-    /// or in the chain a server sent (the leaf first).
-    pub position: Option<usize>,
-    pub level: Level,
-    /// Why this level: `expires in 3 days`, or the read or parse error.
-    pub reason: String,
-    /// The certificate's notAfter; `None` for UNKNOWN findings.
-    pub not_after: Option<OffsetDateTime>,
-    /// `None` for UNKNOWN findings and for OK ones under [`Detail::Problems`].
-    pub name: Option<CertName>,
-    /// The certificate's summary, under [`Detail::Summary`] only (and not for
-    /// the rare certificate whose dates and names can be read but whose
-    /// extensions cannot).
-    /// Boxed: findings are made a thousand at a time and few carry one.
-    pub cert: Option<Box<CertSummary>>,
-}
-
-impl Finding {
-    fn unknown(path: &Path, reason: impl Into<String>) -> Finding {
-        Finding::unknown_at(Source::File(path.to_path_buf()), reason)
-    }
-
-    /// A file or server that could not be checked, and why.
-    pub fn unknown_at(source: Source, reason: impl Into<String>) -> Finding {
-        Finding {
-            source,
-            position: None,
-            level: Level::Unknown,
-            reason: reason.into(),
-            not_after: None,
-            name: None,
-            cert: None,
-        }
-    }
-
-    /// Seconds from `now` to notAfter (negative once expired).
-    pub fn seconds_left(&self, now: OffsetDateTime) -> Option<i64> {
-        self.not_after.map(|t| (t - now).whole_seconds())
-    }
-}
 
 /// Scans the paths (files, or directories walked recursively) and hands each
 /// finding to `sink` in a stable order.
@@ -194,7 +107,7 @@ pub fn scan_with<E>(
 #[derive(Default)]
 struct Buffers {
     file: Vec<u8>,
-    scratch: cert::Scratch,
+    scratch: Scratch,
 }
 
 thread_local! {
@@ -225,7 +138,7 @@ pub fn check_bytes(
         now,
         detail: Detail::Summary,
     };
-    check.bytes(path, bytes, explicit, &mut cert::Scratch::default())
+    check.bytes(path, bytes, explicit, &mut Scratch::default())
 }
 
 /// Classifies every certificate of a chain a server sent (the leaf first),
@@ -309,7 +222,7 @@ impl Check {
         path: &Path,
         bytes: &[u8],
         explicit: bool,
-        scratch: &mut cert::Scratch,
+        scratch: &mut Scratch,
     ) -> Vec<Finding> {
         let must_hold = explicit || promises_certificate(path);
         if is_pem(bytes) {
@@ -334,10 +247,10 @@ impl Check {
         path: &Path,
         bytes: &[u8],
         must_hold: bool,
-        scratch: &mut cert::Scratch,
+        scratch: &mut Scratch,
     ) -> Vec<Finding> {
         let mut out = Vec::new();
-        let fast = cert::each_pem_certificate(bytes, scratch, |der| {
+        let fast = each_certificate(bytes, scratch, |der| {
             let position = out.len() + 1;
             out.push(self.cert(path, Some(position), der));
         });

@@ -111,12 +111,12 @@ impl Entry {
 
     /// Refuses the certificate this entry records as revoked (a renewal's
     /// superseded certificate included), with when and why.
-    fn check_not_revoked(&self) -> crate::Result<()> {
+    fn check_not_revoked(&self) -> crate::error::Result<()> {
         if self.status != Status::Revoked {
             return Ok(());
         }
         let revocation = self.revocation();
-        Err(crate::Error::CertRevoked {
+        Err(crate::error::Error::CertRevoked {
             serial: self.serial.clone(),
             at: revocation.map(|(at, _)| at),
             reason: revocation.and_then(|(_, r)| r).map(str::to_string),
@@ -286,16 +286,16 @@ impl Index {
     pub fn check_current(
         &self,
         what: &str,
-        cert: &crate::CertSummary,
+        cert: &crate::cert::CertSummary,
         now: OffsetDateTime,
-    ) -> crate::Result<()> {
+    ) -> crate::error::Result<()> {
         let entry = self.entries.iter().find(|e| e.serial == cert.serial);
         if let Some(entry) = entry {
             entry.check_not_revoked()?;
         }
         let status = entry.map_or(Status::Valid, |e| e.status_at(now));
         if status == Status::Expired || cert.not_after < now {
-            return Err(crate::Error::CertExpired {
+            return Err(crate::error::Error::CertExpired {
                 what: what.to_string(),
                 not_after: cert.not_after,
             });
@@ -374,7 +374,7 @@ mod tests {
         params.not_before = datetime!(2020-01-01 0:00 UTC);
         params.not_after = datetime!(2030-01-01 0:00 UTC);
         let der = params.self_signed(&key).unwrap().der().to_vec();
-        let cert = crate::CertSummary::from_der("app", &der, false).unwrap();
+        let cert = crate::cert::CertSummary::from_der("app", &der, false).unwrap();
         let t = tempfile::tempdir().unwrap();
         let index = |line: &str| {
             let path = t.path().join("index.txt");
@@ -393,14 +393,17 @@ mod tests {
             ));
             let err = revoked.check_current("c", &cert, now).unwrap_err();
             assert!(
-                matches!(&err, crate::Error::CertRevoked { reason: Some(r), .. } if r == reason),
+                matches!(&err, crate::error::Error::CertRevoked { reason: Some(r), .. } if r == reason),
                 "{err}"
             );
         }
         let later = datetime!(2030-01-01 0:00:01 UTC);
         for idx in [&valid, &other] {
             let err = idx.check_current("c", &cert, later).unwrap_err();
-            assert!(matches!(err, crate::Error::CertExpired { .. }), "{err}");
+            assert!(
+                matches!(err, crate::error::Error::CertExpired { .. }),
+                "{err}"
+            );
         }
     }
 

@@ -6,8 +6,9 @@
 //! listener that negotiates TLS on its own port
 //! (<https://manual.manticoresearch.com/Security/SSL>).
 
-use super::{Client, Config, Input, Role, Section, Setting, no_control, path_text, shell_quote};
-use crate::{Error, Result};
+use super::settings::{Client, Config, Input, Role, Section, Setting};
+use super::text::{no_control, path_text, shell_quote};
+use crate::error::{Error, Result};
 
 const CONF: &str = "manticore.conf";
 

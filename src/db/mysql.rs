@@ -4,8 +4,8 @@
 
 use std::path::Path;
 
-pub use super::Require;
-use super::{Bundle, Client, Config, Input, Role, Section, Setting};
+pub use super::settings::Require;
+use super::settings::{Bundle, Client, Config, Input, Role, Section, Setting};
 use crate::bundle::LeafIssued;
 
 /// Which server the settings are for: they differ in the client's option
@@ -45,9 +45,9 @@ pub fn quote(s: &str) -> String {
 /// Refuses a user or host name the printed SQL could not write the same way
 /// under every `sql_mode`: MySQL's grammar takes account names only as
 /// quoted strings, where a backslash means different things.
-pub fn check_account_part(what: &'static str, s: &str) -> crate::Result<()> {
+pub fn check_account_part(what: &'static str, s: &str) -> crate::error::Result<()> {
     if s.contains('\\') {
-        return Err(crate::Error::InvalidName {
+        return Err(crate::error::Error::InvalidName {
             what,
             value: s.to_string(),
             reason: "a backslash in an account name means different things \
@@ -109,8 +109,8 @@ const OPTION_FILE: &str = "a MySQL option file";
 /// the clients then read it whole, with `#`, quotes, backslashes and spaces
 /// at either end. Control characters are refused: a newline would end the
 /// value and start another option.
-pub fn option_value(what: &str, value: &str) -> crate::Result<String> {
-    super::no_control(what, value, OPTION_FILE)?;
+pub fn option_value(what: &str, value: &str) -> crate::error::Result<String> {
+    super::text::no_control(what, value, OPTION_FILE)?;
     Ok(format!(
         "\"{}\"",
         value.replace('\\', "\\\\").replace('"', "\\\"")
@@ -118,8 +118,8 @@ pub fn option_value(what: &str, value: &str) -> crate::Result<String> {
 }
 
 /// `name = "value"` for a path, or the error naming the path that cannot be written.
-pub fn option_path(name: &str, path: &Path) -> crate::Result<(Setting, String)> {
-    let value = super::path_text(name, path, OPTION_FILE)?;
+pub fn option_path(name: &str, path: &Path) -> crate::error::Result<(Setting, String)> {
+    let value = super::text::path_text(name, path, OPTION_FILE)?;
     let line = format!("{name} = {}", option_value(name, value)?);
     Ok((Setting::new(name, value), line))
 }
@@ -139,13 +139,13 @@ impl Group {
         }
     }
 
-    pub fn path(&mut self, name: &str, path: &Path) -> crate::Result<()> {
+    pub fn path(&mut self, name: &str, path: &Path) -> crate::error::Result<()> {
         let (setting, line) = option_path(name, path)?;
         self.push(setting, line);
         Ok(())
     }
 
-    pub fn value(&mut self, name: &str, value: &str) -> crate::Result<()> {
+    pub fn value(&mut self, name: &str, value: &str) -> crate::error::Result<()> {
         let line = format!("{name} = {}", option_value(name, value)?);
         self.push(Setting::new(name, value), line);
         Ok(())
@@ -179,13 +179,13 @@ impl Group {
 /// case would share a group, and are refused. So are the users whose group
 /// MariaDB reads without being asked: `[client-server]` (the server and
 /// every client) and `[client-mariadb]` (every client).
-pub fn client_group(users: &[Bundle]) -> crate::Result<Vec<String>> {
+pub fn client_group(users: &[Bundle]) -> crate::error::Result<Vec<String>> {
     let mut seen = std::collections::HashSet::new();
     users
         .iter()
         .map(|u| {
-            super::no_control("user", &u.name, OPTION_FILE)?;
-            let refuse = |reason| crate::Error::UnsafeConfigValue {
+            super::text::no_control("user", &u.name, OPTION_FILE)?;
+            let refuse = |reason| crate::error::Error::UnsafeConfigValue {
                 what: "user".into(),
                 value: u.name.clone(),
                 file: OPTION_FILE,
@@ -212,7 +212,7 @@ const RESERVED_SUFFIXES: [&str; 2] = ["server", "mariadb"];
 
 /// The `[mysqld]` settings, a `[client-USER]` group per user, and the SQL
 /// that creates each account and ties it to its certificate.
-pub fn config(flavor: Flavor, input: &Input<'_>) -> crate::Result<Config> {
+pub fn config(flavor: Flavor, input: &Input<'_>) -> crate::error::Result<Config> {
     let s = &input.server.files;
     let mut server = Group::new("mysqld");
     server.path("ssl_ca", &s.ca)?;
@@ -234,7 +234,7 @@ pub fn config(flavor: Flavor, input: &Input<'_>) -> crate::Result<Config> {
     });
     config.commands.push(format!(
         "chown mysql {}",
-        super::shell_quote(&s.key.display().to_string())
+        super::text::shell_quote(&s.key.display().to_string())
     ));
     let require = input.require.unwrap_or(Require::Subject);
     for (user, group) in input.users.iter().zip(client_group(input.users)?) {
@@ -264,8 +264,8 @@ pub fn config(flavor: Flavor, input: &Input<'_>) -> crate::Result<Config> {
             command: Some(format!(
                 "{} {} -h {}",
                 flavor.client(),
-                super::shell_quote(&format!("--defaults-group-suffix=-{}", user.name)),
-                super::shell_quote(&input.server.name)
+                super::text::shell_quote(&format!("--defaults-group-suffix=-{}", user.name)),
+                super::text::shell_quote(&input.server.name)
             )),
             connection_string: None,
         });

@@ -1,8 +1,9 @@
 //! PostgreSQL: `postgresql.conf`, a `pg_hba.conf` line per user that logs
 //! them in by certificate, and libpq connection strings.
 
-use super::{Client, Config, Input, Role, Section, Setting, no_control, path_text, shell_quote};
-use crate::{Error, Result};
+use super::settings::{Client, Config, Input, Role, Section, Setting};
+use super::text::{no_control, path_text, shell_quote};
+use crate::error::{Error, Result};
 
 const CONF: &str = "postgresql.conf";
 const HBA: &str = "pg_hba.conf";
@@ -123,7 +124,7 @@ pub fn config(input: &Input<'_>) -> Result<Config> {
     Ok(config)
 }
 
-fn client(input: &Input<'_>, user: &super::Bundle) -> Result<Client> {
+fn client(input: &Input<'_>, user: &super::settings::Bundle) -> Result<Client> {
     let f = &user.files;
     let text = |what: &str, p| path_text(what, p, "a libpq connection string");
     let conninfo = format!(

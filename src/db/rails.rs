@@ -9,8 +9,9 @@
 //! adapter passes `sslmode`, `sslrootcert`, `sslcert` and `sslkey` to libpq
 //! (<https://www.postgresql.org/docs/current/libpq-connect.html#LIBPQ-PARAMKEYWORDS>).
 
-use super::{Bundle, Config, Input, Role, Section, Setting, no_control, path_text};
-use crate::Result;
+use super::settings::{Bundle, Config, Input, Role, Section, Setting};
+use super::text::{no_control, path_text};
+use crate::error::Result;
 
 const FILE: &str = "config/database.yml";
 

@@ -18,8 +18,9 @@
 //! (<https://docs.singlestore.com/db/v9.1/connect-to-singlestore/connect-to-singlestore-using-tls-ssl/>).
 
 use super::mysql::{Group, quote};
-use super::{Client, Config, Input, Require, Role, Section, path_text, shell_quote};
-use crate::Result;
+use super::settings::{Client, Config, Input, Require, Role, Section};
+use super::text::{path_text, shell_quote};
+use crate::error::Result;
 
 pub const SETTINGS: [&str; 5] = [
     "ssl_cert",

@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 use x509_parser::prelude::{FromDer, X509Certificate};
 use zeroize::Zeroizing;
 
-use super::{Layout, Role};
+use super::layout::{Layout, Role};
 use crate::cert::CertSummary;
 use crate::error::{Error, Result};
 use crate::index::Index;

@@ -98,7 +98,7 @@ pub(super) fn untrusted(dir: &Path, uid: u32) -> Result<Option<String>> {
         let m = fs::symlink_metadata(p).map_err(Error::io("reading", p))?;
         let itself = n == 0 && exists;
         if m.uid() != 0 && m.uid() != uid {
-            let who = super::user_name(m.uid()).unwrap_or_else(|| m.uid().to_string());
+            let who = super::owner::user_name(m.uid()).unwrap_or_else(|| m.uid().to_string());
             return Ok(Some(format!("{} belongs to {who}", p.display())));
         }
         let sticky = m.mode() & 0o1000 != 0;

@@ -2,7 +2,6 @@
 
 use time::{Duration, OffsetDateTime};
 
-use super::Finding;
 use crate::error::{Error, Result};
 
 /// A status in the Nagios convention. Which status wins, and the exit codes,
@@ -110,47 +109,4 @@ pub fn human(d: Duration) -> String {
         (d.whole_seconds(), "second")
     };
     format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
-}
-
-/// Counts per status and the certificate closest to expiry.
-#[derive(Clone, Debug, Default)]
-pub struct Tally {
-    pub ok: usize,
-    pub warning: usize,
-    pub critical: usize,
-    pub unknown: usize,
-    /// The smallest number of seconds left among the certificates seen.
-    pub min_seconds_left: Option<i64>,
-}
-
-impl Tally {
-    pub fn add(&mut self, f: &Finding, now: OffsetDateTime) {
-        *self.count_mut(f.level) += 1;
-        if let Some(left) = f.seconds_left(now) {
-            self.min_seconds_left = Some(self.min_seconds_left.map_or(left, |m| m.min(left)));
-        }
-    }
-
-    fn count_mut(&mut self, level: Level) -> &mut usize {
-        match level {
-            Level::Ok => &mut self.ok,
-            Level::Warning => &mut self.warning,
-            Level::Critical => &mut self.critical,
-            Level::Unknown => &mut self.unknown,
-        }
-    }
-
-    pub fn count(&self, level: Level) -> usize {
-        match level {
-            Level::Ok => self.ok,
-            Level::Warning => self.warning,
-            Level::Critical => self.critical,
-            Level::Unknown => self.unknown,
-        }
-    }
-
-    /// Certificates seen (UNKNOWN findings are files, not certificates).
-    pub fn certificates(&self) -> usize {
-        self.ok + self.warning + self.critical
-    }
 }

@@ -182,14 +182,15 @@ fn the_fast_pem_path_defers_anything_odd_to_the_strict_reader() {
         datetime!(2099-01-01 0:00 UTC),
     );
     let pem = a.pem();
-    let ders = cert::pem_certificates(format!("junk\n{pem}{pem}").as_bytes()).unwrap();
+    let ders =
+        crate::encoding::fast::pem_certificates(format!("junk\n{pem}{pem}").as_bytes()).unwrap();
     assert_eq!(ders, [a.der().to_vec(), a.der().to_vec()]);
     let truncated = format!("{pem}{}", &pem[..pem.len() - 20]);
-    assert!(cert::pem_certificates(truncated.as_bytes()).is_none());
+    assert!(crate::encoding::fast::pem_certificates(truncated.as_bytes()).is_none());
     let key = rcgen::KeyPair::generate().unwrap().serialize_pem();
-    assert!(cert::pem_certificates(key.as_bytes()).is_none());
+    assert!(crate::encoding::fast::pem_certificates(key.as_bytes()).is_none());
     let spaced = pem.replacen("MII", "M II", 1);
-    assert!(cert::pem_certificates(spaced.as_bytes()).is_none());
+    assert!(crate::encoding::fast::pem_certificates(spaced.as_bytes()).is_none());
     // Through the strict path, a truncated second certificate is reported after the first.
     let got = check("t.pem", truncated.as_bytes());
     let levels: Vec<_> = got.iter().map(|f| f.level).collect();

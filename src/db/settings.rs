@@ -1,0 +1,135 @@
+//! The settings of one target as data: the bundles they are made from, each
+//! file's settings, the SQL, and how each user connects.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+/// Where a bundle's three files are, as the database will read them.
+#[derive(Clone, Debug, Serialize)]
+pub struct BundleFiles {
+    pub certificate: PathBuf,
+    pub key: PathBuf,
+    pub ca: PathBuf,
+}
+
+/// A server or user bundle as the settings need it.
+#[derive(Clone, Debug)]
+pub struct Bundle {
+    pub name: String,
+    /// The one-line subject and issuer MySQL and MariaDB compare.
+    pub subject: String,
+    pub issuer: String,
+    pub files: BundleFiles,
+}
+
+impl Bundle {
+    /// A bundle in the PKI directory, its paths made absolute.
+    pub fn from_leaf(leaf: &crate::bundle::LeafIssued) -> Bundle {
+        let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+        Bundle {
+            name: leaf.name.clone(),
+            subject: leaf.issued.cert.subject.clone(),
+            issuer: leaf.issued.cert.issuer.clone(),
+            files: BundleFiles {
+                certificate: absolute(&leaf.cert_path),
+                key: absolute(&leaf.key_path),
+                ca: absolute(&leaf.ca_path),
+            },
+        }
+    }
+}
+
+/// How `ALTER USER` ties an account to TLS: any TLS connection, any
+/// certificate from a CA the server trusts, or this user's certificate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Require {
+    Ssl,
+    X509,
+    Subject,
+}
+
+/// Everything the settings are made from.
+#[derive(Clone, Debug)]
+pub struct Input<'a> {
+    pub server: &'a Bundle,
+    pub users: &'a [Bundle],
+    /// The CRL the server checks client certificates against, when there is one.
+    pub crl: Option<&'a Path>,
+    pub require: Option<Require>,
+    /// The host part of the accounts in the SQL.
+    pub sql_host: &'a str,
+}
+
+/// The settings for one target, as data: each file's settings with the
+/// text to paste, the SQL, the shell commands and how each user connects.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Config {
+    pub sections: Vec<Section>,
+    pub sql: Vec<String>,
+    /// Shell commands for the server's administrator.
+    pub commands: Vec<String>,
+    pub clients: Vec<Client>,
+    pub notes: Vec<String>,
+    /// What makes the running server pick up a renewed certificate.
+    pub reload: Option<String>,
+}
+
+/// Settings that go into one file.
+#[derive(Clone, Debug, Serialize)]
+pub struct Section {
+    /// `server` or `client`.
+    pub role: Role,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    /// The file the settings go into (`postgresql.conf`, `~/.my.cnf` ...).
+    pub file: String,
+    /// Where the text goes and what it is for, as one sentence.
+    pub comment: String,
+    /// The settings as values, unquoted.
+    pub settings: Vec<Setting>,
+    /// The text to paste into `file`, quoted as that file needs.
+    pub text: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Server,
+    Client,
+}
+
+/// One setting; a `value` of `None` is a bare flag (`ssl-verify-server-cert`).
+#[derive(Clone, Debug, Serialize)]
+pub struct Setting {
+    pub name: String,
+    pub value: Option<String>,
+}
+
+impl Setting {
+    pub fn new(name: &str, value: impl Into<String>) -> Setting {
+        Setting {
+            name: name.into(),
+            value: Some(value.into()),
+        }
+    }
+
+    pub fn flag(name: &str) -> Setting {
+        Setting {
+            name: name.into(),
+            value: None,
+        }
+    }
+}
+
+/// How one user connects.
+#[derive(Clone, Debug, Serialize)]
+pub struct Client {
+    pub user: String,
+    /// A shell command line that connects as the user.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub command: Option<String>,
+    /// A libpq connection string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub connection_string: Option<String>,
+}

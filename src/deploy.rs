@@ -311,9 +311,9 @@ struct Published {
 
 /// certgen's own entries in a deployment directory: (name, a directory).
 const OWN_ENTRIES: [(&str, bool); 4] = [
-    (".lock", false),
-    (".txn", false),
-    (".tmp", true),
+    (store::LOCK, false),
+    (store::JOURNAL, false),
+    (store::TMP, true),
     (store::OLD_KEYS, true),
 ];
 
@@ -362,7 +362,7 @@ fn publish(
         }
         if started.elapsed() >= LOCK_WAIT {
             return Err(Error::Locked {
-                path: req.to.join(".lock"),
+                path: req.to.join(store::LOCK),
                 seconds: LOCK_WAIT.as_secs(),
             });
         }

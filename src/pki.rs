@@ -4,7 +4,7 @@
 //! as well as the new one). Every command that asks "was this issued here?"
 //! asks [`issuers`].
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use x509_parser::certificate::X509Certificate;
 use x509_parser::prelude::FromDer;
@@ -13,6 +13,7 @@ use crate::ca::Ca;
 use crate::cert::CertSummary;
 use crate::error::{Error, Result};
 use crate::input::{read_file, utf8};
+use crate::serial::Serial;
 use crate::store::{self, Store};
 
 /// Loads the CA of a PKI directory, checking that key and certificate belong together.
@@ -72,6 +73,32 @@ pub fn issuers(store: &Store) -> Result<Vec<Vec<u8>>> {
     Ok(issuers)
 }
 
+/// The file of roots to trust when none are given: `ca-bundle.pem` during a
+/// CA changeover (it holds the old and the new root, so certificates of
+/// both verify), else `ca-cert.pem`. `None` when neither is there; a
+/// `ca-cert.pem` that cannot be looked at is returned, so that reading it
+/// reports why.
+pub fn trusted_roots(store: &Store) -> Option<PathBuf> {
+    let bundle = store.path(store::CA_BUNDLE);
+    if bundle.exists() {
+        return Some(bundle);
+    }
+    let cert = store.ca_cert();
+    (!matches!(cert.try_exists(), Ok(false))).then_some(cert)
+}
+
+/// The certificate an index line records, read from its file: `None` when
+/// the file is gone, unreadable, or now holds another certificate (one that
+/// replaced it at the same path).
+pub fn recorded_certificate(store: &Store, file: &str, serial: &Serial) -> Option<CertSummary> {
+    let path = store.path(file);
+    let bytes = read_file(&path).ok()?;
+    let what = path.display().to_string();
+    let der = crate::encoding::certificate(&what, &bytes).ok()?;
+    let cert = CertSummary::from_der(&what, &der, false).ok()?;
+    (cert.serial == *serial).then_some(cert)
+}
+
 /// Whether one of `issuers` signed `cert`.
 pub fn issued_by_one_of(cert: &X509Certificate<'_>, issuers: &[Vec<u8>]) -> bool {
     issuers.iter().any(|der| {
@@ -102,5 +129,22 @@ pub fn index_file_name(store: &Store, path: &Path) -> String {
     match path.strip_prefix(absolute(store.root())) {
         Ok(rel) => rel.display().to_string(),
         Err(_) => path.display().to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    #[test]
+    fn the_bundle_of_a_changeover_is_trusted_before_the_ca_certificate() {
+        let d = tempfile::tempdir().unwrap();
+        let store = Store::new(d.path());
+        assert_eq!(trusted_roots(&store), None);
+        fs::write(store.ca_cert(), b"new root").unwrap();
+        assert_eq!(trusted_roots(&store), Some(store.ca_cert()));
+        fs::write(store.path(store::CA_BUNDLE), b"old and new roots").unwrap();
+        assert_eq!(trusted_roots(&store), Some(store.path(store::CA_BUNDLE)));
     }
 }

@@ -37,10 +37,7 @@ pub(super) fn read_bundle(
 ) -> Result<Bundle> {
     crate::bundle::check_name(name)?;
     store.recover()?;
-    let (rel, kind_name) = match kind {
-        Kind::Server => (Store::server_rel(name), "server"),
-        Kind::User => (Store::user_rel(name), "user"),
-    };
+    let (rel, kind_name) = (kind.rel_dir(name), kind.noun());
     let dir = store.path(&rel);
     match fs::symlink_metadata(&dir) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -90,7 +87,7 @@ pub(super) fn read_bundle(
         });
     }
     // Issued by this PKI's CA, and verifiable with the CA file deployed.
-    if let Some(roots) = store.trusted_roots() {
+    if let Some(roots) = crate::pki::trusted_roots(store) {
         let bytes = read(&roots)?;
         check_issued_by(&leaf, &cert_what, &roots, &bytes)?;
     }

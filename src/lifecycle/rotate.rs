@@ -270,7 +270,7 @@ fn chained_to(store: &Store, roots: &[Vec<u8>], now: OffsetDateTime) -> Result<V
         .iter()
         .filter(|e| e.status_at(now) == Status::Valid)
     {
-        let shown = match store.recorded_certificate(&e.file, &e.serial) {
+        let shown = match crate::pki::recorded_certificate(store, &e.file, &e.serial) {
             Some(_) => {
                 let bytes = read_file(&store.path(&e.file)).unwrap_or_default();
                 let ders = certificates(&e.file, &bytes).unwrap_or_default();

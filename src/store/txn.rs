@@ -22,10 +22,12 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
-use super::{ensure_real_dir, exists_no_follow, rename_noreplace, sync_all_parallel, sync_dir};
+use super::fs::{
+    ensure_real_dir, exists_no_follow, rename_noreplace, sync_all_parallel, sync_dir, via_temp,
+};
+use super::layout::{JOURNAL, LOCK, OLD_KEYS, TMP};
+use super::perms::Mode;
 
-/// The journal's name in the PKI directory.
-pub(super) const JOURNAL: &str = ".txn";
 const MAGIC: &str = "certgen-journal 1";
 
 /// What publishing one staged item does to its destination.
@@ -117,7 +119,7 @@ impl Journal {
         }
         text.push_str("end\n");
         let path = Self::path(&self.root);
-        super::via_temp(&path, text.as_bytes(), super::Mode::Secret, |tmp, path| {
+        via_temp(&path, text.as_bytes(), Mode::Secret, |tmp, path| {
             fs::rename(tmp, path).map_err(Error::io("renaming into", path))
         })
     }
@@ -157,7 +159,7 @@ impl Journal {
             let op = match fields.as_slice() {
                 ["staging", p] => {
                     let p = plain(p).map_err(&refuse)?;
-                    if p.len() != 2 || p[0] != super::TMP {
+                    if p.len() != 2 || p[0] != TMP {
                         return Err(refuse(format!(
                             "staging area {} is not in .tmp/",
                             p.join("/")
@@ -168,7 +170,7 @@ impl Journal {
                 }
                 ["old_keys", p] => {
                     let p = plain(p).map_err(&refuse)?;
-                    if p.len() != 2 || p[0] != super::OLD_KEYS {
+                    if p.len() != 2 || p[0] != OLD_KEYS {
                         return Err(refuse(format!(
                             "archive {} is not in old_keys/",
                             p.join("/")
@@ -205,7 +207,7 @@ impl Journal {
                     staged.join("/")
                 )));
             }
-            if [super::TMP, super::OLD_KEYS, super::LOCK, JOURNAL].contains(&dest[0]) {
+            if [TMP, OLD_KEYS, LOCK, JOURNAL].contains(&dest[0]) {
                 return Err(refuse(format!(
                     "destination {} is certgen's own",
                     dest.join("/")

@@ -7,14 +7,10 @@ use x509_parser::certificate::X509Certificate;
 use x509_parser::prelude::FromDer;
 
 use super::clients::ca_as_leaf;
-use super::path::Pool;
-use super::report::{Purpose, Rejection};
+use super::pool::Pool;
+use super::report::{Purpose, Rejection, TOO_MANY_NAMES};
 use super::strict::names_an_endpoint;
 use crate::name::oneline;
-
-/// Why a certificate's names are not checked against name constraints.
-pub(crate) const TOO_MANY_NAMES: &str = "checking the certificate's names against the CAs' \
-     name constraints takes more comparisons than webpki, Go and Chromium allow";
 
 /// The rejection for a webpki error.
 #[allow(deprecated)] // webpki still returns the older variants

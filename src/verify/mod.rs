@@ -13,6 +13,7 @@ mod crl;
 mod explain;
 mod names;
 mod path;
+mod pool;
 mod report;
 mod rfc5280;
 mod strict;
@@ -28,7 +29,7 @@ pub use report::{Mode, Purpose, Rejection, Report, Warning};
 use crate::cert::CertSummary;
 use crate::error::{Error, Expected, Result};
 use crate::keys::PrivateKey;
-use path::Pool;
+use pool::Pool;
 
 /// The certificates to verify, as DER.
 #[derive(Clone, Debug, Default)]
@@ -96,7 +97,7 @@ impl Verifier {
         let intermediates: Vec<_> = input.intermediates.iter().map(der).collect();
         let parsed_roots: Vec<_> = input.roots.iter().map(|v| parse(v)).collect();
         let parsed_intermediates: Vec<_> = input.intermediates.iter().map(|v| parse(v)).collect();
-        let anchors = path::anchors(&roots);
+        let anchors = pool::anchors(&roots);
         let pool = Pool {
             leaf: &leaf_der,
             intermediates: &intermediates,

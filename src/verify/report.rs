@@ -165,6 +165,10 @@ impl Rejection {
     }
 }
 
+/// Why a certificate's names are not checked against name constraints.
+pub(crate) const TOO_MANY_NAMES: &str = "checking the certificate's names against the CAs' \
+     name constraints takes more comparisons than webpki, Go and Chromium allow";
+
 impl fmt::Display for Rejection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -8,6 +8,7 @@
 
 mod constraints;
 mod dn;
+mod node;
 mod policy;
 mod signature;
 mod validate;
@@ -17,38 +18,12 @@ use time::OffsetDateTime;
 use x509_parser::certificate::X509Certificate;
 
 use super::report::{Purpose, Rejection};
-use dn::Dn;
-use signature::Signed;
+pub(crate) use node::Node;
 
 /// Candidate paths longer than this many certificates are not tried.
 const MAX_DEPTH: usize = 8;
 /// Signature checks allowed per verification, against crafted bundles.
 const MAX_SIGNATURES: usize = 100;
-
-/// A certificate with what path building compares, prepared once.
-pub(crate) struct Node<'a> {
-    pub(crate) x: &'a X509Certificate<'a>,
-    pub(crate) der: &'a [u8],
-    signed: Signed<'a>,
-    subject: Dn,
-    issuer: Dn,
-    /// Subject and issuer are the same name (RFC 5280 6.1).
-    pub(crate) self_issued: bool,
-}
-
-impl<'a> Node<'a> {
-    pub(crate) fn new(x: &'a X509Certificate<'a>) -> Option<Node<'a>> {
-        let (subject, issuer) = (Dn::of(x.subject()), Dn::of(x.issuer()));
-        Some(Node {
-            x,
-            der: x.as_raw(),
-            signed: Signed::of(x)?,
-            self_issued: subject == issuer,
-            subject,
-            issuer,
-        })
-    }
-}
 
 /// The certificates of one verification.
 pub(crate) struct Candidates<'a, 'n> {

@@ -11,11 +11,11 @@ use x509_parser::certificate::X509Certificate;
 use x509_parser::extensions::{NameConstraints, ParsedExtension};
 use x509_parser::x509::X509Version;
 
-use super::Node;
 use super::constraints::{self, Violation};
+use super::node::Node;
 use super::policy::Policies;
 use crate::name::oneline;
-use crate::verify::report::{Purpose, Rejection};
+use crate::verify::report::{Purpose, Rejection, TOO_MANY_NAMES};
 
 /// Extensions path validation processes; any other critical one refuses the
 /// certificate (RFC 5280 4.2).
@@ -65,7 +65,7 @@ pub(crate) fn validate(
                 )),
                 Violation::Malformed(what) => Rejection::ca(what),
                 Violation::TooMany => Rejection::TooMuchWork {
-                    detail: crate::verify::explain::TOO_MANY_NAMES.into(),
+                    detail: TOO_MANY_NAMES.into(),
                 },
             })?;
         }

@@ -9,9 +9,12 @@ use certgen::cert::days_left;
 use certgen::index::{Entry, Index, Serial, Status};
 use certgen::{CertSummary, Error, rfc3339};
 
-use super::output::sanitize;
-use super::usage::InCommand;
-use super::{Context, Format, exit, values};
+use super::args::Format;
+use super::context::Context;
+use super::exit;
+use super::in_command::InCommand;
+use super::output::{self, sanitize};
+use super::values;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -94,7 +97,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<exit::Status> {
             for r in &mut rows {
                 r.certificate = ctx.store.recorded_certificate(r.file, r.serial);
             }
-            super::output::print_json(&rows)?
+            output::print_json(&rows)?
         }
         Format::Text => print_table(&rows)?,
     }
@@ -143,5 +146,5 @@ fn print_table(rows: &[Row]) -> Result<()> {
         text.push_str(line.join("  ").trim_end());
         text.push('\n');
     }
-    super::output::raw(&sanitize(&text))
+    output::raw(&sanitize(&text))
 }

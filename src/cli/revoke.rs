@@ -10,8 +10,12 @@ use certgen::index::Serial;
 use certgen::revoke::{Reason, Target, bundle_serials, revoke};
 use certgen::{CertSummary, Error, rfc3339};
 
-use super::usage::InCommand;
-use super::{Context, Format, Status, output, refuse};
+use super::args::Format;
+use super::context::Context;
+use super::errors::refuse;
+use super::exit::Status;
+use super::in_command::InCommand;
+use super::output;
 
 #[derive(Debug, clap::Args)]
 #[command(group = clap::ArgGroup::new("what").required(true).args(["name", "serial"]))]

@@ -13,9 +13,13 @@ use certgen::input::read_file;
 use certgen::verify::{Host, Input, Mode, Options, Purpose, Rejection, Report, Warning};
 use certgen::{CertSummary, PrivateKey, rfc3339};
 
+use super::args::Format;
+use super::context::Context;
 use super::errors::print_hint;
-use super::usage::InCommand;
-use super::{Context, Format, Status, output, values};
+use super::exit::Status;
+use super::in_command::InCommand;
+use super::output;
+use super::values;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum PurposeArg {

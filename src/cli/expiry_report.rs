@@ -14,7 +14,7 @@ use certgen::expiry::{Finding, Level, Source, Tally, Thresholds, human};
 use certgen::{CertSummary, rfc3339};
 
 use super::exit::{Status, worst};
-use super::output::sanitize_line;
+use super::output::{sanitize_line, write_json};
 
 /// A renderer: called once before the scan, once per finding, once after.
 pub trait Report {
@@ -176,7 +176,7 @@ impl Report for Json {
         };
         write!(out, "{}\n    ", if self.first { "" } else { "," })?;
         self.first = false;
-        serde_json::to_writer(&mut *out, &item)?;
+        write_json(out, &item)?;
         Ok(())
     }
 

@@ -6,7 +6,8 @@ mod cli;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use cli::Status;
+use cli::errors::{hint, is_broken_pipe, print_error};
+use cli::exit::Status;
 
 fn main() -> ExitCode {
     let (args, command) = match cli::parse() {
@@ -16,10 +17,10 @@ fn main() -> ExitCode {
     let color = args.color.enabled(std::io::stderr().is_terminal());
     match cli::run(args) {
         Ok(status) => status.into(),
-        Err(err) if cli::is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            let hint = cli::hint(&err, &command);
-            cli::print_error(color, &format!("{err:#}"), hint.as_deref());
+            let hint = hint(&err, &command);
+            print_error(color, &format!("{err:#}"), hint.as_deref());
             Status::failure(Some(&command)).into()
         }
     }

@@ -10,8 +10,10 @@
 //! and in bytes, so a server that never answers, or answers forever, costs
 //! one timeout and a little memory.
 
+mod failure;
 mod io;
 pub mod judge;
+mod protocol;
 mod starttls;
 mod target;
 mod tls;
@@ -20,150 +22,15 @@ use std::net::{IpAddr, SocketAddr, TcpStream, ToSocketAddrs};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+pub use failure::{Failure, Step};
 pub use judge::{Expect, Judge, Trust, reload_advice};
+pub use protocol::{Options, Protocol, Served, Starttls};
 pub use target::Target;
 
 /// Connections open at once when checking several servers: enough to hide
 /// the round trips, few enough not to look like a flood to a server or a
 /// firewall.
 pub const IN_FLIGHT: usize = 32;
-
-/// How to start TLS, as asked on the command line.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Starttls {
-    /// By the port: 3306, 3307 and 9306 speak MySQL, 5432 PostgreSQL, any
-    /// other port plain TLS.
-    Auto,
-    Mysql,
-    Postgres,
-    /// Plain TLS from the first byte.
-    None,
-}
-
-/// How TLS was started on a connection.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Protocol {
-    /// TLS from the first byte.
-    Tls,
-    /// The MySQL protocol's SSLRequest after the server's greeting.
-    Mysql,
-    /// PostgreSQL's SSLRequest.
-    Postgres,
-}
-
-impl Starttls {
-    /// The protocol to use on `port`.
-    pub fn protocol(self, port: u16) -> Protocol {
-        match self {
-            Starttls::Mysql => Protocol::Mysql,
-            Starttls::Postgres => Protocol::Postgres,
-            Starttls::None => Protocol::Tls,
-            Starttls::Auto => match port {
-                3306 | 3307 | 9306 => Protocol::Mysql,
-                5432 => Protocol::Postgres,
-                _ => Protocol::Tls,
-            },
-        }
-    }
-}
-
-impl Protocol {
-    pub fn name(self) -> &'static str {
-        match self {
-            Protocol::Tls => "tls",
-            Protocol::Mysql => "mysql",
-            Protocol::Postgres => "postgres",
-        }
-    }
-}
-
-/// How to connect.
-#[derive(Clone, Debug)]
-pub struct Options {
-    pub starttls: Starttls,
-    /// The name sent in the TLS server_name extension; `None` sends the
-    /// target's host when it is a DNS name, and no name for an IP address.
-    pub sni: Option<String>,
-    /// For the TCP connection, and again for the handshake (STARTTLS and TLS).
-    pub timeout: Duration,
-}
-
-/// What a server served.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Served {
-    pub protocol: Protocol,
-    /// DER certificates, the leaf first, as the server sent them.
-    pub chain: Vec<Vec<u8>>,
-}
-
-/// Why a server's chain could not be fetched.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum Failure {
-    #[error("cannot resolve {host}: {source}")]
-    Resolve {
-        host: String,
-        #[source]
-        source: std::io::Error,
-    },
-    #[error("{host} resolves to no address")]
-    NoAddress { host: String },
-    #[error("connection refused")]
-    Refused,
-    #[error("timeout: no answer within {} s {step}", .after.as_secs_f64())]
-    Timeout { step: Step, after: Duration },
-    #[error("cannot connect: {0}")]
-    Connect(#[source] std::io::Error),
-    #[error("connection closed by the server {step}")]
-    Closed { step: Step },
-    #[error("connection failed {step}: {source}")]
-    Io {
-        step: Step,
-        #[source]
-        source: std::io::Error,
-    },
-    #[error("the server sent more than {limit} bytes {step}")]
-    TooMuch { step: Step, limit: usize },
-    /// The server's answer to the STARTTLS exchange says no.
-    #[error("server does not offer TLS ({detail})")]
-    NoTls { detail: &'static str },
-    /// The server speaks something else than the protocol expected.
-    #[error("not a {protocol} server: {detail}")]
-    WrongProtocol {
-        protocol: &'static str,
-        detail: String,
-    },
-    /// The server answered the MySQL connection with an error packet.
-    #[error("the server refused the connection: {0}")]
-    ServerError(String),
-    #[error("not TLS: the server answered {0}")]
-    NotTls(String),
-    #[error("handshake failure: {0}")]
-    Handshake(String),
-}
-
-/// The part of the exchange a failure happened in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Step {
-    Resolve,
-    Connect,
-    MysqlGreeting,
-    PostgresAnswer,
-    Handshake,
-}
-
-impl std::fmt::Display for Step {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Step::Resolve => "to resolve the host name",
-            Step::Connect => "to connect",
-            Step::MysqlGreeting => "while reading the MySQL greeting",
-            Step::PostgresAnswer => "while waiting for the answer to PostgreSQL's SSLRequest",
-            Step::Handshake => "during the TLS handshake",
-        })
-    }
-}
 
 /// Connects to `target` and fetches the chain it serves.
 pub fn fetch(target: &Target, opts: &Options) -> Result<Served, Failure> {

@@ -409,13 +409,13 @@ fn graph(src: &Path) -> (Vec<Module>, BTreeMap<usize, Vec<Edge>>, Vec<String>) {
         let mut out: Vec<Edge> = Vec::new();
         for p in &found {
             match resolve(&all, m, &children, p) {
-                Some(Ok(to)) if to != (m.krate, m.path.clone()) => {
-                    if !out.iter().any(|e| e.to == to) {
-                        out.push(Edge {
-                            to,
-                            written: p.join("::"),
-                        });
-                    }
+                Some(Ok(to))
+                    if to != (m.krate, m.path.clone()) && !out.iter().any(|e| e.to == to) =>
+                {
+                    out.push(Edge {
+                        to,
+                        written: p.join("::"),
+                    });
                 }
                 Some(Err(problem)) => problems.push(problem),
                 _ => {}
@@ -702,4 +702,17 @@ fn the_checker_refuses_lib_re_exports_and_unplaced_modules() {
             "extra is in no layer of ARCHITECTURE.md",
         ]
     );
+}
+
+#[test]
+fn the_checker_reads_super_inside_an_inline_module_as_the_file_itself() {
+    let dir = tree(&[
+        ("lib.rs", "pub mod error;\npub mod store;\n"),
+        ("error.rs", "pub fn f() {}\n"),
+        (
+            "store.rs",
+            "pub fn g() {}\npub mod option {\n    pub fn h() { super::g() }\n}\nfn k() { crate::error::f() }\n",
+        ),
+    ]);
+    assert_eq!(violations(dir.path(), SMALL), Vec::<String>::new());
 }

@@ -7,8 +7,12 @@ use serde::Serialize;
 
 use certgen::ca_key::change_passphrase;
 
+use super::args::Format;
+use super::context::Context;
+use super::errors::refuse;
+use super::exit::Status;
+use super::output;
 use super::passphrase::{NEW_ENV, PassphraseArgs, Sources};
-use super::{Context, Format, Status, output, refuse};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

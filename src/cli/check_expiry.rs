@@ -17,9 +17,12 @@ use certgen::input::read_file;
 use certgen::remote::{self, Expect, Judge, Starttls, Target, Trust};
 use certgen::store::{Mode, replace_file};
 
-use super::expiry_report::{Report, new_report};
-use super::usage::InCommand;
-use super::{Context, Status, exit, values};
+use super::context::Context;
+use super::exit::{self, Status};
+use super::expiry_report::{Json, Nagios, Report, Text};
+use super::in_command::InCommand;
+use super::prometheus::Prometheus;
+use super::values;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -269,7 +272,7 @@ struct Plan {
 fn report(out: &mut dyn Write, plan: &Plan, format: ExpiryFormat, quiet: bool) -> Result<Tally> {
     let (thresholds, now) = (plan.thresholds, plan.now);
     let mut tally = Tally::default();
-    let mut rep: Box<dyn Report> = new_report(format, thresholds, now, quiet);
+    let mut rep = renderer(format, thresholds, now, quiet);
     rep.start(out)?;
     // Quiet text and Nagios show only the problems.
     let detail = match format {
@@ -309,6 +312,21 @@ fn report(out: &mut dyn Write, plan: &Plan, format: ExpiryFormat, quiet: bool) -
     })?;
     rep.finish(out, &tally)?;
     Ok(tally)
+}
+
+/// The renderer `--format` names.
+fn renderer(
+    format: ExpiryFormat,
+    thresholds: Thresholds,
+    now: OffsetDateTime,
+    quiet: bool,
+) -> Box<dyn Report> {
+    match format {
+        ExpiryFormat::Text => Box::new(Text::new(now, quiet)),
+        ExpiryFormat::Json => Box::new(Json::new(now, thresholds)),
+        ExpiryFormat::Nagios => Box::new(Nagios::new(thresholds)),
+        ExpiryFormat::Prometheus => Box::new(Prometheus::new(now)),
+    }
 }
 
 /// Output whose reader may go away: once a write finds the pipe closed

@@ -4,10 +4,10 @@
 use std::path::PathBuf;
 
 use anyhow::{Context as _, Result};
-use clap::CommandFactory;
 use clap_complete::Shell;
 
-use super::{Cli, Status};
+use super::exit::Status;
+use super::output;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -23,17 +23,17 @@ pub struct ManArgs {
     out: PathBuf,
 }
 
-pub fn run(a: Args) -> Result<Status> {
-    let mut cmd = Cli::command();
+/// `cli` is the whole command line's definition.
+pub fn run(a: Args, mut cli: clap::Command) -> Result<Status> {
     let mut out = Vec::new();
-    clap_complete::generate(a.shell, &mut cmd, "certgen", &mut out);
-    super::output::raw(&String::from_utf8_lossy(&out))?;
+    clap_complete::generate(a.shell, &mut cli, "certgen", &mut out);
+    output::raw(&String::from_utf8_lossy(&out))?;
     Ok(Status::Ok)
 }
 
-pub fn man(a: ManArgs) -> Result<Status> {
+pub fn man(a: ManArgs, cli: clap::Command) -> Result<Status> {
     std::fs::create_dir_all(&a.out).with_context(|| format!("creating {}", a.out.display()))?;
-    clap_mangen::generate_to(Cli::command(), &a.out)
+    clap_mangen::generate_to(cli, &a.out)
         .with_context(|| format!("writing man pages into {}", a.out.display()))?;
     Ok(Status::Ok)
 }

@@ -12,8 +12,13 @@ use certgen::inspect::{CrlDetails, crl_details};
 use certgen::pki::open_ca;
 use certgen::rfc3339;
 
-use super::usage::InCommand;
-use super::{Context, Format, Status, output, values};
+use super::args::Format;
+use super::context::Context;
+use super::exit::Status;
+use super::in_command::InCommand;
+use super::output;
+use super::passphrase::PassphraseArgs;
+use super::values;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -28,7 +33,7 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t)]
     format: Format,
     #[command(flatten)]
-    pub passphrase: super::passphrase::PassphraseArgs,
+    pub passphrase: PassphraseArgs,
 }
 
 /// What `crl --format json` prints: the file and the CRL as `inspect` describes it.

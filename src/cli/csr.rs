@@ -9,7 +9,11 @@ use certgen::request;
 use certgen::store::{Mode, create_file};
 use certgen::{KeyFormat, KeyType, PrivateKey};
 
-use super::{Context, LeafKeyArgs, Status, output, refuse};
+use super::args::LeafKeyArgs;
+use super::context::Context;
+use super::errors::refuse;
+use super::exit::Status;
+use super::output;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

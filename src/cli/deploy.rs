@@ -13,7 +13,10 @@ use certgen::CertSummary;
 use certgen::deploy::{self, Deployment, Layout, Owner, Role};
 use certgen::kind::Kind;
 
-use super::{Context, Format, Status, output};
+use super::args::Format;
+use super::context::Context;
+use super::exit::Status;
+use super::output;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

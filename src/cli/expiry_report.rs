@@ -1,6 +1,8 @@
-//! How `check-expiry` renders its findings: a text table, JSON, a Nagios
-//! status line, or Prometheus metrics. Every renderer streams (findings are
-//! written as they arrive) except where a format needs grouping.
+//! How `check-expiry` renders its findings: the [`Report`] every renderer
+//! implements, and the text table, JSON and Nagios status line (Prometheus
+//! metrics are in `prometheus.rs`). Every renderer streams (findings are
+//! written as they arrive) except where a format needs grouping; the command
+//! picks one by its `--format`.
 
 use std::io::{self, Write};
 
@@ -11,9 +13,8 @@ use certgen::cert::days_left;
 use certgen::expiry::{Finding, Level, Source, Tally, Thresholds, human};
 use certgen::{CertSummary, rfc3339};
 
-use super::check_expiry::ExpiryFormat;
 use super::exit::{Status, worst};
-use super::output::sanitize_line;
+use super::output::{sanitize_line, write_json};
 
 /// A renderer: called once before the scan, once per finding, once after.
 pub trait Report {
@@ -22,31 +23,6 @@ pub trait Report {
     }
     fn finding(&mut self, out: &mut dyn Write, f: &Finding) -> io::Result<()>;
     fn finish(&mut self, out: &mut dyn Write, tally: &Tally) -> io::Result<()>;
-}
-
-pub fn new_report(
-    format: ExpiryFormat,
-    thresholds: Thresholds,
-    now: OffsetDateTime,
-    quiet: bool,
-) -> Box<dyn Report> {
-    match format {
-        ExpiryFormat::Text => Box::new(Text {
-            now,
-            quiet,
-            header_done: false,
-        }),
-        ExpiryFormat::Json => Box::new(Json {
-            now,
-            thresholds,
-            first: true,
-        }),
-        ExpiryFormat::Nagios => Box::new(Nagios {
-            thresholds,
-            problems: Vec::new(),
-        }),
-        ExpiryFormat::Prometheus => Box::new(super::prometheus::Prometheus::new(now)),
-    }
 }
 
 /// The path with `#N` for the Nth certificate of a bundle.
@@ -66,10 +42,21 @@ fn certificates(n: usize) -> String {
     }
 }
 
-struct Text {
+/// A table; with `quiet` only the problems, and no summary line.
+pub struct Text {
     now: OffsetDateTime,
     quiet: bool,
     header_done: bool,
+}
+
+impl Text {
+    pub fn new(now: OffsetDateTime, quiet: bool) -> Text {
+        Text {
+            now,
+            quiet,
+            header_done: false,
+        }
+    }
 }
 
 impl Report for Text {
@@ -135,10 +122,21 @@ struct JsonFinding<'a> {
     certificate: Option<&'a CertSummary>,
 }
 
-struct Json {
+/// One JSON document (see docs/check-expiry.md).
+pub struct Json {
     now: OffsetDateTime,
     thresholds: Thresholds,
     first: bool,
+}
+
+impl Json {
+    pub fn new(now: OffsetDateTime, thresholds: Thresholds) -> Json {
+        Json {
+            now,
+            thresholds,
+            first: true,
+        }
+    }
 }
 
 impl Report for Json {
@@ -178,7 +176,7 @@ impl Report for Json {
         };
         write!(out, "{}\n    ", if self.first { "" } else { "," })?;
         self.first = false;
-        serde_json::to_writer(&mut *out, &item)?;
+        write_json(out, &item)?;
         Ok(())
     }
 
@@ -203,7 +201,8 @@ impl Report for Json {
 /// Problem lines printed after the status line (Nagios "long output").
 const NAGIOS_LONG_LINES: usize = 50;
 
-struct Nagios {
+/// A Nagios plugin status line with performance data, then the problems.
+pub struct Nagios {
     thresholds: Thresholds,
     problems: Vec<String>,
 }
@@ -256,6 +255,13 @@ impl Report for Nagios {
 }
 
 impl Nagios {
+    pub fn new(thresholds: Thresholds) -> Nagios {
+        Nagios {
+            thresholds,
+            problems: Vec::new(),
+        }
+    }
+
     fn perfdata(&self, t: &Tally) -> String {
         let mut p = format!(
             "certificates={};;;0 ok={};;;0 warning={};;;0 critical={};;;0 unknown={};;;0",

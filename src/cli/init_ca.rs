@@ -10,9 +10,14 @@ use certgen::init_ca::{CaOptions, init_ca};
 use certgen::secret::Passphrase;
 use certgen::{CertSummary, Store, profile, request, rfc3339};
 
+use super::args::{Format, KeyFormatArg, KeyTypeArg};
 use super::bundle::Files;
-use super::usage::InCommand;
-use super::{Context, Format, KeyFormatArg, KeyTypeArg, Status, output, refuse, values};
+use super::context::Context;
+use super::exit::Status;
+use super::in_command::InCommand;
+use super::output;
+use super::passphrase::PassphraseArgs;
+use super::values;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -51,7 +56,7 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t)]
     format: Format,
     #[command(flatten)]
-    pub passphrase: super::passphrase::PassphraseArgs,
+    pub passphrase: PassphraseArgs,
 }
 
 /// The passphrase for `--encrypt`, asked before anything is written.
@@ -61,25 +66,7 @@ fn new_passphrase(ctx: &Context, force: bool) -> Result<Passphrase> {
         return Err(certgen::Error::Exists(ctx.store.ca_cert()))
             .with_context(|| format!("creating a CA in {}", ctx.store.root().display()));
     }
-    encryption_passphrase(ctx, "init-ca")
-}
-
-/// The passphrase to encrypt a new CA key with (`init-ca --encrypt`,
-/// `setup --encrypt`), from the usual sources, asked twice on a terminal.
-pub(super) fn encryption_passphrase(ctx: &Context, command: &str) -> Result<Passphrase> {
-    let got = ctx
-        .passphrase
-        .get("Passphrase for the new CA key", true)
-        .context("the passphrase for --encrypt")?;
-    got.ok_or_else(|| {
-        refuse(
-            "--encrypt: no passphrase was given, and there is no terminal to ask for one",
-            format!(
-                "give it with --passphrase-file FILE or {}, or run {command} at a terminal",
-                super::passphrase::ENV
-            ),
-        )
-    })
+    ctx.passphrase.for_new_ca_key("init-ca")
 }
 
 #[derive(Serialize)]

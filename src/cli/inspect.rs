@@ -12,9 +12,12 @@ use certgen::input::read_file;
 use certgen::inspect::{CertDetails, CrlDetails, CsrDetails, KeyDetails, Object, inspect_bytes};
 use certgen::rfc3339;
 
-use super::output::{comma_list, sanitize, sanitize_line};
-use super::usage::InCommand;
-use super::{Context, Format, Status, values};
+use super::args::Format;
+use super::context::Context;
+use super::exit::Status;
+use super::in_command::InCommand;
+use super::output::{self, comma_list, sanitize, sanitize_line};
+use super::values;
 
 /// Revoked serials shown in text; JSON lists them all.
 const CRL_TEXT_LIMIT: usize = 20;
@@ -49,7 +52,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         }
     }
     match a.format {
-        Format::Json => super::output::print_json(&reports)?,
+        Format::Json => output::print_json(&reports)?,
         Format::Text => print_text(&reports)?,
     }
     let failed = reports.iter().any(|r| r.error.is_some());

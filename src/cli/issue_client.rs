@@ -12,9 +12,15 @@ use certgen::lifecycle::{RenewOptions, order_for};
 use certgen::pki::open_ca;
 use certgen::{San, request};
 
+use super::args::{Format, ReplacingKeyArgs};
 use super::bundle::{BundleReport, progress, report_notes};
-use super::usage::InCommand;
-use super::{Context, Format, ReplacingKeyArgs, Status, output, read_name_list, values};
+use super::context::Context;
+use super::exit::Status;
+use super::in_command::InCommand;
+use super::output;
+use super::passphrase::PassphraseArgs;
+use super::settings::RequireArg;
+use super::values;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -43,7 +49,7 @@ pub struct Args {
     sql_host: String,
     /// How the printed ALTER USER statements tie each account to TLS.
     #[arg(long, value_enum, value_name = "HOW", default_value = "subject")]
-    require: super::config::RequireArg,
+    require: RequireArg,
     /// Replace existing bundles (the old files move to old_keys/<timestamp>/):
     /// subject, names, lifetime, key type and key format no flag gives are
     /// kept from each certificate replaced. For routine renewal, use `certgen renew`.
@@ -53,7 +59,7 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t)]
     format: Format,
     #[command(flatten)]
-    pub passphrase: super::passphrase::PassphraseArgs,
+    pub passphrase: PassphraseArgs,
 }
 
 pub fn run(ctx: &Context, a: Args) -> Result<Status> {
@@ -123,4 +129,24 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         }
     }
     Ok(Status::Ok)
+}
+
+/// Reads names from `--from FILE` (`-` for stdin): one per line, `#` comments
+/// and blank lines ignored.
+fn read_name_list(path: &std::path::Path) -> Result<Vec<String>> {
+    use certgen::input::{read_file, read_stdin, utf8};
+    let (what, bytes) = if path.as_os_str() == "-" {
+        ("names from stdin".to_string(), read_stdin())
+    } else {
+        (path.display().to_string(), read_file(path))
+    };
+    let text = bytes
+        .and_then(utf8)
+        .with_context(|| format!("reading {what}"))?;
+    Ok(text
+        .lines()
+        .map(|l| l.split('#').next().unwrap_or("").trim())
+        .filter(|l| !l.is_empty())
+        .map(String::from)
+        .collect())
 }

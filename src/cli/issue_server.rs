@@ -7,13 +7,16 @@ use certgen::issue::issue_bundles;
 use certgen::kind::Kind;
 use certgen::lifecycle::{RenewOptions, order_for};
 use certgen::pki::open_ca;
-use certgen::{Profile, request};
+use certgen::{Profile, request, rfc3339};
 
+use super::args::{Format, ReplacingKeyArgs};
 use super::bundle::{BundleReport, report_notes};
-use super::output::comma_list;
-use super::usage::InCommand;
-use super::{Context, Format, ReplacingKeyArgs, Status, output, values};
-use certgen::rfc3339;
+use super::context::Context;
+use super::exit::Status;
+use super::in_command::InCommand;
+use super::output::{self, comma_list};
+use super::passphrase::PassphraseArgs;
+use super::values;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -47,7 +50,7 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t)]
     format: Format,
     #[command(flatten)]
-    pub passphrase: super::passphrase::PassphraseArgs,
+    pub passphrase: PassphraseArgs,
 }
 
 pub fn run(ctx: &Context, a: Args) -> Result<Status> {

@@ -10,9 +10,12 @@ use certgen::index::{Entry, Index, Status};
 use certgen::serial::Serial;
 use certgen::{CertSummary, Error, rfc3339};
 
-use super::output::sanitize;
-use super::usage::InCommand;
-use super::{Context, Format, exit, values};
+use super::args::Format;
+use super::context::Context;
+use super::exit;
+use super::in_command::InCommand;
+use super::output::{self, sanitize};
+use super::values;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -93,9 +96,9 @@ pub fn run(ctx: &Context, a: Args) -> Result<exit::Status> {
     match a.format {
         Format::Json => {
             for r in &mut rows {
-                r.certificate = ctx.store.recorded_certificate(r.file, r.serial);
+                r.certificate = certgen::pki::recorded_certificate(&ctx.store, r.file, r.serial);
             }
-            super::output::print_json(&rows)?
+            output::print_json(&rows)?
         }
         Format::Text => print_table(&rows)?,
     }
@@ -144,5 +147,5 @@ fn print_table(rows: &[Row]) -> Result<()> {
         text.push_str(line.join("  ").trim_end());
         text.push('\n');
     }
-    super::output::raw(&sanitize(&text))
+    output::raw(&sanitize(&text))
 }

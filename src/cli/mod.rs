@@ -1,16 +1,27 @@
 //! Command-line definitions and dispatch. One file per subcommand.
+//!
+//! The files are layers (the order is in ARCHITECTURE.md, and
+//! `tests/architecture.rs` keeps it):
+//! this file on top; below it the commands, which never import one another;
+//! below them what several commands share (`bundle.rs`, `settings.rs`,
+//! check-expiry's renderers, ...); at the bottom the vocabulary every file
+//! may use (`output.rs`, `exit.rs`, `args.rs`, `context.rs`, ...).
 
+mod args;
 mod bundle;
 mod ca;
 mod check_expiry;
+mod color;
 mod completions;
 mod config;
+mod context;
 mod crl;
 mod csr;
 mod deploy;
-mod errors;
+pub mod errors;
 pub mod exit;
 mod expiry_report;
+mod in_command;
 mod init_ca;
 mod inspect;
 mod issue_client;
@@ -22,6 +33,8 @@ mod prometheus;
 mod renew;
 mod revoke;
 mod rotate_ca;
+mod settings;
+mod settings_report;
 mod setup;
 mod sign;
 mod usage;
@@ -30,17 +43,15 @@ mod verify;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use clap::builder::{EnumValueParser, PathBufValueParser};
-use clap::{Arg, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use clap::{Arg, CommandFactory, FromArgMatches, Parser, Subcommand};
 use time::OffsetDateTime;
 
-use certgen::{KeyFormat, KeyType, Store};
-
-pub use errors::{hint, is_broken_pipe, print_error, refuse};
-pub use exit::Status;
-use usage::InCommand;
+use color::Color;
+use context::Context;
+use exit::Status;
+use in_command::InCommand;
 
 /// A certificate authority and key manager for database TLS.
 ///
@@ -135,9 +146,10 @@ pub fn parse() -> Result<(Cli, String), ExitCode> {
     let matches = Cli::command()
         .arg(now_arg())
         .try_get_matches()
-        .map_err(|e| usage::report(&e, None))?;
+        .map_err(|e| usage::report(&e, None, &Cli::command()))?;
     let command = matches.subcommand_name().unwrap_or_default().to_string();
-    let mut cli = Cli::from_arg_matches(&matches).map_err(|e| usage::report(&e, Some(&command)))?;
+    let mut cli = Cli::from_arg_matches(&matches)
+        .map_err(|e| usage::report(&e, Some(&command), &Cli::command()))?;
     cli.now = matches.get_one::<OffsetDateTime>(NOW).copied();
     Ok((cli, command))
 }
@@ -156,129 +168,6 @@ fn now_arg() -> Arg {
         .hide(true)
         .value_name("TIME")
         .value_parser(InCommand(values::instant))
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Color {
-    Auto,
-    Always,
-    Never,
-}
-
-impl Color {
-    pub fn enabled(self, is_terminal: bool) -> bool {
-        match self {
-            Color::Always => true,
-            Color::Never => false,
-            Color::Auto => is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-        }
-    }
-}
-
-/// `--format` for commands that print what they made.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    #[default]
-    Text,
-    Json,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum KeyTypeArg {
-    Rsa2048,
-    Rsa3072,
-    Rsa4096,
-    EcdsaP256,
-    EcdsaP384,
-    Ed25519,
-}
-
-impl From<KeyTypeArg> for KeyType {
-    fn from(k: KeyTypeArg) -> KeyType {
-        match k {
-            KeyTypeArg::Rsa2048 => KeyType::Rsa2048,
-            KeyTypeArg::Rsa3072 => KeyType::Rsa3072,
-            KeyTypeArg::Rsa4096 => KeyType::Rsa4096,
-            KeyTypeArg::EcdsaP256 => KeyType::EcdsaP256,
-            KeyTypeArg::EcdsaP384 => KeyType::EcdsaP384,
-            KeyTypeArg::Ed25519 => KeyType::Ed25519,
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum KeyFormatArg {
-    /// BEGIN PRIVATE KEY (default)
-    Pkcs8,
-    /// BEGIN RSA PRIVATE KEY, for MySQL 5.x built with yaSSL
-    Pkcs1,
-    /// BEGIN EC PRIVATE KEY
-    Sec1,
-}
-
-impl From<KeyFormatArg> for KeyFormat {
-    fn from(k: KeyFormatArg) -> KeyFormat {
-        match k {
-            KeyFormatArg::Pkcs8 => KeyFormat::Pkcs8,
-            KeyFormatArg::Pkcs1 => KeyFormat::Pkcs1,
-            KeyFormatArg::Sec1 => KeyFormat::Sec1,
-        }
-    }
-}
-
-/// Key options shared by the commands that make leaf keys.
-#[derive(Clone, Debug, Args)]
-pub struct LeafKeyArgs {
-    /// Key type of the new key.
-    #[arg(long, value_enum, default_value_t = KeyTypeArg::Rsa2048)]
-    pub key_type: KeyTypeArg,
-    /// Encoding of the new key file.
-    #[arg(long, value_enum, default_value_t = KeyFormatArg::Pkcs8)]
-    pub key_format: KeyFormatArg,
-}
-
-impl LeafKeyArgs {
-    /// The library's options for a batch of `kind` bundles with these keys.
-    pub fn batch(&self, kind: certgen::kind::Kind, force: bool) -> certgen::issue::BatchOptions {
-        certgen::issue::BatchOptions {
-            kind,
-            key_type: self.key_type.into(),
-            key_format: self.key_format.into(),
-            force,
-        }
-    }
-}
-
-/// Key options of the commands whose `--force` keeps what it replaces
-/// (`issue-server`, `issue-client`): a flag left out is not said, so the
-/// replaced key's type and format are kept.
-#[derive(Clone, Debug, Args)]
-pub struct ReplacingKeyArgs {
-    /// Key type of the new key [default: rsa2048; with --force: the replaced key's].
-    #[arg(long, value_enum)]
-    pub key_type: Option<KeyTypeArg>,
-    /// Encoding of the new key file [default: pkcs8; with --force: the replaced key file's].
-    #[arg(long, value_enum)]
-    pub key_format: Option<KeyFormatArg>,
-}
-
-impl ReplacingKeyArgs {
-    /// The type and format of a key made without anything to keep.
-    pub fn or_default(&self) -> (KeyType, KeyFormat) {
-        (
-            self.key_type.unwrap_or(KeyTypeArg::Rsa2048).into(),
-            self.key_format.unwrap_or(KeyFormatArg::Pkcs8).into(),
-        )
-    }
-
-    /// What the command line says, for [`certgen::lifecycle::order_for`].
-    pub fn said(&self) -> certgen::lifecycle::RenewOptions {
-        certgen::lifecycle::RenewOptions {
-            key_type: self.key_type.map(Into::into),
-            key_format: self.key_format.map(Into::into),
-            ..Default::default()
-        }
-    }
 }
 
 impl Command {
@@ -301,17 +190,7 @@ impl Command {
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<Status> {
-    let passphrase = Arc::new(passphrase::Sources::new(
-        cli.command.passphrase_file(),
-        passphrase::ENV,
-    ));
-    let store = Store::new(&cli.dir).with_passphrase(passphrase.clone());
-    let ctx = Context {
-        store,
-        passphrase,
-        quiet: cli.quiet,
-        now: cli.now,
-    };
+    let ctx = Context::new(&cli.dir, cli.command.passphrase_file(), cli.quiet, cli.now);
     match cli.command {
         Command::InitCa(a) => init_ca::run(&ctx, a),
         Command::Csr(a) => csr::run(&ctx, a),
@@ -330,47 +209,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Crl(a) => crl::run(&ctx, a),
         Command::Renew(a) => renew::run(&ctx, a),
         Command::RotateCa(a) => rotate_ca::run(&ctx, a),
-        Command::Completions(a) => completions::run(a),
-        Command::Man(a) => completions::man(a),
+        Command::Completions(a) => completions::run(a, Cli::command()),
+        Command::Man(a) => completions::man(a, Cli::command()),
     }
-}
-
-/// What every command gets from the global options.
-pub struct Context {
-    /// The PKI directory, which opens an encrypted CA key with `passphrase`.
-    pub store: Store,
-    /// The CA key's passphrase, from --passphrase-file, the environment or the terminal.
-    pub passphrase: Arc<passphrase::Sources>,
-    pub quiet: bool,
-    /// The hidden `--now`.
-    now: Option<OffsetDateTime>,
-}
-
-impl Context {
-    /// The current time, or `--now` when given: the only place the binary
-    /// reads the clock.
-    pub fn now(&self) -> OffsetDateTime {
-        self.now.unwrap_or_else(OffsetDateTime::now_utc)
-    }
-}
-
-/// Reads names from `--from FILE` (`-` for stdin): one per line, `#` comments
-/// and blank lines ignored.
-pub fn read_name_list(path: &std::path::Path) -> anyhow::Result<Vec<String>> {
-    use anyhow::Context as _;
-    use certgen::input::{read_file, read_stdin, utf8};
-    let (what, bytes) = if path.as_os_str() == "-" {
-        ("names from stdin".to_string(), read_stdin())
-    } else {
-        (path.display().to_string(), read_file(path))
-    };
-    let text = bytes
-        .and_then(utf8)
-        .with_context(|| format!("reading {what}"))?;
-    Ok(text
-        .lines()
-        .map(|l| l.split('#').next().unwrap_or("").trim())
-        .filter(|l| !l.is_empty())
-        .map(String::from)
-        .collect())
 }

@@ -8,10 +8,13 @@ use std::os::unix::ffi::OsStringExt;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
+use anyhow::Context as _;
 use zeroize::Zeroizing;
 
 use certgen::Error;
 use certgen::secret::{Passphrase, PassphraseSource};
+
+use super::errors::refuse;
 
 /// The environment variable read when no file is given.
 pub const ENV: &str = "CERTGEN_CA_PASSPHRASE";
@@ -62,6 +65,23 @@ impl Sources {
         };
         got.clone_from(&found);
         Ok(found)
+    }
+
+    /// The passphrase to encrypt a new CA key with (`init-ca --encrypt`,
+    /// `setup --encrypt`), asked twice on a terminal; `command` is named in
+    /// the hint when there is no terminal to ask on.
+    pub fn for_new_ca_key(&self, command: &str) -> anyhow::Result<Passphrase> {
+        let got = self
+            .get("Passphrase for the new CA key", true)
+            .context("the passphrase for --encrypt")?;
+        got.ok_or_else(|| {
+            refuse(
+                "--encrypt: no passphrase was given, and there is no terminal to ask for one",
+                format!(
+                    "give it with --passphrase-file FILE or {ENV}, or run {command} at a terminal"
+                ),
+            )
+        })
     }
 }
 

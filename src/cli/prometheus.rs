@@ -129,3 +129,17 @@ impl Prometheus {
         writeln!(out, "{name} {}", self.now.unix_timestamp())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_escape_invisible_characters_then_as_the_format_requires() {
+        let value = "a\u{202e}b\u{200b}c\u{e0041}d\u{2028}\"\\\n";
+        assert_eq!(
+            label(value),
+            r#"a\\u{202e}b\\u{200b}c\\u{e0041}d\\u{2028}\"\\\n"#
+        );
+    }
+}

@@ -13,10 +13,15 @@ use certgen::lifecycle::{self, RenewOptions, Selection, SkipReason};
 use certgen::pki::open_ca;
 use certgen::{CertSummary, Error, Profile, San, Subject, rfc3339};
 
+use super::args::{Format, KeyFormatArg, KeyTypeArg, ProfileArg};
 use super::bundle::{Files, progress};
-use super::sign::ProfileArg;
-use super::usage::InCommand;
-use super::{Context, Format, KeyFormatArg, KeyTypeArg, Status, output, refuse, values};
+use super::context::Context;
+use super::errors::refuse;
+use super::exit::Status;
+use super::in_command::InCommand;
+use super::output;
+use super::passphrase::PassphraseArgs;
+use super::values;
 
 #[derive(Debug, clap::Args)]
 #[command(group = clap::ArgGroup::new("which").required(true).multiple(true)
@@ -62,7 +67,7 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t)]
     format: Format,
     #[command(flatten)]
-    pub passphrase: super::passphrase::PassphraseArgs,
+    pub passphrase: PassphraseArgs,
 }
 
 /// What `renew --format json` prints.
@@ -278,11 +283,7 @@ fn options(a: &Args, selection: &Selection) -> Result<RenewOptions> {
         sans: (!a.san.is_empty())
             .then(|| San::parse_list(&a.san))
             .transpose()?,
-        profile: a.profile.map(|p| match p {
-            ProfileArg::Server => Profile::Server,
-            ProfileArg::Client => Profile::Client,
-            ProfileArg::ServerClient => Profile::ServerClient,
-        }),
+        profile: a.profile.map(Profile::from),
         validity: a.days,
         key_type: a.key_type.map(Into::into),
         key_format: a.key_format.map(Into::into),

@@ -12,8 +12,12 @@ use certgen::revoke::{Target, revoke};
 use certgen::serial::Serial;
 use certgen::{CertSummary, Error, rfc3339};
 
-use super::usage::InCommand;
-use super::{Context, Format, Status, output, refuse};
+use super::args::Format;
+use super::context::Context;
+use super::errors::refuse;
+use super::exit::Status;
+use super::in_command::InCommand;
+use super::output;
 
 #[derive(Debug, clap::Args)]
 #[command(group = clap::ArgGroup::new("what").required(true).args(["name", "serial"]))]
@@ -82,7 +86,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         file: &e.file,
         revoked_at: revoked.revoked_at,
         revocation_reason: revoked.reason,
-        certificate: ctx.store.recorded_certificate(&e.file, &e.serial),
+        certificate: certgen::pki::recorded_certificate(&ctx.store, &e.file, &e.serial),
     };
     match a.format {
         Format::Json => output::print_json(&report)?,

@@ -10,8 +10,13 @@ use time::Duration;
 use certgen::lifecycle::{self, RotateOptions};
 use certgen::{CertSummary, request, rfc3339};
 
-use super::usage::InCommand;
-use super::{Context, Format, KeyTypeArg, Status, output, values};
+use super::args::{Format, KeyTypeArg};
+use super::context::Context;
+use super::exit::Status;
+use super::in_command::InCommand;
+use super::output;
+use super::passphrase::PassphraseArgs;
+use super::values;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -35,7 +40,7 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t)]
     format: Format,
     #[command(flatten)]
-    pub passphrase: super::passphrase::PassphraseArgs,
+    pub passphrase: PassphraseArgs,
 }
 
 /// What `rotate-ca --format json` prints.

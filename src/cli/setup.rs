@@ -15,9 +15,15 @@ use certgen::lifecycle::{BundlePlan, plan_bundles};
 use certgen::pki::open_ca;
 use certgen::{Ca, CertSummary, Subject, profile, request};
 
+use super::args::{Format, KeyFormatArg, KeyTypeArg, LeafKeyArgs};
 use super::bundle::BundleReport;
-use super::config::{SettingsArgs, TargetArg};
-use super::{Context, Format, KeyFormatArg, KeyTypeArg, LeafKeyArgs, Status, output};
+use super::context::Context;
+use super::errors::refuse;
+use super::exit::Status;
+use super::output;
+use super::passphrase::PassphraseArgs;
+use super::settings::{SettingsArgs, TargetArg, check_current, crl_path};
+use super::settings_report;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -61,7 +67,7 @@ pub struct Args {
     #[arg(long)]
     encrypt: bool,
     #[command(flatten)]
-    pub passphrase: super::passphrase::PassphraseArgs,
+    pub passphrase: PassphraseArgs,
 }
 
 /// What `setup --format json` prints.
@@ -71,7 +77,7 @@ struct Report<'a> {
     server: BundleReport<'a>,
     users: Vec<BundleReport<'a>>,
     /// The settings, as `certgen config --format json` prints them.
-    config: super::config::Report<'a>,
+    config: settings_report::Report<'a>,
 }
 
 pub fn run(ctx: &Context, a: Args) -> Result<Status> {
@@ -136,8 +142,8 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     let index = Index::load(&store.index())?;
     for (kind, plan) in [(Kind::Server, &server_plan), (Kind::User, &user_plan)] {
         for leaf in &plan.keep {
-            if let Err(why) = super::config::check_current(&index, kind, leaf, now) {
-                return Err(super::refuse(
+            if let Err(why) = check_current(&index, kind, leaf, now) {
+                return Err(refuse(
                     why.message,
                     "add --force to issue it anew (the old bundle is archived)",
                 ));
@@ -148,11 +154,11 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     // Asked last, once every other input has been checked.
     let new_ca = match new_ca {
         Some(opts) if a.encrypt => Some(CaOptions {
-            passphrase: Some(super::init_ca::encryption_passphrase(ctx, "setup")?),
+            passphrase: Some(ctx.passphrase.for_new_ca_key("setup")?),
             ..opts
         }),
         None if a.encrypt => {
-            return Err(super::refuse(
+            return Err(refuse(
                 format!(
                     "--encrypt: {} holds a CA already; setup encrypts only a CA it creates",
                     store.root().display()
@@ -180,7 +186,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     let users = carry_out(ctx, &ca, user_plan, &a.user, user_opts, now)?;
     let server = servers.first().context("setup names one server")?;
 
-    let crl = super::config::crl_path(store);
+    let crl = crl_path(store);
     let bundle = |leaf: &LeafIssued, kind| -> Result<Bundle> {
         Ok(Bundle {
             files: a.settings.files(store, kind, &leaf.name)?,
@@ -200,7 +206,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         sql_host: &a.settings.sql_host,
     })?;
     match a.format {
-        Format::Text => output::line(super::config::text(&config).trim_end())?,
+        Format::Text => output::line(settings_report::text(&config).trim_end())?,
         Format::Json => output::print_json(&Report {
             ca: ca.summary()?,
             server: BundleReport::new(server, None),
@@ -208,7 +214,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
                 .iter()
                 .map(|u| BundleReport::new(u, require.map(|r| (a.settings.sql_host.as_str(), r))))
                 .collect(),
-            config: super::config::Report::new(
+            config: settings_report::Report::new(
                 target,
                 &server_bundle,
                 &user_bundles,

@@ -3,7 +3,6 @@
 use std::path::PathBuf;
 
 use anyhow::{Context as _, Result};
-use clap::ValueEnum;
 use serde::Serialize;
 use time::Duration;
 
@@ -12,19 +11,14 @@ use certgen::pki::open_ca;
 use certgen::sign::sign_csr;
 use certgen::{CertSummary, Profile, request, rfc3339};
 
+use super::args::{Format, ProfileArg};
 use super::bundle::Files;
-use super::usage::InCommand;
-use super::{Context, Format, Status, output, values};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ProfileArg {
-    /// serverAuth
-    Server,
-    /// clientAuth
-    Client,
-    /// serverAuth and clientAuth, for cluster nodes
-    ServerClient,
-}
+use super::context::Context;
+use super::exit::Status;
+use super::in_command::InCommand;
+use super::output;
+use super::passphrase::PassphraseArgs;
+use super::values;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -46,7 +40,7 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t)]
     format: Format,
     #[command(flatten)]
-    pub passphrase: super::passphrase::PassphraseArgs,
+    pub passphrase: PassphraseArgs,
 }
 
 #[derive(Serialize)]
@@ -63,11 +57,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         .with_context(|| format!("reading {}", a.csr.display()))?;
     let what = a.csr.display().to_string();
     let csr = Csr::parse(&what, &bytes).with_context(|| format!("checking {what}"))?;
-    let profile = match a.profile {
-        ProfileArg::Server => Profile::Server,
-        ProfileArg::Client => Profile::Client,
-        ProfileArg::ServerClient => Profile::ServerClient,
-    };
+    let profile = Profile::from(a.profile);
     let request = request::from_csr(&csr, profile, &a.san, a.days)?;
     let ca = open_ca(&ctx.store)?;
     let issued = sign_csr(&ctx.store, &ca, &csr, &request, a.out.as_deref(), ctx.now())

@@ -2,22 +2,21 @@
 //! `certgen: error: ...` and a `hint:` line, exit 2 (3 for check-expiry).
 //! `--help` and `--version` print as clap prints them.
 
-use std::ffi::OsStr;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use clap::builder::{PossibleValue, TypedValueParser};
+use clap::Command;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
-use clap::{Arg, Command, CommandFactory};
 
+use super::color::Color;
 use super::errors::print_error;
 use super::exit::Status;
-use super::{Cli, Color};
 
 /// Prints a clap error (or help or version) and returns the exit status.
 /// `command` is the subcommand when it is known; otherwise it is read from
-/// the usage clap attached to the error.
-pub fn report(err: &clap::Error, command: Option<&str>) -> ExitCode {
+/// the usage clap attached to the error. `cli` is the whole command line's
+/// definition, for the names of its subcommands and their options.
+pub fn report(err: &clap::Error, command: Option<&str>, cli: &Command) -> ExitCode {
     if !err.use_stderr() {
         // --help and --version: clap prints them on stdout, exit 0.
         let _ = err.print();
@@ -25,8 +24,8 @@ pub fn report(err: &clap::Error, command: Option<&str>) -> ExitCode {
     }
     let command = command
         .map(String::from)
-        .or_else(|| subcommand_of(err))
-        .or_else(|| named_subcommand(std::env::args_os().skip(1)));
+        .or_else(|| subcommand_of(err, cli))
+        .or_else(|| named_subcommand(std::env::args_os().skip(1), cli));
     let failure = Status::failure(command.as_deref());
     if err.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
         // `certgen` alone: the help is the useful answer.
@@ -34,7 +33,11 @@ pub fn report(err: &clap::Error, command: Option<&str>) -> ExitCode {
         return failure.into();
     }
     let color = Color::Auto.enabled(std::io::stderr().is_terminal());
-    print_error(color, &message(err), Some(&hint(err, command.as_deref())));
+    print_error(
+        color,
+        &message(err),
+        Some(&hint(err, command.as_deref(), cli)),
+    );
     failure.into()
 }
 
@@ -55,7 +58,7 @@ fn message(err: &clap::Error) -> String {
 }
 
 /// clap's suggestion when it has one, else where to read about the command.
-fn hint(err: &clap::Error, command: Option<&str>) -> String {
+fn hint(err: &clap::Error, command: Option<&str>, cli: &Command) -> String {
     if let Some(ContextValue::Strings(names)) = err.get(ContextKind::SuggestedSubcommand) {
         let commands: Vec<String> = names.iter().map(|n| format!("`certgen {n}`")).collect();
         match commands.as_slice() {
@@ -73,7 +76,7 @@ fn hint(err: &clap::Error, command: Option<&str>) -> String {
     if command.is_none()
         && err.kind() == ErrorKind::UnknownArgument
         && let Some(ContextValue::String(arg)) = err.get(ContextKind::InvalidArg)
-        && let Some(owners) = commands_with_option(arg)
+        && let Some(owners) = commands_with_option(arg, cli)
     {
         return format!("{arg} is an option of {owners}: give it after the command");
     }
@@ -85,7 +88,7 @@ fn hint(err: &clap::Error, command: Option<&str>) -> String {
 
 /// The subcommand an error occurred in, from the usage line clap attaches
 /// (`Usage: certgen check-expiry [OPTIONS] ...`).
-fn subcommand_of(err: &clap::Error) -> Option<String> {
+fn subcommand_of(err: &clap::Error, cli: &Command) -> Option<String> {
     let Some(ContextValue::StyledStr(usage)) = err.get(ContextKind::Usage) else {
         return None;
     };
@@ -96,8 +99,7 @@ fn subcommand_of(err: &clap::Error) -> Option<String> {
         .split_whitespace();
     words.next()?; // the binary's name
     let word = words.next()?;
-    Cli::command()
-        .get_subcommands()
+    cli.get_subcommands()
         .map(|c| c.get_name().to_string())
         .find(|name| name == word)
 }
@@ -105,8 +107,11 @@ fn subcommand_of(err: &clap::Error) -> Option<String> {
 /// The first argument that names a subcommand, for the errors clap reports
 /// without a usage line (a missing value: `check-expiry --warn`; a bad global
 /// option before the subcommand), so that check-expiry's callers still get 3.
-fn named_subcommand(args: impl Iterator<Item = std::ffi::OsString>) -> Option<String> {
-    let names: Vec<String> = Cli::command()
+fn named_subcommand(
+    args: impl Iterator<Item = std::ffi::OsString>,
+    cli: &Command,
+) -> Option<String> {
+    let names: Vec<String> = cli
         .get_subcommands()
         .map(|c| c.get_name().to_string())
         .collect();
@@ -115,9 +120,9 @@ fn named_subcommand(args: impl Iterator<Item = std::ffi::OsString>) -> Option<St
 }
 
 /// `init-ca, sign and issue-server` for `--days`; `None` when no subcommand has it.
-fn commands_with_option(arg: &str) -> Option<String> {
+fn commands_with_option(arg: &str, cli: &Command) -> Option<String> {
     let long = arg.strip_prefix("--")?.split('=').next()?;
-    let names: Vec<String> = Cli::command()
+    let names: Vec<String> = cli
         .get_subcommands()
         .filter(|c| c.get_arguments().any(|a| a.get_long() == Some(long)))
         .map(|c| c.get_name().to_string())
@@ -129,36 +134,21 @@ fn commands_with_option(arg: &str) -> Option<String> {
     }
 }
 
-/// A value parser whose errors carry the usage of the command being parsed,
-/// as clap's other errors do: without it a rejected value would not say which
-/// command it was for, and check-expiry's must exit 3.
-#[derive(Clone, Debug)]
-pub struct InCommand<P>(pub P);
-
-impl<P: TypedValueParser> TypedValueParser for InCommand<P> {
-    type Value = P::Value;
-
-    fn parse_ref(
-        &self,
-        cmd: &Command,
-        arg: Option<&Arg>,
-        value: &OsStr,
-    ) -> Result<Self::Value, clap::Error> {
-        self.0.parse_ref(cmd, arg, value).map_err(|mut err| {
-            let usage = cmd.clone().render_usage();
-            err.insert(ContextKind::Usage, ContextValue::StyledStr(usage));
-            err
-        })
-    }
-
-    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
-        self.0.possible_values()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::{Arg, CommandFactory};
+
+    // The tests render errors of the real command line, defined above this module.
+    use crate::cli::Cli;
+
+    fn subcommand_of(err: &clap::Error) -> Option<String> {
+        super::subcommand_of(err, &Cli::command())
+    }
+
+    fn hint(err: &clap::Error, command: Option<&str>) -> String {
+        super::hint(err, command, &Cli::command())
+    }
 
     fn parse_error(args: &[&str]) -> clap::Error {
         let argv = std::iter::once("certgen").chain(args.iter().copied());

@@ -13,9 +13,13 @@ use certgen::input::read_file;
 use certgen::verify::{Host, Input, Mode, Options, Purpose, Rejection, Report, Warning};
 use certgen::{CertSummary, PrivateKey, rfc3339};
 
+use super::args::Format;
+use super::context::Context;
 use super::errors::print_hint;
-use super::usage::InCommand;
-use super::{Context, Format, Status, output, values};
+use super::exit::Status;
+use super::in_command::InCommand;
+use super::output;
+use super::values;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum PurposeArg {
@@ -162,7 +166,11 @@ fn rejection_hint(reason: &Rejection) -> Option<&'static str> {
 }
 
 fn read_input(ctx: &Context, a: &Args) -> Result<Input> {
-    let ca_path = match a.ca.clone().or_else(|| ctx.store.trusted_roots()) {
+    let ca_path = match a
+        .ca
+        .clone()
+        .or_else(|| certgen::pki::trusted_roots(&ctx.store))
+    {
         Some(p) => p,
         None => bail!(
             "no CA certificate at {}: pass --ca FILE with the trusted roots, or --dir DIR for another PKI directory",

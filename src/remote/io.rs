@@ -6,7 +6,7 @@ use std::io::{self, Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use super::{Failure, Step};
+use super::failure::{Failure, Step};
 
 /// Bytes a server may send before the handshake is done: a greeting and a
 /// certificate chain take a few kilobytes; rustls refuses handshake messages

@@ -8,7 +8,9 @@ use time::OffsetDateTime;
 use x509_parser::certificate::X509Certificate;
 use x509_parser::prelude::FromDer;
 
-use super::{Failure, Protocol, Served, Target};
+use super::failure::Failure;
+use super::protocol::{Protocol, Served};
+use super::target::Target;
 use crate::db::{Database, Reload};
 use crate::expiry::{Detail, Finding, Level, Source, Thresholds, check_chain};
 use crate::serial::Serial;

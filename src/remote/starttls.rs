@@ -7,8 +7,8 @@
 //! PostgreSQL: the client sends an 8-byte SSLRequest and the server answers
 //! one byte, `S` (TLS follows) or `N` (no TLS).
 
+use super::failure::{Failure, Step};
 use super::io::{Bounded, quoted};
-use super::{Failure, Step};
 
 /// The longest greeting read: real ones are about a hundred bytes.
 pub(super) const MAX_GREETING: usize = 16 * 1024;

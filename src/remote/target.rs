@@ -8,7 +8,7 @@ use std::net::IpAddr;
 
 use rustls_pki_types::ServerName;
 
-use super::Protocol;
+use super::protocol::Protocol;
 use crate::error::{Error, Result};
 
 /// A server to connect to.

@@ -17,8 +17,9 @@ use x509_parser::certificate::X509Certificate;
 use x509_parser::prelude::FromDer;
 use x509_parser::public_key::PublicKey;
 
+use super::failure::{Failure, Step};
 use super::io::{Bounded, is_over_limit, quoted};
-use super::{Failure, Step, Target};
+use super::target::Target;
 
 fn provider() -> Arc<CryptoProvider> {
     static PROVIDER: OnceLock<Arc<CryptoProvider>> = OnceLock::new();

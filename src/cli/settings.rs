@@ -1,0 +1,248 @@
+//! The options `config` and `setup` share, and what they check: which
+//! database the settings are for, how accounts are tied to certificates,
+//! where the database finds the files, and whether a bundle may be pointed at.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result};
+use clap::ValueEnum;
+
+use certgen::bundle::LeafIssued;
+use certgen::db::{self, Bundle, BundleFiles, Require, Target};
+use certgen::deploy::Layout;
+use certgen::index::Index;
+use certgen::kind::Kind;
+use certgen::{Store, crl};
+
+use super::errors::refuse;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TargetArg {
+    Mysql,
+    Mariadb,
+    Singlestore,
+    Manticore,
+    Postgres,
+    /// The database.yml of a Rails application (mysql2 and postgresql adapters).
+    Rails,
+}
+
+impl From<TargetArg> for Target {
+    fn from(t: TargetArg) -> Target {
+        match t {
+            TargetArg::Mysql => Target::Mysql,
+            TargetArg::Mariadb => Target::Mariadb,
+            TargetArg::Singlestore => Target::Singlestore,
+            TargetArg::Manticore => Target::Manticore,
+            TargetArg::Postgres => Target::Postgres,
+            TargetArg::Rails => Target::Rails,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RequireArg {
+    /// REQUIRE SSL: any TLS connection
+    Ssl,
+    /// REQUIRE X509: any certificate from a CA the server trusts
+    X509,
+    /// REQUIRE SUBJECT ... AND ISSUER ...: this user's certificate
+    Subject,
+}
+
+impl From<RequireArg> for Require {
+    fn from(r: RequireArg) -> Require {
+        match r {
+            RequireArg::Ssl => Require::Ssl,
+            RequireArg::X509 => Require::X509,
+            RequireArg::Subject => Require::Subject,
+        }
+    }
+}
+
+/// What `config` and `setup` share: how accounts are tied to certificates
+/// and where the database finds the files.
+#[derive(Debug, clap::Args)]
+pub struct SettingsArgs {
+    /// How the printed SQL ties each account to TLS [default: subject for
+    /// mysql and mariadb, ssl for singlestore].
+    #[arg(long, value_enum, value_name = "HOW")]
+    require: Option<RequireArg>,
+    /// The host part of the accounts in the printed SQL.
+    #[arg(long, default_value = "%", value_name = "HOST")]
+    pub sql_host: String,
+    /// The server's files are in DIR, as `certgen deploy server NAME --to DIR`
+    /// puts them, instead of in the PKI directory.
+    #[arg(long, value_name = "DIR")]
+    deploy_dir: Option<PathBuf>,
+    /// The users' files are in DIR, as `certgen deploy user USER --to DIR`
+    /// puts them; {user} in DIR stands for each user's name
+    /// (e.g. '/home/{user}/.postgresql').
+    #[arg(long, value_name = "DIR")]
+    client_deploy_dir: Option<PathBuf>,
+    /// The file names in --deploy-dir and --client-deploy-dir.
+    #[arg(long, value_name = "LAYOUT", default_value = "plain",
+          value_parser = ["plain", "mysql", "postgres", "engineyard"])]
+    layout: String,
+}
+
+impl SettingsArgs {
+    /// Checks the options against the target, before anything is written.
+    pub fn require(&self, target: Target) -> Result<Option<Require>> {
+        let asked = self.require.map(Require::from);
+        match (target.default_require(), asked) {
+            (None, Some(_)) => Err(refuse(
+                format!(
+                    "--require: {} has no SQL accounts to tie to certificates",
+                    target.name()
+                ),
+                match target {
+                    Target::Postgres => {
+                        "the pg_hba.conf cert lines config prints require each user's certificate"
+                    }
+                    _ => "leave --require out",
+                },
+            )),
+            (Some(_), Some(Require::Subject)) if target == Target::Singlestore => Err(refuse(
+                "--require subject: the printed SingleStore grants require ssl or x509",
+                "use --require x509, which also sets ssl_ca_for_client_cert",
+            )),
+            (default, asked) => Ok(asked.or(default)),
+        }
+    }
+
+    /// Where `kind` bundle `name`'s files are, absolute.
+    pub fn files(&self, store: &Store, kind: Kind, name: &str) -> Result<BundleFiles> {
+        let layout = Layout::from_name(&self.layout).unwrap_or_default();
+        let (dir, names) = match (kind, &self.deploy_dir, &self.client_deploy_dir) {
+            (Kind::Server, Some(dir), _) => (dir.clone(), layout.file_names(kind)),
+            (Kind::User, _, Some(dir)) => (user_dir(dir, name)?, layout.file_names(kind)),
+            (kind, ..) => (
+                store.path(&kind.rel_dir(name)),
+                Layout::Plain.file_names(kind),
+            ),
+        };
+        let dir =
+            std::path::absolute(&dir).with_context(|| format!("resolving {}", dir.display()))?;
+        Ok(BundleFiles {
+            certificate: dir.join(names.cert),
+            key: dir.join(names.key),
+            ca: dir.join(names.ca),
+        })
+    }
+
+    /// Renders the settings for bundles still to be issued (`server`,
+    /// `users`), so that a path or name their files cannot hold is refused
+    /// before anything is written.
+    pub fn check_planned(
+        &self,
+        store: &Store,
+        target: Target,
+        require: Option<Require>,
+        server: &str,
+        users: &[String],
+    ) -> Result<()> {
+        let planned = |kind, name: &str| -> Result<Bundle> {
+            Ok(Bundle {
+                name: name.to_string(),
+                subject: format!("/CN={name}"),
+                issuer: "/CN=CA".into(),
+                files: self.files(store, kind, name)?,
+            })
+        };
+        let server = planned(Kind::Server, server)?;
+        let users = users
+            .iter()
+            .map(|u| planned(Kind::User, u))
+            .collect::<Result<Vec<_>>>()?;
+        let crl = crl_path(store);
+        target.config(&db::Input {
+            server: &server,
+            users: &users,
+            crl: crl.as_deref(),
+            require,
+            sql_host: &self.sql_host,
+        })?;
+        Ok(())
+    }
+
+    /// Refuses --client-deploy-dir without {user} for several users: their
+    /// files would be the same.
+    pub fn check_users(&self, users: &[String]) -> Result<()> {
+        if let Some(dir) = &self.client_deploy_dir
+            && users.len() > 1
+            && !dir.to_string_lossy().contains("{user}")
+        {
+            return Err(refuse(
+                format!(
+                    "--client-deploy-dir {}: {} users cannot share one directory",
+                    dir.display(),
+                    users.len()
+                ),
+                "put {user} in the directory, e.g. --client-deploy-dir '/home/{user}/.postgresql'",
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn user_dir(dir: &Path, user: &str) -> Result<PathBuf> {
+    let text = dir
+        .to_str()
+        .context("--client-deploy-dir is not valid UTF-8")?;
+    Ok(PathBuf::from(text.replace("{user}", user)))
+}
+
+/// A bundle whose certificate settings must not point at: why, and how to
+/// fix it.
+pub struct Unusable {
+    pub message: String,
+    pub hint: String,
+}
+
+impl Unusable {
+    pub fn refuse(self) -> anyhow::Error {
+        refuse(self.message, self.hint)
+    }
+}
+
+/// Refuses a bundle whose certificate the index records as revoked or
+/// superseded, or that has expired at `now`.
+pub fn check_current(
+    index: &Index,
+    kind: Kind,
+    leaf: &LeafIssued,
+    now: time::OffsetDateTime,
+) -> std::result::Result<(), Unusable> {
+    let what = format!("certificate {}", leaf.issued.cert.serial);
+    let Err(why) = index.check_current(&what, &leaf.issued.cert, now) else {
+        return Ok(());
+    };
+    let name = &leaf.name;
+    let (dir, issue, option, drop) = match kind {
+        Kind::Server => (
+            "servers",
+            "issue-server",
+            "--server",
+            "name another with --server",
+        ),
+        Kind::User => ("users", "issue-client", "--user", "leave it out of --user"),
+    };
+    let fix = match why {
+        certgen::Error::CertExpired { .. } => {
+            format!("renew it with `certgen renew {option} {name}`")
+        }
+        _ => format!("issue it anew with `certgen {issue} {name} --force`"),
+    };
+    Err(Unusable {
+        message: format!("{dir}/{name}: {why}"),
+        hint: format!("{fix}, or {drop}"),
+    })
+}
+
+/// The CRL, when `certgen crl` wrote one.
+pub fn crl_path(store: &Store) -> Option<PathBuf> {
+    let path = store.path(crl::CRL_FILE);
+    path.is_file()
+        .then(|| std::path::absolute(&path).unwrap_or(path))
+}

@@ -23,7 +23,7 @@ mod perms;
 mod staging;
 mod txn;
 
-pub use fs::{Prepared, create_dir, create_file, prepare_file, replace_file};
+pub use fs::{Prepared, create_dir, create_file, create_files, prepare_file, replace_file};
 pub use layout::{
     CA_BUNDLE, CA_CERT, CA_CHAIN, CA_KEY, CA_ROTATION, INDEX, INDEX_ATTR, JOURNAL, LOCK, OLD_KEYS,
     Store, TMP,

@@ -6,7 +6,7 @@
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Context as _, Result};
 use clap::builder::{EnumValueParser, PathBufValueParser};
 use time::{Duration, OffsetDateTime};
 
@@ -182,7 +182,10 @@ fn remote_plan(a: &Args, thresholds: Thresholds, now: OffsetDateTime) -> Result<
     };
     let expect = match &a.expect {
         Some(file) => Some(Expect {
-            leaf: read_certs(file)?.remove(0),
+            leaf: read_certs(file)?
+                .into_iter()
+                .next()
+                .with_context(|| format!("{}: no certificate in the file", file.display()))?,
             file: file.clone(),
         }),
         None => None,
@@ -215,11 +218,7 @@ fn remote_plan(a: &Args, thresholds: Thresholds, now: OffsetDateTime) -> Result<
 /// The certificates in FILE (at least one).
 fn read_certs(file: &Path) -> Result<Vec<Vec<u8>>> {
     let bytes = read_file(file).with_context(|| format!("reading {}", file.display()))?;
-    let certs = certificates(&file.display().to_string(), &bytes)?;
-    if certs.is_empty() {
-        bail!("{}: no certificate in the file", file.display());
-    }
-    Ok(certs)
+    Ok(certificates(&file.display().to_string(), &bytes)?)
 }
 
 pub fn run(ctx: &Context, a: Args) -> Result<Status> {

@@ -6,7 +6,7 @@ use anyhow::{Result, bail};
 
 use certgen::keys::check_format;
 use certgen::request;
-use certgen::store::{Mode, create_file};
+use certgen::store::{Mode, create_files};
 use certgen::{KeyFormat, KeyType, PrivateKey};
 
 use super::args::LeafKeyArgs;
@@ -56,12 +56,11 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     let key = PrivateKey::generate(key_type)?;
     let request = certgen::csr::create(&req.subject, &req.sans, &key)?;
     let key_pem = key.to_pem(key_format)?;
-    create_file(&out_key, key_pem.as_bytes(), Mode::Secret)?;
-    if let Err(e) = create_file(&out, request.as_bytes(), Mode::Public) {
-        // The key was created a moment ago by this process and is useless alone.
-        let _ = std::fs::remove_file(&out_key);
-        return Err(e.into());
-    }
+    // The key is useless without its request: both are written, or neither.
+    create_files(&[
+        (&out_key, key_pem.as_bytes(), Mode::Secret),
+        (&out, request.as_bytes(), Mode::Public),
+    ])?;
     output::note(
         ctx.quiet,
         &format!("wrote {} and {}", out_key.display(), out.display()),

@@ -170,6 +170,29 @@ pub fn create_file(path: &Path, content: &[u8], mode: Mode) -> Result<()> {
     via_temp(path, content, mode, rename_noreplace)
 }
 
+/// Creates several files that belong together (a key and its request), none
+/// of which may exist: each is written and synced beside its destination
+/// first, then they are renamed into place; when one cannot be, those this
+/// call already put in place are removed again, so that either all of them
+/// are there or none.
+pub fn create_files(files: &[(&Path, &[u8], Mode)]) -> Result<()> {
+    let prepared = files
+        .iter()
+        .map(|(path, content, mode)| prepare_file(path, content, *mode))
+        .collect::<Result<Vec<_>>>()?;
+    let mut created: Vec<&Path> = Vec::with_capacity(files.len());
+    for (p, (path, ..)) in prepared.into_iter().zip(files) {
+        if let Err(e) = p.publish_new() {
+            for done in created {
+                let _ = fs::remove_file(done);
+            }
+            return Err(e);
+        }
+        created.push(path);
+    }
+    Ok(())
+}
+
 pub(super) fn rename_noreplace(from: &Path, to: &Path) -> Result<()> {
     match rustix::fs::renameat_with(CWD, from, CWD, to, RenameFlags::NOREPLACE) {
         Ok(()) => Ok(()),

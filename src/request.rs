@@ -26,10 +26,7 @@ pub fn server(
     validity: Option<Duration>,
     client_auth: bool,
 ) -> Result<CertRequest> {
-    let mut subj = subject.map(Subject::parse).transpose()?.unwrap_or_default();
-    if subj.common_name().is_none() {
-        subj.set_common_name(name)?;
-    }
+    let subj = self::subject(Some(name), subject)?;
     let mut sans = Vec::new();
     if let Ok(san @ (San::Dns(_) | San::Ip(_))) = San::parse(name) {
         sans.push(san);

@@ -3,9 +3,7 @@
 //! test: a deployment killed at any moment leaves the whole old set or,
 //! once the next writer completed its journal, the whole new one.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

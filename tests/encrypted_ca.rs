@@ -6,12 +6,10 @@
 //! never wait at a prompt; the prompt is tested through a pseudo-terminal
 //! made by `script`.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use common::*;
+use crate::common::*;
 
 const PASS: &str = "correct horse battery staple";
 

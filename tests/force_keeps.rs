@@ -3,9 +3,7 @@
 //! format, owner, group and mode; a kept server certificate covers every
 //! host asked for; no bundle of another CA is kept; a refusal writes nothing.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::Command;

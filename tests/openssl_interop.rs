@@ -1,8 +1,6 @@
 //! Everything certgen makes must satisfy the real openssl CLI.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 const KEY_TYPES: [&str; 6] = [

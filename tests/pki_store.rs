@@ -1,9 +1,7 @@
 //! The PKI directory never loses a key and never shares a serial: concurrent
 //! writers, a writer killed mid-way, refusals, --force archiving, permissions.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::collections::HashSet;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;

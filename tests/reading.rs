@@ -4,14 +4,12 @@
 //! seconds (a hang) and runs under a 1 GiB address-space limit (a read of
 //! `/dev/zero` that grows without bound).
 
-mod common;
-
 use std::fs::File;
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 
 /// Far longer than any of these commands needs (a few milliseconds), far
 /// shorter than a hang.

@@ -3,9 +3,7 @@
 //! old bundle archived byte for byte with its owner, group and mode kept,
 //! one valid index row per bundle, and nothing written when refused.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::Path;
 use std::process::Command;

@@ -3,9 +3,7 @@
 //! mix; replaced files keep their owner, group and mode; the replaced serial
 //! is superseded in the index.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::collections::HashMap;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::Path;

@@ -2,11 +2,9 @@
 //! `openssl ca -revoke` writes, the CRL `openssl ca -gencrl` makes from the
 //! same index, and `openssl verify -crl_check`'s verdicts.
 
-mod common;
-
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 
 const REASONS: [(&str, &str); 6] = [
     ("unspecified", "unspecified"),

@@ -4,9 +4,7 @@
 //! `--finish` drops the old root once nothing valid chains to it. The old CA
 //! is archived byte for byte.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 const T0: &str = "2030-01-01T00:00:00Z";

@@ -1,7 +1,7 @@
 //! `certgen verify`: verdicts, reasons, warnings and exit codes, on
 //! certificates made by certgen itself and by the openssl recipes.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command as Std;

@@ -1,7 +1,7 @@
 //! `certgen verify --strict`: the verdict of rustls, Go, Java and browsers,
 //! against the default (OpenSSL's verdict with warnings naming them).
 
-mod common;
+use crate::common;
 
 use common::params::{ca_params, leaf_params};
 

@@ -2,7 +2,7 @@
 //! cross-signed CAs, the recipes' traps, weak keys and pathological name
 //! constraints, each through the CLI with its exit code and reason.
 
-mod common;
+use crate::common;
 
 use common::params::{ca_params, leaf_params};
 

@@ -1,7 +1,8 @@
 //! Helpers shared by the integration tests: a hermetic `certgen` command, the
 //! real `openssl` CLI, certificate parsing, and certificates with fixed
 //! validity so no test depends on today's date.
-#![allow(dead_code)]
+
+pub mod servers;
 
 use std::path::Path;
 use std::process::{Command, Output};

@@ -52,13 +52,7 @@ impl Pki {
     }
 
     fn serial(&self) -> String {
-        with_cert(Path::new(&self.cert()), |c| {
-            c.tbs_certificate
-                .raw_serial()
-                .iter()
-                .map(|b| format!("{b:02X}"))
-                .collect()
-        })
+        serial_of(Path::new(&self.cert()))
     }
 
     fn spawn(&self, kind: Kind) -> u16 {

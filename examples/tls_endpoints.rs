@@ -5,6 +5,8 @@
 //!
 //!     cargo run --release --example tls_endpoints -- CERT KEY N
 
+// The example serves only some kinds of endpoint.
+#[allow(dead_code)]
 #[path = "../tests/common/servers.rs"]
 mod servers;
 

@@ -1,8 +1,6 @@
 //! Bad input gets one clear error line, exit code 2, and changes nothing.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 /// A PKI with a CA, a server and a user, plus files to feed the commands.

@@ -1,11 +1,9 @@
 //! `certgen check-expiry`: statuses, exit codes, formats, and robustness.
 
-mod common;
-
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 fn check(args: &[&str]) -> std::process::Output {

@@ -1,9 +1,7 @@
 //! Output conventions: results on stdout, diagnostics on stderr, no progress
 //! bar off a terminal, colour on request, a closed pipe is not an error.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::io::Read;
 use std::process::Stdio;
 

@@ -1,9 +1,7 @@
 //! The committed completions and man pages match what the binary generates;
 //! run scripts/gen-completions after changing the command line.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 #[test]
 fn committed_completions_are_current() {

@@ -3,12 +3,10 @@
 //! quotes and spaces, paths that cannot be written refused before anything
 //! is, `--require`, and the JSON every path and statement is in.
 
-mod common;
-
 use std::path::Path;
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 const FAST: [&str; 4] = ["--key-type", "ecdsa-p256", "--ca-key-type", "ecdsa-p256"];

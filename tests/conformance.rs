@@ -13,7 +13,7 @@
 //! `scripts/record-go-verdicts`) for `--strict`.
 //!
 //! The per-suite report goes to stderr:
-//! `cargo test --release --test conformance -- --nocapture`.
+//! `cargo test --release --test tests conformance:: -- --nocapture`.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;

@@ -3,16 +3,12 @@
 //! 127.0.0.1, and judged like a file; servers that refuse, stay silent or
 //! send garbage are UNKNOWN within the timeout.
 
-mod common;
-#[path = "common/servers.rs"]
-mod servers;
-
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use common::*;
+use crate::common::servers::{Kind, Seen, server_config, spawn};
+use crate::common::*;
 use serde_json::Value;
-use servers::{Kind, Seen, server_config, spawn};
 
 /// A PKI with a CA and a server certificate for db.example and 127.0.0.1.
 struct Pki {
@@ -56,13 +52,7 @@ impl Pki {
     }
 
     fn serial(&self) -> String {
-        with_cert(Path::new(&self.cert()), |c| {
-            c.tbs_certificate
-                .raw_serial()
-                .iter()
-                .map(|b| format!("{b:02X}"))
-                .collect()
-        })
+        serial_of(Path::new(&self.cert()))
     }
 
     fn spawn(&self, kind: Kind) -> u16 {

@@ -1,8 +1,6 @@
 //! `certgen csr`: the subject it asks for and the files it names by default.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 /// A CN written in --subject wins over --cn, as for `init-ca`, and names
 /// the default files.

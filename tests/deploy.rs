@@ -3,13 +3,11 @@
 //! test: a deployment killed at any moment leaves the whole old set or,
 //! once the next writer completed its journal, the whole new one.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 const EC: [&str; 2] = ["--key-type", "ecdsa-p256"];
 
@@ -40,12 +38,6 @@ fn mode(p: &Path) -> u32 {
 fn owner(p: &Path) -> (u32, u32) {
     let m = std::fs::symlink_metadata(p).unwrap();
     (m.uid(), m.gid())
-}
-
-fn serial_of(cert: &Path) -> String {
-    with_cert(cert, |c| {
-        c.raw_serial_as_string().replace(':', "").to_uppercase()
-    })
 }
 
 /// The key matches the certificate, as openssl sees it.
@@ -184,57 +176,6 @@ fn every_layout_names_its_files_exactly_and_they_verify() {
             openssl_key_matches(dir, &out.join(key), &out.join(cert));
         }
     }
-}
-
-fn is_root() -> bool {
-    euid() == 0
-}
-
-fn euid() -> u32 {
-    let out = Command::new("id").arg("-u").output().unwrap();
-    String::from_utf8_lossy(&out.stdout).trim().parse().unwrap()
-}
-
-/// Skips visibly, or fails under CI, when the test needs root.
-fn need_root(what: &str) -> bool {
-    if is_root() {
-        return true;
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "{what} needs root under CI"
-    );
-    eprintln!("SKIP: {what} needs root");
-    false
-}
-
-/// A system user and group of their own, created if missing: (uid, gid).
-fn system_user(name: &str) -> (u32, u32) {
-    let _ = Command::new("useradd")
-        .args(["-r", "-U", "-M", "-s", "/usr/sbin/nologin", name])
-        .output();
-    let id = |flag: &str| -> u32 {
-        let out = Command::new("id").args([flag, name]).output().unwrap();
-        String::from_utf8_lossy(&out.stdout)
-            .trim()
-            .parse()
-            .unwrap_or_else(|_| panic!("user {name} exists"))
-    };
-    (id("-u"), id("-g"))
-}
-
-/// A system group of its own, created if missing: its gid.
-fn system_group(name: &str) -> u32 {
-    let _ = Command::new("groupadd").args(["-r", name]).output();
-    let out = Command::new("getent")
-        .args(["group", name])
-        .output()
-        .unwrap();
-    let line = String::from_utf8_lossy(&out.stdout).into_owned();
-    line.split(':')
-        .nth(2)
-        .and_then(|g| g.trim().parse().ok())
-        .unwrap_or_else(|| panic!("group {name} exists: {line}"))
 }
 
 #[test]
@@ -506,19 +447,11 @@ fn a_replaced_deployment_is_archived_byte_identical() {
 
 /// Runs certgen as `nobody` (65534) with no supplementary groups.
 fn as_nobody(dir: &Path, args: &[&str]) -> std::process::Output {
-    let mut cmd = Command::new("setpriv");
-    cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-        .arg(env!("CARGO_BIN_EXE_certgen"))
+    let setpriv = ["--reuid=65534", "--regid=65534", "--clear-groups"];
+    certgen_via("setpriv", &setpriv, dir)
         .args(args)
-        .current_dir(dir)
-        .env("TZ", "UTC")
-        .env("NO_COLOR", "1");
-    for (k, _) in std::env::vars_os() {
-        if k.to_string_lossy().starts_with("CERTGEN_") {
-            cmd.env_remove(k);
-        }
-    }
-    cmd.output().unwrap()
+        .output()
+        .unwrap()
 }
 
 #[test]
@@ -819,37 +752,6 @@ fn a_ca_bundle_of_a_changeover_is_deployed_and_an_intermediate_brings_its_chain(
     }
 }
 
-/// Kill-test runs: `KILL_RUNS`, else 100 under CI and 30 otherwise.
-fn runs() -> usize {
-    match std::env::var("KILL_RUNS") {
-        Ok(n) => n.parse().expect("KILL_RUNS is a number"),
-        Err(_) if std::env::var_os("CI").is_some() => 100,
-        Err(_) => 30,
-    }
-}
-
-/// A small pseudo-random generator (xorshift), seeded from the clock; the
-/// seed is printed so a failure can be replayed with `KILL_SEED`.
-fn rng() -> impl FnMut(u64) -> u64 {
-    let mut x = std::env::var("KILL_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| {
-            SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .unwrap()
-                .as_nanos() as u64
-                | 1
-        });
-    eprintln!("KILL_SEED={x}");
-    move |n| {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        x % n
-    }
-}
-
 /// The deployment in `tls` is one whole set of `serials`: the key matches
 /// the certificate, the CA file is the PKI's; every archive holds a whole
 /// set too. Returns the serial deployed.
@@ -886,11 +788,8 @@ fn assert_whole_set(dir: &Path, serials: &[String]) -> String {
             &std::fs::read(set.join("server-key.pem")).unwrap(),
         )
         .expect("a whole key");
-        let spki = with_cert(&set.join("server-cert.pem"), |c| {
-            c.public_key().raw.to_vec()
-        });
         assert!(
-            key.matches_spki(&spki),
+            key.matches_spki(&spki(&set.join("server-cert.pem"))),
             "{}: key matches certificate",
             set.display()
         );
@@ -923,22 +822,18 @@ fn deploy_killed_at_random_moments_leaves_a_whole_set() {
     );
     let window = (started.elapsed().as_micros() as u64 * 3 / 2).max(2_000);
     eprintln!("killing within {window} µs");
-    let mut below = rng();
+    let mut rng = Rng::new();
     let mut current = serials[0].clone();
     let (mut replaced, mut with_journal) = (0, 0);
     let n = runs();
     for run in 0..n {
         let next = if current == serials[0] { "db2" } else { "db1" };
-        let delay = Duration::from_micros(below(window));
-        let mut child = certgen(dir)
-            .args(["deploy", "server", next, "--to", "tls", "--layout", "mysql"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(delay);
-        let _ = child.kill();
-        child.wait().unwrap();
+        let delay = Duration::from_micros(rng.below(window));
+        run_killed(
+            dir,
+            &["deploy", "server", next, "--to", "tls", "--layout", "mysql"],
+            delay,
+        );
         if dir.join("tls/.txn").exists() {
             with_journal += 1;
         }
@@ -1004,51 +899,6 @@ fn json_describes_the_certificate_as_issue_server_does() {
     assert_eq!(deployed["deployed"][2]["replaced"], false);
 }
 
-/// A tmpfs of `size`, mounted for the test and unmounted when dropped.
-struct Tmpfs(PathBuf);
-
-impl Tmpfs {
-    fn mount(at: &Path, size: &str) -> Tmpfs {
-        std::fs::create_dir_all(at).unwrap();
-        let out = Command::new("mount")
-            .args([
-                "-t",
-                "tmpfs",
-                "-o",
-                &format!("size={size},mode=0755"),
-                "tmpfs",
-            ])
-            .arg(at)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "mount: {}", stderr(&out));
-        Tmpfs(at.to_path_buf())
-    }
-}
-
-impl Drop for Tmpfs {
-    fn drop(&mut self) {
-        let _ = Command::new("umount").arg(&self.0).output();
-    }
-}
-
-/// Fills the filesystem holding `dir` until only about `free` bytes are left.
-fn fill_leaving(dir: &Path, free: u64) {
-    use std::io::Write;
-    let filler = dir.join("filler");
-    let mut f = std::fs::File::create(&filler).unwrap();
-    let page = vec![0u8; 4096];
-    while f.write_all(&page).is_ok() {}
-    drop(f);
-    let len = std::fs::metadata(&filler).unwrap().len();
-    std::fs::OpenOptions::new()
-        .write(true)
-        .open(&filler)
-        .unwrap()
-        .set_len(len.saturating_sub(free))
-        .unwrap();
-}
-
 #[test]
 fn deploy_on_a_full_disk_leaves_the_old_set_or_the_new_one() {
     if !need_root("mounting a small tmpfs") {
@@ -1061,7 +911,7 @@ fn deploy_on_a_full_disk_leaves_the_old_set_or_the_new_one() {
         .iter()
         .map(|n| serial_of(&dir.join(format!("pki/servers/{n}/server-cert.pem"))))
         .collect();
-    let _fs = Tmpfs::mount(&dir.join("tls"), "1m");
+    let _fs = Tmpfs::mount(&dir.join("tls"), "size=1m,mode=0755");
     ok(
         dir,
         &[

@@ -6,26 +6,16 @@
 //! never wait at a prompt; the prompt is tested through a pseudo-terminal
 //! made by `script`.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use common::*;
+use crate::common::*;
 
 const PASS: &str = "correct horse battery staple";
 
 /// certgen in `dir` with no terminal and a clean environment.
 fn detached(dir: &Path) -> Command {
-    let mut cmd = Command::new("setsid");
-    cmd.arg("-w").arg(env!("CARGO_BIN_EXE_certgen"));
-    for (k, _) in std::env::vars_os() {
-        if k.to_string_lossy().starts_with("CERTGEN_") {
-            cmd.env_remove(k);
-        }
-    }
-    cmd.env("TZ", "UTC").env("NO_COLOR", "1").current_dir(dir);
-    cmd
+    certgen_via("setsid", &["-w"], dir)
 }
 
 fn run_env(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {

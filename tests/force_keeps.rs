@@ -3,59 +3,11 @@
 //! format, owner, group and mode; a kept server certificate covers every
 //! host asked for; no bundle of another CA is kept; a refusal writes nothing.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
-const T0: &str = "2030-01-01T00:00:00Z";
 const T1: &str = "2030-03-01T00:00:00Z";
-
-fn at<'a>(now: &'a str, args: &[&'a str]) -> Vec<&'a str> {
-    let mut v = vec!["--now", now];
-    v.extend_from_slice(args);
-    v
-}
-
-/// The subjectAltNames of a certificate, as openssl prints them.
-fn sans(path: &Path) -> Vec<String> {
-    with_cert(path, |c| {
-        let ext = c
-            .subject_alternative_name()
-            .expect("one SAN extension")
-            .map(|e| e.value.general_names.clone())
-            .unwrap_or_default();
-        ext.iter()
-            .map(|n| match n {
-                x509_parser::extensions::GeneralName::DNSName(d) => format!("DNS:{d}"),
-                x509_parser::extensions::GeneralName::RFC822Name(e) => format!("email:{e}"),
-                x509_parser::extensions::GeneralName::IPAddress(b) => {
-                    let ip: std::net::IpAddr = match b.len() {
-                        4 => <[u8; 4]>::try_from(*b).unwrap().into(),
-                        _ => <[u8; 16]>::try_from(*b).unwrap().into(),
-                    };
-                    format!("IP Address:{ip}")
-                }
-                other => format!("{other:?}"),
-            })
-            .collect()
-    })
-}
-
-/// notAfter - notBefore, in seconds.
-fn lifetime(path: &Path) -> i64 {
-    with_cert(path, |c| {
-        c.validity().not_after.timestamp() - c.validity().not_before.timestamp()
-    })
-}
-
-fn serial(path: &Path) -> String {
-    with_cert(path, |c| {
-        c.raw_serial_as_string().replace(':', "").to_uppercase()
-    })
-}
 
 fn subject(path: &Path) -> String {
     with_cert(path, |c| c.subject().to_string())
@@ -111,38 +63,20 @@ fn index_status(dir: &Path, serial: &str) -> String {
     format!("{} {}", f[0], f[2])
 }
 
-fn archives(pki: &Path) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(pki.join("old_keys"))
-        .map(|d| d.map(|e| e.unwrap().path()).collect())
-        .unwrap_or_default();
-    v.sort();
-    v
-}
-
 /// A CA and the server db1.example (two more names, 90 days, ECDSA in SEC1).
 fn server_pki() -> tempfile::TempDir {
-    let d = tempfile::tempdir().unwrap();
-    let dir = d.path();
-    ok(dir, &at(T0, &["init-ca", "--key-type", "ecdsa-p256"]));
-    ok(
-        dir,
-        &at(
-            T0,
-            &[
-                "issue-server",
-                "db1.example",
-                "--san",
-                "10.0.0.7,db.example",
-                "--days",
-                "90",
-                "--key-type",
-                "ecdsa-p256",
-                "--key-format",
-                "sec1",
-            ],
-        ),
-    );
-    d
+    pki_at_t0(&[&[
+        "issue-server",
+        "db1.example",
+        "--san",
+        "10.0.0.7,db.example",
+        "--days",
+        "90",
+        "--key-type",
+        "ecdsa-p256",
+        "--key-format",
+        "sec1",
+    ]])
 }
 
 const DB1_SANS: &str = "DNS:db1.example, IP Address:10.0.0.7, DNS:db.example";
@@ -157,7 +91,7 @@ fn issue_server_force_keeps_names_lifetime_and_key_type() {
     let cert = dir.join("pki/servers/db1.example/server-cert.pem");
     let key = dir.join("pki/servers/db1.example/server-key.pem");
     let old_sans = sans(&cert);
-    let old_serial = serial(&cert);
+    let old_serial = serial_of(&cert);
     let old_key = std::fs::read(&key).unwrap();
     assert_eq!(lifetime(&cert), 90 * 86400 + 300);
 
@@ -178,7 +112,7 @@ fn issue_server_force_keeps_names_lifetime_and_key_type() {
     );
     assert!(openssl_verifies(dir, "pki/ca-cert.pem", c));
     assert_eq!(index_status(dir, &old_serial), "R 300301000000Z,superseded");
-    assert_eq!(index_status(dir, &serial(&cert)), "V ");
+    assert_eq!(index_status(dir, &serial_of(&cert)), "V ");
 }
 
 #[test]
@@ -304,7 +238,7 @@ fn issue_client_force_keeps_subject_names_and_lifetime() {
         ),
     );
     let cert = dir.join("pki/users/app/client-cert.pem");
-    let old_serial = serial(&cert);
+    let old_serial = serial_of(&cert);
 
     let out = ok(dir, &at(T1, &["issue-client", "app", "carol", "--force"]));
     assert!(
@@ -320,7 +254,7 @@ fn issue_client_force_keeps_subject_names_and_lifetime() {
         openssl_key(dir, "pki/users/app/client-key.pem"),
         "Private-Key: (384 bit)"
     );
-    assert_ne!(serial(&cert), old_serial);
+    assert_ne!(serial_of(&cert), old_serial);
     assert!(openssl_verifies(
         dir,
         "pki/ca-cert.pem",
@@ -386,42 +320,12 @@ fn a_refused_force_writes_nothing() {
     assert!(!dir.join("pki/old_keys").exists());
 }
 
-fn is_root() -> bool {
-    rustix::process::geteuid().is_root()
-}
-
-/// A system user (and its group) to own bundles; `None` without root.
-fn system_user(name: &str) -> Option<(u32, u32)> {
-    if !is_root() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "chown to a system user needs root under CI"
-        );
-        eprintln!("SKIP: chown to a system user needs root");
-        return None;
-    }
-    let exists = |u: &str| Command::new("id").arg(u).output().unwrap().status.success();
-    if !exists(name) {
-        let out = Command::new("useradd")
-            .args(["--system", "--user-group", "--no-create-home"])
-            .args(["--shell", "/usr/sbin/nologin", name])
-            .output()
-            .unwrap();
-        // Another test may have made it meanwhile.
-        assert!(exists(name), "useradd: {}", stderr(&out));
-    }
-    let id = |flag: &str| -> u32 {
-        let out = Command::new("id").args([flag, name]).output().unwrap();
-        String::from_utf8_lossy(&out.stdout).trim().parse().unwrap()
-    };
-    Some((id("-u"), id("-g")))
-}
-
 #[test]
 fn force_keeps_owner_group_and_mode() {
-    let Some((uid, gid)) = system_user("certgen-keep") else {
+    if !need_root("chown to a system user") {
         return;
-    };
+    }
+    let (uid, gid) = system_user("certgen-keep");
     let d = server_pki();
     let dir = d.path();
     let bundle = dir.join("pki/servers/db1.example");
@@ -477,8 +381,8 @@ fn setup_reissues_a_kept_server_that_lacks_a_host() {
     let user = dir.join("pki/users/u/client-cert.pem");
     let old_cert = std::fs::read(&cert).unwrap();
     let old_key = std::fs::read(&key).unwrap();
-    let old_serial = serial(&cert);
-    let user_serial = serial(&user);
+    let old_serial = serial_of(&cert);
+    let user_serial = serial_of(&user);
     let old_lifetime = lifetime(&cert);
 
     let out = run(dir, &setup_args(T1, &["a.example", "b.example"], &["u"]));
@@ -495,9 +399,9 @@ fn setup_reissues_a_kept_server_that_lacks_a_host() {
     assert!(openssl_verifies(dir, "pki/ca-cert.pem", c));
     assert_ne!(std::fs::read(&key).unwrap(), old_key, "a new key");
     assert_eq!(lifetime(&cert), old_lifetime);
-    assert_eq!(serial(&user), user_serial, "the user is kept");
+    assert_eq!(serial_of(&user), user_serial, "the user is kept");
     assert_eq!(index_status(dir, &old_serial), "R 300301000000Z,superseded");
-    assert_eq!(index_status(dir, &serial(&cert)), "V ");
+    assert_eq!(index_status(dir, &serial_of(&cert)), "V ");
     let arch = archives(&dir.join("pki"));
     assert_eq!(arch.len(), 1);
     assert_eq!(

@@ -1,9 +1,7 @@
 //! `certgen inspect`: certificates, CSRs, keys and CRLs, PEM or DER; JSON;
 //! sanitised text; no secret ever printed; no panic on malformed input.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 fn inspect(args: &[&str]) -> std::process::Output {

@@ -2,9 +2,7 @@
 //! serial, notAfter and subjectAltNames, under the same field names and in the
 //! same formats, in every command's JSON, and as `openssl x509` prints them.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 fn json(dir: &std::path::Path, args: &[&str]) -> Value {

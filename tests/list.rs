@@ -1,8 +1,6 @@
 //! `certgen list`: the index as a table or JSON, with filters.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 /// Three certificates and one revoked, as `openssl ca` writes them.

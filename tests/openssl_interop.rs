@@ -1,8 +1,6 @@
 //! Everything certgen makes must satisfy the real openssl CLI.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 const KEY_TYPES: [&str; 6] = [
@@ -251,9 +249,7 @@ fn csrs_pass_openssl_req_verify_and_openssl_csrs_get_signed() {
         "{text}"
     );
     // Signed certificates are in the index, in a form openssl ca reads.
-    let serial = with_cert(&dir.join("o-cert.pem"), |c| {
-        c.raw_serial_as_string().replace(':', "").to_uppercase()
-    });
+    let serial = serial_of(&dir.join("o-cert.pem"));
     assert!(
         std::fs::read_to_string(dir.join("pki/index.txt"))
             .unwrap()
@@ -385,9 +381,7 @@ fn index_is_readable_by_openssl_ca() {
         "[ca]\ndefault_ca = CA_default\n[CA_default]\ndir = pki\ndatabase = $dir/index.txt\ncertificate = $dir/ca-cert.pem\nprivate_key = $dir/ca-key.pem\ndefault_md = sha256\ndefault_crl_days = 30\n",
     )
     .unwrap();
-    let serial = with_cert(&dir.join("pki/users/app/client-cert.pem"), |c| {
-        c.raw_serial_as_string().replace(':', "").to_uppercase()
-    });
+    let serial = serial_of(&dir.join("pki/users/app/client-cert.pem"));
     let (_, out) = openssl(dir, &["ca", "-config", "openssl.cnf", "-status", &serial]);
     assert!(out.contains(&format!("{serial}=Valid")), "{out}");
     let (ok1, out) = openssl(

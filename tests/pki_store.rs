@@ -1,9 +1,7 @@
 //! The PKI directory never loses a key and never shares a serial: concurrent
 //! writers, a writer killed mid-way, refusals, --force archiving, permissions.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::collections::HashSet;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
@@ -57,9 +55,7 @@ fn eight_concurrent_writers_lose_nothing() {
     // Every certificate's serial is the one its index line names.
     for line in &lines {
         let f: Vec<&str> = line.split('\t').collect();
-        let serial = with_cert(&dir.join("pki").join(f[4]), |c| {
-            c.raw_serial_as_string().replace(':', "").to_uppercase()
-        });
+        let serial = serial_of(&dir.join("pki").join(f[4]));
         assert_eq!(serial, f[3]);
     }
 }
@@ -82,8 +78,7 @@ fn assert_published_files_whole(pki: &Path) {
         let der = cert_der(&cert);
         let k = certgen::PrivateKey::from_bytes("key", &std::fs::read(&key).unwrap())
             .expect("whole key");
-        let spki = with_cert(&cert, |c| c.public_key().raw.to_vec());
-        assert!(k.matches_spki(&spki), "{} matches", key.display());
+        assert!(k.matches_spki(&spki(&cert)), "{} matches", key.display());
         assert!(!der.is_empty());
         assert_eq!(mode(&key), 0o600);
     }

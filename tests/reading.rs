@@ -4,14 +4,12 @@
 //! seconds (a hang) and runs under a 1 GiB address-space limit (a read of
 //! `/dev/zero` that grows without bound).
 
-mod common;
-
 use std::fs::File;
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 
 /// Far longer than any of these commands needs (a few milliseconds), far
 /// shorter than a hang.
@@ -22,20 +20,9 @@ const OVER_LIMIT: u64 = (64 << 20) + 1;
 
 /// `certgen ARGS` in `dir`, hermetic, with at most 1 GiB of address space.
 fn bounded(dir: &Path, args: &[&str]) -> Command {
-    let mut cmd = Command::new("sh");
-    cmd.arg("-c")
-        .arg(r#"ulimit -v 1048576 && exec "$0" "$@""#)
-        .arg(env!("CARGO_BIN_EXE_certgen"))
-        .args(args)
-        .current_dir(dir)
-        .env("TZ", "UTC")
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null());
-    for (k, _) in std::env::vars_os() {
-        if k.to_string_lossy().starts_with("CERTGEN_") {
-            cmd.env_remove(k);
-        }
-    }
+    let limited = ["-c", r#"ulimit -v 1048576 && exec "$0" "$@""#];
+    let mut cmd = certgen_via("sh", &limited, dir);
+    cmd.args(args).stdin(Stdio::null());
     cmd
 }
 

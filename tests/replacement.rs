@@ -3,56 +3,17 @@
 //! mix; replaced files keep their owner, group and mode; the replaced serial
 //! is superseded in the index.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::collections::HashMap;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 const USERS: usize = 20;
 
 fn users() -> Vec<String> {
     (0..USERS).map(|i| format!("u{i}")).collect()
-}
-
-/// Kill-test runs: `KILL_RUNS`, else 100 under CI and 30 otherwise.
-fn runs() -> usize {
-    match std::env::var("KILL_RUNS") {
-        Ok(n) => n.parse().expect("KILL_RUNS is a number"),
-        Err(_) if std::env::var_os("CI").is_some() => 100,
-        Err(_) => 30,
-    }
-}
-
-/// A small pseudo-random generator (xorshift), seeded from the clock; the
-/// seed is printed so a failure can be replayed with `KILL_SEED`.
-struct Rng(u64);
-
-impl Rng {
-    fn new() -> Rng {
-        let seed = std::env::var("KILL_SEED")
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or_else(|| {
-                SystemTime::now()
-                    .duration_since(UNIX_EPOCH)
-                    .unwrap()
-                    .as_nanos() as u64
-                    | 1
-            });
-        eprintln!("KILL_SEED={seed}");
-        Rng(seed)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % n
-    }
 }
 
 fn index_lines(pki: &Path) -> Vec<Vec<String>> {
@@ -61,25 +22,6 @@ fn index_lines(pki: &Path) -> Vec<Vec<String>> {
         .lines()
         .map(|l| l.split('\t').map(String::from).collect())
         .collect()
-}
-
-fn serial_of(cert: &Path) -> String {
-    with_cert(cert, |c| {
-        c.raw_serial_as_string().replace(':', "").to_uppercase()
-    })
-}
-
-/// Runs `args` and SIGKILLs it after `delay` (if still running).
-fn run_killed(dir: &Path, args: &[&str], delay: Duration) {
-    let mut child = certgen(dir)
-        .args(args)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(delay);
-    let _ = child.kill();
-    child.wait().unwrap();
 }
 
 /// Right after a kill, before any certgen command recovers anything: every
@@ -95,9 +37,8 @@ fn assert_bundles_live(pki: &Path, bundles: &[String]) {
         );
         let k = certgen::PrivateKey::from_bytes("key", &std::fs::read(&key).unwrap())
             .expect("whole key");
-        let spki = with_cert(&cert, |c| c.public_key().raw.to_vec());
         assert!(
-            k.matches_spki(&spki),
+            k.matches_spki(&spki(&cert)),
             "{b}: key matches certificate before recovery"
         );
     }
@@ -118,7 +59,7 @@ fn assert_consistent(dir: &Path, pki_name: &str, bundles: &[String]) {
     let ca_key =
         certgen::PrivateKey::from_bytes("ca", &std::fs::read(pki.join("ca-key.pem")).unwrap())
             .expect("whole CA key");
-    let ca_spki = with_cert(&pki.join("ca-cert.pem"), |c| c.public_key().raw.to_vec());
+    let ca_spki = spki(&pki.join("ca-cert.pem"));
     assert!(
         ca_key.matches_spki(&ca_spki),
         "CA key and certificate match"
@@ -152,8 +93,7 @@ fn assert_consistent(dir: &Path, pki_name: &str, bundles: &[String]) {
         );
         let k = certgen::PrivateKey::from_bytes("key", &std::fs::read(&key).unwrap())
             .expect("whole key");
-        let spki = with_cert(&cert, |c| c.public_key().raw.to_vec());
-        assert!(k.matches_spki(&spki), "{b}: key matches certificate");
+        assert!(k.matches_spki(&spki(&cert)), "{b}: key matches certificate");
         let bundle_ca = std::fs::read(d.join("ca-cert.pem")).unwrap();
         let bundle_ca = certgen::encoding::certificates("bundle CA", &bundle_ca).expect("whole");
         assert!(
@@ -282,17 +222,7 @@ fn rotation_killed_while_moving_files_is_completed() {
         } else {
             &["rotate-ca"]
         };
-        let mut child = certgen(dir)
-            .args(step)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        while !journal.exists() && child.try_wait().unwrap().is_none() {
-            std::hint::spin_loop();
-        }
-        let _ = child.kill();
-        child.wait().unwrap();
+        run_killed_once_there_is(dir, step, &journal);
         assert_bundles_live(&pki, &users);
         caught += usize::from(journal.exists());
         assert_consistent(dir, "pki", &users);
@@ -334,17 +264,7 @@ fn killed_while_moving_files(dir: &Path, args: &[&str], users: &[String]) {
     let mut caught = 0;
     let n = runs().min(30);
     for _ in 0..n {
-        let mut child = certgen(dir)
-            .args(args)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        while !journal.exists() && child.try_wait().unwrap().is_none() {
-            std::hint::spin_loop();
-        }
-        let _ = child.kill();
-        child.wait().unwrap();
+        run_killed_once_there_is(dir, args, &journal);
         assert_bundles_live(&dir.join("pki"), users);
         if journal.exists() {
             caught += 1;
@@ -423,40 +343,12 @@ fn force_supersedes_the_old_serial() {
     assert_eq!(listed.matches("servers/db1/").count(), 1, "{listed}");
 }
 
-fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-}
-
-/// Skips visibly, or fails under CI, when the test needs root.
-fn need_root(what: &str) -> bool {
-    if is_root() {
-        return true;
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "{what} needs root under CI"
-    );
-    eprintln!("SKIP: {what} needs root");
-    false
-}
-
 #[test]
 fn replaced_files_keep_owner_group_and_mode() {
     if !need_root("chown to a system user") {
         return;
     }
-    let user = "certgen-test-owner";
-    let _ = Command::new("useradd")
-        .args(["-r", "-U", "-M", "-s", "/usr/sbin/nologin", user])
-        .output();
-    let id = |flag: &str| -> u32 {
-        let out = Command::new("id").args([flag, user]).output().unwrap();
-        String::from_utf8_lossy(&out.stdout).trim().parse().unwrap()
-    };
-    let (uid, gid) = (id("-u"), id("-g"));
+    let (uid, gid) = system_user("certgen-test-owner");
     let d = tempfile::tempdir().unwrap();
     let dir = d.path();
     ok(dir, &["init-ca", "--key-type", "ecdsa-p256"]);
@@ -493,49 +385,6 @@ fn replaced_files_keep_owner_group_and_mode() {
     assert_eq!(meta("servers/db2/server-cert.pem").uid(), 0);
 }
 
-/// A tmpfs of `size`, mounted for the test and unmounted when dropped.
-struct Tmpfs(std::path::PathBuf);
-
-impl Tmpfs {
-    fn mount(at: &Path, size: &str) -> Tmpfs {
-        std::fs::create_dir_all(at).unwrap();
-        let out = Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
-            .arg(at)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "mount: {}", stderr(&out));
-        Tmpfs(at.to_path_buf())
-    }
-}
-
-impl Drop for Tmpfs {
-    fn drop(&mut self) {
-        let _ = Command::new("umount").arg(&self.0).output();
-    }
-}
-
-/// Fills the filesystem holding `dir` until only about `free` bytes are left.
-fn fill_leaving(dir: &Path, free: u64) {
-    let filler = dir.join("filler");
-    let mut f = std::fs::File::create(&filler).unwrap();
-    let page = vec![0u8; 4096];
-    use std::io::Write;
-    loop {
-        if f.write_all(&page).is_err() {
-            break;
-        }
-    }
-    drop(f);
-    let len = std::fs::metadata(&filler).unwrap().len();
-    std::fs::OpenOptions::new()
-        .write(true)
-        .open(&filler)
-        .unwrap()
-        .set_len(len.saturating_sub(free))
-        .unwrap();
-}
-
 #[test]
 fn force_on_a_full_disk_leaves_the_old_set_or_the_new_one() {
     let mut args = vec!["issue-client", "--key-type", "ecdsa-p256", "--force"];
@@ -558,7 +407,7 @@ fn on_a_full_disk(command: &[&str]) {
     }
     let d = tempfile::tempdir().unwrap();
     let dir = d.path();
-    let _fs = Tmpfs::mount(&dir.join("small"), "2m");
+    let _fs = Tmpfs::mount(&dir.join("small"), "size=2m");
     let users = users();
     ok(
         dir,

@@ -2,11 +2,9 @@
 //! `openssl ca -revoke` writes, the CRL `openssl ca -gencrl` makes from the
 //! same index, and `openssl verify -crl_check`'s verdicts.
 
-mod common;
-
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 
 const REASONS: [(&str, &str); 6] = [
     ("unspecified", "unspecified"),
@@ -28,12 +26,6 @@ fn pki(dir: &Path, key_type: &str) {
     ok(dir, &args);
     ok(dir, &["issue-server", "db.example", "--key-type", key_type]);
     std::fs::write(dir.join("openssl.cnf"), OPENSSL_CNF).unwrap();
-}
-
-fn serial_of(dir: &Path, cert: &str) -> String {
-    with_cert(&dir.join(cert), |c| {
-        c.raw_serial_as_string().replace(':', "").to_uppercase()
-    })
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -94,12 +86,12 @@ fn revoke_writes_the_index_as_openssl_ca_revoke_does() {
             ],
         );
         assert!(done, "{text}");
-        let serial = serial_of(&ours, &cert);
+        let serial = serial_of(&ours.join(&cert));
         let (_, status) = openssl(&ours, &["ca", "-config", "openssl.cnf", "-status", &serial]);
         assert!(status.contains(&format!("{serial}=Revoked")), "{status}");
     }
     // By serial, lower case with colons, as x509 -serial might be pasted.
-    let serial = serial_of(&ours, "pki/servers/db.example/server-cert.pem");
+    let serial = serial_of(&ours.join("pki/servers/db.example/server-cert.pem"));
     ok(&ours, &["revoke", "--serial", &serial.to_lowercase()]);
     openssl(
         &theirs,
@@ -274,7 +266,7 @@ fn crl_matches_openssl_and_verifies(key_type: &str) {
         assert_eq!(out.status.code(), Some(if revoked { 1 } else { 0 }), "u{i}");
         if revoked {
             assert!(text.contains("certificate revoked"), "{text}");
-            let serial = serial_of(dir, &cert);
+            let serial = serial_of(&dir.join(&cert));
             let said = String::from_utf8_lossy(&out.stdout).into_owned();
             assert!(
                 said.contains(&format!("rejected: certificate {serial} was revoked on 20")),

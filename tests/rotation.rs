@@ -4,43 +4,20 @@
 //! `--finish` drops the old root once nothing valid chains to it. The old CA
 //! is archived byte for byte.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
-const T0: &str = "2030-01-01T00:00:00Z";
 const T1: &str = "2030-02-01T00:00:00Z";
 const T2: &str = "2030-02-02T00:00:00Z";
 /// Unix time of 2030-03-01, for openssl verify -attime.
 const LATER: &str = "1898553600";
 
-fn at<'a>(now: &'a str, args: &[&'a str]) -> Vec<&'a str> {
-    let mut v = vec!["--now", now];
-    v.extend_from_slice(args);
-    v
-}
-
 /// A PKI made at T0 with the server db1 and the users alice and bob.
 fn pki() -> tempfile::TempDir {
-    let d = tempfile::tempdir().unwrap();
-    let dir = d.path();
-    ok(dir, &at(T0, &["init-ca", "--key-type", "ecdsa-p256"]));
-    ok(
-        dir,
-        &at(
-            T0,
-            &["issue-server", "db1.example", "--key-type", "ecdsa-p256"],
-        ),
-    );
-    ok(
-        dir,
-        &at(
-            T0,
-            &["issue-client", "alice", "bob", "--key-type", "ecdsa-p256"],
-        ),
-    );
-    d
+    pki_at_t0(&[
+        &["issue-server", "db1.example", "--key-type", "ecdsa-p256"],
+        &["issue-client", "alice", "bob", "--key-type", "ecdsa-p256"],
+    ])
 }
 
 fn pem_count(path: &Path) -> usize {
@@ -111,7 +88,6 @@ fn a_changeover_trusts_both_roots_and_ends_with_the_new_one_alone() {
         old_alice
     );
     std::fs::write(dir.join("old-ca.pem"), &old_cert).unwrap();
-    let spki = |p: &Path| with_cert(p, |c| c.public_key().raw.to_vec());
     assert_ne!(
         spki(&pki.join("ca-cert.pem")),
         spki(&dir.join("old-ca.pem"))
@@ -314,9 +290,7 @@ fn an_intermediate_ca_is_refused_and_nothing_is_written() {
 fn json_reports_the_new_and_the_previous_ca() {
     let d = pki();
     let dir = d.path();
-    let old_serial = with_cert(&dir.join("pki/ca-cert.pem"), |c| {
-        c.raw_serial_as_string().replace(':', "").to_uppercase()
-    });
+    let old_serial = serial_of(&dir.join("pki/ca-cert.pem"));
     let out = ok(dir, &at(T1, &["rotate-ca", "--format", "json", "-q"]));
     let r: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(r["previous"]["serial"], old_serial.as_str());

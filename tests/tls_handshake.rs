@@ -1,9 +1,7 @@
 //! A real TLS handshake over loopback with certgen's certificates: rustls on
 //! both ends, hostname verification on, client certificates required.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;

@@ -2,9 +2,7 @@
 //! and `hint: ...`, exit 2 (3 for check-expiry); help and version still print
 //! as usual and exit 0.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 /// Runs certgen in an empty directory and returns (exit code, stderr lines).
 fn refused(args: &[&str]) -> (Option<i32>, Vec<String>) {

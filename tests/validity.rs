@@ -1,9 +1,7 @@
 //! `--days` takes the durations every other option takes: a plain number of
 //! days, or `30d`, `2w`, `12h`, on every command that issues a certificate.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::path::Path;
 use time::Duration;
 

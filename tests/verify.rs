@@ -1,7 +1,7 @@
 //! `certgen verify`: verdicts, reasons, warnings and exit codes, on
 //! certificates made by certgen itself and by the openssl recipes.
 
-mod common;
+use crate::common::{self, certgen_dir};
 
 use std::path::{Path, PathBuf};
 use std::process::Command as Std;
@@ -9,17 +9,6 @@ use std::process::Command as Std;
 use assert_cmd::Command;
 use predicates::prelude::*;
 use tempfile::TempDir;
-
-fn certgen(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("certgen").expect("binary built");
-    cmd.env_remove("CERTGEN_DIR")
-        .env("TZ", "UTC")
-        .env("NO_COLOR", "1")
-        .arg("--dir")
-        .arg(dir)
-        .arg("-q");
-    cmd
-}
 
 /// A PKI directory with a CA and one server `db1`.
 struct Pki {
@@ -30,7 +19,7 @@ impl Pki {
     fn new(cn: &str) -> Pki {
         let tmp = TempDir::new().unwrap();
         let p = Pki { tmp };
-        certgen(&p.dir())
+        certgen_dir(&p.dir())
             .args(["init-ca", "--cn", cn, "--key-type", "ecdsa-p256"])
             .assert()
             .success();
@@ -46,7 +35,7 @@ impl Pki {
     }
 
     fn server(&self, name: &str, sans: &str) -> PathBuf {
-        certgen(&self.dir())
+        certgen_dir(&self.dir())
             .args([
                 "issue-server",
                 name,
@@ -61,7 +50,7 @@ impl Pki {
     }
 
     fn verify(&self, cert: &Path) -> Command {
-        let mut cmd = certgen(&self.dir());
+        let mut cmd = certgen_dir(&self.dir());
         cmd.arg("verify").arg(cert);
         cmd
     }
@@ -161,7 +150,7 @@ fn purpose_must_match_the_extended_key_usage() {
         .stdout(predicate::str::contains(
             "wrong extended key usage: the certificate is not for TLS client authentication",
         ));
-    certgen(&pki.dir())
+    certgen_dir(&pki.dir())
         .args(["issue-client", "alice", "--key-type", "ecdsa-p256"])
         .assert()
         .success();
@@ -200,13 +189,13 @@ fn intermediates_in_any_order_with_decoys() {
     let root = Pki::new("Root CA");
     let inter = TempDir::new().unwrap();
     let idir = inter.path().join("pki");
-    certgen(&idir)
+    certgen_dir(&idir)
         .args(["init-ca", "--intermediate", "--cn", "Issuing CA"])
         .arg("--parent")
         .arg(root.dir())
         .assert()
         .success();
-    certgen(&idir)
+    certgen_dir(&idir)
         .args(["issue-server", "db1", "--san", "db1.example"])
         .assert()
         .success();
@@ -217,7 +206,7 @@ fn intermediates_in_any_order_with_decoys() {
     bundle += &std::fs::read_to_string(idir.join("ca-cert.pem")).unwrap();
     std::fs::write(&chain, bundle).unwrap();
     let verify = || {
-        let mut c = certgen(&idir);
+        let mut c = certgen_dir(&idir);
         c.arg("verify")
             .arg(&cert)
             .arg("--ca")
@@ -232,7 +221,7 @@ fn intermediates_in_any_order_with_decoys() {
 
 #[test]
 fn a_leaf_cannot_issue_certificates() {
-    if !has_openssl() {
+    if !common::have_openssl() {
         return;
     }
     let pki = Pki::new("Test CA");
@@ -346,10 +335,6 @@ fn unusable_input_exits_2() {
     pki.verify(&cert).arg("--ca").arg(&garbage).assert().code(2);
 }
 
-fn has_openssl() -> bool {
-    common::have_openssl()
-}
-
 /// `openssl verify -CAfile ca cert` accepts?
 fn openssl_accepts(ca: &Path, cert: &Path, extra: &[&str]) -> bool {
     Std::new("openssl")
@@ -371,7 +356,7 @@ fn recipe(dir: &Path, ca_cn: &str) {
 
 #[test]
 fn openssl_recipe_certificates_get_openssls_verdict_and_warnings() {
-    if !has_openssl() {
+    if !common::have_openssl() {
         return;
     }
     let tmp = TempDir::new().unwrap();
@@ -379,7 +364,7 @@ fn openssl_recipe_certificates_get_openssls_verdict_and_warnings() {
     recipe(d, "Recipe CA");
     let (ca, cert) = (d.join("ca-cert.pem"), d.join("server-cert.pem"));
     let verify = || {
-        let mut c = certgen(d);
+        let mut c = certgen_dir(d);
         c.arg("verify").arg("--ca").arg(&ca).arg(&cert);
         c
     };
@@ -416,7 +401,7 @@ fn openssl_recipe_certificates_get_openssls_verdict_and_warnings() {
 
 #[test]
 fn same_verdicts_as_openssl_verify() {
-    if !has_openssl() {
+    if !common::have_openssl() {
         return;
     }
     let tmp = TempDir::new().unwrap();
@@ -443,7 +428,7 @@ fn same_verdicts_as_openssl_verify() {
         (&own_ca, &own, Some("4102444800")),
     ];
     for (ca, cert, at) in cases {
-        let mut c = certgen(d);
+        let mut c = certgen_dir(d);
         c.arg("verify").arg("--ca").arg(ca).arg(cert);
         let mut extra = Vec::new();
         if let Some(t) = at {

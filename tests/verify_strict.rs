@@ -1,7 +1,7 @@
 //! `certgen verify --strict`: the verdict of rustls, Go, Java and browsers,
 //! against the default (OpenSSL's verdict with warnings naming them).
 
-mod common;
+use crate::common;
 
 use common::params::{ca_params, leaf_params};
 
@@ -14,15 +14,9 @@ use rcgen::{
 };
 use tempfile::TempDir;
 
+/// certgen with the PKI in `dir/pki`.
 fn certgen(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("certgen").expect("binary built");
-    cmd.env_remove("CERTGEN_DIR")
-        .env("TZ", "UTC")
-        .env("NO_COLOR", "1")
-        .arg("--dir")
-        .arg(dir.join("pki"))
-        .arg("-q");
-    cmd
+    common::certgen_dir(&dir.join("pki"))
 }
 
 fn json(out: &[u8]) -> serde_json::Value {
@@ -180,60 +174,7 @@ fn the_recipes_v1_certificate_fails_strict_and_passes_by_default_with_warnings()
     }
     let tmp = TempDir::new().unwrap();
     let d = tmp.path();
-    common::openssl_ok(
-        d,
-        &[
-            "req",
-            "-new",
-            "-x509",
-            "-nodes",
-            "-newkey",
-            "rsa:2048",
-            "-days",
-            "3650",
-            "-keyout",
-            "ca-key.pem",
-            "-subj",
-            "/CN=Recipe CA",
-            "-out",
-            "ca-cert.pem",
-        ],
-    );
-    common::openssl_ok(
-        d,
-        &[
-            "req",
-            "-new",
-            "-nodes",
-            "-newkey",
-            "rsa:2048",
-            "-keyout",
-            "server-key.pem",
-            "-subj",
-            "/CN=db1.example",
-            "-out",
-            "server-req.pem",
-        ],
-    );
-    common::openssl_ok(
-        d,
-        &[
-            "x509",
-            "-req",
-            "-in",
-            "server-req.pem",
-            "-days",
-            "3600",
-            "-CA",
-            "ca-cert.pem",
-            "-CAkey",
-            "ca-key.pem",
-            "-set_serial",
-            "01",
-            "-out",
-            "server-cert.pem",
-        ],
-    );
+    common::openssl_recipe(d, "/CN=Recipe CA", 2048, "/CN=db1.example", 2048);
     let verify = |strict: bool| {
         let mut c = certgen(d);
         c.arg("verify")

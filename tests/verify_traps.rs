@@ -2,7 +2,7 @@
 //! cross-signed CAs, the recipes' traps, weak keys and pathological name
 //! constraints, each through the CLI with its exit code and reason.
 
-mod common;
+use crate::common;
 
 use common::params::{ca_params, leaf_params};
 
@@ -18,15 +18,9 @@ use rcgen::{
 };
 use tempfile::TempDir;
 
+/// certgen with the PKI in `dir/pki`.
 fn certgen(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("certgen").expect("binary built");
-    cmd.env_remove("CERTGEN_DIR")
-        .env("TZ", "UTC")
-        .env("NO_COLOR", "1")
-        .arg("--dir")
-        .arg(dir.join("pki"))
-        .arg("-q");
-    cmd
+    common::certgen_dir(&dir.join("pki"))
 }
 
 /// A CA name and key, and what signs as it.
@@ -267,12 +261,7 @@ fn the_ca_certificate_is_not_a_server_or_client_certificate() {
 
 /// An intermediate CA under the PKI in `dir/pki`, in `dir/intermediate`.
 fn intermediate(dir: &Path, cn: &str) -> PathBuf {
-    let mut cmd = Command::cargo_bin("certgen").expect("binary built");
-    cmd.env_remove("CERTGEN_DIR")
-        .env("TZ", "UTC")
-        .arg("--dir")
-        .arg(dir.join("intermediate"))
-        .arg("-q")
+    common::certgen_dir(&dir.join("intermediate"))
         .args([
             "init-ca",
             "--intermediate",
@@ -321,12 +310,7 @@ fn an_intermediate_ca_certificate_is_not_a_server_or_client_certificate() {
         }
     }
     // A server certificate the intermediate issued is fine.
-    let mut issue = Command::cargo_bin("certgen").expect("binary built");
-    issue
-        .env_remove("CERTGEN_DIR")
-        .arg("--dir")
-        .arg(&inter)
-        .arg("-q")
+    common::certgen_dir(&inter)
         .args(["issue-server", "db1", "--san", "db1.example"])
         .assert()
         .success();

@@ -1,24 +1,45 @@
 //! Helpers shared by the integration tests: a hermetic `certgen` command, the
 //! real `openssl` CLI, certificate parsing, and certificates with fixed
 //! validity so no test depends on today's date.
-#![allow(dead_code)]
 
-use std::path::Path;
+pub mod servers;
+mod system;
+
+pub use system::*;
+
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use ::time::OffsetDateTime;
 use ::time::macros::datetime;
 use x509_parser::prelude::*;
 
-/// `certgen` with a clean environment: no CERTGEN_* variables, UTC, no colour.
-fn hermetic() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_certgen"));
+/// A clean environment for certgen: no CERTGEN_* variables, UTC, no colour.
+fn hermetic_env(cmd: &mut Command) {
     for (k, _) in std::env::vars_os() {
         if k.to_string_lossy().starts_with("CERTGEN_") {
             cmd.env_remove(k);
         }
     }
     cmd.env("TZ", "UTC").env("NO_COLOR", "1");
+}
+
+/// `certgen` with a clean environment.
+fn hermetic() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_certgen"));
+    hermetic_env(&mut cmd);
+    cmd
+}
+
+/// `PROGRAM ARGS... certgen` in `dir`, with the environment [`certgen`]
+/// has: certgen run by `setsid`, `setpriv` or a shell. Its own arguments
+/// follow.
+pub fn certgen_via(program: &str, args: &[&str], dir: &Path) -> Command {
+    let mut cmd = Command::new(program);
+    cmd.args(args)
+        .arg(env!("CARGO_BIN_EXE_certgen"))
+        .current_dir(dir);
+    hermetic_env(&mut cmd);
     cmd
 }
 
@@ -95,6 +116,60 @@ pub fn with_cert<T>(path: &Path, f: impl FnOnce(&X509Certificate<'_>) -> T) -> T
     f(&cert)
 }
 
+/// The serial of a certificate as the index writes it: upper-case hex
+/// without colons.
+pub fn serial_of(cert: &Path) -> String {
+    with_cert(cert, |c| {
+        c.raw_serial_as_string().replace(':', "").to_uppercase()
+    })
+}
+
+/// The DER SubjectPublicKeyInfo of a certificate.
+pub fn spki(cert: &Path) -> Vec<u8> {
+    with_cert(cert, |c| c.public_key().raw.to_vec())
+}
+
+/// notAfter - notBefore, in seconds.
+pub fn lifetime(cert: &Path) -> i64 {
+    with_cert(cert, |c| {
+        c.validity().not_after.timestamp() - c.validity().not_before.timestamp()
+    })
+}
+
+/// The subjectAltNames of a certificate, as openssl prints them.
+pub fn sans(cert: &Path) -> Vec<String> {
+    with_cert(cert, |c| {
+        let ext = c
+            .subject_alternative_name()
+            .expect("one SAN extension")
+            .map(|e| e.value.general_names.clone())
+            .unwrap_or_default();
+        ext.iter()
+            .map(|n| match n {
+                GeneralName::DNSName(d) => format!("DNS:{d}"),
+                GeneralName::RFC822Name(e) => format!("email:{e}"),
+                GeneralName::IPAddress(b) => {
+                    let ip: std::net::IpAddr = match b.len() {
+                        4 => <[u8; 4]>::try_from(*b).unwrap().into(),
+                        _ => <[u8; 16]>::try_from(*b).unwrap().into(),
+                    };
+                    format!("IP Address:{ip}")
+                }
+                other => format!("{other:?}"),
+            })
+            .collect()
+    })
+}
+
+/// The archives `old_keys/<timestamp>/` of a PKI directory, oldest first.
+pub fn archives(pki: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(pki.join("old_keys"))
+        .map(|d| d.map(|e| e.unwrap().path()).collect())
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
 /// Every regular file under `dir` with its content, for before/after comparisons.
 pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
@@ -126,6 +201,27 @@ pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
+/// When the PKIs of the renewal and rotation tests are made (`--now`).
+pub const T0: &str = "2030-01-01T00:00:00Z";
+
+/// `--now NOW ARGS...`
+pub fn at<'a>(now: &'a str, args: &[&'a str]) -> Vec<&'a str> {
+    let mut v = vec!["--now", now];
+    v.extend_from_slice(args);
+    v
+}
+
+/// A PKI made at [`T0`] in a new directory: an ECDSA CA, then each of
+/// `commands`.
+pub fn pki_at_t0(commands: &[&[&str]]) -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    ok(d.path(), &at(T0, &["init-ca", "--key-type", "ecdsa-p256"]));
+    for args in commands {
+        ok(d.path(), &at(T0, args));
+    }
+    d
+}
+
 /// The instant every test checks at (`--at`).
 pub const AT: &str = "2030-06-01T00:00:00Z";
 pub const NOW: OffsetDateTime = datetime!(2030-06-01 00:00 UTC);
@@ -136,6 +232,13 @@ pub const FAR_FUTURE: OffsetDateTime = datetime!(2099-01-01 00:00 UTC);
 pub fn certgen_cmd() -> assert_cmd::Command {
     let mut cmd = assert_cmd::Command::from_std(hermetic());
     cmd.timeout(std::time::Duration::from_secs(60));
+    cmd
+}
+
+/// `certgen --dir PKI -q` as [`certgen_cmd`] runs it.
+pub fn certgen_dir(pki: &Path) -> assert_cmd::Command {
+    let mut cmd = certgen_cmd();
+    cmd.arg("--dir").arg(pki).arg("-q");
     cmd
 }
 

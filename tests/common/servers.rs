@@ -2,7 +2,6 @@
 //! and PostgreSQL STARTTLS exchanges in their real wire format, and the
 //! misbehaving kinds (silent, garbage, endless garbage). Shared by
 //! tests/connect.rs and the benchmark server (examples/tls_endpoints.rs).
-#![allow(dead_code)]
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};

@@ -1,0 +1,35 @@
+//! certgen's integration tests, built as one test binary: each file beside
+//! this one is a module (`cargo test --test tests MODULE::` runs one of
+//! them), and `common` holds what they share.
+
+mod common;
+
+mod bad_input;
+mod check_expiry;
+mod cli_output;
+mod cmd;
+mod completions;
+mod config;
+mod conformance;
+mod connect;
+mod csr;
+mod deploy;
+mod encrypted_ca;
+mod force_keeps;
+mod inspect;
+mod json_vocabulary;
+mod list;
+mod openssl_interop;
+mod pki_store;
+mod reading;
+mod renew;
+mod replacement;
+mod revocation;
+mod rotation;
+mod tls_handshake;
+mod usage_errors;
+mod validity;
+mod verify;
+mod verify_rfc5280;
+mod verify_strict;
+mod verify_traps;

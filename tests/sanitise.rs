@@ -14,12 +14,10 @@
 //! sign, config, deploy, renew, crl, revoke, list, inspect, verify,
 //! check-expiry.
 
-mod common;
-
 use std::path::Path;
 use std::process::Output;
 
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 /// Characters that hide, join or reorder text on a terminal, one of each

@@ -4,6 +4,7 @@
 
 mod common;
 
+mod architecture;
 mod bad_input;
 mod check_expiry;
 mod cli_output;
@@ -26,6 +27,7 @@ mod renew;
 mod replacement;
 mod revocation;
 mod rotation;
+mod sanitise;
 mod tls_handshake;
 mod usage_errors;
 mod validity;

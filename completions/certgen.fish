@@ -286,7 +286,7 @@ complete -c certgen -n "__fish_certgen_using_subcommand verify" -s q -l quiet -d
 complete -c certgen -n "__fish_certgen_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c certgen -n "__fish_certgen_using_subcommand verify" -s V -l version -d 'Print version'
 complete -c certgen -n "__fish_certgen_using_subcommand check-expiry" -l connect -d 'Check the chain a live server serves (repeatable; IPv6 as [::1]:5432); a mysql://, postgres:// or tls:// prefix sets the protocol for that server' -r
-complete -c certgen -n "__fish_certgen_using_subcommand check-expiry" -l starttls -d 'How to start TLS with the --connect servers without a prefix: auto picks mysql on ports 3306, 3307 and 9306, postgres on 5432, plain TLS (none) elsewhere' -r -f -a "auto\t'By the port: 3306, 3307, 9306 mysql; 5432 postgres; else none'
+complete -c certgen -n "__fish_certgen_using_subcommand check-expiry" -l starttls -d 'How to start TLS with the --connect servers without a prefix: auto picks mysql on ports 3306, 3307 and 9306, postgres on 5432, plain TLS (none) elsewhere' -r -f -a "auto\t'By the port: 3306, 3307, 9306 mysql; 5432 postgres; else none, then mysql or postgres as the server answers'
 mysql\t'The MySQL protocol\'s SSLRequest (MySQL, MariaDB, SingleStore, Manticore)'
 postgres\t'PostgreSQL\'s SSLRequest'
 none\t'TLS from the first byte'"

@@ -33,10 +33,33 @@ pub use target::Target;
 pub const IN_FLIGHT: usize = 32;
 
 /// Connects to `target` and fetches the chain it serves.
+///
+/// When the protocol is left to the port (no `tls://`, `mysql://` or
+/// `postgres://`, `--starttls auto`) and the port is no database's own, a
+/// server that greets a TLS client as MySQL does is asked again with MySQL's
+/// STARTTLS, and one that ends the TLS handshake without a word, or answers
+/// it with something else, with PostgreSQL's; the first failure is the one
+/// reported when that fails too.
 pub fn fetch(target: &Target, opts: &Options) -> Result<Served, Failure> {
     let protocol = target
         .protocol
         .unwrap_or_else(|| opts.starttls.protocol(target.port));
+    let guessing =
+        target.protocol.is_none() && opts.starttls == Starttls::Auto && protocol == Protocol::Tls;
+    match fetch_as(target, opts, protocol) {
+        Err(Failure::MysqlGreeting(_)) if guessing => fetch_as(target, opts, Protocol::Mysql),
+        Err(
+            first @ (Failure::NotTls(_)
+            | Failure::Closed {
+                step: Step::Handshake,
+            }),
+        ) if guessing => fetch_as(target, opts, Protocol::Postgres).map_err(|_| first),
+        other => other,
+    }
+}
+
+/// [`fetch`] with the protocol decided.
+fn fetch_as(target: &Target, opts: &Options, protocol: Protocol) -> Result<Served, Failure> {
     let sock = connect(target, opts.timeout)?;
     // The handshake's own budget, STARTTLS included.
     let deadline = Instant::now() + opts.timeout;

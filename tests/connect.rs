@@ -259,7 +259,8 @@ fn several_targets_and_files_are_each_reported_and_the_worst_status_wins() {
     };
     let expired = pki.root.join("old.pem");
     write(&expired, expired_cert("old").pem());
-    // A MySQL server spoken to as plain TLS greets first: not TLS.
+    // A MySQL server on a port of no database greets first: recognised, and
+    // asked with MySQL's STARTTLS.
     let (code, doc) = json(
         &pki,
         &[
@@ -285,16 +286,26 @@ fn several_targets_and_files_are_each_reported_and_the_worst_status_wins() {
         [
             (at(tls).as_str(), "ok"),
             (at(closed).as_str(), "unknown"),
-            (at(my).as_str(), "unknown")
+            (at(my).as_str(), "ok")
         ],
         "each target once, in order"
     );
+    // Told it is plain TLS, certgen says what the server is and how to ask it.
+    let (code, doc) = json(&pki, &["--connect", &at(my), "--starttls", "none"]);
+    assert_eq!(code, 3, "{doc}");
+    let reason = doc["results"][0]["reason"].as_str().unwrap();
+    assert!(reason.starts_with("not TLS: the server answered"), "{doc}");
     assert!(
-        doc["results"][2]["reason"]
-            .as_str()
-            .unwrap()
-            .starts_with("not TLS: the server answered"),
+        reason.ends_with("a MySQL greeting; check it as mysql://HOST:PORT (or --starttls mysql)"),
         "{doc}"
+    );
+    // A PostgreSQL server on a port of no database: asked with its SSLRequest
+    // once plain TLS fails.
+    let (code, doc) = json(&pki, &["--connect", &at(pg), "--timeout", "5s"]);
+    assert_eq!(code, 0, "{doc}");
+    assert_eq!(
+        doc["results"][0]["certificate"]["serial"],
+        pki.serial().as_str()
     );
     // Each server's protocol given with its address: all kinds in one call.
     let (mysql, postgres) = (

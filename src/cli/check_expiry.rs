@@ -99,7 +99,8 @@ pub enum ExpiryFormat {
 /// `--starttls`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum StarttlsArg {
-    /// By the port: 3306, 3307, 9306 mysql; 5432 postgres; else none.
+    /// By the port: 3306, 3307, 9306 mysql; 5432 postgres; else none, then
+    /// mysql or postgres as the server answers.
     Auto,
     /// The MySQL protocol's SSLRequest (MySQL, MariaDB, SingleStore, Manticore).
     Mysql,

@@ -44,6 +44,11 @@ pub enum Failure {
     ServerError(String),
     #[error("not TLS: the server answered {0}")]
     NotTls(String),
+    /// A MySQL server spoken to as plain TLS: its greeting came first.
+    #[error(
+        "not TLS: the server answered {0}, a MySQL greeting; check it as mysql://HOST:PORT (or --starttls mysql)"
+    )]
+    MysqlGreeting(String),
     #[error("handshake failure: {0}")]
     Handshake(String),
 }

@@ -69,6 +69,23 @@ pub(super) fn mysql(io: &mut Bounded<'_>) -> Result<(), Failure> {
 }
 
 /// Reads a greeting (or the error packet a server sends instead of one).
+/// Whether `head`, the first bytes a server sent, is a MySQL greeting: a
+/// packet header with sequence 0 and a length that fits, then protocol 10
+/// and a version string. What a MySQL server sends a TLS client before it
+/// reads anything.
+pub(super) fn is_greeting(head: &[u8]) -> bool {
+    let [l0, l1, l2, 0, 10, version @ ..] = head else {
+        return false;
+    };
+    let len = u32::from_le_bytes([*l0, *l1, *l2, 0]) as usize;
+    (10..=MAX_GREETING).contains(&len)
+        && version
+            .iter()
+            .take_while(|b| **b != 0)
+            .all(|b| b.is_ascii_graphic())
+        && version.first().is_some_and(u8::is_ascii_digit)
+}
+
 pub(super) fn parse_greeting(p: &[u8], sequence: u8) -> Result<Greeting, Failure> {
     let wrong = |detail: String| Failure::WrongProtocol {
         protocol: "MySQL",
@@ -161,6 +178,23 @@ pub(super) fn postgres(io: &mut Bounded<'_>) -> Result<(), Failure> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn greetings_are_told_from_other_first_bytes() {
+        let payload = mariadb_greeting(0x0800);
+        let mut packet = (payload.len() as u32).to_le_bytes()[..3].to_vec();
+        packet.push(0);
+        packet.extend_from_slice(&payload);
+        assert!(is_greeting(&packet));
+        assert!(!is_greeting(b"HTTP/1.1 400 Bad Request\r\n"));
+        assert!(!is_greeting(&[0x16, 3, 1, 0, 10]), "a TLS record");
+        let mut later = packet.clone();
+        later[3] = 1;
+        assert!(!is_greeting(&later), "not the first packet");
+        let mut huge = packet;
+        huge[2] = 0xff;
+        assert!(!is_greeting(&huge), "longer than any greeting");
+    }
 
     /// A MariaDB 10.11 greeting as captured on the wire (scramble zeroed).
     fn mariadb_greeting(capabilities_low: u16) -> Vec<u8> {

@@ -76,6 +76,9 @@ fn failure(e: std::io::Error, io: &Bounded<'_>) -> Failure {
     if let Some(first) = head.first()
         && !matches!(first, 0x15 | 0x16)
     {
+        if super::starttls::is_greeting(head) {
+            return Failure::MysqlGreeting(quoted(head));
+        }
         return Failure::NotTls(quoted(head));
     }
     if is_over_limit(&e) {

@@ -249,3 +249,85 @@ fn a_huge_sparse_journal_is_refused_by_its_size() {
         "kept for inspection"
     );
 }
+
+/// Set in a copy of this test binary that runs one command and reports its
+/// peak memory (see [`peak_rss`]).
+const PEAK_RSS_ARGS: &str = "CERTGEN_TEST_PEAK_RSS_ARGS";
+
+/// Runs `certgen ARGS` in `dir` under a 1 GiB address-space limit and
+/// returns its output and peak resident memory in KiB: a copy of this test
+/// binary runs it as its only child and reports `getrusage(RUSAGE_CHILDREN)`.
+fn peak_rss(dir: &Path, args: &[&str]) -> (i32, String, u64) {
+    let out = Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "peak_rss_of_one_command", "--nocapture"])
+        .args(["--test-threads", "1"])
+        .env(PEAK_RSS_ARGS, args.join("\u{1f}"))
+        .current_dir(dir)
+        .output()
+        .expect("running the test binary");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let field = |name: &str| {
+        text.lines()
+            .find_map(|l| l.split_once(name).map(|(_, value)| value))
+            .unwrap_or_else(|| panic!("no {name} in {text}"))
+            .to_string()
+    };
+    let stderr = field("stderr=").replace('\u{1f}', "\n");
+    let code = field("code=").parse().unwrap();
+    (code, stderr, field("peak_rss_kib=").parse().unwrap())
+}
+
+/// Not a test of its own: the command [`peak_rss`] measures, when it is set.
+#[test]
+fn peak_rss_of_one_command() {
+    let Ok(args) = std::env::var(PEAK_RSS_ARGS) else {
+        return;
+    };
+    let args: Vec<&str> = args.split('\u{1f}').collect();
+    let dir = std::env::current_dir().unwrap();
+    let (out, _) = finish(bounded(&dir, 1 << 20, &args), &args.join(" "));
+    let usage = nix::sys::resource::getrusage(nix::sys::resource::UsageWho::RUSAGE_CHILDREN)
+        .expect("getrusage");
+    println!("code={}", out.status.code().unwrap_or(-1));
+    println!("stderr={}", stderr(&out).replace('\n', "\u{1f}"));
+    println!("peak_rss_kib={}", usage.max_rss());
+}
+
+/// `--from` keeps the distinct names it has read and stops at the first one
+/// repeated: a 60 MB file of one name used to take some 680 bytes a line
+/// (20 GB) before the repetition was found.
+#[test]
+fn from_holds_the_distinct_names_not_the_lines() {
+    let d = fixture();
+    let dir = d.path();
+    let one_name = "app2\n".repeat(12_000_000);
+    std::fs::write(dir.join("same.txt"), one_name).unwrap();
+    let (code, err, kib) = peak_rss(dir, &["issue-client", "--from", "same.txt"]);
+    eprintln!("--from a 60 MB file of one name: peak {kib} KiB");
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(
+        err,
+        "certgen: error: issuing client certificates: app2 is named twice\nhint: name each server or user once\n"
+    );
+    assert!(kib < 64 << 10, "peak {kib} KiB");
+
+    let mut distinct: String = (0..300_000).map(|i| format!("user{i:06}\n")).collect();
+    distinct.push_str("# the first one again\nuser000000\n");
+    std::fs::write(dir.join("distinct.txt"), distinct).unwrap();
+    let (code, err, kib) = peak_rss(dir, &["issue-client", "--from", "distinct.txt"]);
+    eprintln!("--from 300,000 names and one repeated: peak {kib} KiB");
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("user000000 is named twice"), "{err}");
+    assert!(kib < 128 << 10, "peak {kib} KiB");
+    assert!(!dir.join("pki/users/user000000").exists(), "nothing issued");
+
+    // A name that is not one stops the reading at its line, as on the
+    // command line.
+    std::fs::write(dir.join("bad.txt"), "ok1\no'brien\nok2\n").unwrap();
+    let out = run_bounded(dir, &["issue-client", "--from", "bad.txt"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out).lines().next().unwrap(),
+        "certgen: error: issuing client certificates: invalid name \"o'brien\": a quote (') is not allowed in a bundle name"
+    );
+}

@@ -434,7 +434,9 @@ pub enum Error {
     #[error("\"{0}\" is more than 100 years")]
     DurationTooLong(String),
     /// A time that does not parse.
-    #[error("\"{0}\" is not a time: expected RFC 3339 (2026-11-22T13:50:01Z) or Unix seconds")]
+    #[error(
+        "\"{0}\" is not a time: expected RFC 3339 (2026-11-22T13:50:01Z), a date (2026-11-22) or Unix seconds"
+    )]
     BadTime(String),
     /// Unix seconds outside the range of dates.
     #[error("\"{value}\" is out of the range of dates")]

@@ -45,7 +45,7 @@ pub struct Args {
     /// What the certificate must be good for.
     #[arg(long, value_enum, default_value_t = PurposeArg::Server)]
     purpose: PurposeArg,
-    /// Verify as of this time (RFC 3339 or Unix seconds) instead of now.
+    /// Verify as of this time (RFC 3339, a date for its midnight UTC, or Unix seconds) instead of now.
     #[arg(long, value_name = "TIME", value_parser = InCommand(values::instant))]
     at: Option<OffsetDateTime>,
     /// A private key that must belong to the certificate.

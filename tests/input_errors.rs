@@ -80,3 +80,98 @@ fn a_date_given_to_at_is_its_midnight_utc() {
         stderr(&out)
     );
 }
+
+/// `verify`'s files: one that holds something else, is empty or does not
+/// parse is an input error (exit 2) naming the file and what it holds,
+/// never left out of the path (`--chain`) nor reported as a rejection
+/// (`--ca`: "issuer not trusted").
+#[test]
+fn verify_names_a_file_it_cannot_use_and_what_it_holds() {
+    let d = pki_of_2027();
+    let dir = d.path();
+    let at = ["--at", "2027-01-15"];
+    ok(
+        dir,
+        &["csr", "--cn", "x", "--out", "x.csr", "--out-key", "x.key"],
+    );
+    let leaf_der = cert_der(&dir.join(LEAF));
+    std::fs::write(dir.join("leaf.der"), &leaf_der).unwrap();
+    std::fs::write(dir.join("truncated.der"), &leaf_der[..100]).unwrap();
+    std::fs::write(dir.join("empty"), "").unwrap();
+    let csr_pem = std::fs::read_to_string(dir.join("x.csr")).unwrap();
+    let csr_der = pem::parse(&csr_pem).unwrap().into_contents();
+    std::fs::write(dir.join("x.csr.der"), csr_der).unwrap();
+    let ok_with = |args: &[&str]| {
+        let out = run(dir, &[&["verify", LEAF][..], &at, args].concat());
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+    };
+    ok_with(&[]);
+    ok_with(&["--chain", "empty"]);
+    let nothing = "nothing recognisable in it (Parsing Error: NomError(Eof))";
+    let cases: &[(&[&str], String)] = &[
+        (
+            &["--chain", "truncated.der"],
+            format!("truncated.der: not a valid certificate: {nothing}"),
+        ),
+        (
+            &["--ca", "truncated.der"],
+            format!("truncated.der: not a valid certificate: {nothing}"),
+        ),
+        (
+            &["--crl", "truncated.der"],
+            format!("truncated.der: not a valid CRL: {nothing}"),
+        ),
+        (
+            &["--ca", "x.csr"],
+            "x.csr: holds a certificate request, not a certificate".into(),
+        ),
+        (
+            &["--chain", "x.csr.der"],
+            "x.csr.der: holds a certificate request, not a certificate".into(),
+        ),
+        (
+            &["--crl", "x.csr"],
+            "x.csr: holds a certificate request, not a CRL".into(),
+        ),
+        (
+            &["--key", "x.csr"],
+            "x.csr: holds a certificate request, not a private key".into(),
+        ),
+        (
+            &["--key", "x.csr.der"],
+            "x.csr.der: holds a certificate request, not a private key".into(),
+        ),
+        (
+            &["--key", "leaf.der"],
+            "leaf.der: holds a certificate, not a private key".into(),
+        ),
+        (
+            &["--crl", "leaf.der"],
+            "leaf.der: holds a certificate, not a CRL".into(),
+        ),
+        (
+            &["--crl", "x.key"],
+            "x.key: holds a private key, not a CRL".into(),
+        ),
+        (
+            &["--ca", "x.key"],
+            "x.key: holds a private key, not a certificate".into(),
+        ),
+        (&["--key", "empty"], "empty: the file is empty".into()),
+        (&["--ca", "empty"], "empty: the file is empty".into()),
+        (&["--crl", "empty"], "empty: the file is empty".into()),
+    ];
+    for (args, message) in cases {
+        let before = snapshot(dir);
+        let out = run(dir, &[&["verify", LEAF][..], &at, args].concat());
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert_eq!(
+            err.lines().next().unwrap_or_default(),
+            format!("certgen: error: {message}"),
+            "{args:?}"
+        );
+        assert!(out.stdout.is_empty(), "{args:?}: no verdict");
+        assert_eq!(snapshot(dir), before, "{args:?}: nothing written");
+    }
+}

@@ -336,6 +336,10 @@ pub enum Error {
     /// The CRL number file holds something else than a hexadecimal number.
     #[error("{path}: not a hexadecimal CRL number")]
     BadCrlNumber { path: PathBuf },
+    /// The CRL number file holds a number a CRL may not carry: RFC 5280
+    /// allows CRL numbers of up to 20 octets.
+    #[error("{path}: the CRL number is longer than the 20 octets RFC 5280 allows")]
+    CrlNumberTooLong { path: PathBuf },
     /// rcgen could not make or sign the CRL.
     #[error("signing the CRL failed")]
     CrlSigning(#[source] rcgen::Error),

@@ -176,6 +176,11 @@ pub enum Error {
     /// A certificate used as a CA lacks basicConstraints CA:TRUE.
     #[error("{0} is not a CA certificate (basicConstraints CA:TRUE is missing)")]
     NotACa(String),
+    /// An RSA key that is read (described, matched) but too large to sign with.
+    #[error(
+        "{key}: an RSA key of {bits} bits is read, but certgen signs only with RSA keys of up to 8192 bits"
+    )]
+    KeyTooLargeToSign { key: String, bits: usize },
     /// rcgen cannot sign with this CA certificate and key.
     #[error("{what}: cannot sign with this CA")]
     CaUnusable {

@@ -175,3 +175,50 @@ fn verify_names_a_file_it_cannot_use_and_what_it_holds() {
         assert_eq!(snapshot(dir), before, "{args:?}: nothing written");
     }
 }
+
+/// An RSA key of 16384 bits (OpenSSL's largest) made by openssl, and a CA
+/// certificate of it.
+const RSA16384_KEY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/rsa16384-key.pem");
+const RSA16384_CA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/rsa16384-ca.pem");
+
+/// The "public key SHA-256" line `inspect` prints for `file`.
+fn public_key_fingerprint(dir: &Path, file: &str) -> String {
+    let text = ok(dir, &["inspect", file]);
+    text.lines()
+        .find(|l| l.trim_start().starts_with("public key SHA-256:"))
+        .unwrap_or_else(|| panic!("{text}"))
+        .to_string()
+}
+
+/// RSA keys of up to 16384 bits are read (described, matched to their
+/// certificate); one of more than 8192 bits is not signed with, and says so.
+#[test]
+fn rsa_keys_of_16384_bits_are_read() {
+    let d = pki_of_2027();
+    let dir = d.path();
+    let text = ok(dir, &["inspect", RSA16384_KEY]);
+    assert!(text.contains("RSA 16384 bits"), "{text}");
+    assert_eq!(
+        public_key_fingerprint(dir, RSA16384_KEY),
+        public_key_fingerprint(dir, RSA16384_CA)
+    );
+    // Read, and found not to be the leaf's key: a rejection, not an input error.
+    let out = run(
+        dir,
+        &["verify", LEAF, "--at", "2027-01-15", "--key", RSA16384_KEY],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+
+    let big = dir.join("big");
+    std::fs::create_dir(&big).unwrap();
+    std::fs::copy(RSA16384_CA, big.join("ca-cert.pem")).unwrap();
+    std::fs::copy(RSA16384_KEY, big.join("ca-key.pem")).unwrap();
+    let before = snapshot(dir);
+    let out = run(dir, &["--dir", "big", "issue-client", "bob"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "certgen: error: big/ca-key.pem: an RSA key of 16384 bits is read, but certgen signs only with RSA keys of up to 8192 bits\n"
+    );
+    assert_eq!(snapshot(dir), before, "nothing written");
+}

@@ -41,7 +41,14 @@ fn bounded(dir: &Path, kib: u64, args: &[&str]) -> Child {
 
 /// Waits for the child, killing it and failing the test after [`TIMEOUT`].
 /// Returns its output and how long it ran.
-fn finish(mut child: Child, what: &str) -> (Output, Duration) {
+fn finish(child: Child, what: &str) -> (Output, Duration) {
+    let (out, took) = wait_bounded(child, what);
+    assert_no_panic(&out);
+    (out, took)
+}
+
+/// [`finish`], whatever way the child ended.
+fn wait_bounded(mut child: Child, what: &str) -> (Output, Duration) {
     let start = Instant::now();
     while child.try_wait().expect("waiting for certgen").is_none() {
         if start.elapsed() > TIMEOUT {
@@ -53,7 +60,6 @@ fn finish(mut child: Child, what: &str) -> (Output, Duration) {
     }
     let took = start.elapsed();
     let out = child.wait_with_output().expect("collecting the output");
-    assert_no_panic(&out);
     (out, took)
 }
 
@@ -285,7 +291,7 @@ fn peak_rss_of_one_command() {
     };
     let args: Vec<&str> = args.split('\u{1f}').collect();
     let dir = std::env::current_dir().unwrap();
-    let (out, _) = finish(bounded(&dir, 1 << 20, &args), &args.join(" "));
+    let (out, _) = wait_bounded(bounded(&dir, 1 << 20, &args), &args.join(" "));
     let usage = nix::sys::resource::getrusage(nix::sys::resource::UsageWho::RUSAGE_CHILDREN)
         .expect("getrusage");
     println!("code={}", out.status.code().unwrap_or(-1));

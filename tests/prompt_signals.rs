@@ -27,10 +27,11 @@ fn have_script() -> bool {
     found
 }
 
-/// certgen waiting at its passphrase prompt in a pseudo-terminal.
+/// certgen waiting at its passphrase prompt in a pseudo-terminal; killed
+/// with its terminal session when a test fails before it ends.
 struct AtPrompt {
-    script: Child,
-    typing: ChildStdin,
+    script: Option<Child>,
+    typing: Option<ChildStdin>,
     pid: Pid,
     /// The terminal certgen reads, to look at its modes from outside.
     pty: PathBuf,
@@ -101,8 +102,8 @@ fn at_prompt(dir: &Path, args: &[&str]) -> AtPrompt {
         (!echoes(&pty)).then_some(())
     });
     AtPrompt {
-        script,
-        typing,
+        script: Some(script),
+        typing: Some(typing),
         pid: Pid::from_raw(pid).unwrap(),
         pty,
     }
@@ -112,14 +113,18 @@ impl AtPrompt {
     /// Waits for the terminal session to end: (certgen's exit status as the
     /// shell gives it, what the terminal showed, its modes after certgen).
     fn finish(mut self) -> (String, String, String) {
-        drop(self.typing);
-        let script = &mut self.script;
+        drop(self.typing.take());
+        let mut script = self.script.take().unwrap();
         wait_for("certgen ends", || script.try_wait().unwrap());
-        let out = self.script.wait_with_output().unwrap();
+        let out = script.wait_with_output().unwrap();
         let shown = String::from_utf8_lossy(&out.stdout).into_owned();
         let after = shown.split("certgen-status=").nth(1).unwrap_or_default();
         let status = after.split_whitespace().next().unwrap_or_default();
         (status.to_string(), shown.clone(), after.to_string())
+    }
+
+    fn type_in(&mut self, text: &[u8]) {
+        self.typing.as_mut().unwrap().write_all(text).unwrap();
     }
 
     /// The state letter of /proc/PID/stat (`T` when stopped).
@@ -128,6 +133,16 @@ impl AtPrompt {
             .unwrap_or_default();
         let after = stat.rsplit(')').next().unwrap_or_default();
         after.trim_start().chars().next().unwrap_or('?')
+    }
+}
+
+impl Drop for AtPrompt {
+    fn drop(&mut self) {
+        if let Some(mut script) = self.script.take() {
+            let _ = kill_process(self.pid, Signal::KILL);
+            let _ = script.kill();
+            let _ = script.wait();
+        }
     }
 }
 
@@ -179,10 +194,7 @@ fn a_stop_at_the_prompt_gives_the_echo_back_until_continued() {
     wait_for("the prompt turns echo off again", || {
         (!echoes(&prompt.pty)).then_some(())
     });
-    prompt
-        .typing
-        .write_all(b"tty secret\ntty secret\n")
-        .unwrap();
+    prompt.type_in(b"tty secret\ntty secret\n");
     let (code, shown, after) = prompt.finish();
     assert_eq!(code, "0", "{shown}");
     assert!(

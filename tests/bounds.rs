@@ -196,7 +196,7 @@ fn a_fifo_planted_during_deploy_never_hangs_it() {
         std::thread::spawn(move || {
             let mut n = 0u64;
             while !stop.load(Ordering::Relaxed) {
-                let entry = to.join(if n % 2 == 0 { ".lock" } else { ".txn" });
+                let entry = to.join(if n.is_multiple_of(2) { ".lock" } else { ".txn" });
                 let _ = std::fs::remove_file(&entry);
                 let _ = std::fs::hard_link(&fifo, &entry);
                 std::thread::yield_now();

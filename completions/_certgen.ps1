@@ -256,7 +256,7 @@ Register-ArgumentCompleter -Native -CommandName 'certgen' -ScriptBlock {
             [CompletionResult]::new('--chain', '--chain', [CompletionResultType]::ParameterName, 'Untrusted intermediates, in any order')
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'The DNS name or IP address clients connect to')
             [CompletionResult]::new('--purpose', '--purpose', [CompletionResultType]::ParameterName, 'What the certificate must be good for')
-            [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'Verify as of this time (RFC 3339 or Unix seconds) instead of now')
+            [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'Verify as of this time (RFC 3339, a date for its midnight UTC, or Unix seconds) instead of now')
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'A private key that must belong to the certificate')
             [CompletionResult]::new('--crl', '--crl', [CompletionResultType]::ParameterName, 'Check revocation: the CRL of the certificate''s issuer (PEM or DER) must verify with the issuer''s key, be current, and not list the certificate')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
@@ -281,7 +281,7 @@ Register-ArgumentCompleter -Native -CommandName 'certgen' -ScriptBlock {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database behind --connect, for the reload statement of --expect; default: those the protocol is spoken by')
             [CompletionResult]::new('--warn', '--warn', [CompletionResultType]::ParameterName, 'WARNING when a certificate expires within this time (30d, 2w, 12h, or days)')
             [CompletionResult]::new('--crit', '--crit', [CompletionResultType]::ParameterName, 'CRITICAL when a certificate expires within this time, has expired, or is not yet valid')
-            [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'Check as of this time instead of now (RFC 3339 or Unix seconds)')
+            [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'Check as of this time instead of now (RFC 3339, a date for its midnight UTC, or Unix seconds)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the report to FILE atomically instead of stdout (for node_exporter''s textfile collector)')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'The PKI directory')
@@ -295,7 +295,7 @@ Register-ArgumentCompleter -Native -CommandName 'certgen' -ScriptBlock {
             break
         }
         'certgen;inspect' {
-            [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'Compute days left as of this time instead of now (RFC 3339 or Unix seconds)')
+            [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'Compute days left as of this time instead of now (RFC 3339, a date for its midnight UTC, or Unix seconds)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'The PKI directory')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour in diagnostics (NO_COLOR in the environment also turns it off)')
@@ -310,7 +310,7 @@ Register-ArgumentCompleter -Native -CommandName 'certgen' -ScriptBlock {
         'certgen;list' {
             [CompletionResult]::new('--expiring', '--expiring', [CompletionResultType]::ParameterName, 'Only certificates whose notAfter falls within this time (30d, 2w, 12h, or days), already expired ones included; revoked ones are left out')
             [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only certificates in this state')
-            [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'Judge expiry as of this time instead of now (RFC 3339 or Unix seconds)')
+            [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'Judge expiry as of this time instead of now (RFC 3339, a date for its midnight UTC, or Unix seconds)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'The PKI directory')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour in diagnostics (NO_COLOR in the environment also turns it off)')

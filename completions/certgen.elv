@@ -239,7 +239,7 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand --chain 'Untrusted intermediates, in any order'
             cand --host 'The DNS name or IP address clients connect to'
             cand --purpose 'What the certificate must be good for'
-            cand --at 'Verify as of this time (RFC 3339 or Unix seconds) instead of now'
+            cand --at 'Verify as of this time (RFC 3339, a date for its midnight UTC, or Unix seconds) instead of now'
             cand --key 'A private key that must belong to the certificate'
             cand --crl 'Check revocation: the CRL of the certificate''s issuer (PEM or DER) must verify with the issuer''s key, be current, and not list the certificate'
             cand --format 'Output format'
@@ -263,7 +263,7 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand --db 'The database behind --connect, for the reload statement of --expect; default: those the protocol is spoken by'
             cand --warn 'WARNING when a certificate expires within this time (30d, 2w, 12h, or days)'
             cand --crit 'CRITICAL when a certificate expires within this time, has expired, or is not yet valid'
-            cand --at 'Check as of this time instead of now (RFC 3339 or Unix seconds)'
+            cand --at 'Check as of this time instead of now (RFC 3339, a date for its midnight UTC, or Unix seconds)'
             cand --format 'Output format'
             cand --output 'Write the report to FILE atomically instead of stdout (for node_exporter''s textfile collector)'
             cand --dir 'The PKI directory'
@@ -276,7 +276,7 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand --version 'Print version'
         }
         &'certgen;inspect'= {
-            cand --at 'Compute days left as of this time instead of now (RFC 3339 or Unix seconds)'
+            cand --at 'Compute days left as of this time instead of now (RFC 3339, a date for its midnight UTC, or Unix seconds)'
             cand --format 'Output format'
             cand --dir 'The PKI directory'
             cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'
@@ -290,7 +290,7 @@ set edit:completion:arg-completer[certgen] = {|@words|
         &'certgen;list'= {
             cand --expiring 'Only certificates whose notAfter falls within this time (30d, 2w, 12h, or days), already expired ones included; revoked ones are left out'
             cand --status 'Only certificates in this state'
-            cand --at 'Judge expiry as of this time instead of now (RFC 3339 or Unix seconds)'
+            cand --at 'Judge expiry as of this time instead of now (RFC 3339, a date for its midnight UTC, or Unix seconds)'
             cand --format 'Output format'
             cand --dir 'The PKI directory'
             cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'

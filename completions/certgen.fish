@@ -272,7 +272,7 @@ complete -c certgen -n "__fish_certgen_using_subcommand verify" -l chain -d 'Unt
 complete -c certgen -n "__fish_certgen_using_subcommand verify" -l host -d 'The DNS name or IP address clients connect to' -r
 complete -c certgen -n "__fish_certgen_using_subcommand verify" -l purpose -d 'What the certificate must be good for' -r -f -a "server\t'TLS server (extendedKeyUsage serverAuth)'
 client\t'TLS client (extendedKeyUsage clientAuth)'"
-complete -c certgen -n "__fish_certgen_using_subcommand verify" -l at -d 'Verify as of this time (RFC 3339 or Unix seconds) instead of now' -r
+complete -c certgen -n "__fish_certgen_using_subcommand verify" -l at -d 'Verify as of this time (RFC 3339, a date for its midnight UTC, or Unix seconds) instead of now' -r
 complete -c certgen -n "__fish_certgen_using_subcommand verify" -l key -d 'A private key that must belong to the certificate' -r -F
 complete -c certgen -n "__fish_certgen_using_subcommand verify" -l crl -d 'Check revocation: the CRL of the certificate\'s issuer (PEM or DER) must verify with the issuer\'s key, be current, and not list the certificate' -r -F
 complete -c certgen -n "__fish_certgen_using_subcommand verify" -l format -d 'Output format' -r -f -a "text\t''
@@ -301,7 +301,7 @@ manticore\t''
 postgres\t''"
 complete -c certgen -n "__fish_certgen_using_subcommand check-expiry" -l warn -d 'WARNING when a certificate expires within this time (30d, 2w, 12h, or days)' -r
 complete -c certgen -n "__fish_certgen_using_subcommand check-expiry" -l crit -d 'CRITICAL when a certificate expires within this time, has expired, or is not yet valid' -r
-complete -c certgen -n "__fish_certgen_using_subcommand check-expiry" -l at -d 'Check as of this time instead of now (RFC 3339 or Unix seconds)' -r
+complete -c certgen -n "__fish_certgen_using_subcommand check-expiry" -l at -d 'Check as of this time instead of now (RFC 3339, a date for its midnight UTC, or Unix seconds)' -r
 complete -c certgen -n "__fish_certgen_using_subcommand check-expiry" -l format -d 'Output format' -r -f -a "text\t'A table; with --quiet only the problems, and nothing when all is well'
 json\t'One JSON document (see docs/check-expiry.md)'
 nagios\t'A Nagios plugin status line with performance data'
@@ -314,7 +314,7 @@ never\t''"
 complete -c certgen -n "__fish_certgen_using_subcommand check-expiry" -s q -l quiet -d 'Print only results and warnings; no progress or status lines'
 complete -c certgen -n "__fish_certgen_using_subcommand check-expiry" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c certgen -n "__fish_certgen_using_subcommand check-expiry" -s V -l version -d 'Print version'
-complete -c certgen -n "__fish_certgen_using_subcommand inspect" -l at -d 'Compute days left as of this time instead of now (RFC 3339 or Unix seconds)' -r
+complete -c certgen -n "__fish_certgen_using_subcommand inspect" -l at -d 'Compute days left as of this time instead of now (RFC 3339, a date for its midnight UTC, or Unix seconds)' -r
 complete -c certgen -n "__fish_certgen_using_subcommand inspect" -l format -d 'Output format' -r -f -a "text\t''
 json\t''"
 complete -c certgen -n "__fish_certgen_using_subcommand inspect" -l dir -d 'The PKI directory' -r -F
@@ -328,7 +328,7 @@ complete -c certgen -n "__fish_certgen_using_subcommand list" -l expiring -d 'On
 complete -c certgen -n "__fish_certgen_using_subcommand list" -l status -d 'Only certificates in this state' -r -f -a "valid\t''
 revoked\t''
 expired\t''"
-complete -c certgen -n "__fish_certgen_using_subcommand list" -l at -d 'Judge expiry as of this time instead of now (RFC 3339 or Unix seconds)' -r
+complete -c certgen -n "__fish_certgen_using_subcommand list" -l at -d 'Judge expiry as of this time instead of now (RFC 3339, a date for its midnight UTC, or Unix seconds)' -r
 complete -c certgen -n "__fish_certgen_using_subcommand list" -l format -d 'Output format' -r -f -a "text\t''
 json\t''"
 complete -c certgen -n "__fish_certgen_using_subcommand list" -l dir -d 'The PKI directory' -r -F

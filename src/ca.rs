@@ -118,6 +118,12 @@ impl Ca {
         let Some(bc) = bc.filter(|b| b.ca) else {
             return Err(Error::NotACa(what.to_string()));
         };
+        if !key.pair().can_sign() {
+            return Err(Error::KeyTooLargeToSign {
+                key: key_what.to_string(),
+                bits: key.describe().bits,
+            });
+        }
         if !key.matches_spki(cert.public_key().raw) {
             return Err(Error::KeyMismatch {
                 key: key_what.to_string(),

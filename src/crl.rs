@@ -12,7 +12,7 @@ use crate::ca::{Ca, check_validity};
 use crate::encoding::to_pem;
 use crate::error::{Error, Result};
 use crate::index::{Entry, code_of, load_revoked};
-use crate::input::{read_file, utf8};
+use crate::input::{read_file_limited, utf8};
 use crate::pki::ensure_current;
 use crate::serial::Serial;
 use crate::store::{self, Mode, Store};
@@ -159,15 +159,25 @@ fn crl_reason(code: u8) -> Option<RevocationReason> {
 }
 
 /// The number for this CRL: `crlnumber`'s content, or 1 when it is missing.
+/// RFC 5280 caps CRL numbers at 20 octets (a positive DER INTEGER, so below
+/// 2^159): a larger one is refused, not signed, and the file is read only
+/// as far as such a number could be written.
 fn read_number(path: &Path) -> Result<Serial> {
-    let text = match read_file(path).and_then(utf8) {
+    let text = match read_file_limited(path, 1024).and_then(utf8) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Serial::from_bytes(&[1])),
         Err(e) => return Err(Error::io("reading", path)(e)),
     };
-    Serial::from_hex(text.trim()).map_err(|_| Error::BadCrlNumber {
+    let number = Serial::from_hex(text.trim()).map_err(|_| Error::BadCrlNumber {
         path: path.to_path_buf(),
-    })
+    })?;
+    let octets = number.as_bytes();
+    if octets.len() > 20 || (octets.len() == 20 && octets[0] & 0x80 != 0) {
+        return Err(Error::CrlNumberTooLong {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(number)
 }
 
 /// `n + 1`.
@@ -187,6 +197,31 @@ fn increment(n: &Serial) -> Serial {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_of_more_than_20_octets_are_refused() {
+        let d = tempfile::tempdir().unwrap();
+        let path = d.path().join("crlnumber");
+        let read = |text: &str| {
+            std::fs::write(&path, text).unwrap();
+            read_number(&path)
+        };
+        let largest = format!("7F{}\n", "FF".repeat(19));
+        assert_eq!(read(&largest).unwrap().as_bytes().len(), 20);
+        assert_eq!(
+            read(&format!("0000{largest}")).unwrap().as_bytes().len(),
+            20
+        );
+        for long in [format!("80{}", "00".repeat(19)), "01".repeat(21)] {
+            let err = read(&long).unwrap_err();
+            assert!(
+                matches!(err, Error::CrlNumberTooLong { .. }),
+                "{long}: {err}"
+            );
+        }
+        let err = read(&"0".repeat(2000)).unwrap_err();
+        assert!(err.to_string().starts_with("reading"), "{err}");
+    }
 
     #[test]
     fn numbers_count_up_in_hex() {

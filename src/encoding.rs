@@ -110,6 +110,116 @@ pub fn has_encrypted_key(bytes: &[u8]) -> bool {
         || contains(bytes, b"Proc-Type: 4,ENCRYPTED")
 }
 
+/// What `bytes` hold, as far as certgen can tell: the first PEM block of a
+/// kind it knows, or what DER parses as; `None` for nothing it recognises.
+/// The one answer every reader gives when a file holds something else than
+/// it expects ("holds a certificate request, not a CRL").
+pub fn holds(bytes: &[u8]) -> Option<Expected> {
+    if is_pem(bytes) {
+        return pem_labels(bytes).find_map(label_holds);
+    }
+    der_holds(bytes)
+}
+
+/// What `bytes` hold ([`holds`]) when it is not `expected`.
+pub fn holds_instead(bytes: &[u8], expected: Expected) -> Option<Expected> {
+    holds(bytes).filter(|found| *found != expected)
+}
+
+/// The labels of the PEM BEGIN lines, in file order.
+fn pem_labels(bytes: &[u8]) -> impl Iterator<Item = &str> {
+    const BEGIN: &[u8] = b"-----BEGIN ";
+    let mut rest = bytes;
+    std::iter::from_fn(move || {
+        let at = rest.windows(BEGIN.len()).position(|w| w == BEGIN)?;
+        rest = &rest[at + BEGIN.len()..];
+        let end = rest.windows(5).position(|w| w == b"-----")?;
+        std::str::from_utf8(&rest[..end]).ok()
+    })
+}
+
+fn label_holds(label: &str) -> Option<Expected> {
+    match label {
+        "CERTIFICATE" | "TRUSTED CERTIFICATE" | "X509 CERTIFICATE" => Some(Expected::Certificate),
+        "CERTIFICATE REQUEST" | "NEW CERTIFICATE REQUEST" => Some(Expected::CertificateRequest),
+        "X509 CRL" => Some(Expected::Crl),
+        "PUBLIC KEY" | "RSA PUBLIC KEY" => Some(Expected::PublicKey),
+        l if l.ends_with("PRIVATE KEY") => Some(Expected::PrivateKey),
+        _ => None,
+    }
+}
+
+fn der_holds(der: &[u8]) -> Option<Expected> {
+    use x509_parser::certification_request::X509CertificationRequest;
+    use x509_parser::prelude::FromDer;
+    use x509_parser::revocation_list::CertificateRevocationList;
+    use x509_parser::x509::SubjectPublicKeyInfo;
+    if x509_parser::certificate::X509Certificate::from_der(der).is_ok() {
+        Some(Expected::Certificate)
+    } else if CertificateRevocationList::from_der(der).is_ok() {
+        Some(Expected::Crl)
+    } else if X509CertificationRequest::from_der(der).is_ok() {
+        Some(Expected::CertificateRequest)
+    } else if rustls_pki_types::PrivateKeyDer::try_from(der).is_ok() {
+        Some(Expected::PrivateKey)
+    } else if SubjectPublicKeyInfo::from_der(der).is_ok() {
+        Some(Expected::PublicKey)
+    } else {
+        None
+    }
+}
+
+/// The error for a DER file that is not the `expected` object: what it
+/// holds instead, else that it holds nothing recognisable (`cause`, the
+/// parser's complaint, in brackets).
+pub fn not_a(what: &str, expected: Expected, der: &[u8], cause: impl std::fmt::Display) -> Error {
+    match der_holds(der).filter(|found| *found != expected) {
+        Some(found) => Error::Missing {
+            what: what.to_string(),
+            expected,
+            found: Some(found),
+        },
+        None => Error::Malformed {
+            what: what.to_string(),
+            expected,
+            source: Some(format!("nothing recognisable in it ({cause})").into()),
+        },
+    }
+}
+
+/// An empty file (or one of white space only), refused as such.
+fn check_not_empty(what: &str, bytes: &[u8]) -> Result<()> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(Error::Empty {
+            what: what.to_string(),
+        });
+    }
+    Ok(())
+}
+
+/// [`certificates`], each of which must parse: what `verify` reads as
+/// trusted roots and intermediates, where one that cannot be read must not
+/// be left out without a word.
+pub fn parsed_certificates(what: &str, bytes: &[u8]) -> Result<Vec<Vec<u8>>> {
+    use x509_parser::prelude::FromDer;
+    check_not_empty(what, bytes)?;
+    let certs = certificates(what, bytes)?;
+    for der in &certs {
+        if let Err(e) = x509_parser::certificate::X509Certificate::from_der(der) {
+            return Err(if is_pem(bytes) {
+                Error::Malformed {
+                    what: what.to_string(),
+                    expected: Expected::Certificate,
+                    source: Some(e.to_string().into()),
+                }
+            } else {
+                not_a(what, Expected::Certificate, der, e)
+            });
+        }
+    }
+    Ok(certs)
+}
+
 /// Every certificate in a PEM bundle, or the one DER certificate.
 pub fn certificates(what: &str, bytes: &[u8]) -> Result<Vec<Vec<u8>>> {
     if !is_pem(bytes) {
@@ -129,7 +239,7 @@ pub fn certificates(what: &str, bytes: &[u8]) -> Result<Vec<Vec<u8>>> {
         return Err(Error::Missing {
             what: what.to_string(),
             expected: Expected::Certificate,
-            found: contains(bytes, b"PRIVATE KEY").then_some(Expected::PrivateKey),
+            found: holds_instead(bytes, Expected::Certificate),
         });
     }
     Ok(certs)
@@ -146,6 +256,7 @@ pub fn certificate(what: &str, bytes: &[u8]) -> Result<Vec<u8>> {
 pub fn crls(what: &str, bytes: &[u8]) -> Result<Vec<Vec<u8>>> {
     use x509_parser::prelude::FromDer;
     use x509_parser::revocation_list::CertificateRevocationList;
+    check_not_empty(what, bytes)?;
     let found: Vec<Vec<u8>> = if is_pem(bytes) {
         pem_sections(what, bytes)?
             .into_iter()
@@ -163,11 +274,15 @@ pub fn crls(what: &str, bytes: &[u8]) -> Result<Vec<Vec<u8>>> {
         return Err(Error::Missing {
             what: what.to_string(),
             expected: Expected::Crl,
-            found: contains(bytes, b"CERTIFICATE").then_some(Expected::Certificate),
+            found: holds_instead(bytes, Expected::Crl),
         });
     }
     for der in &found {
-        CertificateRevocationList::from_der(der).map_err(Error::malformed(what, Expected::Crl))?;
+        match CertificateRevocationList::from_der(der) {
+            Ok(_) => {}
+            Err(e) if !is_pem(bytes) => return Err(not_a(what, Expected::Crl, der, e)),
+            Err(e) => return Err(Error::malformed(what, Expected::Crl)(e)),
+        }
     }
     Ok(found)
 }

@@ -176,6 +176,11 @@ pub enum Error {
     /// A certificate used as a CA lacks basicConstraints CA:TRUE.
     #[error("{0} is not a CA certificate (basicConstraints CA:TRUE is missing)")]
     NotACa(String),
+    /// An RSA key that is read (described, matched) but too large to sign with.
+    #[error(
+        "{key}: an RSA key of {bits} bits is read, but certgen signs only with RSA keys of up to 8192 bits"
+    )]
+    KeyTooLargeToSign { key: String, bits: usize },
     /// rcgen cannot sign with this CA certificate and key.
     #[error("{what}: cannot sign with this CA")]
     CaUnusable {
@@ -336,6 +341,10 @@ pub enum Error {
     /// The CRL number file holds something else than a hexadecimal number.
     #[error("{path}: not a hexadecimal CRL number")]
     BadCrlNumber { path: PathBuf },
+    /// The CRL number file holds a number a CRL may not carry: RFC 5280
+    /// allows CRL numbers of up to 20 octets.
+    #[error("{path}: the CRL number is longer than the 20 octets RFC 5280 allows")]
+    CrlNumberTooLong { path: PathBuf },
     /// rcgen could not make or sign the CRL.
     #[error("signing the CRL failed")]
     CrlSigning(#[source] rcgen::Error),
@@ -434,7 +443,9 @@ pub enum Error {
     #[error("\"{0}\" is more than 100 years")]
     DurationTooLong(String),
     /// A time that does not parse.
-    #[error("\"{0}\" is not a time: expected RFC 3339 (2026-11-22T13:50:01Z) or Unix seconds")]
+    #[error(
+        "\"{0}\" is not a time: expected RFC 3339 (2026-11-22T13:50:01Z), a date (2026-11-22) or Unix seconds"
+    )]
     BadTime(String),
     /// Unix seconds outside the range of dates.
     #[error("\"{value}\" is out of the range of dates")]

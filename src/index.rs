@@ -17,7 +17,7 @@ use crate::error::{BadLine, Error, Result};
 use crate::serial::Serial;
 
 mod reason;
-use crate::input::{MAX_INDEX, read_file_limited, utf8};
+use crate::input::{MAX_INDEX, open_no_follow, read_no_follow, utf8};
 pub use reason::{Reason, code_of, reason_name};
 
 /// The content of `index.txt.attr`: several valid certificates may share a
@@ -208,15 +208,17 @@ pub fn parse_asn1_time(s: &str) -> std::result::Result<OffsetDateTime, BadLine> 
 
 /// The revoked entries of the index at `path`, read line by line without
 /// keeping the others: what a CRL is made of, from an index of any size in
-/// little memory. Only `R` lines are parsed; a missing file has none.
+/// little memory. Only `R` lines are parsed; a missing file has none. Opened
+/// as [`Index::load`] opens it: a FIFO or link in its place is refused.
 pub fn load_revoked(path: &Path) -> Result<Vec<Entry>> {
     use std::io::BufRead;
-    let file = match std::fs::File::open(path) {
+    let file = match open_no_follow(path, MAX_INDEX) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(e) => return Err(Error::io("reading", path)(e)),
     };
-    let mut reader = std::io::BufReader::with_capacity(1 << 16, file);
+    use std::io::Read;
+    let mut reader = std::io::BufReader::with_capacity(1 << 16, file.take(MAX_INDEX));
     let mut line = Vec::new();
     let mut revoked = Vec::new();
     for n in 1.. {
@@ -303,9 +305,11 @@ impl Index {
         Ok(())
     }
 
-    /// Parses the index; a missing file is an empty index.
+    /// Parses the index; a missing file is an empty index. The index is
+    /// certgen's own file: a link, FIFO or device in its place is refused
+    /// (`crate::input::read_no_follow`).
     pub fn load(path: &Path) -> Result<Index> {
-        let text = match read_file_limited(path, MAX_INDEX).and_then(utf8) {
+        let text = match read_no_follow(path, MAX_INDEX).and_then(utf8) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Index::default()),
             Err(e) => return Err(Error::io("reading", path)(e)),

@@ -5,12 +5,20 @@
 //! commands' arguments, `--from`, and the PKI directory's own files), so a
 //! FIFO, a device such as `/dev/zero` or a directory is refused at once with
 //! what it is, and nothing larger than [`MAX_FILE`] is held in memory.
+//!
+//! Each file is opened with `O_NONBLOCK` (opening a FIFO never waits for a
+//! writer), then checked with `fstat` on what was opened, not on the name, so
+//! a FIFO, device or socket put in a file's place after a directory was
+//! listed or checked is refused all the same. certgen's own files (the lock,
+//! the journal, the index) are opened with `O_NOFOLLOW` too
+//! ([`read_no_follow`], [`open_no_follow`], [`open_lock`]): whoever may write
+//! a deployment directory may plant them, and a link there is refused.
 
 use std::ffi::OsStr;
 use std::fs::{self, File, FileType};
 use std::io::{self, Read};
 use std::os::fd::OwnedFd;
-use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+use std::os::unix::fs::FileTypeExt;
 use std::path::Path;
 
 use rustix::fs::{Mode, OFlags};
@@ -44,13 +52,75 @@ pub fn read_file_limited(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
 }
 
 fn read_limited(path: &Path, limit: u64, buf: &mut Vec<u8>) -> io::Result<()> {
+    let (file, len) = open_checked(path, OFlags::empty(), limit)?;
+    read_all(file, len, limit, buf)
+}
+
+/// [`read_file_limited`] for a file certgen itself writes (the journal, the
+/// index): a symbolic link in its place is refused, not followed.
+pub fn read_no_follow(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    let (file, len) = open_checked(path, OFlags::NOFOLLOW, limit)?;
+    read_all(file, len, limit, &mut buf)?;
+    Ok(buf)
+}
+
+/// A regular file of at most `limit` bytes, opened for reading as
+/// [`read_file`] opens it, to be read piece by piece (`--from`).
+pub fn open_file(path: &Path, limit: u64) -> io::Result<File> {
+    open_checked(path, OFlags::empty(), limit).map(|(file, _)| file)
+}
+
+/// [`open_file`] for a file certgen itself writes: a link is refused.
+pub fn open_no_follow(path: &Path, limit: u64) -> io::Result<File> {
+    open_checked(path, OFlags::NOFOLLOW, limit).map(|(file, _)| file)
+}
+
+/// Opens (creating it, 0600, if missing) a lock file, to be locked with
+/// `flock`: never through a link, never blocking on a FIFO put in its place,
+/// and refused when it is not a regular file. Opened for reading only:
+/// `flock` needs no more, and opening a device for writing could do
+/// something.
+pub fn open_lock(path: &Path) -> io::Result<File> {
+    open_checked(path, OFlags::NOFOLLOW | OFlags::CREATE, MAX_FILE).map(|(file, _)| file)
+}
+
+/// Opens `path` read-only with `extra` flags, never blocking, and checks with
+/// `fstat` that what was opened is a regular file of at most `limit` bytes.
+/// Returns the file and its size.
+fn open_checked(path: &Path, extra: OFlags, limit: u64) -> io::Result<(File, u64)> {
     // O_NOCTTY: opening a terminal named by the user must not make it ours.
-    let flags = OFlags::NONBLOCK | OFlags::NOCTTY;
-    let file = fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(flags.bits() as i32)
-        .open(path)?;
-    read_open_file(file, limit, buf)
+    let flags = OFlags::RDONLY | OFlags::NONBLOCK | OFlags::NOCTTY | OFlags::CLOEXEC | extra;
+    let fd = match rustix::fs::open(path, flags, Mode::from_raw_mode(0o600)) {
+        Ok(fd) => fd,
+        // ELOOP: a link under O_NOFOLLOW; ENXIO: a socket, or a device
+        // without its driver. Say what is there instead.
+        Err(e @ (rustix::io::Errno::LOOP | rustix::io::Errno::NXIO)) => {
+            return Err(match fs::symlink_metadata(path) {
+                Ok(meta) if !meta.is_file() => not_regular(meta.file_type()),
+                _ => e.into(),
+            });
+        }
+        Err(e) => return Err(e.into()),
+    };
+    checked(File::from(fd), limit)
+}
+
+/// `file` and its size when `fstat` finds a regular file of at most `limit`
+/// bytes.
+fn checked(file: File, limit: u64) -> io::Result<(File, u64)> {
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(not_regular(meta.file_type()));
+    }
+    if meta.len() > limit {
+        return Err(too_large(Some(meta.len()), limit));
+    }
+    Ok((file, meta.len()))
+}
+
+fn not_regular(ft: FileType) -> io::Error {
+    io::Error::other(format!("not a regular file ({})", kind_name(ft)))
 }
 
 /// Text from [`read_file`], as `read_to_string` would have it.
@@ -71,22 +141,8 @@ pub fn read_stdin() -> io::Result<Vec<u8>> {
 pub fn read_file_at(dir: &OwnedFd, name: &OsStr, buf: &mut Vec<u8>) -> io::Result<()> {
     let flags = OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC;
     let fd = rustix::fs::openat(dir, name, flags, Mode::empty())?;
-    read_open_file(File::from(fd), MAX_FILE, buf)
-}
-
-fn read_open_file(file: File, limit: u64, buf: &mut Vec<u8>) -> io::Result<()> {
-    buf.clear();
-    let meta = file.metadata()?;
-    if !meta.is_file() {
-        return Err(io::Error::other(format!(
-            "not a regular file ({})",
-            kind_name(meta.file_type())
-        )));
-    }
-    if meta.len() > limit {
-        return Err(too_large(Some(meta.len()), limit));
-    }
-    read_all(file, meta.len(), limit, buf)
+    let (file, len) = checked(File::from(fd), MAX_FILE)?;
+    read_all(file, len, MAX_FILE, buf)
 }
 
 fn too_large(len: Option<u64>, limit: u64) -> io::Error {
@@ -101,6 +157,7 @@ fn too_large(len: Option<u64>, limit: u64) -> io::Error {
 /// only find the end of the file; a file whose size is unknown (0, as in
 /// /proc) is read to its end.
 fn read_all(mut file: File, len: u64, limit: u64, buf: &mut Vec<u8>) -> io::Result<()> {
+    buf.clear();
     if len > 0 {
         buf.resize(usize::try_from(len).map_err(io::Error::other)?, 0);
         return file.read_exact(buf);
@@ -123,6 +180,8 @@ fn read_to_limit(input: impl Read, limit: u64, buf: &mut Vec<u8>) -> io::Result<
 pub fn kind_name(ft: FileType) -> &'static str {
     if ft.is_dir() {
         "a directory"
+    } else if ft.is_symlink() {
+        "a symbolic link"
     } else if ft.is_fifo() {
         "a FIFO"
     } else if ft.is_socket() {
@@ -155,6 +214,38 @@ mod tests {
         let dir = std::env::temp_dir();
         let err = read_file(&dir).unwrap_err();
         assert_eq!(err.to_string(), "not a regular file (a directory)");
+    }
+
+    #[test]
+    fn own_files_refuse_links_and_fifos_without_waiting() {
+        let dir = tempfile::tempdir().unwrap();
+        let lock = dir.path().join(".lock");
+        open_lock(&lock).unwrap();
+        assert!(lock.is_file(), "made when missing");
+        open_lock(&lock).unwrap();
+        std::fs::remove_file(&lock).unwrap();
+        let target = dir.path().join("target");
+        std::os::unix::fs::symlink(&target, &lock).unwrap();
+        let err = open_lock(&lock).unwrap_err();
+        assert_eq!(err.to_string(), "not a regular file (a symbolic link)");
+        assert!(!target.exists(), "nothing made through the link");
+        std::fs::write(&target, b"x").unwrap();
+        let err = read_no_follow(&lock, MAX_FILE).unwrap_err();
+        assert_eq!(err.to_string(), "not a regular file (a symbolic link)");
+        assert_eq!(read_file(&lock).unwrap(), b"x", "a path given is followed");
+        std::fs::remove_file(&lock).unwrap();
+        rustix::fs::mknodat(
+            rustix::fs::CWD,
+            &lock,
+            rustix::fs::FileType::Fifo,
+            Mode::from_raw_mode(0o600),
+            0,
+        )
+        .unwrap();
+        let err = open_lock(&lock).unwrap_err();
+        assert_eq!(err.to_string(), "not a regular file (a FIFO)");
+        let err = read_no_follow(&lock, MAX_FILE).unwrap_err();
+        assert_eq!(err.to_string(), "not a regular file (a FIFO)");
     }
 
     #[test]

@@ -100,6 +100,11 @@ impl PrivateKey {
     /// `what` names the source in errors (usually the path).
     pub fn from_bytes(what: &str, bytes: &[u8]) -> Result<Self> {
         // Zeroized when dropped, as every copy of a secret certgen holds.
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Err(Error::Empty {
+                what: what.to_string(),
+            });
+        }
         let der = Zeroizing::new(if is_pem(bytes) {
             if contains(bytes, b"Proc-Type: 4,ENCRYPTED") {
                 // Legacy PEM encryption (`openssl genrsa -des3`): its headers
@@ -111,7 +116,7 @@ impl PrivateKey {
             private_key_from_pem(what, bytes)?
         } else {
             PrivateKeyDer::try_from(bytes)
-                .map_err(Error::malformed(what, Expected::PrivateKey))?
+                .map_err(|e| crate::encoding::not_a(what, Expected::PrivateKey, bytes, e))?
                 .clone_key()
         });
         let signer =
@@ -339,8 +344,10 @@ fn private_key_from_pem(what: &str, bytes: &[u8]) -> Result<PrivateKeyDer<'stati
         None if has_encrypted_key(bytes) => Err(Error::EncryptedKey {
             what: what.to_string(),
         }),
-        None if contains(bytes, b"BEGIN CERTIFICATE") => Err(missing(Some(Expected::Certificate))),
-        None => Err(missing(None)),
+        None => Err(missing(crate::encoding::holds_instead(
+            bytes,
+            Expected::PrivateKey,
+        ))),
     }
 }
 

@@ -10,6 +10,9 @@ use cli::errors::{hint, is_broken_pipe, print_error};
 use cli::exit::Status;
 
 fn main() -> ExitCode {
+    // Before any key or passphrase is in memory; best effort: a system that
+    // refuses it still gets its certificates.
+    let _ = certgen::secret::forbid_core_dumps();
     let (args, command) = match cli::parse() {
         Ok(parsed) => parsed,
         Err(code) => return code,

@@ -6,6 +6,12 @@
 //! environment variable, in which order) is the binary's business; it hands
 //! the library a [`PassphraseSource`], asked only when an encrypted key has
 //! to be opened.
+//!
+//! A signal that ends or stops certgen at the prompt (`signals`) gives the
+//! terminal its echo back first; [`forbid_core_dumps`] keeps a passphrase or
+//! a key in memory out of core files.
+
+mod signals;
 
 use std::fmt;
 use std::fs::OpenOptions;
@@ -90,6 +96,24 @@ fn first_line(bytes: &[u8]) -> Zeroizing<Vec<u8>> {
     Zeroizing::new(line.to_vec())
 }
 
+/// Keeps the process's memory, which may hold passphrases and private keys,
+/// out of core files and away from other processes of the same user: no
+/// core file is written (`RLIMIT_CORE` 0, for the programs certgen starts
+/// too) and the process is not dumpable (`PR_SET_DUMPABLE` 0, which also
+/// refuses `ptrace` and `/proc/PID/mem` to anyone but root). The binary does
+/// this first thing; a program using the library should too before it
+/// loads a key.
+pub fn forbid_core_dumps() -> std::io::Result<()> {
+    use rustix::process::{DumpableBehavior, Resource, Rlimit, set_dumpable_behavior, setrlimit};
+    let none = Rlimit {
+        current: Some(0),
+        maximum: Some(0),
+    };
+    setrlimit(Resource::Core, none)?;
+    set_dumpable_behavior(DumpableBehavior::NotDumpable)?;
+    Ok(())
+}
+
 /// Where the library gets the passphrase of an encrypted CA key: asked only
 /// when such a key is opened.
 pub trait PassphraseSource: fmt::Debug + Send + Sync {
@@ -137,7 +161,11 @@ impl Tty {
     /// The terminal is put in raw mode (no echo, no line editing, no signal
     /// keys) and [`read_line`] does the editing itself: Ctrl-C then reaches
     /// certgen as a key, so the terminal is restored before it stops, instead
-    /// of being left without echo by a signal that kills it mid-prompt.
+    /// of being left without echo by a signal that kills it mid-prompt. A
+    /// signal sent by other means (`kill`, a closed terminal) is caught too:
+    /// the terminal is restored, then the signal ends certgen, or stops it
+    /// until it is continued, when the prompt is shown again (see
+    /// [`Answering`]).
     fn read_hidden(&mut self, prompts: &[&str]) -> Result<Vec<Zeroizing<Vec<u8>>>> {
         use rustix::termios::{
             LocalModes, OptionalActions, SpecialCodeIndex, tcgetattr, tcsetattr,
@@ -153,21 +181,88 @@ impl Tty {
             .remove(LocalModes::ECHO | LocalModes::ICANON | LocalModes::ISIG);
         quiet.special_codes[SpecialCodeIndex::VMIN] = 1;
         quiet.special_codes[SpecialCodeIndex::VTIME] = 0;
+        let watch = signals::Watch::start().map_err(failed)?;
         tcsetattr(&self.file, OptionalActions::Now, &quiet).map_err(|e| failed(e.into()))?;
         let answers = prompts
             .iter()
             .map(|prompt| {
-                self.file.write_all(prompt.as_bytes())?;
-                self.file.flush()?;
-                let line = read_line(&mut &self.file);
-                self.file.write_all(b"\r\n")?;
+                let mut tty = &self.file;
+                tty.write_all(prompt.as_bytes())?;
+                tty.flush()?;
+                let mut answering = Answering {
+                    tty,
+                    watch: &watch,
+                    saved: &saved,
+                    quiet: &quiet,
+                    prompt,
+                };
+                let line = read_line(&mut answering);
+                tty.write_all(b"\r\n")?;
                 line
             })
             .collect::<std::io::Result<Vec<_>>>();
         let restored = tcsetattr(&self.file, OptionalActions::Now, &saved);
+        let pending = watch.take();
+        drop(watch);
+        for signal in pending {
+            signals::default_action(signal);
+        }
         let answers = answers.map_err(failed)?;
         restored.map_err(|e| failed(e.into()))?;
         Ok(answers)
+    }
+}
+
+/// The terminal read at a prompt, with an eye on the signals: one that
+/// arrives while certgen waits for a key restores the terminal's modes, then
+/// takes its default action; when that stops certgen, the prompt's mode and
+/// the prompt come back once it is continued (`fg`).
+struct Answering<'a> {
+    tty: &'a std::fs::File,
+    watch: &'a signals::Watch,
+    saved: &'a rustix::termios::Termios,
+    quiet: &'a rustix::termios::Termios,
+    prompt: &'a str,
+}
+
+impl Answering<'_> {
+    fn on_signal(&mut self, signal: i32) -> std::io::Result<()> {
+        use rustix::termios::{OptionalActions, tcsetattr};
+        let mut tty = self.tty;
+        let _ = tcsetattr(tty, OptionalActions::Now, self.saved);
+        let _ = tty.write_all(b"\r\n");
+        signals::default_action(signal);
+        tcsetattr(tty, OptionalActions::Now, self.quiet)?;
+        tty.write_all(self.prompt.as_bytes())?;
+        tty.flush()
+    }
+}
+
+impl Read for Answering<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        use rustix::event::{PollFd, PollFlags, poll};
+        loop {
+            let mut fds = [
+                PollFd::new(self.tty, PollFlags::IN),
+                PollFd::from_borrowed_fd(self.watch.fd(), PollFlags::IN),
+            ];
+            match poll(&mut fds, None) {
+                Ok(_) => {}
+                Err(rustix::io::Errno::INTR) => continue,
+                Err(e) => return Err(e.into()),
+            }
+            let (key, woken) = (!fds[0].revents().is_empty(), !fds[1].revents().is_empty());
+            if woken {
+                for signal in self.watch.take() {
+                    self.on_signal(signal)?;
+                }
+                continue;
+            }
+            if key {
+                let mut tty = self.tty;
+                return tty.read(buf);
+            }
+        }
     }
 }
 
@@ -240,6 +335,15 @@ mod tests {
             format!("{err}: {}", std::error::Error::source(&err).unwrap()),
             "reading the passphrase from /dev/zero: not a regular file (a device)"
         );
+    }
+
+    #[test]
+    fn core_dumps_are_forbidden() {
+        use rustix::process::{DumpableBehavior, Resource, dumpable_behavior, getrlimit};
+        forbid_core_dumps().unwrap();
+        assert_eq!(dumpable_behavior().unwrap(), DumpableBehavior::NotDumpable);
+        let core = getrlimit(Resource::Core);
+        assert_eq!((core.current, core.maximum), (Some(0), Some(0)));
     }
 
     #[test]

@@ -29,9 +29,21 @@ pub struct Signer {
 
 enum Key {
     Rsa(RsaKeyPair),
+    /// An RSA key of more than 8192 bits (up to 16384, as OpenSSL allows),
+    /// which aws-lc-rs does not sign with: its public half (a DER
+    /// RSAPublicKey), so that it can be described and matched to a
+    /// certificate. Signing with it fails.
+    LargeRsa(Vec<u8>),
     Ecdsa(EcdsaKeyPair),
     Ed25519(Ed25519KeyPair),
 }
+
+/// The largest RSA modulus read, in bits: OpenSSL's limit
+/// (`OPENSSL_RSA_MAX_MODULUS_BITS`).
+pub const MAX_RSA_BITS: usize = 16384;
+
+/// The largest RSA modulus aws-lc-rs signs with, in bits.
+pub const MAX_SIGNING_RSA_BITS: usize = 8192;
 
 /// The curves certgen reads, with their signing algorithms.
 const CURVES: [(&EcdsaSigningAlgorithm, &SignatureAlgorithm); 3] = [
@@ -84,7 +96,8 @@ impl Signer {
             PrivateKeyDer::Pkcs8(k) => from_pkcs8(k.secret_pkcs8_der()),
             PrivateKeyDer::Pkcs1(k) => RsaKeyPair::from_der(k.secret_pkcs1_der())
                 .ok()
-                .map(|p| (Key::Rsa(p), &rcgen::PKCS_RSA_SHA256)),
+                .map(|p| (Key::Rsa(p), &rcgen::PKCS_RSA_SHA256))
+                .or_else(|| large_rsa(k.secret_pkcs1_der())),
             PrivateKeyDer::Sec1(k) => CURVES.iter().find_map(|(curve, alg)| {
                 EcdsaKeyPair::from_private_key_der(curve, k.secret_sec1_der())
                     .ok()
@@ -95,6 +108,59 @@ impl Signer {
         let (key, alg) = found.ok_or("not an RSA, ECDSA (P-256, P-384, P-521) or Ed25519 key")?;
         Ok(Signer { key, alg })
     }
+
+    /// Whether certificates can be signed with this key: not with an RSA
+    /// key of more than [`MAX_SIGNING_RSA_BITS`].
+    pub fn can_sign(&self) -> bool {
+        !matches!(self.key, Key::LargeRsa(_))
+    }
+}
+
+/// An RSA key of 8193 to [`MAX_RSA_BITS`] bits from its PKCS#1 encoding
+/// (RSAPrivateKey: version, modulus, public exponent, ...), kept as its
+/// public half.
+fn large_rsa(pkcs1: &[u8]) -> Option<(Key, &'static SignatureAlgorithm)> {
+    use x509_parser::der_parser::ber::BerObjectContent;
+    let (_, key) = x509_parser::der_parser::parse_der(pkcs1).ok()?;
+    let fields = key.as_sequence().ok()?;
+    let integer = |i: usize| match fields.get(i).map(|f| &f.content) {
+        Some(BerObjectContent::Integer(bytes)) => Some(*bytes),
+        _ => None,
+    };
+    let (modulus, exponent) = (integer(1)?, integer(2)?);
+    let significant = modulus.iter().position(|b| *b != 0)?;
+    let bits = (modulus.len() - significant) * 8 - modulus[significant].leading_zeros() as usize;
+    if fields.len() < 9 || !(MAX_SIGNING_RSA_BITS + 1..=MAX_RSA_BITS).contains(&bits) {
+        return None;
+    }
+    let mut body = der_integer(modulus);
+    body.extend(der_integer(exponent));
+    let mut public = vec![0x30];
+    public.extend(der_length(body.len()));
+    public.extend(body);
+    Some((Key::LargeRsa(public), &rcgen::PKCS_RSA_SHA256))
+}
+
+/// A DER INTEGER whose content octets are `content` (as read from DER).
+fn der_integer(content: &[u8]) -> Vec<u8> {
+    let mut out = vec![0x02];
+    out.extend(der_length(content.len()));
+    out.extend_from_slice(content);
+    out
+}
+
+fn der_length(len: usize) -> Vec<u8> {
+    if len < 0x80 {
+        return vec![len as u8];
+    }
+    let bytes: Vec<u8> = len
+        .to_be_bytes()
+        .into_iter()
+        .skip_while(|b| *b == 0)
+        .collect();
+    let mut out = vec![0x80 | bytes.len() as u8];
+    out.extend(bytes);
+    out
 }
 
 fn from_pkcs8(der: &[u8]) -> Option<(Key, &'static SignatureAlgorithm)> {
@@ -104,6 +170,9 @@ fn from_pkcs8(der: &[u8]) -> Option<(Key, &'static SignatureAlgorithm)> {
     if let Ok(p) = RsaKeyPair::from_pkcs8(der) {
         return Some((Key::Rsa(p), &rcgen::PKCS_RSA_SHA256));
     }
+    if let Some(pkcs1) = pkcs8_rsa(der) {
+        return large_rsa(pkcs1);
+    }
     CURVES.iter().find_map(|(curve, alg)| {
         EcdsaKeyPair::from_pkcs8(curve, der)
             .ok()
@@ -111,10 +180,28 @@ fn from_pkcs8(der: &[u8]) -> Option<(Key, &'static SignatureAlgorithm)> {
     })
 }
 
+/// The PKCS#1 key inside a PKCS#8 PrivateKeyInfo of algorithm
+/// rsaEncryption.
+fn pkcs8_rsa(der: &[u8]) -> Option<&[u8]> {
+    use x509_parser::der_parser::ber::BerObjectContent;
+    use x509_parser::der_parser::oid;
+    let (_, info) = x509_parser::der_parser::parse_der(der).ok()?;
+    let fields = info.as_sequence().ok()?;
+    let algorithm = fields.get(1)?.as_sequence().ok()?.first()?.as_oid().ok()?;
+    if *algorithm != oid!(1.2.840.113549.1.1.1) {
+        return None;
+    }
+    match &fields.get(2)?.content {
+        BerObjectContent::OctetString(key) => Some(key),
+        _ => None,
+    }
+}
+
 impl PublicKeyData for Signer {
     fn der_bytes(&self) -> &[u8] {
         match &self.key {
             Key::Rsa(k) => k.public_key().as_ref(),
+            Key::LargeRsa(public) => public,
             Key::Ecdsa(k) => k.public_key().as_ref(),
             Key::Ed25519(k) => k.public_key().as_ref(),
         }
@@ -138,6 +225,7 @@ impl SigningKey for Signer {
             }
             Key::Ecdsa(k) => Ok(k.sign(&rng, msg).map_err(failed)?.as_ref().to_vec()),
             Key::Ed25519(k) => Ok(k.sign(msg).as_ref().to_vec()),
+            Key::LargeRsa(_) => Err(rcgen::Error::RingUnspecified),
         }
     }
 }

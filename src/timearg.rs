@@ -1,5 +1,5 @@
 //! Durations (`30d`, `2w`, `12h`, or a plain number of days) and instants
-//! (RFC 3339 or Unix seconds) as operators type them.
+//! (RFC 3339, a date, or Unix seconds) as operators type them.
 
 use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
@@ -29,7 +29,9 @@ pub fn parse_duration(s: &str) -> Result<Duration> {
         .ok_or_else(|| Error::DurationTooLong(s.to_string()))
 }
 
-/// Parses an instant: RFC 3339 (`2026-11-22T13:50:01Z`) or Unix seconds.
+/// Parses an instant: RFC 3339 (`2026-11-22T13:50:01Z`), a date
+/// (`2026-11-22`, its midnight UTC, the start of the day certificates'
+/// validity is written in), or Unix seconds.
 pub fn parse_instant(s: &str) -> Result<OffsetDateTime> {
     let t = s.trim();
     if let Ok(secs) = t.parse::<i64>() {
@@ -37,6 +39,10 @@ pub fn parse_instant(s: &str) -> Result<OffsetDateTime> {
             value: s.to_string(),
             source,
         });
+    }
+    let date = time::macros::format_description!("[year]-[month]-[day]");
+    if let Ok(day) = time::Date::parse(t, date) {
+        return Ok(day.midnight().assume_utc());
     }
     OffsetDateTime::parse(t, &Rfc3339).map_err(|_| Error::BadTime(s.to_string()))
 }
@@ -83,5 +89,29 @@ mod tests {
         );
         assert_eq!(parse_instant("0").unwrap(), datetime!(1970-01-01 0:00 UTC));
         assert!(parse_instant("yesterday").is_err());
+    }
+
+    #[test]
+    fn a_date_is_its_midnight_utc() {
+        assert_eq!(
+            parse_instant("2027-02-01").unwrap(),
+            datetime!(2027-02-01 0:00 UTC)
+        );
+        assert_eq!(
+            parse_instant(" 2024-02-29 ").unwrap(),
+            datetime!(2024-02-29 0:00 UTC)
+        );
+        for bad in [
+            "2027-02-30",
+            "2027-2-1",
+            "2027-02",
+            "27-02-01",
+            "2027-02-01T",
+        ] {
+            assert!(
+                matches!(parse_instant(bad), Err(Error::BadTime(ref v)) if v == bad),
+                "{bad}"
+            );
+        }
     }
 }

@@ -322,7 +322,7 @@ fn unusable_input_exits_2() {
     assert_eq!(
         errors,
         [
-            "certgen: error: invalid value 'yesterday' for '--at <TIME>': expected RFC 3339 (2026-11-22T13:50:01Z) or Unix seconds"
+            "certgen: error: invalid value 'yesterday' for '--at <TIME>': expected RFC 3339 (2026-11-22T13:50:01Z), a date (2026-11-22) or Unix seconds"
         ],
         "{err}"
     );

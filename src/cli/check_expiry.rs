@@ -71,7 +71,7 @@ pub struct Args {
     /// CRITICAL when a certificate expires within this time, has expired, or is not yet valid.
     #[arg(long, default_value = "7d", value_name = "DURATION", value_parser = InCommand(values::duration))]
     crit: Duration,
-    /// Check as of this time instead of now (RFC 3339 or Unix seconds).
+    /// Check as of this time instead of now (RFC 3339, a date for its midnight UTC, or Unix seconds).
     #[arg(long, value_name = "TIME", value_parser = InCommand(values::instant))]
     at: Option<OffsetDateTime>,
     /// Output format.

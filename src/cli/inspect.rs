@@ -27,7 +27,7 @@ pub struct Args {
     /// Files to inspect (PEM or DER; several objects per file).
     #[arg(value_name = "FILE", required = true)]
     files: Vec<PathBuf>,
-    /// Compute days left as of this time instead of now (RFC 3339 or Unix seconds).
+    /// Compute days left as of this time instead of now (RFC 3339, a date for its midnight UTC, or Unix seconds).
     #[arg(long, value_name = "TIME", value_parser = InCommand(values::instant))]
     at: Option<OffsetDateTime>,
     /// Output format.

@@ -1,7 +1,9 @@
 //! `certgen issue-client USER...`: one key and client certificate per
 //! database user, and the SQL that requires it.
 
-use std::path::PathBuf;
+use std::collections::HashSet;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, bail};
 use time::Duration;
@@ -63,10 +65,7 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Context, a: Args) -> Result<Status> {
-    let mut users = a.users.clone();
-    if let Some(from) = &a.from {
-        users.extend(read_name_list(from)?);
-    }
+    let users = user_names(&a.users, a.from.as_deref())?;
     if users.is_empty() {
         bail!("no user names given");
     }
@@ -131,22 +130,77 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     Ok(Status::Ok)
 }
 
-/// Reads names from `--from FILE` (`-` for stdin): one per line, `#` comments
-/// and blank lines ignored.
-fn read_name_list(path: &std::path::Path) -> Result<Vec<String>> {
-    use certgen::input::{read_file, read_stdin, utf8};
-    let (what, bytes) = if path.as_os_str() == "-" {
-        ("names from stdin".to_string(), read_stdin())
+/// The user names: those on the command line, then those of `--from FILE`
+/// (`-` for stdin: one per line, `#` comments and blank lines ignored), each
+/// a valid bundle name and given once. The file is read line by line and
+/// each name checked as it is read, so memory grows with the distinct names,
+/// not with the file, and the first bad or repeated name stops the reading.
+fn user_names(users: &[String], from: Option<&Path>) -> Result<Vec<String>> {
+    let mut names = Names::default();
+    for user in users {
+        names.add(user).context(ISSUING)?;
+    }
+    if let Some(path) = from {
+        read_name_list(path, &mut names)?;
+    }
+    Ok(names.list)
+}
+
+const ISSUING: &str = "issuing client certificates";
+
+/// Names in the order given, each once.
+#[derive(Default)]
+struct Names {
+    list: Vec<String>,
+    seen: HashSet<String>,
+}
+
+impl Names {
+    fn add(&mut self, name: &str) -> certgen::Result<()> {
+        certgen::bundle::check_name(name)?;
+        if !self.seen.insert(name.to_string()) {
+            return Err(certgen::Error::DuplicateName(name.to_string()));
+        }
+        self.list.push(name.to_string());
+        Ok(())
+    }
+}
+
+/// Adds the names of `--from FILE` to `names`, reading at most
+/// [`MAX_FILE`](certgen::input::MAX_FILE) bytes.
+fn read_name_list(path: &Path, names: &mut Names) -> Result<()> {
+    use certgen::input::{MAX_FILE, open_file};
+    let (what, input): (String, Box<dyn Read>) = if path.as_os_str() == "-" {
+        ("names from stdin".into(), Box::new(std::io::stdin().lock()))
     } else {
-        (path.display().to_string(), read_file(path))
+        let file = open_file(path, MAX_FILE).with_context(|| format!("reading {}", path.display()));
+        (path.display().to_string(), Box::new(file?))
     };
-    let text = bytes
-        .and_then(utf8)
-        .with_context(|| format!("reading {what}"))?;
-    Ok(text
-        .lines()
-        .map(|l| l.split('#').next().unwrap_or("").trim())
-        .filter(|l| !l.is_empty())
-        .map(String::from)
-        .collect())
+    let reading = || format!("reading {what}");
+    let mut input = BufReader::with_capacity(1 << 16, input.take(MAX_FILE + 1));
+    let mut line = Vec::new();
+    let mut total = 0u64;
+    loop {
+        line.clear();
+        let read = input.read_until(b'\n', &mut line).with_context(reading)?;
+        if read == 0 {
+            break;
+        }
+        total += read as u64;
+        if total > MAX_FILE {
+            bail!(
+                "{}: too large (the limit is {} MiB)",
+                reading(),
+                MAX_FILE >> 20
+            );
+        }
+        let text = std::str::from_utf8(&line)
+            .map_err(|_| anyhow::anyhow!("not UTF-8 text"))
+            .with_context(reading)?;
+        let name = text.split('#').next().unwrap_or("").trim();
+        if !name.is_empty() {
+            names.add(name).context(ISSUING)?;
+        }
+    }
+    Ok(())
 }

@@ -33,7 +33,7 @@ pub struct Args {
         )
     )]
     status: Option<Status>,
-    /// Judge expiry as of this time instead of now (RFC 3339 or Unix seconds).
+    /// Judge expiry as of this time instead of now (RFC 3339, a date for its midnight UTC, or Unix seconds).
     #[arg(long, value_name = "TIME", value_parser = InCommand(values::instant))]
     at: Option<OffsetDateTime>,
     /// Output format.

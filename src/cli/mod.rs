@@ -156,7 +156,7 @@ pub fn parse() -> Result<(Cli, String), ExitCode> {
 
 const NOW: &str = "now";
 
-/// `--now TIME`: takes TIME (RFC 3339 or Unix seconds) as the current time,
+/// `--now TIME`: takes TIME (RFC 3339, a date or Unix seconds) as the current time,
 /// so that what a command issues and prints is the same on every run; the
 /// transcript tests use it. It is added here rather than in [`Cli`] because
 /// clap_complete lists hidden options: this way completions and man pages,

@@ -27,10 +27,12 @@ pub fn lifetime(s: &str) -> Result<Duration, String> {
     Ok(d)
 }
 
-/// RFC 3339 or Unix seconds.
+/// RFC 3339, a date (its midnight UTC) or Unix seconds.
 pub fn instant(s: &str) -> Result<OffsetDateTime, String> {
     parse_instant(s).map_err(|e| match e {
-        Error::BadTime(_) => "expected RFC 3339 (2026-11-22T13:50:01Z) or Unix seconds".into(),
+        Error::BadTime(_) => {
+            "expected RFC 3339 (2026-11-22T13:50:01Z), a date (2026-11-22) or Unix seconds".into()
+        }
         Error::TimeOutOfRange { .. } => "out of the range of dates".into(),
         other => other.to_string(),
     })

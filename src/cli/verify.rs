@@ -8,7 +8,7 @@ use serde::Serialize;
 use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
-use certgen::encoding::certificates;
+use certgen::encoding::parsed_certificates;
 use certgen::input::read_file;
 use certgen::verify::{Host, Input, Mode, Options, Purpose, Rejection, Report, Warning};
 use certgen::{CertSummary, PrivateKey, rfc3339};
@@ -45,7 +45,7 @@ pub struct Args {
     /// What the certificate must be good for.
     #[arg(long, value_enum, default_value_t = PurposeArg::Server)]
     purpose: PurposeArg,
-    /// Verify as of this time (RFC 3339 or Unix seconds) instead of now.
+    /// Verify as of this time (RFC 3339, a date for its midnight UTC, or Unix seconds) instead of now.
     #[arg(long, value_name = "TIME", value_parser = InCommand(values::instant))]
     at: Option<OffsetDateTime>,
     /// A private key that must belong to the certificate.
@@ -190,9 +190,12 @@ fn read_input(ctx: &Context, a: &Args) -> Result<Input> {
     })
 }
 
+/// The certificates of a file, each of which must parse: a file that holds
+/// something else, or a certificate that cannot be read, is an input error
+/// naming the file, never left out of the path without a word.
 fn read_certs(path: &Path) -> Result<Vec<Vec<u8>>> {
     let bytes = read_file(path).with_context(|| format!("reading {}", path.display()))?;
-    Ok(certificates(&path.display().to_string(), &bytes)?)
+    Ok(parsed_certificates(&path.display().to_string(), &bytes)?)
 }
 
 /// Like [`read_certs`], but an empty file is an empty chain.
@@ -201,7 +204,7 @@ fn read_chain(path: &Path) -> Result<Vec<Vec<u8>>> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(Vec::new());
     }
-    Ok(certificates(&path.display().to_string(), &bytes)?)
+    Ok(parsed_certificates(&path.display().to_string(), &bytes)?)
 }
 
 fn read_crls(path: &Path) -> Result<Vec<Vec<u8>>> {

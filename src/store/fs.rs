@@ -219,16 +219,27 @@ pub(super) fn sync_parent(path: &Path) -> Result<()> {
 }
 
 pub(super) fn sync_dir(dir: &Path) -> Result<()> {
-    File::open(dir)
+    open_to_sync(dir)
         .and_then(|d| d.sync_all())
         .map_err(Error::io("syncing", dir))
+}
+
+/// Opens a file or directory certgen made, to `fsync` it: without waiting,
+/// should a FIFO have taken its place (a deployment directory's owner can
+/// put one there), whose `fsync` then fails instead.
+pub(super) fn open_to_sync(path: &Path) -> std::io::Result<File> {
+    let flags = rustix::fs::OFlags::NONBLOCK | rustix::fs::OFlags::NOCTTY;
+    OpenOptions::new()
+        .read(true)
+        .custom_flags(flags.bits() as i32)
+        .open(path)
 }
 
 /// `fsync`s files or directories concurrently: the filesystem then commits
 /// them in one journal transaction instead of one after another.
 pub(super) fn sync_all_parallel(paths: &[PathBuf]) -> Result<()> {
     let sync = |p: &PathBuf| {
-        File::open(p)
+        open_to_sync(p)
             .and_then(|f| f.sync_all())
             .map_err(Error::io("syncing", p))
     };

@@ -1,7 +1,7 @@
 //! The lock that serialises writers, and what may be done holding it.
 
-use std::fs::{self, File, OpenOptions};
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::fs::{self, File};
+use std::os::unix::fs::DirBuilderExt;
 use std::path::PathBuf;
 
 use time::OffsetDateTime;
@@ -143,18 +143,14 @@ impl Store {
         }
     }
 
-    /// The lock file, opened (and the directory created) but not locked.
+    /// The lock file, opened (and the directory created) but not locked:
+    /// never through a link, and never waiting on a FIFO or device someone
+    /// put in its place (see `crate::input::open_lock`).
     fn lock_file(&self) -> Result<(File, PathBuf)> {
         self.create_root()?;
         let path = self.path(LOCK);
-        let file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .mode(0o600)
-            .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
-            .open(&path)
-            .map_err(Error::io("opening the lock file", &path))?;
+        let file =
+            crate::input::open_lock(&path).map_err(Error::io("opening the lock file", &path))?;
         Ok((file, path))
     }
 

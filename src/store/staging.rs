@@ -1,7 +1,7 @@
 //! Staging: a set of new files and directories written under `.tmp`, then
 //! published together as one journaled transaction.
 
-use std::fs::{self, File};
+use std::fs;
 use std::path::{Path, PathBuf};
 
 use time::OffsetDateTime;
@@ -10,7 +10,8 @@ use crate::error::{Error, Result};
 
 use super::archive::{archive_stamp, free_dir_name};
 use super::fs::{
-    ensure_real_dir, exists_no_follow, make_dir, sync_all_parallel, unique_suffix, write_new,
+    ensure_real_dir, exists_no_follow, make_dir, open_to_sync, sync_all_parallel, unique_suffix,
+    write_new,
 };
 use super::layout::{OLD_KEYS, TMP};
 use super::perms::{Mode, Perms, inherit};
@@ -156,7 +157,8 @@ impl Staging {
                 self.carry_over(&old, &new, &[])?;
                 inherit(&old, &new, None)?;
             } else if kind.is_file() {
-                let content = fs::read(&old).map_err(Error::io("reading", &old))?;
+                let content = crate::input::read_no_follow(&old, u64::MAX)
+                    .map_err(Error::io("reading", &old))?;
                 self.write(&new, &content, Mode::Secret)?;
                 inherit(&old, &new, None)?;
             }
@@ -265,7 +267,7 @@ impl Staging {
             );
             sync_all_parallel(&dirs)?;
         } else {
-            let d = File::open(&self.dir).map_err(Error::io("opening", &self.dir))?;
+            let d = open_to_sync(&self.dir).map_err(Error::io("opening", &self.dir))?;
             rustix::fs::syncfs(&d).map_err(|e| Error::io("syncing", &self.dir)(e.into()))?;
         }
         self.items.sort_by_key(|i| i.op == Op::Overwrite);

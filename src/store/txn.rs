@@ -21,6 +21,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
+use crate::input::{read_no_follow, utf8};
 
 use super::fs::{
     ensure_real_dir, exists_no_follow, rename_noreplace, sync_all_parallel, sync_dir, via_temp,
@@ -29,6 +30,14 @@ use super::layout::{JOURNAL, LOCK, OLD_KEYS, TMP};
 use super::perms::Mode;
 
 const MAGIC: &str = "certgen-journal 1";
+
+/// The largest journal read or written. A journal holds one line of at most
+/// about 350 bytes per item (a bundle directory or a deployed file, with its
+/// inode number): a deployment's is under 1 KiB, and this leaves room for
+/// some 190,000 bundles published by one command even with names of the
+/// longest length. A planted `.txn` larger than this (a sparse file of
+/// gigabytes) is refused by its size, before anything of it is read.
+pub(super) const MAX_JOURNAL: u64 = 64 << 20;
 
 /// What publishing one staged item does to its destination.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -119,6 +128,15 @@ impl Journal {
         }
         text.push_str("end\n");
         let path = Self::path(&self.root);
+        if text.len() as u64 > MAX_JOURNAL {
+            return Err(Error::io("journaling", &path)(std::io::Error::other(
+                format!(
+                    "{} items are more than one transaction may publish (its journal would exceed {} MiB)",
+                    self.items.len(),
+                    MAX_JOURNAL >> 20
+                ),
+            )));
+        }
         via_temp(&path, text.as_bytes(), Mode::Secret, |tmp, path| {
             fs::rename(tmp, path).map_err(Error::io("renaming into", path))
         })
@@ -134,10 +152,12 @@ impl Journal {
     /// every staged item inside it, the archive one directory of
     /// `old_keys/`, and no destination inside `.tmp/` or `old_keys/` or the
     /// lock or journal themselves. A journal that is not is refused whole,
-    /// before any step of it is done.
+    /// before any step of it is done; so is one that is a link, a FIFO or
+    /// anything but a regular file, or larger than [`MAX_JOURNAL`], without
+    /// waiting on it or reading it.
     pub fn read(root: &Path) -> Result<Option<Journal>> {
         let path = Self::path(root);
-        let text = match fs::read_to_string(&path) {
+        let text = match read_no_follow(&path, MAX_JOURNAL).and_then(utf8) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(Error::io("reading", &path)(e)),
@@ -687,6 +707,37 @@ mod tests {
             "{message}"
         );
         assert!(message.contains("absolute path /etc/passwd"), "{message}");
+    }
+
+    /// A journal certgen could not read back is never written: the
+    /// transaction fails before anything moves.
+    #[test]
+    fn a_journal_over_the_limit_is_not_written() {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path();
+        let staging = root.join(".tmp/1-0");
+        let name = "n".repeat(250);
+        let items = (0..300_000)
+            .map(|i| Item {
+                staged: staging.join(i.to_string()),
+                dest: root.join(format!("users/{name}{i}")),
+                op: Op::Archive,
+                inode: Some(u64::MAX),
+            })
+            .collect();
+        let journal = Journal {
+            root: root.to_path_buf(),
+            staging,
+            archive: Some(root.join("old_keys/T")),
+            items,
+        };
+        let err = journal.write().unwrap_err();
+        assert!(
+            format!("{:#}", anyhow::Error::new(err)).contains(
+                "300000 items are more than one transaction may publish (its journal would exceed 64 MiB)"
+            )
+        );
+        assert_eq!(fs::read_dir(root).unwrap().count(), 0, "nothing written");
     }
 
     #[test]

@@ -4,15 +4,13 @@
 //! whole; `issue-client --from` holds the distinct names, not the file.
 //! Every run here is killed if it takes more than a few seconds (a hang).
 
-mod common;
-
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 
 /// Far longer than any of these commands needs, far shorter than a hang.
 const TIMEOUT: Duration = Duration::from_secs(10);
@@ -265,7 +263,7 @@ const PEAK_RSS_ARGS: &str = "CERTGEN_TEST_PEAK_RSS_ARGS";
 /// binary runs it as its only child and reports `getrusage(RUSAGE_CHILDREN)`.
 fn peak_rss(dir: &Path, args: &[&str]) -> (i32, String, u64) {
     let out = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "peak_rss_of_one_command", "--nocapture"])
+        .args(["--exact", "bounds::peak_rss_of_one_command", "--nocapture"])
         .args(["--test-threads", "1"])
         .env(PEAK_RSS_ARGS, args.join("\u{1f}"))
         .current_dir(dir)

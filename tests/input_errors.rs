@@ -2,11 +2,9 @@
 //! `--at`, and files given to `verify` that cannot be used, which are input
 //! errors naming the file and what it holds (exit 2), never ignored.
 
-mod common;
-
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 
 /// A PKI made at 2027-01-01 with a server certificate valid for 31 days.
 fn pki_of_2027() -> tempfile::TempDir {

@@ -4,8 +4,6 @@
 //! And the process that holds keys writes no core file. Each run is in a
 //! pseudo-terminal made by `script` (util-linux).
 
-mod common;
-
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};

@@ -160,6 +160,28 @@ mod tests {
     }
 
     #[test]
+    fn a_replacement_may_replace_a_revoked_bundle_but_not_one_replaced_meanwhile() {
+        use crate::issue::issue_bundles;
+        use crate::revoke::{Target, revoke};
+        let d = tempfile::tempdir().unwrap();
+        let (store, ca) = pki(d.path());
+        let unused = || -> Result<CertRequest> { panic!("a certificate exists") };
+        let said = RenewOptions::default();
+        let key = (KeyType::EcdsaP256, KeyFormat::Pkcs8);
+        let order = || order_for(&store, Kind::User, "a", true, &said, unused, key).unwrap();
+        // Revoked, then replaced with --force: a new key and certificate.
+        let reason = crate::index::Reason::KeyCompromise;
+        revoke(&store, &Target::Bundle("a".into()), reason, T0).unwrap();
+        let done = issue_bundles(&store, &ca, vec![order()], T0, &|| {}).unwrap();
+        assert_eq!(done.leaves.len(), 1);
+        // Two replacements that read the same bundle: the second is refused.
+        let (first, second) = (order(), order());
+        issue_bundles(&store, &ca, vec![first], T0, &|| {}).unwrap();
+        let err = issue_bundles(&store, &ca, vec![second], T0, &|| {}).unwrap_err();
+        assert!(matches!(err, Error::BundleChanged { .. }), "{err:?}");
+    }
+
+    #[test]
     fn a_replacing_order_keeps_what_it_is_not_told() {
         let d = tempfile::tempdir().unwrap();
         let (store, _) = pki(d.path());

@@ -1,5 +1,6 @@
 //! Keeping a PKI alive: renewing bundles from the certificates they hold,
-//! replacing them (`--force`, `setup`), and rolling the CA over (`rotate`).
+//! replacing them (`--force`, `setup`), retiring them (`retire`), and
+//! rolling the CA over (`rotate`).
 //! The one layer that combines issuance, the index and the bundles on disk.
 //!
 //! A renewal is a request rebuilt from the certificate it replaces (subject,
@@ -11,6 +12,7 @@
 
 mod rebuild;
 mod renew;
+mod retire;
 mod rotate;
 mod setup;
 
@@ -18,6 +20,7 @@ pub use rebuild::{RenewOptions, order_for};
 pub use renew::{
     RenewPlan, RenewResult, Renewal, Renewed, Selection, SkipReason, Skipped, plan, renew,
 };
+pub use retire::{Retired, retire};
 pub use rotate::{Finished, RotateOptions, Rotated, finish_rotation, rotate_ca};
 pub use setup::{BundlePlan, Reissue, plan_bundles};
 

@@ -106,6 +106,9 @@ fn library_hint(e: &Error, command: &str) -> Option<String> {
         {
             "issue the bundle again with issue-server or issue-client --force, then deploy it"
         }
+        Error::NoBundle { .. } if command == "retire" => {
+            "`certgen list` shows the bundles this CA issued, by file (servers/NAME, users/NAME)"
+        }
         Error::NoBundle { .. } => {
             "`certgen list` shows the bundles; make one with issue-server or issue-client"
         }

@@ -356,7 +356,7 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand --passphrase-file 'Read the CA key''s passphrase from the first line of FILE, when the key is encrypted [else from CERTGEN_CA_PASSPHRASE, else asked on the terminal]'
             cand --dir 'The PKI directory'
             cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'
-            cand --all 'Every server and user bundle (those whose certificate is revoked are skipped)'
+            cand --all 'Every server and user bundle; those whose certificate is revoked, superseded or of another CA are skipped with a note'
             cand --reuse-key 'Keep each bundle''s key; only the certificate is new'
             cand -q 'Print only results and warnings; no progress or status lines'
             cand --quiet 'Print only results and warnings; no progress or status lines'

@@ -408,7 +408,7 @@ complete -c certgen -n "__fish_certgen_using_subcommand renew" -l dir -d 'The PK
 complete -c certgen -n "__fish_certgen_using_subcommand renew" -l color -d 'Colour in diagnostics (NO_COLOR in the environment also turns it off)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c certgen -n "__fish_certgen_using_subcommand renew" -l all -d 'Every server and user bundle (those whose certificate is revoked are skipped)'
+complete -c certgen -n "__fish_certgen_using_subcommand renew" -l all -d 'Every server and user bundle; those whose certificate is revoked, superseded or of another CA are skipped with a note'
 complete -c certgen -n "__fish_certgen_using_subcommand renew" -l reuse-key -d 'Keep each bundle\'s key; only the certificate is new'
 complete -c certgen -n "__fish_certgen_using_subcommand renew" -s q -l quiet -d 'Print only results and warnings; no progress or status lines'
 complete -c certgen -n "__fish_certgen_using_subcommand renew" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -285,7 +285,8 @@ fn check_still_current(store: &Store, index: &Index, orders: &[BundleOrder]) -> 
             }
             Some(entry) if order.renewal => {
                 return Err(Error::BundleRevoked {
-                    bundle,
+                    kind: order.kind,
+                    name: order.spec.name.clone(),
                     serial: entry.serial.clone(),
                 });
             }

@@ -133,7 +133,7 @@ fn library_hint(e: &Error, command: &str) -> Option<String> {
             "`certgen list` shows the bundles; make one with issue-server or issue-client"
         }
         Error::CertRevoked { .. } => {
-            "issue a new bundle in its place with issue-server or issue-client --force, then deploy it"
+            "if the server or user keeps a certificate, issue a new bundle in its place with issue-server or issue-client --force and deploy that; if not, `certgen retire` archives the bundle"
         }
         Error::CertExpired { .. } => {
             "`certgen renew NAME` issues a new certificate with the same names; then deploy it"

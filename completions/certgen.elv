@@ -40,6 +40,7 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand inspect 'Summarise certificates, CSRs, keys (never the secret) and CRLs'
             cand list 'List what the CA issued (index.txt): status, expiry, serial, subject, file'
             cand revoke 'Mark a certificate revoked in the index (openssl ca -revoke)'
+            cand retire 'Retire a server or user: revoke and archive its bundle, print the account change'
             cand crl 'Write a CRL of the revoked certificates, signed by the CA (openssl ca -gencrl)'
             cand renew 'New certificates (and keys) for bundles, with the names of those they replace'
             cand rotate-ca 'Roll the CA over: a new root, trusted beside the old one until --finish'
@@ -314,6 +315,19 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'certgen;retire'= {
+            cand --reason 'Why, as recorded in the index and the CRL; a certificate already revoked keeps its date and reason'
+            cand --sql-host 'The host part of the account in the printed statements'
+            cand --format 'Output format'
+            cand --dir 'The PKI directory'
+            cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'
+            cand -q 'Print only results and warnings; no progress or status lines'
+            cand --quiet 'Print only results and warnings; no progress or status lines'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'certgen;crl'= {
             cand --days 'Time until nextUpdate, when clients need a newer CRL: a number of days, or 30d, 2w, 12h [default: 30 days]'
             cand --out 'Where to write the CRL (PEM) [default: DIR/crl.pem]'
@@ -342,7 +356,7 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand --passphrase-file 'Read the CA key''s passphrase from the first line of FILE, when the key is encrypted [else from CERTGEN_CA_PASSPHRASE, else asked on the terminal]'
             cand --dir 'The PKI directory'
             cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'
-            cand --all 'Every server and user bundle (those whose certificate is revoked are skipped)'
+            cand --all 'Every server and user bundle; those whose certificate is revoked, superseded or of another CA are skipped with a note'
             cand --reuse-key 'Keep each bundle''s key; only the certificate is new'
             cand -q 'Print only results and warnings; no progress or status lines'
             cand --quiet 'Print only results and warnings; no progress or status lines'
@@ -404,6 +418,7 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand inspect 'Summarise certificates, CSRs, keys (never the secret) and CRLs'
             cand list 'List what the CA issued (index.txt): status, expiry, serial, subject, file'
             cand revoke 'Mark a certificate revoked in the index (openssl ca -revoke)'
+            cand retire 'Retire a server or user: revoke and archive its bundle, print the account change'
             cand crl 'Write a CRL of the revoked certificates, signed by the CA (openssl ca -gencrl)'
             cand renew 'New certificates (and keys) for bundles, with the names of those they replace'
             cand rotate-ca 'Roll the CA over: a new root, trusted beside the old one until --finish'
@@ -441,6 +456,8 @@ set edit:completion:arg-completer[certgen] = {|@words|
         &'certgen;help;list'= {
         }
         &'certgen;help;revoke'= {
+        }
+        &'certgen;help;retire'= {
         }
         &'certgen;help;crl'= {
         }

@@ -39,7 +39,7 @@ mod bundle;
 mod identity;
 mod layout;
 mod owner;
-use bundle::{Bundle, read_bundle};
+use bundle::{Bundle, check_still_current, read_bundle};
 pub use layout::{FileNames, Layout, Role};
 pub use owner::{Owner, group_name, user_name};
 
@@ -107,6 +107,7 @@ pub fn deploy(store: &Store, req: &Request<'_>, now: OffsetDateTime) -> Result<D
         owner.check_permitted()?;
     }
     let bundle = read_bundle(store, req.kind, req.name, now)?;
+    let index = std::path::absolute(store.index()).map_err(Error::io("reading", store.index()))?;
     let exists = check_target(store, req.to)?;
     let names = req.layout.file_names(req.kind);
     let names = [names.ca, names.cert, names.key];
@@ -135,7 +136,8 @@ pub fn deploy(store: &Store, req: &Request<'_>, now: OffsetDateTime) -> Result<D
             if !exists {
                 store::create_dir(req.to, dir_perms)?;
             }
-            publish(req, req.to, &bundle, &dests, now)?
+            let recheck = || check_still_current(&index, &bundle, now);
+            publish(req, req.to, &bundle, &dests, now, &recheck)?
         }
         Some(actor) => {
             if let Some(reason) = identity::untrusted(req.to, actor.uid)? {
@@ -171,7 +173,13 @@ pub fn deploy(store: &Store, req: &Request<'_>, now: OffsetDateTime) -> Result<D
                     .map_err(|e| Error::io("opening", req.to)(e.into()))?;
             }
             let here = names.map(|n| Path::new(".").join(n));
-            let published = publish(req, Path::new("."), &bundle, &here, now);
+            // The index is root's to read, as everything in the PKI directory.
+            let recheck = || {
+                acting
+                    .with_own_ids(|| check_still_current(&index, &bundle, now))
+                    .map_err(|e| Error::io("reading", &index)(e))?
+            };
+            let published = publish(req, Path::new("."), &bundle, &here, now, &recheck);
             drop(acting);
             let mut published = published.map_err(|e| shown_under(e, req.to))?;
             published.archived = published
@@ -321,16 +329,19 @@ const OWN_ENTRIES: [(&str, bool); 4] = [
 const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// Under the deployment directory `dir`'s lock (which first completes or
-/// undoes a deployment that was killed), stages the bundle's files and
-/// commits them as one transaction, unless the directory already holds
-/// them. certgen's own entries must be what it makes: not links, and the
-/// writing user's; the lock is waited for [`LOCK_WAIT`] at most.
+/// undoes a deployment that was killed), checks the bundle again with
+/// `recheck` (the index may have changed while the lock was waited for),
+/// then stages the bundle's files and commits them as one transaction,
+/// unless the directory already holds them. certgen's own entries must be
+/// what it makes: not links, and the writing user's; the lock is waited
+/// for [`LOCK_WAIT`] at most.
 fn publish(
     req: &Request<'_>,
     dir: &Path,
     bundle: &Bundle,
     dests: &[PathBuf; 3],
     now: OffsetDateTime,
+    recheck: &dyn Fn() -> Result<()>,
 ) -> Result<Published> {
     let euid = rustix::process::geteuid().as_raw();
     for (name, is_dir) in OWN_ENTRIES {
@@ -368,6 +379,7 @@ fn publish(
         }
         std::thread::sleep(std::time::Duration::from_millis(50));
     };
+    recheck()?;
     let perms = bundle
         .files
         .iter()

@@ -472,8 +472,23 @@ pub enum Error {
     )]
     ReuseKeyWithKeyOptions,
     /// A bundle to renew whose certificate the index records as revoked.
-    #[error("{bundle} holds certificate {serial}, which is revoked")]
-    BundleRevoked { bundle: String, serial: Serial },
+    #[error("{} holds certificate {serial}, which is revoked", kind.rel_dir(name))]
+    BundleRevoked {
+        kind: Kind,
+        name: String,
+        serial: Serial,
+    },
+    /// A bundle to renew whose certificate a renewal or `--force` replaced
+    /// (the bundle was put back by hand, from `old_keys/` or a backup).
+    #[error(
+        "{} holds certificate {serial}, which was superseded: another certificate replaced it",
+        kind.rel_dir(name)
+    )]
+    BundleSuperseded {
+        kind: Kind,
+        name: String,
+        serial: Serial,
+    },
     /// A bundle to renew that another command replaced after it was read.
     #[error("{bundle} was replaced by another command while this one ran")]
     BundleChanged { bundle: String },

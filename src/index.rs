@@ -109,6 +109,20 @@ impl Entry {
         Some((parse_asn1_time(date).ok()?, reason))
     }
 
+    /// Whether a renewal (or `--force`) replaced this certificate: revoked
+    /// with reason `superseded`, as `openssl ca` records it.
+    pub fn is_superseded(&self) -> bool {
+        self.status == Status::Revoked
+            && matches!(self.revocation(), Some((_, Some(r))) if r.eq_ignore_ascii_case("superseded"))
+    }
+
+    /// Marks the certificate revoked at `now` for `reason`, as `openssl ca
+    /// -revoke -crl_reason` writes it (`261122190651Z,keyCompromise`).
+    pub fn mark_revoked(&mut self, reason: Reason, now: OffsetDateTime) {
+        self.status = Status::Revoked;
+        self.revoked = format!("{},{}", format_asn1_time(now), reason.index_name());
+    }
+
     /// Refuses the certificate this entry records as revoked (a renewal's
     /// superseded certificate included), with when and why.
     fn check_not_revoked(&self) -> crate::error::Result<()> {

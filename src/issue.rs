@@ -141,10 +141,16 @@ pub struct BundleOrder {
     pub key: NewKey,
     pub replace: bool,
     /// The serial of the certificate the order replaces, when the caller
-    /// read it: checked again under the lock, so that a bundle revoked or
-    /// renewed meanwhile is not replaced. `None`: whatever the bundle holds
-    /// when the lock is taken is replaced.
+    /// read it: checked again under the lock, so that a bundle another
+    /// command replaced meanwhile is not replaced twice. `None`: whatever
+    /// the bundle holds when the lock is taken is replaced.
     pub replaces: Option<Serial>,
+    /// A renewal: the certificate it replaces must still be valid under the
+    /// lock, so that a bundle revoked meanwhile is not brought back (with
+    /// `--reuse-key`, its key certified again). A replacement (`--force`,
+    /// `setup`) may replace a revoked certificate: that is how a server or
+    /// user whose key leaked gets a new key and certificate.
+    pub renewal: bool,
 }
 
 impl BundleOrder {
@@ -156,6 +162,7 @@ impl BundleOrder {
             key,
             replace,
             replaces: None,
+            renewal: false,
         }
     }
 }
@@ -187,7 +194,7 @@ pub fn issue_bundles(
         check_not_existing(store, kind, kind_orders(&orders, kind))?;
     }
     let mut index = lock.read_index()?;
-    check_still_valid(&index, &orders)?;
+    check_still_current(store, &index, &orders)?;
     let mut serials: Vec<Serial> = Vec::with_capacity(orders.len());
     let mut taken = HashSet::new();
     while serials.len() < orders.len() {
@@ -253,10 +260,11 @@ pub fn issue_bundles(
     Ok(BatchResult { leaves, archived })
 }
 
-/// Under the lock: the certificate each order read before (a renewal's) is
-/// still valid, so that a bundle revoked or renewed by another command
-/// meanwhile is neither brought back nor replaced twice.
-fn check_still_valid(index: &Index, orders: &[BundleOrder]) -> Result<()> {
+/// Under the lock: each bundle an order read before still holds the
+/// certificate it read, and a renewal's is still valid, so that a bundle
+/// another command revoked, retired, renewed or replaced meanwhile is
+/// neither brought back nor replaced twice.
+fn check_still_current(store: &Store, index: &Index, orders: &[BundleOrder]) -> Result<()> {
     if orders.iter().all(|o| o.replaces.is_none()) {
         return Ok(());
     }
@@ -267,19 +275,27 @@ fn check_still_valid(index: &Index, orders: &[BundleOrder]) -> Result<()> {
         .map(|e| (&e.serial, e))
         .collect();
     for order in orders {
-        let Some(entry) = order.replaces.as_ref().and_then(|s| revoked.get(s)) else {
+        let Some(serial) = &order.replaces else {
             continue;
         };
         let bundle = order.kind.rel_dir(&order.spec.name);
-        return Err(match entry.revocation() {
-            Some((_, Some(reason))) if reason.eq_ignore_ascii_case("superseded") => {
-                Error::BundleChanged { bundle }
+        match revoked.get(serial) {
+            Some(entry) if order.renewal && entry.is_superseded() => {
+                return Err(Error::BundleChanged { bundle });
             }
-            _ => Error::BundleRevoked {
-                bundle,
-                serial: entry.serial.clone(),
-            },
-        });
+            Some(entry) if order.renewal => {
+                return Err(Error::BundleRevoked {
+                    kind: order.kind,
+                    name: order.spec.name.clone(),
+                    serial: entry.serial.clone(),
+                });
+            }
+            _ => {}
+        }
+        let holds = read_leaf(store, order.kind, &order.spec.name).map(|l| l.issued.cert.serial);
+        if holds.ok().as_ref() != Some(serial) {
+            return Err(Error::BundleChanged { bundle });
+        }
     }
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! Keeping a PKI alive: renewing bundles from the certificates they hold,
-//! replacing them (`--force`, `setup`), and rolling the CA over (`rotate`).
+//! replacing them (`--force`, `setup`), retiring them (`retire`), and
+//! rolling the CA over (`rotate`).
 //! The one layer that combines issuance, the index and the bundles on disk.
 //!
 //! A renewal is a request rebuilt from the certificate it replaces (subject,
@@ -11,6 +12,7 @@
 
 mod rebuild;
 mod renew;
+mod retire;
 mod rotate;
 mod setup;
 
@@ -18,6 +20,7 @@ pub use rebuild::{RenewOptions, order_for};
 pub use renew::{
     RenewPlan, RenewResult, Renewal, Renewed, Selection, SkipReason, Skipped, plan, renew,
 };
+pub use retire::{Retired, retire};
 pub use rotate::{Finished, RotateOptions, Rotated, finish_rotation, rotate_ca};
 pub use setup::{BundlePlan, Reissue, plan_bundles};
 
@@ -157,6 +160,28 @@ mod tests {
         };
         let err = plan(&store, &Selection::All, &opts, T0).unwrap_err();
         assert!(matches!(err, Error::ReuseKeyWithKeyOptions), "{err:?}");
+    }
+
+    #[test]
+    fn a_replacement_may_replace_a_revoked_bundle_but_not_one_replaced_meanwhile() {
+        use crate::issue::issue_bundles;
+        use crate::revoke::{Target, revoke};
+        let d = tempfile::tempdir().unwrap();
+        let (store, ca) = pki(d.path());
+        let unused = || -> Result<CertRequest> { panic!("a certificate exists") };
+        let said = RenewOptions::default();
+        let key = (KeyType::EcdsaP256, KeyFormat::Pkcs8);
+        let order = || order_for(&store, Kind::User, "a", true, &said, unused, key).unwrap();
+        // Revoked, then replaced with --force: a new key and certificate.
+        let reason = crate::index::Reason::KeyCompromise;
+        revoke(&store, &Target::Bundle("a".into()), reason, T0).unwrap();
+        let done = issue_bundles(&store, &ca, vec![order()], T0, &|| {}).unwrap();
+        assert_eq!(done.leaves.len(), 1);
+        // Two replacements that read the same bundle: the second is refused.
+        let (first, second) = (order(), order());
+        issue_bundles(&store, &ca, vec![first], T0, &|| {}).unwrap();
+        let err = issue_bundles(&store, &ca, vec![second], T0, &|| {}).unwrap_err();
+        assert!(matches!(err, Error::BundleChanged { .. }), "{err:?}");
     }
 
     #[test]

@@ -6,7 +6,7 @@ use time::OffsetDateTime;
 
 use crate::bundle::{find, read_leaf};
 use crate::error::{Error, Result};
-use crate::index::{Entry, Reason, Status, format_asn1_time};
+use crate::index::{Entry, Reason, Status};
 use crate::serial::Serial;
 use crate::store::Store;
 
@@ -60,8 +60,7 @@ pub fn revoke(
             reason: revocation.and_then(|(_, r)| r).map(str::to_string),
         });
     }
-    entry.status = Status::Revoked;
-    entry.revoked = format!("{},{}", format_asn1_time(now), reason.index_name());
+    entry.mark_revoked(reason, now);
     let entry = entry.clone();
     lock.write_index(&index)?;
     Ok(Revoked {

@@ -1,7 +1,10 @@
 //! Option types several commands share, and the library values they stand for.
 
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, ValueEnum};
 
+use certgen::index::Reason;
+use certgen::kind::Kind;
 use certgen::{KeyFormat, KeyType, Profile};
 
 /// `--format` for commands that print what they made.
@@ -10,6 +13,29 @@ pub enum Format {
     #[default]
     Text,
     Json,
+}
+
+/// `server NAME | user USER`: which kind of bundle a command names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum KindArg {
+    Server,
+    User,
+}
+
+impl From<KindArg> for Kind {
+    fn from(k: KindArg) -> Kind {
+        match k {
+            KindArg::Server => Kind::Server,
+            KindArg::User => Kind::User,
+        }
+    }
+}
+
+/// `--reason`: a revocation reason by its RFC 5280 name, in either
+/// spelling openssl reads.
+pub fn reason_parser() -> impl TypedValueParser<Value = Reason> {
+    PossibleValuesParser::new(Reason::ALL.map(Reason::rfc_name))
+        .try_map(|s| Reason::from_name(&s).ok_or("unknown reason"))
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -64,6 +64,26 @@ pub fn hint(err: &anyhow::Error, command: &str) -> Option<String> {
 }
 
 fn library_hint(e: &Error, command: &str) -> Option<String> {
+    match e {
+        // Never --force here: it would give a revoked user a certificate again.
+        Error::BundleRevoked { kind, name, .. } => {
+            let account = match kind {
+                certgen::kind::Kind::User => " and prints the change to the account",
+                certgen::kind::Kind::Server => "",
+            };
+            return Some(format!(
+                "a revoked certificate is not renewed; if the {noun} gets no certificate any more, `certgen retire {noun} {name}` archives the bundle{account}",
+                noun = kind.noun()
+            ));
+        }
+        Error::BundleSuperseded { kind, name, .. } => {
+            return Some(format!(
+                "the bundle was put back after another certificate replaced it (`certgen list` shows the valid one); `certgen retire {} {name}` archives it",
+                kind.noun()
+            ));
+        }
+        _ => {}
+    }
     if let Error::KeptFromOtherCa { kind, name, ca, .. } = e {
         let issue = match kind {
             certgen::kind::Kind::Server => "issue-server",
@@ -106,11 +126,14 @@ fn library_hint(e: &Error, command: &str) -> Option<String> {
         {
             "issue the bundle again with issue-server or issue-client --force, then deploy it"
         }
+        Error::NoBundle { .. } if command == "retire" => {
+            "`certgen list` shows the bundles this CA issued, by file (servers/NAME, users/NAME)"
+        }
         Error::NoBundle { .. } => {
             "`certgen list` shows the bundles; make one with issue-server or issue-client"
         }
         Error::CertRevoked { .. } => {
-            "issue a new bundle in its place with issue-server or issue-client --force, then deploy it"
+            "if the server or user keeps a certificate, issue a new bundle in its place with issue-server or issue-client --force and deploy that; if not, `certgen retire` archives the bundle"
         }
         Error::CertExpired { .. } => {
             "`certgen renew NAME` issues a new certificate with the same names; then deploy it"
@@ -231,11 +254,8 @@ fn library_hint(e: &Error, command: &str) -> Option<String> {
         Error::NoSuchBundle(_) if command == "renew" => {
             "`certgen list` shows the bundles this CA issued, by file (servers/NAME, users/NAME)"
         }
-        Error::BundleRevoked { .. } => {
-            "issue a new bundle in its place with issue-server or issue-client --force"
-        }
         Error::NotIssuedHere { .. } => {
-            "renew re-issues this CA's certificates; replace it with issue-server or issue-client --force"
+            "renew re-issues only this CA's certificates: if the bundle is still used, replace it with issue-server or issue-client --force; a bundle of a CA rotated out that nothing uses is archived with `certgen retire`"
         }
         Error::NoSuchBundle(_) => {
             "`certgen list` shows what this CA issued; revoke a certificate without a bundle with --serial"

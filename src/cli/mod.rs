@@ -31,6 +31,7 @@ pub mod output;
 mod passphrase;
 mod prometheus;
 mod renew;
+mod retire;
 mod revoke;
 mod rotate_ca;
 mod settings;
@@ -126,6 +127,8 @@ pub enum Command {
     List(list::Args),
     /// Mark a certificate revoked in the index (openssl ca -revoke).
     Revoke(revoke::Args),
+    /// Retire a server or user: revoke and archive its bundle, print the account change.
+    Retire(retire::Args),
     /// Write a CRL of the revoked certificates, signed by the CA (openssl ca -gencrl).
     Crl(crl::Args),
     /// New certificates (and keys) for bundles, with the names of those they replace.
@@ -206,6 +209,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Inspect(a) => inspect::run(&ctx, a),
         Command::List(a) => list::run(&ctx, a),
         Command::Revoke(a) => revoke::run(&ctx, a),
+        Command::Retire(a) => retire::run(&ctx, a),
         Command::Crl(a) => crl::run(&ctx, a),
         Command::Renew(a) => renew::run(&ctx, a),
         Command::RotateCa(a) => rotate_ca::run(&ctx, a),

@@ -36,7 +36,8 @@ pub struct Args {
     /// The user bundle NAME (users/NAME); repeatable.
     #[arg(long, value_name = "NAME", conflicts_with = "all")]
     user: Vec<String>,
-    /// Every server and user bundle (those whose certificate is revoked are skipped).
+    /// Every server and user bundle; those whose certificate is revoked, superseded or of another
+    /// CA are skipped with a note.
     #[arg(long)]
     all: bool,
     /// Only certificates that expire within DURATION (30d, 2w, 12h); exit 0 when none does.
@@ -221,19 +222,10 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         .iter()
         .filter(|s| s.reason == SkipReason::NotDue)
         .count();
-    let revoked: Vec<String> = skipped
-        .iter()
-        .filter(|s| s.reason == SkipReason::Revoked)
-        .map(|s| s.bundle.rel_dir())
-        .collect();
-    if !revoked.is_empty() {
+    for s in skipped.iter().filter(|s| s.reason != SkipReason::NotDue) {
         output::note(
             ctx.quiet,
-            &format!(
-                "skipped {} (revoked certificate{})",
-                revoked.join(", "),
-                if revoked.len() == 1 { "" } else { "s" }
-            ),
+            &format!("skipped {} ({})", s.bundle.rel_dir(), s.reason.describe()),
         );
     }
     if result.renewed.is_empty() && opts.within.is_none() {

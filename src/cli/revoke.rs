@@ -2,7 +2,6 @@
 //! index, as `openssl ca -revoke -crl_reason` does; `certgen crl` publishes it.
 
 use anyhow::Result;
-use clap::builder::{PossibleValuesParser, TypedValueParser};
 use serde::Serialize;
 use time::OffsetDateTime;
 
@@ -12,7 +11,7 @@ use certgen::revoke::{Target, revoke};
 use certgen::serial::Serial;
 use certgen::{CertSummary, Error, rfc3339};
 
-use super::args::Format;
+use super::args::{Format, reason_parser};
 use super::context::Context;
 use super::errors::refuse;
 use super::exit::Status;
@@ -32,10 +31,7 @@ pub struct Args {
         long,
         value_name = "REASON",
         default_value = "unspecified",
-        value_parser = InCommand(
-            PossibleValuesParser::new(Reason::ALL.map(Reason::rfc_name))
-                .try_map(|s| Reason::from_name(&s).ok_or("unknown reason"))
-        )
+        value_parser = InCommand(reason_parser())
     )]
     reason: Reason,
     /// Output format.

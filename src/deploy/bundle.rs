@@ -107,6 +107,21 @@ pub(super) fn read_bundle(
     })
 }
 
+/// Checks again, with the deployment directory locked, what
+/// [`read_bundle`] checked in the index at `index` (absolute: the write
+/// phase may work in another directory): that the certificate is not
+/// revoked (a `retire`, `revoke` or `renew` that ran since read_bundle
+/// refuses the deployment) and has not expired. A retire that runs after
+/// this check finds the deployment done, and is what comes after it.
+pub(super) fn check_still_current(
+    index: &Path,
+    bundle: &Bundle,
+    now: OffsetDateTime,
+) -> Result<()> {
+    let [_, (_, cert_path, _), _] = &bundle.files;
+    Index::load(index)?.check_current(&cert_path.display().to_string(), &bundle.certificate, now)
+}
+
 /// Refuses a certificate that no CA certificate in `ca` signed.
 fn check_issued_by(
     leaf: &X509Certificate<'_>,

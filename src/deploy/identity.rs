@@ -192,6 +192,21 @@ fn every_thread_acts_as(actor: &Actor) -> std::io::Result<()> {
     Ok(())
 }
 
+impl Acting {
+    /// Runs `f` with the effective user the process had before it acted
+    /// (root), then acts as the user again: for reading the PKI directory,
+    /// root's, in the middle of the write phase. Nothing of the user's is
+    /// touched meanwhile. Fails, and `f` does not run, when a switch fails;
+    /// failing to switch back leaves root acting, and the caller stops.
+    pub fn with_own_ids<T>(&self, f: impl FnOnce() -> T) -> std::io::Result<T> {
+        let user = getresuid()?;
+        setresuid(user.real, self.uid.effective, user.saved)?;
+        let out = f();
+        setresuid(user.real, user.effective, user.saved)?;
+        Ok(out)
+    }
+}
+
 impl Drop for Acting {
     fn drop(&mut self) {
         // Failing to switch back leaves the process with less power, never

@@ -60,6 +60,7 @@ pub fn rebuild(bundle: &BundleId, current: Current, opts: &RenewOptions) -> Resu
         key,
         replace: true,
         replaces: Some(current.leaf.issued.cert.serial),
+        renewal: true,
     })
 }
 
@@ -195,6 +196,7 @@ pub fn order_for(
         key: new,
         replace: true,
         replaces: Some(leaf.issued.cert.serial),
+        renewal: false,
     })
 }
 

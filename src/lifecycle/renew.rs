@@ -3,17 +3,17 @@
 //! one transaction that archives the replaced bundles and marks their
 //! serials superseded.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use time::OffsetDateTime;
 
 use super::rebuild::{RenewOptions, rebuild};
-use crate::bundle::{self, BundleId, LeafIssued};
+use crate::bundle::{self, BundleId, Current, LeafIssued};
 use crate::ca::Ca;
 use crate::cert::CertSummary;
 use crate::error::{Error, Result};
-use crate::index::{Index, Status};
+use crate::index::{Entry, Index, Status};
 use crate::issue::{BatchResult, BundleOrder, issue_bundles};
 use crate::kind::Kind;
 use crate::pki::issuers;
@@ -24,7 +24,7 @@ use crate::store::Store;
 #[derive(Clone, Debug)]
 pub enum Selection {
     /// Every bundle under `servers/` and `users/`; bundles whose certificate
-    /// is revoked are skipped, not refused.
+    /// is revoked, superseded or of another CA are skipped, not refused.
     All,
     /// Bundles by name: `None` looks under both `servers/` and `users/`, and
     /// a name found in both is ambiguous.
@@ -39,6 +39,25 @@ pub enum SkipReason {
     NotDue,
     /// Its certificate is revoked (with [`Selection::All`] only).
     Revoked,
+    /// Its certificate was replaced by a renewal or `--force`: the bundle
+    /// was put back by hand (with [`Selection::All`] only).
+    Superseded,
+    /// Neither the CA nor, during a changeover, the old root issued its
+    /// certificate, as after `rotate-ca --finish` for a bundle of the old
+    /// CA (with [`Selection::All`] only).
+    OtherCa,
+}
+
+impl SkipReason {
+    /// How a note names the reason.
+    pub fn describe(self) -> &'static str {
+        match self {
+            SkipReason::NotDue => "not due",
+            SkipReason::Revoked => "revoked certificate",
+            SkipReason::Superseded => "superseded certificate",
+            SkipReason::OtherCa => "not issued by this CA",
+        }
+    }
 }
 
 /// A bundle left as it is.
@@ -82,9 +101,10 @@ pub struct RenewResult {
 
 /// Reads and checks every selected bundle and builds its new request,
 /// writing nothing (each request is checked against the CA when it is
-/// issued, before the first write): a bundle that is missing, incomplete, unreadable, whose
-/// key does not match its certificate, that another CA issued or (named
-/// explicitly) whose certificate is revoked refuses the whole renewal.
+/// issued, before the first write): a bundle that is missing, incomplete,
+/// unreadable, or whose key does not match its certificate refuses the
+/// whole renewal; so does, named explicitly, one whose certificate is
+/// revoked, superseded or of another CA, which [`Selection::All`] skips.
 pub fn plan(
     store: &Store,
     selection: &Selection,
@@ -100,26 +120,28 @@ pub fn plan(
         Selection::Named(names) => (bundle::find_all(store, names)?, false),
     };
     let index = Index::load(&store.index())?;
-    let revoked: HashSet<&Serial> = index
+    let revoked: HashMap<&Serial, &Entry> = index
         .entries
         .iter()
         .filter(|e| e.status == Status::Revoked)
-        .map(|e| &e.serial)
+        .map(|e| (&e.serial, e))
         .collect();
     let issuers = issuers(store)?;
     let mut plan = RenewPlan::default();
     for bundle in bundles {
-        let current = bundle::read_checked(store, &bundle, &issuers)?;
-        let cert = current.leaf.issued.cert.clone();
-        let revoked = revoked.contains(&cert.serial);
-        let skip = if revoked && all {
-            Some(SkipReason::Revoked)
-        } else if revoked {
-            return Err(Error::BundleRevoked {
-                bundle: bundle.rel_dir(),
-                serial: cert.serial,
-            });
-        } else if opts.within.is_some_and(|w| cert.not_after - now > w) {
+        let (cert, current) = match read_renewable(store, &bundle, &issuers, &revoked)? {
+            (cert, Ok(current)) => (cert, current),
+            (cert, Err((reason, _))) if all => {
+                plan.skipped.push(Skipped {
+                    bundle,
+                    certificate: cert,
+                    reason,
+                });
+                continue;
+            }
+            (_, Err((_, e))) => return Err(e),
+        };
+        let skip = if opts.within.is_some_and(|w| cert.not_after - now > w) {
             Some(SkipReason::NotDue)
         } else {
             None
@@ -140,6 +162,44 @@ pub fn plan(
         });
     }
     Ok(plan)
+}
+
+/// A bundle checked for renewal, or why it is not renewed and the error
+/// that refuses it when it is named.
+type Renewable = std::result::Result<Current, (SkipReason, Error)>;
+
+/// A bundle as renewal reads it: its certificate, and the bundle checked,
+/// or why it is not renewed (revoked, superseded or of another CA) with
+/// the error that refuses it when it is named. Revocation is looked at
+/// first: a bundle revoked under a CA rotated out since is revoked, not
+/// foreign.
+fn read_renewable(
+    store: &Store,
+    bundle: &BundleId,
+    issuers: &[Vec<u8>],
+    revoked: &HashMap<&Serial, &Entry>,
+) -> Result<(CertSummary, Renewable)> {
+    let (cert, checked) = match bundle::read_checked(store, bundle, issuers) {
+        Ok(current) => (current.leaf.issued.cert.clone(), Ok(current)),
+        Err(e @ Error::NotIssuedHere { .. }) => {
+            let leaf = bundle::read_leaf(store, bundle.kind, &bundle.name)?;
+            (leaf.issued.cert, Err((SkipReason::OtherCa, e)))
+        }
+        Err(e) => return Err(e),
+    };
+    let (kind, name, serial) = (bundle.kind, bundle.name.clone(), cert.serial.clone());
+    let outcome = match revoked.get(&cert.serial) {
+        Some(entry) if entry.is_superseded() => Err((
+            SkipReason::Superseded,
+            Error::BundleSuperseded { kind, name, serial },
+        )),
+        Some(_) => Err((
+            SkipReason::Revoked,
+            Error::BundleRevoked { kind, name, serial },
+        )),
+        None => checked,
+    };
+    Ok((cert, outcome))
 }
 
 /// Issues the planned renewals in one transaction: every bundle is replaced

@@ -483,3 +483,53 @@ pub fn openssl_recipe(dir: &Path, ca_subject: &str, ca_bits: u32, subject: &str,
         ],
     );
 }
+
+/// One line of a PKI directory's `index.txt`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IndexRow {
+    /// `V`, `R` or `E`.
+    pub status: String,
+    /// The revocation field: `YYMMDDHHMMSSZ,reason`, empty unless revoked.
+    pub revoked: String,
+    pub serial: String,
+    pub file: String,
+    pub subject: String,
+}
+
+impl IndexRow {
+    /// The reason of a revoked row (`keyCompromise`, `superseded`, ...).
+    pub fn reason(&self) -> Option<&str> {
+        self.revoked.split_once(',').map(|(_, r)| r)
+    }
+}
+
+/// The lines of `pki/index.txt`; none when it is missing.
+pub fn index_rows(pki: &Path) -> Vec<IndexRow> {
+    std::fs::read_to_string(pki.join("index.txt"))
+        .unwrap_or_default()
+        .lines()
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            assert_eq!(f.len(), 6, "index line {l:?}");
+            IndexRow {
+                status: f[0].into(),
+                revoked: f[2].into(),
+                serial: f[3].into(),
+                file: f[4].into(),
+                subject: f[5].into(),
+            }
+        })
+        .collect()
+}
+
+/// A certificate file's serial as the index writes it (upper-case hex).
+pub fn serial_hex(cert: &Path) -> String {
+    with_cert(cert, |c| {
+        c.raw_serial_as_string().replace(':', "").to_uppercase()
+    })
+}
+
+/// A certificate file's subjectPublicKeyInfo, DER: the key it certifies.
+pub fn public_key(cert: &Path) -> Vec<u8> {
+    with_cert(cert, |c| c.public_key().raw.to_vec())
+}

@@ -3,9 +3,7 @@
 //! gets a new key and certificate. The revoked certificate stays revoked
 //! with its own reason.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 const T0: &str = "2030-01-01T00:00:00Z";
 const T1: &str = "2030-02-01T00:00:00Z";

@@ -17,9 +17,7 @@
 //! `RACE_RUNS` sets the number of runs of each pair (default 40). The
 //! figures are printed (`--nocapture`).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::Path;
@@ -355,7 +353,7 @@ fn deploy_against_retire_is_refused_or_done_before() {
                 // one retire revoked, and check-expiry reads it there.
                 assert_eq!(json(&dep)["certificate"]["serial"], serial.as_str());
                 assert_eq!(serial_hex(&cert), serial, "{run}");
-                let check = common::run(dir, &["check-expiry", &to, "--format", "json"]);
+                let check = crate::common::run(dir, &["check-expiry", &to, "--format", "json"]);
                 let check: Value = serde_json::from_slice(&check.stdout).unwrap();
                 let results = check["results"].as_array().unwrap();
                 assert!(

@@ -4,9 +4,7 @@
 //! refused with a hint that never suggests giving a revoked user a
 //! certificate again.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use std::path::Path;
 

@@ -4,9 +4,7 @@
 //! are both as they were or both retired; the statements that take the
 //! certificate requirement off the account.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::path::Path;
 use std::process::{Command, Stdio};
 

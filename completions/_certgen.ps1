@@ -384,7 +384,7 @@ Register-ArgumentCompleter -Native -CommandName 'certgen' -ScriptBlock {
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the CA key''s passphrase from the first line of FILE, when the key is encrypted [else from CERTGEN_CA_PASSPHRASE, else asked on the terminal]')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'The PKI directory')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour in diagnostics (NO_COLOR in the environment also turns it off)')
-            [CompletionResult]::new('--finish', '--finish', [CompletionResultType]::ParameterName, 'End the changeover: drop the old root from ca-bundle.pem and every bundle''s ca-cert.pem, once no valid certificate chains to it')
+            [CompletionResult]::new('--finish', '--finish', [CompletionResultType]::ParameterName, 'End the changeover: drop the old root from ca-bundle.pem and every bundle''s ca-cert.pem, and its CRL from crl.pem, once no valid certificate chains to it')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and warnings; no progress or status lines')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and warnings; no progress or status lines')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')

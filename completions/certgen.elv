@@ -360,7 +360,7 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand --passphrase-file 'Read the CA key''s passphrase from the first line of FILE, when the key is encrypted [else from CERTGEN_CA_PASSPHRASE, else asked on the terminal]'
             cand --dir 'The PKI directory'
             cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'
-            cand --finish 'End the changeover: drop the old root from ca-bundle.pem and every bundle''s ca-cert.pem, once no valid certificate chains to it'
+            cand --finish 'End the changeover: drop the old root from ca-bundle.pem and every bundle''s ca-cert.pem, and its CRL from crl.pem, once no valid certificate chains to it'
             cand -q 'Print only results and warnings; no progress or status lines'
             cand --quiet 'Print only results and warnings; no progress or status lines'
             cand -h 'Print help'

@@ -412,7 +412,7 @@ complete -c certgen -n "__fish_certgen_using_subcommand rotate-ca" -l dir -d 'Th
 complete -c certgen -n "__fish_certgen_using_subcommand rotate-ca" -l color -d 'Colour in diagnostics (NO_COLOR in the environment also turns it off)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c certgen -n "__fish_certgen_using_subcommand rotate-ca" -l finish -d 'End the changeover: drop the old root from ca-bundle.pem and every bundle\'s ca-cert.pem, once no valid certificate chains to it'
+complete -c certgen -n "__fish_certgen_using_subcommand rotate-ca" -l finish -d 'End the changeover: drop the old root from ca-bundle.pem and every bundle\'s ca-cert.pem, and its CRL from crl.pem, once no valid certificate chains to it'
 complete -c certgen -n "__fish_certgen_using_subcommand rotate-ca" -s q -l quiet -d 'Print only results and warnings; no progress or status lines'
 complete -c certgen -n "__fish_certgen_using_subcommand rotate-ca" -s h -l help -d 'Print help'
 complete -c certgen -n "__fish_certgen_using_subcommand rotate-ca" -s V -l version -d 'Print version'

@@ -339,6 +339,24 @@ pub enum Error {
     /// rcgen could not make or sign the CRL.
     #[error("signing the CRL failed")]
     CrlSigning(#[source] rcgen::Error),
+    /// `crl --within` as long as the CRL's lifetime: it would be due at once.
+    #[error(
+        "--within {} is not shorter than the CRL's lifetime ({}): every run would be due",
+        format_duration(*within),
+        format_duration(*validity)
+    )]
+    WindowNotShorter {
+        within: Duration,
+        validity: Duration,
+    },
+    /// A CA changeover whose old CA key is not kept where `crl` signs with it.
+    #[error(
+        "the CA changeover in {dir} keeps no key of the old CA (ca-old-key.pem and ca-old-cert.pem), which signs the old CA's CRL"
+    )]
+    NoOldCaKey { dir: PathBuf },
+    /// A list of serials (`ca-retired.txt`) with a line that is not one.
+    #[error("{path}: a line is not a serial number in hex")]
+    BadSerialList { path: PathBuf },
 
     // --- Deploying ---
     /// No bundle of that name to deploy.

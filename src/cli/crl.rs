@@ -1,5 +1,6 @@
-//! `certgen crl`: a v2 CRL of every revoked certificate, signed by the CA,
-//! as `openssl ca -gencrl` makes it.
+//! `certgen crl`: a v2 CRL of the revoked certificates, signed by the CA,
+//! as `openssl ca -gencrl` makes it; during a CA changeover, one of each
+//! root in the same file.
 
 use std::path::PathBuf;
 
@@ -7,9 +8,9 @@ use anyhow::{Context as _, Result};
 use serde::Serialize;
 use time::Duration;
 
-use certgen::crl::{DEFAULT_VALIDITY, generate};
+use certgen::crl::{CrlMade, DEFAULT_VALIDITY, Request, Which, generate};
 use certgen::inspect::{CrlDetails, crl_details};
-use certgen::pki::open_ca;
+use certgen::pki::{open_ca, open_old_ca};
 use certgen::rfc3339;
 
 use super::args::Format;
@@ -36,32 +37,72 @@ pub struct Args {
     pub passphrase: PassphraseArgs,
 }
 
-/// What `crl --format json` prints: the file and the CRL as `inspect` describes it.
+/// What `crl --format json` prints: the file and its CRLs as `inspect`
+/// describes them.
 #[derive(Serialize)]
-struct Report {
-    file: PathBuf,
-    crl: CrlDetails,
+struct Report<'a> {
+    file: &'a PathBuf,
+    /// The CA's CRL.
+    crl: Option<CrlDetails>,
+    /// During a CA changeover, the old root's CRL.
+    old_ca_crl: Option<CrlDetails>,
+    archived: Option<&'a PathBuf>,
 }
 
 pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     let ca = open_ca(&ctx.store)?;
-    let validity = a.days.unwrap_or(DEFAULT_VALIDITY);
-    let made = generate(&ctx.store, &ca, validity, a.out.as_deref(), ctx.now())
-        .context("making the CRL")?;
+    let old = open_old_ca(&ctx.store)?;
+    let req = Request {
+        validity: a.days.unwrap_or(DEFAULT_VALIDITY),
+        out: a.out.as_deref(),
+        within: None,
+    };
+    let made =
+        generate(&ctx.store, &ca, old.as_ref(), &req, ctx.now()).context("making the CRL")?;
     match a.format {
-        Format::Json => output::print_json(&Report {
-            crl: crl_details(&made.path.display().to_string(), &made.der)?,
-            file: made.path,
-        })?,
-        Format::Text => output::line(&format!(
-            "wrote CRL number {} of {} ({} revoked, next update {})\n  file: {}",
-            // As inspect and the JSON show it: hex without leading zeros.
-            made.number.to_string().trim_start_matches('0'),
-            ca.subject(),
-            made.revoked,
-            rfc3339::format(made.next_update),
-            made.path.display()
-        ))?,
+        Format::Json => print_json(&made)?,
+        Format::Text => print_text(&made)?,
+    }
+    if let Some(dir) = &made.archived {
+        output::note(
+            ctx.quiet,
+            &format!("archived the CRL file it replaces in {}", dir.display()),
+        );
     }
     Ok(Status::Ok)
+}
+
+fn print_json(made: &CrlMade) -> Result<()> {
+    let what = made.path.display().to_string();
+    let details = |which: Which| -> Result<Option<CrlDetails>> {
+        made.written
+            .iter()
+            .find(|s| s.which == which)
+            .map(|s| crl_details(&what, &s.der))
+            .transpose()
+            .map_err(Into::into)
+    };
+    output::print_json(&Report {
+        file: &made.path,
+        crl: details(Which::Current)?,
+        old_ca_crl: details(Which::Old)?,
+        archived: made.archived.as_ref(),
+    })
+}
+
+fn print_text(made: &CrlMade) -> Result<()> {
+    for s in &made.written {
+        let whose = match s.which {
+            Which::Current => s.issuer.clone(),
+            Which::Old => format!("the old CA {}", s.issuer),
+        };
+        output::line(&format!(
+            "wrote CRL number {} of {whose} ({} revoked, next update {})",
+            // As inspect and the JSON show it: hex without leading zeros.
+            s.number.to_string().trim_start_matches('0'),
+            s.revoked,
+            rfc3339::format(s.next_update),
+        ))?;
+    }
+    output::line(&format!("  file: {}", made.path.display()))
 }

@@ -8,7 +8,8 @@ use anyhow::{Context as _, Result};
 use serde::Serialize;
 use time::Duration;
 
-use certgen::crl::{CrlMade, DEFAULT_VALIDITY, Request, Which, generate};
+use certgen::crl::{CrlMade, DEFAULT_VALIDITY, Request, Signer, Which, generate};
+use certgen::duration::format_duration;
 use certgen::inspect::{CrlDetails, crl_details};
 use certgen::pki::{open_ca, open_old_ca};
 use certgen::rfc3339;
@@ -24,9 +25,14 @@ use super::values;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Time until nextUpdate, when clients need a newer CRL: a number of days,
-    /// or 30d, 2w, 12h [default: 30 days].
+    /// or 30d, 2w, 12h [default: 90 days].
     #[arg(long, value_name = "DURATION", value_parser = InCommand(values::lifetime))]
     days: Option<Duration>,
+    /// For cron: write only when due (a trusted root without a CRL in the
+    /// file, a nextUpdate within DURATION, or revocations it does not list
+    /// yet); otherwise write nothing. Shorter than --days.
+    #[arg(long, value_name = "DURATION", value_parser = InCommand(values::duration))]
+    within: Option<Duration>,
     /// Where to write the CRL (PEM) [default: DIR/crl.pem].
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
@@ -42,6 +48,10 @@ pub struct Args {
 #[derive(Serialize)]
 struct Report<'a> {
     file: &'a PathBuf,
+    /// False when --within found nothing due.
+    written: bool,
+    /// With --within: why the file was written.
+    due: Option<&'a str>,
     /// The CA's CRL.
     crl: Option<CrlDetails>,
     /// During a CA changeover, the old root's CRL.
@@ -55,13 +65,31 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     let req = Request {
         validity: a.days.unwrap_or(DEFAULT_VALIDITY),
         out: a.out.as_deref(),
-        within: None,
+        within: a.within,
     };
     let made =
         generate(&ctx.store, &ca, old.as_ref(), &req, ctx.now()).context("making the CRL")?;
+    let signers = certgen::crl::signers(&ca, old.as_ref());
     match a.format {
-        Format::Json => print_json(&made)?,
+        Format::Json => print_json(&made, &signers)?,
+        Format::Text if made.written.is_empty() => {}
         Format::Text => print_text(&made)?,
+    }
+    if let Some(why) = &made.due {
+        output::note(ctx.quiet, &format!("due: {why}"));
+    }
+    if let (true, Some(within)) = (made.written.is_empty(), a.within) {
+        let next = made.kept.iter().filter_map(|p| p.next_update).min();
+        output::note(
+            ctx.quiet,
+            &format!(
+                "nothing due: {} holds a current CRL of each root{}, later than {}",
+                made.path.display(),
+                next.map(|t| format!(" (next update {})", rfc3339::format(t)))
+                    .unwrap_or_default(),
+                format_duration(within)
+            ),
+        );
     }
     if let Some(dir) = &made.archived {
         output::note(
@@ -72,18 +100,28 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     Ok(Status::Ok)
 }
 
-fn print_json(made: &CrlMade) -> Result<()> {
+fn print_json(made: &CrlMade, signers: &[Signer<'_>]) -> Result<()> {
     let what = made.path.display().to_string();
     let details = |which: Which| -> Result<Option<CrlDetails>> {
-        made.written
-            .iter()
-            .find(|s| s.which == which)
-            .map(|s| crl_details(&what, &s.der))
+        let written = made.written.iter().find(|s| s.which == which);
+        let der = match written {
+            Some(s) => Some(&s.der),
+            // Nothing was due: the CRLs the file holds, by who signed them.
+            None => signers.iter().find(|s| s.which == which).and_then(|s| {
+                made.kept
+                    .iter()
+                    .find(|p| p.signed_by(s.ca.cert_der()))
+                    .map(|p| &p.der)
+            }),
+        };
+        der.map(|der| crl_details(&what, der))
             .transpose()
             .map_err(Into::into)
     };
     output::print_json(&Report {
         file: &made.path,
+        written: !made.written.is_empty(),
+        due: made.due.as_deref(),
         crl: details(Which::Current)?,
         old_ca_crl: details(Which::Old)?,
         archived: made.archived.as_ref(),

@@ -22,8 +22,10 @@ use crate::store::{self, Mode, Staging, Store};
 
 /// Where `crl` writes by default, relative to the PKI directory.
 pub const CRL_FILE: &str = "crl.pem";
-/// How long a CRL is current when not told.
-pub const DEFAULT_VALIDITY: Duration = Duration::days(30);
+/// How long a CRL is current when not told: longer than `check-expiry`'s
+/// 30-day warning, so that the cron line (`crl --within 30d`) keeps it out
+/// of the warning window.
+pub const DEFAULT_VALIDITY: Duration = Duration::days(90);
 
 /// What to write.
 #[derive(Clone, Copy, Debug)]

@@ -41,7 +41,7 @@ complete -c certgen -n "__fish_certgen_needs_command" -f -a "config" -d 'Print t
 complete -c certgen -n "__fish_certgen_needs_command" -f -a "ca" -d 'Maintain the CA key: change or remove its passphrase'
 complete -c certgen -n "__fish_certgen_needs_command" -f -a "deploy" -d 'Copy a server or user bundle where the database reads it: layout, owner, modes'
 complete -c certgen -n "__fish_certgen_needs_command" -f -a "verify" -d 'Check that a certificate chains to a trusted CA, for a host and purpose'
-complete -c certgen -n "__fish_certgen_needs_command" -f -a "check-expiry" -d 'Check certificate expiry: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN'
+complete -c certgen -n "__fish_certgen_needs_command" -f -a "check-expiry" -d 'Check certificate and CRL expiry: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN'
 complete -c certgen -n "__fish_certgen_needs_command" -f -a "inspect" -d 'Summarise certificates, CSRs, keys (never the secret) and CRLs'
 complete -c certgen -n "__fish_certgen_needs_command" -f -a "list" -d 'List what the CA issued (index.txt): status, expiry, serial, subject, file'
 complete -c certgen -n "__fish_certgen_needs_command" -f -a "revoke" -d 'Mark a certificate revoked in the index (openssl ca -revoke)'
@@ -299,8 +299,8 @@ mariadb\t''
 singlestore\t''
 manticore\t''
 postgres\t''"
-complete -c certgen -n "__fish_certgen_using_subcommand check-expiry" -l warn -d 'WARNING when a certificate expires within this time (30d, 2w, 12h, or days)' -r
-complete -c certgen -n "__fish_certgen_using_subcommand check-expiry" -l crit -d 'CRITICAL when a certificate expires within this time, has expired, or is not yet valid' -r
+complete -c certgen -n "__fish_certgen_using_subcommand check-expiry" -l warn -d 'WARNING when a certificate expires (a CRL\'s nextUpdate falls) within this time (30d, 2w, 12h, or days)' -r
+complete -c certgen -n "__fish_certgen_using_subcommand check-expiry" -l crit -d 'CRITICAL when a certificate (a CRL) expires within this time, has expired, or is not yet valid' -r
 complete -c certgen -n "__fish_certgen_using_subcommand check-expiry" -l at -d 'Check as of this time instead of now (RFC 3339 or Unix seconds)' -r
 complete -c certgen -n "__fish_certgen_using_subcommand check-expiry" -l format -d 'Output format' -r -f -a "text\t'A table; with --quiet only the problems, and nothing when all is well'
 json\t'One JSON document (see docs/check-expiry.md)'
@@ -442,7 +442,7 @@ complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_see
 complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca deploy verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "ca" -d 'Maintain the CA key: change or remove its passphrase'
 complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca deploy verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "deploy" -d 'Copy a server or user bundle where the database reads it: layout, owner, modes'
 complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca deploy verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "verify" -d 'Check that a certificate chains to a trusted CA, for a host and purpose'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca deploy verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "check-expiry" -d 'Check certificate expiry: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca deploy verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "check-expiry" -d 'Check certificate and CRL expiry: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN'
 complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca deploy verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "inspect" -d 'Summarise certificates, CSRs, keys (never the secret) and CRLs'
 complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca deploy verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "list" -d 'List what the CA issued (index.txt): status, expiry, serial, subject, file'
 complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca deploy verify check-expiry inspect list revoke crl renew rotate-ca completions man help" -f -a "revoke" -d 'Mark a certificate revoked in the index (openssl ca -revoke)'

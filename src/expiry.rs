@@ -24,8 +24,8 @@ use x509_parser::prelude::FromDer;
 use crate::cert::CertSummary;
 use crate::encoding::fast::{Scratch, each_certificate};
 use crate::encoding::{PemError, is_pem};
-pub use finding::{CertName, Detail, Finding, Source, Tally};
-pub use level::{Level, Thresholds, human, reason};
+pub use finding::{CertName, CrlSummary, CrlTally, Detail, Finding, Source, Tally};
+pub use level::{Level, Thresholds, crl_reason, human, reason};
 use walk::{Item, Walker};
 
 /// Files handed to the worker threads at once: enough to keep every core busy,
@@ -120,12 +120,12 @@ fn promises_certificate(path: &Path) -> bool {
     names::classify_path(path) == names::Name::Promises
 }
 
-/// Classifies every certificate in one file's content.
+/// Classifies every certificate and CRL in one file's content.
 ///
-/// `explicit` files (named by the user) must hold a certificate; files met
-/// while walking a directory may be anything, and only those that look like
-/// certificates but cannot be read as such are reported. Keys, CSRs and CRLs
-/// are skipped.
+/// `explicit` files (named by the user) must hold a certificate or a CRL;
+/// files met while walking a directory may be anything, and only those that
+/// look like certificates but cannot be read as such are reported. Keys and
+/// CSRs are skipped.
 pub fn check_bytes(
     path: &Path,
     bytes: &[u8],
@@ -175,13 +175,17 @@ fn single_position(mut out: Vec<Finding>) -> Vec<Finding> {
     out
 }
 
-/// Keys, CSRs and CRLs in DER form, which `check-expiry` skips.
+/// Keys and CSRs in DER form, which `check-expiry` skips.
 fn is_other_der_object(bytes: &[u8]) -> bool {
     use x509_parser::certification_request::X509CertificationRequest;
-    use x509_parser::revocation_list::CertificateRevocationList;
     X509CertificationRequest::from_der(bytes).is_ok()
-        || CertificateRevocationList::from_der(bytes).is_ok()
         || rustls_pki_types::PrivateKeyDer::try_from(bytes).is_ok()
+}
+
+/// A whole DER CRL, nothing after it.
+fn is_der_crl(bytes: &[u8]) -> bool {
+    use x509_parser::revocation_list::CertificateRevocationList;
+    CertificateRevocationList::from_der(bytes).is_ok_and(|(rest, _)| rest.is_empty())
 }
 
 /// The settings of one scan, shared by the worker threads.
@@ -249,6 +253,10 @@ impl Check {
         must_hold: bool,
         scratch: &mut Scratch,
     ) -> Vec<Finding> {
+        // A file with a CRL takes the strict path, which reads CRLs too.
+        if crate::encoding::contains(bytes, b"-----BEGIN X509 CRL-----") {
+            return self.pem_strictly(path, bytes, must_hold);
+        }
         let mut out = Vec::new();
         let fast = each_certificate(bytes, scratch, |der| {
             let position = out.len() + 1;
@@ -268,6 +276,10 @@ impl Check {
                 Ok((SectionKind::Certificate, der)) => {
                     let position = out.len() + 1;
                     out.push(self.cert(path, Some(position), &der));
+                }
+                Ok((SectionKind::Crl, der)) => {
+                    let position = out.len() + 1;
+                    out.push(self.crl(path, Some(position), &der));
                 }
                 Ok(_) => other_sections += 1,
                 Err(e) => {
@@ -295,6 +307,7 @@ impl Check {
                 format!("{trailing} bytes of trailing data after the DER certificate"),
             )],
             Ok((parsed, _)) => vec![self.classified(path, None, bytes, &parsed)],
+            Err(_) if is_der_crl(bytes) => vec![self.crl(path, None, bytes)],
             Err(_) if is_other_der_object(bytes) || !must_hold => Vec::new(),
             Err(e) => vec![Finding::unknown(
                 path,
@@ -314,6 +327,43 @@ impl Check {
         }
     }
 
+    /// A CRL, judged by its nextUpdate as a certificate is by its notAfter
+    /// (one without a nextUpdate never lapses).
+    fn crl(self, path: &Path, position: Option<usize>, der: &[u8]) -> Finding {
+        use x509_parser::revocation_list::CertificateRevocationList;
+        let crl = match CertificateRevocationList::from_der(der) {
+            Ok((_, crl)) => crl,
+            Err(e) => {
+                let mut f = Finding::unknown(path, format!("malformed CRL: {e}"));
+                f.position = position;
+                return f;
+            }
+        };
+        let this_update = crl.last_update().to_datetime();
+        let next_update = crl.next_update().map(|t| t.to_datetime());
+        let level = match next_update {
+            Some(next) => self.thresholds.level(this_update, next, self.now),
+            None if self.now < this_update => Level::Critical,
+            None => Level::Ok,
+        };
+        Finding {
+            source: Source::File(path.to_path_buf()),
+            position,
+            level,
+            reason: level::crl_reason(this_update, next_update, self.now),
+            not_after: next_update,
+            name: None,
+            cert: None,
+            crl: Some(Box::new(CrlSummary {
+                issuer: crate::name::oneline(crl.issuer()),
+                crl_number: crl.crl_number().map(|n| n.to_str_radix(16).to_uppercase()),
+                this_update,
+                next_update,
+                revoked: crl.iter_revoked_certificates().count(),
+            })),
+        }
+    }
+
     fn classified(
         self,
         path: &Path,
@@ -330,6 +380,7 @@ impl Check {
             not_after: Some(c.not_after),
             name: None,
             cert: None,
+            crl: None,
         };
         if self.detail == Detail::Problems && level == Level::Ok {
             return f;

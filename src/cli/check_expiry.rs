@@ -26,8 +26,8 @@ use super::values;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Certificate files or directories (searched recursively); default: the PKI
-    /// directory, unless --connect is given.
+    /// Certificate and CRL files or directories (searched recursively);
+    /// default: the PKI directory, unless --connect is given.
     #[arg(value_name = "PATH", value_parser = InCommand(PathBufValueParser::new()))]
     paths: Vec<PathBuf>,
     /// Check the chain a live server serves (repeatable; IPv6 as [::1]:5432);
@@ -65,10 +65,12 @@ pub struct Args {
     #[arg(long, value_name = "DATABASE", requires = "connect",
           value_parser = InCommand(EnumValueParser::<DbArg>::new()))]
     db: Option<DbArg>,
-    /// WARNING when a certificate expires within this time (30d, 2w, 12h, or days).
+    /// WARNING when a certificate expires (a CRL's nextUpdate falls) within this time
+    /// (30d, 2w, 12h, or days).
     #[arg(long, default_value = "30d", value_name = "DURATION", value_parser = InCommand(values::duration))]
     warn: Duration,
-    /// CRITICAL when a certificate expires within this time, has expired, or is not yet valid.
+    /// CRITICAL when a certificate (a CRL) expires within this time, has expired, or is not
+    /// yet valid.
     #[arg(long, default_value = "7d", value_name = "DURATION", value_parser = InCommand(values::duration))]
     crit: Duration,
     /// Check as of this time instead of now (RFC 3339 or Unix seconds).

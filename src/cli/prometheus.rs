@@ -18,12 +18,17 @@ use super::output::sanitize;
 const NOT_AFTER: &str = "certgen_certificate_not_after_timestamp_seconds";
 const EXPIRY: &str = "certgen_certificate_expiry_seconds";
 const UNKNOWN: &str = "certgen_check_expiry_unknown";
+const CRL_NEXT_UPDATE: &str = "certgen_crl_next_update_timestamp_seconds";
+const CRL_LEFT: &str = "certgen_crl_next_update_seconds";
 
 pub struct Prometheus {
     now: OffsetDateTime,
     header_done: bool,
     expiry_lines: Vec<String>,
     unknown_lines: Vec<String>,
+    /// CRLs: nextUpdate, and seconds left to it.
+    crl_lines: Vec<String>,
+    crl_left_lines: Vec<String>,
 }
 
 impl Prometheus {
@@ -33,6 +38,8 @@ impl Prometheus {
             header_done: false,
             expiry_lines: Vec::new(),
             unknown_lines: Vec::new(),
+            crl_lines: Vec::new(),
+            crl_left_lines: Vec::new(),
         }
     }
 
@@ -70,6 +77,25 @@ impl Report for Prometheus {
             Source::File(path) => format!("path=\"{}\"", label(&path.to_string_lossy())),
             Source::Endpoint(target) => format!("target=\"{}\"", label(target)),
         };
+        if let Some(crl) = &f.crl {
+            let labels = format!(
+                "{{{origin},index=\"{}\",issuer=\"{}\",crl_number=\"{}\"}}",
+                f.position.unwrap_or(1),
+                label(&crl.issuer),
+                label(crl.crl_number.as_deref().unwrap_or("")),
+            );
+            // A CRL without a nextUpdate has no sample: it never lapses.
+            if let Some(next) = f.not_after {
+                let left = (next - self.now).whole_seconds();
+                self.crl_lines.push(format!(
+                    "{CRL_NEXT_UPDATE}{labels} {}",
+                    next.unix_timestamp()
+                ));
+                self.crl_left_lines
+                    .push(format!("{CRL_LEFT}{labels} {left}"));
+            }
+            return Ok(());
+        }
         let Some(not_after) = f.not_after else {
             self.unknown_lines.push(format!("{UNKNOWN}{{{origin}}} 1"));
             return Ok(());
@@ -100,6 +126,24 @@ impl Report for Prometheus {
                 writeln!(out, "{l}")?;
             }
         }
+        if !self.crl_lines.is_empty() {
+            family(
+                out,
+                CRL_NEXT_UPDATE,
+                "When the CRL's nextUpdate falls, as a Unix time: past it, servers that check it refuse every certificate of its CA.",
+            )?;
+            for l in &self.crl_lines {
+                writeln!(out, "{l}")?;
+            }
+            family(
+                out,
+                CRL_LEFT,
+                "Seconds from the check to the CRL's nextUpdate; negative once passed.",
+            )?;
+            for l in &self.crl_left_lines {
+                writeln!(out, "{l}")?;
+            }
+        }
         family(
             out,
             UNKNOWN,
@@ -118,7 +162,19 @@ impl Prometheus {
         family(out, name, "Certificates checked, by status.")?;
         for level in [Level::Ok, Level::Warning, Level::Critical] {
             let status = level.name().to_lowercase();
-            writeln!(out, "{name}{{status=\"{status}\"}} {}", t.count(level))?;
+            writeln!(
+                out,
+                "{name}{{status=\"{status}\"}} {}",
+                t.certificates_at(level)
+            )?;
+        }
+        if t.crls.total() > 0 {
+            let name = "certgen_check_expiry_crls";
+            family(out, name, "CRLs checked, by status.")?;
+            for level in [Level::Ok, Level::Warning, Level::Critical] {
+                let status = level.name().to_lowercase();
+                writeln!(out, "{name}{{status=\"{status}\"}} {}", t.crls.count(level))?;
+            }
         }
         let name = "certgen_check_expiry_status";
         let help = "Worst status of the check: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.";

@@ -97,6 +97,31 @@ pub fn reason(
     format!("expires in {}", human(left))
 }
 
+/// Why a CRL current from `this_update` to `next_update` has its status:
+/// `not valid before ...`, `next update passed 3 days ago`, `next update in
+/// 5 hours`, `no next update`.
+pub fn crl_reason(
+    this_update: OffsetDateTime,
+    next_update: Option<OffsetDateTime>,
+    now: OffsetDateTime,
+) -> String {
+    if now < this_update {
+        let when = crate::rfc3339::format(this_update);
+        return format!("not valid before {when}");
+    }
+    let Some(next) = next_update else {
+        return "no next update".into();
+    };
+    let left = next - now;
+    if left.is_negative() {
+        return format!(
+            "next update passed {} ago: servers that check it refuse every certificate of its CA",
+            human(-left)
+        );
+    }
+    format!("next update in {}", human(left))
+}
+
 /// `3 days`, `5 hours`, `1 minute`: the largest whole unit.
 pub fn human(d: Duration) -> String {
     let (n, unit) = if d.whole_days() != 0 {

@@ -10,11 +10,12 @@ mod cert;
 mod finding;
 mod level;
 mod names;
+mod revocation;
 mod walk;
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::{Arc, mpsc};
 
 use rayon::prelude::*;
 use rustls_pki_types::pem::{PemObject, SectionKind};
@@ -26,6 +27,7 @@ use crate::encoding::fast::{Scratch, each_certificate};
 use crate::encoding::{PemError, is_pem};
 pub use finding::{CertName, CrlSummary, CrlTally, Detail, Finding, Source, Tally};
 pub use level::{Level, Thresholds, crl_reason, human, reason};
+pub use revocation::{Place, Revocation, Revocations};
 use walk::{Item, Walker};
 
 /// Files handed to the worker threads at once: enough to keep every core busy,
@@ -48,21 +50,48 @@ pub fn scan<E>(
 }
 
 /// [`scan`], with the findings filled in as far as `detail` asks.
-///
-/// The walk, the checks and `sink` overlap: while the worker threads check
-/// one batch of files, this thread lists the next and hands the previous
-/// one's findings to `sink`.
 pub fn scan_with<E>(
     paths: &[PathBuf],
     thresholds: Thresholds,
     now: OffsetDateTime,
     detail: Detail,
-    mut sink: impl FnMut(Finding) -> std::result::Result<(), E>,
+    sink: impl FnMut(Finding) -> std::result::Result<(), E>,
 ) -> std::result::Result<(), E> {
-    let check = Check {
+    let options = Options {
         thresholds,
         now,
         detail,
+        revocations: None,
+    };
+    scan_options(paths, &options, sink)
+}
+
+/// How a scan judges what it finds.
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub thresholds: Thresholds,
+    pub now: OffsetDateTime,
+    pub detail: Detail,
+    /// The PKI's index: a certificate it records as revoked or superseded
+    /// is never OK (see `revocation`).
+    pub revocations: Option<Arc<Revocations>>,
+}
+
+/// [`scan`], as `options` say.
+///
+/// The walk, the checks and `sink` overlap: while the worker threads check
+/// one batch of files, this thread lists the next and hands the previous
+/// one's findings to `sink`.
+pub fn scan_options<E>(
+    paths: &[PathBuf],
+    options: &Options,
+    mut sink: impl FnMut(Finding) -> std::result::Result<(), E>,
+) -> std::result::Result<(), E> {
+    let check = Check {
+        thresholds: options.thresholds,
+        now: options.now,
+        detail: options.detail,
+        revocations: options.revocations.clone(),
     };
     let mut walker = Walker::new(paths);
     let mut emitted = 0usize;
@@ -74,6 +103,7 @@ pub fn scan_with<E>(
         let done = in_flight.take().map(|rx| rx.recv().unwrap_or_default());
         if !batch.is_empty() {
             let (tx, rx) = mpsc::channel();
+            let check = check.clone();
             rayon::spawn(move || {
                 let results: Vec<Vec<Finding>> =
                     batch.into_par_iter().map(|item| check.item(item)).collect();
@@ -137,29 +167,26 @@ pub fn check_bytes(
         thresholds,
         now,
         detail: Detail::Summary,
+        revocations: None,
     };
     check.bytes(path, bytes, explicit, &mut Scratch::default())
 }
 
 /// Classifies every certificate of a chain a server sent (the leaf first),
-/// as the certificates of a bundle are.
-pub fn check_chain(
-    source: &Source,
-    chain: &[Vec<u8>],
-    thresholds: Thresholds,
-    now: OffsetDateTime,
-    detail: Detail,
-) -> Vec<Finding> {
+/// as the certificates of a bundle are; one the PKI's index records as
+/// revoked or superseded is CRITICAL, being served.
+pub fn check_chain(source: &Source, chain: &[Vec<u8>], options: &Options) -> Vec<Finding> {
     let check = Check {
-        thresholds,
-        now,
-        detail,
+        thresholds: options.thresholds,
+        now: options.now,
+        detail: options.detail,
+        revocations: options.revocations.clone(),
     };
     let findings = chain
         .iter()
         .enumerate()
         .map(|(i, der)| {
-            let mut f = check.cert(Path::new(""), Some(i + 1), der);
+            let mut f = check.cert_at(Path::new(""), Some(i + 1), der, Some(Place::Served));
             f.source = source.clone();
             f
         })
@@ -189,15 +216,16 @@ fn is_der_crl(bytes: &[u8]) -> bool {
 }
 
 /// The settings of one scan, shared by the worker threads.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 struct Check {
     thresholds: Thresholds,
     now: OffsetDateTime,
     detail: Detail,
+    revocations: Option<Arc<Revocations>>,
 }
 
 impl Check {
-    fn item(self, item: Item) -> Vec<Finding> {
+    fn item(&self, item: Item) -> Vec<Finding> {
         let (path, explicit, dir) = match item {
             Item::Problem { path, reason } => return vec![Finding::unknown(&path, reason)],
             Item::File {
@@ -222,7 +250,7 @@ impl Check {
     }
 
     fn bytes(
-        self,
+        &self,
         path: &Path,
         bytes: &[u8],
         explicit: bool,
@@ -247,7 +275,7 @@ impl Check {
     }
 
     fn pem(
-        self,
+        &self,
         path: &Path,
         bytes: &[u8],
         must_hold: bool,
@@ -268,7 +296,7 @@ impl Check {
         self.pem_strictly(path, bytes, must_hold)
     }
 
-    fn pem_strictly(self, path: &Path, bytes: &[u8], must_hold: bool) -> Vec<Finding> {
+    fn pem_strictly(&self, path: &Path, bytes: &[u8], must_hold: bool) -> Vec<Finding> {
         let mut out = Vec::new();
         let mut other_sections = 0usize;
         for section in <(SectionKind, Vec<u8>)>::pem_slice_iter(bytes) {
@@ -300,13 +328,13 @@ impl Check {
         single_position(out)
     }
 
-    fn der(self, path: &Path, bytes: &[u8], must_hold: bool) -> Vec<Finding> {
+    fn der(&self, path: &Path, bytes: &[u8], must_hold: bool) -> Vec<Finding> {
         match cert::parse(bytes) {
             Ok((_, trailing)) if trailing > 0 => vec![Finding::unknown(
                 path,
                 format!("{trailing} bytes of trailing data after the DER certificate"),
             )],
-            Ok((parsed, _)) => vec![self.classified(path, None, bytes, &parsed)],
+            Ok((parsed, _)) => vec![self.classified(path, None, bytes, &parsed, None)],
             Err(_) if is_der_crl(bytes) => vec![self.crl(path, None, bytes)],
             Err(_) if is_other_der_object(bytes) || !must_hold => Vec::new(),
             Err(e) => vec![Finding::unknown(
@@ -316,9 +344,21 @@ impl Check {
         }
     }
 
-    fn cert(self, path: &Path, position: Option<usize>, der: &[u8]) -> Finding {
+    fn cert(&self, path: &Path, position: Option<usize>, der: &[u8]) -> Finding {
+        self.cert_at(path, position, der, None)
+    }
+
+    /// A certificate met at `place` (`None`: the file's place, found when
+    /// it matters).
+    fn cert_at(
+        &self,
+        path: &Path,
+        position: Option<usize>,
+        der: &[u8],
+        place: Option<Place>,
+    ) -> Finding {
         match cert::parse(der) {
-            Ok((parsed, _)) => self.classified(path, position, der, &parsed),
+            Ok((parsed, _)) => self.classified(path, position, der, &parsed, place),
             Err(e) => {
                 let mut f = Finding::unknown(path, format!("malformed certificate: {e}"));
                 f.position = position;
@@ -329,7 +369,7 @@ impl Check {
 
     /// A CRL, judged by its nextUpdate as a certificate is by its notAfter
     /// (one without a nextUpdate never lapses).
-    fn crl(self, path: &Path, position: Option<usize>, der: &[u8]) -> Finding {
+    fn crl(&self, path: &Path, position: Option<usize>, der: &[u8]) -> Finding {
         use x509_parser::revocation_list::CertificateRevocationList;
         let crl = match CertificateRevocationList::from_der(der) {
             Ok((_, crl)) => crl,
@@ -354,6 +394,7 @@ impl Check {
             not_after: next_update,
             name: None,
             cert: None,
+            revocation: None,
             crl: Some(Box::new(CrlSummary {
                 issuer: crate::name::oneline(crl.issuer()),
                 crl_number: crl.crl_number().map(|n| n.to_str_radix(16).to_uppercase()),
@@ -365,11 +406,12 @@ impl Check {
     }
 
     fn classified(
-        self,
+        &self,
         path: &Path,
         position: Option<usize>,
         der: &[u8],
         c: &cert::Parsed,
+        place: Option<Place>,
     ) -> Finding {
         let level = self.thresholds.level(c.not_before, c.not_after, self.now);
         let mut f = Finding {
@@ -381,11 +423,24 @@ impl Check {
             name: None,
             cert: None,
             crl: None,
+            revocation: None,
         };
-        if self.detail == Detail::Problems && level == Level::Ok {
+        let revoked = self
+            .revocations
+            .as_deref()
+            .and_then(|r| r.of(c.serial, der).map(|found| (r, found)));
+        if let Some((r, found)) = revoked {
+            let place = place.unwrap_or_else(|| r.place(path));
+            let (level, why) =
+                revocation::judged(found, place, &reason(c.not_before, c.not_after, self.now));
+            f.level = level;
+            f.reason = why;
+            f.revocation = Some(Box::new(found.clone()));
+        } else if self.detail == Detail::Problems && level == Level::Ok {
             return f;
+        } else {
+            f.reason = reason(c.not_before, c.not_after, self.now);
         }
-        f.reason = reason(c.not_before, c.not_after, self.now);
         f.name = Some(c.name());
         if self.detail == Detail::Summary {
             f.cert = CertSummary::from_der("certificate", der, true)

@@ -59,7 +59,9 @@ fn a_crl_warns_and_turns_critical_before_its_next_update_in_text() {
         "WARNING   2030-01-21T00:00:00Z      20  pki/crl.pem  CRL of /CN=certgen CA, number 1 (next update in 20 days)"
     );
     assert!(
-        out.ends_with("5 certificates and 1 CRL: 5 ok, 1 warning, 0 critical; 0 unknown\n"),
+        out.ends_with(
+            "5 certificates and 1 CRL: 4 ok, 1 warning, 0 critical, 1 revoked; 0 unknown\n"
+        ),
         "{out}"
     );
     // The same thresholds as certificates: --warn 10d leaves it OK.
@@ -110,7 +112,7 @@ fn a_crl_in_json_nagios_and_prometheus() {
     let (_, out) = check(dir, &day(14), &["--format", "nagios"]);
     let first = out.lines().next().unwrap();
     assert!(
-        first.starts_with("CERTGEN EXPIRY CRITICAL - 5 certificates and 1 CRL: 1 critical, 0 warning, 5 ok; 0 unknown"),
+        first.starts_with("CERTGEN EXPIRY CRITICAL - 5 certificates and 1 CRL: 1 critical, 0 warning, 4 ok, 1 revoked; 0 unknown"),
         "{out}"
     );
     assert!(first.contains(" crls=1;;;0 "), "{first}");
@@ -138,7 +140,7 @@ fn a_crl_in_json_nagios_and_prometheus() {
         "{out}"
     );
     assert!(
-        out.contains("certgen_check_expiry_certificates{status=\"ok\"} 5\n"),
+        out.contains("certgen_check_expiry_certificates{status=\"ok\"} 4\n"),
         "CRLs are not counted as certificates: {out}"
     );
     assert!(!out.contains("certificate_not_after_timestamp_seconds{path=\"pki/crl.pem\""));

@@ -10,7 +10,7 @@ use serde::Serialize;
 use time::{Duration, OffsetDateTime};
 
 use certgen::cert::days_left;
-use certgen::expiry::{CrlSummary, Finding, Level, Source, Tally, Thresholds, human};
+use certgen::expiry::{CrlSummary, Finding, Level, Revocation, Source, Tally, Thresholds, human};
 use certgen::{CertSummary, rfc3339};
 
 use super::exit::{Status, worst};
@@ -49,6 +49,19 @@ fn certificates(t: &Tally) -> String {
     s
 }
 
+/// `, 1 revoked, 2 superseded`: the certificates shown so without raising
+/// the status, when there are any.
+fn set_aside(t: &Tally) -> String {
+    let mut s = String::new();
+    if t.revoked > 0 {
+        s.push_str(&format!(", {} revoked", t.revoked));
+    }
+    if t.superseded > 0 {
+        s.push_str(&format!(", {} superseded", t.superseded));
+    }
+    s
+}
+
 /// What a report names a finding by: the certificate's subject, or the
 /// CRL's issuer and number.
 pub fn subject(f: &Finding) -> String {
@@ -62,7 +75,8 @@ pub fn subject(f: &Finding) -> String {
     }
 }
 
-/// A table; with `quiet` only the problems, and no summary line.
+/// A table; with `quiet` only the problems (what raises the status), and no
+/// summary line.
 pub struct Text {
     now: OffsetDateTime,
     quiet: bool,
@@ -81,7 +95,9 @@ impl Text {
 
 impl Report for Text {
     fn finding(&mut self, out: &mut dyn Write, f: &Finding) -> io::Result<()> {
-        if self.quiet && f.level == Level::Ok {
+        // Quiet: only what raises the status (not OK, nor a revoked
+        // certificate where it is expected).
+        if self.quiet && matches!(f.level, Level::Ok | Level::Revoked | Level::Superseded) {
             return Ok(());
         }
         if !self.header_done {
@@ -125,11 +141,12 @@ impl Report for Text {
         }
         writeln!(
             out,
-            "{}: {} ok, {} warning, {} critical; {} unknown",
+            "{}: {} ok, {} warning, {} critical{}; {} unknown",
             certificates(tally),
             tally.ok,
             tally.warning,
             tally.critical,
+            set_aside(tally),
             tally.unknown
         )
     }
@@ -147,6 +164,8 @@ struct JsonFinding<'a> {
     days_left: Option<i64>,
     certificate: Option<&'a CertSummary>,
     crl: Option<&'a CrlSummary>,
+    /// When the PKI's index records the certificate revoked or superseded.
+    revocation: Option<&'a Revocation>,
 }
 
 /// One JSON document (see docs/check-expiry.md).
@@ -201,6 +220,7 @@ impl Report for Json {
             days_left: left.map(days_left),
             certificate: f.cert.as_deref(),
             crl: f.crl.as_deref(),
+            revocation: f.revocation.as_deref(),
         };
         write!(out, "{}\n    ", if self.first { "" } else { "," })?;
         self.first = false;
@@ -212,6 +232,8 @@ impl Report for Json {
         let summary = serde_json::json!({
             "certificates": tally.certificates(),
             "crls": tally.crls.total(),
+            "revoked": tally.revoked,
+            "superseded": tally.superseded,
             "ok": tally.ok,
             "warning": tally.warning,
             "critical": tally.critical,
@@ -253,12 +275,13 @@ impl Report for Nagios {
     fn finish(&mut self, out: &mut dyn Write, t: &Tally) -> io::Result<()> {
         let worst = worst(t);
         let mut line = format!(
-            "CERTGEN EXPIRY {} - {}: {} critical, {} warning, {} ok; {} unknown",
+            "CERTGEN EXPIRY {} - {}: {} critical, {} warning, {} ok{}; {} unknown",
             worst.name(),
             certificates(t),
             t.critical,
             t.warning,
             t.ok,
+            set_aside(t),
             t.unknown
         );
         if let Some(min) = t.min_seconds_left {
@@ -302,6 +325,12 @@ impl Nagios {
         );
         if t.crls.total() > 0 {
             p.push_str(&format!(" crls={};;;0", t.crls.total()));
+        }
+        if t.revoked > 0 {
+            p.push_str(&format!(" revoked={};;;0", t.revoked));
+        }
+        if t.superseded > 0 {
+            p.push_str(&format!(" superseded={};;;0", t.superseded));
         }
         if let Some(min) = t.min_seconds_left {
             // `N:` ranges alert when the value falls below N.

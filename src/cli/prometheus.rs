@@ -20,6 +20,7 @@ const EXPIRY: &str = "certgen_certificate_expiry_seconds";
 const UNKNOWN: &str = "certgen_check_expiry_unknown";
 const CRL_NEXT_UPDATE: &str = "certgen_crl_next_update_timestamp_seconds";
 const CRL_LEFT: &str = "certgen_crl_next_update_seconds";
+const REVOKED: &str = "certgen_certificate_revoked";
 
 pub struct Prometheus {
     now: OffsetDateTime,
@@ -29,6 +30,8 @@ pub struct Prometheus {
     /// CRLs: nextUpdate, and seconds left to it.
     crl_lines: Vec<String>,
     crl_left_lines: Vec<String>,
+    /// Certificates the PKI's index records as revoked or superseded.
+    revoked_lines: Vec<String>,
 }
 
 impl Prometheus {
@@ -40,6 +43,7 @@ impl Prometheus {
             unknown_lines: Vec::new(),
             crl_lines: Vec::new(),
             crl_left_lines: Vec::new(),
+            revoked_lines: Vec::new(),
         }
     }
 
@@ -112,6 +116,15 @@ impl Report for Prometheus {
         writeln!(out, "{NOT_AFTER}{labels} {}", not_after.unix_timestamp())?;
         let left = (not_after - self.now).whole_seconds();
         self.expiry_lines.push(format!("{EXPIRY}{labels} {left}"));
+        if let Some(r) = &f.revocation {
+            let reason = label(r.revocation_reason.as_deref().unwrap_or("unspecified"));
+            let labels = format!(
+                "{}{}",
+                &labels[..labels.len() - 1],
+                format_args!(",reason=\"{reason}\"}}")
+            );
+            self.revoked_lines.push(format!("{REVOKED}{labels} 1"));
+        }
         Ok(())
     }
 
@@ -123,6 +136,16 @@ impl Report for Prometheus {
                 "Seconds from the check to notAfter; negative once expired.",
             )?;
             for l in &self.expiry_lines {
+                writeln!(out, "{l}")?;
+            }
+        }
+        if !self.revoked_lines.is_empty() {
+            family(
+                out,
+                REVOKED,
+                "A certificate the PKI's index records as revoked or superseded (reason): never OK, CRITICAL where deployed or served.",
+            )?;
+            for l in &self.revoked_lines {
                 writeln!(out, "{l}")?;
             }
         }
@@ -167,6 +190,11 @@ impl Prometheus {
                 "{name}{{status=\"{status}\"}} {}",
                 t.certificates_at(level)
             )?;
+        }
+        for (status, n) in [("revoked", t.revoked), ("superseded", t.superseded)] {
+            if n > 0 {
+                writeln!(out, "{name}{{status=\"{status}\"}} {n}")?;
+            }
         }
         if t.crls.total() > 0 {
             let name = "certgen_check_expiry_crls";

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use time::OffsetDateTime;
 
 use super::level::Level;
+use super::revocation::Revocation;
 use crate::cert::CertSummary;
 use crate::serial::Serial;
 
@@ -92,6 +93,8 @@ pub struct Finding {
     /// For a CRL (then `name` and `cert` are `None`, and `not_after` is its
     /// nextUpdate), at every level of detail.
     pub crl: Option<Box<CrlSummary>>,
+    /// For a certificate the PKI's index records as revoked or superseded.
+    pub revocation: Option<Box<Revocation>>,
 }
 
 impl Finding {
@@ -110,6 +113,7 @@ impl Finding {
             name: None,
             cert: None,
             crl: None,
+            revocation: None,
         }
     }
 
@@ -127,6 +131,10 @@ pub struct Tally {
     pub warning: usize,
     pub critical: usize,
     pub unknown: usize,
+    /// Certificates the PKI's index records as revoked or superseded, met
+    /// where that raises no status.
+    pub revoked: usize,
+    pub superseded: usize,
     /// The CRLs among them, by status.
     pub crls: CrlTally,
     /// The smallest number of seconds left among the certificates (to
@@ -148,7 +156,7 @@ impl CrlTally {
             Level::Ok => self.ok,
             Level::Warning => self.warning,
             Level::Critical => self.critical,
-            Level::Unknown => 0,
+            Level::Unknown | Level::Revoked | Level::Superseded => 0,
         }
     }
 
@@ -165,7 +173,7 @@ impl Tally {
                 Level::Ok => self.crls.ok += 1,
                 Level::Warning => self.crls.warning += 1,
                 Level::Critical => self.crls.critical += 1,
-                Level::Unknown => {}
+                Level::Unknown | Level::Revoked | Level::Superseded => {}
             }
         }
         if let Some(left) = f.seconds_left(now) {
@@ -184,6 +192,8 @@ impl Tally {
             Level::Warning => &mut self.warning,
             Level::Critical => &mut self.critical,
             Level::Unknown => &mut self.unknown,
+            Level::Revoked => &mut self.revoked,
+            Level::Superseded => &mut self.superseded,
         }
     }
 
@@ -193,12 +203,14 @@ impl Tally {
             Level::Warning => self.warning,
             Level::Critical => self.critical,
             Level::Unknown => self.unknown,
+            Level::Revoked => self.revoked,
+            Level::Superseded => self.superseded,
         }
     }
 
     /// Certificates seen (UNKNOWN findings are files, not certificates;
     /// CRLs are counted in [`Tally::crls`]).
     pub fn certificates(&self) -> usize {
-        self.ok + self.warning + self.critical - self.crls.total()
+        self.ok + self.warning + self.critical + self.revoked + self.superseded - self.crls.total()
     }
 }

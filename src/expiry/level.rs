@@ -4,8 +4,11 @@ use time::{Duration, OffsetDateTime};
 
 use crate::error::{Error, Result};
 
-/// A status in the Nagios convention. Which status wins, and the exit codes,
-/// belong to the binary, with its other exit statuses.
+/// A status in the Nagios convention, and two that are not OK without
+/// raising the status: a certificate the PKI's index records as revoked, or
+/// superseded by a renewal, met where that is expected (the PKI directory,
+/// an archive). Which status wins, and the exit codes, belong to the binary,
+/// with its other exit statuses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
@@ -13,18 +16,23 @@ pub enum Level {
     Warning,
     Critical,
     Unknown,
+    Revoked,
+    Superseded,
 }
 
 impl Level {
+    /// The Nagios statuses, the exit status is the worst of.
     pub const ALL: [Level; 4] = [Level::Ok, Level::Warning, Level::Critical, Level::Unknown];
 
-    /// `OK`, `WARNING`, `CRITICAL`, `UNKNOWN`.
+    /// `OK`, `WARNING`, `CRITICAL`, `UNKNOWN`, `REVOKED`, `SUPERSEDED`.
     pub fn name(self) -> &'static str {
         match self {
             Level::Ok => "OK",
             Level::Warning => "WARNING",
             Level::Critical => "CRITICAL",
             Level::Unknown => "UNKNOWN",
+            Level::Revoked => "REVOKED",
+            Level::Superseded => "SUPERSEDED",
         }
     }
 }

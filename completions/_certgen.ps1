@@ -237,7 +237,7 @@ Register-ArgumentCompleter -Native -CommandName 'certgen' -ScriptBlock {
         }
         'certgen;deploy' {
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'The directory the server or client reads (created if missing; its parent must exist)')
-            [CompletionResult]::new('--layout', '--layout', [CompletionResultType]::ParameterName, 'The file names to give the CA, certificate and key')
+            [CompletionResult]::new('--layout', '--layout', [CompletionResultType]::ParameterName, 'The file names to give the CA, certificate, key and CRL')
             [CompletionResult]::new('--owner', '--owner', [CompletionResultType]::ParameterName, 'Give the files (and DIR, when it is created) to USER and GROUP: names or numeric ids; USER alone also sets USER''s login group. Without it, replaced files keep their owner, group and mode. Run as root for a DIR of another user, deploy writes DIR as that user: USER must be them, GROUP one of theirs')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'The PKI directory')

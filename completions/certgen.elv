@@ -221,7 +221,7 @@ set edit:completion:arg-completer[certgen] = {|@words|
         }
         &'certgen;deploy'= {
             cand --to 'The directory the server or client reads (created if missing; its parent must exist)'
-            cand --layout 'The file names to give the CA, certificate and key'
+            cand --layout 'The file names to give the CA, certificate, key and CRL'
             cand --owner 'Give the files (and DIR, when it is created) to USER and GROUP: names or numeric ids; USER alone also sets USER''s login group. Without it, replaced files keep their owner, group and mode. Run as root for a DIR of another user, deploy writes DIR as that user: USER must be them, GROUP one of theirs'
             cand --format 'Output format'
             cand --dir 'The PKI directory'

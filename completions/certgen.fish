@@ -252,10 +252,10 @@ complete -c certgen -n "__fish_certgen_using_subcommand ca; and __fish_seen_subc
 complete -c certgen -n "__fish_certgen_using_subcommand ca; and __fish_seen_subcommand_from help" -f -a "passphrase" -d 'Encrypt the CA key with a new passphrase, or remove it with --remove. The key stays the same; the old key file is archived in old_keys/<timestamp>/'
 complete -c certgen -n "__fish_certgen_using_subcommand ca; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c certgen -n "__fish_certgen_using_subcommand deploy" -l to -d 'The directory the server or client reads (created if missing; its parent must exist)' -r -F
-complete -c certgen -n "__fish_certgen_using_subcommand deploy" -l layout -d 'The file names to give the CA, certificate and key' -r -f -a "plain\t'ca-cert.pem, server-cert.pem, server-key.pem (client-*.pem for a user)'
-mysql\t'ca.pem, server-cert.pem, server-key.pem (client-*.pem for a user)'
-postgres\t'root.crt, server.crt, server.key (postgresql.crt, postgresql.key for a user)'
-engineyard\t'root.crt, mysql.crt, mysql.key, for a Rails database.yml'"
+complete -c certgen -n "__fish_certgen_using_subcommand deploy" -l layout -d 'The file names to give the CA, certificate, key and CRL' -r -f -a "plain\t'ca-cert.pem, server-cert.pem, server-key.pem (client-*.pem for a user), crl.pem'
+mysql\t'ca.pem, server-cert.pem, server-key.pem (client-*.pem for a user), crl.pem'
+postgres\t'root.crt, server.crt, server.key (postgresql.crt, postgresql.key for a user), root.crl'
+engineyard\t'root.crt, mysql.crt, mysql.key, root.crl, for a Rails database.yml'"
 complete -c certgen -n "__fish_certgen_using_subcommand deploy" -l owner -d 'Give the files (and DIR, when it is created) to USER and GROUP: names or numeric ids; USER alone also sets USER\'s login group. Without it, replaced files keep their owner, group and mode. Run as root for a DIR of another user, deploy writes DIR as that user: USER must be them, GROUP one of theirs' -r
 complete -c certgen -n "__fish_certgen_using_subcommand deploy" -l format -d 'Output format' -r -f -a "text\t''
 json\t''"

@@ -359,6 +359,22 @@ pub enum Error {
     BadSerialList { path: PathBuf },
 
     // --- Deploying ---
+    /// A CRL file without a CRL of a CA the deployed CA file trusts.
+    #[error(
+        "{crl} holds no CRL of {ca}, a CA the deployed CA file trusts: a server that checks it would refuse that CA's certificates"
+    )]
+    CrlLacksCa { crl: PathBuf, ca: String },
+    /// A CRL file whose CRL of a trusted CA is not current.
+    #[error(
+        "the CRL of {ca} in {crl} is not current ({}): a server that checks it would refuse every certificate of that CA",
+        crl_dates(*this_update, *next_update)
+    )]
+    CrlNotCurrent {
+        crl: PathBuf,
+        ca: String,
+        this_update: OffsetDateTime,
+        next_update: Option<OffsetDateTime>,
+    },
     /// No bundle of that name to deploy.
     #[error("no {kind} bundle \"{name}\" in {dir}")]
     NoBundle {
@@ -549,6 +565,18 @@ fn revoked_since(at: Option<OffsetDateTime>, reason: Option<&str>) -> String {
     let at = at.map(|t| format!(" since {}", crate::rfc3339::format(t)));
     let reason = reason.map(|r| format!(" ({r})"));
     format!("{}{}", at.unwrap_or_default(), reason.unwrap_or_default())
+}
+
+/// `valid from DATE to DATE`, for [`Error::CrlNotCurrent`].
+fn crl_dates(this_update: OffsetDateTime, next_update: Option<OffsetDateTime>) -> String {
+    match next_update {
+        Some(n) => format!(
+            "valid from {} to {}",
+            crate::rfc3339::format(this_update),
+            crate::rfc3339::format(n)
+        ),
+        None => format!("valid from {}", crate::rfc3339::format(this_update)),
+    }
 }
 
 fn path_len(limit: u32, requested: u8) -> String {

@@ -338,7 +338,7 @@ Register-ArgumentCompleter -Native -CommandName 'certgen' -ScriptBlock {
         }
         'certgen;crl' {
             [CompletionResult]::new('--days', '--days', [CompletionResultType]::ParameterName, 'Time until nextUpdate, when clients need a newer CRL: a number of days, or 30d, 2w, 12h [default: 90 days]')
-            [CompletionResult]::new('--within', '--within', [CompletionResultType]::ParameterName, 'For cron: write only when due (a trusted root without a CRL in the file, a nextUpdate within DURATION, or revocations it does not list yet); otherwise write nothing. Shorter than --days')
+            [CompletionResult]::new('--within', '--within', [CompletionResultType]::ParameterName, 'For cron: write only when due (a trusted root without a CRL in the file, a nextUpdate within DURATION, or revocations it does not list yet, a renewal''s superseded certificates waiting for the next write); otherwise write nothing. Shorter than --days')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Where to write the CRL (PEM) [default: DIR/crl.pem]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the CA key''s passphrase from the first line of FILE, when the key is encrypted [else from CERTGEN_CA_PASSPHRASE, else asked on the terminal]')

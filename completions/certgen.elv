@@ -316,7 +316,7 @@ set edit:completion:arg-completer[certgen] = {|@words|
         }
         &'certgen;crl'= {
             cand --days 'Time until nextUpdate, when clients need a newer CRL: a number of days, or 30d, 2w, 12h [default: 90 days]'
-            cand --within 'For cron: write only when due (a trusted root without a CRL in the file, a nextUpdate within DURATION, or revocations it does not list yet); otherwise write nothing. Shorter than --days'
+            cand --within 'For cron: write only when due (a trusted root without a CRL in the file, a nextUpdate within DURATION, or revocations it does not list yet, a renewal''s superseded certificates waiting for the next write); otherwise write nothing. Shorter than --days'
             cand --out 'Where to write the CRL (PEM) [default: DIR/crl.pem]'
             cand --format 'Output format'
             cand --passphrase-file 'Read the CA key''s passphrase from the first line of FILE, when the key is encrypted [else from CERTGEN_CA_PASSPHRASE, else asked on the terminal]'

@@ -355,7 +355,7 @@ complete -c certgen -n "__fish_certgen_using_subcommand revoke" -s q -l quiet -d
 complete -c certgen -n "__fish_certgen_using_subcommand revoke" -s h -l help -d 'Print help'
 complete -c certgen -n "__fish_certgen_using_subcommand revoke" -s V -l version -d 'Print version'
 complete -c certgen -n "__fish_certgen_using_subcommand crl" -l days -d 'Time until nextUpdate, when clients need a newer CRL: a number of days, or 30d, 2w, 12h [default: 90 days]' -r
-complete -c certgen -n "__fish_certgen_using_subcommand crl" -l within -d 'For cron: write only when due (a trusted root without a CRL in the file, a nextUpdate within DURATION, or revocations it does not list yet); otherwise write nothing. Shorter than --days' -r
+complete -c certgen -n "__fish_certgen_using_subcommand crl" -l within -d 'For cron: write only when due (a trusted root without a CRL in the file, a nextUpdate within DURATION, or revocations it does not list yet, a renewal\'s superseded certificates waiting for the next write); otherwise write nothing. Shorter than --days' -r
 complete -c certgen -n "__fish_certgen_using_subcommand crl" -l out -d 'Where to write the CRL (PEM) [default: DIR/crl.pem]' -r -F
 complete -c certgen -n "__fish_certgen_using_subcommand crl" -l format -d 'Output format' -r -f -a "text\t''
 json\t''"

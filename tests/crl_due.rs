@@ -199,3 +199,30 @@ fn a_changeover_makes_a_file_without_the_old_roots_crl_due_and_finish_one_with_i
     let (_, out, _) = at(dir, &day(5), &cron);
     assert_eq!(out, "");
 }
+
+#[test]
+fn a_renewal_alone_does_not_make_the_crl_due() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    pki(dir);
+    ok(dir, &now_args(T0, &["crl"]));
+    // The renewed bundles are still on their way: the superseded
+    // certificates are not listed yet.
+    ok(dir, &now_args(&day(1), &["renew", "--all"]));
+    let cron = ["crl", "--within", "30d"];
+    let before = snapshot(&dir.join("pki"));
+    let (_, out, err) = at(dir, &day(1), &cron);
+    assert_eq!(out, "", "{err}");
+    assert_eq!(snapshot(&dir.join("pki")), before);
+    // The next write lists them, with the revocation that made it due.
+    ok(
+        dir,
+        &now_args(&day(2), &["revoke", "app", "--reason", "keyCompromise"]),
+    );
+    let (_, out, err) = at(dir, &day(2), &cron);
+    assert!(err.contains("does not list 1 revoked certificate"), "{err}");
+    assert!(
+        out.contains("(3 revoked"),
+        "app, and the two superseded: {out}"
+    );
+}

@@ -30,7 +30,8 @@ pub struct Args {
     days: Option<Duration>,
     /// For cron: write only when due (a trusted root without a CRL in the
     /// file, a nextUpdate within DURATION, or revocations it does not list
-    /// yet); otherwise write nothing. Shorter than --days.
+    /// yet, a renewal's superseded certificates waiting for the next write);
+    /// otherwise write nothing. Shorter than --days.
     #[arg(long, value_name = "DURATION", value_parser = InCommand(values::duration))]
     within: Option<Duration>,
     /// Where to write the CRL (PEM) [default: DIR/crl.pem].

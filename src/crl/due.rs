@@ -1,8 +1,14 @@
 //! When a CRL file is due to be written anew (`crl --within`): a CA that
 //! must have a CRL has none in it, a CRL's nextUpdate falls within the
-//! window, or a CRL does not list exactly what its CA's certificates'
-//! revocations are now. Otherwise writing it would change nothing but the
-//! dates, and nothing is written.
+//! window, a CRL does not list a certificate revoked since, or lists one it
+//! should not. Otherwise writing it would change nothing but the dates, and
+//! nothing is written.
+//!
+//! A certificate a renewal superseded is not due by itself: it is listed
+//! when the CRL is next written. Listed at once, it would be refused while
+//! the renewed bundles are on their way to the servers and clients (by a
+//! server, a client's old certificate; by a client that checks the CRL, as
+//! libpq does with `root.crl`, a server's).
 
 use std::collections::HashSet;
 
@@ -21,6 +27,8 @@ pub struct Wanted<'a> {
     pub which: Which,
     /// The serials its CRL lists.
     pub serials: HashSet<Serial>,
+    /// Those of `serials` a renewal superseded: not due by themselves.
+    pub superseded: HashSet<Serial>,
 }
 
 fn named(w: &Wanted<'_>) -> String {
@@ -62,7 +70,11 @@ pub fn why_due(
                 crate::duration::format_duration(within)
             ));
         }
-        let missing = w.serials.difference(&crl.serials).count();
+        let missing = w
+            .serials
+            .difference(&crl.serials)
+            .filter(|s| !w.superseded.contains(*s))
+            .count();
         if missing > 0 {
             return Some(format!(
                 "the CRL of {} does not list {missing} revoked certificate{}",

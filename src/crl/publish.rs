@@ -35,7 +35,8 @@ pub struct Request<'a> {
     /// Where; `DIR/crl.pem` when `None`.
     pub out: Option<&'a Path>,
     /// Write only when due (see `due`): a CRL missing, a nextUpdate within
-    /// this window, or revocations it does not list as they are now.
+    /// this window, or revocations it does not list as they are now (but a
+    /// renewal's superseded certificates, listed at the next write).
     pub within: Option<Duration>,
 }
 
@@ -173,6 +174,15 @@ fn why_written(
             issuer: s.ca.subject(),
             which: s.which,
             serials: listed(revoked, scope, s.which),
+            superseded: revoked
+                .iter()
+                .filter(|e| {
+                    e.revocation()
+                        .and_then(|(_, r)| r)
+                        .is_some_and(|r| r.eq_ignore_ascii_case("superseded"))
+                })
+                .map(|e| e.serial.clone())
+                .collect(),
         })
         .collect();
     Ok(match why_due(&existing, &wanted, now, within) {

@@ -290,3 +290,34 @@ fn config_and_setup_name_the_deployed_crl() {
         "{out}"
     );
 }
+
+#[test]
+fn an_intermediates_crl_is_deployed_with_its_chain() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let ec = ["--key-type", "ecdsa-p256"];
+    at(dir, T0, &[&["--dir", "root", "init-ca"][..], &ec].concat());
+    at(
+        dir,
+        T0,
+        &[
+            &[
+                "init-ca",
+                "--intermediate",
+                "--parent",
+                "root",
+                "--cn",
+                "Inter",
+            ][..],
+            &ec,
+        ]
+        .concat(),
+    );
+    at(dir, T0, &[&["issue-server", "db"][..], &ec].concat());
+    at(dir, T0, &["crl"]);
+    // The CA file holds the intermediate and the root; the root's CRL is
+    // its own directory's to publish.
+    at(dir, T0, &["deploy", "server", "db", "--to", "tls"]);
+    assert!(dir.join("tls/crl.pem").is_file());
+}

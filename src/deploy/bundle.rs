@@ -112,14 +112,17 @@ pub(super) fn read_bundle(
             .first()
             .map(|(_, _, c)| c.to_vec())
             .unwrap_or_default();
-        check_crl(&crl_path, &crl, &ca_path, &ca, now)?;
+        let issuers = crate::pki::issuers(store)?;
+        check_crl(&crl_path, &crl, &ca_path, &ca, &issuers, now)?;
         files.push((Role::Crl, crl_path, crl));
     }
     Ok(Bundle { certificate, files })
 }
 
 /// Refuses a CRL file without a current CRL of every CA certificate in the
-/// CA file `ca`: deployed together, the server would refuse that CA's
+/// CA file `ca` that issues this PKI's certificates (`issuers`: the CA, and
+/// the old root during a changeover; an intermediate's parents publish
+/// their own): deployed together, the server would refuse that CA's
 /// certificates ("unable to get certificate CRL"), or all of them once the
 /// CRL's nextUpdate has passed.
 fn check_crl(
@@ -127,10 +130,12 @@ fn check_crl(
     crl: &[u8],
     ca_path: &Path,
     ca: &[u8],
+    issuers: &[Vec<u8>],
     now: OffsetDateTime,
 ) -> Result<()> {
     let published = crate::crl::parse_published(&crl_path.display().to_string(), crl)?;
-    for ca_der in crate::encoding::certificates(&ca_path.display().to_string(), ca)? {
+    let in_ca_file = crate::encoding::certificates(&ca_path.display().to_string(), ca)?;
+    for ca_der in in_ca_file.into_iter().filter(|c| issuers.contains(c)) {
         let subject = X509Certificate::from_der(&ca_der)
             .map(|(_, c)| crate::name::oneline(c.subject()))
             .unwrap_or_default();

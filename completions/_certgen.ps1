@@ -39,7 +39,7 @@ Register-ArgumentCompleter -Native -CommandName 'certgen' -ScriptBlock {
             [CompletionResult]::new('ca', 'ca', [CompletionResultType]::ParameterValue, 'Maintain the CA key: change or remove its passphrase')
             [CompletionResult]::new('deploy', 'deploy', [CompletionResultType]::ParameterValue, 'Copy a server or user bundle where the database reads it: layout, owner, modes')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check that a certificate chains to a trusted CA, for a host and purpose')
-            [CompletionResult]::new('check-expiry', 'check-expiry', [CompletionResultType]::ParameterValue, 'Check certificate expiry: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN')
+            [CompletionResult]::new('check-expiry', 'check-expiry', [CompletionResultType]::ParameterValue, 'Check certificate and CRL expiry: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN')
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Summarise certificates, CSRs, keys (never the secret) and CRLs')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List what the CA issued (index.txt): status, expiry, serial, subject, file')
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Mark a certificate revoked in the index (openssl ca -revoke)')
@@ -238,7 +238,7 @@ Register-ArgumentCompleter -Native -CommandName 'certgen' -ScriptBlock {
         }
         'certgen;deploy' {
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'The directory the server or client reads (created if missing; its parent must exist)')
-            [CompletionResult]::new('--layout', '--layout', [CompletionResultType]::ParameterName, 'The file names to give the CA, certificate and key')
+            [CompletionResult]::new('--layout', '--layout', [CompletionResultType]::ParameterName, 'The file names to give the CA, certificate, key and CRL')
             [CompletionResult]::new('--owner', '--owner', [CompletionResultType]::ParameterName, 'Give the files (and DIR, when it is created) to USER and GROUP: names or numeric ids; USER alone also sets USER''s login group. Without it, replaced files keep their owner, group and mode. Run as root for a DIR of another user, deploy writes DIR as that user: USER must be them, GROUP one of theirs')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'The PKI directory')
@@ -280,8 +280,8 @@ Register-ArgumentCompleter -Native -CommandName 'certgen' -ScriptBlock {
             [CompletionResult]::new('--ca', '--ca', [CompletionResultType]::ParameterName, 'Also validate each served chain and host name against the roots in FILE: CRITICAL when it fails')
             [CompletionResult]::new('--expect', '--expect', [CompletionResultType]::ParameterName, 'WARNING "reload needed" when a server serves another certificate than the one in FILE (the certificate on disk, after a renewal)')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database behind --connect, for the reload statement of --expect; default: those the protocol is spoken by')
-            [CompletionResult]::new('--warn', '--warn', [CompletionResultType]::ParameterName, 'WARNING when a certificate expires within this time (30d, 2w, 12h, or days)')
-            [CompletionResult]::new('--crit', '--crit', [CompletionResultType]::ParameterName, 'CRITICAL when a certificate expires within this time, has expired, or is not yet valid')
+            [CompletionResult]::new('--warn', '--warn', [CompletionResultType]::ParameterName, 'WARNING when a certificate expires (a CRL''s nextUpdate falls) within this time (30d, 2w, 12h, or days)')
+            [CompletionResult]::new('--crit', '--crit', [CompletionResultType]::ParameterName, 'CRITICAL when a certificate (a CRL) expires within this time, has expired, or is not yet valid')
             [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'Check as of this time instead of now (RFC 3339, a date for its midnight UTC, or Unix seconds)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the report to FILE atomically instead of stdout (for node_exporter''s textfile collector)')
@@ -352,7 +352,8 @@ Register-ArgumentCompleter -Native -CommandName 'certgen' -ScriptBlock {
             break
         }
         'certgen;crl' {
-            [CompletionResult]::new('--days', '--days', [CompletionResultType]::ParameterName, 'Time until nextUpdate, when clients need a newer CRL: a number of days, or 30d, 2w, 12h [default: 30 days]')
+            [CompletionResult]::new('--days', '--days', [CompletionResultType]::ParameterName, 'Time until nextUpdate, when clients need a newer CRL: a number of days, or 30d, 2w, 12h [default: 90 days]')
+            [CompletionResult]::new('--within', '--within', [CompletionResultType]::ParameterName, 'For cron: write only when due (a trusted root without a CRL in the file, a nextUpdate within DURATION, or revocations it does not list yet, a renewal''s superseded certificates waiting for the next write); otherwise write nothing. Shorter than --days')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Where to write the CRL (PEM) [default: DIR/crl.pem]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the CA key''s passphrase from the first line of FILE, when the key is encrypted [else from CERTGEN_CA_PASSPHRASE, else asked on the terminal]')
@@ -399,7 +400,7 @@ Register-ArgumentCompleter -Native -CommandName 'certgen' -ScriptBlock {
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the CA key''s passphrase from the first line of FILE, when the key is encrypted [else from CERTGEN_CA_PASSPHRASE, else asked on the terminal]')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'The PKI directory')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour in diagnostics (NO_COLOR in the environment also turns it off)')
-            [CompletionResult]::new('--finish', '--finish', [CompletionResultType]::ParameterName, 'End the changeover: drop the old root from ca-bundle.pem and every bundle''s ca-cert.pem, once no valid certificate chains to it')
+            [CompletionResult]::new('--finish', '--finish', [CompletionResultType]::ParameterName, 'End the changeover: drop the old root from ca-bundle.pem and every bundle''s ca-cert.pem, and its CRL from crl.pem, once no valid certificate chains to it')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and warnings; no progress or status lines')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and warnings; no progress or status lines')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -442,7 +443,7 @@ Register-ArgumentCompleter -Native -CommandName 'certgen' -ScriptBlock {
             [CompletionResult]::new('ca', 'ca', [CompletionResultType]::ParameterValue, 'Maintain the CA key: change or remove its passphrase')
             [CompletionResult]::new('deploy', 'deploy', [CompletionResultType]::ParameterValue, 'Copy a server or user bundle where the database reads it: layout, owner, modes')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check that a certificate chains to a trusted CA, for a host and purpose')
-            [CompletionResult]::new('check-expiry', 'check-expiry', [CompletionResultType]::ParameterValue, 'Check certificate expiry: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN')
+            [CompletionResult]::new('check-expiry', 'check-expiry', [CompletionResultType]::ParameterValue, 'Check certificate and CRL expiry: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN')
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Summarise certificates, CSRs, keys (never the secret) and CRLs')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List what the CA issued (index.txt): status, expiry, serial, subject, file')
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Mark a certificate revoked in the index (openssl ca -revoke)')

@@ -430,13 +430,17 @@ _certgen() {
             return 0
             ;;
         certgen__subcmd__crl)
-            opts="-q -h -V --days --out --format --passphrase-file --dir --quiet --color --help --version"
+            opts="-q -h -V --days --within --out --format --passphrase-file --dir --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --within)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -41,7 +41,7 @@ complete -c certgen -n "__fish_certgen_needs_command" -f -a "config" -d 'Print t
 complete -c certgen -n "__fish_certgen_needs_command" -f -a "ca" -d 'Maintain the CA key: change or remove its passphrase'
 complete -c certgen -n "__fish_certgen_needs_command" -f -a "deploy" -d 'Copy a server or user bundle where the database reads it: layout, owner, modes'
 complete -c certgen -n "__fish_certgen_needs_command" -f -a "verify" -d 'Check that a certificate chains to a trusted CA, for a host and purpose'
-complete -c certgen -n "__fish_certgen_needs_command" -f -a "check-expiry" -d 'Check certificate expiry: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN'
+complete -c certgen -n "__fish_certgen_needs_command" -f -a "check-expiry" -d 'Check certificate and CRL expiry: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN'
 complete -c certgen -n "__fish_certgen_needs_command" -f -a "inspect" -d 'Summarise certificates, CSRs, keys (never the secret) and CRLs'
 complete -c certgen -n "__fish_certgen_needs_command" -f -a "list" -d 'List what the CA issued (index.txt): status, expiry, serial, subject, file'
 complete -c certgen -n "__fish_certgen_needs_command" -f -a "revoke" -d 'Mark a certificate revoked in the index (openssl ca -revoke)'
@@ -253,10 +253,10 @@ complete -c certgen -n "__fish_certgen_using_subcommand ca; and __fish_seen_subc
 complete -c certgen -n "__fish_certgen_using_subcommand ca; and __fish_seen_subcommand_from help" -f -a "passphrase" -d 'Encrypt the CA key with a new passphrase, or remove it with --remove. The key stays the same; the old key file is archived in old_keys/<timestamp>/'
 complete -c certgen -n "__fish_certgen_using_subcommand ca; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c certgen -n "__fish_certgen_using_subcommand deploy" -l to -d 'The directory the server or client reads (created if missing; its parent must exist)' -r -F
-complete -c certgen -n "__fish_certgen_using_subcommand deploy" -l layout -d 'The file names to give the CA, certificate and key' -r -f -a "plain\t'ca-cert.pem, server-cert.pem, server-key.pem (client-*.pem for a user)'
-mysql\t'ca.pem, server-cert.pem, server-key.pem (client-*.pem for a user)'
-postgres\t'root.crt, server.crt, server.key (postgresql.crt, postgresql.key for a user)'
-engineyard\t'root.crt, mysql.crt, mysql.key, for a Rails database.yml'"
+complete -c certgen -n "__fish_certgen_using_subcommand deploy" -l layout -d 'The file names to give the CA, certificate, key and CRL' -r -f -a "plain\t'ca-cert.pem, server-cert.pem, server-key.pem (client-*.pem for a user), crl.pem'
+mysql\t'ca.pem, server-cert.pem, server-key.pem (client-*.pem for a user), crl.pem'
+postgres\t'root.crt, server.crt, server.key (postgresql.crt, postgresql.key for a user), root.crl'
+engineyard\t'root.crt, mysql.crt, mysql.key, root.crl, for a Rails database.yml'"
 complete -c certgen -n "__fish_certgen_using_subcommand deploy" -l owner -d 'Give the files (and DIR, when it is created) to USER and GROUP: names or numeric ids; USER alone also sets USER\'s login group. Without it, replaced files keep their owner, group and mode. Run as root for a DIR of another user, deploy writes DIR as that user: USER must be them, GROUP one of theirs' -r
 complete -c certgen -n "__fish_certgen_using_subcommand deploy" -l format -d 'Output format' -r -f -a "text\t''
 json\t''"
@@ -300,8 +300,8 @@ mariadb\t''
 singlestore\t''
 manticore\t''
 postgres\t''"
-complete -c certgen -n "__fish_certgen_using_subcommand check-expiry" -l warn -d 'WARNING when a certificate expires within this time (30d, 2w, 12h, or days)' -r
-complete -c certgen -n "__fish_certgen_using_subcommand check-expiry" -l crit -d 'CRITICAL when a certificate expires within this time, has expired, or is not yet valid' -r
+complete -c certgen -n "__fish_certgen_using_subcommand check-expiry" -l warn -d 'WARNING when a certificate expires (a CRL\'s nextUpdate falls) within this time (30d, 2w, 12h, or days)' -r
+complete -c certgen -n "__fish_certgen_using_subcommand check-expiry" -l crit -d 'CRITICAL when a certificate (a CRL) expires within this time, has expired, or is not yet valid' -r
 complete -c certgen -n "__fish_certgen_using_subcommand check-expiry" -l at -d 'Check as of this time instead of now (RFC 3339, a date for its midnight UTC, or Unix seconds)' -r
 complete -c certgen -n "__fish_certgen_using_subcommand check-expiry" -l format -d 'Output format' -r -f -a "text\t'A table; with --quiet only the problems, and nothing when all is well'
 json\t'One JSON document (see docs/check-expiry.md)'
@@ -371,7 +371,8 @@ never\t''"
 complete -c certgen -n "__fish_certgen_using_subcommand retire" -s q -l quiet -d 'Print only results and warnings; no progress or status lines'
 complete -c certgen -n "__fish_certgen_using_subcommand retire" -s h -l help -d 'Print help'
 complete -c certgen -n "__fish_certgen_using_subcommand retire" -s V -l version -d 'Print version'
-complete -c certgen -n "__fish_certgen_using_subcommand crl" -l days -d 'Time until nextUpdate, when clients need a newer CRL: a number of days, or 30d, 2w, 12h [default: 30 days]' -r
+complete -c certgen -n "__fish_certgen_using_subcommand crl" -l days -d 'Time until nextUpdate, when clients need a newer CRL: a number of days, or 30d, 2w, 12h [default: 90 days]' -r
+complete -c certgen -n "__fish_certgen_using_subcommand crl" -l within -d 'For cron: write only when due (a trusted root without a CRL in the file, a nextUpdate within DURATION, or revocations it does not list yet, a renewal\'s superseded certificates waiting for the next write); otherwise write nothing. Shorter than --days' -r
 complete -c certgen -n "__fish_certgen_using_subcommand crl" -l out -d 'Where to write the CRL (PEM) [default: DIR/crl.pem]' -r -F
 complete -c certgen -n "__fish_certgen_using_subcommand crl" -l format -d 'Output format' -r -f -a "text\t''
 json\t''"
@@ -429,7 +430,7 @@ complete -c certgen -n "__fish_certgen_using_subcommand rotate-ca" -l dir -d 'Th
 complete -c certgen -n "__fish_certgen_using_subcommand rotate-ca" -l color -d 'Colour in diagnostics (NO_COLOR in the environment also turns it off)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c certgen -n "__fish_certgen_using_subcommand rotate-ca" -l finish -d 'End the changeover: drop the old root from ca-bundle.pem and every bundle\'s ca-cert.pem, once no valid certificate chains to it'
+complete -c certgen -n "__fish_certgen_using_subcommand rotate-ca" -l finish -d 'End the changeover: drop the old root from ca-bundle.pem and every bundle\'s ca-cert.pem, and its CRL from crl.pem, once no valid certificate chains to it'
 complete -c certgen -n "__fish_certgen_using_subcommand rotate-ca" -s q -l quiet -d 'Print only results and warnings; no progress or status lines'
 complete -c certgen -n "__fish_certgen_using_subcommand rotate-ca" -s h -l help -d 'Print help'
 complete -c certgen -n "__fish_certgen_using_subcommand rotate-ca" -s V -l version -d 'Print version'
@@ -458,7 +459,7 @@ complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_see
 complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca deploy verify check-expiry inspect list revoke retire crl renew rotate-ca completions man help" -f -a "ca" -d 'Maintain the CA key: change or remove its passphrase'
 complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca deploy verify check-expiry inspect list revoke retire crl renew rotate-ca completions man help" -f -a "deploy" -d 'Copy a server or user bundle where the database reads it: layout, owner, modes'
 complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca deploy verify check-expiry inspect list revoke retire crl renew rotate-ca completions man help" -f -a "verify" -d 'Check that a certificate chains to a trusted CA, for a host and purpose'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca deploy verify check-expiry inspect list revoke retire crl renew rotate-ca completions man help" -f -a "check-expiry" -d 'Check certificate expiry: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca deploy verify check-expiry inspect list revoke retire crl renew rotate-ca completions man help" -f -a "check-expiry" -d 'Check certificate and CRL expiry: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN'
 complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca deploy verify check-expiry inspect list revoke retire crl renew rotate-ca completions man help" -f -a "inspect" -d 'Summarise certificates, CSRs, keys (never the secret) and CRLs'
 complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca deploy verify check-expiry inspect list revoke retire crl renew rotate-ca completions man help" -f -a "list" -d 'List what the CA issued (index.txt): status, expiry, serial, subject, file'
 complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca deploy verify check-expiry inspect list revoke retire crl renew rotate-ca completions man help" -f -a "revoke" -d 'Mark a certificate revoked in the index (openssl ca -revoke)'

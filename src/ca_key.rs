@@ -21,7 +21,13 @@ use crate::store::{self, Mode, Store};
 /// the file's bytes as read, so a caller can check later that the file is
 /// still the one it opened.
 pub fn load(store: &Store) -> Result<(PrivateKey, Zeroizing<Vec<u8>>)> {
-    let path = store.ca_key();
+    load_at(store, &store.ca_key())
+}
+
+/// [`load`] for another key file of the directory's CAs (the old CA's
+/// during a changeover), opened with the same passphrase source.
+pub fn load_at(store: &Store, path: &std::path::Path) -> Result<(PrivateKey, Zeroizing<Vec<u8>>)> {
+    let path = path.to_path_buf();
     let what = path.display().to_string();
     let bytes = Zeroizing::new(read_file(&path).map_err(Error::io("reading", &path))?);
     if !PrivateKey::is_encrypted(&bytes) {

@@ -84,8 +84,9 @@ pub struct Deployment {
     /// False when the directory already held these files with these owners
     /// and modes: nothing was written or archived.
     pub changed: bool,
-    /// CA, certificate, key, in that order.
-    pub files: [DeployedFile; 3],
+    /// CA, certificate, key, in that order, and the CRL file when the PKI
+    /// has one.
+    pub files: Vec<DeployedFile>,
     /// `old_keys/<UTC timestamp>` under the directory, when files were replaced.
     pub archived: Option<PathBuf>,
 }
@@ -109,9 +110,18 @@ pub fn deploy(store: &Store, req: &Request<'_>, now: OffsetDateTime) -> Result<D
     let bundle = read_bundle(store, req.kind, req.name, now)?;
     let index = std::path::absolute(store.index()).map_err(Error::io("reading", store.index()))?;
     let exists = check_target(store, req.to)?;
-    let names = req.layout.file_names(req.kind);
-    let names = [names.ca, names.cert, names.key];
-    let dests = names.map(|n| req.to.join(n));
+    let layout = req.layout.file_names(req.kind);
+    let names: Vec<&str> = bundle
+        .files
+        .iter()
+        .map(|(role, _, _)| match role {
+            Role::Ca => layout.ca,
+            Role::Certificate => layout.cert,
+            Role::Key => layout.key,
+            Role::Crl => layout.crl,
+        })
+        .collect();
+    let dests: Vec<PathBuf> = names.iter().map(|n| req.to.join(n)).collect();
     for dest in &dests {
         match fs::symlink_metadata(dest) {
             Ok(m) if m.file_type().is_symlink() => return Err(Error::Symlink(dest.clone())),
@@ -172,7 +182,7 @@ pub fn deploy(store: &Store, req: &Request<'_>, now: OffsetDateTime) -> Result<D
                 rustix::process::fchdir(&made)
                     .map_err(|e| Error::io("opening", req.to)(e.into()))?;
             }
-            let here = names.map(|n| Path::new(".").join(n));
+            let here: Vec<PathBuf> = names.iter().map(|n| Path::new(".").join(n)).collect();
             // The index is root's to read, as everything in the PKI directory.
             let recheck = || {
                 acting
@@ -188,26 +198,24 @@ pub fn deploy(store: &Store, req: &Request<'_>, now: OffsetDateTime) -> Result<D
             published
         }
     };
-    let described = |(role, source, _): (Role, PathBuf, _), path: PathBuf, replaced| {
-        let m = fs::symlink_metadata(&path).map_err(Error::io("reading", &path))?;
-        Ok::<_, Error>(DeployedFile {
-            role,
-            path,
-            source,
-            uid: m.uid(),
-            gid: m.gid(),
-            mode: m.mode() & 0o7777,
-            replaced,
+    let files = bundle
+        .files
+        .into_iter()
+        .zip(dests)
+        .zip(published.replaced)
+        .map(|(((role, source, _), path), replaced)| {
+            let m = fs::symlink_metadata(&path).map_err(Error::io("reading", &path))?;
+            Ok(DeployedFile {
+                role,
+                path,
+                source,
+                uid: m.uid(),
+                gid: m.gid(),
+                mode: m.mode() & 0o7777,
+                replaced,
+            })
         })
-    };
-    let [ca, cert, key] = bundle.files;
-    let [ca_dest, cert_dest, key_dest] = dests;
-    let [ca_replaced, cert_replaced, key_replaced] = published.replaced;
-    let files = [
-        described(ca, ca_dest, ca_replaced)?,
-        described(cert, cert_dest, cert_replaced)?,
-        described(key, key_dest, key_replaced)?,
-    ];
+        .collect::<Result<Vec<_>>>()?;
     Ok(Deployment {
         certificate: bundle.certificate,
         dir: req.to.to_path_buf(),
@@ -219,14 +227,13 @@ pub fn deploy(store: &Store, req: &Request<'_>, now: OffsetDateTime) -> Result<D
 }
 
 impl Deployment {
-    /// Where the file of `role` was deployed.
-    pub fn path(&self, role: Role) -> &Path {
-        let [ca, certificate, key] = &self.files;
-        match role {
-            Role::Ca => &ca.path,
-            Role::Certificate => &certificate.path,
-            Role::Key => &key.path,
-        }
+    /// Where the file of `role` was deployed; `None` for a CRL when the PKI
+    /// has none.
+    pub fn path(&self, role: Role) -> Option<&Path> {
+        self.files
+            .iter()
+            .find(|f| f.role == role)
+            .map(|f| f.path.as_path())
     }
 }
 
@@ -313,7 +320,7 @@ fn writer(req: &Request<'_>, exists: bool) -> Result<Option<identity::Actor>> {
 struct Published {
     changed: bool,
     /// Per file: whether it replaced one.
-    replaced: [bool; 3],
+    replaced: Vec<bool>,
     archived: Option<PathBuf>,
 }
 
@@ -339,7 +346,7 @@ fn publish(
     req: &Request<'_>,
     dir: &Path,
     bundle: &Bundle,
-    dests: &[PathBuf; 3],
+    dests: &[PathBuf],
     now: OffsetDateTime,
     recheck: &dyn Fn() -> Result<()>,
 ) -> Result<Published> {
@@ -392,7 +399,7 @@ fn publish(
         .zip(dests)
         .zip(&perms)
         .all(|(((_, _, content), dest), p)| holds(dest, content, *p));
-    let mut replaced = [false; 3];
+    let mut replaced = vec![false; dests.len()];
     if !changed {
         return Ok(Published {
             changed,
@@ -434,7 +441,8 @@ fn holds(dest: &Path, content: &[u8], perms: Perms) -> bool {
 
 /// The owner, group and mode a deployed file gets: `--owner`'s, else those
 /// of the file it replaces (a key never more readable than 0640), else the
-/// caller's. Keys are 0600, 0640 when group-readable; the rest 0644.
+/// caller's. Keys are 0600, 0640 when group-readable; the rest (the CA file,
+/// the certificate, the CRL) 0644.
 fn perms_for(role: Role, dest: &Path, req: &Request<'_>) -> Result<Perms> {
     let key_mode = if req.group_readable { 0o640 } else { 0o600 };
     let mode = if role == Role::Key { key_mode } else { 0o644 };
@@ -512,14 +520,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn names_round_trip_and_each_layout_names_three_distinct_files() {
+    fn names_round_trip_and_each_layout_names_four_distinct_files() {
         for layout in Layout::ALL {
             assert_eq!(Layout::from_name(layout.name()), Some(layout));
             for kind in [Kind::Server, Kind::User] {
                 let n = layout.file_names(kind);
-                assert!(n.ca != n.cert && n.cert != n.key && n.ca != n.key);
+                let names = [n.ca, n.cert, n.key, n.crl];
+                for (i, a) in names.iter().enumerate() {
+                    assert!(!names[i + 1..].contains(a), "{layout} {a}");
+                }
             }
         }
+        // libpq reads ~/.postgresql/root.crl when it is there.
+        assert_eq!(Layout::Postgres.file_names(Kind::User).crl, "root.crl");
         assert_eq!(Layout::from_name("Plain"), None);
     }
 

@@ -348,8 +348,42 @@ pub enum Error {
     /// rcgen could not make or sign the CRL.
     #[error("signing the CRL failed")]
     CrlSigning(#[source] rcgen::Error),
+    /// `crl --within` as long as the CRL's lifetime: it would be due at once.
+    #[error(
+        "--within {} is not shorter than the CRL's lifetime ({}): every run would be due",
+        format_duration(*within),
+        format_duration(*validity)
+    )]
+    WindowNotShorter {
+        within: Duration,
+        validity: Duration,
+    },
+    /// A CA changeover whose old CA key is not kept where `crl` signs with it.
+    #[error(
+        "the CA changeover in {dir} keeps no key of the old CA (ca-old-key.pem and ca-old-cert.pem), which signs the old CA's CRL"
+    )]
+    NoOldCaKey { dir: PathBuf },
+    /// A list of serials (`ca-retired.txt`) with a line that is not one.
+    #[error("{path}: a line is not a serial number in hex")]
+    BadSerialList { path: PathBuf },
 
     // --- Deploying ---
+    /// A CRL file without a CRL of a CA the deployed CA file trusts.
+    #[error(
+        "{crl} holds no CRL of {ca}, a CA the deployed CA file trusts: a server that checks it would refuse that CA's certificates"
+    )]
+    CrlLacksCa { crl: PathBuf, ca: String },
+    /// A CRL file whose CRL of a trusted CA is not current.
+    #[error(
+        "the CRL of {ca} in {crl} is not current ({}): a server that checks it would refuse every certificate of that CA",
+        crl_dates(*this_update, *next_update)
+    )]
+    CrlNotCurrent {
+        crl: PathBuf,
+        ca: String,
+        this_update: OffsetDateTime,
+        next_update: Option<OffsetDateTime>,
+    },
     /// No bundle of that name to deploy.
     #[error("no {kind} bundle \"{name}\" in {dir}")]
     NoBundle {
@@ -557,6 +591,18 @@ fn revoked_since(at: Option<OffsetDateTime>, reason: Option<&str>) -> String {
     let at = at.map(|t| format!(" since {}", crate::rfc3339::format(t)));
     let reason = reason.map(|r| format!(" ({r})"));
     format!("{}{}", at.unwrap_or_default(), reason.unwrap_or_default())
+}
+
+/// `valid from DATE to DATE`, for [`Error::CrlNotCurrent`].
+fn crl_dates(this_update: OffsetDateTime, next_update: Option<OffsetDateTime>) -> String {
+    match next_update {
+        Some(n) => format!(
+            "valid from {} to {}",
+            crate::rfc3339::format(this_update),
+            crate::rfc3339::format(n)
+        ),
+        None => format!("valid from {}", crate::rfc3339::format(this_update)),
+    }
 }
 
 fn path_len(limit: u32, requested: u8) -> String {

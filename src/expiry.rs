@@ -10,11 +10,12 @@ mod cert;
 mod finding;
 mod level;
 mod names;
+mod revocation;
 mod walk;
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::{Arc, mpsc};
 
 use rayon::prelude::*;
 use rustls_pki_types::pem::{PemObject, SectionKind};
@@ -24,8 +25,9 @@ use x509_parser::prelude::FromDer;
 use crate::cert::CertSummary;
 use crate::encoding::fast::{Scratch, each_certificate};
 use crate::encoding::{PemError, is_pem};
-pub use finding::{CertName, Detail, Finding, Source, Tally};
-pub use level::{Level, Thresholds, human, reason};
+pub use finding::{CertName, CrlSummary, CrlTally, Detail, Finding, Source, Tally};
+pub use level::{Level, Thresholds, crl_reason, human, reason};
+pub use revocation::{Place, Revocation, Revocations};
 use walk::{Item, Walker};
 
 /// Files handed to the worker threads at once: enough to keep every core busy,
@@ -48,21 +50,48 @@ pub fn scan<E>(
 }
 
 /// [`scan`], with the findings filled in as far as `detail` asks.
-///
-/// The walk, the checks and `sink` overlap: while the worker threads check
-/// one batch of files, this thread lists the next and hands the previous
-/// one's findings to `sink`.
 pub fn scan_with<E>(
     paths: &[PathBuf],
     thresholds: Thresholds,
     now: OffsetDateTime,
     detail: Detail,
-    mut sink: impl FnMut(Finding) -> std::result::Result<(), E>,
+    sink: impl FnMut(Finding) -> std::result::Result<(), E>,
 ) -> std::result::Result<(), E> {
-    let check = Check {
+    let options = Options {
         thresholds,
         now,
         detail,
+        revocations: None,
+    };
+    scan_options(paths, &options, sink)
+}
+
+/// How a scan judges what it finds.
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub thresholds: Thresholds,
+    pub now: OffsetDateTime,
+    pub detail: Detail,
+    /// The PKI's index: a certificate it records as revoked or superseded
+    /// is never OK (see `revocation`).
+    pub revocations: Option<Arc<Revocations>>,
+}
+
+/// [`scan`], as `options` say.
+///
+/// The walk, the checks and `sink` overlap: while the worker threads check
+/// one batch of files, this thread lists the next and hands the previous
+/// one's findings to `sink`.
+pub fn scan_options<E>(
+    paths: &[PathBuf],
+    options: &Options,
+    mut sink: impl FnMut(Finding) -> std::result::Result<(), E>,
+) -> std::result::Result<(), E> {
+    let check = Check {
+        thresholds: options.thresholds,
+        now: options.now,
+        detail: options.detail,
+        revocations: options.revocations.clone(),
     };
     let mut walker = Walker::new(paths);
     let mut emitted = 0usize;
@@ -74,6 +103,7 @@ pub fn scan_with<E>(
         let done = in_flight.take().map(|rx| rx.recv().unwrap_or_default());
         if !batch.is_empty() {
             let (tx, rx) = mpsc::channel();
+            let check = check.clone();
             rayon::spawn(move || {
                 let results: Vec<Vec<Finding>> =
                     batch.into_par_iter().map(|item| check.item(item)).collect();
@@ -120,12 +150,12 @@ fn promises_certificate(path: &Path) -> bool {
     names::classify_path(path) == names::Name::Promises
 }
 
-/// Classifies every certificate in one file's content.
+/// Classifies every certificate and CRL in one file's content.
 ///
-/// `explicit` files (named by the user) must hold a certificate; files met
-/// while walking a directory may be anything, and only those that look like
-/// certificates but cannot be read as such are reported. Keys, CSRs and CRLs
-/// are skipped.
+/// `explicit` files (named by the user) must hold a certificate or a CRL;
+/// files met while walking a directory may be anything, and only those that
+/// look like certificates but cannot be read as such are reported. Keys and
+/// CSRs are skipped.
 pub fn check_bytes(
     path: &Path,
     bytes: &[u8],
@@ -137,29 +167,26 @@ pub fn check_bytes(
         thresholds,
         now,
         detail: Detail::Summary,
+        revocations: None,
     };
     check.bytes(path, bytes, explicit, &mut Scratch::default())
 }
 
 /// Classifies every certificate of a chain a server sent (the leaf first),
-/// as the certificates of a bundle are.
-pub fn check_chain(
-    source: &Source,
-    chain: &[Vec<u8>],
-    thresholds: Thresholds,
-    now: OffsetDateTime,
-    detail: Detail,
-) -> Vec<Finding> {
+/// as the certificates of a bundle are; one the PKI's index records as
+/// revoked or superseded is CRITICAL, being served.
+pub fn check_chain(source: &Source, chain: &[Vec<u8>], options: &Options) -> Vec<Finding> {
     let check = Check {
-        thresholds,
-        now,
-        detail,
+        thresholds: options.thresholds,
+        now: options.now,
+        detail: options.detail,
+        revocations: options.revocations.clone(),
     };
     let findings = chain
         .iter()
         .enumerate()
         .map(|(i, der)| {
-            let mut f = check.cert(Path::new(""), Some(i + 1), der);
+            let mut f = check.cert_at(Path::new(""), Some(i + 1), der, Some(Place::Served));
             f.source = source.clone();
             f
         })
@@ -175,25 +202,30 @@ fn single_position(mut out: Vec<Finding>) -> Vec<Finding> {
     out
 }
 
-/// Keys, CSRs and CRLs in DER form, which `check-expiry` skips.
+/// Keys and CSRs in DER form, which `check-expiry` skips.
 fn is_other_der_object(bytes: &[u8]) -> bool {
     use x509_parser::certification_request::X509CertificationRequest;
-    use x509_parser::revocation_list::CertificateRevocationList;
     X509CertificationRequest::from_der(bytes).is_ok()
-        || CertificateRevocationList::from_der(bytes).is_ok()
         || rustls_pki_types::PrivateKeyDer::try_from(bytes).is_ok()
 }
 
+/// A whole DER CRL, nothing after it.
+fn is_der_crl(bytes: &[u8]) -> bool {
+    use x509_parser::revocation_list::CertificateRevocationList;
+    CertificateRevocationList::from_der(bytes).is_ok_and(|(rest, _)| rest.is_empty())
+}
+
 /// The settings of one scan, shared by the worker threads.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 struct Check {
     thresholds: Thresholds,
     now: OffsetDateTime,
     detail: Detail,
+    revocations: Option<Arc<Revocations>>,
 }
 
 impl Check {
-    fn item(self, item: Item) -> Vec<Finding> {
+    fn item(&self, item: Item) -> Vec<Finding> {
         let (path, explicit, dir) = match item {
             Item::Problem { path, reason } => return vec![Finding::unknown(&path, reason)],
             Item::File {
@@ -218,7 +250,7 @@ impl Check {
     }
 
     fn bytes(
-        self,
+        &self,
         path: &Path,
         bytes: &[u8],
         explicit: bool,
@@ -243,12 +275,16 @@ impl Check {
     }
 
     fn pem(
-        self,
+        &self,
         path: &Path,
         bytes: &[u8],
         must_hold: bool,
         scratch: &mut Scratch,
     ) -> Vec<Finding> {
+        // A file with a CRL takes the strict path, which reads CRLs too.
+        if crate::encoding::contains(bytes, b"-----BEGIN X509 CRL-----") {
+            return self.pem_strictly(path, bytes, must_hold);
+        }
         let mut out = Vec::new();
         let fast = each_certificate(bytes, scratch, |der| {
             let position = out.len() + 1;
@@ -260,7 +296,7 @@ impl Check {
         self.pem_strictly(path, bytes, must_hold)
     }
 
-    fn pem_strictly(self, path: &Path, bytes: &[u8], must_hold: bool) -> Vec<Finding> {
+    fn pem_strictly(&self, path: &Path, bytes: &[u8], must_hold: bool) -> Vec<Finding> {
         let mut out = Vec::new();
         let mut other_sections = 0usize;
         for section in <(SectionKind, Vec<u8>)>::pem_slice_iter(bytes) {
@@ -268,6 +304,10 @@ impl Check {
                 Ok((SectionKind::Certificate, der)) => {
                     let position = out.len() + 1;
                     out.push(self.cert(path, Some(position), &der));
+                }
+                Ok((SectionKind::Crl, der)) => {
+                    let position = out.len() + 1;
+                    out.push(self.crl(path, Some(position), &der));
                 }
                 Ok(_) => other_sections += 1,
                 Err(e) => {
@@ -288,13 +328,14 @@ impl Check {
         single_position(out)
     }
 
-    fn der(self, path: &Path, bytes: &[u8], must_hold: bool) -> Vec<Finding> {
+    fn der(&self, path: &Path, bytes: &[u8], must_hold: bool) -> Vec<Finding> {
         match cert::parse(bytes) {
             Ok((_, trailing)) if trailing > 0 => vec![Finding::unknown(
                 path,
                 format!("{trailing} bytes of trailing data after the DER certificate"),
             )],
-            Ok((parsed, _)) => vec![self.classified(path, None, bytes, &parsed)],
+            Ok((parsed, _)) => vec![self.classified(path, None, bytes, &parsed, None)],
+            Err(_) if is_der_crl(bytes) => vec![self.crl(path, None, bytes)],
             Err(_) if is_other_der_object(bytes) || !must_hold => Vec::new(),
             Err(e) => vec![Finding::unknown(
                 path,
@@ -303,9 +344,21 @@ impl Check {
         }
     }
 
-    fn cert(self, path: &Path, position: Option<usize>, der: &[u8]) -> Finding {
+    fn cert(&self, path: &Path, position: Option<usize>, der: &[u8]) -> Finding {
+        self.cert_at(path, position, der, None)
+    }
+
+    /// A certificate met at `place` (`None`: the file's place, found when
+    /// it matters).
+    fn cert_at(
+        &self,
+        path: &Path,
+        position: Option<usize>,
+        der: &[u8],
+        place: Option<Place>,
+    ) -> Finding {
         match cert::parse(der) {
-            Ok((parsed, _)) => self.classified(path, position, der, &parsed),
+            Ok((parsed, _)) => self.classified(path, position, der, &parsed, place),
             Err(e) => {
                 let mut f = Finding::unknown(path, format!("malformed certificate: {e}"));
                 f.position = position;
@@ -314,12 +367,51 @@ impl Check {
         }
     }
 
+    /// A CRL, judged by its nextUpdate as a certificate is by its notAfter
+    /// (one without a nextUpdate never lapses).
+    fn crl(&self, path: &Path, position: Option<usize>, der: &[u8]) -> Finding {
+        use x509_parser::revocation_list::CertificateRevocationList;
+        let crl = match CertificateRevocationList::from_der(der) {
+            Ok((_, crl)) => crl,
+            Err(e) => {
+                let mut f = Finding::unknown(path, format!("malformed CRL: {e}"));
+                f.position = position;
+                return f;
+            }
+        };
+        let this_update = crl.last_update().to_datetime();
+        let next_update = crl.next_update().map(|t| t.to_datetime());
+        let level = match next_update {
+            Some(next) => self.thresholds.level(this_update, next, self.now),
+            None if self.now < this_update => Level::Critical,
+            None => Level::Ok,
+        };
+        Finding {
+            source: Source::File(path.to_path_buf()),
+            position,
+            level,
+            reason: level::crl_reason(this_update, next_update, self.now),
+            not_after: next_update,
+            name: None,
+            cert: None,
+            revocation: None,
+            crl: Some(Box::new(CrlSummary {
+                issuer: crate::name::oneline(crl.issuer()),
+                crl_number: crl.crl_number().map(|n| n.to_str_radix(16).to_uppercase()),
+                this_update,
+                next_update,
+                revoked: crl.iter_revoked_certificates().count(),
+            })),
+        }
+    }
+
     fn classified(
-        self,
+        &self,
         path: &Path,
         position: Option<usize>,
         der: &[u8],
         c: &cert::Parsed,
+        place: Option<Place>,
     ) -> Finding {
         let level = self.thresholds.level(c.not_before, c.not_after, self.now);
         let mut f = Finding {
@@ -330,11 +422,25 @@ impl Check {
             not_after: Some(c.not_after),
             name: None,
             cert: None,
+            crl: None,
+            revocation: None,
         };
-        if self.detail == Detail::Problems && level == Level::Ok {
+        let revoked = self
+            .revocations
+            .as_deref()
+            .and_then(|r| r.of(c.serial, der).map(|found| (r, found)));
+        if let Some((r, found)) = revoked {
+            let place = place.unwrap_or_else(|| r.place(path));
+            let (level, why) =
+                revocation::judged(found, place, &reason(c.not_before, c.not_after, self.now));
+            f.level = level;
+            f.reason = why;
+            f.revocation = Some(Box::new(found.clone()));
+        } else if self.detail == Detail::Problems && level == Level::Ok {
             return f;
+        } else {
+            f.reason = reason(c.not_before, c.not_after, self.now);
         }
-        f.reason = reason(c.not_before, c.not_after, self.now);
         f.name = Some(c.name());
         if self.detail == Detail::Summary {
             f.cert = CertSummary::from_der("certificate", der, true)

@@ -4,6 +4,7 @@
 //! as well as the new one). Every command that asks "was this issued here?"
 //! asks [`issuers`].
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use x509_parser::certificate::X509Certificate;
@@ -53,6 +54,79 @@ pub fn ensure_current(store: &Store, ca: &Ca) -> Result<()> {
         return Err(Error::CaReplaced);
     }
     Ok(())
+}
+
+/// During a CA changeover (`ca-bundle.pem` exists), the old CA, loaded from
+/// `ca-old-cert.pem` and `ca-old-key.pem` (its key opened with the
+/// directory's passphrase source, as the CA's): what signs the old CA's CRL.
+/// `None` outside a changeover. A changeover whose old key is not kept
+/// there (one started by a certgen that did not keep it) is refused.
+pub fn open_old_ca(store: &Store) -> Result<Option<Ca>> {
+    store.recover()?;
+    if std::fs::symlink_metadata(store.path(store::CA_BUNDLE)).is_err() {
+        return Ok(None);
+    }
+    let cert_path = store.path(store::CA_OLD_CERT);
+    let key_path = store.path(store::CA_OLD_KEY);
+    if !cert_path.exists() || !key_path.exists() {
+        return Err(Error::NoOldCaKey {
+            dir: store.root().to_path_buf(),
+        });
+    }
+    let cert = read_file(&cert_path).map_err(Error::io("reading", &cert_path))?;
+    let (key, _) = crate::ca_key::load_at(store, &key_path)?;
+    Ca::from_files(
+        &cert_path.display().to_string(),
+        &cert,
+        key,
+        &key_path.display().to_string(),
+        None,
+    )
+    .map(Some)
+}
+
+/// [`ensure_current`] for the old CA of a changeover: under the lock, the
+/// changeover is still on and `ca-old-cert.pem` still holds `old`.
+pub fn ensure_old_current(store: &Store, old: &Ca) -> Result<()> {
+    let path = store.path(store::CA_OLD_CERT);
+    let bytes = read_file(&path).map_err(Error::io("reading", &path))?;
+    let current = crate::encoding::certificates(&path.display().to_string(), &bytes)?;
+    let bundle = std::fs::symlink_metadata(store.path(store::CA_BUNDLE)).is_ok();
+    if !bundle || current.first().map(Vec::as_slice) != Some(old.cert_der()) {
+        return Err(Error::CaReplaced);
+    }
+    Ok(())
+}
+
+/// The serials `ca-rotation.txt` records: the old CA's certificates during a
+/// changeover. `None` when there is no record to trust (no changeover, or
+/// one started before certgen wrote it).
+pub fn old_ca_serials(store: &Store) -> Option<HashSet<Serial>> {
+    let text = read_file(&store.path(store::CA_ROTATION)).ok()?;
+    let text = String::from_utf8(text).ok()?;
+    serial_lines(&text)
+}
+
+/// The serials of the CAs `rotate-ca --finish` retired (`ca-retired.txt`),
+/// which no CRL lists any more; empty when there is none.
+pub fn retired_serials(store: &Store) -> Result<HashSet<Serial>> {
+    let path = store.path(store::CA_RETIRED);
+    let text = match read_file(&path).and_then(crate::input::utf8) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(HashSet::new()),
+        Err(e) => return Err(Error::io("reading", &path)(e)),
+    };
+    serial_lines(&text).ok_or(Error::BadSerialList { path })
+}
+
+/// One serial a line in hex, `#` comments and blank lines skipped; `None`
+/// when a line is not a serial.
+fn serial_lines(text: &str) -> Option<HashSet<Serial>> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .map(|l| Serial::from_hex(l).ok())
+        .collect()
 }
 
 /// The CA certificates a certificate of this directory may have been issued

@@ -5,6 +5,7 @@
 
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::{Context as _, Result};
 use clap::builder::{EnumValueParser, PathBufValueParser};
@@ -12,7 +13,7 @@ use time::{Duration, OffsetDateTime};
 
 use certgen::db::Database;
 use certgen::encoding::certificates;
-use certgen::expiry::{self, Detail, Tally, Thresholds};
+use certgen::expiry::{self, Detail, Finding, Revocations, Source, Tally, Thresholds};
 use certgen::input::read_file;
 use certgen::remote::{self, Expect, Judge, Starttls, Target, Trust};
 use certgen::store::{Mode, replace_file};
@@ -26,8 +27,8 @@ use super::values;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Certificate files or directories (searched recursively); default: the PKI
-    /// directory, unless --connect is given.
+    /// Certificate and CRL files or directories (searched recursively);
+    /// default: the PKI directory, unless --connect is given.
     #[arg(value_name = "PATH", value_parser = InCommand(PathBufValueParser::new()))]
     paths: Vec<PathBuf>,
     /// Check the chain a live server serves (repeatable; IPv6 as [::1]:5432);
@@ -65,10 +66,12 @@ pub struct Args {
     #[arg(long, value_name = "DATABASE", requires = "connect",
           value_parser = InCommand(EnumValueParser::<DbArg>::new()))]
     db: Option<DbArg>,
-    /// WARNING when a certificate expires within this time (30d, 2w, 12h, or days).
+    /// WARNING when a certificate expires (a CRL's nextUpdate falls) within this time
+    /// (30d, 2w, 12h, or days).
     #[arg(long, default_value = "30d", value_name = "DURATION", value_parser = InCommand(values::duration))]
     warn: Duration,
-    /// CRITICAL when a certificate expires within this time, has expired, or is not yet valid.
+    /// CRITICAL when a certificate (a CRL) expires within this time, has expired, or is not
+    /// yet valid.
     #[arg(long, default_value = "7d", value_name = "DURATION", value_parser = InCommand(values::duration))]
     crit: Duration,
     /// Check as of this time instead of now (RFC 3339, a date for its midnight UTC, or Unix seconds).
@@ -168,7 +171,12 @@ struct Remote {
     judge: Judge,
 }
 
-fn remote_plan(a: &Args, thresholds: Thresholds, now: OffsetDateTime) -> Result<Option<Remote>> {
+fn remote_plan(
+    a: &Args,
+    thresholds: Thresholds,
+    now: OffsetDateTime,
+    revocations: Option<&Arc<Revocations>>,
+) -> Result<Option<Remote>> {
     if a.connect.is_empty() {
         return Ok(None);
     }
@@ -212,6 +220,7 @@ fn remote_plan(a: &Args, thresholds: Thresholds, now: OffsetDateTime) -> Result<
             expect,
             sni: a.sni.clone(),
             database: a.db.map(Database::from),
+            revocations: revocations.cloned(),
         },
     }))
 }
@@ -228,7 +237,19 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         let now = ctx.now();
         now.replace_nanosecond(0).unwrap_or(now)
     });
-    let remote = remote_plan(&a, thresholds, now)?;
+    // The PKI's index, so that a revoked certificate is never OK; one that
+    // cannot be read is reported, and the rest checked without it.
+    let (revocations, index_problem) = match Revocations::load(&ctx.store) {
+        Ok(r) => (r.map(Arc::new), None),
+        Err(e) => (
+            None,
+            Some(Finding::unknown_at(
+                Source::File(ctx.store.index()),
+                format!("cannot tell revoked certificates: {e}"),
+            )),
+        ),
+    };
+    let remote = remote_plan(&a, thresholds, now, revocations.as_ref())?;
     let paths = if a.paths.is_empty() && remote.is_none() {
         vec![ctx.store.root().to_path_buf()]
     } else {
@@ -237,6 +258,8 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     let plan = Plan {
         paths,
         remote,
+        revocations,
+        index_problem,
         thresholds,
         now,
     };
@@ -262,6 +285,9 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
 struct Plan {
     paths: Vec<PathBuf>,
     remote: Option<Remote>,
+    revocations: Option<Arc<Revocations>>,
+    /// Why the PKI's index could not be read, reported first.
+    index_problem: Option<Finding>,
     thresholds: Thresholds,
     now: OffsetDateTime,
 }
@@ -286,8 +312,18 @@ fn report(out: &mut dyn Write, plan: &Plan, format: ExpiryFormat, quiet: bool) -
             .remote
             .as_ref()
             .map(|r| s.spawn(|| remote::fetch_all(&r.targets, &r.options, remote::IN_FLIGHT)));
+        if let Some(finding) = &plan.index_problem {
+            tally.add(finding, now);
+            rep.finding(out, finding)?;
+        }
         if !plan.paths.is_empty() {
-            expiry::scan_with(&plan.paths, thresholds, now, detail, |finding| {
+            let options = expiry::Options {
+                thresholds,
+                now,
+                detail,
+                revocations: plan.revocations.clone(),
+            };
+            expiry::scan_options(&plan.paths, &options, |finding| {
                 tally.add(&finding, now);
                 rep.finding(out, &finding)
             })?;

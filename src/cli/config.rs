@@ -17,7 +17,7 @@ use super::context::Context;
 use super::errors::refuse;
 use super::exit::Status;
 use super::output;
-use super::settings::{SettingsArgs, TargetArg, Unusable, check_current, crl_path};
+use super::settings::{SettingsArgs, TargetArg, Unusable, check_current};
 use super::settings_report::{Report, text};
 
 #[derive(Debug, clap::Args)]
@@ -93,7 +93,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         }
     }
     let users = kept;
-    let crl = crl_path(store);
+    let crl = a.settings.crl(store);
     let input = db::Input {
         server: &server,
         users: &users,

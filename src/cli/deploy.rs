@@ -28,7 +28,7 @@ pub struct Args {
     /// The directory the server or client reads (created if missing; its parent must exist).
     #[arg(long, value_name = "DIR")]
     to: PathBuf,
-    /// The file names to give the CA, certificate and key.
+    /// The file names to give the CA, certificate, key and CRL.
     #[arg(long, value_enum, default_value_t = LayoutArg::Plain)]
     layout: LayoutArg,
     /// Give the files (and DIR, when it is created) to USER and GROUP: names or numeric ids;
@@ -53,13 +53,13 @@ enum KindArg {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum LayoutArg {
-    /// ca-cert.pem, server-cert.pem, server-key.pem (client-*.pem for a user)
+    /// ca-cert.pem, server-cert.pem, server-key.pem (client-*.pem for a user), crl.pem
     Plain,
-    /// ca.pem, server-cert.pem, server-key.pem (client-*.pem for a user)
+    /// ca.pem, server-cert.pem, server-key.pem (client-*.pem for a user), crl.pem
     Mysql,
-    /// root.crt, server.crt, server.key (postgresql.crt, postgresql.key for a user)
+    /// root.crt, server.crt, server.key (postgresql.crt, postgresql.key for a user), root.crl
     Postgres,
-    /// root.crt, mysql.crt, mysql.key, for a Rails database.yml
+    /// root.crt, mysql.crt, mysql.key, root.crl, for a Rails database.yml
     Engineyard,
 }
 
@@ -89,12 +89,15 @@ struct Report<'a> {
     archived: Option<&'a PathBuf>,
 }
 
-/// The deployed paths under the vocabulary's names.
+/// The deployed paths under the vocabulary's names; `crl` only when the
+/// PKI has a CRL (so the document of a PKI without one is as it was).
 #[derive(Serialize)]
 struct Files<'a> {
-    certificate: &'a Path,
-    key: &'a Path,
-    ca: &'a Path,
+    certificate: Option<&'a Path>,
+    key: Option<&'a Path>,
+    ca: Option<&'a Path>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    crl: Option<&'a Path>,
 }
 
 #[derive(Serialize)]
@@ -142,6 +145,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
             certificate: done.path(Role::Certificate),
             key: done.path(Role::Key),
             ca: done.path(Role::Ca),
+            crl: done.path(Role::Crl),
         },
         deployed: done
             .files

@@ -264,6 +264,15 @@ fn library_hint(e: &Error, command: &str) -> Option<String> {
         Error::BadRevocation { .. } => {
             "fix the line's revocation field (YYMMDDHHMMSSZ,reason), as `openssl ca -revoke` writes it"
         }
+        Error::CrlLacksCa { .. } | Error::CrlNotCurrent { .. } => {
+            "run `certgen crl` (it writes a current CRL of each CA certificates may chain to), then deploy again"
+        }
+        Error::NoOldCaKey { .. } => {
+            "rotate-ca archived the old CA's key and certificate as old_keys/<time>/ca-key.pem and ca-cert.pem: copy them to ca-old-key.pem (mode 0600) and ca-old-cert.pem in the PKI directory"
+        }
+        Error::BadSerialList { .. } => {
+            "the file holds one serial a line, in hex, as rotate-ca --finish writes it; fix the line"
+        }
         Error::BadCrlNumber { .. } => {
             "the file holds the next CRL number in hex (e.g. 01); fix or remove it"
         }

@@ -10,7 +10,7 @@ use serde::Serialize;
 use time::{Duration, OffsetDateTime};
 
 use certgen::cert::days_left;
-use certgen::expiry::{Finding, Level, Source, Tally, Thresholds, human};
+use certgen::expiry::{CrlSummary, Finding, Level, Revocation, Source, Tally, Thresholds, human};
 use certgen::{CertSummary, rfc3339};
 
 use super::exit::{Status, worst};
@@ -33,16 +33,50 @@ pub fn location(f: &Finding) -> String {
     }
 }
 
-/// `1 certificate`, `2 certificates`.
-fn certificates(n: usize) -> String {
-    if n == 1 {
+/// `1 certificate`, `2 certificates`, and ` and 1 CRL` when CRLs were seen.
+fn certificates(t: &Tally) -> String {
+    let n = t.certificates();
+    let mut s = if n == 1 {
         "1 certificate".to_string()
     } else {
         format!("{n} certificates")
+    };
+    match t.crls.total() {
+        0 => {}
+        1 => s.push_str(" and 1 CRL"),
+        crls => s.push_str(&format!(" and {crls} CRLs")),
+    }
+    s
+}
+
+/// `, 1 revoked, 2 superseded`: the certificates shown so without raising
+/// the status, when there are any.
+fn set_aside(t: &Tally) -> String {
+    let mut s = String::new();
+    if t.revoked > 0 {
+        s.push_str(&format!(", {} revoked", t.revoked));
+    }
+    if t.superseded > 0 {
+        s.push_str(&format!(", {} superseded", t.superseded));
+    }
+    s
+}
+
+/// What a report names a finding by: the certificate's subject, or the
+/// CRL's issuer and number.
+pub fn subject(f: &Finding) -> String {
+    match (&f.crl, &f.name) {
+        (Some(crl), _) => match &crl.crl_number {
+            Some(n) => format!("CRL of {}, number {n}", crl.issuer),
+            None => format!("CRL of {}", crl.issuer),
+        },
+        (None, Some(n)) => n.subject.clone(),
+        (None, None) => "-".into(),
     }
 }
 
-/// A table; with `quiet` only the problems, and no summary line.
+/// A table; with `quiet` only the problems (what raises the status), and no
+/// summary line.
 pub struct Text {
     now: OffsetDateTime,
     quiet: bool,
@@ -61,7 +95,9 @@ impl Text {
 
 impl Report for Text {
     fn finding(&mut self, out: &mut dyn Write, f: &Finding) -> io::Result<()> {
-        if self.quiet && f.level == Level::Ok {
+        // Quiet: only what raises the status (not OK, nor a revoked
+        // certificate where it is expected).
+        if self.quiet && matches!(f.level, Level::Ok | Level::Revoked | Level::Superseded) {
             return Ok(());
         }
         if !self.header_done {
@@ -71,19 +107,25 @@ impl Report for Text {
                 "STATUS    NOT AFTER               DAYS  FILE/TARGET  SUBJECT"
             )?;
         }
-        let (date, days, detail) = match f.not_after {
-            Some(not_after) => {
+        let (date, days, detail) = match (f.not_after, &f.crl) {
+            (Some(not_after), _) => {
                 let date = rfc3339::format(not_after);
                 let days = f.seconds_left(self.now).map(days_left).unwrap_or(0);
-                let subject = f.name.as_ref().map_or("-", |n| n.subject.as_str());
+                let subject = subject(f);
                 let detail = if f.level == Level::Ok {
-                    subject.to_string()
+                    subject
                 } else {
                     format!("{subject} ({})", f.reason)
                 };
                 (date, days.to_string(), detail)
             }
-            None => ("-".into(), "-".into(), f.reason.clone()),
+            // A CRL without a nextUpdate.
+            (None, Some(_)) => (
+                "-".into(),
+                "-".into(),
+                format!("{} ({})", subject(f), f.reason),
+            ),
+            (None, None) => ("-".into(), "-".into(), f.reason.clone()),
         };
         let line = format!(
             "{:<8}  {date:<20}  {days:>6}  {}  {detail}",
@@ -99,11 +141,12 @@ impl Report for Text {
         }
         writeln!(
             out,
-            "{}: {} ok, {} warning, {} critical; {} unknown",
-            certificates(tally.certificates()),
+            "{}: {} ok, {} warning, {} critical{}; {} unknown",
+            certificates(tally),
             tally.ok,
             tally.warning,
             tally.critical,
+            set_aside(tally),
             tally.unknown
         )
     }
@@ -120,6 +163,9 @@ struct JsonFinding<'a> {
     seconds_left: Option<i64>,
     days_left: Option<i64>,
     certificate: Option<&'a CertSummary>,
+    crl: Option<&'a CrlSummary>,
+    /// When the PKI's index records the certificate revoked or superseded.
+    revocation: Option<&'a Revocation>,
 }
 
 /// One JSON document (see docs/check-expiry.md).
@@ -173,6 +219,8 @@ impl Report for Json {
             seconds_left: left,
             days_left: left.map(days_left),
             certificate: f.cert.as_deref(),
+            crl: f.crl.as_deref(),
+            revocation: f.revocation.as_deref(),
         };
         write!(out, "{}\n    ", if self.first { "" } else { "," })?;
         self.first = false;
@@ -183,6 +231,9 @@ impl Report for Json {
     fn finish(&mut self, out: &mut dyn Write, tally: &Tally) -> io::Result<()> {
         let summary = serde_json::json!({
             "certificates": tally.certificates(),
+            "crls": tally.crls.total(),
+            "revoked": tally.revoked,
+            "superseded": tally.superseded,
             "ok": tally.ok,
             "warning": tally.warning,
             "critical": tally.critical,
@@ -210,7 +261,7 @@ pub struct Nagios {
 impl Report for Nagios {
     fn finding(&mut self, _out: &mut dyn Write, f: &Finding) -> io::Result<()> {
         if f.level != Level::Ok && self.problems.len() <= NAGIOS_LONG_LINES {
-            let subject = f.name.as_ref().map_or("-", |n| n.subject.as_str());
+            let subject = subject(f);
             self.problems.push(format!(
                 "{}: {} {subject}: {}",
                 f.level.name(),
@@ -224,12 +275,13 @@ impl Report for Nagios {
     fn finish(&mut self, out: &mut dyn Write, t: &Tally) -> io::Result<()> {
         let worst = worst(t);
         let mut line = format!(
-            "CERTGEN EXPIRY {} - {}: {} critical, {} warning, {} ok; {} unknown",
+            "CERTGEN EXPIRY {} - {}: {} critical, {} warning, {} ok{}; {} unknown",
             worst.name(),
-            certificates(t.certificates()),
+            certificates(t),
             t.critical,
             t.warning,
             t.ok,
+            set_aside(t),
             t.unknown
         );
         if let Some(min) = t.min_seconds_left {
@@ -271,6 +323,15 @@ impl Nagios {
             t.critical,
             t.unknown
         );
+        if t.crls.total() > 0 {
+            p.push_str(&format!(" crls={};;;0", t.crls.total()));
+        }
+        if t.revoked > 0 {
+            p.push_str(&format!(" revoked={};;;0", t.revoked));
+        }
+        if t.superseded > 0 {
+            p.push_str(&format!(" superseded={};;;0", t.superseded));
+        }
         if let Some(min) = t.min_seconds_left {
             // `N:` ranges alert when the value falls below N.
             p.push_str(&format!(

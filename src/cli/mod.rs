@@ -119,7 +119,7 @@ pub enum Command {
     Deploy(deploy::Args),
     /// Check that a certificate chains to a trusted CA, for a host and purpose.
     Verify(verify::Args),
-    /// Check certificate expiry: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
+    /// Check certificate and CRL expiry: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
     CheckExpiry(check_expiry::Args),
     /// Summarise certificates, CSRs, keys (never the secret) and CRLs.
     Inspect(inspect::Args),

@@ -18,12 +18,20 @@ use super::output::sanitize;
 const NOT_AFTER: &str = "certgen_certificate_not_after_timestamp_seconds";
 const EXPIRY: &str = "certgen_certificate_expiry_seconds";
 const UNKNOWN: &str = "certgen_check_expiry_unknown";
+const CRL_NEXT_UPDATE: &str = "certgen_crl_next_update_timestamp_seconds";
+const CRL_LEFT: &str = "certgen_crl_next_update_seconds";
+const REVOKED: &str = "certgen_certificate_revoked";
 
 pub struct Prometheus {
     now: OffsetDateTime,
     header_done: bool,
     expiry_lines: Vec<String>,
     unknown_lines: Vec<String>,
+    /// CRLs: nextUpdate, and seconds left to it.
+    crl_lines: Vec<String>,
+    crl_left_lines: Vec<String>,
+    /// Certificates the PKI's index records as revoked or superseded.
+    revoked_lines: Vec<String>,
 }
 
 impl Prometheus {
@@ -33,6 +41,9 @@ impl Prometheus {
             header_done: false,
             expiry_lines: Vec::new(),
             unknown_lines: Vec::new(),
+            crl_lines: Vec::new(),
+            crl_left_lines: Vec::new(),
+            revoked_lines: Vec::new(),
         }
     }
 
@@ -70,6 +81,25 @@ impl Report for Prometheus {
             Source::File(path) => format!("path=\"{}\"", label(&path.to_string_lossy())),
             Source::Endpoint(target) => format!("target=\"{}\"", label(target)),
         };
+        if let Some(crl) = &f.crl {
+            let labels = format!(
+                "{{{origin},index=\"{}\",issuer=\"{}\",crl_number=\"{}\"}}",
+                f.position.unwrap_or(1),
+                label(&crl.issuer),
+                label(crl.crl_number.as_deref().unwrap_or("")),
+            );
+            // A CRL without a nextUpdate has no sample: it never lapses.
+            if let Some(next) = f.not_after {
+                let left = (next - self.now).whole_seconds();
+                self.crl_lines.push(format!(
+                    "{CRL_NEXT_UPDATE}{labels} {}",
+                    next.unix_timestamp()
+                ));
+                self.crl_left_lines
+                    .push(format!("{CRL_LEFT}{labels} {left}"));
+            }
+            return Ok(());
+        }
         let Some(not_after) = f.not_after else {
             self.unknown_lines.push(format!("{UNKNOWN}{{{origin}}} 1"));
             return Ok(());
@@ -86,6 +116,15 @@ impl Report for Prometheus {
         writeln!(out, "{NOT_AFTER}{labels} {}", not_after.unix_timestamp())?;
         let left = (not_after - self.now).whole_seconds();
         self.expiry_lines.push(format!("{EXPIRY}{labels} {left}"));
+        if let Some(r) = &f.revocation {
+            let reason = label(r.revocation_reason.as_deref().unwrap_or("unspecified"));
+            let labels = format!(
+                "{}{}",
+                &labels[..labels.len() - 1],
+                format_args!(",reason=\"{reason}\"}}")
+            );
+            self.revoked_lines.push(format!("{REVOKED}{labels} 1"));
+        }
         Ok(())
     }
 
@@ -97,6 +136,34 @@ impl Report for Prometheus {
                 "Seconds from the check to notAfter; negative once expired.",
             )?;
             for l in &self.expiry_lines {
+                writeln!(out, "{l}")?;
+            }
+        }
+        if !self.revoked_lines.is_empty() {
+            family(
+                out,
+                REVOKED,
+                "A certificate the PKI's index records as revoked or superseded (reason): never OK, CRITICAL where deployed or served.",
+            )?;
+            for l in &self.revoked_lines {
+                writeln!(out, "{l}")?;
+            }
+        }
+        if !self.crl_lines.is_empty() {
+            family(
+                out,
+                CRL_NEXT_UPDATE,
+                "When the CRL's nextUpdate falls, as a Unix time: past it, servers that check it refuse every certificate of its CA.",
+            )?;
+            for l in &self.crl_lines {
+                writeln!(out, "{l}")?;
+            }
+            family(
+                out,
+                CRL_LEFT,
+                "Seconds from the check to the CRL's nextUpdate; negative once passed.",
+            )?;
+            for l in &self.crl_left_lines {
                 writeln!(out, "{l}")?;
             }
         }
@@ -118,7 +185,24 @@ impl Prometheus {
         family(out, name, "Certificates checked, by status.")?;
         for level in [Level::Ok, Level::Warning, Level::Critical] {
             let status = level.name().to_lowercase();
-            writeln!(out, "{name}{{status=\"{status}\"}} {}", t.count(level))?;
+            writeln!(
+                out,
+                "{name}{{status=\"{status}\"}} {}",
+                t.certificates_at(level)
+            )?;
+        }
+        for (status, n) in [("revoked", t.revoked), ("superseded", t.superseded)] {
+            if n > 0 {
+                writeln!(out, "{name}{{status=\"{status}\"}} {n}")?;
+            }
+        }
+        if t.crls.total() > 0 {
+            let name = "certgen_check_expiry_crls";
+            family(out, name, "CRLs checked, by status.")?;
+            for level in [Level::Ok, Level::Warning, Level::Critical] {
+                let status = level.name().to_lowercase();
+                writeln!(out, "{name}{{status=\"{status}\"}} {}", t.crls.count(level))?;
+            }
         }
         let name = "certgen_check_expiry_status";
         let help = "Worst status of the check: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.";

@@ -7,6 +7,7 @@ use anyhow::{Context as _, Result};
 use serde::Serialize;
 use time::Duration;
 
+use certgen::crl::CRL_FILE;
 use certgen::lifecycle::{self, RotateOptions};
 use certgen::{CertSummary, request, rfc3339};
 
@@ -21,7 +22,8 @@ use super::values;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// End the changeover: drop the old root from ca-bundle.pem and every
-    /// bundle's ca-cert.pem, once no valid certificate chains to it.
+    /// bundle's ca-cert.pem, and its CRL from crl.pem, once no valid
+    /// certificate chains to it.
     #[arg(long, conflicts_with_all = ["cn", "subject", "key_type", "days"])]
     finish: bool,
     /// Common name of the new CA [default: the old CA's subject].
@@ -59,6 +61,11 @@ struct Files<'a> {
     certificate: PathBuf,
     key: PathBuf,
     bundle: &'a Path,
+    /// The old CA's key and certificate, kept until `--finish`.
+    old_key: PathBuf,
+    old_certificate: PathBuf,
+    /// The CRL file, rewritten with a CRL of each root, when there is one.
+    crl: Option<PathBuf>,
 }
 
 /// What `rotate-ca --finish --format json` prints.
@@ -68,6 +75,8 @@ struct FinishReport<'a> {
     dropped: &'a [CertSummary],
     /// The bundles' `ca-cert.pem` files rewritten to hold the new root alone.
     updated: &'a [PathBuf],
+    /// The CRL file, rewritten with the new CA's CRL alone, when there is one.
+    crl: Option<PathBuf>,
     archived: Option<&'a Path>,
 }
 
@@ -93,6 +102,9 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
                 certificate: ctx.store.ca_cert(),
                 key: ctx.store.ca_key(),
                 bundle: &r.bundle,
+                old_key: ctx.store.path(certgen::store::CA_OLD_KEY),
+                old_certificate: ctx.store.path(certgen::store::CA_OLD_CERT),
+                crl: r.crls.as_ref().map(|_| ctx.store.path(CRL_FILE)),
             },
             updated: &r.updated,
             archived: r.archived.as_deref(),
@@ -114,12 +126,27 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
                 r.updated.len(),
                 if r.updated.len() == 1 { "" } else { "s" }
             ))?;
+            if r.crls.is_some() {
+                output::line(&format!(
+                    "  CRLs:        {} (a CRL of each root)",
+                    ctx.store.path(CRL_FILE).display()
+                ))?;
+            }
         }
     }
     if let Some(dir) = &r.archived {
         output::note(
             ctx.quiet,
             &format!("archived the old CA in {}", dir.display()),
+        );
+    }
+    if r.crls.is_some() {
+        output::note(
+            ctx.quiet,
+            &format!(
+                "rewrote {} with a CRL of each root: servers that check CRLs refuse a certificate whose CA has none there, so give it to them with the CA file",
+                ctx.store.path(CRL_FILE).display()
+            ),
         );
     }
     output::note(
@@ -140,6 +167,7 @@ fn finish(ctx: &Context, format: Format) -> Result<Status> {
             certificate: &f.ca,
             dropped: &f.dropped,
             updated: &f.updated,
+            crl: f.crls.as_ref().map(|_| ctx.store.path(CRL_FILE)),
             archived: f.archived.as_deref(),
         })?,
         Format::Text => {
@@ -157,6 +185,12 @@ fn finish(ctx: &Context, format: Format) -> Result<Status> {
                 f.updated.len(),
                 if f.updated.len() == 1 { "" } else { "s" }
             ))?;
+            if f.crls.is_some() {
+                output::line(&format!(
+                    "  CRL:         {} (the new CA's alone)",
+                    ctx.store.path(CRL_FILE).display()
+                ))?;
+            }
         }
     }
     if let Some(dir) = &f.archived {

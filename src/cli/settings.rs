@@ -155,7 +155,7 @@ impl SettingsArgs {
             .iter()
             .map(|u| planned(Kind::User, u))
             .collect::<Result<Vec<_>>>()?;
-        let crl = crl_path(store);
+        let crl = self.crl(store);
         target.config(&db::Input {
             server: &server,
             users: &users,
@@ -240,9 +240,22 @@ pub fn check_current(
     })
 }
 
-/// The CRL, when `certgen crl` wrote one.
-pub fn crl_path(store: &Store) -> Option<PathBuf> {
-    let path = store.path(crl::CRL_FILE);
-    path.is_file()
-        .then(|| std::path::absolute(&path).unwrap_or(path))
+impl SettingsArgs {
+    /// The CRL the server reads, when `certgen crl` wrote one: the PKI's,
+    /// or with --deploy-dir the copy `deploy` puts there (the layout's name
+    /// for it). Absolute.
+    pub fn crl(&self, store: &Store) -> Option<PathBuf> {
+        let path = store.path(crl::CRL_FILE);
+        if !path.is_file() {
+            return None;
+        }
+        let path = match &self.deploy_dir {
+            Some(dir) => {
+                let layout = Layout::from_name(&self.layout).unwrap_or_default();
+                dir.join(layout.file_names(Kind::Server).crl)
+            }
+            None => path,
+        };
+        Some(std::path::absolute(&path).unwrap_or(path))
+    }
 }

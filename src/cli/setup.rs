@@ -22,7 +22,7 @@ use super::errors::refuse;
 use super::exit::Status;
 use super::output;
 use super::passphrase::PassphraseArgs;
-use super::settings::{SettingsArgs, TargetArg, check_current, crl_path};
+use super::settings::{SettingsArgs, TargetArg, check_current};
 use super::settings_report;
 
 #[derive(Debug, clap::Args)]
@@ -186,7 +186,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     let users = carry_out(ctx, &ca, user_plan, &a.user, user_opts, now)?;
     let server = servers.first().context("setup names one server")?;
 
-    let crl = crl_path(store);
+    let crl = a.settings.crl(store);
     let bundle = |leaf: &LeafIssued, kind| -> Result<Bundle> {
         Ok(Bundle {
             files: a.settings.files(store, kind, &leaf.name)?,

@@ -25,6 +25,19 @@ impl Flavor {
         }
     }
 
+    /// How the server comes to read `ssl_crl`: the first time, and when
+    /// `certgen crl` has refreshed the file.
+    fn crl_note(self) -> &'static str {
+        match self {
+            Flavor::Mariadb => {
+                "ssl_crl is read when the server starts: restart MariaDB once after adding it (it cannot be set at runtime, and FLUSH SSL does not pick up a new ssl_crl); after that, FLUSH SSL re-reads the file each time `certgen crl` (and `certgen deploy`) refresh it"
+            }
+            Flavor::Mysql => {
+                "ssl_crl is read when the server starts: restart MySQL after adding it (MySQL 8.0.16 and later can also take it with SET PERSIST ssl_crl = '...' followed by ALTER INSTANCE RELOAD TLS); after that, ALTER INSTANCE RELOAD TLS re-reads the file each time `certgen crl` (and `certgen deploy`) refresh it"
+            }
+        }
+    }
+
     /// The command-line client.
     fn client(self) -> &'static str {
         match self {
@@ -236,6 +249,9 @@ pub fn config(flavor: Flavor, input: &Input<'_>) -> crate::error::Result<Config>
         "chown mysql {}",
         super::text::shell_quote(&s.key.display().to_string())
     ));
+    if input.crl.is_some() {
+        config.notes.push(flavor.crl_note().into());
+    }
     let require = input.require.unwrap_or(Require::Subject);
     for (user, group) in input.users.iter().zip(client_group(input.users)?) {
         let f = &user.files;

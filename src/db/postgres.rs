@@ -116,6 +116,12 @@ pub fn config(input: &Input<'_>) -> Result<Config> {
         "chown postgres:postgres {k} && chmod 0600 {k}",
         k = shell_quote(key)
     ));
+    if input.crl.is_some() {
+        config.notes.push(
+            "SELECT pg_reload_conf(); makes the running server read ssl_crl_file, when it is added and each time `certgen crl` (and `certgen deploy`) refresh the file: no restart"
+                .into(),
+        );
+    }
     config.notes.push(format!(
         "PostgreSQL refuses a server key that others can read: owned by the server's user with mode 0600 \
          (above), or owned by root with mode 0640 and group postgres (chown root:postgres {k} && chmod 0640 {k})",

@@ -1,7 +1,9 @@
 //! Reading a bundle to deploy, and the checks it passes first: complete,
 //! key and certificate a pair, issued by this PKI's CA and verifiable with
 //! the CA file deployed beside it, recorded in the index and not revoked,
-//! not expired.
+//! not expired; and the PKI's CRL file, when there is one, holding a
+//! current CRL of every root of that CA file (a server that checks CRLs
+//! refuses a certificate whose CA has none).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -21,8 +23,9 @@ use crate::store::{self, Store};
 /// The checked content of a bundle.
 pub(super) struct Bundle {
     pub certificate: CertSummary,
-    /// (role, source, content), in the order of [`Deployment::files`].
-    pub files: [(Role, PathBuf, Zeroizing<Vec<u8>>); 3],
+    /// (role, source, content), in the order of [`Deployment::files`]: CA,
+    /// certificate, key, and the CRL when the PKI has one.
+    pub files: Vec<(Role, PathBuf, Zeroizing<Vec<u8>>)>,
 }
 
 /// Reads and checks `servers/NAME` or `users/NAME`, with the CA file to
@@ -97,14 +100,61 @@ pub(super) fn read_bundle(
         return Err(Error::NotInIndex(certificate.serial.clone()));
     }
     index.check_current(&cert_what, &certificate, now)?;
-    Ok(Bundle {
-        certificate,
-        files: [
-            (Role::Ca, ca_path, ca),
-            (Role::Certificate, cert_path, cert),
-            (Role::Key, key_path, key),
-        ],
-    })
+    let mut files = vec![
+        (Role::Ca, ca_path.clone(), ca),
+        (Role::Certificate, cert_path, cert),
+        (Role::Key, key_path, key),
+    ];
+    let crl_path = store.path(crate::crl::CRL_FILE);
+    if crl_path.exists() {
+        let crl = read(&crl_path)?;
+        let ca = files
+            .first()
+            .map(|(_, _, c)| c.to_vec())
+            .unwrap_or_default();
+        let issuers = crate::pki::issuers(store)?;
+        check_crl(&crl_path, &crl, &ca_path, &ca, &issuers, now)?;
+        files.push((Role::Crl, crl_path, crl));
+    }
+    Ok(Bundle { certificate, files })
+}
+
+/// Refuses a CRL file without a current CRL of every CA certificate in the
+/// CA file `ca` that issues this PKI's certificates (`issuers`: the CA, and
+/// the old root during a changeover; an intermediate's parents publish
+/// their own): deployed together, the server would refuse that CA's
+/// certificates ("unable to get certificate CRL"), or all of them once the
+/// CRL's nextUpdate has passed.
+fn check_crl(
+    crl_path: &Path,
+    crl: &[u8],
+    ca_path: &Path,
+    ca: &[u8],
+    issuers: &[Vec<u8>],
+    now: OffsetDateTime,
+) -> Result<()> {
+    let published = crate::crl::parse_published(&crl_path.display().to_string(), crl)?;
+    let in_ca_file = crate::encoding::certificates(&ca_path.display().to_string(), ca)?;
+    for ca_der in in_ca_file.into_iter().filter(|c| issuers.contains(c)) {
+        let subject = X509Certificate::from_der(&ca_der)
+            .map(|(_, c)| crate::name::oneline(c.subject()))
+            .unwrap_or_default();
+        let Some(p) = published.iter().find(|p| p.signed_by(&ca_der)) else {
+            return Err(Error::CrlLacksCa {
+                crl: crl_path.to_path_buf(),
+                ca: subject,
+            });
+        };
+        if p.this_update > now || p.next_update.is_some_and(|n| n < now) {
+            return Err(Error::CrlNotCurrent {
+                crl: crl_path.to_path_buf(),
+                ca: subject,
+                this_update: p.this_update,
+                next_update: p.next_update,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Checks again, with the deployment directory locked, what
@@ -118,7 +168,11 @@ pub(super) fn check_still_current(
     bundle: &Bundle,
     now: OffsetDateTime,
 ) -> Result<()> {
-    let [_, (_, cert_path, _), _] = &bundle.files;
+    let cert_path = bundle
+        .files
+        .iter()
+        .find(|(role, ..)| *role == Role::Certificate)
+        .map_or_else(|| index.to_path_buf(), |(_, path, _)| path.clone());
     Index::load(index)?.check_current(&cert_path.display().to_string(), &bundle.certificate, now)
 }
 

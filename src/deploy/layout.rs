@@ -6,7 +6,7 @@ use std::fmt;
 use crate::kind::{CLIENT_CERT, CLIENT_KEY, Kind, SERVER_CERT, SERVER_KEY};
 use crate::store::CA_CERT;
 
-/// How the three files of a deployed bundle are named.
+/// How the files of a deployed bundle are named.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Layout {
     /// The names of the PKI directory: `ca-cert.pem`, `server-cert.pem`,
@@ -32,6 +32,9 @@ pub struct FileNames {
     pub ca: &'static str,
     pub cert: &'static str,
     pub key: &'static str,
+    /// The CRL file, deployed with the bundle when the PKI has one:
+    /// `crl.pem`, or `root.crl` where libpq looks for it (`~/.postgresql/`).
+    pub crl: &'static str,
 }
 
 impl Layout {
@@ -66,7 +69,11 @@ impl Layout {
             (Layout::Postgres, Kind::User) => ("root.crt", "postgresql.crt", "postgresql.key"),
             (Layout::Engineyard, _) => ("root.crt", "mysql.crt", "mysql.key"),
         };
-        FileNames { ca, cert, key }
+        let crl = match self {
+            Layout::Plain | Layout::Mysql => crate::crl::CRL_FILE,
+            Layout::Postgres | Layout::Engineyard => "root.crl",
+        };
+        FileNames { ca, cert, key, crl }
     }
 }
 
@@ -83,4 +90,5 @@ pub enum Role {
     Ca,
     Certificate,
     Key,
+    Crl,
 }

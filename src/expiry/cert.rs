@@ -16,7 +16,7 @@ use crate::serial::Serial;
 /// The fields of a certificate `check-expiry` needs, still in DER: the name
 /// and serial are only formatted when the finding is going to be shown.
 pub(super) struct Parsed<'a> {
-    serial: &'a [u8],
+    pub(super) serial: &'a [u8],
     subject: X509Name<'a>,
     pub(super) not_before: OffsetDateTime,
     pub(super) not_after: OffsetDateTime,

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use time::OffsetDateTime;
 
 use super::level::Level;
+use super::revocation::Revocation;
 use crate::cert::CertSummary;
 use crate::serial::Serial;
 
@@ -32,6 +33,23 @@ pub struct CertName {
     /// In `X509_NAME_oneline` form.
     pub subject: String,
     pub serial: Serial,
+}
+
+/// What a finding reports of a CRL: its issuer, number and dates. A CRL is
+/// judged by its nextUpdate, as a certificate by its notAfter: past it,
+/// servers that check the CRL refuse every certificate of its CA.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct CrlSummary {
+    /// In `X509_NAME_oneline` form.
+    pub issuer: String,
+    /// In hex without leading zeros, as `inspect` shows it.
+    pub crl_number: Option<String>,
+    #[serde(with = "crate::rfc3339")]
+    pub this_update: OffsetDateTime,
+    #[serde(with = "crate::rfc3339::option")]
+    pub next_update: Option<OffsetDateTime>,
+    /// How many certificates it lists.
+    pub revoked: usize,
 }
 
 /// Where a certificate was found.
@@ -72,6 +90,11 @@ pub struct Finding {
     /// extensions cannot).
     /// Boxed: findings are made a thousand at a time and few carry one.
     pub cert: Option<Box<CertSummary>>,
+    /// For a CRL (then `name` and `cert` are `None`, and `not_after` is its
+    /// nextUpdate), at every level of detail.
+    pub crl: Option<Box<CrlSummary>>,
+    /// For a certificate the PKI's index records as revoked or superseded.
+    pub revocation: Option<Box<Revocation>>,
 }
 
 impl Finding {
@@ -89,6 +112,8 @@ impl Finding {
             not_after: None,
             name: None,
             cert: None,
+            crl: None,
+            revocation: None,
         }
     }
 
@@ -98,23 +123,67 @@ impl Finding {
     }
 }
 
-/// Counts per status and the certificate closest to expiry.
+/// Counts per status and the certificate or CRL closest to expiry.
 #[derive(Clone, Debug, Default)]
 pub struct Tally {
+    /// Every finding, certificates and CRLs, by status.
     pub ok: usize,
     pub warning: usize,
     pub critical: usize,
     pub unknown: usize,
-    /// The smallest number of seconds left among the certificates seen.
+    /// Certificates the PKI's index records as revoked or superseded, met
+    /// where that raises no status.
+    pub revoked: usize,
+    pub superseded: usize,
+    /// The CRLs among them, by status.
+    pub crls: CrlTally,
+    /// The smallest number of seconds left among the certificates (to
+    /// notAfter) and CRLs (to nextUpdate) seen.
     pub min_seconds_left: Option<i64>,
+}
+
+/// The CRLs of a [`Tally`], by status.
+#[derive(Clone, Debug, Default)]
+pub struct CrlTally {
+    pub ok: usize,
+    pub warning: usize,
+    pub critical: usize,
+}
+
+impl CrlTally {
+    pub fn count(&self, level: Level) -> usize {
+        match level {
+            Level::Ok => self.ok,
+            Level::Warning => self.warning,
+            Level::Critical => self.critical,
+            Level::Unknown | Level::Revoked | Level::Superseded => 0,
+        }
+    }
+
+    pub fn total(&self) -> usize {
+        self.ok + self.warning + self.critical
+    }
 }
 
 impl Tally {
     pub fn add(&mut self, f: &Finding, now: OffsetDateTime) {
         *self.count_mut(f.level) += 1;
+        if f.crl.is_some() {
+            match f.level {
+                Level::Ok => self.crls.ok += 1,
+                Level::Warning => self.crls.warning += 1,
+                Level::Critical => self.crls.critical += 1,
+                Level::Unknown | Level::Revoked | Level::Superseded => {}
+            }
+        }
         if let Some(left) = f.seconds_left(now) {
             self.min_seconds_left = Some(self.min_seconds_left.map_or(left, |m| m.min(left)));
         }
+    }
+
+    /// The certificates (CRLs left out) of a status.
+    pub fn certificates_at(&self, level: Level) -> usize {
+        self.count(level) - self.crls.count(level)
     }
 
     fn count_mut(&mut self, level: Level) -> &mut usize {
@@ -123,6 +192,8 @@ impl Tally {
             Level::Warning => &mut self.warning,
             Level::Critical => &mut self.critical,
             Level::Unknown => &mut self.unknown,
+            Level::Revoked => &mut self.revoked,
+            Level::Superseded => &mut self.superseded,
         }
     }
 
@@ -132,11 +203,14 @@ impl Tally {
             Level::Warning => self.warning,
             Level::Critical => self.critical,
             Level::Unknown => self.unknown,
+            Level::Revoked => self.revoked,
+            Level::Superseded => self.superseded,
         }
     }
 
-    /// Certificates seen (UNKNOWN findings are files, not certificates).
+    /// Certificates seen (UNKNOWN findings are files, not certificates;
+    /// CRLs are counted in [`Tally::crls`]).
     pub fn certificates(&self) -> usize {
-        self.ok + self.warning + self.critical
+        self.ok + self.warning + self.critical + self.revoked + self.superseded - self.crls.total()
     }
 }

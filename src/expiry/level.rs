@@ -4,8 +4,11 @@ use time::{Duration, OffsetDateTime};
 
 use crate::error::{Error, Result};
 
-/// A status in the Nagios convention. Which status wins, and the exit codes,
-/// belong to the binary, with its other exit statuses.
+/// A status in the Nagios convention, and two that are not OK without
+/// raising the status: a certificate the PKI's index records as revoked, or
+/// superseded by a renewal, met where that is expected (the PKI directory,
+/// an archive). Which status wins, and the exit codes, belong to the binary,
+/// with its other exit statuses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
@@ -13,18 +16,23 @@ pub enum Level {
     Warning,
     Critical,
     Unknown,
+    Revoked,
+    Superseded,
 }
 
 impl Level {
+    /// The Nagios statuses, the exit status is the worst of.
     pub const ALL: [Level; 4] = [Level::Ok, Level::Warning, Level::Critical, Level::Unknown];
 
-    /// `OK`, `WARNING`, `CRITICAL`, `UNKNOWN`.
+    /// `OK`, `WARNING`, `CRITICAL`, `UNKNOWN`, `REVOKED`, `SUPERSEDED`.
     pub fn name(self) -> &'static str {
         match self {
             Level::Ok => "OK",
             Level::Warning => "WARNING",
             Level::Critical => "CRITICAL",
             Level::Unknown => "UNKNOWN",
+            Level::Revoked => "REVOKED",
+            Level::Superseded => "SUPERSEDED",
         }
     }
 }
@@ -95,6 +103,31 @@ pub fn reason(
         return format!("expired {} ago", human(-left));
     }
     format!("expires in {}", human(left))
+}
+
+/// Why a CRL current from `this_update` to `next_update` has its status:
+/// `not valid before ...`, `next update passed 3 days ago`, `next update in
+/// 5 hours`, `no next update`.
+pub fn crl_reason(
+    this_update: OffsetDateTime,
+    next_update: Option<OffsetDateTime>,
+    now: OffsetDateTime,
+) -> String {
+    if now < this_update {
+        let when = crate::rfc3339::format(this_update);
+        return format!("not valid before {when}");
+    }
+    let Some(next) = next_update else {
+        return "no next update".into();
+    };
+    let left = next - now;
+    if left.is_negative() {
+        return format!(
+            "next update passed {} ago: servers that check it refuse every certificate of its CA",
+            human(-left)
+        );
+    }
+    format!("next update in {}", human(left))
 }
 
 /// `3 days`, `5 hours`, `1 minute`: the largest whole unit.

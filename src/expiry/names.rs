@@ -10,8 +10,8 @@ use std::path::Path;
 /// What a file name says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Name {
-    /// `.pem`, `.crt`, `.cer`, `.cert`, `.der`: a certificate, or a key,
-    /// CSR or CRL in the same encodings. Such a file that cannot be read, or
+    /// `.pem`, `.crt`, `.cer`, `.cert`, `.der`, `.crl`: a certificate or a
+    /// CRL, or a key or CSR in the same encodings. Such a file that cannot be read, or
     /// holds nothing of the kind, is a problem to report.
     Promises,
     /// A name that contains `cert`, `crt`, `chain` or `bundle` (`cacert`,
@@ -23,7 +23,7 @@ pub(crate) enum Name {
     Other,
 }
 
-const PROMISING: [&[u8]; 5] = [b"pem", b"crt", b"cer", b"cert", b"der"];
+const PROMISING: [&[u8]; 6] = [b"pem", b"crt", b"cer", b"cert", b"der", b"crl"];
 const HINTS: [&[u8]; 4] = [b"cert", b"crt", b"chain", b"bundle"];
 
 /// What the file name `name` says.
@@ -90,6 +90,7 @@ mod tests {
             "root.cer",
             "x.cert",
             "a.der",
+            "root.crl",
             "client-key.pem",
             "a\nCRITICAL fake.pem",
         ] {

@@ -16,6 +16,16 @@
 //! issuer (gone, unreadable, another certificate there now: `sign --out` to
 //! another host) still needs the old root, and keeps `--finish` refused.
 //!
+//! Revocation follows the roots: servers that check a CRL refuse a
+//! certificate whose issuer has no CRL in the file, so while both roots are
+//! trusted the CRL file (`crl.pem`, when there is one) holds a CRL of each,
+//! each listing the revoked certificates its CA issued. `rotate-ca` keeps the
+//! old CA's key and certificate as `ca-old-key.pem` and `ca-old-cert.pem`,
+//! with which `crl` signs the old CA's CRL, and rewrites the CRL file in its
+//! transaction; `--finish` rewrites it with the new CA's CRL alone, archives
+//! the old key, and adds the old CA's serials to `ca-retired.txt`, which no
+//! CRL lists any more.
+//!
 //! An intermediate CA is refused: its certificate is its parent's to
 //! replace, and `ca-chain.pem` would need both chains.
 
@@ -28,6 +38,7 @@ use zeroize::Zeroizing;
 
 use crate::ca::{CLOCK_SKEW, Ca};
 use crate::cert::CertSummary;
+use crate::crl::{self, Scope, Signed, Signer, Which};
 use crate::encoding::certificates;
 use crate::error::{Error, Expected, Result};
 use crate::index::{Index, Status};
@@ -35,7 +46,7 @@ use crate::input::read_file;
 use crate::key_type::{KeyFormat, KeyType};
 use crate::keys::{PrivateKey, check_format};
 use crate::name::Subject;
-use crate::pki::{ensure_current, open_ca};
+use crate::pki::{ensure_current, old_ca_serials, open_ca, retired_serials};
 use crate::profile::Profile;
 use crate::serial::Serial;
 use crate::store::{self, Mode, Store};
@@ -62,6 +73,9 @@ pub struct Rotated {
     pub bundle: PathBuf,
     /// The bundles' `ca-cert.pem` files that now hold both roots.
     pub updated: Vec<PathBuf>,
+    /// The CRLs the CRL file was rewritten with, when there is one: the new
+    /// CA's and the old CA's.
+    pub crls: Option<Vec<Signed>>,
     pub archived: Option<PathBuf>,
 }
 
@@ -73,6 +87,9 @@ pub struct Finished {
     pub dropped: Vec<CertSummary>,
     /// The bundles' `ca-cert.pem` files that now hold the new root alone.
     pub updated: Vec<PathBuf>,
+    /// The CRL the CRL file was rewritten with, when there is one: the new
+    /// CA's alone.
+    pub crls: Option<Vec<Signed>>,
     pub archived: Option<PathBuf>,
 }
 
@@ -141,8 +158,38 @@ pub fn rotate_ca(store: &Store, opts: &RotateOptions, now: OffsetDateTime) -> Re
         return Err(Error::RotationInProgress(bundle_path));
     }
     let bundles = bundle_ca_files(store)?;
-    let record = rotation_record(&lock.read_index()?, now);
-    let mut staging = lock.stage(bundles.len() + 4)?;
+    let index = lock.read_index()?;
+    let record = rotation_record(&index, now);
+    let mut staging = lock.stage(bundles.len() + 8)?;
+    // The old CA's key as it was (encrypted or not) and certificate, with
+    // which `crl` signs the old CA's CRL until `--finish`.
+    staging.replace_archived(
+        store.path(store::CA_OLD_KEY),
+        &old_key_file,
+        Mode::Secret,
+        now,
+    )?;
+    staging.replace_archived(
+        store.path(store::CA_OLD_CERT),
+        old.cert_pem().as_bytes(),
+        Mode::Public,
+        now,
+    )?;
+    let scope = Scope::rotating(
+        retired_serials(store)?,
+        index.entries.iter().map(|e| e.serial.clone()).collect(),
+    );
+    let signers = [
+        Signer {
+            ca: &new,
+            which: Which::Current,
+        },
+        Signer {
+            ca: &old,
+            which: Which::Old,
+        },
+    ];
+    let crls = crl::stage_rewrite(store, &mut staging, &signers, &scope, now)?;
     staging.replace_archived(key_path, key_pem.as_bytes(), Mode::Secret, now)?;
     staging.replace_archived(
         store.ca_cert(),
@@ -166,6 +213,7 @@ pub fn rotate_ca(store: &Store, opts: &RotateOptions, now: OffsetDateTime) -> Re
         encrypted,
         bundle: bundle_path,
         updated: bundles,
+        crls,
         archived,
     })
 }
@@ -190,7 +238,15 @@ pub fn finish_rotation(store: &Store, now: OffsetDateTime) -> Result<Finished> {
         .into_iter()
         .filter(|c| *c != ca_der)
         .collect();
+    // The CRL file is rewritten with the new CA's CRL alone: its key signs.
+    let ca = match std::fs::symlink_metadata(store.path(crl::CRL_FILE)) {
+        Ok(_) => Some(open_ca(store)?),
+        Err(_) => None,
+    };
     let lock = store.lock()?;
+    if let Some(ca) = &ca {
+        ensure_current(store, ca)?;
+    }
     let still = chained_to(store, &old_roots, now)?;
     if !still.is_empty() {
         return Err(Error::StillChainsToOld {
@@ -200,9 +256,55 @@ pub fn finish_rotation(store: &Store, now: OffsetDateTime) -> Result<Finished> {
     }
     let root_pem = crate::encoding::to_pem("CERTIFICATE", &ca_der);
     let bundles = bundle_ca_files(store)?;
-    let mut staging = lock.stage(bundles.len() + 2)?;
+    let mut staging = lock.stage(bundles.len() + 8)?;
     staging.archive_only(bundle_path, now)?;
     staging.archive_only(store.path(store::CA_ROTATION), now)?;
+    staging.archive_only(store.path(store::CA_OLD_KEY), now)?;
+    staging.archive_only(store.path(store::CA_OLD_CERT), now)?;
+    // The old CA's serials join the retired ones: no CRL lists them now.
+    let mut retired = retired_serials(store)?;
+    let record = old_ca_serials(store);
+    let retired_path = store.path(store::CA_RETIRED);
+    if let Some(old) = &record {
+        let fresh: Vec<&Serial> = old.iter().filter(|s| !retired.contains(*s)).collect();
+        if !fresh.is_empty() {
+            let mut text = match read_file(&retired_path) {
+                Ok(t) => String::from_utf8_lossy(&t).into_owned(),
+                Err(_) => {
+                    "# certgen rotate-ca --finish: the serials of retired CAs, which no CRL lists\n"
+                        .into()
+                }
+            };
+            if !text.ends_with('\n') {
+                text.push('\n');
+            }
+            text.push_str(&format!("# retired {}\n", crate::rfc3339::format(now)));
+            let mut sorted: Vec<String> = fresh.iter().map(|s| s.to_string()).collect();
+            sorted.sort();
+            for s in sorted {
+                text.push_str(&s);
+                text.push('\n');
+            }
+            staging.replace_archived(retired_path, text.as_bytes(), Mode::Public, now)?;
+        }
+        retired.extend(old.iter().cloned());
+    }
+    let crls = match &ca {
+        Some(ca) => {
+            let signers = [Signer {
+                ca,
+                which: Which::Current,
+            }];
+            crl::stage_rewrite(
+                store,
+                &mut staging,
+                &signers,
+                &Scope::finished(retired),
+                now,
+            )?
+        }
+        None => None,
+    };
     for file in &bundles {
         staging.replace_archived(file.clone(), root_pem.as_bytes(), Mode::Public, now)?;
     }
@@ -215,6 +317,7 @@ pub fn finish_rotation(store: &Store, now: OffsetDateTime) -> Result<Finished> {
             .map(|d| summary("an old root", d))
             .collect::<Result<_>>()?,
         updated: bundles,
+        crls,
         archived,
     })
 }
@@ -230,17 +333,6 @@ fn rotation_record(index: &Index, now: OffsetDateTime) -> String {
         text.push_str(&format!("{}\n", e.serial));
     }
     text
-}
-
-/// The serials `ca-rotation.txt` records, or `None` when there is no record
-/// to trust (a changeover started before certgen wrote one).
-fn recorded_serials(store: &Store) -> Option<Vec<Serial>> {
-    let text = read_file(&store.path(store::CA_ROTATION)).ok()?;
-    let text = String::from_utf8(text).ok()?;
-    text.lines()
-        .filter(|l| !l.starts_with('#') && !l.is_empty())
-        .map(|l| Serial::from_hex(l).ok())
-        .collect()
 }
 
 /// The certificates still valid at `now` that one of `roots` signed, or may
@@ -262,7 +354,7 @@ fn chained_to(store: &Store, roots: &[Vec<u8>], now: OffsetDateTime) -> Result<V
                     .any(|r| c.verify_signature(Some(r.public_key())).is_ok())
         })
     };
-    let old_serials = recorded_serials(store);
+    let old_serials = old_ca_serials(store);
     let mut files: Vec<String> = Vec::new();
     let index = crate::index::Index::load(&store.index())?;
     for e in index

@@ -12,7 +12,9 @@ use super::failure::Failure;
 use super::protocol::{Protocol, Served};
 use super::target::Target;
 use crate::db::{Database, Reload};
-use crate::expiry::{Detail, Finding, Level, Source, Thresholds, check_chain};
+use crate::expiry::{
+    Detail, Finding, Level, Options as Scan, Revocations, Source, Thresholds, check_chain,
+};
 use crate::serial::Serial;
 use crate::verify::{self, Host, Input, Mode, Options, Purpose};
 
@@ -45,6 +47,9 @@ pub struct Judge {
     /// Whose reload statement to give when `expect` differs; `None` names
     /// the databases speaking the protocol.
     pub database: Option<Database>,
+    /// The PKI's index: a served certificate it records as revoked or
+    /// superseded is CRITICAL.
+    pub revocations: Option<std::sync::Arc<Revocations>>,
 }
 
 impl Judge {
@@ -69,7 +74,13 @@ impl Judge {
             Detail::Problems => Detail::Names,
             d => d,
         };
-        let mut findings = check_chain(&source, &served.chain, self.thresholds, self.now, detail);
+        let scan = Scan {
+            thresholds: self.thresholds,
+            now: self.now,
+            detail,
+            revocations: self.revocations.clone(),
+        };
+        let mut findings = check_chain(&source, &served.chain, &scan);
         let Some(leaf) = findings.first_mut().filter(|l| l.level != Level::Unknown) else {
             return findings;
         };
@@ -126,6 +137,7 @@ fn raise(f: &mut Finding, level: Level, why: String) {
         Level::Ok => 0,
         Level::Warning => 1,
         Level::Unknown => 2,
+        Level::Revoked | Level::Superseded => 0,
         Level::Critical => 3,
     };
     if rank(level) > rank(f.level) {
@@ -213,6 +225,7 @@ mod tests {
             expect: None,
             sni: None,
             database: None,
+            revocations: None,
         };
         let target = Target::parse("[::1]:5432").unwrap();
         let found = judge.findings(&target, Err(Failure::Refused));

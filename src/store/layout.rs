@@ -20,6 +20,14 @@ pub const CA_BUNDLE: &str = "ca-bundle.pem";
 /// The serials the index listed when a CA changeover started: the old CA's
 /// certificates. Written with [`CA_BUNDLE`], archived with it.
 pub const CA_ROTATION: &str = "ca-rotation.txt";
+/// During a CA changeover, the old CA's key (as it was, encrypted or not)
+/// and certificate, with which `crl` signs the old CA's CRL. Written by
+/// `rotate-ca`, archived by `rotate-ca --finish`.
+pub const CA_OLD_KEY: &str = "ca-old-key.pem";
+pub const CA_OLD_CERT: &str = "ca-old-cert.pem";
+/// The serials of the CAs `rotate-ca --finish` retired: no CRL lists them
+/// any more.
+pub const CA_RETIRED: &str = "ca-retired.txt";
 pub const INDEX: &str = "index.txt";
 pub const INDEX_ATTR: &str = "index.txt.attr";
 pub const OLD_KEYS: &str = "old_keys";

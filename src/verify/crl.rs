@@ -1,6 +1,8 @@
 //! Revocation (`verify --crl`): the leaf's serial must not be listed in a CRL
 //! of its issuer that verifies with the issuer's key and is current at the
-//! instant of validation, as `openssl verify -crl_check` decides.
+//! instant of validation, as `openssl verify -crl_check` decides. A file may
+//! hold CRLs of several CAs of the same name (during a CA changeover, the old
+//! root's and the new one's): the issuer's is the one its key signed.
 
 use time::OffsetDateTime;
 use x509_parser::certificate::X509Certificate;
@@ -28,10 +30,13 @@ pub(crate) fn check(
         })
         .collect();
     let issuer_name = oneline(leaf.issuer());
-    let crl = parsed
+    let of_issuer: Vec<&CertificateRevocationList<'_>> = parsed
         .iter()
-        .find(|c| c.issuer().as_raw() == leaf.issuer().as_raw())
-        .ok_or_else(|| unusable(format!("no CRL of {issuer_name} was given")))?;
+        .filter(|c| c.issuer().as_raw() == leaf.issuer().as_raw())
+        .collect();
+    if of_issuer.is_empty() {
+        return Err(unusable(format!("no CRL of {issuer_name} was given")));
+    }
     if let Ok(Some(ku)) = issuer.key_usage()
         && !ku.value.crl_sign()
     {
@@ -39,11 +44,25 @@ pub(crate) fn check(
             "{issuer_name} may not sign CRLs (its keyUsage lacks cRLSign)"
         )));
     }
-    crl.verify_signature(issuer.public_key()).map_err(|_| {
-        unusable(format!(
-            "the CRL of {issuer_name} is not signed by the issuer's key"
-        ))
-    })?;
+    // Two CAs may share a name (a CA rotated with its subject kept): as
+    // OpenSSL does, the CRL that counts is one the issuer's key signed, and
+    // of those a current one.
+    let signed: Vec<&CertificateRevocationList<'_>> = of_issuer
+        .into_iter()
+        .filter(|c| c.verify_signature(issuer.public_key()).is_ok())
+        .collect();
+    let crl = signed
+        .iter()
+        .find(|c| {
+            c.last_update().to_datetime() <= now
+                && c.next_update().is_none_or(|t| t.to_datetime() >= now)
+        })
+        .or_else(|| signed.first())
+        .ok_or_else(|| {
+            unusable(format!(
+                "the CRL of {issuer_name} is not signed by the issuer's key"
+            ))
+        })?;
     let this_update = crl.last_update().to_datetime();
     if this_update > now {
         return Err(unusable(format!(

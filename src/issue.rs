@@ -190,7 +190,7 @@ pub fn issue_bundles(
 
     let lock = store.lock()?;
     ensure_current(store, ca)?;
-    for kind in [Kind::Server, Kind::User] {
+    for kind in Kind::ALL {
         check_not_existing(store, kind, kind_orders(&orders, kind))?;
     }
     let mut index = lock.read_index()?;
@@ -302,7 +302,7 @@ fn check_still_current(store: &Store, index: &Index, orders: &[BundleOrder]) -> 
 
 /// Everything an order could be refused for, before a key is made.
 fn check_orders(store: &Store, ca: &Ca, orders: &[BundleOrder], now: OffsetDateTime) -> Result<()> {
-    for kind in [Kind::Server, Kind::User] {
+    for kind in Kind::ALL {
         let specs: Vec<LeafSpec> = orders
             .iter()
             .filter(|o| o.kind == kind)

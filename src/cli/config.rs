@@ -7,7 +7,7 @@ use std::path::Path;
 use anyhow::{Context as _, Result};
 
 use certgen::Store;
-use certgen::bundle::{LeafIssued, read_leaf as existing_leaf};
+use certgen::bundle::{LeafIssued, read_leaf};
 use certgen::db::{self, Bundle, Target};
 use certgen::index::Index;
 use certgen::kind::Kind;
@@ -69,7 +69,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
                 format!("`certgen list` shows what this CA issued; make it with `certgen {issue}`"),
             ));
         }
-        existing_leaf(store, kind, name).with_context(|| format!("reading the bundle {name}"))
+        read_leaf(store, kind, name).with_context(|| format!("reading the bundle {name}"))
     };
     let bundle = |kind, leaf: &LeafIssued| -> Result<Bundle> {
         Ok(Bundle {

@@ -23,6 +23,8 @@ use crate::store::{self, Store};
 /// The checked content of a bundle.
 pub(super) struct Bundle {
     pub certificate: CertSummary,
+    /// The certificate file, as messages name it.
+    pub cert_what: String,
     /// (role, source, content), in the order of [`Deployment::files`]: CA,
     /// certificate, key, and the CRL when the PKI has one.
     pub files: Vec<(Role, PathBuf, Zeroizing<Vec<u8>>)>,
@@ -100,23 +102,26 @@ pub(super) fn read_bundle(
         return Err(Error::NotInIndex(certificate.serial.clone()));
     }
     index.check_current(&cert_what, &certificate, now)?;
+    let crl_path = store.path(crate::crl::CRL_FILE);
+    let crl = if crl_path.exists() {
+        let crl = read(&crl_path)?;
+        let issuers = crate::pki::issuers(store)?;
+        check_crl(&crl_path, &crl, &ca_path, &ca, &issuers, now)?;
+        Some((Role::Crl, crl_path, crl))
+    } else {
+        None
+    };
     let mut files = vec![
-        (Role::Ca, ca_path.clone(), ca),
+        (Role::Ca, ca_path, ca),
         (Role::Certificate, cert_path, cert),
         (Role::Key, key_path, key),
     ];
-    let crl_path = store.path(crate::crl::CRL_FILE);
-    if crl_path.exists() {
-        let crl = read(&crl_path)?;
-        let ca = files
-            .first()
-            .map(|(_, _, c)| c.to_vec())
-            .unwrap_or_default();
-        let issuers = crate::pki::issuers(store)?;
-        check_crl(&crl_path, &crl, &ca_path, &ca, &issuers, now)?;
-        files.push((Role::Crl, crl_path, crl));
-    }
-    Ok(Bundle { certificate, files })
+    files.extend(crl);
+    Ok(Bundle {
+        certificate,
+        cert_what,
+        files,
+    })
 }
 
 /// Refuses a CRL file without a current CRL of every CA certificate in the
@@ -168,12 +173,7 @@ pub(super) fn check_still_current(
     bundle: &Bundle,
     now: OffsetDateTime,
 ) -> Result<()> {
-    let cert_path = bundle
-        .files
-        .iter()
-        .find(|(role, ..)| *role == Role::Certificate)
-        .map_or_else(|| index.to_path_buf(), |(_, path, _)| path.clone());
-    Index::load(index)?.check_current(&cert_path.display().to_string(), &bundle.certificate, now)
+    Index::load(index)?.check_current(&bundle.cert_what, &bundle.certificate, now)
 }
 
 /// Refuses a certificate that no CA certificate in `ca` signed.

@@ -26,6 +26,7 @@ mod expiry_crl;
 mod expiry_revoked;
 mod force_keeps;
 mod force_revoked;
+mod guides;
 mod input_errors;
 mod inspect;
 mod json_vocabulary;

@@ -381,10 +381,12 @@ fn run_guide(doc: &str) {
         let tail: Vec<&str> = tail.into_iter().rev().collect();
         failures.push(tail.join("\n"));
     }
-    let (mut ran, mut compared, mut skipped) = (0, 0, Vec::new());
+    // Each command the script reached announced itself.
+    let ran = log.lines().filter(|l| l.starts_with(">>> ")).count();
+    let (mut compared, mut skipped) = (0, Vec::new());
     for step in &steps {
         match &step.kind {
-            StepKind::Run { .. } => ran += 1,
+            StepKind::Run { .. } => {}
             StepKind::Skip { needs } => {
                 let first = step.command.lines().next().unwrap_or("");
                 let bare = first.split(" # needs ").next().unwrap_or(first).trim_end();
@@ -396,7 +398,6 @@ fn run_guide(doc: &str) {
                     // Not reached: the failure above says why.
                     continue;
                 };
-                ran += 1;
                 compared += 1;
                 let code: i32 = std::fs::read_to_string(output.with_extension("status"))
                     .unwrap()
@@ -416,7 +417,8 @@ fn run_guide(doc: &str) {
         }
     }
     eprintln!(
-        "{doc}: ran {ran} commands ({compared} with their output compared), skipped {}{}{}",
+        "{doc}: ran {ran} of {} commands ({compared} with their output compared), skipped {}{}{}",
+        steps.len() - skipped.len(),
         skipped.len(),
         if skipped.is_empty() { "" } else { ":\n" },
         skipped.join("\n")

@@ -21,8 +21,8 @@ use super::output;
 
 #[derive(Debug, clap::Args)]
 pub struct SqlOutArgs {
-    /// Also write the printed SQL to FILE, for `mariadb < FILE` or
-    /// `psql -f FILE`; FILE must not exist (certgen never replaces it).
+    /// Also write the printed SQL to FILE, for an administrator to run
+    /// (`mariadb < FILE`); FILE must not exist: certgen never replaces it.
     #[arg(long, value_name = "FILE")]
     sql_out: Option<PathBuf>,
 }

@@ -376,7 +376,7 @@ _certgen() {
             return 0
             ;;
         certgen__subcmd__config)
-            opts="-q -h -V --server --user --require --sql-host --deploy-dir --client-deploy-dir --layout --format --dir --quiet --color --help --version mysql mariadb singlestore manticore postgres rails"
+            opts="-q -h -V --server --user --require --sql-host --deploy-dir --client-deploy-dir --layout --sql-out --format --dir --quiet --color --help --version mysql mariadb singlestore manticore postgres rails"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -408,6 +408,10 @@ _certgen() {
                     ;;
                 --layout)
                     COMPREPLY=($(compgen -W "plain mysql postgres engineyard" -- "${cur}"))
+                    return 0
+                    ;;
+                --sql-out)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --format)
@@ -970,7 +974,7 @@ _certgen() {
             return 0
             ;;
         certgen__subcmd__issue__subcmd__client)
-            opts="-q -h -V --from --subject --san --key-type --key-format --days --sql-host --require --force --format --passphrase-file --dir --quiet --color --help --version"
+            opts="-q -h -V --from --subject --san --key-type --key-format --days --sql-host --require --sql-out --force --format --passphrase-file --dir --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1006,6 +1010,10 @@ _certgen() {
                     ;;
                 --require)
                     COMPREPLY=($(compgen -W "ssl x509 subject" -- "${cur}"))
+                    return 0
+                    ;;
+                --sql-out)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --format)
@@ -1212,7 +1220,7 @@ _certgen() {
             return 0
             ;;
         certgen__subcmd__retire)
-            opts="-q -h -V --reason --sql-host --format --dir --quiet --color --help --version server user"
+            opts="-q -h -V --reason --sql-host --sql-out --format --dir --quiet --color --help --version server user"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1223,6 +1231,10 @@ _certgen() {
                     return 0
                     ;;
                 --sql-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sql-out)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1326,7 +1338,7 @@ _certgen() {
             return 0
             ;;
         certgen__subcmd__setup)
-            opts="-q -h -V --host --user --key-type --key-format --ca-key-type --ca-cn --require --sql-host --deploy-dir --client-deploy-dir --layout --force --format --encrypt --passphrase-file --dir --quiet --color --help --version mysql mariadb singlestore manticore postgres rails"
+            opts="-q -h -V --host --user --key-type --key-format --ca-key-type --ca-cn --require --sql-host --deploy-dir --client-deploy-dir --layout --sql-out --force --format --encrypt --passphrase-file --dir --quiet --color --help --version mysql mariadb singlestore manticore postgres rails"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1374,6 +1386,10 @@ _certgen() {
                     ;;
                 --layout)
                     COMPREPLY=($(compgen -W "plain mysql postgres engineyard" -- "${cur}"))
+                    return 0
+                    ;;
+                --sql-out)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --format)

@@ -157,6 +157,7 @@ complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l sql-hos
 complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l require -d 'How the printed ALTER USER statements tie each account to TLS' -r -f -a "ssl\t'REQUIRE SSL: any TLS connection'
 x509\t'REQUIRE X509: any certificate from a CA the server trusts'
 subject\t'REQUIRE SUBJECT ... AND ISSUER ...: this user\'s certificate'"
+complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l sql-out -d 'Also write the printed SQL to FILE, for an administrator to run (`mariadb < FILE`); FILE must not exist: certgen never replaces it' -r -F
 complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l format -d 'Output format' -r -f -a "text\t''
 json\t''"
 complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l passphrase-file -d 'Read the CA key\'s passphrase from the first line of FILE, when the key is encrypted [else from CERTGEN_CA_PASSPHRASE, else asked on the terminal]' -r -F
@@ -196,6 +197,7 @@ complete -c certgen -n "__fish_certgen_using_subcommand setup" -l layout -d 'The
 mysql\t''
 postgres\t''
 engineyard\t''"
+complete -c certgen -n "__fish_certgen_using_subcommand setup" -l sql-out -d 'Also write the printed SQL to FILE, for an administrator to run (`mariadb < FILE`); FILE must not exist: certgen never replaces it' -r -F
 complete -c certgen -n "__fish_certgen_using_subcommand setup" -l format -d 'Output format: the settings and SQL as text, or every bundle and the settings as JSON' -r -f -a "text\t''
 json\t''"
 complete -c certgen -n "__fish_certgen_using_subcommand setup" -l passphrase-file -d 'Read the CA key\'s passphrase from the first line of FILE, when the key is encrypted [else from CERTGEN_CA_PASSPHRASE, else asked on the terminal]' -r -F
@@ -220,6 +222,7 @@ complete -c certgen -n "__fish_certgen_using_subcommand config" -l layout -d 'Th
 mysql\t''
 postgres\t''
 engineyard\t''"
+complete -c certgen -n "__fish_certgen_using_subcommand config" -l sql-out -d 'Also write the printed SQL to FILE, for an administrator to run (`mariadb < FILE`); FILE must not exist: certgen never replaces it' -r -F
 complete -c certgen -n "__fish_certgen_using_subcommand config" -l format -d 'Output format: the settings as text, or every path and statement as JSON' -r -f -a "text\t''
 json\t''"
 complete -c certgen -n "__fish_certgen_using_subcommand config" -l dir -d 'The PKI directory' -r -F
@@ -362,6 +365,7 @@ affiliationChanged\t''
 superseded\t''
 cessationOfOperation\t''"
 complete -c certgen -n "__fish_certgen_using_subcommand retire" -l sql-host -d 'The host part of the account in the printed statements' -r
+complete -c certgen -n "__fish_certgen_using_subcommand retire" -l sql-out -d 'Also write the printed SQL to FILE, for an administrator to run (`mariadb < FILE`); FILE must not exist: certgen never replaces it' -r -F
 complete -c certgen -n "__fish_certgen_using_subcommand retire" -l format -d 'Output format' -r -f -a "text\t''
 json\t''"
 complete -c certgen -n "__fish_certgen_using_subcommand retire" -l dir -d 'The PKI directory' -r -F

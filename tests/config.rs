@@ -310,6 +310,16 @@ fn config_json_holds_every_path_and_statement() {
             app.join("client-key.pem").display()
         )
     );
+    // A role each user logs in as, the names quoted as identifiers.
+    let sql: Vec<&str> = j["sql"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    assert_eq!(sql.len(), 2, "{sql:?}");
+    assert!(sql[0].contains("CREATE ROLE \"+admins\" LOGIN;"), "{sql:?}");
+    assert!(sql[1].contains("CREATE ROLE \"app\" LOGIN;"), "{sql:?}");
     assert_eq!(j["reload"], "SELECT pg_reload_conf();");
     assert_eq!(j["crl"], pki.join("crl.pem").display().to_string());
 }

@@ -19,6 +19,7 @@ use super::exit::Status;
 use super::output;
 use super::settings::{SettingsArgs, TargetArg, Unusable, check_current};
 use super::settings_report::{Report, text};
+use super::sql_out::{SqlOutArgs, no_sql};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -34,6 +35,8 @@ pub struct Args {
     user: Vec<String>,
     #[command(flatten)]
     settings: SettingsArgs,
+    #[command(flatten)]
+    sql_out: SqlOutArgs,
     /// Output format: the settings as text, or every path and statement as JSON.
     #[arg(long, value_enum, default_value_t)]
     format: Format,
@@ -105,6 +108,8 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     for why in skipped {
         config.notes.push(format!("skipped {why}"));
     }
+    a.sql_out
+        .check(no_sql(target, config.sql.is_empty()).as_deref())?;
     match a.format {
         Format::Text => output::line(text(&config).trim_end())?,
         Format::Json => output::print_json(&Report::new(
@@ -115,6 +120,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
             &config,
         ))?,
     }
+    a.sql_out.write(ctx.quiet, &config.sql)?;
     Ok(Status::Ok)
 }
 

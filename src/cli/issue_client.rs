@@ -22,6 +22,7 @@ use super::in_command::InCommand;
 use super::output;
 use super::passphrase::PassphraseArgs;
 use super::settings::RequireArg;
+use super::sql_out::SqlOutArgs;
 use super::values;
 
 #[derive(Debug, clap::Args)]
@@ -52,6 +53,8 @@ pub struct Args {
     /// How the printed ALTER USER statements tie each account to TLS.
     #[arg(long, value_enum, value_name = "HOW", default_value = "subject")]
     require: RequireArg,
+    #[command(flatten)]
+    sql_out: SqlOutArgs,
     /// Replace existing bundles (the old files move to old_keys/<timestamp>/):
     /// subject, names, lifetime, key type and key format no flag gives are
     /// kept from each certificate replaced. For routine renewal, use `certgen renew`.
@@ -70,6 +73,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         bail!("no user names given");
     }
     certgen::db::mysql::check_account_part("SQL host", &a.sql_host)?;
+    a.sql_out.check(None)?;
     let base = request::client_subject(a.subject.as_deref())?;
     let sans = San::parse_list(&a.san)?;
     let said = RenewOptions {
@@ -127,6 +131,8 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
             output::line(&sql.join("\n"))?;
         }
     }
+    let sql: Vec<String> = reports.iter().filter_map(|r| r.sql.clone()).collect();
+    a.sql_out.write(ctx.quiet, &sql)?;
     Ok(Status::Ok)
 }
 

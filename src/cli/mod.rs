@@ -38,6 +38,7 @@ mod settings;
 mod settings_report;
 mod setup;
 mod sign;
+mod sql_out;
 mod usage;
 mod values;
 mod verify;

@@ -21,6 +21,7 @@ use super::context::Context;
 use super::exit::Status;
 use super::in_command::InCommand;
 use super::output;
+use super::sql_out::SqlOutArgs;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -41,6 +42,8 @@ pub struct Args {
     /// The host part of the account in the printed statements.
     #[arg(long, default_value = "%", value_name = "HOST")]
     sql_host: String,
+    #[command(flatten)]
+    sql_out: SqlOutArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     format: Format,
@@ -95,6 +98,11 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         Kind::User => Some(release(&a.name, &a.sql_host)?),
         Kind::Server => None,
     };
+    a.sql_out.check(
+        account
+            .is_none()
+            .then_some("a server has no account to print SQL for"),
+    )?;
     let retired = retire(&ctx.store, kind, &a.name, a.reason, ctx.now())?;
     let revocation = retired.entry.revocation();
     let report = Report {
@@ -113,6 +121,9 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         Format::Json => output::print_json(&report)?,
         Format::Text => print_text(&retired, &report, account.as_ref())?,
     }
+    if let Some(r) = &account {
+        a.sql_out.write(ctx.quiet, &sql_lines(r))?;
+    }
     if kind == Kind::Server {
         output::note(
             ctx.quiet,
@@ -126,6 +137,21 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         );
     }
     Ok(Status::Ok)
+}
+
+/// What `--sql-out` writes: the statement that takes the requirement off
+/// the account, and dropping it as the alternative, commented out.
+fn sql_lines(r: &Release) -> Vec<String> {
+    let titles: Vec<&str> = SQL_DATABASES.iter().map(|d| d.title()).collect();
+    vec![
+        format!(
+            "-- {}: stop requiring a certificate for {}'s account",
+            titles.join(", "),
+            r.user
+        ),
+        r.require_none.clone(),
+        format!("-- or, to remove the account: {}", r.drop_user),
+    ]
 }
 
 fn account_report(r: &Release) -> AccountReport<'_> {

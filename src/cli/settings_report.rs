@@ -61,9 +61,10 @@ pub fn text(config: &Config) -> String {
         t.push('\n');
     }
     if !config.sql.is_empty() {
-        t.push_str(
-            "-- SQL, as an administrator: each account logs in only over TLS, as --require says\n",
-        );
+        t.push_str(&format!(
+            "-- SQL, as an administrator: {}\n",
+            config.sql_comment
+        ));
         for s in &config.sql {
             t.push_str(&format!("{s}\n"));
         }

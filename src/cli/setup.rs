@@ -24,6 +24,7 @@ use super::output;
 use super::passphrase::PassphraseArgs;
 use super::settings::{SettingsArgs, TargetArg, check_current};
 use super::settings_report;
+use super::sql_out::{SqlOutArgs, no_sql};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -52,6 +53,8 @@ pub struct Args {
     ca_cn: String,
     #[command(flatten)]
     settings: SettingsArgs,
+    #[command(flatten)]
+    sql_out: SqlOutArgs,
     /// Reissue server and client certificates that exist (the old ones are archived).
     /// Without it, existing ones are kept if they chain to the CA (else setup
     /// refuses), and a server certificate lacking a --host is reissued.
@@ -88,6 +91,8 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     let require = a.settings.require(target)?;
     mysql::check_account_part("SQL host", &a.settings.sql_host)?;
     a.settings.check_users(&a.user)?;
+    a.sql_out
+        .check(no_sql(target, a.user.is_empty()).as_deref())?;
     let base = a.key.batch(Kind::Server, a.force);
     certgen::keys::check_format(base.key_type, base.key_format)?;
     let server = request::setup_server(&a.host)?;
@@ -223,6 +228,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
             ),
         })?,
     }
+    a.sql_out.write(ctx.quiet, &config.sql)?;
     Ok(Status::Ok)
 }
 

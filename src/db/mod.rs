@@ -60,6 +60,12 @@ impl Target {
         }
     }
 
+    /// Whether the settings hold SQL for each user: the accounts of MySQL,
+    /// MariaDB and SingleStore, PostgreSQL's roles.
+    pub fn has_sql(self) -> bool {
+        !matches!(self, Target::Manticore | Target::Rails)
+    }
+
     /// The settings, statements and commands for `input`. Every path and
     /// name is checked to be writable in the file it goes to: an `Err` names
     /// the value that is not, and nothing should have been written.

@@ -236,7 +236,10 @@ pub fn config(flavor: Flavor, input: &Input<'_>) -> crate::error::Result<Config>
     }
     server.constant("require_secure_transport", "ON");
     server.constant("tls_version", "TLSv1.2,TLSv1.3");
-    let mut config = Config::default();
+    let mut config = Config {
+        sql_comment: super::settings::REQUIRE_COMMENT.into(),
+        ..Config::default()
+    };
     config.sections.push(Section {
         role: Role::Server,
         user: None,

@@ -1,5 +1,6 @@
 //! PostgreSQL: `postgresql.conf`, a `pg_hba.conf` line per user that logs
-//! them in by certificate, and libpq connection strings.
+//! them in by certificate, the role each user logs in as, and libpq
+//! connection strings.
 
 use super::settings::{Client, Config, Input, Role, Section, Setting};
 use super::text::{no_control, path_text, shell_quote};
@@ -7,6 +8,7 @@ use crate::error::{Error, Result};
 
 const CONF: &str = "postgresql.conf";
 const HBA: &str = "pg_hba.conf";
+const ROLE: &str = "a PostgreSQL role name";
 
 /// A string value for postgresql.conf: single-quoted, a quote doubled and a
 /// backslash escaped (the file reads `\` escapes in strings); a newline
@@ -50,6 +52,48 @@ pub fn conninfo_value(value: &str) -> String {
     }
 }
 
+/// PostgreSQL keeps this many bytes of a name (`NAMEDATALEN` - 1) and cuts
+/// the rest, of a role created and of the user a client asks for alike.
+pub const MAX_NAME: usize = 63;
+
+/// An identifier double-quoted, a double quote doubled: the role is that
+/// name, case and all, whatever it spells (`all`, `+ops`, `é`).
+pub fn quote_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// The statement that gives `user` a role that can log in: created when
+/// missing, given `LOGIN` when it exists (PostgreSQL has no `CREATE ROLE IF
+/// NOT EXISTS`), so the SQL can run again after more users are added. A
+/// name longer than PostgreSQL keeps is refused: the role would get a cut
+/// name, and `cert` authentication compares the certificate's whole CN with
+/// the cut user name a client asks for, which never match.
+pub fn create_role(user: &str) -> Result<String> {
+    no_control("user", user, ROLE)?;
+    if user.len() > MAX_NAME {
+        return Err(Error::UnsafeConfigValue {
+            what: "user".into(),
+            value: user.into(),
+            file: ROLE,
+            reason: "PostgreSQL keeps 63 bytes of a role name and cuts the rest, \
+                     so the certificate's CN could never match it",
+        });
+    }
+    let role = quote_ident(user);
+    // A dollar-quote tag that the name does not hold.
+    let mut tag = String::from("$certgen$");
+    for n in 1.. {
+        if !role.contains(&tag) {
+            break;
+        }
+        tag = format!("$certgen_{n}$");
+    }
+    Ok(format!(
+        "DO {tag} BEGIN CREATE ROLE {role} LOGIN; \
+         EXCEPTION WHEN duplicate_object THEN ALTER ROLE {role} LOGIN; END {tag};"
+    ))
+}
+
 /// The `pg_hba.conf` lines that let `user` in over TLS only, with a
 /// certificate whose CN is the user name, from any IPv4 or IPv6 address.
 pub fn hba_lines(user: &str) -> Result<Vec<String>> {
@@ -79,7 +123,11 @@ pub fn config(input: &Input<'_>) -> Result<Config> {
     settings.push(Setting::new("ssl_min_protocol_version", "TLSv1.2"));
     text.push_str("ssl_min_protocol_version = 'TLSv1.2'\n");
 
-    let mut config = Config::default();
+    let mut config = Config {
+        sql_comment: "a role for each user, which logs in with its certificate as pg_hba.conf says"
+            .into(),
+        ..Config::default()
+    };
     config.sections.push(Section {
         role: Role::Server,
         user: None,
@@ -106,6 +154,7 @@ pub fn config(input: &Input<'_>) -> Result<Config> {
             hba.text.push_str(&line);
             hba.text.push('\n');
         }
+        config.sql.push(create_role(&user.name)?);
         config.clients.push(client(input, user)?);
     }
     if !input.users.is_empty() {
@@ -167,6 +216,44 @@ mod tests {
         );
         assert_eq!(hba_user("all").unwrap(), "\"all\"");
         assert!(hba_user("a\"b").is_err());
+    }
+
+    #[test]
+    fn roles_are_quoted_identifiers_created_or_given_login() {
+        assert_eq!(
+            create_role("app").unwrap(),
+            "DO $certgen$ BEGIN CREATE ROLE \"app\" LOGIN; \
+             EXCEPTION WHEN duplicate_object THEN ALTER ROLE \"app\" LOGIN; END $certgen$;"
+        );
+        assert!(
+            create_role("+ops")
+                .unwrap()
+                .contains("CREATE ROLE \"+ops\" LOGIN;")
+        );
+        assert_eq!(quote_ident("a\"b"), "\"a\"\"b\"");
+        // A name holding the tag gets another one.
+        let odd = create_role("x$certgen$y").unwrap();
+        assert!(
+            odd.starts_with("DO $certgen_1$ ") && odd.ends_with(" $certgen_1$;"),
+            "{odd}"
+        );
+    }
+
+    #[test]
+    fn role_names_longer_than_postgres_keeps_are_refused() {
+        let longest = "é".repeat(31) + "a"; // 63 bytes
+        assert!(create_role(&longest).is_ok());
+        let err = create_role(&format!("{longest}b")).unwrap_err();
+        assert!(err.to_string().contains("63 bytes"), "{err}");
+        assert!(create_role("a\nb").is_err());
+    }
+
+    #[test]
+    fn config_creates_a_role_per_user() {
+        crate::db::sample(|input| {
+            let c = config(input).unwrap();
+            assert_eq!(c.sql, [create_role("app").unwrap()]);
+        });
     }
 
     #[test]

@@ -61,12 +61,18 @@ pub struct Input<'a> {
     pub sql_host: &'a str,
 }
 
+/// What the MySQL-family SQL does.
+pub const REQUIRE_COMMENT: &str = "each account logs in only over TLS, as --require says";
+
 /// The settings for one target, as data: each file's settings with the
 /// text to paste, the SQL, the shell commands and how each user connects.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Config {
     pub sections: Vec<Section>,
     pub sql: Vec<String>,
+    /// What the SQL does, as one phrase for the comment above it.
+    #[serde(skip)]
+    pub sql_comment: String,
     /// Shell commands for the server's administrator.
     pub commands: Vec<String>,
     pub clients: Vec<Client>,

@@ -43,7 +43,10 @@ pub fn config(input: &Input<'_>) -> Result<Config> {
     server.comment(
         "node_replication_ssl_only = true  # only to secure replication to a secondary cluster, not between nodes",
     );
-    let mut config = Config::default();
+    let mut config = Config {
+        sql_comment: super::settings::REQUIRE_COMMENT.into(),
+        ..Config::default()
+    };
     for setting in &server.settings {
         let value = setting.value.as_deref().unwrap_or_default();
         config.commands.push(format!(

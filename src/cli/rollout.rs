@@ -34,8 +34,8 @@ pub struct Args {
     canary: usize,
     /// Hosts at once after the canaries.
     #[arg(long, value_name = "N", default_value_t = 4,
-          value_parser = clap::value_parser!(u16).range(1..=64).map(usize::from))]
-    parallel: usize,
+          value_parser = clap::value_parser!(u16).range(1..=64))]
+    parallel: u16,
     /// The ssh command and its options, as rsync's -e takes it; BatchMode=yes is added.
     #[arg(
         long,
@@ -89,7 +89,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     let ssh = Ssh::from_command(&a.ssh_command)?;
     let settings = Settings {
         canary: a.canary,
-        parallel: a.parallel,
+        parallel: usize::from(a.parallel),
         dry_run: a.dry_run,
         confirm_within: std::time::Duration::try_from(a.confirm_timeout).unwrap_or_default(),
         connect: Options {

@@ -621,3 +621,122 @@ fn reload_then_confirm_what_the_server_serves() {
         stderr(&out)
     );
 }
+
+/// An inventory of three hosts (one sshd, three directories): the canary
+/// and the hosts after it, the first failure stopping the rest, which are
+/// left untouched; a second run with nothing changed does nothing; and
+/// `--dry-run` writes nothing.
+#[test]
+fn rollout_goes_canary_first_stops_at_a_failure_and_does_nothing_twice() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let Some(sshd) = Sshd::start(dir, None) else {
+        return;
+    };
+    pki(dir);
+    let base = remote_base(dir);
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let (cert, key) = (
+        dir.join("pki/servers/db1/server-cert.pem"),
+        dir.join("pki/servers/db1/server-key.pem"),
+    );
+    let port = servers::spawn(ServerKind::Tls, servers::server_config(&cert, &key), seen);
+    let reloaded = |name: &str| base.join(format!("reloaded-{name}"));
+    let host = |name: &str, to: &Path| {
+        format!(
+            "[[host]]\nname = \"{name}\"\nssh = \"dbhost\"\ndatabase = \"mariadb\"\n\
+             reload_command = \"touch {mark}\"\nconfirm = \"tls://127.0.0.1:{port}\"\n\
+             [[host.deploy]]\nserver = \"db1\"\ndir = \"{d}\"\nlayout = \"mysql\"\n\
+             [[host.deploy]]\nuser = \"app\"\ndir = \"{d}/app\"\n",
+            mark = reloaded(name).display(),
+            d = to.display()
+        )
+    };
+    let (a, b, c) = (base.join("a"), base.join("missing/b"), base.join("c"));
+    std::fs::create_dir(&a).unwrap();
+    std::fs::create_dir(&c).unwrap();
+    let inventory = dir.join("inventory.toml");
+    write(
+        &inventory,
+        [host("a", &a), host("b", &b), host("c", &c)].concat(),
+    );
+    let ssh = sshd.ssh_command();
+    let rollout = |extra: &[&str]| {
+        let inv = inventory.display().to_string();
+        let mut args = vec![
+            "rollout",
+            "--inventory",
+            &inv,
+            "--ssh-command",
+            &ssh,
+            "--parallel",
+            "1",
+            "--format",
+            "json",
+        ];
+        args.extend(extra);
+        let out = run(dir, &args);
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+        (out.status.code(), doc, stderr(&out))
+    };
+    let states = |doc: &serde_json::Value| -> Vec<String> {
+        doc["hosts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["state"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let empty = |p: &Path| std::fs::read_dir(p).unwrap().next().is_none();
+
+    let (code, doc, err) = rollout(&["--dry-run"]);
+    assert_eq!(code, Some(2), "b's directory has no parent: {doc} {err}");
+    assert_eq!(
+        states(&doc),
+        ["would-deploy", "failed", "not-reached"],
+        "{doc}"
+    );
+    assert!(empty(&a), "--dry-run writes nothing");
+
+    let (code, doc, _) = rollout(&[]);
+    assert_eq!(code, Some(2));
+    assert_eq!(states(&doc), ["deployed", "failed", "not-reached"], "{doc}");
+    assert_eq!(
+        doc["hosts"][0]["confirmed_serial"].as_str().unwrap(),
+        serial_of(&cert)
+    );
+    assert!(a.join("server-key.pem").is_file() && a.join("app/client-key.pem").is_file());
+    assert!(reloaded("a").exists(), "the canary's database was reloaded");
+    assert!(
+        empty(&c) && !reloaded("c").exists(),
+        "a host after the failure is untouched"
+    );
+
+    // b's parent made: b and c get everything, reloaded; a has nothing to do.
+    std::fs::create_dir(base.join("missing")).unwrap();
+    std::fs::remove_file(reloaded("a")).unwrap();
+    let (code, doc, err) = rollout(&[]);
+    assert_eq!(code, Some(0), "{doc} {err}");
+    assert_eq!(
+        states(&doc),
+        ["up-to-date", "deployed", "deployed"],
+        "{doc}"
+    );
+    assert!(!reloaded("a").exists(), "nothing changed on a: no reload");
+    assert!(reloaded("b").exists() && reloaded("c").exists());
+    assert!(b.join("server-cert.pem").is_file() && c.join("app/client-cert.pem").is_file());
+
+    let (code, doc, _) = rollout(&[]);
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        doc["changed"], 0,
+        "a second run with nothing changed does nothing: {doc}"
+    );
+    let inv = inventory.display().to_string();
+    let out = run(
+        dir,
+        &["rollout", "--inventory", &inv, "--ssh-command", &ssh],
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("3 hosts, nothing to do"), "{text}");
+}

@@ -171,8 +171,8 @@ pub fn deliver(
     }
     done.archived = out
         .lines()
-        .filter_map(|l| l.strip_prefix("archived "))
-        .last()
+        .rev()
+        .find_map(|l| l.strip_prefix("archived "))
         .map(str::to_string);
     if !plan.changed {
         // Only an interrupted deployment was completed; the files were

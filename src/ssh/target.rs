@@ -43,7 +43,7 @@ impl SshTarget {
             let (authority, path) = rest
                 .split_once('/')
                 .ok_or_else(|| bad("expected ssh://[USER@]HOST[:PORT]/DIR"))?;
-            let (host_part, port) = split_port(authority).map_err(|r| bad(r))?;
+            let (host_part, port) = split_port(authority).map_err(&bad)?;
             (host_part, port, format!("/{path}"))
         } else {
             let (authority, dir) = if let Some(rest) = text.strip_prefix('[') {

@@ -246,6 +246,8 @@ Register-ArgumentCompleter -Native -CommandName 'certgen' -ScriptBlock {
             [CompletionResult]::new('--reload-command', '--reload-command', [CompletionResultType]::ParameterName, 'The command --reload runs instead of the database''s own (through sh -c, on the machine of --to)')
             [CompletionResult]::new('--confirm', '--confirm', [CompletionResultType]::ParameterName, 'The server to ask, after the reload, which certificate it serves, until it is the one deployed ([mysql://|postgres://|tls://]HOST:PORT); default: the host of --to at the database''s port')
             [CompletionResult]::new('--confirm-timeout', '--confirm-timeout', [CompletionResultType]::ParameterName, 'How long --confirm waits for the server to serve the deployed certificate')
+            [CompletionResult]::new('--secret-name', '--secret-name', [CompletionResultType]::ParameterName, 'With --layout kubernetes: the Secret''s name (default: NAME-tls)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'With --layout kubernetes: the Secret''s namespace (default: kubectl''s)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'The PKI directory')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour in diagnostics (NO_COLOR in the environment also turns it off)')

@@ -528,7 +528,7 @@ _certgen() {
             return 0
             ;;
         certgen__subcmd__deploy)
-            opts="-q -h -V --to --layout --owner --group-readable --ssh-command --reload --reload-command --confirm --no-confirm --confirm-timeout --format --dir --quiet --color --help --version server user"
+            opts="-q -h -V --to --layout --owner --group-readable --ssh-command --reload --reload-command --confirm --no-confirm --confirm-timeout --secret-name --namespace --format --dir --quiet --color --help --version server user"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -539,7 +539,7 @@ _certgen() {
                     return 0
                     ;;
                 --layout)
-                    COMPREPLY=($(compgen -W "plain mysql postgres engineyard" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "plain mysql postgres engineyard kubernetes" -- "${cur}"))
                     return 0
                     ;;
                 --owner)
@@ -563,6 +563,14 @@ _certgen() {
                     return 0
                     ;;
                 --confirm-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

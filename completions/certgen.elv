@@ -230,6 +230,8 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand --reload-command 'The command --reload runs instead of the database''s own (through sh -c, on the machine of --to)'
             cand --confirm 'The server to ask, after the reload, which certificate it serves, until it is the one deployed ([mysql://|postgres://|tls://]HOST:PORT); default: the host of --to at the database''s port'
             cand --confirm-timeout 'How long --confirm waits for the server to serve the deployed certificate'
+            cand --secret-name 'With --layout kubernetes: the Secret''s name (default: NAME-tls)'
+            cand --namespace 'With --layout kubernetes: the Secret''s namespace (default: kubectl''s)'
             cand --format 'Output format'
             cand --dir 'The PKI directory'
             cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'

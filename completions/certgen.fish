@@ -257,7 +257,8 @@ complete -c certgen -n "__fish_certgen_using_subcommand deploy" -l to -d 'The di
 complete -c certgen -n "__fish_certgen_using_subcommand deploy" -l layout -d 'The file names to give the CA, certificate, key and CRL' -r -f -a "plain\t'ca-cert.pem, server-cert.pem, server-key.pem (client-*.pem for a user), crl.pem'
 mysql\t'ca.pem, server-cert.pem, server-key.pem (client-*.pem for a user), crl.pem'
 postgres\t'root.crt, server.crt, server.key (postgresql.crt, postgresql.key for a user), root.crl'
-engineyard\t'root.crt, mysql.crt, mysql.key, root.crl, for a Rails database.yml'"
+engineyard\t'root.crt, mysql.crt, mysql.key, root.crl, for a Rails database.yml'
+kubernetes\t'A kubernetes.io/tls Secret manifest (tls.crt, tls.key, ca.crt, ca.crl) written to --to FILE, or to standard output with --to - (for kubectl apply -f -)'"
 complete -c certgen -n "__fish_certgen_using_subcommand deploy" -l owner -d 'Give the files (and DIR, when it is created) to USER and GROUP: names or numeric ids; USER alone also sets USER\'s login group. Without it, replaced files keep their owner, group and mode. Run as root for a DIR of another user, deploy writes DIR as that user: USER must be them, GROUP one of theirs' -r
 complete -c certgen -n "__fish_certgen_using_subcommand deploy" -l ssh-command -d 'The ssh command and its options, as rsync\'s -e takes it ("ssh -F ./ssh_config"); BatchMode=yes is added: nothing prompts' -r
 complete -c certgen -n "__fish_certgen_using_subcommand deploy" -l reload -d 'After a deployment that changed files, make DATABASE serve them: its reload (MariaDB FLUSH SSL, MySQL ALTER INSTANCE RELOAD TLS, PostgreSQL pg_reload_conf(); a restart for SingleStore and Manticore) run where the files are, then --confirm' -r -f -a "mysql\t''
@@ -268,6 +269,8 @@ postgres\t''"
 complete -c certgen -n "__fish_certgen_using_subcommand deploy" -l reload-command -d 'The command --reload runs instead of the database\'s own (through sh -c, on the machine of --to)' -r
 complete -c certgen -n "__fish_certgen_using_subcommand deploy" -l confirm -d 'The server to ask, after the reload, which certificate it serves, until it is the one deployed ([mysql://|postgres://|tls://]HOST:PORT); default: the host of --to at the database\'s port' -r
 complete -c certgen -n "__fish_certgen_using_subcommand deploy" -l confirm-timeout -d 'How long --confirm waits for the server to serve the deployed certificate' -r
+complete -c certgen -n "__fish_certgen_using_subcommand deploy" -l secret-name -d 'With --layout kubernetes: the Secret\'s name (default: NAME-tls)' -r
+complete -c certgen -n "__fish_certgen_using_subcommand deploy" -l namespace -d 'With --layout kubernetes: the Secret\'s namespace (default: kubectl\'s)' -r
 complete -c certgen -n "__fish_certgen_using_subcommand deploy" -l format -d 'Output format' -r -f -a "text\t''
 json\t''"
 complete -c certgen -n "__fish_certgen_using_subcommand deploy" -l dir -d 'The PKI directory' -r -F

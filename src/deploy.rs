@@ -38,10 +38,12 @@ use crate::store::{self, Perms, Store};
 mod bundle;
 mod checked;
 mod identity;
+mod kubernetes;
 mod layout;
 mod owner;
 use bundle::{Bundle, check_still_current, read_bundle};
 pub use checked::{Ancestor, Checked, check_bundle, mode_for, untrusted};
+pub use kubernetes::{check_object_name, secret_manifest, write_manifest};
 pub use layout::{FileNames, Layout, Role};
 pub use owner::{Owner, group_name, user_name};
 

@@ -20,9 +20,11 @@ use certgen::ssh::{self, RemoteDeployment, Ssh, SshTarget};
 
 use super::args::Format;
 use super::context::Context;
+use super::errors::refuse;
 use super::exit::Status;
 use super::output;
 use super::values;
+use std::io::{IsTerminal, Write};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -77,6 +79,12 @@ pub struct Args {
     /// How long --confirm waits for the server to serve the deployed certificate.
     #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = values::duration)]
     confirm_timeout: time::Duration,
+    /// With --layout kubernetes: the Secret's name (default: NAME-tls).
+    #[arg(long, value_name = "NAME")]
+    secret_name: Option<String>,
+    /// With --layout kubernetes: the Secret's namespace (default: kubectl's).
+    #[arg(long, value_name = "NAMESPACE")]
+    namespace: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     format: Format,
@@ -98,15 +106,20 @@ enum LayoutArg {
     Postgres,
     /// root.crt, mysql.crt, mysql.key, root.crl, for a Rails database.yml
     Engineyard,
+    /// A kubernetes.io/tls Secret manifest (tls.crt, tls.key, ca.crt, ca.crl) written to
+    /// --to FILE, or to standard output with --to - (for kubectl apply -f -)
+    Kubernetes,
 }
 
-impl From<LayoutArg> for Layout {
-    fn from(l: LayoutArg) -> Layout {
-        match l {
-            LayoutArg::Plain => Layout::Plain,
-            LayoutArg::Mysql => Layout::Mysql,
-            LayoutArg::Postgres => Layout::Postgres,
-            LayoutArg::Engineyard => Layout::Engineyard,
+impl LayoutArg {
+    /// The layout of files in a directory; `None` for a Secret manifest.
+    fn files(self) -> Option<Layout> {
+        match self {
+            LayoutArg::Plain => Some(Layout::Plain),
+            LayoutArg::Mysql => Some(Layout::Mysql),
+            LayoutArg::Postgres => Some(Layout::Postgres),
+            LayoutArg::Engineyard => Some(Layout::Engineyard),
+            LayoutArg::Kubernetes => None,
         }
     }
 }
@@ -158,7 +171,9 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         KindArg::Server => Kind::Server,
         KindArg::User => Kind::User,
     };
-    let layout = Layout::from(a.layout);
+    let Some(layout) = a.layout.files() else {
+        return kubernetes(ctx, &a, kind);
+    };
     let ssh = Ssh::from_command(&a.ssh_command)?;
     let remote = SshTarget::is_remote(&a.to)
         .then(|| SshTarget::parse(&a.to))
@@ -517,4 +532,61 @@ fn print_text(report: &Report<'_>, done: &Deployment) -> Result<()> {
         )))?;
     }
     Ok(())
+}
+
+/// `--layout kubernetes`: the bundle as a Secret manifest, to standard
+/// output (never a terminal: it holds the key) or a new file (0600, never
+/// through a link; an existing one is archived beside it first).
+fn kubernetes(ctx: &Context, a: &Args, kind: Kind) -> Result<Status> {
+    if a.reload.is_some() || SshTarget::is_remote(&a.to) || a.owner.is_some() {
+        return Err(refuse(
+            "--layout kubernetes writes a manifest here: --reload, --owner and HOST:DIR do not apply",
+            "pipe it to kubectl apply -f -, or give --to FILE",
+        ));
+    }
+    let name = match &a.secret_name {
+        Some(n) => n.clone(),
+        None => format!("{}-tls", a.name.to_ascii_lowercase()),
+    };
+    let checked = deploy::check_bundle(&ctx.store, kind, &a.name, Layout::Plain, ctx.now())?;
+    let manifest = deploy::secret_manifest(&checked, &name, a.namespace.as_deref())?;
+    if a.to == "-" {
+        if std::io::stdout().is_terminal() {
+            return Err(refuse(
+                "the Secret holds the private key, and standard output is a terminal",
+                "pipe it: certgen deploy ... --layout kubernetes --to - | kubectl apply -f -",
+            ));
+        }
+        let mut out = std::io::stdout().lock();
+        out.write_all(manifest.as_bytes())?;
+        out.flush()?;
+        return Ok(Status::Ok);
+    }
+    let path = PathBuf::from(&a.to);
+    let changed = deploy::write_manifest(&path, manifest.as_bytes(), ctx.now())?;
+    if a.format == Format::Json {
+        output::print_json(&serde_json::json!({
+            "kind": kind_name(kind),
+            "name": a.name,
+            "layout": "kubernetes",
+            "file": path,
+            "secret": name,
+            "namespace": a.namespace,
+            "changed": changed,
+            "certificate": checked.certificate(),
+        }))?;
+    } else if changed {
+        output::line(&output::sanitize_line(&format!(
+            "wrote the Secret {name} of {} {} to {}",
+            kind_name(kind),
+            a.name,
+            path.display()
+        )))?;
+    } else {
+        output::line(&output::sanitize_line(&format!(
+            "{} already holds the Secret {name}: nothing changed",
+            path.display()
+        )))?;
+    }
+    Ok(Status::Ok)
 }

@@ -47,6 +47,7 @@ Register-ArgumentCompleter -Native -CommandName 'certgen' -ScriptBlock {
             [CompletionResult]::new('crl', 'crl', [CompletionResultType]::ParameterValue, 'Write a CRL of the revoked certificates, signed by the CA (openssl ca -gencrl)')
             [CompletionResult]::new('renew', 'renew', [CompletionResultType]::ParameterValue, 'New certificates (and keys) for bundles, with the names of those they replace')
             [CompletionResult]::new('rotate-ca', 'rotate-ca', [CompletionResultType]::ParameterValue, 'Roll the CA over: a new root, trusted beside the old one until --finish')
+            [CompletionResult]::new('rollout', 'rollout', [CompletionResultType]::ParameterValue, 'Deploy what changed to every host of an inventory over SSH, reload, confirm')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write man pages')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -240,13 +241,21 @@ Register-ArgumentCompleter -Native -CommandName 'certgen' -ScriptBlock {
             break
         }
         'certgen;deploy' {
-            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'The directory the server or client reads (created if missing; its parent must exist)')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'The directory the server or client reads (created if missing; its parent must exist): a local DIR, or [USER@]HOST:DIR or ssh://[USER@]HOST[:PORT]/DIR on another machine, reached with the system''s ssh client')
             [CompletionResult]::new('--layout', '--layout', [CompletionResultType]::ParameterName, 'The file names to give the CA, certificate, key and CRL')
             [CompletionResult]::new('--owner', '--owner', [CompletionResultType]::ParameterName, 'Give the files (and DIR, when it is created) to USER and GROUP: names or numeric ids; USER alone also sets USER''s login group. Without it, replaced files keep their owner, group and mode. Run as root for a DIR of another user, deploy writes DIR as that user: USER must be them, GROUP one of theirs')
+            [CompletionResult]::new('--ssh-command', '--ssh-command', [CompletionResultType]::ParameterName, 'The ssh command and its options, as rsync''s -e takes it ("ssh -F ./ssh_config"); BatchMode=yes is added: nothing prompts')
+            [CompletionResult]::new('--reload', '--reload', [CompletionResultType]::ParameterName, 'After a deployment that changed files, make DATABASE serve them: its reload (MariaDB FLUSH SSL, MySQL ALTER INSTANCE RELOAD TLS, PostgreSQL pg_reload_conf(); a restart for SingleStore and Manticore) run where the files are, then --confirm')
+            [CompletionResult]::new('--reload-command', '--reload-command', [CompletionResultType]::ParameterName, 'The command --reload runs instead of the database''s own (through sh -c, on the machine of --to)')
+            [CompletionResult]::new('--confirm', '--confirm', [CompletionResultType]::ParameterName, 'The server to ask, after the reload, which certificate it serves, until it is the one deployed ([mysql://|postgres://|tls://]HOST:PORT); default: the host of --to at the database''s port')
+            [CompletionResult]::new('--confirm-timeout', '--confirm-timeout', [CompletionResultType]::ParameterName, 'How long --confirm waits for the server to serve the deployed certificate')
+            [CompletionResult]::new('--secret-name', '--secret-name', [CompletionResultType]::ParameterName, 'With --layout kubernetes: the Secret''s name (default: NAME-tls)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'With --layout kubernetes: the Secret''s namespace (default: kubectl''s)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'The PKI directory')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour in diagnostics (NO_COLOR in the environment also turns it off)')
             [CompletionResult]::new('--group-readable', '--group-readable', [CompletionResultType]::ParameterName, 'Make the key 0640, readable by its group, instead of 0600')
+            [CompletionResult]::new('--no-confirm', '--no-confirm', [CompletionResultType]::ParameterName, 'Do not connect to the server after the reload')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and warnings; no progress or status lines')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and warnings; no progress or status lines')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -413,6 +422,24 @@ Register-ArgumentCompleter -Native -CommandName 'certgen' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'certgen;rollout' {
+            [CompletionResult]::new('--inventory', '--inventory', [CompletionResultType]::ParameterName, 'The inventory (TOML: hosts, their bundles and directories, the database to reload and the server to confirm; see docs/deploy.md); default: inventory.toml in the PKI directory')
+            [CompletionResult]::new('--canary', '--canary', [CompletionResultType]::ParameterName, 'Hosts that go alone, one after another, before the rest')
+            [CompletionResult]::new('--parallel', '--parallel', [CompletionResultType]::ParameterName, 'Hosts at once after the canaries')
+            [CompletionResult]::new('--ssh-command', '--ssh-command', [CompletionResultType]::ParameterName, 'The ssh command and its options, as rsync''s -e takes it; BatchMode=yes is added')
+            [CompletionResult]::new('--confirm-timeout', '--confirm-timeout', [CompletionResultType]::ParameterName, 'How long a host''s server has to serve the deployed certificate after the reload')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'The PKI directory')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour in diagnostics (NO_COLOR in the environment also turns it off)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Look at every host and print what would change; write, reload and confirm nothing')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and warnings; no progress or status lines')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and warnings; no progress or status lines')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'certgen;completions' {
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'The PKI directory')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour in diagnostics (NO_COLOR in the environment also turns it off)')
@@ -455,6 +482,7 @@ Register-ArgumentCompleter -Native -CommandName 'certgen' -ScriptBlock {
             [CompletionResult]::new('crl', 'crl', [CompletionResultType]::ParameterValue, 'Write a CRL of the revoked certificates, signed by the CA (openssl ca -gencrl)')
             [CompletionResult]::new('renew', 'renew', [CompletionResultType]::ParameterValue, 'New certificates (and keys) for bundles, with the names of those they replace')
             [CompletionResult]::new('rotate-ca', 'rotate-ca', [CompletionResultType]::ParameterValue, 'Roll the CA over: a new root, trusted beside the old one until --finish')
+            [CompletionResult]::new('rollout', 'rollout', [CompletionResultType]::ParameterValue, 'Deploy what changed to every host of an inventory over SSH, reload, confirm')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write man pages')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -516,6 +544,9 @@ Register-ArgumentCompleter -Native -CommandName 'certgen' -ScriptBlock {
             break
         }
         'certgen;help;rotate-ca' {
+            break
+        }
+        'certgen;help;rollout' {
             break
         }
         'certgen;help;completions' {

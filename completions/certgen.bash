@@ -67,6 +67,9 @@ _certgen() {
             certgen,revoke)
                 cmd="certgen__subcmd__revoke"
                 ;;
+            certgen,rollout)
+                cmd="certgen__subcmd__rollout"
+                ;;
             certgen,rotate-ca)
                 cmd="certgen__subcmd__rotate__subcmd__ca"
                 ;;
@@ -142,6 +145,9 @@ _certgen() {
             certgen__subcmd__help,revoke)
                 cmd="certgen__subcmd__help__subcmd__revoke"
                 ;;
+            certgen__subcmd__help,rollout)
+                cmd="certgen__subcmd__help__subcmd__rollout"
+                ;;
             certgen__subcmd__help,rotate-ca)
                 cmd="certgen__subcmd__help__subcmd__rotate__subcmd__ca"
                 ;;
@@ -164,7 +170,7 @@ _certgen() {
 
     case "${cmd}" in
         certgen)
-            opts="-q -h -V --dir --quiet --color --help --version init-ca csr sign issue-server issue-client setup config ca deploy verify check-expiry inspect list revoke retire crl renew rotate-ca completions man help"
+            opts="-q -h -V --dir --quiet --color --help --version init-ca csr sign issue-server issue-client setup config ca deploy verify check-expiry inspect list revoke retire crl renew rotate-ca rollout completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -526,7 +532,7 @@ _certgen() {
             return 0
             ;;
         certgen__subcmd__deploy)
-            opts="-q -h -V --to --layout --owner --group-readable --format --dir --quiet --color --help --version server user"
+            opts="-q -h -V --to --layout --owner --group-readable --ssh-command --reload --reload-command --confirm --no-confirm --confirm-timeout --secret-name --namespace --format --dir --quiet --color --help --version server user"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -537,10 +543,38 @@ _certgen() {
                     return 0
                     ;;
                 --layout)
-                    COMPREPLY=($(compgen -W "plain mysql postgres engineyard" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "plain mysql postgres engineyard kubernetes" -- "${cur}"))
                     return 0
                     ;;
                 --owner)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ssh-command)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reload)
+                    COMPREPLY=($(compgen -W "mysql mariadb singlestore manticore postgres" -- "${cur}"))
+                    return 0
+                    ;;
+                --reload-command)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --confirm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --confirm-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -564,7 +598,7 @@ _certgen() {
             return 0
             ;;
         certgen__subcmd__help)
-            opts="init-ca csr sign issue-server issue-client setup config ca deploy verify check-expiry inspect list revoke retire crl renew rotate-ca completions man help"
+            opts="init-ca csr sign issue-server issue-client setup config ca deploy verify check-expiry inspect list revoke retire crl renew rotate-ca rollout completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -816,6 +850,20 @@ _certgen() {
             return 0
             ;;
         certgen__subcmd__help__subcmd__revoke)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        certgen__subcmd__help__subcmd__rollout)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1270,6 +1318,52 @@ _certgen() {
                     ;;
                 --reason)
                     COMPREPLY=($(compgen -W "unspecified keyCompromise caCompromise affiliationChanged superseded cessationOfOperation" -- "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        certgen__subcmd__rollout)
+            opts="-q -h -V --inventory --dry-run --canary --parallel --ssh-command --confirm-timeout --format --dir --quiet --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --inventory)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --canary)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --parallel)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ssh-command)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --confirm-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --format)

@@ -44,6 +44,7 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand crl 'Write a CRL of the revoked certificates, signed by the CA (openssl ca -gencrl)'
             cand renew 'New certificates (and keys) for bundles, with the names of those they replace'
             cand rotate-ca 'Roll the CA over: a new root, trusted beside the old one until --finish'
+            cand rollout 'Deploy what changed to every host of an inventory over SSH, reload, confirm'
             cand completions 'Print a shell completion script'
             cand man 'Write man pages'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -224,13 +225,21 @@ set edit:completion:arg-completer[certgen] = {|@words|
         &'certgen;ca;help;help'= {
         }
         &'certgen;deploy'= {
-            cand --to 'The directory the server or client reads (created if missing; its parent must exist)'
+            cand --to 'The directory the server or client reads (created if missing; its parent must exist): a local DIR, or [USER@]HOST:DIR or ssh://[USER@]HOST[:PORT]/DIR on another machine, reached with the system''s ssh client'
             cand --layout 'The file names to give the CA, certificate, key and CRL'
             cand --owner 'Give the files (and DIR, when it is created) to USER and GROUP: names or numeric ids; USER alone also sets USER''s login group. Without it, replaced files keep their owner, group and mode. Run as root for a DIR of another user, deploy writes DIR as that user: USER must be them, GROUP one of theirs'
+            cand --ssh-command 'The ssh command and its options, as rsync''s -e takes it ("ssh -F ./ssh_config"); BatchMode=yes is added: nothing prompts'
+            cand --reload 'After a deployment that changed files, make DATABASE serve them: its reload (MariaDB FLUSH SSL, MySQL ALTER INSTANCE RELOAD TLS, PostgreSQL pg_reload_conf(); a restart for SingleStore and Manticore) run where the files are, then --confirm'
+            cand --reload-command 'The command --reload runs instead of the database''s own (through sh -c, on the machine of --to)'
+            cand --confirm 'The server to ask, after the reload, which certificate it serves, until it is the one deployed ([mysql://|postgres://|tls://]HOST:PORT); default: the host of --to at the database''s port'
+            cand --confirm-timeout 'How long --confirm waits for the server to serve the deployed certificate'
+            cand --secret-name 'With --layout kubernetes: the Secret''s name (default: NAME-tls)'
+            cand --namespace 'With --layout kubernetes: the Secret''s namespace (default: kubectl''s)'
             cand --format 'Output format'
             cand --dir 'The PKI directory'
             cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'
             cand --group-readable 'Make the key 0640, readable by its group, instead of 0600'
+            cand --no-confirm 'Do not connect to the server after the reload'
             cand -q 'Print only results and warnings; no progress or status lines'
             cand --quiet 'Print only results and warnings; no progress or status lines'
             cand -h 'Print help (see more with ''--help'')'
@@ -387,6 +396,23 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'certgen;rollout'= {
+            cand --inventory 'The inventory (TOML: hosts, their bundles and directories, the database to reload and the server to confirm; see docs/deploy.md); default: inventory.toml in the PKI directory'
+            cand --canary 'Hosts that go alone, one after another, before the rest'
+            cand --parallel 'Hosts at once after the canaries'
+            cand --ssh-command 'The ssh command and its options, as rsync''s -e takes it; BatchMode=yes is added'
+            cand --confirm-timeout 'How long a host''s server has to serve the deployed certificate after the reload'
+            cand --format 'Output format'
+            cand --dir 'The PKI directory'
+            cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'
+            cand --dry-run 'Look at every host and print what would change; write, reload and confirm nothing'
+            cand -q 'Print only results and warnings; no progress or status lines'
+            cand --quiet 'Print only results and warnings; no progress or status lines'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'certgen;completions'= {
             cand --dir 'The PKI directory'
             cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'
@@ -427,6 +453,7 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand crl 'Write a CRL of the revoked certificates, signed by the CA (openssl ca -gencrl)'
             cand renew 'New certificates (and keys) for bundles, with the names of those they replace'
             cand rotate-ca 'Roll the CA over: a new root, trusted beside the old one until --finish'
+            cand rollout 'Deploy what changed to every host of an inventory over SSH, reload, confirm'
             cand completions 'Print a shell completion script'
             cand man 'Write man pages'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -469,6 +496,8 @@ set edit:completion:arg-completer[certgen] = {|@words|
         &'certgen;help;renew'= {
         }
         &'certgen;help;rotate-ca'= {
+        }
+        &'certgen;help;rollout'= {
         }
         &'certgen;help;completions'= {
         }

@@ -36,10 +36,14 @@ use crate::kind::Kind;
 use crate::store::{self, Perms, Store};
 
 mod bundle;
+mod checked;
 mod identity;
+mod kubernetes;
 mod layout;
 mod owner;
 use bundle::{Bundle, check_still_current, read_bundle};
+pub use checked::{Ancestor, Checked, check_bundle, mode_for, untrusted};
+pub use kubernetes::{check_object_name, secret_manifest, write_manifest};
 pub use layout::{FileNames, Layout, Role};
 pub use owner::{Owner, group_name, user_name};
 
@@ -114,12 +118,7 @@ pub fn deploy(store: &Store, req: &Request<'_>, now: OffsetDateTime) -> Result<D
     let names: Vec<&str> = bundle
         .files
         .iter()
-        .map(|(role, _, _)| match role {
-            Role::Ca => layout.ca,
-            Role::Certificate => layout.cert,
-            Role::Key => layout.key,
-            Role::Crl => layout.crl,
-        })
+        .map(|(role, _, _)| layout.of(*role))
         .collect();
     let dests: Vec<PathBuf> = names.iter().map(|n| req.to.join(n)).collect();
     for dest in &dests {
@@ -444,33 +443,23 @@ fn holds(dest: &Path, content: &[u8], perms: Perms) -> bool {
 /// caller's. Keys are 0600, 0640 when group-readable; the rest (the CA file,
 /// the certificate, the CRL) 0644.
 fn perms_for(role: Role, dest: &Path, req: &Request<'_>) -> Result<Perms> {
-    let key_mode = if req.group_readable { 0o640 } else { 0o600 };
-    let mode = if role == Role::Key { key_mode } else { 0o644 };
     if let Some(owner) = req.owner {
         return Ok(Perms {
             uid: owner.uid,
             gid: owner.gid,
-            mode,
+            mode: mode_for(role, req.group_readable, None),
         });
     }
     match fs::symlink_metadata(dest) {
-        Ok(m) => {
-            let old = m.mode() & 0o777;
-            let mode = match role {
-                Role::Key if req.group_readable => 0o640,
-                Role::Key => old & 0o640,
-                _ => old,
-            };
-            Ok(Perms {
-                uid: Some(m.uid()),
-                gid: Some(m.gid()),
-                mode,
-            })
-        }
+        Ok(m) => Ok(Perms {
+            uid: Some(m.uid()),
+            gid: Some(m.gid()),
+            mode: mode_for(role, req.group_readable, Some(m.mode())),
+        }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Perms {
             uid: None,
             gid: None,
-            mode,
+            mode: mode_for(role, req.group_readable, None),
         }),
         Err(e) => Err(Error::io("reading", dest)(e)),
     }

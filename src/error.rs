@@ -436,6 +436,30 @@ pub enum Error {
     /// writes them: it is never replayed.
     #[error("{path} is not a journal certgen wrote ({reason}); it was not replayed")]
     BadJournal { path: PathBuf, reason: String },
+    /// The ssh client could not reach the other machine, or the command
+    /// there failed.
+    #[error("ssh to {target}: {reason}")]
+    Ssh { target: String, reason: String },
+    /// The other machine refused a deployment (what certgen's script there
+    /// found).
+    #[error("{target}: {reason}")]
+    RemoteRefused { target: String, reason: String },
+    /// An inventory certgen cannot use.
+    #[error("{path}: {reason}")]
+    BadInventory { path: String, reason: String },
+    /// The reload command failed.
+    #[error("the reload command {command:?} failed: {reason}")]
+    ReloadFailed { command: String, reason: String },
+    /// The server could not be asked what it serves.
+    #[error("could not confirm what {endpoint} serves: {reason}")]
+    ConfirmFailed { endpoint: String, reason: String },
+    /// After a reload the server still serves another certificate.
+    #[error("{endpoint} still serves serial {served}, not the deployed {deployed}")]
+    StillServing {
+        endpoint: String,
+        served: String,
+        deployed: String,
+    },
     /// A deployment directory (or a directory above it, or an entry of
     /// certgen's in it) that someone other than the user deploying could
     /// change under certgen.

@@ -33,6 +33,7 @@ mod prometheus;
 mod renew;
 mod retire;
 mod revoke;
+mod rollout;
 mod rotate_ca;
 mod settings;
 mod settings_report;
@@ -136,6 +137,8 @@ pub enum Command {
     Renew(renew::Args),
     /// Roll the CA over: a new root, trusted beside the old one until --finish.
     RotateCa(rotate_ca::Args),
+    /// Deploy what changed to every host of an inventory over SSH, reload, confirm.
+    Rollout(rollout::Args),
     /// Print a shell completion script.
     Completions(completions::Args),
     /// Write man pages.
@@ -214,6 +217,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Crl(a) => crl::run(&ctx, a),
         Command::Renew(a) => renew::run(&ctx, a),
         Command::RotateCa(a) => rotate_ca::run(&ctx, a),
+        Command::Rollout(a) => rollout::run(&ctx, a),
         Command::Completions(a) => completions::run(a, Cli::command()),
         Command::Man(a) => completions::man(a, Cli::command()),
     }

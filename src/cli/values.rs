@@ -38,6 +38,18 @@ pub fn instant(s: &str) -> Result<OffsetDateTime, String> {
     })
 }
 
+/// A database by its name (`mariadb`, `postgres`, ...), with the names
+/// listed in `--help` and completions.
+pub fn database() -> impl clap::builder::TypedValueParser<Value = certgen::db::Database> {
+    use clap::builder::TypedValueParser;
+    let names: Vec<&'static str> = certgen::db::Database::ALL
+        .iter()
+        .map(|d| d.name())
+        .collect();
+    clap::builder::PossibleValuesParser::new(names)
+        .map(|s| certgen::db::Database::from_name(&s).expect("a listed name"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

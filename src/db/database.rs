@@ -79,6 +79,21 @@ impl Database {
         }
     }
 
+    /// The command an administrator runs on the database's own machine to
+    /// make it serve a renewed certificate, with the client and account a
+    /// Debian or RHEL server has for root: MariaDB's and MySQL's clients
+    /// log root in through the Unix socket; PostgreSQL's administrator is
+    /// the postgres user; SingleStore and Manticore restart.
+    pub fn reload_command(self) -> &'static str {
+        match self {
+            Database::Mysql => "mysql -e 'ALTER INSTANCE RELOAD TLS'",
+            Database::Mariadb => "mariadb -e 'FLUSH SSL'",
+            Database::Postgres => "runuser -u postgres -- psql -XAtqc 'SELECT pg_reload_conf()'",
+            Database::Singlestore => "sdb-admin restart-node --all --yes",
+            Database::Manticore => "systemctl restart manticore",
+        }
+    }
+
     /// The port the server listens on unless configured otherwise (for
     /// Manticore, its MySQL-protocol listener).
     pub fn default_port(self) -> u16 {

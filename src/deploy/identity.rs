@@ -28,6 +28,7 @@ use nix::unistd::{
 };
 use rustix::fs::{Mode, OFlags};
 
+use super::checked::Ancestor;
 use crate::error::{Error, Result};
 
 /// A user who writes a deployment directory.
@@ -94,23 +95,19 @@ pub(super) fn untrusted(dir: &Path, uid: u32) -> Result<Option<String>> {
             (real, false)
         }
     };
-    for (n, p) in real.ancestors().enumerate() {
-        let m = fs::symlink_metadata(p).map_err(Error::io("reading", p))?;
-        let itself = n == 0 && exists;
-        if m.uid() != 0 && m.uid() != uid {
-            let who = super::owner::user_name(m.uid()).unwrap_or_else(|| m.uid().to_string());
-            return Ok(Some(format!("{} belongs to {who}", p.display())));
-        }
-        let sticky = m.mode() & 0o1000 != 0;
-        if m.mode() & 0o022 != 0 && (itself || !sticky) {
-            return Ok(Some(format!(
-                "{} is writable by its group or others ({:04o})",
-                p.display(),
-                m.mode() & 0o7777
-            )));
-        }
-    }
-    Ok(None)
+    let ancestors = real
+        .ancestors()
+        .map(|p| {
+            let m = fs::symlink_metadata(p).map_err(Error::io("reading", p))?;
+            Ok(Ancestor {
+                path: p.to_path_buf(),
+                uid: m.uid(),
+                mode: m.mode() & 0o7777,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let name_of = |u: u32| super::owner::user_name(u).unwrap_or_else(|| u.to_string());
+    Ok(super::checked::untrusted(&ancestors, uid, exists, &name_of))
 }
 
 /// Opens directory `dir` as it is, not through a link: the handle the

@@ -37,6 +37,18 @@ pub struct FileNames {
     pub crl: &'static str,
 }
 
+impl FileNames {
+    /// The name of the file of `role`.
+    pub fn of(&self, role: Role) -> &'static str {
+        match role {
+            Role::Ca => self.ca,
+            Role::Certificate => self.cert,
+            Role::Key => self.key,
+            Role::Crl => self.crl,
+        }
+    }
+}
+
 impl Layout {
     pub const ALL: [Layout; 4] = [
         Layout::Plain,

@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use super::fs::exists_no_follow;
 
 /// The name of the archive made at `now`: its UTC time to the second.
-pub(super) fn archive_stamp(now: OffsetDateTime) -> Result<String> {
+pub fn archive_stamp(now: OffsetDateTime) -> Result<String> {
     now.to_offset(time::UtcOffset::UTC)
         .format(format_description!(
             "[year]-[month]-[day]T[hour][minute][second]Z"

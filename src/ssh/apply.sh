@@ -1,0 +1,116 @@
+# certgen's transaction in a deployment directory over SSH. Arguments:
+# DIR STAMP MKDIR(- or the owner for a new DIR, or "self") then, per file,
+# (STAMP "-" only makes DIR)
+# NAME OWNER(- or UID:GID) MODE SIZE. Standard input: each file's bytes in
+# that order, then the line "commit". The new set is staged and synced in
+# .ssh-stage/ before the journal .ssh-txn names it; from then on every run
+# completes it (the replaced files are linked into old_keys/STAMP/ first,
+# then the staged ones renamed over them), so a run killed at any point
+# leaves the old set or, once the next run has finished it, the new one.
+set -u
+umask 077
+dir=$1 stamp=$2 mkd=$3
+shift 3
+journaled= locked=
+fail() {
+    printf 'error %s\n' "$*"
+    [ -n "$locked" ] && [ -z "$journaled" ] && [ -d .ssh-stage ] && [ ! -L .ssh-stage ] && rm -rf .ssh-stage
+    exit 3
+}
+if [ ! -e "$dir" ] && [ ! -L "$dir" ]; then
+    [ "$mkd" = - ] && fail "$dir does not exist"
+    mkdir -m 755 -- "$dir" || fail "cannot create $dir"
+    [ "$mkd" = self ] || chown -- "$mkd" "$dir" || fail "cannot give $dir to $mkd"
+    echo created
+fi
+[ "$stamp" = - ] && exit 0
+[ -L "$dir" ] && fail "$dir is a symbolic link"
+cd -P -- "$dir" || fail "cannot enter $dir"
+tries=0
+while ! mkdir .ssh-lock 2>/dev/null; do
+    [ -L .ssh-lock ] && fail "$dir/.ssh-lock is a symbolic link"
+    pid=$(head -c 32 .ssh-lock/pid 2>/dev/null) || pid=
+    age=$(($(date +%s) - $(stat -c %Y .ssh-lock 2>/dev/null || date +%s)))
+    if { [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; } || { [ -z "$pid" ] && [ "$age" -gt 10 ]; }; then
+        rm -rf .ssh-lock
+        continue
+    fi
+    tries=$((tries + 1))
+    [ "$tries" -ge 30 ] && fail "another deployment holds $dir/.ssh-lock"
+    sleep 0.1
+done
+trap 'rm -rf .ssh-lock' EXIT
+trap 'exit 4' HUP INT TERM PIPE
+echo $$ >.ssh-lock/pid
+locked=1
+sync_dir() { sync -- "$@" 2>/dev/null || sync; }
+finish() {
+    [ -e .ssh-txn ] || return 0
+    journaled=1
+    [ -f .ssh-txn ] && [ ! -L .ssh-txn ] || fail "$dir/.ssh-txn is not a regular file"
+    archive=
+    names=
+    while read -r k v; do
+        case $k in
+            archive) archive=$v ;;
+            file) names="$names $v" ;;
+        esac
+    done <<JOURNAL
+$(head -c 65536 .ssh-txn)
+JOURNAL
+    case $archive in
+        old_keys/[0-9]*) ;;
+        *) fail "$dir/.ssh-txn is not a journal certgen wrote" ;;
+    esac
+    case $archive$names in *..* | */*/*) fail "$dir/.ssh-txn is not a journal certgen wrote" ;; esac
+    for n in $names; do
+        [ -e ".ssh-stage/$n" ] || continue
+        if [ -e "$n" ] && [ ! -e "$archive/$n" ]; then
+            mkdir -p old_keys "$archive" || fail "cannot create $dir/$archive"
+            ln -- "$n" "$archive/$n" 2>/dev/null || cp -p -- "$n" "$archive/$n" || fail "cannot archive $dir/$n"
+            sync_dir "$archive/$n" "$archive"
+        fi
+        mv -f -- ".ssh-stage/$n" "$n" || fail "cannot rename $dir/$n into place"
+        printf 'placed %s\n' "$n"
+    done
+    sync_dir .
+    [ -d "$archive" ] && printf 'archived %s\n' "$archive"
+    rm -f .ssh-txn
+    rm -rf .ssh-stage
+    sync_dir .
+}
+finish
+[ "$#" -eq 0 ] && { echo done; exit 0; }
+rm -rf .ssh-stage
+mkdir .ssh-stage || fail "cannot create $dir/.ssh-stage"
+names=
+while [ "$#" -ge 4 ]; do
+    n=$1 who=$2 mode=$3 size=$4
+    shift 4
+    head -c "$size" >".ssh-stage/$n" || fail "cannot write $dir/.ssh-stage/$n"
+    got=$(wc -c <".ssh-stage/$n")
+    [ "$got" -eq "$size" ] || fail "the connection ended before $n was sent"
+    [ "$who" = - ] || chown -- "$who" ".ssh-stage/$n" || fail "cannot give $dir/$n to $who"
+    chmod "$mode" ".ssh-stage/$n" || fail "cannot set the mode of $dir/$n"
+    names="$names $n"
+done
+read -r word || word=
+[ "$word" = commit ] || fail "the connection ended before the files were all sent"
+(cd .ssh-stage && sync_dir $names .)
+# From here on the transaction finishes even if the connection ends.
+trap '' HUP PIPE
+archive=old_keys/$stamp
+k=1
+while [ -e "$archive" ]; do
+    k=$((k + 1))
+    archive=old_keys/$stamp-$k
+done
+{
+    printf 'archive %s\n' "$archive"
+    for n in $names; do printf 'file %s\n' "$n"; done
+} >.ssh-txn.new || fail "cannot write $dir/.ssh-txn"
+sync_dir .ssh-txn.new
+mv -f .ssh-txn.new .ssh-txn || fail "cannot write $dir/.ssh-txn"
+sync_dir .
+finish
+echo done

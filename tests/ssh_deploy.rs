@@ -1,0 +1,742 @@
+//! `certgen deploy --to HOST:DIR` through a real OpenSSH server on
+//! 127.0.0.1 (started here, as root, with its own host key and
+//! authorized_keys): the files and their owner and modes there, a second
+//! run that changes nothing, the archive of a replaced set, refusals that
+//! write nothing, the private key never in a process's arguments or
+//! environment on either side, runs killed at random moments, and
+//! `--reload` with `--confirm` against a TLS server.
+
+use crate::common::servers::{self, Kind as ServerKind};
+use crate::common::*;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+const EC: [&str; 2] = ["--key-type", "ecdsa-p256"];
+
+/// An sshd on a free port of 127.0.0.1 for root, with an ssh_config that
+/// names it `dbhost`. Killed when dropped.
+struct Sshd {
+    child: Child,
+    config: PathBuf,
+    log: PathBuf,
+    /// sshd's own pid: under strace, the child is strace.
+    pid_file: PathBuf,
+}
+
+impl Sshd {
+    /// `None` (visibly skipped, or a failure under CI) without root or sshd.
+    fn start(dir: &Path, trace: Option<&Path>) -> Option<Sshd> {
+        if !need_root("an sshd that logs root in") {
+            return None;
+        }
+        let sshd = Path::new("/usr/sbin/sshd");
+        if !sshd.exists() {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "sshd is required under CI"
+            );
+            eprintln!("SKIP: no /usr/sbin/sshd");
+            return None;
+        }
+        let keygen = |name: &str| {
+            let out = Command::new("ssh-keygen")
+                .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+                .arg(dir.join(name))
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{}", stderr(&out));
+        };
+        keygen("host_key");
+        keygen("client_key");
+        std::fs::copy(dir.join("client_key.pub"), dir.join("authorized_keys")).unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        std::fs::create_dir_all("/run/sshd").unwrap();
+        let d = dir.display();
+        write(
+            &dir.join("sshd_config"),
+            format!(
+                "Port {port}\nListenAddress 127.0.0.1\nHostKey {d}/host_key\n\
+                 AuthorizedKeysFile {d}/authorized_keys\nPasswordAuthentication no\n\
+                 KbdInteractiveAuthentication no\nPermitRootLogin prohibit-password\n\
+                 StrictModes no\nUsePAM no\nPidFile {d}/sshd.pid\nLogLevel VERBOSE\n"
+            ),
+        );
+        let host_key = std::fs::read_to_string(dir.join("host_key.pub")).unwrap();
+        write(
+            &dir.join("known_hosts"),
+            format!("[127.0.0.1]:{port} {host_key}"),
+        );
+        write(
+            &dir.join("ssh_config"),
+            format!(
+                "Host dbhost\n  HostName 127.0.0.1\n  Port {port}\n  User root\n  \
+                 IdentityFile {d}/client_key\n  IdentitiesOnly yes\n  \
+                 UserKnownHostsFile {d}/known_hosts\n  StrictHostKeyChecking yes\n"
+            ),
+        );
+        let log = dir.join("sshd.log");
+        let mut cmd = match trace {
+            Some(out) => {
+                let mut c = Command::new("strace");
+                c.args(["-f", "-v", "-s", "65536", "-e", "trace=execve", "-o"])
+                    .arg(out)
+                    .arg(sshd);
+                c
+            }
+            None => Command::new(sshd),
+        };
+        let child = cmd
+            .args(["-D", "-f"])
+            .arg(dir.join("sshd_config"))
+            .arg("-E")
+            .arg(&log)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        for _ in 0..200 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+        Some(Sshd {
+            child,
+            config: dir.join("ssh_config"),
+            log,
+            pid_file: dir.join("sshd.pid"),
+        })
+    }
+
+    fn ssh_command(&self) -> String {
+        format!("ssh -F {}", self.config.display())
+    }
+}
+
+impl Drop for Sshd {
+    fn drop(&mut self) {
+        if let Some(pid) = std::fs::read_to_string(&self.pid_file)
+            .ok()
+            .and_then(|p| p.trim().parse::<i32>().ok())
+            .and_then(rustix::process::Pid::from_raw)
+        {
+            let _ = rustix::process::kill_process(pid, rustix::process::Signal::TERM);
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        if std::thread::panicking() {
+            eprintln!("{}", std::fs::read_to_string(&self.log).unwrap_or_default());
+        }
+    }
+}
+
+/// A PKI in `dir/pki` with server `db1` and user `app`.
+fn pki(dir: &Path) {
+    ok(dir, &["init-ca", EC[0], EC[1]]);
+    ok(
+        dir,
+        &["issue-server", "db1", "--san", "127.0.0.1", EC[0], EC[1]],
+    );
+    ok(dir, &["issue-client", "app", EC[0], EC[1]]);
+}
+
+/// A directory under a root-owned, not world-writable base (the refusals
+/// of a directory others could write apply there too).
+fn remote_base(dir: &Path) -> PathBuf {
+    let base = dir.join("remote");
+    std::fs::create_dir(&base).unwrap();
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    base
+}
+
+fn deploy(dir: &Path, sshd: &Sshd, args: &[&str]) -> std::process::Output {
+    let ssh = sshd.ssh_command();
+    let mut all = vec!["deploy", "--ssh-command", ssh.as_str()];
+    all.extend(args);
+    run(dir, &all)
+}
+
+fn deploy_ok(dir: &Path, sshd: &Sshd, args: &[&str]) -> serde_json::Value {
+    let mut all = args.to_vec();
+    all.extend(["--format", "json"]);
+    let out = deploy(dir, sshd, &all);
+    assert!(out.status.success(), "deploy {args:?}: {}", stderr(&out));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn mode(p: &Path) -> u32 {
+    std::fs::symlink_metadata(p).unwrap().permissions().mode() & 0o7777
+}
+
+/// The deployed certificate and key are a pair and the CA file verifies
+/// the certificate, as openssl sees them.
+fn whole_set(dir: &Path, to: &Path) -> String {
+    let (cert, key, ca) = (
+        to.join("server-cert.pem"),
+        to.join("server-key.pem"),
+        to.join("ca.pem"),
+    );
+    let (good, from_cert) = openssl(
+        dir,
+        &[
+            "x509",
+            "-in",
+            &cert.display().to_string(),
+            "-noout",
+            "-pubkey",
+        ],
+    );
+    assert!(good, "{from_cert}");
+    let (good, from_key) = openssl(dir, &["pkey", "-in", &key.display().to_string(), "-pubout"]);
+    assert!(good, "{from_key}");
+    assert_eq!(
+        from_cert,
+        from_key,
+        "the key deployed with the certificate in {}",
+        to.display()
+    );
+    openssl_ok(
+        dir,
+        &[
+            "verify",
+            "-CAfile",
+            &ca.display().to_string(),
+            &cert.display().to_string(),
+        ],
+    );
+    serial_of(&cert)
+}
+
+#[test]
+fn deploys_as_the_directory_owner_then_changes_nothing_then_archives_the_replaced_set() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let Some(sshd) = Sshd::start(dir, None) else {
+        return;
+    };
+    let (uid, gid) = system_user("certgen-sshdb");
+    pki(dir);
+    let to = remote_base(dir).join("ssl");
+    std::fs::create_dir(&to).unwrap();
+    std::os::unix::fs::chown(&to, Some(uid), Some(gid)).unwrap();
+    let target = format!("dbhost:{}", to.display());
+
+    let doc = deploy_ok(
+        dir,
+        &sshd,
+        &["server", "db1", "--to", &target, "--layout", "mysql"],
+    );
+    assert_eq!(doc["changed"], true, "{doc}");
+    assert_eq!(
+        doc["written_as"], "certgen-sshdb",
+        "root writes another user's directory as them"
+    );
+    let first = whole_set(dir, &to);
+    assert_eq!(
+        first,
+        serial_of(&dir.join("pki/servers/db1/server-cert.pem"))
+    );
+    for (name, want) in [
+        ("ca.pem", 0o644),
+        ("server-cert.pem", 0o644),
+        ("server-key.pem", 0o600),
+    ] {
+        let m = std::fs::metadata(to.join(name)).unwrap();
+        assert_eq!(
+            (m.uid(), m.gid(), m.mode() & 0o7777),
+            (uid, gid, want),
+            "{name}"
+        );
+    }
+    let names: Vec<String> = std::fs::read_dir(&to)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names.iter().all(|n| !n.starts_with(".ssh-")),
+        "nothing of the transaction left: {names:?}"
+    );
+
+    let again = deploy_ok(
+        dir,
+        &sshd,
+        &["server", "db1", "--to", &target, "--layout", "mysql"],
+    );
+    assert_eq!(again["changed"], false, "{again}");
+    assert!(
+        !to.join("old_keys").exists(),
+        "an unchanged deployment archives nothing"
+    );
+
+    ok(dir, &["renew", "db1"]);
+    let old_key = std::fs::read(to.join("server-key.pem")).unwrap();
+    let renewed = deploy_ok(
+        dir,
+        &sshd,
+        &["server", "db1", "--to", &target, "--layout", "mysql"],
+    );
+    assert_eq!(renewed["changed"], true);
+    let second = whole_set(dir, &to);
+    assert_ne!(first, second);
+    let archived = PathBuf::from(format!(
+        "{}/{}",
+        to.display(),
+        renewed["archived"]
+            .as_str()
+            .unwrap()
+            .rsplit_once("/old_keys/")
+            .map(|(_, a)| format!("old_keys/{a}"))
+            .unwrap()
+    ));
+    assert_eq!(
+        std::fs::read(archived.join("server-key.pem")).unwrap(),
+        old_key,
+        "the replaced key is archived"
+    );
+    assert_eq!(mode(&archived.join("server-key.pem")), 0o600);
+}
+
+#[test]
+fn owner_is_resolved_on_the_target_and_refusals_write_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let Some(sshd) = Sshd::start(dir, None) else {
+        return;
+    };
+    pki(dir);
+    let base = remote_base(dir);
+    let target = |p: &Path| format!("dbhost:{}", p.display());
+
+    // --owner names a user of the target; a missing one is named as such there.
+    let to = base.join("new");
+    let out = deploy(
+        dir,
+        &sshd,
+        &[
+            "user",
+            "app",
+            "--to",
+            &target(&to),
+            "--owner",
+            "no-such-user-x9",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("no user \"no-such-user-x9\" on that machine"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!to.exists(), "a refused deployment makes nothing");
+
+    // A link in place of a deployed file.
+    let linked = base.join("linked");
+    std::fs::create_dir(&linked).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", linked.join("client-cert.pem")).unwrap();
+    let out = deploy(dir, &sshd, &["user", "app", "--to", &target(&linked)]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("client-cert.pem"), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_dir(&linked).unwrap().count(),
+        1,
+        "nothing written beside the link"
+    );
+
+    // A directory others can write.
+    let open = base.join("open");
+    std::fs::create_dir(&open).unwrap();
+    std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let out = deploy(dir, &sshd, &["user", "app", "--to", &target(&open)]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("writable by its group or others"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(std::fs::read_dir(&open).unwrap().count(), 0);
+
+    // A revoked bundle is refused before connecting: the ssh command
+    // given would fail if it ran.
+    ok(dir, &["revoke", "app"]);
+    let out = run(
+        dir,
+        &[
+            "deploy",
+            "user",
+            "app",
+            "--to",
+            &target(&base.join("x")),
+            "--ssh-command",
+            "/nonexistent/ssh",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("revoked"), "{}", stderr(&out));
+}
+
+#[test]
+fn the_private_key_is_never_in_arguments_or_environment_on_either_side() {
+    if !have_strace() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let remote_trace = dir.join("sshd.trace");
+    let Some(sshd) = Sshd::start(dir, Some(&remote_trace)) else {
+        return;
+    };
+    pki(dir);
+    let to = remote_base(dir).join("ssl");
+    let local_trace = dir.join("certgen.trace");
+    let ssh = sshd.ssh_command();
+    let out = certgen_via(
+        "strace",
+        &[
+            "-f",
+            "-v",
+            "-s",
+            "65536",
+            "-e",
+            "trace=execve",
+            "-o",
+            &local_trace.display().to_string(),
+        ],
+        dir,
+    )
+    .args([
+        "deploy",
+        "server",
+        "db1",
+        "--to",
+        &format!("dbhost:{}", to.display()),
+        "--ssh-command",
+        &ssh,
+    ])
+    .output()
+    .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    drop(sshd);
+    let key = std::fs::read_to_string(dir.join("pki/servers/db1/server-key.pem")).unwrap();
+    let body: Vec<&str> = key.lines().filter(|l| !l.starts_with("-----")).collect();
+    let local = std::fs::read_to_string(&local_trace).unwrap();
+    let remote = std::fs::read_to_string(&remote_trace).unwrap();
+    assert!(
+        local.contains("execve(\"/usr/bin/ssh\""),
+        "the trace saw ssh start"
+    );
+    assert!(
+        remote.contains("sh\", \"-c\""),
+        "the trace saw the remote shell start"
+    );
+    for line in body {
+        for half in [&line[..line.len() / 2], &line[line.len() / 2..]] {
+            assert!(
+                !local.contains(half),
+                "a piece of the key in an execve on this side"
+            );
+            assert!(
+                !remote.contains(half),
+                "a piece of the key in an execve on the target"
+            );
+        }
+    }
+    assert_eq!(
+        std::fs::read_to_string(to.join("server-key.pem")).unwrap(),
+        key
+    );
+}
+
+fn have_strace() -> bool {
+    let there = Command::new("strace")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !there {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "strace is required under CI"
+        );
+        eprintln!("SKIP: no strace");
+    }
+    there
+}
+
+/// Each run is SIGKILLed (certgen, ssh and all: the connection ends) at a
+/// random moment; what the directory holds is the whole old set or the
+/// whole new one, and once the next run finished, the new one.
+#[test]
+fn a_deployment_killed_at_any_moment_leaves_a_whole_set() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let Some(sshd) = Sshd::start(dir, None) else {
+        return;
+    };
+    pki(dir);
+    let to = remote_base(dir).join("ssl");
+    let target = format!("dbhost:{}", to.display());
+    let ssh = sshd.ssh_command();
+    let args = [
+        "deploy",
+        "server",
+        "db1",
+        "--to",
+        &target,
+        "--layout",
+        "mysql",
+        "--ssh-command",
+        &ssh,
+    ];
+    ok(dir, &args);
+    let mut rng = Rng::new();
+    let runs = runs().min(40);
+    let mut finished = 0;
+    for _ in 0..runs {
+        let before = whole_set(dir, &to);
+        ok(dir, &["renew", "db1"]);
+        let want = serial_of(&dir.join("pki/servers/db1/server-cert.pem"));
+        let mut child = certgen(dir)
+            .args(args)
+            .process_group(0)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(rng.below(400)));
+        let _ = rustix::process::kill_process_group(
+            rustix::process::Pid::from_child(&child),
+            rustix::process::Signal::KILL,
+        );
+        if child.wait().unwrap().success() {
+            finished += 1;
+        }
+        if !to.join(".ssh-txn").exists() {
+            let now = whole_set(dir, &to);
+            assert!(
+                now == before || now == want,
+                "a set that is neither the old nor the new one"
+            );
+        }
+        ok(dir, &args);
+        assert_eq!(
+            whole_set(dir, &to),
+            want,
+            "the next run completes the new set"
+        );
+        assert!(!to.join(".ssh-txn").exists() && !to.join(".ssh-stage").exists());
+    }
+    eprintln!("{runs} runs, {finished} finished before the kill");
+}
+
+/// `--reload` runs the command where the files are, then connects to the
+/// server until it serves the deployed certificate; a server that keeps
+/// serving another fails the deployment with "still serves serial".
+#[test]
+fn reload_then_confirm_what_the_server_serves() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let Some(sshd) = Sshd::start(dir, None) else {
+        return;
+    };
+    pki(dir);
+    let base = remote_base(dir);
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let (cert, key) = (
+        dir.join("pki/servers/db1/server-cert.pem"),
+        dir.join("pki/servers/db1/server-key.pem"),
+    );
+    let current = servers::spawn(
+        ServerKind::Tls,
+        servers::server_config(&cert, &key),
+        seen.clone(),
+    );
+    std::fs::copy(&cert, dir.join("old-cert.pem")).unwrap();
+    std::fs::copy(&key, dir.join("old-key.pem")).unwrap();
+    let stale = servers::spawn(
+        ServerKind::Tls,
+        servers::server_config(&dir.join("old-cert.pem"), &dir.join("old-key.pem")),
+        seen,
+    );
+    let marker = base.join("reloaded");
+    let reload = format!("touch {}", marker.display());
+    let to = base.join("ssl");
+    let target = format!("dbhost:{}", to.display());
+    let endpoint = format!("tls://127.0.0.1:{current}");
+    let doc = deploy_ok(
+        dir,
+        &sshd,
+        &[
+            "server",
+            "db1",
+            "--to",
+            &target,
+            "--reload",
+            "mariadb",
+            "--reload-command",
+            &reload,
+            "--confirm",
+            &endpoint,
+        ],
+    );
+    assert!(marker.exists(), "the reload command ran on the target");
+    assert_eq!(doc["reload"], reload);
+    assert_eq!(
+        doc["confirmed"]["serial"].as_str().unwrap(),
+        serial_of(&cert)
+    );
+
+    // Renewed and deployed, but the server at `stale` still serves the old one.
+    ok(dir, &["renew", "db1"]);
+    let out = deploy(
+        dir,
+        &sshd,
+        &[
+            "server",
+            "db1",
+            "--to",
+            &target,
+            "--reload",
+            "mariadb",
+            "--reload-command",
+            "true",
+            "--confirm",
+            &format!("tls://127.0.0.1:{stale}"),
+            "--confirm-timeout",
+            "2s",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let old_serial = serial_of(&dir.join("old-cert.pem"));
+    assert!(
+        stderr(&out).contains(&format!("still serves serial {old_serial}")),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// An inventory of three hosts (one sshd, three directories): the canary
+/// and the hosts after it, the first failure stopping the rest, which are
+/// left untouched; a second run with nothing changed does nothing; and
+/// `--dry-run` writes nothing.
+#[test]
+fn rollout_goes_canary_first_stops_at_a_failure_and_does_nothing_twice() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let Some(sshd) = Sshd::start(dir, None) else {
+        return;
+    };
+    pki(dir);
+    let base = remote_base(dir);
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let (cert, key) = (
+        dir.join("pki/servers/db1/server-cert.pem"),
+        dir.join("pki/servers/db1/server-key.pem"),
+    );
+    let port = servers::spawn(ServerKind::Tls, servers::server_config(&cert, &key), seen);
+    let reloaded = |name: &str| base.join(format!("reloaded-{name}"));
+    let host = |name: &str, to: &Path| {
+        format!(
+            "[[host]]\nname = \"{name}\"\nssh = \"dbhost\"\ndatabase = \"mariadb\"\n\
+             reload_command = \"touch {mark}\"\nconfirm = \"tls://127.0.0.1:{port}\"\n\
+             [[host.deploy]]\nserver = \"db1\"\ndir = \"{d}\"\nlayout = \"mysql\"\n\
+             [[host.deploy]]\nuser = \"app\"\ndir = \"{d}/app\"\n",
+            mark = reloaded(name).display(),
+            d = to.display()
+        )
+    };
+    let (a, b, c) = (base.join("a"), base.join("missing/b"), base.join("c"));
+    std::fs::create_dir(&a).unwrap();
+    std::fs::create_dir(&c).unwrap();
+    let inventory = dir.join("inventory.toml");
+    write(
+        &inventory,
+        [host("a", &a), host("b", &b), host("c", &c)].concat(),
+    );
+    let ssh = sshd.ssh_command();
+    let rollout = |extra: &[&str]| {
+        let inv = inventory.display().to_string();
+        let mut args = vec![
+            "rollout",
+            "--inventory",
+            &inv,
+            "--ssh-command",
+            &ssh,
+            "--parallel",
+            "1",
+            "--format",
+            "json",
+        ];
+        args.extend(extra);
+        let out = run(dir, &args);
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+        (out.status.code(), doc, stderr(&out))
+    };
+    let states = |doc: &serde_json::Value| -> Vec<String> {
+        doc["hosts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["state"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let empty = |p: &Path| std::fs::read_dir(p).unwrap().next().is_none();
+
+    let (code, doc, err) = rollout(&["--dry-run"]);
+    assert_eq!(code, Some(2), "b's directory has no parent: {doc} {err}");
+    assert_eq!(
+        states(&doc),
+        ["would-deploy", "failed", "not-reached"],
+        "{doc}"
+    );
+    assert!(empty(&a), "--dry-run writes nothing");
+
+    let (code, doc, _) = rollout(&[]);
+    assert_eq!(code, Some(2));
+    assert_eq!(states(&doc), ["deployed", "failed", "not-reached"], "{doc}");
+    assert_eq!(
+        doc["hosts"][0]["confirmed_serial"].as_str().unwrap(),
+        serial_of(&cert)
+    );
+    assert!(a.join("server-key.pem").is_file() && a.join("app/client-key.pem").is_file());
+    assert!(reloaded("a").exists(), "the canary's database was reloaded");
+    assert!(
+        empty(&c) && !reloaded("c").exists(),
+        "a host after the failure is untouched"
+    );
+
+    // b's parent made: b and c get everything, reloaded; a has nothing to do.
+    std::fs::create_dir(base.join("missing")).unwrap();
+    std::fs::remove_file(reloaded("a")).unwrap();
+    let (code, doc, err) = rollout(&[]);
+    assert_eq!(code, Some(0), "{doc} {err}");
+    assert_eq!(
+        states(&doc),
+        ["up-to-date", "deployed", "deployed"],
+        "{doc}"
+    );
+    assert!(!reloaded("a").exists(), "nothing changed on a: no reload");
+    assert!(reloaded("b").exists() && reloaded("c").exists());
+    assert!(b.join("server-cert.pem").is_file() && c.join("app/client-cert.pem").is_file());
+
+    let (code, doc, _) = rollout(&[]);
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        doc["changed"], 0,
+        "a second run with nothing changed does nothing: {doc}"
+    );
+    let inv = inventory.display().to_string();
+    let out = run(
+        dir,
+        &["rollout", "--inventory", &inv, "--ssh-command", &ssh],
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("3 hosts, nothing to do"), "{text}");
+}

@@ -36,6 +36,7 @@ pub mod rfc3339;
 pub mod secret;
 pub mod serial;
 pub mod sign;
+pub mod signed;
 pub mod signer;
 pub mod store;
 pub mod timearg;

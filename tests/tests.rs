@@ -42,6 +42,7 @@ mod retire;
 mod revocation;
 mod rotation;
 mod sanitise;
+mod signed_objects;
 mod tls_handshake;
 mod usage_errors;
 mod validity;

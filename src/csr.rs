@@ -12,6 +12,7 @@ use crate::encoding::{is_pem, pem_sections};
 use crate::error::{Error, Expected, Result};
 use crate::keys::{KeyInfo, PrivateKey};
 use crate::name::{San, Subject};
+use crate::signed;
 
 /// Makes a PKCS#10 request for `key`, asking for `sans`.
 pub fn create(subject: &Subject, sans: &[San], key: &PrivateKey) -> Result<String> {
@@ -59,8 +60,16 @@ impl Csr {
                 bytes: rest.len(),
             });
         }
-        req.verify_signature().map_err(|_| Error::BadCsrSignature)?;
+        signed::check(&der, signed::Kind::Csr)
+            .map_err(Error::malformed(what, Expected::CertificateRequest))?;
         let info = &req.certification_request_info;
+        signed::verify(
+            &info.subject_pki,
+            &req.signature_algorithm,
+            &req.signature_value,
+            info.raw,
+        )
+        .map_err(|_| Error::BadCsrSignature)?;
         let subject = Subject::from_x509(&info.subject)?;
         let mut sans = Vec::new();
         for ext in req.requested_extensions().into_iter().flatten() {

@@ -283,6 +283,9 @@ pub fn crls(what: &str, bytes: &[u8]) -> Result<Vec<Vec<u8>>> {
             Err(e) if !is_pem(bytes) => return Err(not_a(what, Expected::Crl, der, e)),
             Err(e) => return Err(Error::malformed(what, Expected::Crl)(e)),
         }
+        // What x509-parser reads past and OpenSSL refuses to load.
+        crate::signed::check(der, crate::signed::Kind::Crl)
+            .map_err(Error::malformed(what, Expected::Crl))?;
     }
     Ok(found)
 }

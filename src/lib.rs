@@ -37,6 +37,7 @@ pub mod rollout;
 pub mod secret;
 pub mod serial;
 pub mod sign;
+pub mod signed;
 pub mod signer;
 pub mod ssh;
 pub mod store;

@@ -20,6 +20,7 @@ use zeroize::Zeroizing;
 
 use crate::error::BoxError;
 use crate::key_type::KeyType;
+use crate::signed::MAX_RSA_BITS;
 
 /// The key and the signature algorithm certificates signed with it carry.
 pub struct Signer {
@@ -38,12 +39,8 @@ enum Key {
     Ed25519(Ed25519KeyPair),
 }
 
-/// The largest RSA modulus read, in bits: OpenSSL's limit
-/// (`OPENSSL_RSA_MAX_MODULUS_BITS`).
-pub const MAX_RSA_BITS: usize = 16384;
-
 /// The largest RSA modulus aws-lc-rs signs with, in bits.
-pub const MAX_SIGNING_RSA_BITS: usize = 8192;
+pub const MAX_SIGNING_RSA_BITS: usize = crate::signed::MAX_AWS_LC_RSA_BITS;
 
 /// The curves certgen reads, with their signing algorithms.
 const CURVES: [(&EcdsaSigningAlgorithm, &SignatureAlgorithm); 3] = [

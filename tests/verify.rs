@@ -470,3 +470,157 @@ fn a_line_break_in_a_file_name_stays_on_its_line() {
         "{err}"
     );
 }
+
+/// A vendored x509-limbo case (`tests/data/limbo/FILE`): its directory
+/// with `root.pem`, `chain.pem` and `leaf.pem`, and its expected peer name.
+fn limbo_case(file: &str) -> (TempDir, String) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/limbo")
+        .join(file);
+    let suite: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let case = &suite["testcases"][0];
+    assert_eq!(case["id"], "cve::cve-2024-0567");
+    assert_eq!(case["expected_result"], "SUCCESS");
+    let pems = |field: &str| -> String {
+        case[field]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap())
+            .collect()
+    };
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    std::fs::write(dir.join("root.pem"), pems("trusted_certs")).unwrap();
+    std::fs::write(dir.join("chain.pem"), pems("untrusted_intermediates")).unwrap();
+    std::fs::write(
+        dir.join("leaf.pem"),
+        case["peer_certificate"].as_str().unwrap(),
+    )
+    .unwrap();
+    let host = case["expected_peer_name"]["value"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    (tmp, host)
+}
+
+/// `certgen verify leaf.pem --ca CA --chain chain.pem --host HOST [--strict]` in `dir`.
+fn verify_case(dir: &Path, host: &str, ca: &str, strict: bool) -> Command {
+    let mut cmd = certgen_dir(&dir.join("pki"));
+    cmd.current_dir(dir).args([
+        "verify",
+        "leaf.pem",
+        "--ca",
+        ca,
+        "--chain",
+        "chain.pem",
+        "--host",
+        host,
+    ]);
+    if strict {
+        cmd.arg("--strict");
+    }
+    cmd
+}
+
+/// `openssl verify -x509_strict -purpose sslserver` of the case in `dir`.
+fn openssl_accepts_case(dir: &Path, host: &str, extra: &[&str]) -> bool {
+    let chain = dir.join("chain.pem");
+    let mut args = vec![
+        "-x509_strict",
+        "-purpose",
+        "sslserver",
+        "-verify_hostname",
+        host,
+        "-untrusted",
+        chain.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    openssl_accepts(&dir.join("root.pem"), &dir.join("leaf.pem"), &args)
+}
+
+/// x509-limbo's `cve::cve-2024-0567` with Root A self-signed in the CA
+/// file, as the case describes it: A1 was issued by Root A, and Roots A, B
+/// and C certify one another (A by B and C, B by A and C, C by A and B).
+/// Both modes find leaf <- A1 <- Root A, as `openssl verify` does; under an
+/// unrelated root, both refuse the graph at once instead of going round
+/// its cycle.
+#[test]
+fn the_cross_signed_cycle_of_cve_2024_0567_is_accepted() {
+    let (tmp, host) = limbo_case("cve-2024-0567-self-signed-root.json");
+    let dir = tmp.path();
+    for strict in [false, true] {
+        let out = verify_case(dir, &host, "root.pem", strict)
+            .args(["--format", "json"])
+            .assert()
+            .success();
+        let report = json(&out.get_output().stdout);
+        let chain: Vec<&str> = report["chain"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["subject"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            chain,
+            ["", "/CN=Intermediate A1", "/CN=Root A"],
+            "strict {strict}"
+        );
+    }
+    assert!(openssl_accepts_case(dir, &host, &[]));
+
+    // The same graph under a root that issued none of it.
+    let (made, text) = common::openssl(
+        dir,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            "other-key.pem",
+            "-subj",
+            "/CN=Other",
+            "-out",
+            "other.pem",
+        ],
+    );
+    assert!(made, "{text}");
+    for strict in [false, true] {
+        let started = std::time::Instant::now();
+        verify_case(dir, &host, "other.pem", strict)
+            .assert()
+            .code(1)
+            .stdout(predicate::str::contains("rejected: issuer not trusted"));
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "strict {strict}: {:?}",
+            started.elapsed()
+        );
+    }
+}
+
+/// The case as x509-limbo's generator writes it: the trusted Root A names
+/// another CA as its issuer and has no authorityKeyIdentifier. Both modes
+/// refuse that root for it, as limbo's own
+/// `rfc5280::aki::cross-signed-root-missing-aki` asks; `openssl verify`
+/// refuses the chain too unless told to take a partial chain.
+#[test]
+fn cve_2024_0567_as_generated_trusts_a_root_without_authority_key_identifier() {
+    let (tmp, host) = limbo_case("cve-2024-0567.json");
+    let dir = tmp.path();
+    for strict in [false, true] {
+        verify_case(dir, &host, "root.pem", strict)
+            .assert()
+            .code(1)
+            .stdout(predicate::str::contains(
+                "/CN=Root A: authorityKeyIdentifier is missing (RFC 5280 4.2.1.1)",
+            ));
+    }
+    assert!(!openssl_accepts_case(dir, &host, &[]));
+    assert!(openssl_accepts_case(dir, &host, &["-partial_chain"]));
+}

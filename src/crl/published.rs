@@ -38,7 +38,7 @@ impl Published {
             return false;
         };
         crl.issuer().as_raw() == ca.subject().as_raw()
-            && crl.verify_signature(ca.public_key()).is_ok()
+            && crate::signed::crl_signed_by(&crl, ca.public_key())
     }
 
     /// How long it is current: nextUpdate - thisUpdate.

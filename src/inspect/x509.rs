@@ -95,7 +95,14 @@ pub fn csr(what: &str, der: &[u8]) -> Result<CsrDetails> {
         subject_alt_names: sans,
         key: KeyInfo::from_spki(&info.subject_pki),
         signature_algorithm: algorithm_name(&req.signature_algorithm.algorithm),
-        signature_valid: req.verify_signature().is_ok(),
+        signature_valid: crate::signed::check(der, crate::signed::Kind::Csr).is_ok()
+            && crate::signed::verify(
+                &info.subject_pki,
+                &req.signature_algorithm,
+                &req.signature_value,
+                info.raw,
+            )
+            .is_ok(),
         public_key_sha256: sha256_fingerprint(info.subject_pki.raw),
     })
 }

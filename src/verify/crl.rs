@@ -13,6 +13,7 @@ use super::report::Rejection;
 use crate::index::reason_name;
 use crate::name::oneline;
 use crate::serial::Serial;
+use crate::signed::crl_signed_by;
 
 /// Checks `leaf`, signed by `issuer`, against the CRLs (DER) given.
 pub(crate) fn check(
@@ -49,7 +50,7 @@ pub(crate) fn check(
     // of those a current one.
     let signed: Vec<&CertificateRevocationList<'_>> = of_issuer
         .into_iter()
-        .filter(|c| c.verify_signature(issuer.public_key()).is_ok())
+        .filter(|c| crl_signed_by(c, issuer.public_key()))
         .collect();
     let crl = signed
         .iter()

@@ -88,7 +88,12 @@ impl<'s, 'a> Search<'s, 'a, '_> {
             return false;
         }
         for inter in self.pool.intermediates {
-            let used = path.iter().any(|p| p.der == inter.der);
+            // A CA already on the path, by its name and key whatever
+            // certificate carried them (cross-signed CAs certify each other
+            // in cycles): a path through it again only comes back to it.
+            let used = path.iter().any(|p| {
+                p.subject == inter.subject && p.x.public_key().raw == inter.x.public_key().raw
+            });
             if !used && self.issued(inter, last) {
                 path.push(inter);
                 if self.extend(path) {
@@ -106,5 +111,73 @@ impl<'s, 'a> Search<'s, 'a, '_> {
         }
         self.signatures += 1;
         cert.signed.signed_by(&issuer.signed, self.pool.algorithms)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use x509_parser::prelude::FromDer;
+
+    use super::*;
+
+    /// x509-limbo's `cve::cve-2024-0567`: Roots A, B and C certify one
+    /// another (tests/data/limbo/).
+    const CASE: &str = include_str!("../../../tests/data/limbo/cve-2024-0567.json");
+
+    fn pems(case: &serde_json::Value, field: &str) -> Vec<Vec<u8>> {
+        let text: String = case[field]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap())
+            .collect();
+        crate::encoding::certificates("test", text.as_bytes()).unwrap()
+    }
+
+    /// Without a root that issued any of them, the search for a path
+    /// through the cycle ends by exhausting the graph, each CA (a name and
+    /// a key) at most once on a path, long before the signature budget.
+    #[test]
+    fn a_cycle_of_cross_signed_cas_is_searched_once_through() {
+        let suite: serde_json::Value = serde_json::from_str(CASE).unwrap();
+        let case = &suite["testcases"][0];
+        let ders = pems(case, "untrusted_intermediates");
+        let leaf_der = crate::encoding::certificate(
+            "test",
+            case["peer_certificate"].as_str().unwrap().as_bytes(),
+        )
+        .unwrap();
+        let parsed: Vec<X509Certificate<'_>> = ders
+            .iter()
+            .map(|d| X509Certificate::from_der(d).unwrap().1)
+            .collect();
+        let (_, leaf) = X509Certificate::from_der(&leaf_der).unwrap();
+        let intermediates: Vec<Node<'_>> = parsed.iter().filter_map(Node::new).collect();
+        let leaf = Node::new(&leaf).unwrap();
+        let algorithms = super::super::compat::algorithms();
+        let pool = Candidates {
+            roots: &[],
+            intermediates: &intermediates,
+            algorithms: &algorithms,
+            now: time::macros::datetime!(2030-01-01 00:00 UTC),
+            purpose: Purpose::Server,
+        };
+        let accept = |_: &[&Node<'_>]| Ok(());
+        let mut search = Search {
+            pool: &pool,
+            accept: &accept,
+            signatures: 0,
+            first_refusal: None,
+        };
+        let mut path = vec![&leaf];
+        assert!(!search.extend(&mut path));
+        // Each CA at most once on a path takes 11 signature checks here;
+        // a search that lets a CA come back through another certificate
+        // of it goes round the cycle and takes 27.
+        assert!(
+            search.signatures < 20,
+            "{} signature checks",
+            search.signatures
+        );
     }
 }

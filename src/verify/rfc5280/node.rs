@@ -9,7 +9,6 @@ use super::signature::Signed;
 /// A certificate with what path building compares, prepared once.
 pub(crate) struct Node<'a> {
     pub(crate) x: &'a X509Certificate<'a>,
-    pub(crate) der: &'a [u8],
     pub(super) signed: Signed<'a>,
     pub(super) subject: Dn,
     pub(super) issuer: Dn,
@@ -22,7 +21,6 @@ impl<'a> Node<'a> {
         let (subject, issuer) = (Dn::of(x.subject()), Dn::of(x.issuer()));
         Some(Node {
             x,
-            der: x.as_raw(),
             signed: Signed::of(x)?,
             self_issued: subject == issuer,
             subject,

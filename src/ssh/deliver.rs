@@ -58,6 +58,9 @@ pub struct RemoteFile {
 /// A finished deployment to another machine.
 #[derive(Clone, Debug)]
 pub struct RemoteDeployment {
+    /// The certificate the directory held before (`None`: none, or not one
+    /// certgen could read).
+    pub found: Option<CertSummary>,
     pub certificate: CertSummary,
     pub target: SshTarget,
     pub created_dir: bool,
@@ -104,7 +107,12 @@ pub fn deliver(
 ) -> Result<RemoteDeployment> {
     let checked = check_bundle(store, req.kind, req.name, req.layout, now)?;
     let target = req.to;
-    let mut probe_args = vec![target.dir.as_str(), req.owner.unwrap_or("")];
+    let cert_name = checked
+        .files()
+        .find(|(role, ..)| *role == Role::Certificate)
+        .map(|(_, _, name, _)| name)
+        .unwrap_or_default();
+    let mut probe_args = vec![target.dir.as_str(), req.owner.unwrap_or(""), cert_name];
     probe_args.extend(checked.names.iter().copied());
     let probe = Probe::parse(&ssh.run(target, PROBE, &probe_args, None, &[])?);
     let plan = plan(&probe, req, &checked)?;
@@ -122,7 +130,16 @@ pub fn deliver(
             },
         )
         .collect();
+    let found = (!probe.certificate.is_empty())
+        .then(|| {
+            let what = target.shown(cert_name);
+            crate::encoding::certificate(&what, probe.certificate.as_bytes())
+                .and_then(|der| CertSummary::from_der(&what, &der, false))
+                .ok()
+        })
+        .flatten();
     let mut done = RemoteDeployment {
+        found,
         certificate: checked.certificate().clone(),
         target: target.clone(),
         created_dir: !probe.exists(),

@@ -38,6 +38,8 @@ pub struct Probe {
     pub no_user: Option<String>,
     pub no_group: Option<String>,
     pub entries: HashMap<String, Entry>,
+    /// The certificate file found there, as printed back.
+    pub certificate: String,
 }
 
 impl Probe {
@@ -77,6 +79,10 @@ impl Probe {
                 "owner" => {
                     let mut w = rest.split(' ');
                     p.owner = Some((w.next().and_then(num), w.next().and_then(num)));
+                }
+                "pem" => {
+                    p.certificate.push_str(rest);
+                    p.certificate.push('\n');
                 }
                 "nouser" => p.no_user = Some(rest.to_string()),
                 "nogroup" => p.no_group = Some(rest.to_string()),

@@ -1,10 +1,12 @@
 # certgen's read-only look at a deployment directory over SSH. Arguments:
-# DIR OWNER-SPEC(or empty) NAME... (the layout's file names). Prints one
+# DIR OWNER-SPEC(or empty) CERT NAME... (the certificate's file name, then
+# the layout's file names). The certificate file, which is public, is
+# printed back (at most 64 KiB) so that certgen can tell which one is there. Prints one
 # fact per line; paths come last on their line. Needs a POSIX shell and
 # coreutils.
 set -u
-dir=$1 owner=$2
-shift 2
+dir=$1 owner=$2 cert=$3
+shift 3
 printf 'me %s %s\n' "$(id -u)" "$(id -g)"
 if [ -L "$dir" ]; then
     echo 'dir link'
@@ -58,3 +60,6 @@ for n in .ssh-lock .ssh-txn .ssh-stage old_keys "$@"; do
         printf 'file %s o\n' "$n"
     fi
 done
+if [ -f "$cert" ] && [ ! -L "$cert" ]; then
+    head -c 65536 -- "$cert" | sed 's/^/pem /'
+fi

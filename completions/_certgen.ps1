@@ -325,7 +325,7 @@ Register-ArgumentCompleter -Native -CommandName 'certgen' -ScriptBlock {
         }
         'certgen;revoke' {
             [CompletionResult]::new('--serial', '--serial', [CompletionResultType]::ParameterName, 'The serial number of the certificate to revoke (hex, as `certgen list` shows it)')
-            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why, as recorded in the index and the CRL')
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why, as recorded in the index and the CRL; keyCompromise also revokes the bundle''s other certificates of the same key, and may replace another reason (superseded)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'The PKI directory')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour in diagnostics (NO_COLOR in the environment also turns it off)')

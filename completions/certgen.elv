@@ -304,7 +304,7 @@ set edit:completion:arg-completer[certgen] = {|@words|
         }
         &'certgen;revoke'= {
             cand --serial 'The serial number of the certificate to revoke (hex, as `certgen list` shows it)'
-            cand --reason 'Why, as recorded in the index and the CRL'
+            cand --reason 'Why, as recorded in the index and the CRL; keyCompromise also revokes the bundle''s other certificates of the same key, and may replace another reason (superseded)'
             cand --format 'Output format'
             cand --dir 'The PKI directory'
             cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'

@@ -340,7 +340,7 @@ complete -c certgen -n "__fish_certgen_using_subcommand list" -s q -l quiet -d '
 complete -c certgen -n "__fish_certgen_using_subcommand list" -s h -l help -d 'Print help'
 complete -c certgen -n "__fish_certgen_using_subcommand list" -s V -l version -d 'Print version'
 complete -c certgen -n "__fish_certgen_using_subcommand revoke" -l serial -d 'The serial number of the certificate to revoke (hex, as `certgen list` shows it)' -r
-complete -c certgen -n "__fish_certgen_using_subcommand revoke" -l reason -d 'Why, as recorded in the index and the CRL' -r -f -a "unspecified\t''
+complete -c certgen -n "__fish_certgen_using_subcommand revoke" -l reason -d 'Why, as recorded in the index and the CRL; keyCompromise also revokes the bundle\'s other certificates of the same key, and may replace another reason (superseded)' -r -f -a "unspecified\t''
 keyCompromise\t''
 caCompromise\t''
 affiliationChanged\t''

@@ -38,9 +38,11 @@ use crate::store::{self, Perms, Store};
 mod bundle;
 mod identity;
 mod layout;
+mod locate;
 mod owner;
 use bundle::{Bundle, check_still_current, read_bundle};
 pub use layout::{FileNames, Layout, Role};
+pub use locate::{Located, locate};
 pub use owner::{Owner, group_name, user_name};
 
 /// What to deploy where.

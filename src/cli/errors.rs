@@ -260,6 +260,9 @@ fn library_hint(e: &Error, command: &str) -> Option<String> {
         Error::NoSuchBundle(_) => {
             "`certgen list` shows what this CA issued; revoke a certificate without a bundle with --serial"
         }
+        Error::NoDeployedCertificate { .. } | Error::SeveralDeployedCertificates { .. } => {
+            "name the certificate file the server reads: --deployed FILE"
+        }
         Error::AlreadyRevoked { reason, .. }
             if !reason
                 .as_deref()

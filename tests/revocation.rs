@@ -606,3 +606,56 @@ fn key_compromise_of_a_superseded_certificate_revokes_its_reused_key() {
         assert!(accepted, "{text}");
     }
 }
+
+/// A certificate the index records without a file (`sign` to stdout):
+/// revoked for keyCompromise alone, with a warning that its key's other
+/// certificates could not be looked for.
+#[test]
+fn key_compromise_of_a_certificate_without_a_file_says_its_key_was_not_looked_for() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    ok(dir, &["init-ca", "-q", "--key-type", "ecdsa-p256"]);
+    ok(
+        dir,
+        &[
+            "csr",
+            "-q",
+            "--cn",
+            "x",
+            "--san",
+            "x.example",
+            "--key-type",
+            "ecdsa-p256",
+            "--out",
+            "x.csr",
+            "--out-key",
+            "x-key.pem",
+        ],
+    );
+    let signed = ok(dir, &["sign", "x.csr", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&signed).unwrap();
+    let serial = doc["certificate"]["serial"].as_str().unwrap();
+    let out = run(
+        dir,
+        &[
+            "revoke",
+            "--serial",
+            serial,
+            "--reason",
+            "keyCompromise",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["key_checked"], false);
+    assert_eq!(doc["same_key"], serde_json::json!([]));
+    assert!(
+        stderr(&out).contains(&format!(
+            "certgen: warning: cannot read certificate {serial} (the index records no file of it): other certificates of its key, if any, are not revoked"
+        )),
+        "{}",
+        stderr(&out)
+    );
+}

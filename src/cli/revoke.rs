@@ -158,9 +158,14 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         }
     }
     if !revoked.key_known {
+        let why = if report.file == "unknown" {
+            "the index records no file of it".to_string()
+        } else {
+            format!("{} and old_keys/ no longer hold it", report.file)
+        };
         output::warn(format!(
-            "cannot read certificate {} ({} and old_keys/ no longer hold it): other certificates of its key, if any, are not revoked",
-            report.serial, report.file
+            "cannot read certificate {} ({why}): other certificates of its key, if any, are not revoked",
+            report.serial
         ));
     }
     for s in report.same_key.iter().filter(|s| s.certificate.is_some()) {

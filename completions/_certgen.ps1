@@ -290,8 +290,9 @@ Register-ArgumentCompleter -Native -CommandName 'certgen' -ScriptBlock {
             [CompletionResult]::new('--sni', '--sni', [CompletionResultType]::ParameterName, 'The server name to send (SNI) and, with --ca, to check; default: the HOST of --connect when it is a DNS name')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on a server after this long to look it up and connect, and again for the handshake (10s, 2m)')
             [CompletionResult]::new('--ca', '--ca', [CompletionResultType]::ParameterName, 'Also validate each served chain and host name against the roots in FILE: CRITICAL when it fails')
-            [CompletionResult]::new('--expect', '--expect', [CompletionResultType]::ParameterName, 'WARNING "reload needed" when a server serves another certificate than the one in FILE (the certificate on disk, after a renewal)')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database behind --connect, for the reload statement of --expect; default: those the protocol is spoken by')
+            [CompletionResult]::new('--expect', '--expect', [CompletionResultType]::ParameterName, 'The servers should serve the current certificate of the PKI''s server bundle NAME: WARNING "deploy needed" or "reload needed" (--deployed tells which) when they serve another')
+            [CompletionResult]::new('--deployed', '--deployed', [CompletionResultType]::ParameterName, 'The copy of the certificate the servers read: the file, or the directory deploy wrote (--to). WARNING "reload needed" when they serve another certificate; with --expect, "deploy needed" when it is not the PKI''s current one')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database behind --connect, for the reload statement of --expect and --deployed; default: those the protocol is spoken by')
             [CompletionResult]::new('--warn', '--warn', [CompletionResultType]::ParameterName, 'WARNING when a certificate expires (a CRL''s nextUpdate falls) within this time (30d, 2w, 12h, or days)')
             [CompletionResult]::new('--crit', '--crit', [CompletionResultType]::ParameterName, 'CRITICAL when a certificate (a CRL) expires within this time, has expired, or is not yet valid')
             [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'Check as of this time instead of now (RFC 3339, a date for its midnight UTC, or Unix seconds)')
@@ -337,7 +338,7 @@ Register-ArgumentCompleter -Native -CommandName 'certgen' -ScriptBlock {
         }
         'certgen;revoke' {
             [CompletionResult]::new('--serial', '--serial', [CompletionResultType]::ParameterName, 'The serial number of the certificate to revoke (hex, as `certgen list` shows it)')
-            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why, as recorded in the index and the CRL')
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why, as recorded in the index and the CRL; keyCompromise also revokes the bundle''s other certificates of the same key, and may replace another reason (superseded)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'The PKI directory')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour in diagnostics (NO_COLOR in the environment also turns it off)')

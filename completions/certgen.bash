@@ -290,7 +290,7 @@ _certgen() {
             return 0
             ;;
         certgen__subcmd__check__subcmd__expiry)
-            opts="-q -h -V --connect --starttls --sni --timeout --ca --expect --db --warn --crit --at --format --output --dir --quiet --color --help --version"
+            opts="-q -h -V --connect --starttls --sni --timeout --ca --expect --deployed --db --warn --crit --at --format --output --dir --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -317,6 +317,10 @@ _certgen() {
                     return 0
                     ;;
                 --expect)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --deployed)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

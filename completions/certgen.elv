@@ -272,8 +272,9 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand --sni 'The server name to send (SNI) and, with --ca, to check; default: the HOST of --connect when it is a DNS name'
             cand --timeout 'Give up on a server after this long to look it up and connect, and again for the handshake (10s, 2m)'
             cand --ca 'Also validate each served chain and host name against the roots in FILE: CRITICAL when it fails'
-            cand --expect 'WARNING "reload needed" when a server serves another certificate than the one in FILE (the certificate on disk, after a renewal)'
-            cand --db 'The database behind --connect, for the reload statement of --expect; default: those the protocol is spoken by'
+            cand --expect 'The servers should serve the current certificate of the PKI''s server bundle NAME: WARNING "deploy needed" or "reload needed" (--deployed tells which) when they serve another'
+            cand --deployed 'The copy of the certificate the servers read: the file, or the directory deploy wrote (--to). WARNING "reload needed" when they serve another certificate; with --expect, "deploy needed" when it is not the PKI''s current one'
+            cand --db 'The database behind --connect, for the reload statement of --expect and --deployed; default: those the protocol is spoken by'
             cand --warn 'WARNING when a certificate expires (a CRL''s nextUpdate falls) within this time (30d, 2w, 12h, or days)'
             cand --crit 'CRITICAL when a certificate (a CRL) expires within this time, has expired, or is not yet valid'
             cand --at 'Check as of this time instead of now (RFC 3339, a date for its midnight UTC, or Unix seconds)'
@@ -316,7 +317,7 @@ set edit:completion:arg-completer[certgen] = {|@words|
         }
         &'certgen;revoke'= {
             cand --serial 'The serial number of the certificate to revoke (hex, as `certgen list` shows it)'
-            cand --reason 'Why, as recorded in the index and the CRL'
+            cand --reason 'Why, as recorded in the index and the CRL; keyCompromise also revokes the bundle''s other certificates of the same key, and may replace another reason (superseded)'
             cand --format 'Output format'
             cand --dir 'The PKI directory'
             cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'

@@ -311,8 +311,9 @@ none\t'TLS from the first byte'"
 complete -c certgen -n "__fish_certgen_using_subcommand check-expiry" -l sni -d 'The server name to send (SNI) and, with --ca, to check; default: the HOST of --connect when it is a DNS name' -r
 complete -c certgen -n "__fish_certgen_using_subcommand check-expiry" -l timeout -d 'Give up on a server after this long to look it up and connect, and again for the handshake (10s, 2m)' -r
 complete -c certgen -n "__fish_certgen_using_subcommand check-expiry" -l ca -d 'Also validate each served chain and host name against the roots in FILE: CRITICAL when it fails' -r -F
-complete -c certgen -n "__fish_certgen_using_subcommand check-expiry" -l expect -d 'WARNING "reload needed" when a server serves another certificate than the one in FILE (the certificate on disk, after a renewal)' -r -F
-complete -c certgen -n "__fish_certgen_using_subcommand check-expiry" -l db -d 'The database behind --connect, for the reload statement of --expect; default: those the protocol is spoken by' -r -f -a "mysql\t''
+complete -c certgen -n "__fish_certgen_using_subcommand check-expiry" -l expect -d 'The servers should serve the current certificate of the PKI\'s server bundle NAME: WARNING "deploy needed" or "reload needed" (--deployed tells which) when they serve another' -r
+complete -c certgen -n "__fish_certgen_using_subcommand check-expiry" -l deployed -d 'The copy of the certificate the servers read: the file, or the directory deploy wrote (--to). WARNING "reload needed" when they serve another certificate; with --expect, "deploy needed" when it is not the PKI\'s current one' -r -F
+complete -c certgen -n "__fish_certgen_using_subcommand check-expiry" -l db -d 'The database behind --connect, for the reload statement of --expect and --deployed; default: those the protocol is spoken by' -r -f -a "mysql\t''
 mariadb\t''
 singlestore\t''
 manticore\t''
@@ -357,7 +358,7 @@ complete -c certgen -n "__fish_certgen_using_subcommand list" -s q -l quiet -d '
 complete -c certgen -n "__fish_certgen_using_subcommand list" -s h -l help -d 'Print help'
 complete -c certgen -n "__fish_certgen_using_subcommand list" -s V -l version -d 'Print version'
 complete -c certgen -n "__fish_certgen_using_subcommand revoke" -l serial -d 'The serial number of the certificate to revoke (hex, as `certgen list` shows it)' -r
-complete -c certgen -n "__fish_certgen_using_subcommand revoke" -l reason -d 'Why, as recorded in the index and the CRL' -r -f -a "unspecified\t''
+complete -c certgen -n "__fish_certgen_using_subcommand revoke" -l reason -d 'Why, as recorded in the index and the CRL; keyCompromise also revokes the bundle\'s other certificates of the same key, and may replace another reason (superseded)' -r -f -a "unspecified\t''
 keyCompromise\t''
 caCompromise\t''
 affiliationChanged\t''

@@ -40,11 +40,13 @@ mod checked;
 mod identity;
 mod kubernetes;
 mod layout;
+mod locate;
 mod owner;
 use bundle::{Bundle, check_still_current, read_bundle};
 pub use checked::{Ancestor, Checked, check_bundle, mode_for, untrusted};
 pub use kubernetes::{check_object_name, secret_manifest, write_manifest};
 pub use layout::{FileNames, Layout, Role};
+pub use locate::{Located, locate};
 pub use owner::{Owner, group_name, user_name};
 
 /// What to deploy where.

@@ -384,6 +384,22 @@ pub enum Error {
         this_update: OffsetDateTime,
         next_update: Option<OffsetDateTime>,
     },
+    /// A directory given as a deployed copy of a bundle that holds none of
+    /// the certificate files deploy writes.
+    #[error("{dir} holds no {kind} certificate under a name deploy writes ({names})")]
+    NoDeployedCertificate {
+        dir: PathBuf,
+        kind: &'static str,
+        names: String,
+    },
+    /// A directory given as a deployed copy of a bundle that holds the
+    /// certificate files of several layouts.
+    #[error("{dir} holds several {kind} certificates under names deploy writes ({names})")]
+    SeveralDeployedCertificates {
+        dir: PathBuf,
+        kind: &'static str,
+        names: String,
+    },
     /// No bundle of that name to deploy.
     #[error("no {kind} bundle \"{name}\" in {dir}")]
     NoBundle {

@@ -174,8 +174,15 @@ pub fn check_bytes(
 
 /// Classifies every certificate of a chain a server sent (the leaf first),
 /// as the certificates of a bundle are; one the PKI's index records as
-/// revoked or superseded is CRITICAL, being served.
-pub fn check_chain(source: &Source, chain: &[Vec<u8>], options: &Options) -> Vec<Finding> {
+/// revoked is CRITICAL, being served, and one it records as superseded a
+/// WARNING. `place` is [`Place::Served`], or [`Place::ServedChecked`] when
+/// the caller says what to do about a superseded one.
+pub fn check_chain(
+    source: &Source,
+    chain: &[Vec<u8>],
+    options: &Options,
+    place: Place,
+) -> Vec<Finding> {
     let check = Check {
         thresholds: options.thresholds,
         now: options.now,
@@ -186,7 +193,7 @@ pub fn check_chain(source: &Source, chain: &[Vec<u8>], options: &Options) -> Vec
         .iter()
         .enumerate()
         .map(|(i, der)| {
-            let mut f = check.cert_at(Path::new(""), Some(i + 1), der, Some(Place::Served));
+            let mut f = check.cert_at(Path::new(""), Some(i + 1), der, Some(place));
             f.source = source.clone();
             f
         })

@@ -123,6 +123,42 @@ impl Entry {
         self.revoked = format!("{},{}", format_asn1_time(now), reason.index_name());
     }
 
+    /// Records the certificate's key as compromised: a certificate not
+    /// revoked yet is revoked at `now` for keyCompromise; one revoked for
+    /// another reason (a renewal's `superseded`) keeps its date and gets
+    /// reason keyCompromise, as Mozilla's root store policy (6.1.1) asks of
+    /// a CA that learns of a key compromise after revoking: the earlier
+    /// date still says since when it is not to be trusted. Returns the
+    /// reason it was revoked with before (`Some(None)` for a revocation
+    /// without a reason), `None` when it was not revoked, and does nothing
+    /// to an entry already revoked for keyCompromise.
+    pub fn mark_key_compromised(&mut self, now: OffsetDateTime) -> Option<Option<String>> {
+        if self.status != Status::Revoked {
+            self.mark_revoked(Reason::KeyCompromise, now);
+            return None;
+        }
+        let (date, reason) = match self.revoked.split_once(',') {
+            Some((date, reason)) => (date, Some(reason).filter(|r| !r.is_empty())),
+            None => (self.revoked.as_str(), None),
+        };
+        let before = reason.map(|r| r.split(',').next().unwrap_or(r).to_string());
+        if self.is_key_compromised() {
+            return Some(before);
+        }
+        self.revoked = format!("{date},{}", Reason::KeyCompromise.index_name());
+        Some(before)
+    }
+
+    /// Whether the index records this certificate revoked for keyCompromise
+    /// (`keyTime`, openssl's `-crl_compromise`, included).
+    pub fn is_key_compromised(&self) -> bool {
+        self.status == Status::Revoked
+            && matches!(
+                self.revocation(),
+                Some((_, Some(r))) if code_of(r.split(',').next().unwrap_or(r)) == Some(1)
+            )
+    }
+
     /// Refuses the certificate this entry records as revoked (a renewal's
     /// superseded certificate included), with when and why.
     fn check_not_revoked(&self) -> crate::error::Result<()> {

@@ -23,7 +23,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 pub use failure::{Failure, Step};
-pub use judge::{Expect, Judge, Trust, reload_advice};
+pub use judge::{Deployed, Expect, Judge, Trust, reload_advice};
 pub use protocol::{Options, Protocol, Served, Starttls};
 pub use target::Target;
 

@@ -368,8 +368,12 @@ fn several_targets_and_files_are_each_reported_and_the_worst_status_wins() {
     assert_eq!(doc["results"].as_array().unwrap().len(), 1);
 }
 
+/// The server reads the PKI's own files (`--deployed` names the bundle's
+/// certificate): after a renewal, a reload is what it needs, with each
+/// database's statement; `--expect` alone cannot tell a deploy from a reload
+/// and says both.
 #[test]
-fn expect_warns_that_a_reload_is_needed_with_the_statement() {
+fn deployed_is_the_file_the_server_reads_and_a_reload_its_statement() {
     let pki = Pki::new();
     let my = pki.spawn(Kind::Mysql { ssl: true });
     let pg = pki.spawn(Kind::Postgres { ssl: true });
@@ -381,15 +385,17 @@ fn expect_warns_that_a_reload_is_needed_with_the_statement() {
             "--starttls",
             "mysql",
             "--expect",
+            "server",
+            "db.example",
+            "--deployed",
             &pki.cert(),
         ],
     );
     assert_eq!(code, 0, "the same leaf is OK: {out}");
     // Renewed on disk, the server still serving the old one.
+    let old_serial = pki.serial();
     ok(&pki.root, &["issue-server", "-q", "db.example", "--force"]);
-    let new_serial = with_cert(Path::new(&pki.cert()), |c| {
-        certgen::serial::Serial::from_bytes(c.tbs_certificate.raw_serial()).to_string()
-    });
+    let new_serial = pki.serial();
     let (code, out, _) = check(
         &pki,
         &[
@@ -397,7 +403,7 @@ fn expect_warns_that_a_reload_is_needed_with_the_statement() {
             &at(my),
             "--starttls",
             "mysql",
-            "--expect",
+            "--deployed",
             &pki.cert(),
         ],
     );
@@ -405,14 +411,13 @@ fn expect_warns_that_a_reload_is_needed_with_the_statement() {
     let row = out.lines().nth(1).unwrap();
     assert!(row.starts_with("WARNING "), "{row}");
     assert!(
-        row.contains("serving an old certificate: reload needed"),
+        row.contains(&format!(
+            "serving an old certificate: reload needed (serial {old_serial} is served, {} holds {new_serial}): run FLUSH SSL; (MariaDB) or ALTER INSTANCE RELOAD TLS; (MySQL); serving a certificate superseded on ",
+            pki.cert()
+        )),
         "{row}"
     );
-    assert!(row.contains(&format!("holds {new_serial}")), "{row}");
-    assert!(
-        row.contains("FLUSH SSL; (MariaDB) or ALTER INSTANCE RELOAD TLS; (MySQL)"),
-        "{row}"
-    );
+    assert!(!row.contains("deploy"), "{row}");
     let (code, out, _) = check(
         &pki,
         &[
@@ -423,14 +428,23 @@ fn expect_warns_that_a_reload_is_needed_with_the_statement() {
             "--db",
             "mariadb",
             "--expect",
-            &pki.cert(),
+            "server",
+            "db.example",
+            "--deployed",
+            &pki.path("pki/servers/db.example"),
             "--format",
             "nagios",
         ],
     );
     assert_eq!(code, 1, "{out}");
     assert!(out.starts_with("CERTGEN EXPIRY WARNING"), "{out}");
-    assert!(out.contains("run FLUSH SSL; (MariaDB)"), "{out}");
+    assert!(
+        out.contains(&format!(
+            "reload needed (serial {old_serial} is served, {} holds {new_serial}, servers/db.example's current certificate): run FLUSH SSL; (MariaDB);",
+            pki.cert()
+        )),
+        "{out}"
+    );
     assert!(!out.contains("ALTER INSTANCE"), "{out}");
     let (code, out, _) = check(
         &pki,
@@ -439,12 +453,215 @@ fn expect_warns_that_a_reload_is_needed_with_the_statement() {
             &at(pg),
             "--starttls",
             "postgres",
-            "--expect",
+            "--deployed",
             &pki.cert(),
         ],
     );
     assert_eq!(code, 1, "{out}");
+    assert!(out.contains("reload needed"), "{out}");
     assert!(out.contains("SELECT pg_reload_conf();"), "{out}");
+    // Without --deployed: deploy it unless the copy is current, then reload.
+    let (code, out, _) = check(
+        &pki,
+        &["--connect", &at(pg), "--expect", "server", "db.example"],
+    );
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(&format!(
+            "serving an old certificate: deploy or reload needed (serial {old_serial} is served, servers/db.example holds {new_serial}; --deployed tells which): certgen deploy server db.example --to DIR unless the copy the server reads is current, then run SELECT pg_reload_conf(); (PostgreSQL)"
+        )),
+        "{out}"
+    );
+}
+
+/// `openssl s_server` started on the files of `dir`, killed when dropped;
+/// restarting it is how it reloads.
+struct SServer {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl SServer {
+    fn start(dir: &Path, cert: &str, key: &str) -> SServer {
+        let port = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            l.local_addr().unwrap().port()
+        };
+        let child = std::process::Command::new("openssl")
+            .args(["s_server", "-quiet", "-cert", cert, "-key", key, "-accept"])
+            .arg(at(port))
+            .current_dir(dir)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        for _ in 0..200 {
+            if std::net::TcpStream::connect(at(port)).is_ok() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        SServer { child, port }
+    }
+}
+
+impl Drop for SServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// After `renew` without `deploy`, the server serving what it reads: the fix
+/// is to deploy, and the command that does it runs as printed; deployed and
+/// not reloaded: a reload; reloaded: OK; its certificate revoked: CRITICAL.
+/// Against `openssl s_server` reading the deployed files.
+#[test]
+fn expect_tells_a_needed_deploy_from_a_needed_reload() {
+    if !have_openssl() {
+        return;
+    }
+    let pki = Pki::new();
+    let dir = &pki.root;
+    ok(
+        dir,
+        &[
+            "deploy",
+            "-q",
+            "server",
+            "db.example",
+            "--to",
+            "tls",
+            "--layout",
+            "mysql",
+        ],
+    );
+    let files = ("tls/server-cert.pem", "tls/server-key.pem");
+    let mut server = SServer::start(dir, files.0, files.1);
+    let args = |port: u16| -> Vec<String> {
+        [
+            "--connect",
+            &at(port),
+            "--db",
+            "mariadb",
+            "--expect",
+            "server",
+            "db.example",
+            "--deployed",
+            "tls",
+        ]
+        .map(String::from)
+        .to_vec()
+    };
+    let judged = |port: u16| {
+        let a = args(port);
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        let (code, doc) = json(&pki, &a);
+        let r = doc["results"][0].clone();
+        (
+            code,
+            r["status"].as_str().unwrap().to_string(),
+            r["reason"].as_str().unwrap().to_string(),
+        )
+    };
+    let (code, status, reason) = judged(server.port);
+    assert_eq!((code, status.as_str()), (0, "ok"), "{reason}");
+
+    let old = pki.serial();
+    ok(dir, &["renew", "-q", "db.example"]);
+    let new = pki.serial();
+    let (code, status, reason) = judged(server.port);
+    assert_eq!((code, status.as_str()), (1, "warning"), "{reason}");
+    let want = format!(
+        "serving an old certificate: deploy needed (tls/server-cert.pem holds serial {old}, servers/db.example holds {new}): certgen deploy server db.example --to tls --layout mysql, then run FLUSH SSL; (MariaDB); serving a certificate superseded on "
+    );
+    assert!(reason.starts_with(&want), "{reason}");
+    assert!(!reason.contains("reload needed"), "{reason}");
+    // The command, as printed, deploys.
+    let command = reason
+        .split_once("): ")
+        .and_then(|(_, rest)| rest.split_once(", then"))
+        .unwrap()
+        .0;
+    let bin = Path::new(env!("CARGO_BIN_EXE_certgen")).parent().unwrap();
+    let done = std::process::Command::new("sh")
+        .args(["-c", command])
+        .current_dir(dir)
+        .env(
+            "PATH",
+            format!("{}:{}", bin.display(), std::env::var("PATH").unwrap()),
+        )
+        .output()
+        .unwrap();
+    assert!(
+        done.status.success(),
+        "{command}: {}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    assert_eq!(serial_of(&dir.join(files.0)), new);
+
+    // Deployed, not reloaded: s_server still serves the old certificate.
+    let (code, status, reason) = judged(server.port);
+    assert_eq!((code, status.as_str()), (1, "warning"), "{reason}");
+    assert!(
+        reason.starts_with(&format!(
+            "serving an old certificate: reload needed (serial {old} is served, tls/server-cert.pem holds {new}, servers/db.example's current certificate): run FLUSH SSL; (MariaDB); serving a certificate superseded on "
+        )),
+        "{reason}"
+    );
+    assert!(!reason.contains("deploy"), "{reason}");
+
+    // Reloaded.
+    drop(server);
+    server = SServer::start(dir, files.0, files.1);
+    let (code, status, reason) = judged(server.port);
+    assert_eq!((code, status.as_str()), (0, "ok"), "{reason}");
+
+    // Its certificate revoked: served, it is CRITICAL whatever else.
+    ok(
+        dir,
+        &["revoke", "-q", "db.example", "--reason", "keyCompromise"],
+    );
+    let (code, status, reason) = judged(server.port);
+    assert_eq!((code, status.as_str()), (2, "critical"), "{reason}");
+    assert!(
+        reason.starts_with("serving a certificate revoked on "),
+        "{reason}"
+    );
+    assert!(reason.contains("(keyCompromise)"), "{reason}");
+}
+
+/// `--expect` names a server bundle of the PKI, `--deployed` a file or a
+/// directory deploy wrote: anything else is refused before connecting.
+#[test]
+fn expect_and_deployed_are_checked_before_connecting() {
+    let pki = Pki::new();
+    let port = pki.spawn(Kind::Tls);
+    std::fs::create_dir(pki.root.join("empty")).unwrap();
+    for (args, said) in [
+        (
+            vec!["--expect", "user", "db.example"],
+            "--expect takes `server NAME`, not `user db.example`",
+        ),
+        (
+            vec!["--expect", "server", "nope"],
+            "--expect: no server bundle \"nope\" in pki",
+        ),
+        (
+            vec!["--deployed", "empty"],
+            "--deployed: empty holds no server certificate under a name deploy writes (server-cert.pem, server.crt, mysql.crt)",
+        ),
+    ] {
+        let mut all = vec!["--connect".to_string(), at(port)];
+        all.extend(args.iter().map(|a| a.to_string()));
+        let all: Vec<&str> = all.iter().map(String::as_str).collect();
+        let (code, out, err) = check(&pki, &all);
+        assert_eq!(code, 3, "{args:?}: {out}{err}");
+        assert!(out.is_empty(), "{out}");
+        assert!(err.starts_with(&format!("certgen: error: {said}")), "{err}");
+        assert!(err.contains("\nhint: "), "{err}");
+    }
 }
 
 #[test]
@@ -512,7 +729,7 @@ fn ipv6_targets_in_brackets() {
 fn input_files_are_read_before_connecting() {
     let pki = Pki::new();
     let port = pki.spawn(Kind::Tls);
-    let (code, out, err) = check(&pki, &["--connect", &at(port), "--expect", "missing.pem"]);
+    let (code, out, err) = check(&pki, &["--connect", &at(port), "--deployed", "missing.pem"]);
     assert_eq!(code, 3, "{out}");
     assert!(out.is_empty(), "{out}");
     assert!(

@@ -170,7 +170,21 @@ fn renew_against_revoke(reuse_key: bool) {
                     serial, new,
                     "{run}: renew succeeded, so revoke came after it"
                 );
-                assert_eq!(row(&rows, &old).reason(), Some("superseded"), "{run}");
+                // The renewal kept the key: its superseded certificate is
+                // one of the compromised key too.
+                let (reason, same_key) = if reuse_key {
+                    ("keyCompromise", serde_json::json!([old]))
+                } else {
+                    ("superseded", serde_json::json!([]))
+                };
+                assert_eq!(row(&rows, &old).reason(), Some(reason), "{run}");
+                let listed: Vec<serde_json::Value> = json(&revoked)["same_key"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|s| s["serial"].clone())
+                    .collect();
+                assert_eq!(serde_json::json!(listed), same_key, "{run}");
                 renew_first += 1;
             }
             Some(2) => {

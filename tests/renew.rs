@@ -536,3 +536,117 @@ fn an_operators_files_in_a_bundle_are_carried_over() {
     );
     assert!(good || !have_openssl(), "{text}");
 }
+
+/// Runs a command line certgen printed, as a shell would, with `certgen` on
+/// the PATH and `--now T1`.
+fn run_printed(dir: &Path, line: &str) -> std::process::Output {
+    let bin = Path::new(env!("CARGO_BIN_EXE_certgen")).parent().unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+    std::process::Command::new("sh")
+        .args(["-c", &format!("{line} --now {T1}")])
+        .current_dir(dir)
+        .env("PATH", path)
+        .env_remove("CERTGEN_DIR")
+        .output()
+        .unwrap()
+}
+
+/// After renewing, what comes next: deploy each renewed bundle (the command
+/// per bundle, which runs as printed once DIR is filled in), then reload the
+/// servers; no reload step when only users were renewed.
+#[test]
+fn renew_says_to_deploy_each_renewed_bundle_then_reload() {
+    let d = pki();
+    let dir = d.path();
+    let tls = dir.join("tls");
+    let home = dir.join("home");
+    ok(
+        dir,
+        &at(
+            T0,
+            &[
+                "deploy",
+                "server",
+                "db1.example",
+                "--to",
+                "tls",
+                "--layout",
+                "mysql",
+            ],
+        ),
+    );
+    ok(dir, &at(T0, &["deploy", "user", "app", "--to", "home"]));
+
+    let out = ok(dir, &at(T1, &["renew", "db1.example", "app"]));
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(
+        lines[0].starts_with("renewed servers/db1.example: serial "),
+        "{out}"
+    );
+    assert!(lines[1].starts_with("renewed users/app: serial "), "{out}");
+    assert!(
+        lines[2].starts_with("next, deploy each renewed bundle where its copies are read"),
+        "{out}"
+    );
+    assert_eq!(
+        lines[3], "  certgen deploy server db1.example --to DIR",
+        "{out}"
+    );
+    assert_eq!(lines[4], "  certgen deploy user app --to DIR", "{out}");
+    assert_eq!(
+        lines[5], "then make each server load its new certificate:",
+        "{out}"
+    );
+    assert_eq!(lines[7], "  MariaDB      FLUSH SSL;", "{out}");
+    assert_eq!(lines.len(), 11, "{out}");
+    // Filled in, each runs as printed and puts the renewed bundle in place.
+    let filled = [
+        lines[3].trim().replace("DIR", "tls") + " --layout mysql",
+        lines[4].trim().replace("DIR", "home"),
+    ];
+    for line in &filled {
+        let done = run_printed(dir, line);
+        assert!(done.status.success(), "{line}: {}", stderr(&done));
+    }
+    assert_eq!(
+        serial_hex(&tls.join("server-cert.pem")),
+        serial_hex(&dir.join("pki/servers/db1.example/server-cert.pem"))
+    );
+    assert_eq!(
+        serial_hex(&home.join("client-cert.pem")),
+        serial_hex(&dir.join("pki/users/app/client-cert.pem"))
+    );
+
+    // JSON: the same steps; only users: no reload; another PKI directory
+    // is named in the command.
+    let moved = dir.join("my pki");
+    std::fs::rename(dir.join("pki"), &moved).unwrap();
+    let out = ok(
+        dir,
+        &at(T1, &["--dir", "my pki", "renew", "bob", "--format", "json"]),
+    );
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        doc["deploy"],
+        serde_json::json!([{
+            "kind": "user",
+            "name": "bob",
+            "command": "certgen --dir 'my pki' deploy user bob --to DIR"
+        }])
+    );
+    assert_eq!(doc["reload"], serde_json::json!([]));
+    let done = run_printed(
+        dir,
+        &doc["deploy"][0]["command"]
+            .as_str()
+            .unwrap()
+            .replace("DIR", "bob"),
+    );
+    assert!(done.status.success(), "{}", stderr(&done));
+    let out = ok(dir, &at(T1, &["--dir", "my pki", "renew", "bob"]));
+    assert!(!out.contains("then make each server"), "{out}");
+    assert!(
+        out.contains("  certgen --dir 'my pki' deploy user bob --to DIR\n"),
+        "{out}"
+    );
+}

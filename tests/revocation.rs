@@ -464,3 +464,198 @@ fn setup_configures_the_crl_once_there_is_one() {
         "{text}"
     );
 }
+
+/// `renew --reuse-key` certifies the bundle's key again: revoking the
+/// superseded certificate for keyCompromise is not "already revoked", it
+/// makes its reason keyCompromise (the date kept) and revokes the current
+/// certificate of the same key; a bundle renewed with a new key keeps its
+/// current certificate. The CRL says keyCompromise for both, and
+/// `openssl verify -crl_check` refuses the current certificate.
+#[test]
+fn key_compromise_of_a_superseded_certificate_revokes_its_reused_key() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    ok(dir, &["init-ca", "-q", "--key-type", "ecdsa-p256"]);
+    ok(
+        dir,
+        &[
+            "issue-client",
+            "-q",
+            "same",
+            "fresh",
+            "--key-type",
+            "ecdsa-p256",
+        ],
+    );
+    let cert = |u: &str| dir.join(format!("pki/users/{u}/client-cert.pem"));
+    let (same1, fresh1) = (serial_hex(&cert("same")), serial_hex(&cert("fresh")));
+    ok(dir, &["renew", "-q", "same", "--reuse-key"]);
+    ok(dir, &["renew", "-q", "fresh"]);
+    let (same2, fresh2) = (serial_hex(&cert("same")), serial_hex(&cert("fresh")));
+    assert_eq!(
+        public_key(&dir.join("pki/users/same/client-cert.pem")),
+        public_key(&archives(&dir.join("pki"))[0].join("users/same/client-cert.pem"))
+    );
+    ok(dir, &["crl", "-q"]);
+    let superseded_on = |serial: &str| {
+        let row = index_rows(&dir.join("pki"))
+            .into_iter()
+            .find(|r| r.serial == serial)
+            .unwrap();
+        assert_eq!(row.reason(), Some("superseded"), "{row:?}");
+        row.revoked.split_once(',').unwrap().0.to_string()
+    };
+    let date = superseded_on(&same1);
+    superseded_on(&fresh1);
+
+    let out = run(
+        dir,
+        &[
+            "revoke",
+            "--serial",
+            &same1,
+            "--reason",
+            "keyCompromise",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["serial"], same1.as_str());
+    assert_eq!(doc["revocation_reason"], "keyCompromise");
+    assert_eq!(doc["previous_reason"], "superseded");
+    assert_eq!(doc["key_checked"], true);
+    assert_eq!(doc["same_key"].as_array().unwrap().len(), 1, "{doc}");
+    assert_eq!(doc["same_key"][0]["serial"], same2.as_str());
+    assert_eq!(
+        doc["same_key"][0]["previous_reason"],
+        serde_json::Value::Null
+    );
+    assert_eq!(doc["same_key"][0]["certificate"]["serial"], same2.as_str());
+    let err = stderr(&out);
+    assert!(
+        err.contains("users/same holds a certificate of the compromised key, now revoked: give it a new key with `certgen issue-client same --force`"),
+        "{err}"
+    );
+    let rows = index_rows(&dir.join("pki"));
+    let row = |s: &str| rows.iter().find(|r| r.serial == s).unwrap().clone();
+    assert_eq!(row(&same1).revoked, format!("{date},keyCompromise"));
+    assert_eq!(row(&same2).status, "R");
+    assert_eq!(row(&same2).reason(), Some("keyCompromise"));
+    assert_eq!(row(&fresh1).reason(), Some("superseded"));
+    assert_eq!(row(&fresh2).status, "V");
+
+    ok(dir, &["crl", "-q"]);
+
+    // The other bundle's superseded key: only itself.
+    let out = ok(
+        dir,
+        &["revoke", "--serial", &fresh1, "--reason", "keyCompromise"],
+    );
+    assert!(out.contains("superseded before, its date kept"), "{out}");
+    assert!(!out.contains("the same key"), "{out}");
+    assert_eq!(
+        index_rows(&dir.join("pki"))
+            .iter()
+            .find(|r| r.serial == fresh2)
+            .unwrap()
+            .status,
+        "V"
+    );
+    // Nothing left to revoke.
+    let out = run(dir, &["revoke", "same", "--reason", "keyCompromise"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("already revoked"), "{}", stderr(&out));
+
+    // The CRL listed fresh1 as superseded; its new reason makes the cron
+    // line write it again.
+    let out = ok(dir, &["crl", "--within", "30d", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["written"], true, "{doc}");
+    assert!(
+        doc["due"]
+            .as_str()
+            .unwrap()
+            .contains("another reason than keyCompromise"),
+        "{doc}"
+    );
+    let listed: Vec<(String, String)> = doc["crl"]["revoked"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["serial"].as_str().unwrap().to_string(),
+                r["revocation_reason"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    for s in [&same1, &same2, &fresh1] {
+        assert!(
+            listed.contains(&(s.to_string(), "keyCompromise".to_string())),
+            "{s}: {listed:?}"
+        );
+    }
+    if have_openssl() {
+        let text = crl_text(dir, "pki/crl.pem");
+        assert_eq!(text.matches("Key Compromise").count(), 3, "{text}");
+        let (accepted, text) = crl_check(dir, "pki/crl.pem", "pki/users/same/client-cert.pem");
+        assert!(!accepted && text.contains("certificate revoked"), "{text}");
+        let (accepted, text) = crl_check(dir, "pki/crl.pem", "pki/users/fresh/client-cert.pem");
+        assert!(accepted, "{text}");
+    }
+}
+
+/// A certificate the index records without a file (`sign` to stdout):
+/// revoked for keyCompromise alone, with a warning that its key's other
+/// certificates could not be looked for.
+#[test]
+fn key_compromise_of_a_certificate_without_a_file_says_its_key_was_not_looked_for() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    ok(dir, &["init-ca", "-q", "--key-type", "ecdsa-p256"]);
+    ok(
+        dir,
+        &[
+            "csr",
+            "-q",
+            "--cn",
+            "x",
+            "--san",
+            "x.example",
+            "--key-type",
+            "ecdsa-p256",
+            "--out",
+            "x.csr",
+            "--out-key",
+            "x-key.pem",
+        ],
+    );
+    let signed = ok(dir, &["sign", "x.csr", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&signed).unwrap();
+    let serial = doc["certificate"]["serial"].as_str().unwrap();
+    let out = run(
+        dir,
+        &[
+            "revoke",
+            "--serial",
+            serial,
+            "--reason",
+            "keyCompromise",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["key_checked"], false);
+    assert_eq!(doc["same_key"], serde_json::json!([]));
+    assert!(
+        stderr(&out).contains(&format!(
+            "certgen: warning: cannot read certificate {serial} (the index records no file of it): other certificates of its key, if any, are not revoked"
+        )),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -11,18 +11,24 @@ use anyhow::{Context as _, Result};
 use clap::builder::{EnumValueParser, PathBufValueParser};
 use time::{Duration, OffsetDateTime};
 
+use certgen::Store;
+use certgen::bundle;
 use certgen::db::Database;
+use certgen::deploy::{self, Located};
 use certgen::encoding::certificates;
 use certgen::expiry::{self, Detail, Finding, Revocations, Source, Tally, Thresholds};
 use certgen::input::read_file;
-use certgen::remote::{self, Expect, Judge, Starttls, Target, Trust};
+use certgen::kind::Kind;
+use certgen::remote::{self, Deployed, Expect, Judge, Starttls, Target, Trust};
 use certgen::store::{Mode, replace_file};
 
 use super::context::Context;
+use super::errors::refuse;
 use super::exit::{self, Status};
 use super::expiry_report::{Json, Nagios, Report, Text};
 use super::in_command::InCommand;
 use super::prometheus::Prometheus;
+use super::suggest;
 use super::values;
 
 #[derive(Debug, clap::Args)]
@@ -56,13 +62,19 @@ pub struct Args {
     #[arg(long, value_name = "FILE", requires = "connect",
           value_parser = InCommand(PathBufValueParser::new()))]
     ca: Option<PathBuf>,
-    /// WARNING "reload needed" when a server serves another certificate
-    /// than the one in FILE (the certificate on disk, after a renewal).
-    #[arg(long, value_name = "FILE", requires = "connect",
+    /// The servers should serve the current certificate of the PKI's server bundle NAME:
+    /// WARNING "deploy needed" or "reload needed" (--deployed tells which) when they serve
+    /// another.
+    #[arg(long, num_args = 2, value_names = ["server", "NAME"], requires = "connect")]
+    expect: Vec<String>,
+    /// The copy of the certificate the servers read: the file, or the directory deploy
+    /// wrote (--to). WARNING "reload needed" when they serve another certificate; with
+    /// --expect, "deploy needed" when it is not the PKI's current one.
+    #[arg(long, value_name = "FILE|DIR", requires = "connect",
           value_parser = InCommand(PathBufValueParser::new()))]
-    expect: Option<PathBuf>,
-    /// The database behind --connect, for the reload statement of --expect;
-    /// default: those the protocol is spoken by.
+    deployed: Option<PathBuf>,
+    /// The database behind --connect, for the reload statement of --expect
+    /// and --deployed; default: those the protocol is spoken by.
     #[arg(long, value_name = "DATABASE", requires = "connect",
           value_parser = InCommand(EnumValueParser::<DbArg>::new()))]
     db: Option<DbArg>,
@@ -172,6 +184,7 @@ struct Remote {
 }
 
 fn remote_plan(
+    ctx: &Context,
     a: &Args,
     thresholds: Thresholds,
     now: OffsetDateTime,
@@ -189,15 +202,28 @@ fn remote_plan(
         }),
         None => None,
     };
-    let expect = match &a.expect {
-        Some(file) => Some(Expect {
-            leaf: read_certs(file)?
-                .into_iter()
-                .next()
-                .with_context(|| format!("{}: no certificate in the file", file.display()))?,
-            file: file.clone(),
+    let located = match &a.deployed {
+        Some(path) => Some(deploy::locate(path, Kind::Server).context("--deployed")?),
+        None => None,
+    };
+    let deployed = match &located {
+        Some(found) => Some(Deployed {
+            leaf: first_cert(&found.cert)?,
+            file: found.cert.clone(),
         }),
         None => None,
+    };
+    let expect = match a.expect.as_slice() {
+        [] => None,
+        [kind, name] if kind == Kind::Server.noun() => {
+            Some(expected(&ctx.store, name, located.as_ref())?)
+        }
+        other => {
+            return Err(refuse(
+                format!("--expect takes `server NAME`, not `{}`", other.join(" ")),
+                "name the PKI's server bundle the servers should serve (--expect server NAME); the certificate file a server reads goes in --deployed",
+            ));
+        }
     };
     let starttls = match a.starttls {
         StarttlsArg::Auto => Starttls::Auto,
@@ -218,11 +244,51 @@ fn remote_plan(
             detail: Detail::Summary,
             trust,
             expect,
+            deployed,
             sni: a.sni.clone(),
             database: a.db.map(Database::from),
             revocations: revocations.cloned(),
         },
     }))
+}
+
+/// The current certificate of the server bundle `name`, and the command
+/// that deploys it where `deployed` is (with its layout), or to a DIR to
+/// fill in.
+fn expected(store: &Store, name: &str, deployed: Option<&Located>) -> Result<Expect> {
+    let id = match bundle::find(store, Some(Kind::Server), name) {
+        Err(certgen::Error::NoSuchBundle(_)) => Err(certgen::Error::NoBundle {
+            kind: Kind::Server.noun(),
+            name: name.to_string(),
+            dir: store.root().to_path_buf(),
+        }),
+        found => found,
+    }
+    .context("--expect")?;
+    let leaf = bundle::read_leaf(store, id.kind, &id.name)?;
+    let deploy = match deployed {
+        Some(Located {
+            cert, layout: None, ..
+        }) => format!(
+            "replace {} and its key with the bundle's (certgen deploy writes other file names)",
+            cert.display()
+        ),
+        Some(found) => suggest::deploy(store, id.kind, &id.name, Some(&found.dir), found.layout),
+        None => suggest::deploy(store, id.kind, &id.name, None, None),
+    };
+    Ok(Expect {
+        bundle: id.rel_dir(),
+        leaf: leaf.issued.der,
+        deploy,
+    })
+}
+
+/// The first certificate in FILE.
+fn first_cert(file: &Path) -> Result<Vec<u8>> {
+    read_certs(file)?
+        .into_iter()
+        .next()
+        .with_context(|| format!("{}: no certificate in the file", file.display()))
 }
 
 /// The certificates in FILE (at least one).
@@ -249,7 +315,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
             )),
         ),
     };
-    let remote = remote_plan(&a, thresholds, now, revocations.as_ref())?;
+    let remote = remote_plan(ctx, &a, thresholds, now, revocations.as_ref())?;
     let paths = if a.paths.is_empty() && remote.is_none() {
         vec![ctx.store.root().to_path_buf()]
     } else {

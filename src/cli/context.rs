@@ -10,6 +10,9 @@ use certgen::Store;
 
 use super::passphrase::{self, Sources};
 
+/// The PKI directory when neither `--dir` nor `CERTGEN_DIR` names one.
+pub const DEFAULT_DIR: &str = "pki";
+
 /// What every command gets from the global options.
 pub struct Context {
     /// The PKI directory, which opens an encrypted CA key with `passphrase`.

@@ -260,6 +260,16 @@ fn library_hint(e: &Error, command: &str) -> Option<String> {
         Error::NoSuchBundle(_) => {
             "`certgen list` shows what this CA issued; revoke a certificate without a bundle with --serial"
         }
+        Error::NoDeployedCertificate { .. } | Error::SeveralDeployedCertificates { .. } => {
+            "name the certificate file the server reads: --deployed FILE"
+        }
+        Error::AlreadyRevoked { reason, .. }
+            if !reason
+                .as_deref()
+                .is_some_and(|r| r.eq_ignore_ascii_case("keyCompromise")) =>
+        {
+            "nothing to do; `certgen crl` writes a CRL that lists it (if its key leaked, revoke it with --reason keyCompromise: that keeps its date and revokes the bundle's other certificates of the key)"
+        }
         Error::AlreadyRevoked { .. } => "nothing to do; `certgen crl` writes a CRL that lists it",
         Error::BadRevocation { .. } => {
             "fix the line's revocation field (YYMMDDHHMMSSZ,reason), as `openssl ca -revoke` writes it"

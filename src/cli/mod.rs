@@ -40,6 +40,7 @@ mod settings_report;
 mod setup;
 mod sign;
 mod sql_out;
+mod suggest;
 mod usage;
 mod values;
 mod verify;
@@ -70,7 +71,7 @@ pub struct Cli {
         display_order = 100,
         env = "CERTGEN_DIR",
         hide_env_values = true,
-        default_value = "pki",
+        default_value = context::DEFAULT_DIR,
         value_name = "DIR",
         value_parser = InCommand(PathBufValueParser::new())
     )]

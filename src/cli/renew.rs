@@ -1,6 +1,6 @@
 //! `certgen renew NAME... | --all`: new certificates (and keys) for bundles,
-//! with what the certificates they replace say, and what a server needs to
-//! pick them up.
+//! with what the certificates they replace say, and what comes next: deploy
+//! them where their copies are read, then make the servers load them.
 
 use anyhow::{Context as _, Result};
 use serde::Serialize;
@@ -21,6 +21,7 @@ use super::exit::Status;
 use super::in_command::InCommand;
 use super::output;
 use super::passphrase::PassphraseArgs;
+use super::suggest::{self, SOME_DIR};
 use super::values;
 
 #[derive(Debug, clap::Args)]
@@ -78,9 +79,21 @@ struct Report<'a> {
     skipped: Vec<SkippedReport<'a>>,
     /// Where the replaced bundles went.
     archived: Option<&'a std::path::Path>,
-    /// What each database needs to serve a renewed server certificate;
-    /// empty when no server was renewed.
+    /// What to do next, first: deploy each renewed bundle where its copies
+    /// are read.
+    deploy: Vec<DeployReport<'a>>,
+    /// Then: what each database needs to serve a renewed server
+    /// certificate; empty when no server was renewed.
     reload: Vec<ReloadReport>,
+}
+
+#[derive(Serialize)]
+struct DeployReport<'a> {
+    kind: &'static str,
+    name: &'a str,
+    /// `certgen deploy server NAME --to DIR`, DIR to be replaced by the
+    /// directory of the copy (the PKI does not record where it went).
+    command: String,
 }
 
 #[derive(Serialize)]
@@ -158,6 +171,15 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     } else {
         Vec::new()
     };
+    let deploy: Vec<DeployReport> = result
+        .renewed
+        .iter()
+        .map(|r| DeployReport {
+            kind: kind_name(r.kind),
+            name: &r.leaf.name,
+            command: suggest::deploy(&ctx.store, r.kind, &r.leaf.name, None, None),
+        })
+        .collect();
     if let Some(first) = result.renewed.first() {
         for w in &first.leaf.issued.warnings {
             output::warn(w);
@@ -191,6 +213,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
                 })
                 .collect(),
             archived: result.archived.as_deref(),
+            deploy,
             reload,
         })?,
         Format::Text => {
@@ -204,8 +227,18 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
                     rfc3339::format(c.not_after)
                 ))?;
             }
+            if !deploy.is_empty() {
+                output::line(&format!(
+                    "next, deploy each renewed bundle where its copies are read ({SOME_DIR}: \
+                     that directory; --layout as deployed before; not needed where a \
+                     server or client reads the PKI directory itself):"
+                ))?;
+                for d in &deploy {
+                    output::line(&format!("  {}", d.command))?;
+                }
+            }
             if any_server {
-                output::line("to serve the renewed server certificates, run on each server:")?;
+                output::line("then make each server load its new certificate:")?;
                 for db in Database::ALL {
                     output::line(&format!("  {:<12} {}", db.title(), db.reload()))?;
                 }

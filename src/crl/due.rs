@@ -1,7 +1,8 @@
 //! When a CRL file is due to be written anew (`crl --within`): a CA that
 //! must have a CRL has none in it, a CRL's nextUpdate falls within the
-//! window, a CRL does not list a certificate revoked since, or lists one it
-//! should not. Otherwise writing it would change nothing but the dates, and
+//! window, a CRL does not list a certificate revoked since, lists one it
+//! should not, or lists one whose key was since found compromised with
+//! another reason. Otherwise writing it would change nothing but the dates, and
 //! nothing is written.
 //!
 //! A certificate a renewal superseded is not due by itself: it is listed
@@ -29,6 +30,10 @@ pub struct Wanted<'a> {
     pub serials: HashSet<Serial>,
     /// Those of `serials` a renewal superseded: not due by themselves.
     pub superseded: HashSet<Serial>,
+    /// Those of `serials` revoked for keyCompromise: a CRL that lists one
+    /// with another reason (a superseded certificate whose key leaked
+    /// since) is due.
+    pub key_compromised: HashSet<Serial>,
 }
 
 fn named(w: &Wanted<'_>) -> String {
@@ -80,6 +85,18 @@ pub fn why_due(
                 "the CRL of {} does not list {missing} revoked certificate{}",
                 named(w),
                 if missing == 1 { "" } else { "s" }
+            ));
+        }
+        let unmarked = w
+            .key_compromised
+            .intersection(&crl.serials)
+            .filter(|s| !crl.key_compromised.contains(*s))
+            .count();
+        if unmarked > 0 {
+            return Some(format!(
+                "the CRL of {} lists {unmarked} certificate{} with another reason than keyCompromise, which the index records since",
+                named(w),
+                if unmarked == 1 { "" } else { "s" }
             ));
         }
         let extra = crl.serials.difference(&w.serials).count();

@@ -183,6 +183,11 @@ fn why_written(
                 })
                 .map(|e| e.serial.clone())
                 .collect(),
+            key_compromised: revoked
+                .iter()
+                .filter(|e| e.is_key_compromised())
+                .map(|e| e.serial.clone())
+                .collect(),
         })
         .collect();
     Ok(match why_due(&existing, &wanted, now, within) {

@@ -25,6 +25,8 @@ pub struct Published {
     /// The CRL number, in hex, when it has one.
     pub number: Option<Serial>,
     pub serials: HashSet<Serial>,
+    /// Those of `serials` listed with reason keyCompromise.
+    pub key_compromised: HashSet<Serial>,
 }
 
 impl Published {
@@ -65,6 +67,11 @@ pub fn parse(what: &str, bytes: &[u8]) -> Result<Vec<Published>> {
                     .map(|n| Serial::from_bytes(&n.to_bytes_be())),
                 serials: crl
                     .iter_revoked_certificates()
+                    .map(|r| Serial::from_bytes(r.raw_serial()))
+                    .collect(),
+                key_compromised: crl
+                    .iter_revoked_certificates()
+                    .filter(|r| r.reason_code().is_some_and(|(_, code)| code.0 == 1))
                     .map(|r| Serial::from_bytes(r.raw_serial()))
                     .collect(),
                 der: der.clone(),

@@ -74,6 +74,10 @@ pub enum Place {
     Deployed,
     /// What a live server serves.
     Served,
+    /// What a live server serves, when the caller also compares it with
+    /// the certificate it should serve and says what to do (`check-expiry
+    /// --expect`, `--deployed`): the revocation is stated without advice.
+    ServedChecked,
 }
 
 /// The revoked serials of a PKI's index, and the names of its CAs.
@@ -158,7 +162,11 @@ pub fn judged(revocation: &Revocation, place: Place, expiry: &str) -> (Level, St
             Level::Warning,
             format!("serving a certificate {said}: deploy its renewed bundle and reload; {expiry}"),
         ),
-        Place::Served => (
+        Place::ServedChecked if revocation.superseded() => (
+            Level::Warning,
+            format!("serving a certificate {said}; {expiry}"),
+        ),
+        Place::Served | Place::ServedChecked => (
             Level::Critical,
             format!("serving a certificate {said}; {expiry}"),
         ),

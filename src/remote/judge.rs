@@ -1,6 +1,8 @@
 //! Judging a served chain like a file: every certificate's expiry, and on
 //! request whether the chain is trusted for the host (`--ca`) and whether
-//! the server still serves the certificate on disk (`--expect`).
+//! the server serves the PKI's current certificate (`--expect`) and the
+//! one on disk where it reads (`--deployed`): when it does not, whether a
+//! deploy or a reload is needed.
 
 use std::path::PathBuf;
 
@@ -13,7 +15,7 @@ use super::protocol::{Protocol, Served};
 use super::target::Target;
 use crate::db::{Database, Reload};
 use crate::expiry::{
-    Detail, Finding, Level, Options as Scan, Revocations, Source, Thresholds, check_chain,
+    Detail, Finding, Level, Options as Scan, Place, Revocations, Source, Thresholds, check_chain,
 };
 use crate::serial::Serial;
 use crate::verify::{self, Host, Input, Mode, Options, Purpose};
@@ -26,9 +28,22 @@ pub struct Trust {
     pub roots: Vec<Vec<u8>>,
 }
 
-/// The certificate a server should be serving.
+/// The certificate a server should be serving: the PKI's current
+/// certificate of a server bundle.
 #[derive(Clone, Debug)]
 pub struct Expect {
+    /// `servers/NAME`.
+    pub bundle: String,
+    /// DER.
+    pub leaf: Vec<u8>,
+    /// The command that deploys it where the server reads it
+    /// (`certgen deploy server NAME --to DIR`).
+    pub deploy: String,
+}
+
+/// The copy of the certificate the server reads, on disk.
+#[derive(Clone, Debug)]
+pub struct Deployed {
     pub file: PathBuf,
     /// DER: the first certificate of the file.
     pub leaf: Vec<u8>,
@@ -42,10 +57,11 @@ pub struct Judge {
     pub detail: Detail,
     pub trust: Option<Trust>,
     pub expect: Option<Expect>,
+    pub deployed: Option<Deployed>,
     /// The name checked with `trust`, when it is not the target's host.
     pub sni: Option<String>,
-    /// Whose reload statement to give when `expect` differs; `None` names
-    /// the databases speaking the protocol.
+    /// Whose reload statement to give when a reload is needed; `None`
+    /// names the databases speaking the protocol.
     pub database: Option<Database>,
     /// The PKI's index: a served certificate it records as revoked or
     /// superseded is CRITICAL.
@@ -54,8 +70,8 @@ pub struct Judge {
 
 impl Judge {
     /// The findings for one server: one per certificate served (the leaf
-    /// carries the `--ca` and `--expect` verdicts), or one UNKNOWN saying
-    /// why nothing was served.
+    /// carries the `--ca`, `--expect` and `--deployed` verdicts), or one
+    /// UNKNOWN saying why nothing was served.
     pub fn findings(&self, target: &Target, fetched: Result<Served, Failure>) -> Vec<Finding> {
         let source = Source::Endpoint(target.to_string());
         let served = match fetched {
@@ -80,7 +96,12 @@ impl Judge {
             detail,
             revocations: self.revocations.clone(),
         };
-        let mut findings = check_chain(&source, &served.chain, &scan);
+        let needed = self.needed(&served);
+        let place = match needed {
+            Some(_) => Place::ServedChecked,
+            None => Place::Served,
+        };
+        let mut findings = check_chain(&source, &served.chain, &scan, place);
         let Some(leaf) = findings.first_mut().filter(|l| l.level != Level::Unknown) else {
             return findings;
         };
@@ -89,13 +110,63 @@ impl Judge {
         {
             raise(leaf, Level::Critical, why);
         }
-        if let Some(expect) = &self.expect
-            && served.chain.first() != Some(&expect.leaf)
-        {
-            let why = reload_needed(&served, expect, self.database);
+        if let Some(why) = needed {
             raise(leaf, Level::Warning, why);
         }
         findings
+    }
+
+    /// What the server needs to serve the PKI's current certificate
+    /// (`expect`) or the one where it reads (`deployed`), when it does not:
+    /// a deploy (the copy it reads is not the PKI's current certificate),
+    /// a reload (it serves an older one than the copy it reads), or, with
+    /// `expect` alone, one or both.
+    fn needed(&self, served: &Served) -> Option<String> {
+        let leaf = served.chain.first()?;
+        let then = reload_advice(self.database, served.protocol);
+        let s = serial(leaf);
+        match (&self.expect, &self.deployed) {
+            (None, None) => None,
+            (None, Some(d)) => (*leaf != d.leaf).then(|| {
+                format!(
+                    "serving an old certificate: reload needed (serial {s} is served, {} holds {}): {then}",
+                    d.file.display(),
+                    serial(&d.leaf)
+                )
+            }),
+            (Some(e), None) => (*leaf != e.leaf).then(|| {
+                format!(
+                    "serving an old certificate: deploy or reload needed (serial {s} is served, {} holds {}; --deployed tells which): {} unless the copy the server reads is current, then {then}",
+                    e.bundle,
+                    serial(&e.leaf),
+                    e.deploy
+                )
+            }),
+            (Some(e), Some(d)) if d.leaf != e.leaf && *leaf == e.leaf => Some(format!(
+                "deploy needed ({} holds serial {}, {} holds {}, which is served: a restart would serve the old one): {}",
+                d.file.display(),
+                serial(&d.leaf),
+                e.bundle,
+                serial(&e.leaf),
+                e.deploy
+            )),
+            (Some(e), Some(d)) if d.leaf != e.leaf => Some(format!(
+                "serving an old certificate: deploy needed ({} holds serial {}, {} holds {}): {}, then {then}",
+                d.file.display(),
+                serial(&d.leaf),
+                e.bundle,
+                serial(&e.leaf),
+                e.deploy
+            )),
+            (Some(e), Some(d)) => (*leaf != e.leaf).then(|| {
+                format!(
+                    "serving an old certificate: reload needed (serial {s} is served, {} holds {}, {}'s current certificate): {then}",
+                    d.file.display(),
+                    serial(&d.leaf),
+                    e.bundle
+                )
+            }),
+        }
     }
 
     /// Why the chain is not valid for the host with these roots, if it is not.
@@ -153,19 +224,6 @@ fn serial(der: &[u8]) -> String {
     )
 }
 
-fn reload_needed(served: &Served, expect: &Expect, database: Option<Database>) -> String {
-    format!(
-        "serving an old certificate: reload needed (serial {} is served, {} holds {}): {}",
-        served
-            .chain
-            .first()
-            .map_or_else(|| "?".to_string(), |c| serial(c)),
-        expect.file.display(),
-        serial(&expect.leaf),
-        reload_advice(database, served.protocol)
-    )
-}
-
 /// What makes the server serve the certificate on disk: the database's own
 /// statement, or, when only the protocol is known, those of the databases
 /// that speak it.
@@ -216,6 +274,64 @@ mod tests {
     }
 
     #[test]
+    fn a_deploy_is_told_from_a_reload() {
+        let (old, new) = (b"old".to_vec(), b"new".to_vec());
+        let judge = |deployed: Option<&Vec<u8>>| Judge {
+            thresholds: Thresholds::new(time::Duration::days(30), time::Duration::days(7)).unwrap(),
+            now: OffsetDateTime::UNIX_EPOCH,
+            detail: Detail::Summary,
+            trust: None,
+            expect: Some(Expect {
+                bundle: "servers/db1".into(),
+                leaf: new.clone(),
+                deploy: "certgen deploy server db1 --to /tls".into(),
+            }),
+            deployed: deployed.map(|leaf| Deployed {
+                file: "/tls/server-cert.pem".into(),
+                leaf: leaf.clone(),
+            }),
+            sni: None,
+            database: Some(Database::Postgres),
+            revocations: None,
+        };
+        let serving = |leaf: &Vec<u8>| Served {
+            protocol: Protocol::Postgres,
+            chain: vec![leaf.clone()],
+        };
+        let said = |deployed, served| judge(deployed).needed(&serving(served));
+        assert_eq!(said(Some(&new), &new), None);
+        assert_eq!(said(None, &new), None);
+        let why = said(Some(&old), &old).unwrap();
+        assert!(
+            why.starts_with("serving an old certificate: deploy needed ("),
+            "{why}"
+        );
+        assert!(
+            why.ends_with(": certgen deploy server db1 --to /tls, then run SELECT pg_reload_conf(); (PostgreSQL)"),
+            "{why}"
+        );
+        let why = said(Some(&new), &old).unwrap();
+        assert!(
+            why.starts_with("serving an old certificate: reload needed ("),
+            "{why}"
+        );
+        assert!(
+            why.ends_with(": run SELECT pg_reload_conf(); (PostgreSQL)"),
+            "{why}"
+        );
+        // Served, but not what the server would read at its next restart.
+        let why = said(Some(&old), &new).unwrap();
+        assert!(why.starts_with("deploy needed ("), "{why}");
+        assert!(
+            why.contains("which is served: a restart would serve the old one"),
+            "{why}"
+        );
+        assert!(!why.contains("reload"), "{why}");
+        let why = said(None, &old).unwrap();
+        assert!(why.contains("deploy or reload needed"), "{why}");
+    }
+
+    #[test]
     fn a_failure_is_one_unknown_finding_naming_the_target() {
         let judge = Judge {
             thresholds: Thresholds::new(time::Duration::days(30), time::Duration::days(7)).unwrap(),
@@ -223,6 +339,7 @@ mod tests {
             detail: Detail::Summary,
             trust: None,
             expect: None,
+            deployed: None,
             sni: None,
             database: None,
             revocations: None,

@@ -4,5 +4,5 @@
 mod inventory;
 mod run;
 
-pub use inventory::{Host, HostBundle, load};
+pub use inventory::{Host, HostBundle, INVENTORY, load};
 pub use run::{HostOutcome, Settings, State, rollout};

@@ -94,6 +94,9 @@ struct DeployReport<'a> {
     /// `certgen deploy server NAME --to DIR`, DIR to be replaced by the
     /// directory of the copy (the PKI does not record where it went).
     command: String,
+    /// The hosts of the PKI directory's inventory (`inventory.toml`) that
+    /// get this bundle: `certgen rollout` delivers it there.
+    hosts: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -171,6 +174,18 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     } else {
         Vec::new()
     };
+    let inventory = ctx.store.path(certgen::rollout::INVENTORY);
+    let hosts = if inventory.exists() {
+        match certgen::rollout::load(&inventory) {
+            Ok(hosts) => hosts,
+            Err(e) => {
+                output::note(ctx.quiet, &format!("the inventory is not usable: {e}"));
+                Vec::new()
+            }
+        }
+    } else {
+        Vec::new()
+    };
     let deploy: Vec<DeployReport> = result
         .renewed
         .iter()
@@ -178,6 +193,15 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
             kind: kind_name(r.kind),
             name: &r.leaf.name,
             command: suggest::deploy(&ctx.store, r.kind, &r.leaf.name, None, None),
+            hosts: hosts
+                .iter()
+                .filter(|h| {
+                    h.bundles
+                        .iter()
+                        .any(|b| b.kind == r.kind && b.name == r.leaf.name)
+                })
+                .map(|h| h.name.clone())
+                .collect(),
         })
         .collect();
     if let Some(first) = result.renewed.first() {
@@ -235,6 +259,17 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
                 ))?;
                 for d in &deploy {
                     output::line(&format!("  {}", d.command))?;
+                }
+                let listed: Vec<String> = deploy
+                    .iter()
+                    .filter(|d| !d.hosts.is_empty())
+                    .map(|d| format!("{} {} on {}", d.kind, d.name, d.hosts.join(", ")))
+                    .collect();
+                if !listed.is_empty() {
+                    output::line(&output::sanitize_line(&format!(
+                        "the inventory has {}: `certgen rollout` deploys, reloads and confirms there",
+                        listed.join("; ")
+                    )))?;
                 }
             }
             if any_server {

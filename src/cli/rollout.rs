@@ -84,7 +84,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     let path = a
         .inventory
         .clone()
-        .unwrap_or_else(|| ctx.store.path("inventory.toml"));
+        .unwrap_or_else(|| ctx.store.path(rollout::INVENTORY));
     let hosts = rollout::load(&path)?;
     let ssh = Ssh::from_command(&a.ssh_command)?;
     let settings = Settings {

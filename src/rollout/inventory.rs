@@ -28,6 +28,10 @@ use crate::kind::Kind;
 use crate::remote::Target;
 use crate::ssh::SshTarget;
 
+/// The inventory in the PKI directory, read by `rollout` unless another is
+/// named, and by `renew` to name the hosts a renewed bundle goes to.
+pub const INVENTORY: &str = "inventory.toml";
+
 /// The largest inventory read: a fleet of thousands of hosts fits in far
 /// less; anything larger is not an inventory.
 const MAX_INVENTORY: u64 = 8 << 20;

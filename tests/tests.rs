@@ -29,6 +29,7 @@ mod force_revoked;
 mod input_errors;
 mod inspect;
 mod json_vocabulary;
+mod keystore;
 mod list;
 mod openssl_interop;
 mod pki_store;

@@ -7,11 +7,12 @@
 //!
 //! The CA certificates are those `deploy` puts beside the bundle: during a
 //! CA changeover the old and the new root (`ca-bundle.pem`), else the
-//! bundle's own CA file. Like `deploy`, [`write`] refuses a bundle whose key
-//! is not its certificate's, that this PKI did not issue, that the index
-//! records as revoked, or that has expired; it writes into a directory
-//! outside the PKI directory, never over an existing file, the keystore and
-//! the `.pk8` key `0600`, all three or none.
+//! bundle's own CA file. Like `deploy`, [`prepare`] refuses a bundle whose
+//! key is not its certificate's, that this PKI did not issue, that the
+//! index records as revoked, or that has expired, before the password is
+//! asked for; [`write`] writes into a directory outside the PKI directory,
+//! never over an existing file, the keystore and the `.pk8` key `0600`,
+//! all three or none.
 
 mod pkcs12;
 
@@ -47,7 +48,6 @@ pub struct Request<'a> {
     pub profile: Profile,
     /// The key entry's alias; `None` for [`default_alias`].
     pub alias: Option<&'a str>,
-    pub password: &'a Password,
 }
 
 /// What a written file holds.
@@ -100,8 +100,7 @@ pub fn default_alias(kind: Kind) -> &'static str {
     kind.noun()
 }
 
-/// The bundle `servers/NAME` or `users/NAME`, which must exist: checked
-/// before a password is asked for.
+/// The bundle `servers/NAME` or `users/NAME`, which must exist.
 pub fn find_bundle(store: &Store, kind: Kind, name: &str) -> Result<BundleId> {
     bundle::find(store, Some(kind), name).map_err(|e| match e {
         Error::NoSuchBundle(name) => Error::NoBundle {
@@ -148,16 +147,48 @@ pub fn check_alias(alias: &str) -> Result<()> {
     Ok(())
 }
 
-/// Writes the keystore, the truststore and the `.pk8` key of a bundle into
-/// `req.out`. Everything is checked before the first write.
-pub fn write(store: &Store, req: &Request<'_>, now: OffsetDateTime) -> Result<Written> {
+/// A bundle read and checked for [`write`], and where its files go: every
+/// check is made before a password is asked for.
+pub struct Prepared {
+    kind: Kind,
+    alias: String,
+    profile: Profile,
+    out: PathBuf,
+    created_dir: bool,
+    /// Keystore, truststore, `.pk8`.
+    paths: [PathBuf; 3],
+    certificate: CertSummary,
+    cert_what: String,
+    index: PathBuf,
+    key: crate::keys::PrivateKey,
+    chain: Vec<Vec<u8>>,
+    trusted: Vec<(String, Vec<u8>)>,
+    ca_file: PathBuf,
+}
+
+impl std::fmt::Debug for Prepared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Prepared")
+            .field("kind", &self.kind)
+            .field("alias", &self.alias)
+            .field("paths", &self.paths)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Reads and checks the bundle of `req`, its CA file and the output
+/// directory, writing nothing: the alias, the bundle (complete, its key its
+/// certificate's, issued here, not revoked, not expired at `now`), the
+/// directory (outside the PKI, its parent there) and that none of the files
+/// exists yet.
+pub fn prepare(store: &Store, req: &Request<'_>, now: OffsetDateTime) -> Result<Prepared> {
     let alias = req.alias.unwrap_or(default_alias(req.kind));
     check_alias(alias)?;
     store.recover()?;
     let id = find_bundle(store, req.kind, req.name)?;
     let issuers = crate::pki::issuers(store)?;
     let current = bundle::read_checked(store, &id, &issuers)?;
-    let leaf = &current.leaf;
+    let leaf = current.leaf;
     let cert_what = leaf.cert_path.display().to_string();
     let certificate = leaf.issued.cert.clone();
     let index = Index::load(&store.index())?;
@@ -174,15 +205,13 @@ pub fn write(store: &Store, req: &Request<'_>, now: OffsetDateTime) -> Result<Wr
     let ca_what = ca_file.display().to_string();
     let cas = crate::encoding::certificates(&ca_what, &ca_bytes)?;
     let chain = chain_of(&leaf.issued.der, &cert_what, &cas, &ca_what)?;
-    let trusted: Vec<(String, Vec<u8>)> = cas
-        .iter()
+    let count = cas.len();
+    let trusted = cas
+        .into_iter()
         .enumerate()
-        .map(|(i, der)| {
-            let alias = match cas.len() {
-                1 => "ca".to_string(),
-                _ => format!("ca-{}", i + 1),
-            };
-            (alias, der.clone())
+        .map(|(i, der)| match count {
+            1 => ("ca".to_string(), der),
+            _ => (format!("ca-{}", i + 1), der),
         })
         .collect();
 
@@ -194,16 +223,36 @@ pub fn write(store: &Store, req: &Request<'_>, now: OffsetDateTime) -> Result<Wr
             return Err(Error::Exists(p.clone()));
         }
     }
+    Ok(Prepared {
+        kind: req.kind,
+        alias: alias.to_string(),
+        profile: req.profile,
+        out: req.out.to_path_buf(),
+        created_dir,
+        paths,
+        certificate,
+        cert_what,
+        index: store.index(),
+        key: current.key,
+        chain,
+        trusted,
+        ca_file,
+    })
+}
 
-    let key_der = current.key.to_pkcs8_der()?;
-    let keystore = key_store(alias, &key_der, &chain, req.password, req.profile)?;
-    let truststore = trust_store(&trusted, req.password, req.profile)?;
+/// Writes the keystore, the truststore and the `.pk8` key [`prepare`]
+/// checked, protected by `password`: all three, or none.
+pub fn write(prepared: Prepared, password: &Password, now: OffsetDateTime) -> Result<Written> {
+    let p = prepared;
+    let key_der = p.key.to_pkcs8_der()?;
+    let keystore = key_store(&p.alias, &key_der, &p.chain, password, p.profile)?;
+    let truststore = trust_store(&p.trusted, password, p.profile)?;
 
-    // The index may have changed while the stores were encoded.
-    Index::load(&store.index())?.check_current(&cert_what, &certificate, now)?;
-    if created_dir {
+    // The index may have changed while a password was asked for.
+    Index::load(&p.index)?.check_current(&p.cert_what, &p.certificate, now)?;
+    if p.created_dir {
         store::create_dir(
-            req.out,
+            &p.out,
             Perms {
                 uid: None,
                 gid: None,
@@ -213,15 +262,16 @@ pub fn write(store: &Store, req: &Request<'_>, now: OffsetDateTime) -> Result<Wr
     }
     let modes = [Mode::Secret, Mode::Public, Mode::Secret];
     store::create_files(&[
-        (&paths[0], &keystore, modes[0]),
-        (&paths[1], &truststore, modes[1]),
-        (&paths[2], &key_der, modes[2]),
+        (&p.paths[0], &keystore, modes[0]),
+        (&p.paths[1], &truststore, modes[1]),
+        (&p.paths[2], &key_der, modes[2]),
     ])?;
 
-    let summary = |what: &str, der: &[u8]| CertSummary::from_der(what, der, false);
+    let ca_what = p.ca_file.display().to_string();
+    let summary = |der: &[u8]| CertSummary::from_der(&ca_what, der, false);
     let files = [Role::Keystore, Role::Truststore, Role::Pk8]
         .into_iter()
-        .zip(paths)
+        .zip(p.paths)
         .zip(modes)
         .map(|((role, path), mode)| WrittenFile {
             role,
@@ -230,24 +280,26 @@ pub fn write(store: &Store, req: &Request<'_>, now: OffsetDateTime) -> Result<Wr
         })
         .collect();
     Ok(Written {
-        chain: chain
+        chain: p
+            .chain
             .iter()
-            .map(|der| summary(&ca_what, der))
+            .map(|der| summary(der))
             .collect::<Result<_>>()?,
-        trusted: trusted
+        trusted: p
+            .trusted
             .iter()
             .map(|(alias, der)| {
                 Ok(Entry {
                     alias: alias.clone(),
-                    certificate: summary(&ca_what, der)?,
+                    certificate: summary(der)?,
                 })
             })
             .collect::<Result<_>>()?,
-        certificate,
-        alias: alias.to_string(),
-        ca_file,
-        dir: req.out.to_path_buf(),
-        created_dir,
+        certificate: p.certificate,
+        alias: p.alias,
+        ca_file: p.ca_file,
+        dir: p.out,
+        created_dir: p.created_dir,
         files,
     })
 }

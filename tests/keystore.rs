@@ -587,6 +587,9 @@ fn refusals_exit_2_and_write_nothing() {
         &[],
         "is revoked",
     );
+    // Every check comes before the password is asked for.
+    refused(&["user", "app", "--out", "out"], &[], "is revoked");
+    refused(&["user", "bob", "--out", "taken"], &[], "already exists");
     refused(
         &[&["user", "nobody", "--out", "out"][..], &pw].concat(),
         &[],

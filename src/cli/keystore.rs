@@ -103,12 +103,6 @@ struct FileReport<'a> {
 
 pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     let kind = Kind::from(a.kind);
-    if let Some(alias) = &a.alias {
-        keystore::check_alias(alias)?;
-    }
-    // The bundle is looked for before a password is asked for.
-    keystore::find_bundle(&ctx.store, kind, &a.name)?;
-    let password = password(&a)?;
     let profile = if a.legacy {
         Profile::Legacy
     } else {
@@ -120,9 +114,11 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         out: &a.out,
         profile,
         alias: a.alias.as_deref(),
-        password: &password,
     };
-    let done = keystore::write(&ctx.store, &req, ctx.now())?;
+    // Everything is checked before a password is asked for.
+    let prepared = keystore::prepare(&ctx.store, &req, ctx.now())?;
+    let password = password(&a)?;
+    let done = keystore::write(prepared, &password, ctx.now())?;
     let path = |role| {
         done.files
             .iter()

@@ -38,6 +38,7 @@ Register-ArgumentCompleter -Native -CommandName 'certgen' -ScriptBlock {
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Print the settings, SQL and commands a database needs for existing bundles')
             [CompletionResult]::new('ca', 'ca', [CompletionResultType]::ParameterValue, 'Maintain the CA key: change or remove its passphrase')
             [CompletionResult]::new('deploy', 'deploy', [CompletionResultType]::ParameterValue, 'Copy a server or user bundle where the database reads it: layout, owner, modes')
+            [CompletionResult]::new('keystore', 'keystore', [CompletionResultType]::ParameterValue, 'Write PKCS#12 keystores and a PKCS#8 key of a bundle, for Java and .NET drivers')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check that a certificate chains to a trusted CA, for a host and purpose')
             [CompletionResult]::new('check-expiry', 'check-expiry', [CompletionResultType]::ParameterValue, 'Check certificate and CRL expiry: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN')
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Summarise certificates, CSRs, keys (never the secret) and CRLs')
@@ -264,6 +265,23 @@ Register-ArgumentCompleter -Native -CommandName 'certgen' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'certgen;keystore' {
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'The directory to write keystore.p12, truststore.p12 and the .pk8 key to (created if missing; its parent must exist). Files already there are never replaced')
+            [CompletionResult]::new('--alias', '--alias', [CompletionResultType]::ParameterName, 'The alias of the key entry [default: user for a user, the only alias pgJDBC reads; server for a server]')
+            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password of the keystore and the truststore from the first line of FILE [else asked twice on the terminal]')
+            [CompletionResult]::new('--password-env', '--password-env', [CompletionResultType]::ParameterName, 'Read the password from the environment variable VAR')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'The PKI directory')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour in diagnostics (NO_COLOR in the environment also turns it off)')
+            [CompletionResult]::new('--legacy', '--legacy', [CompletionResultType]::ParameterName, 'The legacy profile (3DES, HMAC-SHA1) for Java 8 before 8u301, Java 11 before 11.0.12 and older Windows [default: AES-256-CBC, PBKDF2-HMAC-SHA256, HMAC-SHA256, which OpenSSL 3, Java 11.0.12+ and current .NET read]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and warnings; no progress or status lines')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and warnings; no progress or status lines')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'certgen;verify' {
             [CompletionResult]::new('--ca', '--ca', [CompletionResultType]::ParameterName, 'Trusted roots, one or more in one file [default: DIR/ca-bundle.pem, else DIR/ca-cert.pem]')
             [CompletionResult]::new('--chain', '--chain', [CompletionResultType]::ParameterName, 'Untrusted intermediates, in any order')
@@ -474,6 +492,7 @@ Register-ArgumentCompleter -Native -CommandName 'certgen' -ScriptBlock {
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Print the settings, SQL and commands a database needs for existing bundles')
             [CompletionResult]::new('ca', 'ca', [CompletionResultType]::ParameterValue, 'Maintain the CA key: change or remove its passphrase')
             [CompletionResult]::new('deploy', 'deploy', [CompletionResultType]::ParameterValue, 'Copy a server or user bundle where the database reads it: layout, owner, modes')
+            [CompletionResult]::new('keystore', 'keystore', [CompletionResultType]::ParameterValue, 'Write PKCS#12 keystores and a PKCS#8 key of a bundle, for Java and .NET drivers')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check that a certificate chains to a trusted CA, for a host and purpose')
             [CompletionResult]::new('check-expiry', 'check-expiry', [CompletionResultType]::ParameterValue, 'Check certificate and CRL expiry: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN')
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Summarise certificates, CSRs, keys (never the secret) and CRLs')
@@ -518,6 +537,9 @@ Register-ArgumentCompleter -Native -CommandName 'certgen' -ScriptBlock {
             break
         }
         'certgen;help;deploy' {
+            break
+        }
+        'certgen;help;keystore' {
             break
         }
         'certgen;help;verify' {

@@ -52,6 +52,9 @@ _certgen() {
             certgen,issue-server)
                 cmd="certgen__subcmd__issue__subcmd__server"
                 ;;
+            certgen,keystore)
+                cmd="certgen__subcmd__keystore"
+                ;;
             certgen,list)
                 cmd="certgen__subcmd__list"
                 ;;
@@ -130,6 +133,9 @@ _certgen() {
             certgen__subcmd__help,issue-server)
                 cmd="certgen__subcmd__help__subcmd__issue__subcmd__server"
                 ;;
+            certgen__subcmd__help,keystore)
+                cmd="certgen__subcmd__help__subcmd__keystore"
+                ;;
             certgen__subcmd__help,list)
                 cmd="certgen__subcmd__help__subcmd__list"
                 ;;
@@ -170,7 +176,7 @@ _certgen() {
 
     case "${cmd}" in
         certgen)
-            opts="-q -h -V --dir --quiet --color --help --version init-ca csr sign issue-server issue-client setup config ca deploy verify check-expiry inspect list revoke retire crl renew rotate-ca rollout completions man help"
+            opts="-q -h -V --dir --quiet --color --help --version init-ca csr sign issue-server issue-client setup config ca deploy keystore verify check-expiry inspect list revoke retire crl renew rotate-ca rollout completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -602,7 +608,7 @@ _certgen() {
             return 0
             ;;
         certgen__subcmd__help)
-            opts="init-ca csr sign issue-server issue-client setup config ca deploy verify check-expiry inspect list revoke retire crl renew rotate-ca rollout completions man help"
+            opts="init-ca csr sign issue-server issue-client setup config ca deploy keystore verify check-expiry inspect list revoke retire crl renew rotate-ca rollout completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -784,6 +790,20 @@ _certgen() {
             return 0
             ;;
         certgen__subcmd__help__subcmd__issue__subcmd__server)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        certgen__subcmd__help__subcmd__keystore)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1124,6 +1144,48 @@ _certgen() {
                     ;;
                 --passphrase-file)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        certgen__subcmd__keystore)
+            opts="-q -h -V --out --legacy --alias --password-file --password-env --format --dir --quiet --color --help --version server user"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --alias)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 --dir)

@@ -35,6 +35,7 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand config 'Print the settings, SQL and commands a database needs for existing bundles'
             cand ca 'Maintain the CA key: change or remove its passphrase'
             cand deploy 'Copy a server or user bundle where the database reads it: layout, owner, modes'
+            cand keystore 'Write PKCS#12 keystores and a PKCS#8 key of a bundle, for Java and .NET drivers'
             cand verify 'Check that a certificate chains to a trusted CA, for a host and purpose'
             cand check-expiry 'Check certificate and CRL expiry: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN'
             cand inspect 'Summarise certificates, CSRs, keys (never the secret) and CRLs'
@@ -247,6 +248,22 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'certgen;keystore'= {
+            cand --out 'The directory to write keystore.p12, truststore.p12 and the .pk8 key to (created if missing; its parent must exist). Files already there are never replaced'
+            cand --alias 'The alias of the key entry [default: user for a user, the only alias pgJDBC reads; server for a server]'
+            cand --password-file 'Read the password of the keystore and the truststore from the first line of FILE [else asked twice on the terminal]'
+            cand --password-env 'Read the password from the environment variable VAR'
+            cand --format 'Output format'
+            cand --dir 'The PKI directory'
+            cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'
+            cand --legacy 'The legacy profile (3DES, HMAC-SHA1) for Java 8 before 8u301, Java 11 before 11.0.12 and older Windows [default: AES-256-CBC, PBKDF2-HMAC-SHA256, HMAC-SHA256, which OpenSSL 3, Java 11.0.12+ and current .NET read]'
+            cand -q 'Print only results and warnings; no progress or status lines'
+            cand --quiet 'Print only results and warnings; no progress or status lines'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'certgen;verify'= {
             cand --ca 'Trusted roots, one or more in one file [default: DIR/ca-bundle.pem, else DIR/ca-cert.pem]'
             cand --chain 'Untrusted intermediates, in any order'
@@ -445,6 +462,7 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand config 'Print the settings, SQL and commands a database needs for existing bundles'
             cand ca 'Maintain the CA key: change or remove its passphrase'
             cand deploy 'Copy a server or user bundle where the database reads it: layout, owner, modes'
+            cand keystore 'Write PKCS#12 keystores and a PKCS#8 key of a bundle, for Java and .NET drivers'
             cand verify 'Check that a certificate chains to a trusted CA, for a host and purpose'
             cand check-expiry 'Check certificate and CRL expiry: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN'
             cand inspect 'Summarise certificates, CSRs, keys (never the secret) and CRLs'
@@ -479,6 +497,8 @@ set edit:completion:arg-completer[certgen] = {|@words|
         &'certgen;help;ca;passphrase'= {
         }
         &'certgen;help;deploy'= {
+        }
+        &'certgen;help;keystore'= {
         }
         &'certgen;help;verify'= {
         }

@@ -502,6 +502,18 @@ pub enum Error {
     #[error("{path} is held by another process: gave up after {seconds} seconds")]
     Locked { path: PathBuf, seconds: u64 },
 
+    // --- Keystores ---
+    /// A keystore password that PKCS#12 cannot carry, or that keytool refuses.
+    #[error("the keystore password from {from} {reason}")]
+    KeystorePassword { from: String, reason: &'static str },
+    /// Encoding a keystore or truststore failed.
+    #[error("encoding the PKCS#12 {what} failed")]
+    Pkcs12 {
+        what: &'static str,
+        #[source]
+        source: BoxError,
+    },
+
     // --- Verification ---
     /// Nothing to verify against.
     #[error("no trusted CA certificate was given")]

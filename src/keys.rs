@@ -189,6 +189,20 @@ impl PrivateKey {
         Ok(pkcs8.clone())
     }
 
+    /// The key as PKCS#8 DER (v1, which every reader takes), whatever form
+    /// it was read in: what keystores and `.pk8` files hold.
+    pub fn to_pkcs8_der(&self) -> Result<Zeroizing<Vec<u8>>> {
+        if self.pkcs8.is_some() {
+            return self.pkcs8_der();
+        }
+        self.signer
+            .to_pkcs8v1()
+            .map_err(|source| Error::KeyEncoding {
+                format: KeyFormat::Pkcs8,
+                source,
+            })
+    }
+
     /// Encodes the key as passphrase-encrypted PKCS#8 (`BEGIN ENCRYPTED
     /// PRIVATE KEY`): PBES2 with scrypt (N = 2^14, r = 8, p = 1, a 16-byte
     /// random salt) and AES-256-CBC. These are OpenSSL 3's own defaults for
@@ -421,6 +435,27 @@ impl fmt::Display for KeyInfo {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_key_read_in_any_format_gives_its_pkcs8_der() {
+        for kt in KeyType::ALL {
+            let key = PrivateKey::generate(kt).unwrap();
+            for fmt in [KeyFormat::Pkcs8, KeyFormat::Pkcs1, KeyFormat::Sec1] {
+                if !kt.supports(fmt) {
+                    continue;
+                }
+                let read =
+                    PrivateKey::from_bytes("k", key.to_pem(fmt).unwrap().as_bytes()).unwrap();
+                let der = read.to_pkcs8_der().unwrap();
+                assert!(
+                    pkcs8::PrivateKeyInfoRef::try_from(der.as_slice()).is_ok(),
+                    "{kt} {fmt:?}"
+                );
+                let again = PrivateKey::from_bytes("k", &der).unwrap();
+                assert_eq!(again.public_key_der(), key.public_key_der(), "{kt} {fmt:?}");
+            }
+        }
+    }
 
     #[test]
     fn every_type_round_trips_through_every_format_it_supports() {

@@ -24,6 +24,7 @@ pub mod inspect;
 pub mod issue;
 pub mod key_type;
 pub mod keys;
+pub mod keystore;
 pub mod kind;
 pub mod lifecycle;
 pub mod name;

@@ -111,6 +111,25 @@ impl Signer {
     pub fn can_sign(&self) -> bool {
         !matches!(self.key, Key::LargeRsa(_))
     }
+
+    /// The key's PKCS#8 (v1) encoding, whatever form it was read in (a
+    /// keystore holds PKCS#8); refused for an RSA key of more than
+    /// [`MAX_SIGNING_RSA_BITS`], of which only the public half is kept.
+    pub fn to_pkcs8v1(&self) -> Result<Zeroizing<Vec<u8>>, BoxError> {
+        use aws_lc_rs::encoding::AsDer;
+        let der = match &self.key {
+            Key::Rsa(p) => Zeroizing::new(p.as_der()?.as_ref().to_vec()),
+            Key::Ecdsa(p) => Zeroizing::new(p.to_pkcs8v1()?.as_ref().to_vec()),
+            Key::Ed25519(p) => Zeroizing::new(p.to_pkcs8v1()?.as_ref().to_vec()),
+            Key::LargeRsa(_) => {
+                return Err(format!(
+                    "an RSA key of more than {MAX_SIGNING_RSA_BITS} bits is not re-encoded"
+                )
+                .into());
+            }
+        };
+        Ok(der)
+    }
 }
 
 /// An RSA key of 8193 to [`MAX_RSA_BITS`] bits from its PKCS#1 encoding

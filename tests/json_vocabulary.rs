@@ -57,6 +57,21 @@ fn one_certificate_reads_the_same_in_every_command() {
     let listed = json(dir, &["list", "--format", "json"]);
     let verified = json(dir, &["verify", "--format", "json", cert]);
     let checked = json(dir, &["check-expiry", "--format", "json", cert]);
+    write(&dir.join("pw"), "s3cret-pw\n");
+    let stores = json(
+        dir,
+        &[
+            "keystore",
+            "server",
+            "db1.example",
+            "--out",
+            "stores",
+            "--password-file",
+            "pw",
+            "--format",
+            "json",
+        ],
+    );
     let listed_row = listed
         .as_array()
         .unwrap()
@@ -69,6 +84,8 @@ fn one_certificate_reads_the_same_in_every_command() {
         ("list", &listed_row["certificate"]),
         ("verify", &verified["certificate"]),
         ("check-expiry", &checked["results"][0]["certificate"]),
+        ("keystore", &stores["certificate"]),
+        ("keystore chain", &stores["keystore"]["chain"][0]),
     ] {
         assert_eq!(summary_fields(summary), expected, "{command}: {summary}");
         assert_eq!(

@@ -30,6 +30,7 @@ mod guides;
 mod input_errors;
 mod inspect;
 mod json_vocabulary;
+mod keystore;
 mod kubernetes_secret;
 mod list;
 mod openssl_interop;

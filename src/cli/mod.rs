@@ -26,6 +26,7 @@ mod init_ca;
 mod inspect;
 mod issue_client;
 mod issue_server;
+mod keystore;
 mod list;
 pub mod output;
 mod passphrase;
@@ -120,6 +121,8 @@ pub enum Command {
     Ca(ca::Args),
     /// Copy a server or user bundle where the database reads it: layout, owner, modes.
     Deploy(deploy::Args),
+    /// Write PKCS#12 keystores and a PKCS#8 key of a bundle, for Java and .NET drivers.
+    Keystore(keystore::Args),
     /// Check that a certificate chains to a trusted CA, for a host and purpose.
     Verify(verify::Args),
     /// Check certificate and CRL expiry: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
@@ -209,6 +212,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Config(a) => config::run(&ctx, a),
         Command::Ca(a) => ca::run(&ctx, a),
         Command::Deploy(a) => deploy::run(&ctx, a),
+        Command::Keystore(a) => keystore::run(&ctx, a),
         Command::Verify(a) => verify::run(&ctx, a),
         Command::CheckExpiry(a) => check_expiry::run(&ctx, a),
         Command::Inspect(a) => inspect::run(&ctx, a),

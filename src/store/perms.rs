@@ -15,7 +15,7 @@ pub enum Mode {
 }
 
 impl Mode {
-    pub(super) fn bits(self) -> u32 {
+    pub fn bits(self) -> u32 {
         match self {
             Mode::Secret => 0o600,
             Mode::Public => 0o644,

@@ -1,0 +1,700 @@
+//! `certgen keystore`: every keystore and truststore it writes, in both
+//! profiles, is read by `keytool` with the right entry types and aliases
+//! and by `openssl pkcs12` (the modern profile with OpenSSL's default
+//! provider alone); the `.pk8` key by `openssl pkey`; a Java client
+//! compiled here loads the keystore and truststore into an `SSLContext` and
+//! completes a handshake with client authentication against `openssl
+//! s_server`; during a CA changeover the truststore holds both roots; and
+//! refusals write nothing.
+
+use crate::common::*;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+const PASSWORD: &str = "s3cret-pw";
+
+/// keytool, javac and java come with the JDK that scripts/test installs.
+fn jdk(tool: &str) -> Command {
+    let found = Command::new(tool)
+        .arg(if tool == "keytool" {
+            "-help"
+        } else {
+            "-version"
+        })
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(
+        found,
+        "{tool} is missing: scripts/test installs default-jdk-headless"
+    );
+    Command::new(tool)
+}
+
+/// A PKI in `dir/pki` with a user `app` (RSA), a user `ed` (Ed25519) and a
+/// server `localhost` (ECDSA, with 127.0.0.1), and the password file.
+fn pki(dir: &Path) {
+    ok(dir, &["init-ca", "-q"]);
+    ok(dir, &["issue-client", "app", "-q"]);
+    ok(dir, &["issue-client", "ed", "-q", "--key-type", "ed25519"]);
+    ok(
+        dir,
+        &[
+            "issue-server",
+            "localhost",
+            "-q",
+            "--key-type",
+            "ecdsa-p256",
+            "--san",
+            "127.0.0.1",
+        ],
+    );
+    write(&dir.join("pw"), format!("{PASSWORD}\n"));
+}
+
+fn keystore(dir: &Path, args: &[&str]) -> serde_json::Value {
+    let mut all = vec!["keystore"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--password-file", "pw", "--format", "json"]);
+    serde_json::from_str(&ok(dir, &all)).unwrap()
+}
+
+/// `keytool -list -v` of a store, the password read from the file `pw`.
+fn keytool_list(dir: &Path, store: &Path) -> String {
+    let out = jdk("keytool")
+        .args(["-list", "-v", "-storetype", "PKCS12", "-keystore"])
+        .arg(store)
+        .args(["-storepass:file", "pw"])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "keytool -list {}: {text}{}",
+        store.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    text
+}
+
+/// (alias, entry type, chain length) of each entry keytool lists.
+fn entries(listing: &str) -> Vec<(String, String, usize)> {
+    let mut out = Vec::new();
+    for block in listing.split("Alias name: ").skip(1) {
+        let field = |name: &str| {
+            block
+                .lines()
+                .find_map(|l| l.strip_prefix(name))
+                .map(|v| v.trim().to_string())
+        };
+        let alias = block.lines().next().unwrap().trim().to_string();
+        let kind = field("Entry type:").unwrap();
+        let chain = field("Certificate chain length:").map_or(1, |n| n.parse().unwrap());
+        out.push((alias, kind, chain));
+    }
+    out
+}
+
+/// An OpenSSL configuration that loads no provider but the default one.
+fn default_provider_only(dir: &Path) -> PathBuf {
+    let conf = dir.join("openssl-default.cnf");
+    write(&conf, "");
+    conf
+}
+
+/// `openssl pkcs12 -info -noout` of a store, with the default provider alone
+/// or with `-legacy`.
+fn pkcs12_info(dir: &Path, store: &Path, legacy: bool) -> String {
+    let mut cmd = Command::new("openssl");
+    cmd.args(["pkcs12", "-info", "-noout", "-passin", "file:pw", "-in"])
+        .arg(store)
+        .env("OPENSSL_CONF", default_provider_only(dir))
+        .current_dir(dir);
+    if legacy {
+        cmd.arg("-legacy");
+    }
+    let out = cmd.output().unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "{}: {text}", store.display());
+    text
+}
+
+/// The public key (PEM) openssl reads from a file, by `openssl ARGS -pubout`.
+fn pubkey(dir: &Path, args: &[&str]) -> String {
+    let (good, out) = openssl(dir, args);
+    assert!(good, "{args:?}: {out}");
+    out
+}
+
+fn mode(p: &Path) -> u32 {
+    std::fs::symlink_metadata(p).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn keytool_and_openssl_read_every_store_in_both_profiles() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    pki(dir);
+    for (kind, name, alias, pk8) in [
+        ("user", "app", "user", "client-key.pk8"),
+        ("user", "ed", "user", "client-key.pk8"),
+        ("server", "localhost", "server", "server-key.pk8"),
+    ] {
+        let bundle = format!("pki/{kind}s/{name}");
+        let cert = format!("{bundle}/{}-cert.pem", &pk8[..6]);
+        let cert_key = pubkey(dir, &["x509", "-in", &cert, "-noout", "-pubkey"]);
+        for profile in ["modern", "legacy"] {
+            let out = format!("{name}-{profile}");
+            let mut args = vec![kind, name, "--out", out.as_str()];
+            if profile == "legacy" {
+                args.push("--legacy");
+            }
+            let doc = keystore(dir, &args);
+            assert_eq!(doc["profile"], profile);
+            assert_eq!(doc["keystore"]["alias"], alias);
+            let ks = dir.join(&out).join("keystore.p12");
+            let ts = dir.join(&out).join("truststore.p12");
+            let key = dir.join(&out).join(pk8);
+            assert_eq!(
+                doc["files"]["keystore"],
+                ks.strip_prefix(dir).unwrap().to_str().unwrap()
+            );
+            assert_eq!((mode(&ks), mode(&key), mode(&ts)), (0o600, 0o600, 0o644));
+
+            let listed = entries(&keytool_list(dir, &ks));
+            assert_eq!(
+                listed,
+                vec![(alias.to_string(), "PrivateKeyEntry".to_string(), 2)],
+                "{out}"
+            );
+            let listed = entries(&keytool_list(dir, &ts));
+            assert_eq!(
+                listed,
+                vec![("ca".to_string(), "trustedCertEntry".to_string(), 1)],
+                "{out}"
+            );
+
+            let legacy = profile == "legacy";
+            for store in [&ks, &ts] {
+                let info = pkcs12_info(dir, store, legacy);
+                let expected: &[&str] = if legacy {
+                    &["MAC: sha1", "pbeWithSHA1And3-KeyTripleDES-CBC"]
+                } else {
+                    &[
+                        "MAC: sha256",
+                        "PBES2, PBKDF2, AES-256-CBC, Iteration 10000, PRF hmacWithSHA256",
+                    ]
+                };
+                for e in expected {
+                    assert!(info.contains(e), "{}: {e} in {info}", store.display());
+                }
+                assert!(!info.contains("RC2"), "{info}");
+            }
+            // The key the keystore holds is the bundle's.
+            let (good, pem) = openssl(
+                dir,
+                &[
+                    "pkcs12",
+                    "-in",
+                    ks.to_str().unwrap(),
+                    "-passin",
+                    "file:pw",
+                    "-nocerts",
+                    "-nodes",
+                    "-out",
+                    &format!("{out}/key.pem"),
+                ],
+            );
+            assert!(good, "{pem}");
+            let from_store = pubkey(dir, &["pkey", "-in", &format!("{out}/key.pem"), "-pubout"]);
+            assert_eq!(from_store, cert_key, "{out}");
+            let from_pk8 = pubkey(
+                dir,
+                &[
+                    "pkey",
+                    "-inform",
+                    "DER",
+                    "-in",
+                    key.to_str().unwrap(),
+                    "-pubout",
+                ],
+            );
+            assert_eq!(from_pk8, cert_key, "{out}");
+        }
+    }
+}
+
+#[test]
+fn the_legacy_profile_holds_no_pbes2_and_openssl_3_reads_it_without_its_legacy_provider() {
+    // Java before 8u301 and older Windows cannot decrypt PBES2: nothing in
+    // a legacy store may use it. Its 3DES needs no legacy provider either.
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    pki(dir);
+    keystore(dir, &["user", "app", "--out", "modern"]);
+    keystore(dir, &["user", "app", "--out", "legacy", "--legacy"]);
+    let pbes2 = [0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x05, 0x0d];
+    let has = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).any(|w| w == needle);
+    for store in ["keystore.p12", "truststore.p12"] {
+        let modern = std::fs::read(dir.join("modern").join(store)).unwrap();
+        let legacy = std::fs::read(dir.join("legacy").join(store)).unwrap();
+        assert!(has(&modern, &pbes2), "{store}");
+        assert!(
+            !has(&legacy, &pbes2),
+            "no PBES2 anywhere in the legacy {store}"
+        );
+        let info = pkcs12_info(dir, &dir.join("legacy").join(store), false);
+        assert!(info.contains("pbeWithSHA1And3-KeyTripleDES-CBC"), "{info}");
+    }
+}
+
+/// The Java client: loads the keystore and truststore (PKCS#12, the
+/// password read from a file), verifies the server's name, and completes a
+/// handshake with its client certificate.
+const JAVA_CLIENT: &str = r#"
+import java.io.*;
+import java.nio.file.*;
+import java.security.KeyStore;
+import javax.net.ssl.*;
+
+public class KeystoreClient {
+    public static void main(String[] a) throws Exception {
+        char[] pw = Files.readAllLines(Paths.get(a[4])).get(0).toCharArray();
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (InputStream in = new FileInputStream(a[2])) { ks.load(in, pw); }
+        KeyStore ts = KeyStore.getInstance("PKCS12");
+        try (InputStream in = new FileInputStream(a[3])) { ts.load(in, pw); }
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, pw);
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ts);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket(a[0], Integer.parseInt(a[1]))) {
+            SSLParameters p = s.getSSLParameters();
+            p.setEndpointIdentificationAlgorithm("HTTPS");
+            s.setSSLParameters(p);
+            s.startHandshake();
+            OutputStream out = s.getOutputStream();
+            out.write("hello from java\n".getBytes("UTF-8"));
+            out.flush();
+            System.out.println("server " + s.getSession().getPeerPrincipal().getName());
+            System.out.println("client " + s.getSession().getLocalPrincipal().getName());
+        }
+    }
+}
+"#;
+
+/// Compiles the Java client into `dir/java`.
+fn compile_client(dir: &Path) -> PathBuf {
+    let classes = dir.join("java");
+    std::fs::create_dir_all(&classes).unwrap();
+    let source = classes.join("KeystoreClient.java");
+    write(&source, JAVA_CLIENT);
+    let out = jdk("javac")
+        .arg("-d")
+        .arg(&classes)
+        .arg(&source)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    classes
+}
+
+/// `openssl s_server` with the server bundle `localhost`, requiring a
+/// client certificate that `ca` verifies, and the Java client with the
+/// stores in `stores`: (whether the client succeeded, what it printed, what
+/// the server printed).
+fn handshake(dir: &Path, classes: &Path, stores: &str, ca: &str) -> (bool, String, String) {
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let mut server = Command::new("openssl")
+        .args([
+            "s_server",
+            "-cert",
+            "pki/servers/localhost/server-cert.pem",
+            "-key",
+            "pki/servers/localhost/server-key.pem",
+            "-CAfile",
+            ca,
+            "-Verify",
+            "2",
+            "-verify_return_error",
+            "-accept",
+        ])
+        .arg(format!("127.0.0.1:{port}"))
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Its stdin stays open (s_server ends at its end), and it handles one
+    // connection after another: a probe that closes at once does not stop it.
+    let _stdin = server.stdin.take();
+    for _ in 0..200 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    let client = jdk("java")
+        .arg("-cp")
+        .arg(classes)
+        .args(["KeystoreClient", "localhost", &port.to_string()])
+        .arg(format!("{stores}/keystore.p12"))
+        .arg(format!("{stores}/truststore.p12"))
+        .arg("pw")
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let _ = server.kill();
+    let out = server.wait_with_output().unwrap();
+    let text = |o: &std::process::Output| {
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        )
+    };
+    (client.status.success(), text(&client), text(&out))
+}
+
+#[test]
+fn a_java_client_handshakes_with_the_stores_and_trusts_only_their_ca() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    pki(dir);
+    let classes = compile_client(dir);
+    for (name, profile) in [("app", "modern"), ("ed", "legacy"), ("app", "legacy")] {
+        let out = format!("{name}-{profile}");
+        let mut args = vec!["user", name, "--out", out.as_str()];
+        if profile == "legacy" {
+            args.push("--legacy");
+        }
+        keystore(dir, &args);
+        let (good, client, server) = handshake(dir, &classes, &out, "pki/ca-cert.pem");
+        assert!(good, "{out}: {client}\nserver: {server}");
+        assert!(client.contains("server CN=localhost"), "{client}");
+        assert!(client.contains(&format!("client CN={name}")), "{client}");
+        assert!(server.contains("hello from java"), "{server}");
+    }
+    // The stores of another PKI: the client does not trust this server.
+    let other = dir.join("other");
+    std::fs::create_dir(&other).unwrap();
+    ok(&other, &["init-ca", "-q", "--cn", "Other CA"]);
+    ok(&other, &["issue-client", "app", "-q"]);
+    write(&other.join("pw"), format!("{PASSWORD}\n"));
+    keystore(&other, &["user", "app", "--out", "stores"]);
+    let (good, client, _) = handshake(dir, &classes, "other/stores", "pki/ca-cert.pem");
+    assert!(!good, "a truststore of another CA: {client}");
+    assert!(client.contains("PKIX path building failed"), "{client}");
+}
+
+#[test]
+fn during_a_ca_changeover_the_truststore_holds_both_roots() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    pki(dir);
+    let classes = compile_client(dir);
+    ok(dir, &["rotate-ca", "-q", "--cn", "certgen CA 2"]);
+    // A user of the new CA; the server's certificate is still the old CA's.
+    ok(dir, &["issue-client", "new", "-q"]);
+    for (name, out) in [("new", "new-stores"), ("app", "app-stores")] {
+        let doc = keystore(dir, &["user", name, "--out", out]);
+        assert_eq!(doc["ca_file"], "pki/ca-bundle.pem");
+        let trusted: Vec<(&str, &str)> = doc["truststore"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (
+                    e["alias"].as_str().unwrap(),
+                    e["certificate"]["subject"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        let mut subjects: Vec<&str> = trusted.iter().map(|(_, s)| *s).collect();
+        subjects.sort();
+        assert_eq!(subjects, ["/CN=certgen CA", "/CN=certgen CA 2"], "{doc}");
+        let listed = entries(&keytool_list(dir, &dir.join(out).join("truststore.p12")));
+        let mut aliases: Vec<(String, String)> =
+            listed.into_iter().map(|(a, k, _)| (a, k)).collect();
+        aliases.sort();
+        assert_eq!(
+            aliases,
+            [
+                ("ca-1".to_string(), "trustedCertEntry".to_string()),
+                ("ca-2".to_string(), "trustedCertEntry".to_string())
+            ]
+        );
+        let chain: Vec<&str> = doc["keystore"]["chain"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["subject"].as_str().unwrap())
+            .collect();
+        let issuer = if name == "new" {
+            "/CN=certgen CA 2"
+        } else {
+            "/CN=certgen CA"
+        };
+        assert_eq!(chain, [format!("/CN={name}").as_str(), issuer]);
+        // The server (old CA) is trusted by the new user's truststore, and
+        // the server trusts both roots.
+        let (good, client, server) = handshake(dir, &classes, out, "pki/ca-bundle.pem");
+        assert!(good, "{out}: {client}\nserver: {server}");
+    }
+}
+
+#[test]
+fn an_intermediate_ca_gives_the_whole_chain() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    ok(dir, &["--dir", "root", "init-ca", "-q", "--path-len", "1"]);
+    ok(
+        dir,
+        &[
+            "--dir",
+            "inter",
+            "init-ca",
+            "-q",
+            "--intermediate",
+            "--parent",
+            "root",
+            "--cn",
+            "Issuing CA",
+        ],
+    );
+    ok(dir, &["--dir", "inter", "issue-client", "app", "-q"]);
+    write(&dir.join("pw"), format!("{PASSWORD}\n"));
+    let out = ok(
+        dir,
+        &[
+            "--dir",
+            "inter",
+            "keystore",
+            "user",
+            "app",
+            "--out",
+            "stores",
+            "--password-file",
+            "pw",
+            "--format",
+            "json",
+        ],
+    );
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let subjects = |v: &serde_json::Value, field: &str| -> Vec<String> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                let c = if field.is_empty() { c } else { &c[field] };
+                c["subject"].as_str().unwrap().to_string()
+            })
+            .collect()
+    };
+    assert_eq!(
+        subjects(&doc["keystore"]["chain"], ""),
+        ["/CN=app", "/CN=Issuing CA", "/CN=certgen CA"]
+    );
+    let listed = entries(&keytool_list(dir, &dir.join("stores/keystore.p12")));
+    assert_eq!(
+        listed,
+        [("user".to_string(), "PrivateKeyEntry".to_string(), 3)]
+    );
+    let trusted = subjects(&doc["truststore"], "certificate");
+    assert_eq!(trusted.len(), 2, "the CA file: the chain up to the root");
+}
+
+/// The directory's entries, for "nothing was written".
+fn listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn refusals_exit_2_and_write_nothing() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    pki(dir);
+    ok(dir, &["revoke", "app", "-q"]);
+    ok(dir, &["issue-client", "bob", "-q"]);
+    write(&dir.join("short"), "abc\n");
+    std::fs::create_dir(dir.join("taken")).unwrap();
+    write(&dir.join("taken/truststore.p12"), "someone's");
+    let before = snapshot(dir);
+    let refused = |args: &[&str], env: &[(&str, &str)], says: &str| {
+        let mut cmd = certgen_via("setsid", &["-w"], dir);
+        cmd.arg("keystore").args(args).stdin(Stdio::null());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(says), "{args:?}: {says} in {err}");
+        assert_eq!(
+            err.lines()
+                .filter(|l| l.starts_with("certgen: error"))
+                .count(),
+            1
+        );
+        assert_eq!(snapshot(dir), before, "{args:?} wrote nothing");
+    };
+    let pw = ["--password-file", "pw"];
+    refused(
+        &["user", "bob", "--out", "out"],
+        &[],
+        "no keystore password was given, and there is no terminal",
+    );
+    refused(
+        &["user", "bob", "--out", "out", "--password-env", "KS_PASS"],
+        &[],
+        "the environment variable KS_PASS is not set",
+    );
+    refused(
+        &["user", "bob", "--out", "out", "--password-env", "KS_PASS"],
+        &[("KS_PASS", "")],
+        "is empty",
+    );
+    refused(
+        &["user", "bob", "--out", "out", "--password-file", "short"],
+        &[],
+        "shorter than 6 characters",
+    );
+    refused(
+        &[&["user", "app", "--out", "out"][..], &pw].concat(),
+        &[],
+        "is revoked",
+    );
+    // Every check comes before the password is asked for.
+    refused(&["user", "app", "--out", "out"], &[], "is revoked");
+    refused(&["user", "bob", "--out", "taken"], &[], "already exists");
+    refused(
+        &[&["user", "nobody", "--out", "out"][..], &pw].concat(),
+        &[],
+        "no user bundle \"nobody\"",
+    );
+    refused(
+        &[&["server", "app", "--out", "out"][..], &pw].concat(),
+        &[],
+        "no server bundle \"app\"",
+    );
+    refused(
+        &[&["user", "bob", "--out", "pki/jdbc"][..], &pw].concat(),
+        &[],
+        "inside the PKI directory",
+    );
+    refused(
+        &[&["user", "bob", "--out", "no/such/dir"][..], &pw].concat(),
+        &[],
+        "does not exist",
+    );
+    refused(
+        &[&["user", "bob", "--out", "taken"][..], &pw].concat(),
+        &[],
+        "taken/truststore.p12 already exists",
+    );
+    refused(
+        &[&["user", "bob", "--out", "out", "--alias", "Bob"][..], &pw].concat(),
+        &[],
+        "Java lowercases",
+    );
+    // Both sources at once is a usage error.
+    let out = run(
+        dir,
+        &[
+            "keystore",
+            "user",
+            "bob",
+            "--out",
+            "out",
+            "--password-file",
+            "pw",
+            "--password-env",
+            "X",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("cannot be used with"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(listing(&dir.join("taken")), ["truststore.p12"]);
+}
+
+#[test]
+fn the_password_comes_from_the_environment_or_the_terminal() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    pki(dir);
+    let out = certgen(dir)
+        .args([
+            "keystore",
+            "user",
+            "app",
+            "--out",
+            "env",
+            "--password-env",
+            "KS_PASS",
+        ])
+        .env("KS_PASS", "from-the-env")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    write(&dir.join("pw"), "from-the-env\n");
+    assert_eq!(
+        entries(&keytool_list(dir, &dir.join("env/keystore.p12"))).len(),
+        1
+    );
+    // At a terminal (script gives certgen a pty): asked twice, echo off.
+    let inner = format!(
+        "'{}' keystore user app --out typed; echo certgen-status=\\$?",
+        env!("CARGO_BIN_EXE_certgen")
+    );
+    let feed = "sleep 1; printf 'typed-pw\\r'; sleep 1; printf 'typed-pw\\r'; sleep 2";
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(format!("({feed}) | script -qec \"{inner}\" /dev/null"))
+        .current_dir(dir)
+        .env_remove("CERTGEN_DIR")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(shown.contains("certgen-status=0"), "{shown}");
+    assert!(
+        shown.contains("Password for the keystore and truststore:"),
+        "{shown}"
+    );
+    assert!(
+        !shown.contains("typed-pw"),
+        "the password is not echoed: {shown}"
+    );
+    write(&dir.join("pw"), "typed-pw\n");
+    assert_eq!(
+        entries(&keytool_list(dir, &dir.join("typed/truststore.p12"))).len(),
+        1
+    );
+}

@@ -470,11 +470,74 @@ fn have_strace() -> bool {
     there
 }
 
-/// Each run is SIGKILLed (certgen, ssh and all: the connection ends) at a
-/// random moment; what the directory holds is the whole old set or the
-/// whole new one, and once the next run finished, the new one.
-#[test]
-fn a_deployment_killed_at_any_moment_leaves_a_whole_set() {
+/// What a kill test kills.
+#[derive(Clone, Copy, Debug)]
+enum Victim {
+    /// certgen alone: ssh goes on with what it was given.
+    Certgen,
+    /// The ssh client: the connection ends.
+    Connection,
+    /// The shell running certgen's script on the target.
+    RemoteShell,
+    /// certgen, ssh and all.
+    Everything,
+}
+
+/// The pids of the processes whose command line holds `needle`.
+fn pids_with(needle: &str) -> Vec<i32> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
+            continue;
+        };
+        if std::fs::read(entry.path().join("cmdline"))
+            .is_ok_and(|c| String::from_utf8_lossy(&c).contains(needle))
+        {
+            found.push(pid);
+        }
+    }
+    found
+}
+
+/// The children of `parent` named `comm`.
+fn children_named(parent: u32, comm: &str) -> Vec<i32> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        // pid (comm) state ppid ...
+        let Some((head, rest)) = stat.rsplit_once(") ") else {
+            continue;
+        };
+        let name = head.split_once(" (").map(|(_, n)| n).unwrap_or("");
+        let ppid: u32 = rest
+            .split(' ')
+            .nth(1)
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(0);
+        if ppid == parent && name == comm {
+            found.push(pid);
+        }
+    }
+    found
+}
+
+fn sigkill(pid: i32) {
+    if let Some(pid) = rustix::process::Pid::from_raw(pid) {
+        let _ = rustix::process::kill_process(pid, rustix::process::Signal::KILL);
+    }
+}
+
+/// Deploys renewed bundles again and again, killing `victim` at a random
+/// moment of each run: what the directory holds is the whole old set or the
+/// whole new one (key matching certificate, the key 0600), or a journal
+/// the next run completes; after the next run, the whole new set, nothing
+/// of the transaction left, and the replaced keys in the archive.
+fn killed_at_random_moments(victim: Victim) {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     let Some(sshd) = Sshd::start(dir, None) else {
@@ -497,10 +560,12 @@ fn a_deployment_killed_at_any_moment_leaves_a_whole_set() {
     ];
     ok(dir, &args);
     let mut rng = Rng::new();
-    let runs = runs().min(40);
-    let mut finished = 0;
+    let runs = runs().clamp(50, 100);
+    let (mut finished, mut journals) = (0, 0);
+    let needle = to.display().to_string();
     for _ in 0..runs {
         let before = whole_set(dir, &to);
+        let old_key = std::fs::read(to.join("server-key.pem")).unwrap();
         ok(dir, &["renew", "db1"]);
         let want = serial_of(&dir.join("pki/servers/db1/server-cert.pem"));
         let mut child = certgen(dir)
@@ -510,20 +575,44 @@ fn a_deployment_killed_at_any_moment_leaves_a_whole_set() {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        std::thread::sleep(Duration::from_millis(rng.below(400)));
-        let _ = rustix::process::kill_process_group(
-            rustix::process::Pid::from_child(&child),
-            rustix::process::Signal::KILL,
-        );
+        std::thread::sleep(Duration::from_millis(rng.below(350)));
+        match victim {
+            Victim::Certgen => sigkill(child.id() as i32),
+            Victim::Connection => children_named(child.id(), "ssh")
+                .into_iter()
+                .for_each(sigkill),
+            Victim::RemoteShell => pids_with(&needle)
+                .into_iter()
+                .filter(|p| *p as u32 != child.id())
+                .filter(|p| children_named(child.id(), "ssh").iter().all(|s| s != p))
+                .for_each(sigkill),
+            Victim::Everything => {
+                let _ = rustix::process::kill_process_group(
+                    rustix::process::Pid::from_child(&child),
+                    rustix::process::Signal::KILL,
+                );
+            }
+        }
         if child.wait().unwrap().success() {
             finished += 1;
         }
-        if !to.join(".ssh-txn").exists() {
+        // Whatever was left running (ssh after certgen, the script there)
+        // ends before the directory is judged.
+        for _ in 0..400 {
+            if pids_with(&needle).is_empty() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+        if to.join(".ssh-txn").exists() {
+            journals += 1;
+        } else {
             let now = whole_set(dir, &to);
             assert!(
                 now == before || now == want,
                 "a set that is neither the old nor the new one"
             );
+            assert_eq!(mode(&to.join("server-key.pem")), 0o600);
         }
         ok(dir, &args);
         assert_eq!(
@@ -531,9 +620,78 @@ fn a_deployment_killed_at_any_moment_leaves_a_whole_set() {
             want,
             "the next run completes the new set"
         );
-        assert!(!to.join(".ssh-txn").exists() && !to.join(".ssh-stage").exists());
+        assert_eq!(mode(&to.join("server-key.pem")), 0o600);
+        assert!(
+            !to.join(".ssh-txn").exists()
+                && !to.join(".ssh-stage").exists()
+                && !to.join(".ssh-lock").exists()
+        );
+        let archived = std::fs::read_dir(to.join("old_keys"))
+            .unwrap()
+            .flatten()
+            .any(|a| std::fs::read(a.path().join("server-key.pem")).is_ok_and(|k| k == old_key));
+        assert!(archived, "the replaced key is in the archive");
     }
-    eprintln!("{runs} runs, {finished} finished before the kill");
+    eprintln!(
+        "{victim:?}: {runs} runs, {finished} finished before the kill, {journals} left a journal the next run completed"
+    );
+}
+
+#[test]
+fn certgen_killed_at_random_moments_leaves_a_whole_set() {
+    killed_at_random_moments(Victim::Certgen);
+}
+
+#[test]
+fn the_connection_cut_at_random_moments_leaves_a_whole_set() {
+    killed_at_random_moments(Victim::Connection);
+}
+
+#[test]
+fn the_remote_shell_killed_at_random_moments_leaves_a_whole_set() {
+    killed_at_random_moments(Victim::RemoteShell);
+}
+
+#[test]
+fn everything_killed_at_random_moments_leaves_a_whole_set() {
+    killed_at_random_moments(Victim::Everything);
+}
+
+/// A host whose key is not in known_hosts: BatchMode refuses it at once,
+/// with ssh's own words, and nothing is written there.
+#[test]
+fn an_unknown_host_key_is_refused_without_a_prompt() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let Some(sshd) = Sshd::start(dir, None) else {
+        return;
+    };
+    pki(dir);
+    std::fs::write(dir.join("known_hosts"), "").unwrap();
+    let to = remote_base(dir).join("ssl");
+    let out = certgen(dir)
+        .args([
+            "deploy",
+            "server",
+            "db1",
+            "--to",
+            &format!("dbhost:{}", to.display()),
+        ])
+        .args(["--ssh-command", &sshd.ssh_command()])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("Host key verification failed"), "{err}");
+    assert_eq!(
+        err.lines()
+            .filter(|l| l.starts_with("certgen: error:"))
+            .count(),
+        1,
+        "{err}"
+    );
+    assert!(!to.exists(), "nothing written");
 }
 
 /// `--reload` runs the command where the files are, then connects to the

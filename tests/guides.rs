@@ -532,6 +532,7 @@ guides! {
     guide: "docs/guide.md",
     inspect_list: "docs/inspect-list.md",
     json: "docs/json.md",
+    keystore: "docs/keystore.md",
     revocation: "docs/revocation.md",
     rotation: "docs/rotation.md",
     verify: "docs/verify.md",

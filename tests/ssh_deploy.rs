@@ -30,6 +30,17 @@ struct Sshd {
 impl Sshd {
     /// `None` (visibly skipped, or a failure under CI) without root or sshd.
     fn start(dir: &Path, trace: Option<&Path>) -> Option<Sshd> {
+        Sshd::start_with(dir, trace, None)
+    }
+
+    /// With `only_there` (a user and group name): sshd runs in a mount
+    /// namespace whose /etc/passwd and /etc/group also hold that user and
+    /// group, so that they exist on the "target" and not where certgen runs.
+    fn start_with(
+        dir: &Path,
+        trace: Option<&Path>,
+        only_there: Option<(&str, u32)>,
+    ) -> Option<Sshd> {
         if !need_root("an sshd that logs root in") {
             return None;
         }
@@ -91,7 +102,24 @@ impl Sshd {
                     .arg(sshd);
                 c
             }
-            None => Command::new(sshd),
+            None => match only_there {
+                None => Command::new(sshd),
+                Some((name, id)) => {
+                    let passwd = std::fs::read_to_string("/etc/passwd").unwrap()
+                        + &format!("{name}:x:{id}:{id}::/nonexistent:/usr/sbin/nologin\n");
+                    let group = std::fs::read_to_string("/etc/group").unwrap()
+                        + &format!("{name}:x:{id}:\n");
+                    write(&dir.join("passwd"), passwd);
+                    write(&dir.join("group"), group);
+                    let d = dir.display();
+                    let mut c = Command::new("unshare");
+                    c.args(["-m", "--propagation", "private", "sh", "-c"]).arg(format!(
+                        "mount --bind {d}/passwd /etc/passwd && mount --bind {d}/group /etc/group && exec \"$0\" \"$@\""
+                    ));
+                    c.arg(sshd);
+                    c
+                }
+            },
         };
         let child = cmd
             .args(["-D", "-f"])
@@ -657,6 +685,60 @@ fn everything_killed_at_random_moments_leaves_a_whole_set() {
     killed_at_random_moments(Victim::Everything);
 }
 
+/// `--owner` names a user and group that exist only on the target: they
+/// are resolved there, and the files get their ids.
+#[test]
+fn an_owner_that_exists_only_on_the_target() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let id = 64_321;
+    let name = "certgen-only-there";
+    let Some(sshd) = Sshd::start_with(dir, None, Some((name, id))) else {
+        return;
+    };
+    assert!(
+        !Command::new("id")
+            .arg(name)
+            .output()
+            .unwrap()
+            .status
+            .success(),
+        "the user must not exist where certgen runs"
+    );
+    pki(dir);
+    let to = remote_base(dir).join("ssl");
+    let doc = deploy_ok(
+        dir,
+        &sshd,
+        &[
+            "server",
+            "db1",
+            "--to",
+            &format!("dbhost:{}", to.display()),
+            "--owner",
+            &format!("{name}:{name}"),
+        ],
+    );
+    assert_eq!(doc["changed"], true);
+    for f in ["ca-cert.pem", "server-cert.pem", "server-key.pem"] {
+        let m = std::fs::metadata(to.join(f)).unwrap();
+        assert_eq!((m.uid(), m.gid()), (id, id), "{f}");
+    }
+    let out = run(
+        dir,
+        &[
+            "deploy",
+            "server",
+            "db1",
+            "--to",
+            &to.display().to_string(),
+            "--owner",
+            name,
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "here the user does not exist");
+}
+
 /// A host whose key is not in known_hosts: BatchMode refuses it at once,
 /// with ssh's own words, and nothing is written there.
 #[test]
@@ -897,4 +979,30 @@ fn rollout_goes_canary_first_stops_at_a_failure_and_does_nothing_twice() {
     );
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("3 hosts, nothing to do"), "{text}");
+}
+
+/// With an inventory in the PKI directory, `renew` names the hosts that get
+/// each renewed bundle and points at `rollout`.
+#[test]
+fn renew_names_the_hosts_of_the_inventory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    pki(dir);
+    write(
+        &dir.join("pki/inventory.toml"),
+        "[[host]]\nname = \"db-a\"\nssh = \"root@db-a\"\n[[host.deploy]]\nserver = \"db1\"\ndir = \"/etc/mysql/tls\"\n\
+         [[host]]\nname = \"app-1\"\nssh = \"app-1\"\n[[host.deploy]]\nuser = \"app\"\ndir = \"/home/app/.mysql\"\n",
+    );
+    let text = ok(dir, &["renew", "db1"]);
+    assert!(
+        text.contains("the inventory has server db1 on db-a: `certgen rollout`"),
+        "{text}"
+    );
+    let out = run(dir, &["renew", "app", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        doc["deploy"][0]["hosts"],
+        serde_json::json!(["app-1"]),
+        "{doc}"
+    );
 }

@@ -95,7 +95,9 @@ struct DeployReport<'a> {
     /// directory of the copy (the PKI does not record where it went).
     command: String,
     /// The hosts of the PKI directory's inventory (`inventory.toml`) that
-    /// get this bundle: `certgen rollout` delivers it there.
+    /// get this bundle: `certgen rollout` delivers it there. Left out when
+    /// none does.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     hosts: Vec<String>,
 }
 

@@ -15,7 +15,9 @@ use std::collections::HashSet;
 use time::{Duration, OffsetDateTime};
 
 use super::published::Published;
-use super::scope::Which;
+use super::scope::{Scope, Which};
+use super::sign::listed;
+use crate::index::Entry;
 use crate::serial::Serial;
 
 /// What the file must hold for one CA.
@@ -29,6 +31,31 @@ pub struct Wanted<'a> {
     pub serials: HashSet<Serial>,
     /// Those of `serials` a renewal superseded: not due by themselves.
     pub superseded: HashSet<Serial>,
+}
+
+impl<'a> Wanted<'a> {
+    /// What the file must hold for the CA certificate `ca` (DER; its
+    /// subject `issuer`), which signs as `which`: a CRL listing the entries
+    /// of `revoked` that `scope` gives it.
+    pub fn of(
+        ca: &'a [u8],
+        issuer: &'a str,
+        which: Which,
+        revoked: &[Entry],
+        scope: &Scope,
+    ) -> Wanted<'a> {
+        Wanted {
+            ca,
+            issuer,
+            which,
+            serials: listed(revoked, scope, which),
+            superseded: revoked
+                .iter()
+                .filter(|e| e.is_superseded())
+                .map(|e| e.serial.clone())
+                .collect(),
+        }
+    }
 }
 
 fn named(w: &Wanted<'_>) -> String {

@@ -37,6 +37,7 @@ pub mod secret;
 pub mod serial;
 pub mod sign;
 pub mod signer;
+pub mod status;
 pub mod store;
 pub mod timearg;
 pub mod verify;

@@ -57,6 +57,7 @@ fn one_certificate_reads_the_same_in_every_command() {
     let listed = json(dir, &["list", "--format", "json"]);
     let verified = json(dir, &["verify", "--format", "json", cert]);
     let checked = json(dir, &["check-expiry", "--format", "json", cert]);
+    let status = json(dir, &["status", "--format", "json"]);
     let listed_row = listed
         .as_array()
         .unwrap()
@@ -69,6 +70,7 @@ fn one_certificate_reads_the_same_in_every_command() {
         ("list", &listed_row["certificate"]),
         ("verify", &verified["certificate"]),
         ("check-expiry", &checked["results"][0]["certificate"]),
+        ("status", &status["bundles"][0]["certificate"]),
     ] {
         assert_eq!(summary_fields(summary), expected, "{command}: {summary}");
         assert_eq!(
@@ -76,8 +78,11 @@ fn one_certificate_reads_the_same_in_every_command() {
             "{command}"
         );
     }
-    // The index row's own fields say the same as the certificate's.
+    // The index row's own fields say the same as the certificate's, and so
+    // do status's bundle row's.
     assert_eq!(listed_row["not_after"], expected.1.as_str());
+    assert_eq!(status["bundles"][0]["not_after"], expected.1.as_str());
+    assert_eq!(status["bundles"][0]["serial"], expected.0.as_str());
 
     // RFC 3339 in UTC, to the second; upper-case hex without colons.
     let not_after = &expected.1;

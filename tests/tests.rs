@@ -42,6 +42,7 @@ mod retire;
 mod revocation;
 mod rotation;
 mod sanitise;
+mod status;
 mod tls_handshake;
 mod usage_errors;
 mod validity;

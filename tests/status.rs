@@ -261,6 +261,21 @@ fn each_bundle_has_the_state_its_certificate_and_the_index_give_it() {
         )]
     );
 
+    // Its renewal revoked since: still a superseded bundle put back.
+    ok(dir, &at(T0, &["revoke", "--serial", &renewed.serial]));
+    let (later, _) = status(dir, &day(2), &[]);
+    let bob = bundle(&later, "users/bob");
+    assert_eq!(
+        (bob["state"].as_str(), &bob["index_current"]),
+        (Some("superseded"), &Value::Null)
+    );
+    assert_eq!(
+        problems(bob),
+        [
+            "warning: superseded, and the index records no valid certificate for it now: a bundle put back by hand?"
+        ]
+    );
+
     // Another CA's: judged by its dates, and flagged.
     let alien = bundle(&doc, "users/alien");
     assert_eq!(alien["issued_by"], "other");

@@ -107,7 +107,10 @@ pub struct BundleRow {
     pub index_current: Option<Entry>,
     /// By its dates, or its revocation.
     pub verdict: Verdict,
-    /// What else is wrong with it.
+    /// What else is wrong with it. A view of the hosts the bundle is
+    /// deployed to adds theirs here ("deploy needed", "reload needed"), so
+    /// that `PkiStatus::problems`, and with it the exit
+    /// status, counts them.
     pub flags: Vec<Verdict>,
 }
 
@@ -322,13 +325,23 @@ impl<'a> Judge<'a> {
                 leaf.serial
             )));
         }
-        if let Some(current) = self.current.get(rel).filter(|e| e.serial != leaf.serial) {
-            row.flags.push(Verdict::warning(format!(
-                "not the certificate the index records for it now, serial {} (not after {}): a bundle put back by hand?",
-                current.serial,
-                crate::rfc3339::format(current.not_after)
-            )));
-            row.index_current = Some((*current).clone());
+        match self.current.get(rel).filter(|e| e.serial != leaf.serial) {
+            Some(current) => {
+                row.flags.push(Verdict::warning(format!(
+                    "not the certificate the index records for it now, serial {} (not after {}): a bundle put back by hand?",
+                    current.serial,
+                    crate::rfc3339::format(current.not_after)
+                )));
+                row.index_current = Some((*current).clone());
+            }
+            // A renewal replaces the whole bundle: its superseded
+            // certificate is back only if someone put it back.
+            None if row.state == State::Superseded => {
+                row.flags.push(Verdict::warning(
+                    "superseded, and the index records no valid certificate for it now: a bundle put back by hand?",
+                ));
+            }
+            None => {}
         }
     }
 }

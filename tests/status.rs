@@ -811,3 +811,28 @@ fn it_reads_no_private_key() {
     assert_eq!(doc["summary"]["valid"], 2, "{doc:#}");
     assert_eq!(doc["crl"]["status"], "ok");
 }
+
+#[test]
+fn a_reader_that_goes_away_does_not_change_the_status() {
+    use std::process::Stdio;
+    let d = pki_at_t0(&[&[
+        "issue-client",
+        "gone",
+        "--days",
+        "1",
+        "--key-type",
+        "ecdsa-p256",
+    ]]);
+    for format in ["text", "json", "nagios", "prometheus"] {
+        let mut child = certgen(d.path())
+            .args(["status", "--at", &day(2), "--format", format])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{format}: {}", stderr(&out));
+        assert!(out.stderr.is_empty(), "{format}: {}", stderr(&out));
+    }
+}

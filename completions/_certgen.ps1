@@ -41,6 +41,7 @@ Register-ArgumentCompleter -Native -CommandName 'certgen' -ScriptBlock {
             [CompletionResult]::new('keystore', 'keystore', [CompletionResultType]::ParameterValue, 'Write PKCS#12 keystores and a PKCS#8 key of a bundle, for Java and .NET drivers')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check that a certificate chains to a trusted CA, for a host and purpose')
             [CompletionResult]::new('check-expiry', 'check-expiry', [CompletionResultType]::ParameterValue, 'Check certificate and CRL expiry: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'The PKI at a glance: CA and changeover, CRLs, each bundle''s state; Nagios exit codes')
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Summarise certificates, CSRs, keys (never the secret) and CRLs')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List what the CA issued (index.txt): status, expiry, serial, subject, file')
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Mark a certificate revoked in the index (openssl ca -revoke)')
@@ -326,6 +327,22 @@ Register-ArgumentCompleter -Native -CommandName 'certgen' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'certgen;status' {
+            [CompletionResult]::new('--warn', '--warn', [CompletionResultType]::ParameterName, 'WARNING when a certificate expires (a CRL''s nextUpdate falls) within this time (30d, 2w, 12h, or days); also the window in which the CRL file is due')
+            [CompletionResult]::new('--crit', '--crit', [CompletionResultType]::ParameterName, 'CRITICAL when a certificate (a CRL) expires within this time, has expired, or is not yet valid')
+            [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'Check as of this time instead of now (RFC 3339, a date for its midnight UTC, or Unix seconds)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the report to FILE atomically instead of stdout (for node_exporter''s textfile collector)')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'The PKI directory')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour in diagnostics (NO_COLOR in the environment also turns it off)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and warnings; no progress or status lines')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and warnings; no progress or status lines')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'certgen;inspect' {
             [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'Compute days left as of this time instead of now (RFC 3339, a date for its midnight UTC, or Unix seconds)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
@@ -495,6 +512,7 @@ Register-ArgumentCompleter -Native -CommandName 'certgen' -ScriptBlock {
             [CompletionResult]::new('keystore', 'keystore', [CompletionResultType]::ParameterValue, 'Write PKCS#12 keystores and a PKCS#8 key of a bundle, for Java and .NET drivers')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check that a certificate chains to a trusted CA, for a host and purpose')
             [CompletionResult]::new('check-expiry', 'check-expiry', [CompletionResultType]::ParameterValue, 'Check certificate and CRL expiry: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'The PKI at a glance: CA and changeover, CRLs, each bundle''s state; Nagios exit codes')
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Summarise certificates, CSRs, keys (never the secret) and CRLs')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List what the CA issued (index.txt): status, expiry, serial, subject, file')
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Mark a certificate revoked in the index (openssl ca -revoke)')
@@ -546,6 +564,9 @@ Register-ArgumentCompleter -Native -CommandName 'certgen' -ScriptBlock {
             break
         }
         'certgen;help;check-expiry' {
+            break
+        }
+        'certgen;help;status' {
             break
         }
         'certgen;help;inspect' {

@@ -82,6 +82,9 @@ _certgen() {
             certgen,sign)
                 cmd="certgen__subcmd__sign"
                 ;;
+            certgen,status)
+                cmd="certgen__subcmd__status"
+                ;;
             certgen,verify)
                 cmd="certgen__subcmd__verify"
                 ;;
@@ -163,6 +166,9 @@ _certgen() {
             certgen__subcmd__help,sign)
                 cmd="certgen__subcmd__help__subcmd__sign"
                 ;;
+            certgen__subcmd__help,status)
+                cmd="certgen__subcmd__help__subcmd__status"
+                ;;
             certgen__subcmd__help,verify)
                 cmd="certgen__subcmd__help__subcmd__verify"
                 ;;
@@ -176,7 +182,7 @@ _certgen() {
 
     case "${cmd}" in
         certgen)
-            opts="-q -h -V --dir --quiet --color --help --version init-ca csr sign issue-server issue-client setup config ca deploy keystore verify check-expiry inspect list revoke retire crl renew rotate-ca rollout completions man help"
+            opts="-q -h -V --dir --quiet --color --help --version init-ca csr sign issue-server issue-client setup config ca deploy keystore verify check-expiry status inspect list revoke retire crl renew rotate-ca rollout completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -608,7 +614,7 @@ _certgen() {
             return 0
             ;;
         certgen__subcmd__help)
-            opts="init-ca csr sign issue-server issue-client setup config ca deploy keystore verify check-expiry inspect list revoke retire crl renew rotate-ca rollout completions man help"
+            opts="init-ca csr sign issue-server issue-client setup config ca deploy keystore verify check-expiry status inspect list revoke retire crl renew rotate-ca rollout completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -930,6 +936,20 @@ _certgen() {
             return 0
             ;;
         certgen__subcmd__help__subcmd__sign)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        certgen__subcmd__help__subcmd__status)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1603,6 +1623,48 @@ _certgen() {
                     return 0
                     ;;
                 --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        certgen__subcmd__status)
+            opts="-q -h -V --warn --crit --at --format --output --dir --quiet --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --warn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --crit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --at)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json nagios prometheus" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -38,6 +38,7 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand keystore 'Write PKCS#12 keystores and a PKCS#8 key of a bundle, for Java and .NET drivers'
             cand verify 'Check that a certificate chains to a trusted CA, for a host and purpose'
             cand check-expiry 'Check certificate and CRL expiry: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN'
+            cand status 'The PKI at a glance: CA and changeover, CRLs, each bundle''s state; Nagios exit codes'
             cand inspect 'Summarise certificates, CSRs, keys (never the secret) and CRLs'
             cand list 'List what the CA issued (index.txt): status, expiry, serial, subject, file'
             cand revoke 'Mark a certificate revoked in the index (openssl ca -revoke)'
@@ -306,6 +307,21 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'certgen;status'= {
+            cand --warn 'WARNING when a certificate expires (a CRL''s nextUpdate falls) within this time (30d, 2w, 12h, or days); also the window in which the CRL file is due'
+            cand --crit 'CRITICAL when a certificate (a CRL) expires within this time, has expired, or is not yet valid'
+            cand --at 'Check as of this time instead of now (RFC 3339, a date for its midnight UTC, or Unix seconds)'
+            cand --format 'Output format'
+            cand --output 'Write the report to FILE atomically instead of stdout (for node_exporter''s textfile collector)'
+            cand --dir 'The PKI directory'
+            cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'
+            cand -q 'Print only results and warnings; no progress or status lines'
+            cand --quiet 'Print only results and warnings; no progress or status lines'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'certgen;inspect'= {
             cand --at 'Compute days left as of this time instead of now (RFC 3339, a date for its midnight UTC, or Unix seconds)'
             cand --format 'Output format'
@@ -465,6 +481,7 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand keystore 'Write PKCS#12 keystores and a PKCS#8 key of a bundle, for Java and .NET drivers'
             cand verify 'Check that a certificate chains to a trusted CA, for a host and purpose'
             cand check-expiry 'Check certificate and CRL expiry: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN'
+            cand status 'The PKI at a glance: CA and changeover, CRLs, each bundle''s state; Nagios exit codes'
             cand inspect 'Summarise certificates, CSRs, keys (never the secret) and CRLs'
             cand list 'List what the CA issued (index.txt): status, expiry, serial, subject, file'
             cand revoke 'Mark a certificate revoked in the index (openssl ca -revoke)'
@@ -503,6 +520,8 @@ set edit:completion:arg-completer[certgen] = {|@words|
         &'certgen;help;verify'= {
         }
         &'certgen;help;check-expiry'= {
+        }
+        &'certgen;help;status'= {
         }
         &'certgen;help;inspect'= {
         }

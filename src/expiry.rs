@@ -27,7 +27,7 @@ use crate::encoding::fast::{Scratch, each_certificate};
 use crate::encoding::{PemError, is_pem};
 pub use finding::{CertName, CrlSummary, CrlTally, Detail, Finding, Source, Tally};
 pub use level::{Level, Thresholds, crl_reason, human, reason};
-pub use revocation::{Place, Revocation, Revocations};
+pub use revocation::{Place, Revocation, Revocations, judged};
 use walk::{Item, Walker};
 
 /// Files handed to the worker threads at once: enough to keep every core busy,
@@ -374,8 +374,7 @@ impl Check {
         }
     }
 
-    /// A CRL, judged by its nextUpdate as a certificate is by its notAfter
-    /// (one without a nextUpdate never lapses).
+    /// A CRL, judged by its nextUpdate ([`Thresholds::crl_level`]).
     fn crl(&self, path: &Path, position: Option<usize>, der: &[u8]) -> Finding {
         use x509_parser::revocation_list::CertificateRevocationList;
         let crl = match CertificateRevocationList::from_der(der) {
@@ -386,29 +385,20 @@ impl Check {
                 return f;
             }
         };
-        let this_update = crl.last_update().to_datetime();
-        let next_update = crl.next_update().map(|t| t.to_datetime());
-        let level = match next_update {
-            Some(next) => self.thresholds.level(this_update, next, self.now),
-            None if self.now < this_update => Level::Critical,
-            None => Level::Ok,
-        };
+        let summary = CrlSummary::of(&crl);
+        let (this_update, next_update) = (summary.this_update, summary.next_update);
         Finding {
             source: Source::File(path.to_path_buf()),
             position,
-            level,
+            level: self
+                .thresholds
+                .crl_level(this_update, next_update, self.now),
             reason: level::crl_reason(this_update, next_update, self.now),
             not_after: next_update,
             name: None,
             cert: None,
             revocation: None,
-            crl: Some(Box::new(CrlSummary {
-                issuer: crate::name::oneline(crl.issuer()),
-                crl_number: crl.crl_number().map(|n| n.to_str_radix(16).to_uppercase()),
-                this_update,
-                next_update,
-                revoked: crl.iter_revoked_certificates().count(),
-            })),
+            crl: Some(Box::new(summary)),
         }
     }
 

@@ -41,6 +41,7 @@ pub mod sign;
 pub mod signed;
 pub mod signer;
 pub mod ssh;
+pub mod status;
 pub mod store;
 pub mod timearg;
 pub mod verify;

@@ -133,18 +133,51 @@ fn serial_lines(text: &str) -> Option<HashSet<Serial>> {
 /// by now: the CA, and during a CA changeover every root in `ca-bundle.pem`.
 /// Empty when the directory has no CA yet.
 pub fn issuers(store: &Store) -> Result<Vec<Vec<u8>>> {
-    let mut issuers = Vec::new();
-    for path in [store.ca_cert(), store.path(store::CA_BUNDLE)] {
-        match read_file(&path) {
-            Ok(bytes) => issuers.extend(crate::encoding::certificates(
-                &path.display().to_string(),
-                &bytes,
-            )?),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(Error::io("reading", &path)(e)),
-        }
+    Ok(Roots::read(store)?.into_issuers())
+}
+
+/// The CA certificates of a directory as its files hold them (DER).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Roots {
+    /// Those of `ca-cert.pem` (the CA first); empty without a CA.
+    pub ca: Vec<Vec<u8>>,
+    /// Those of `ca-bundle.pem` (the new root and the old) during a CA
+    /// changeover; `None` outside one.
+    pub bundle: Option<Vec<Vec<u8>>>,
+}
+
+impl Roots {
+    /// Reads `ca-cert.pem` and `ca-bundle.pem`; a missing file is none.
+    pub fn read(store: &Store) -> Result<Roots> {
+        let read = |path: PathBuf| match read_file(&path) {
+            Ok(bytes) => {
+                crate::encoding::certificates(&path.display().to_string(), &bytes).map(Some)
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::io("reading", &path)(e)),
+        };
+        Ok(Roots {
+            ca: read(store.ca_cert())?.unwrap_or_default(),
+            bundle: read(store.path(store::CA_BUNDLE))?,
+        })
     }
-    Ok(issuers)
+
+    /// What [`issuers`] answers.
+    pub fn into_issuers(self) -> Vec<Vec<u8>> {
+        let mut issuers = self.ca;
+        issuers.extend(self.bundle.into_iter().flatten());
+        issuers
+    }
+
+    /// The old roots of a changeover: those of `ca-bundle.pem` that are not
+    /// the CA's. Empty outside one.
+    pub fn old(&self) -> impl Iterator<Item = &[u8]> {
+        self.bundle
+            .iter()
+            .flatten()
+            .filter(|der| !self.ca.contains(der))
+            .map(Vec::as_slice)
+    }
 }
 
 /// The file of roots to trust when none are given: `ca-bundle.pem` during a

@@ -535,6 +535,7 @@ guides! {
     keystore: "docs/keystore.md",
     revocation: "docs/revocation.md",
     rotation: "docs/rotation.md",
+    status: "docs/status.md",
     verify: "docs/verify.md",
 }
 

@@ -72,6 +72,7 @@ fn one_certificate_reads_the_same_in_every_command() {
             "json",
         ],
     );
+    let status = json(dir, &["status", "--format", "json"]);
     let listed_row = listed
         .as_array()
         .unwrap()
@@ -86,6 +87,7 @@ fn one_certificate_reads_the_same_in_every_command() {
         ("check-expiry", &checked["results"][0]["certificate"]),
         ("keystore", &stores["certificate"]),
         ("keystore chain", &stores["keystore"]["chain"][0]),
+        ("status", &status["bundles"][0]["certificate"]),
     ] {
         assert_eq!(summary_fields(summary), expected, "{command}: {summary}");
         assert_eq!(
@@ -93,8 +95,11 @@ fn one_certificate_reads_the_same_in_every_command() {
             "{command}"
         );
     }
-    // The index row's own fields say the same as the certificate's.
+    // The index row's own fields say the same as the certificate's, and so
+    // do status's bundle row's.
     assert_eq!(listed_row["not_after"], expected.1.as_str());
+    assert_eq!(status["bundles"][0]["not_after"], expected.1.as_str());
+    assert_eq!(status["bundles"][0]["serial"], expected.0.as_str());
 
     // RFC 3339 in UTC, to the second; upper-case hex without colons.
     let not_after = &expected.1;

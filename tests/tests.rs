@@ -48,6 +48,7 @@ mod sanitise;
 mod signed_objects;
 mod sql_out;
 mod ssh_deploy;
+mod status;
 mod tls_handshake;
 mod usage_errors;
 mod validity;

@@ -1,15 +1,16 @@
 //! How the process ends: every exit status, its code, and "worst status wins".
 //!
-//! `check-expiry` speaks the Nagios plugin convention (0 OK, 1 WARNING,
-//! 2 CRITICAL, 3 UNKNOWN), so a failure there is 3, "could not check"; every
-//! other command exits 2 on a usage or input error and 1 on a negative answer.
+//! `check-expiry` and `status` speak the Nagios plugin convention (0 OK, 1
+//! WARNING, 2 CRITICAL, 3 UNKNOWN), so a failure there is 3, "could not
+//! check"; every other command exits 2 on a usage or input error and 1 on a
+//! negative answer.
 
 use std::process::ExitCode;
 
 use certgen::expiry::{Level, Tally};
 
-/// The command whose failures exit 3 (UNKNOWN) instead of 2.
-pub const NAGIOS_COMMAND: &str = "check-expiry";
+/// The commands whose failures exit 3 (UNKNOWN) instead of 2.
+pub const NAGIOS_COMMANDS: [&str; 2] = ["check-expiry", "status"];
 
 /// Process exit statuses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -19,7 +20,7 @@ pub enum Status {
     Negative,
     /// A usage or input error: the command did not do its work.
     Usage,
-    /// check-expiry's Nagios statuses beyond OK.
+    /// The Nagios statuses beyond OK of check-expiry and status.
     Warning,
     Critical,
     Unknown,
@@ -60,11 +61,12 @@ impl Status {
         }
     }
 
-    /// The status of a command that failed: 3 (UNKNOWN) for check-expiry, 2
-    /// for every other command and when the command is not known.
+    /// The status of a command that failed: 3 (UNKNOWN) for check-expiry
+    /// and status, 2 for every other command and when the command is not
+    /// known.
     pub fn failure(command: Option<&str>) -> Status {
         match command {
-            Some(NAGIOS_COMMAND) => Status::Unknown,
+            Some(c) if NAGIOS_COMMANDS.contains(&c) => Status::Unknown,
             _ => Status::Usage,
         }
     }
@@ -92,11 +94,20 @@ impl From<Level> for Status {
 /// The worst status among the certificates and files a check-expiry scan saw,
 /// by [`Status::merge`]; OK when it saw nothing.
 pub fn worst(tally: &Tally) -> Level {
-    let seen = || Level::ALL.into_iter().filter(|l| tally.count(*l) > 0);
-    let worst = seen().map(Status::from).fold(Status::Ok, Status::merge);
-    seen()
-        .find(|l| Status::from(*l) == worst)
-        .unwrap_or(Level::Ok)
+    worst_of(Level::ALL.into_iter().filter(|l| tally.count(*l) > 0))
+}
+
+/// The worst of `levels` by [`Status::merge`], as a Nagios status (OK,
+/// WARNING, CRITICAL or UNKNOWN: REVOKED and SUPERSEDED count as OK); OK
+/// when there are none.
+pub fn worst_of(levels: impl IntoIterator<Item = Level>) -> Level {
+    levels
+        .into_iter()
+        .map(|l| (Status::from(l), l))
+        .fold((Status::Ok, Level::Ok), |(ws, wl), (s, l)| {
+            if ws.merge(s) == ws { (ws, wl) } else { (s, l) }
+        })
+        .1
 }
 
 #[cfg(test)]
@@ -155,12 +166,15 @@ mod tests {
     }
 
     #[test]
-    fn failures_exit_2_except_check_expiry() {
+    fn failures_exit_2_except_the_nagios_commands() {
         assert_eq!(Status::failure(Some("check-expiry")).code(), 3);
+        assert_eq!(Status::failure(Some("status")).code(), 3);
         assert_eq!(Status::failure(Some("issue-server")).code(), 2);
         assert_eq!(Status::failure(None).code(), 2);
         let cli = <super::super::Cli as clap::CommandFactory>::command();
-        assert!(cli.find_subcommand(NAGIOS_COMMAND).is_some());
+        for command in NAGIOS_COMMANDS {
+            assert!(cli.find_subcommand(command).is_some(), "{command}");
+        }
     }
 
     #[test]
@@ -178,5 +192,16 @@ mod tests {
         assert_eq!(worst(&tally(1, 0, 1)), Level::Unknown);
         assert_eq!(worst(&tally(1, 1, 1)), Level::Critical);
         assert_eq!(Status::from(worst(&tally(0, 1, 1))).code(), 2);
+    }
+
+    #[test]
+    fn the_worst_of_levels_is_a_nagios_status() {
+        use Level::*;
+        assert_eq!(worst_of([]), Ok);
+        assert_eq!(worst_of([Revoked, Superseded]), Ok);
+        assert_eq!(worst_of([Ok, Warning, Revoked]), Warning);
+        assert_eq!(worst_of([Warning, Unknown, Ok]), Unknown);
+        assert_eq!(worst_of([Critical, Unknown, Warning]), Critical);
+        assert_eq!(worst_of([Unknown, Critical]), Critical);
     }
 }

@@ -97,7 +97,7 @@ impl Report for Text {
     fn finding(&mut self, out: &mut dyn Write, f: &Finding) -> io::Result<()> {
         // Quiet: only what raises the status (not OK, nor a revoked
         // certificate where it is expected).
-        if self.quiet && matches!(f.level, Level::Ok | Level::Revoked | Level::Superseded) {
+        if self.quiet && !f.level.raises() {
             return Ok(());
         }
         if !self.header_done {
@@ -250,7 +250,58 @@ impl Report for Json {
 }
 
 /// Problem lines printed after the status line (Nagios "long output").
-const NAGIOS_LONG_LINES: usize = 50;
+pub const NAGIOS_LONG_LINES: usize = 50;
+
+/// Text for a Nagios line: escaped for a terminal, and without `|`, which
+/// separates text from performance data in the plugin protocol.
+pub fn nagios_text(s: &str) -> String {
+    sanitize_line(s).replace('|', "/")
+}
+
+/// `; one expired 3 days ago` or `; soonest expires in 20 days`, for the
+/// smallest time left to a notAfter or nextUpdate.
+pub fn soonest(min_seconds_left: i64) -> String {
+    if min_seconds_left < 0 {
+        format!(
+            "; one expired {} ago",
+            human(Duration::seconds(-min_seconds_left))
+        )
+    } else {
+        format!(
+            "; soonest expires in {}",
+            human(Duration::seconds(min_seconds_left))
+        )
+    }
+}
+
+/// The performance datum of the smallest time left, with the thresholds as
+/// `N:` ranges (alert below N), so that graphing add-ons draw them.
+pub fn min_seconds_left_perfdata(min: i64, thresholds: Thresholds) -> String {
+    format!(
+        "min_seconds_left={min}s;{}:;{}:",
+        thresholds.warn.whole_seconds(),
+        thresholds.crit.whole_seconds()
+    )
+}
+
+/// The status line with its performance data, then the problem lines (at
+/// most [`NAGIOS_LONG_LINES`]).
+pub fn write_nagios(
+    out: &mut dyn Write,
+    line: &str,
+    perfdata: &str,
+    problems: &[String],
+) -> io::Result<()> {
+    writeln!(out, "{} | {perfdata}", nagios_text(line))?;
+    for (i, p) in problems.iter().enumerate() {
+        if i == NAGIOS_LONG_LINES {
+            writeln!(out, "... and more problems")?;
+            break;
+        }
+        writeln!(out, "{}", nagios_text(p))?;
+    }
+    Ok(())
+}
 
 /// A Nagios plugin status line with performance data, then the problems.
 pub struct Nagios {
@@ -285,24 +336,9 @@ impl Report for Nagios {
             t.unknown
         );
         if let Some(min) = t.min_seconds_left {
-            let soonest = if min < 0 {
-                format!("; one expired {} ago", human(Duration::seconds(-min)))
-            } else {
-                format!("; soonest expires in {}", human(Duration::seconds(min)))
-            };
-            line.push_str(&soonest);
+            line.push_str(&soonest(min));
         }
-        // `|` separates text from performance data in the plugin protocol.
-        let line = sanitize_line(&line).replace('|', "/");
-        writeln!(out, "{line} | {}", self.perfdata(t))?;
-        for (i, p) in self.problems.iter().enumerate() {
-            if i == NAGIOS_LONG_LINES {
-                writeln!(out, "... and more problems")?;
-                break;
-            }
-            writeln!(out, "{}", sanitize_line(p).replace('|', "/"))?;
-        }
-        Ok(())
+        write_nagios(out, &line, &self.perfdata(t), &self.problems)
     }
 }
 
@@ -333,12 +369,8 @@ impl Nagios {
             p.push_str(&format!(" superseded={};;;0", t.superseded));
         }
         if let Some(min) = t.min_seconds_left {
-            // `N:` ranges alert when the value falls below N.
-            p.push_str(&format!(
-                " min_seconds_left={min}s;{}:;{}:",
-                self.thresholds.warn.whole_seconds(),
-                self.thresholds.crit.whole_seconds()
-            ));
+            p.push(' ');
+            p.push_str(&min_seconds_left_perfdata(min, self.thresholds));
         }
         p
     }

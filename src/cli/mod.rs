@@ -42,6 +42,8 @@ mod setup;
 mod sign;
 mod sql_out;
 mod suggest;
+mod status;
+mod status_report;
 mod usage;
 mod values;
 mod verify;
@@ -127,6 +129,8 @@ pub enum Command {
     Verify(verify::Args),
     /// Check certificate and CRL expiry: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
     CheckExpiry(check_expiry::Args),
+    /// The PKI at a glance: CA and changeover, CRLs, each bundle's state; Nagios exit codes.
+    Status(status::Args),
     /// Summarise certificates, CSRs, keys (never the secret) and CRLs.
     Inspect(inspect::Args),
     /// List what the CA issued (index.txt): status, expiry, serial, subject, file.
@@ -215,6 +219,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Keystore(a) => keystore::run(&ctx, a),
         Command::Verify(a) => verify::run(&ctx, a),
         Command::CheckExpiry(a) => check_expiry::run(&ctx, a),
+        Command::Status(a) => status::run(&ctx, a),
         Command::Inspect(a) => inspect::run(&ctx, a),
         Command::List(a) => list::run(&ctx, a),
         Command::Revoke(a) => revoke::run(&ctx, a),

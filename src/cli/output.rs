@@ -64,10 +64,17 @@ pub fn comma_list(items: &[impl std::fmt::Display]) -> String {
 /// Prints a value as pretty JSON on stdout, terminal-safe ([`TerminalSafe`]).
 pub fn print_json(value: &impl Serialize) -> Result<()> {
     let mut out = std::io::stdout().lock();
-    let mut json = Serializer::with_formatter(&mut out, TerminalSafe(PrettyFormatter::new()));
-    value.serialize(&mut json)?;
+    write_json_pretty(&mut out, value)?;
     writeln!(out)?;
     Ok(())
+}
+
+/// Writes a value as pretty JSON, terminal-safe ([`TerminalSafe`]).
+pub fn write_json_pretty(out: &mut dyn Write, value: &impl Serialize) -> serde_json::Result<()> {
+    value.serialize(&mut Serializer::with_formatter(
+        out,
+        TerminalSafe(PrettyFormatter::new()),
+    ))
 }
 
 /// Writes a value as JSON on one line, terminal-safe ([`TerminalSafe`]).

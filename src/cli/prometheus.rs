@@ -1,17 +1,20 @@
-//! `check-expiry --format prometheus`: the text exposition format read by
-//! node_exporter's textfile collector.
+//! `check-expiry --format prometheus` and `status --format prometheus`: the
+//! text exposition format read by node_exporter's textfile collector.
 //!
 //! The format wants each metric family's samples together under its `# HELP`
-//! and `# TYPE` lines, so the first family streams and the others are held
-//! until the scan ends.
+//! and `# TYPE` lines, so check-expiry's first family streams and the others
+//! are held until the scan ends. `status` has its own families
+//! (`certgen_pki_...`), so that both reports can sit in one textfile
+//! directory without two samples of one series.
 
 use std::io::{self, Write};
 
 use time::OffsetDateTime;
 
 use certgen::expiry::{Finding, Level, Source, Tally};
+use certgen::status::{PkiStatus, Role, State};
 
-use super::exit::{Status, worst};
+use super::exit::{Status, worst, worst_of};
 use super::expiry_report::Report;
 use super::output::sanitize;
 
@@ -69,7 +72,8 @@ pub fn label(value: &str) -> String {
         .replace('\n', "\\n")
 }
 
-fn family(out: &mut dyn Write, name: &str, help: &str) -> io::Result<()> {
+/// The `# HELP` and `# TYPE` lines of a gauge.
+pub fn family(out: &mut dyn Write, name: &str, help: &str) -> io::Result<()> {
     writeln!(out, "# HELP {name} {help}")?;
     writeln!(out, "# TYPE {name} gauge")
 }
@@ -212,6 +216,138 @@ impl Prometheus {
         family(out, name, "When the check ran, as a Unix time.")?;
         writeln!(out, "{name} {}", self.now.unix_timestamp())
     }
+}
+
+/// `status --format prometheus`: the directory's CA, CRLs and bundles.
+pub fn status(out: &mut dyn Write, s: &PkiStatus) -> io::Result<()> {
+    let name = "certgen_pki_ca_not_after_timestamp_seconds";
+    family(
+        out,
+        name,
+        "When a CA certificate expires (its notAfter), as a Unix time; role ca, or old-ca during a changeover.",
+    )?;
+    for c in std::iter::once(&s.ca).chain(s.changeover.iter().flat_map(|c| &c.old)) {
+        let role = match c.role {
+            Role::Ca => "ca",
+            Role::OldCa => "old-ca",
+        };
+        writeln!(
+            out,
+            "{name}{{role=\"{role}\",subject=\"{}\",serial=\"{}\"}} {}",
+            label(&c.cert.subject),
+            c.cert.serial,
+            c.cert.not_after.unix_timestamp()
+        )?;
+    }
+    let name = "certgen_pki_changeover";
+    family(
+        out,
+        name,
+        "1 while a CA changeover (rotate-ca) is in progress.",
+    )?;
+    writeln!(out, "{name} {}", u8::from(s.changeover.is_some()))?;
+    if let Some(c) = &s.changeover {
+        let name = "certgen_pki_changeover_bundles_on_old_ca";
+        family(
+            out,
+            name,
+            "Valid bundles the old CA issued: renew --all re-issues them before rotate-ca --finish.",
+        )?;
+        writeln!(out, "{name} {}", c.on_old_ca)?;
+    }
+    if let Some(f) = &s.crl {
+        let path = label(&f.path.to_string_lossy());
+        let name = "certgen_pki_crl_next_update_timestamp_seconds";
+        family(
+            out,
+            name,
+            "When a CRL of the PKI's CRL file reaches its nextUpdate, as a Unix time.",
+        )?;
+        for (i, r) in f.crls.iter().enumerate() {
+            if let Some(next) = r.crl.next_update {
+                writeln!(
+                    out,
+                    "{name}{{path=\"{path}\",index=\"{}\",issuer=\"{}\",crl_number=\"{}\"}} {}",
+                    i + 1,
+                    label(&r.crl.issuer),
+                    label(r.crl.crl_number.as_deref().unwrap_or("")),
+                    next.unix_timestamp()
+                )?;
+            }
+        }
+        let name = "certgen_pki_crl_due";
+        family(
+            out,
+            name,
+            "1 when the CRL file is due to be written anew (crl --within with the warning window).",
+        )?;
+        writeln!(
+            out,
+            "{name}{{path=\"{path}\"}} {}",
+            u8::from(f.due.is_some())
+        )?;
+    }
+    let labels = |b: &certgen::status::BundleRow| {
+        format!(
+            "kind=\"{}\",name=\"{}\"",
+            b.id.kind.noun(),
+            label(&b.id.name)
+        )
+    };
+    let name = "certgen_pki_bundle_not_after_timestamp_seconds";
+    family(
+        out,
+        name,
+        "When a bundle's certificate expires (its notAfter), as a Unix time.",
+    )?;
+    for b in &s.bundles {
+        if let Some(leaf) = &b.leaf {
+            writeln!(
+                out,
+                "{name}{{{},serial=\"{}\",state=\"{}\"}} {}",
+                labels(b),
+                leaf.serial,
+                b.state.name(),
+                leaf.not_after.unix_timestamp()
+            )?;
+        }
+    }
+    let name = "certgen_pki_bundle_status";
+    family(
+        out,
+        name,
+        "A bundle's status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.",
+    )?;
+    for b in &s.bundles {
+        let worst = worst_of(b.problems().map(|v| v.level));
+        writeln!(
+            out,
+            "{name}{{{},state=\"{}\"}} {}",
+            labels(b),
+            b.state.name(),
+            Status::from(worst).code()
+        )?;
+    }
+    let name = "certgen_pki_bundles";
+    family(out, name, "Bundles, by state.")?;
+    for st in State::ALL {
+        writeln!(out, "{name}{{state=\"{}\"}} {}", st.name(), s.count(st))?;
+    }
+    let name = "certgen_pki_problems";
+    family(out, name, "Problems found, by status.")?;
+    for level in [Level::Warning, Level::Critical, Level::Unknown] {
+        let n = s.problems().filter(|v| v.level == level).count();
+        let status = level.name().to_lowercase();
+        writeln!(out, "{name}{{status=\"{status}\"}} {n}")?;
+    }
+    let name = "certgen_pki_status";
+    let help = "Worst status of the PKI: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.";
+    family(out, name, help)?;
+    let worst = worst_of(s.problems().map(|v| v.level));
+    writeln!(out, "{name} {}", Status::from(worst).code())?;
+    let name = "certgen_pki_status_timestamp_seconds";
+    family(out, name, "When the status was read, as a Unix time.")?;
+    writeln!(out, "{name} {}", s.checked_at.unix_timestamp())
 }
 
 #[cfg(test)]

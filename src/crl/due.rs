@@ -16,7 +16,9 @@ use std::collections::HashSet;
 use time::{Duration, OffsetDateTime};
 
 use super::published::Published;
-use super::scope::Which;
+use super::scope::{Scope, Which};
+use super::sign::listed;
+use crate::index::Entry;
 use crate::serial::Serial;
 
 /// What the file must hold for one CA.
@@ -34,6 +36,36 @@ pub struct Wanted<'a> {
     /// with another reason (a superseded certificate whose key leaked
     /// since) is due.
     pub key_compromised: HashSet<Serial>,
+}
+
+impl<'a> Wanted<'a> {
+    /// What the file must hold for the CA certificate `ca` (DER; its
+    /// subject `issuer`), which signs as `which`: a CRL listing the entries
+    /// of `revoked` that `scope` gives it.
+    pub fn of(
+        ca: &'a [u8],
+        issuer: &'a str,
+        which: Which,
+        revoked: &[Entry],
+        scope: &Scope,
+    ) -> Wanted<'a> {
+        Wanted {
+            ca,
+            issuer,
+            which,
+            serials: listed(revoked, scope, which),
+            superseded: revoked
+                .iter()
+                .filter(|e| e.is_superseded())
+                .map(|e| e.serial.clone())
+                .collect(),
+            key_compromised: revoked
+                .iter()
+                .filter(|e| e.is_key_compromised())
+                .map(|e| e.serial.clone())
+                .collect(),
+        }
+    }
 }
 
 fn named(w: &Wanted<'_>) -> String {

@@ -13,7 +13,7 @@ use super::due::{Wanted, why_due};
 use super::number::{CRL_NUMBER, increment, read_number};
 use super::published::{self, Published};
 use super::scope::{Scope, Which};
-use super::sign::{Signed, Signer, listed, pem_of, sign_all};
+use super::sign::{Signed, Signer, pem_of, sign_all};
 use crate::ca::{Ca, check_validity};
 use crate::error::{Error, Result};
 use crate::index::{Entry, load_revoked};
@@ -169,26 +169,7 @@ fn why_written(
     };
     let wanted: Vec<Wanted<'_>> = signers
         .iter()
-        .map(|s| Wanted {
-            ca: s.ca.cert_der(),
-            issuer: s.ca.subject(),
-            which: s.which,
-            serials: listed(revoked, scope, s.which),
-            superseded: revoked
-                .iter()
-                .filter(|e| {
-                    e.revocation()
-                        .and_then(|(_, r)| r)
-                        .is_some_and(|r| r.eq_ignore_ascii_case("superseded"))
-                })
-                .map(|e| e.serial.clone())
-                .collect(),
-            key_compromised: revoked
-                .iter()
-                .filter(|e| e.is_key_compromised())
-                .map(|e| e.serial.clone())
-                .collect(),
-        })
+        .map(|s| Wanted::of(s.ca.cert_der(), s.ca.subject(), s.which, revoked, scope))
         .collect();
     Ok(match why_due(&existing, &wanted, now, within) {
         Some(why) => Ok(why),

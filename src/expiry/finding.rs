@@ -52,6 +52,19 @@ pub struct CrlSummary {
     pub revoked: usize,
 }
 
+impl CrlSummary {
+    /// The summary of a parsed CRL.
+    pub fn of(crl: &x509_parser::revocation_list::CertificateRevocationList<'_>) -> CrlSummary {
+        CrlSummary {
+            issuer: crate::name::oneline(crl.issuer()),
+            crl_number: crl.crl_number().map(|n| n.to_str_radix(16).to_uppercase()),
+            this_update: crl.last_update().to_datetime(),
+            next_update: crl.next_update().map(|t| t.to_datetime()),
+            revoked: crl.iter_revoked_certificates().count(),
+        }
+    }
+}
+
 /// Where a certificate was found.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Source {

@@ -24,6 +24,12 @@ impl Level {
     /// The Nagios statuses, the exit status is the worst of.
     pub const ALL: [Level; 4] = [Level::Ok, Level::Warning, Level::Critical, Level::Unknown];
 
+    /// Whether it is a problem that raises the status: WARNING, CRITICAL,
+    /// UNKNOWN (not OK, REVOKED or SUPERSEDED).
+    pub fn raises(self) -> bool {
+        matches!(self, Level::Warning | Level::Critical | Level::Unknown)
+    }
+
     /// `OK`, `WARNING`, `CRITICAL`, `UNKNOWN`, `REVOKED`, `SUPERSEDED`.
     pub fn name(self) -> &'static str {
         match self {
@@ -67,6 +73,23 @@ impl Thresholds {
             self.level(not_before, not_after, now),
             reason(not_before, not_after, now),
         )
+    }
+
+    /// The status of a CRL current from `this_update` to `next_update`,
+    /// judged by its nextUpdate as a certificate is by its notAfter: past
+    /// it, servers that check the CRL refuse every certificate of its CA.
+    /// One without a nextUpdate never lapses.
+    pub fn crl_level(
+        &self,
+        this_update: OffsetDateTime,
+        next_update: Option<OffsetDateTime>,
+        now: OffsetDateTime,
+    ) -> Level {
+        match next_update {
+            Some(next) => self.level(this_update, next, now),
+            None if now < this_update => Level::Critical,
+            None => Level::Ok,
+        }
     }
 
     /// The status alone, without building the reason.

@@ -31,7 +31,8 @@ pub struct Revocation {
 }
 
 impl Revocation {
-    fn of(e: &Entry) -> Revocation {
+    /// The revocation an index line records (its date and reason).
+    pub fn of(e: &Entry) -> Revocation {
         let parsed = e.revocation();
         Revocation {
             revoked_at: parsed.map(|(at, _)| at),

@@ -1642,7 +1642,7 @@ _certgen() {
             return 0
             ;;
         certgen__subcmd__status)
-            opts="-q -h -V --warn --crit --at --format --output --dir --quiet --color --help --version"
+            opts="-q -h -V --warn --crit --at --format --output --inventory --ssh-command --dir --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1665,6 +1665,14 @@ _certgen() {
                     return 0
                     ;;
                 --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --inventory)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ssh-command)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -313,6 +313,8 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand --at 'Check as of this time instead of now (RFC 3339, a date for its midnight UTC, or Unix seconds)'
             cand --format 'Output format'
             cand --output 'Write the report to FILE atomically instead of stdout (for node_exporter''s textfile collector)'
+            cand --inventory 'Also look at the hosts of this inventory (see `certgen rollout`), read-only over SSH: the serial each holds and the one its server serves; flags a host that needs a deploy or a reload, or serves a revoked certificate'
+            cand --ssh-command 'The ssh command for --inventory, as rsync''s -e takes it; BatchMode=yes is added'
             cand --dir 'The PKI directory'
             cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'
             cand -q 'Print only results and warnings; no progress or status lines'

@@ -357,6 +357,8 @@ json\t'One JSON document (see docs/status.md)'
 nagios\t'A Nagios plugin status line with performance data'
 prometheus\t'Prometheus text exposition format (node_exporter textfile collector)'"
 complete -c certgen -n "__fish_certgen_using_subcommand status" -l output -d 'Write the report to FILE atomically instead of stdout (for node_exporter\'s textfile collector)' -r -F
+complete -c certgen -n "__fish_certgen_using_subcommand status" -l inventory -d 'Also look at the hosts of this inventory (see `certgen rollout`), read-only over SSH: the serial each holds and the one its server serves; flags a host that needs a deploy or a reload, or serves a revoked certificate' -r -F
+complete -c certgen -n "__fish_certgen_using_subcommand status" -l ssh-command -d 'The ssh command for --inventory, as rsync\'s -e takes it; BatchMode=yes is added' -r
 complete -c certgen -n "__fish_certgen_using_subcommand status" -l dir -d 'The PKI directory' -r -F
 complete -c certgen -n "__fish_certgen_using_subcommand status" -l color -d 'Colour in diagnostics (NO_COLOR in the environment also turns it off)' -r -f -a "auto\t''
 always\t''

@@ -17,6 +17,7 @@ pub mod duration;
 pub mod encoding;
 pub mod error;
 pub mod expiry;
+pub mod fleet_view;
 pub mod index;
 pub mod init_ca;
 pub mod input;

@@ -1006,3 +1006,117 @@ fn renew_names_the_hosts_of_the_inventory() {
         "{doc}"
     );
 }
+
+/// `status --inventory`: a host up to date, then one that needs a deploy
+/// (after a renewal), then a reload (deployed, still serving the old one),
+/// then one that serves a revoked certificate; each a flag on the bundle and
+/// a row of the host, and the exit status.
+#[test]
+fn status_with_an_inventory_tells_deploy_reload_and_revoked_apart() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let Some(sshd) = Sshd::start(dir, None) else {
+        return;
+    };
+    pki(dir);
+    let to = remote_base(dir).join("ssl");
+    let (cert, key) = (
+        dir.join("pki/servers/db1/server-cert.pem"),
+        dir.join("pki/servers/db1/server-key.pem"),
+    );
+    std::fs::copy(&cert, dir.join("first-cert.pem")).unwrap();
+    std::fs::copy(&key, dir.join("first-key.pem")).unwrap();
+    let first = serial_of(&cert);
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let port = servers::spawn(
+        ServerKind::Tls,
+        servers::server_config(&dir.join("first-cert.pem"), &dir.join("first-key.pem")),
+        seen,
+    );
+    write(
+        &dir.join("inventory.toml"),
+        format!(
+            "[[host]]\nname = \"db-a\"\nssh = \"dbhost\"\ndatabase = \"mariadb\"\nconfirm = \"tls://127.0.0.1:{port}\"\n\
+             [[host.deploy]]\nserver = \"db1\"\ndir = \"{}\"\nlayout = \"mysql\"\n",
+            to.display()
+        ),
+    );
+    let ssh = sshd.ssh_command();
+    let status = || {
+        let out = run(
+            dir,
+            &[
+                "status",
+                "--inventory",
+                "inventory.toml",
+                "--ssh-command",
+                &ssh,
+                "--format",
+                "json",
+            ],
+        );
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        (out.status.code(), doc["hosts"][0].clone())
+    };
+    deploy_ok(
+        dir,
+        &sshd,
+        &[
+            "server",
+            "db1",
+            "--to",
+            &format!("dbhost:{}", to.display()),
+            "--layout",
+            "mysql",
+        ],
+    );
+    let (code, host) = status();
+    assert_eq!(code, Some(0), "{host}");
+    assert_eq!(host["status"], "ok");
+    assert_eq!(host["deployed_serial"].as_str(), Some(first.as_str()));
+    assert_eq!(host["served_serial"].as_str(), Some(first.as_str()));
+
+    ok(dir, &["renew", "db1"]);
+    let (code, host) = status();
+    assert_eq!(code, Some(1), "{host}");
+    assert!(
+        host["reason"].as_str().unwrap().contains("deploy needed"),
+        "{host}"
+    );
+
+    deploy_ok(
+        dir,
+        &sshd,
+        &[
+            "server",
+            "db1",
+            "--to",
+            &format!("dbhost:{}", to.display()),
+            "--layout",
+            "mysql",
+        ],
+    );
+    let (code, host) = status();
+    assert_eq!(code, Some(1), "{host}");
+    assert!(
+        host["reason"]
+            .as_str()
+            .unwrap()
+            .contains("reload needed: serves serial"),
+        "{host}"
+    );
+
+    ok(
+        dir,
+        &["revoke", "--serial", &first, "--reason", "keyCompromise"],
+    );
+    let (code, host) = status();
+    assert_eq!(code, Some(2), "{host}");
+    assert!(
+        host["reason"]
+            .as_str()
+            .unwrap()
+            .contains("serves a revoked certificate"),
+        "{host}"
+    );
+}

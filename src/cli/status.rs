@@ -11,6 +11,7 @@ use clap::builder::{EnumValueParser, PathBufValueParser};
 use time::{Duration, OffsetDateTime};
 
 use certgen::expiry::Thresholds;
+use certgen::fleet_view;
 use certgen::status::{self, Options, PkiStatus};
 use certgen::store::{Mode, replace_file};
 
@@ -41,6 +42,20 @@ pub struct Args {
     /// collector).
     #[arg(long, value_name = "FILE", value_parser = InCommand(PathBufValueParser::new()))]
     output: Option<PathBuf>,
+    /// Also look at the hosts of this inventory (see `certgen rollout`), read-only over SSH:
+    /// the serial each holds and the one its server serves; flags a host that needs a deploy
+    /// or a reload, or serves a revoked certificate.
+    #[arg(long, value_name = "FILE", value_parser = InCommand(PathBufValueParser::new()))]
+    inventory: Option<PathBuf>,
+    /// The ssh command for --inventory, as rsync's -e takes it; BatchMode=yes is added.
+    #[arg(
+        long,
+        value_name = "COMMAND",
+        env = "CERTGEN_SSH",
+        default_value = "ssh",
+        requires = "inventory"
+    )]
+    ssh_command: String,
 }
 
 /// `--format` of status.
@@ -67,9 +82,27 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         now,
         summaries: a.format == StatusFormat::Json,
     };
-    let pki = status::read(&ctx.store, &options)?;
+    let mut pki = status::read(&ctx.store, &options)?;
+    let hosts = match &a.inventory {
+        Some(file) => {
+            let inventory = certgen::rollout::load(file)?;
+            let ssh = certgen::ssh::Ssh::from_command(&a.ssh_command)?;
+            let connect = certgen::remote::Options {
+                starttls: certgen::remote::Starttls::Auto,
+                sni: None,
+                timeout: std::time::Duration::from_secs(10),
+            };
+            Some(fleet_view::look(
+                &ctx.store, &ssh, &inventory, &mut pki, &connect, now,
+            ))
+        }
+        None => None,
+    };
     let mut buf = Vec::new();
     render(&mut buf, &pki, a.format, ctx.quiet)?;
+    if let Some(rows) = &hosts {
+        buf = with_hosts(buf, rows, a.format, ctx.quiet)?;
+    }
     match &a.output {
         Some(file) => replace_file(file, &buf, Mode::Public)
             .with_context(|| format!("writing the report to {}", file.display()))?,
@@ -81,6 +114,54 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         },
     }
     Ok(status_report::overall(&pki).into())
+}
+
+/// The report with a row per host and bundle: a `hosts` array in JSON, a
+/// line each after the text table (the problems are already among the
+/// bundles' flags, in every format).
+fn with_hosts(
+    buf: Vec<u8>,
+    rows: &[fleet_view::HostRow],
+    format: StatusFormat,
+    quiet: bool,
+) -> Result<Vec<u8>> {
+    let host_json = |r: &fleet_view::HostRow| {
+        serde_json::json!({
+            "host": r.host,
+            "kind": r.kind.noun(),
+            "name": r.name,
+            "deployed_serial": r.deployed,
+            "served_serial": r.served,
+            "status": r.verdict.level.name().to_ascii_lowercase(),
+            "reason": r.verdict.reason,
+        })
+    };
+    match format {
+        StatusFormat::Json => {
+            let mut doc: serde_json::Value = serde_json::from_slice(&buf)?;
+            doc["hosts"] = rows.iter().map(host_json).collect();
+            let mut out = serde_json::to_vec_pretty(&doc)?;
+            out.push(b'\n');
+            Ok(out)
+        }
+        StatusFormat::Text => {
+            let mut out = buf;
+            for r in rows.iter().filter(|r| !quiet || r.verdict.level.raises()) {
+                writeln!(
+                    out,
+                    "HOST {}  {} {}  deployed {}  served {}  {}",
+                    r.host,
+                    r.kind.noun(),
+                    r.name,
+                    r.deployed.as_deref().unwrap_or("-"),
+                    r.served.as_deref().unwrap_or("-"),
+                    r.verdict.level.name(),
+                )?;
+            }
+            Ok(out)
+        }
+        StatusFormat::Nagios | StatusFormat::Prometheus => Ok(buf),
+    }
 }
 
 fn render(out: &mut dyn Write, s: &PkiStatus, format: StatusFormat, quiet: bool) -> Result<()> {

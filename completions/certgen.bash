@@ -1022,7 +1022,7 @@ _certgen() {
             return 0
             ;;
         certgen__subcmd__issue__subcmd__client)
-            opts="-q -h -V --from --subject --san --key-type --key-format --days --sql-host --require --sql-out --force --format --passphrase-file --dir --quiet --color --help --version"
+            opts="-q -h -V --from --subject --san --key-type --key-format --days --sql-host --db --require --sql-out --force --format --passphrase-file --dir --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1054,6 +1054,10 @@ _certgen() {
                     ;;
                 --sql-host)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -W "mysql mariadb singlestore" -- "${cur}"))
                     return 0
                     ;;
                 --require)

@@ -154,8 +154,11 @@ complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l key-for
 pkcs1\t'BEGIN RSA PRIVATE KEY, for MySQL 5.x built with yaSSL'
 sec1\t'BEGIN EC PRIVATE KEY'"
 complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l days -d 'Lifetime: a number of days, or 30d, 2w, 12h [default: 1825 days; with --force: the replaced certificate\'s]' -r
-complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l sql-host -d 'The host part of the account in the printed ALTER USER statements' -r
-complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l require -d 'How the printed ALTER USER statements tie each account to TLS' -r -f -a "ssl\t'REQUIRE SSL: any TLS connection'
+complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l sql-host -d 'The host part of the account in the printed statements' -r
+complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l db -d 'The database the accounts are on: the printed statement is the one it takes (`config` prints the same) [default: mysql, whose statement MariaDB takes too]' -r -f -a "mysql\t''
+mariadb\t''
+singlestore\t''"
+complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l require -d 'How the printed statements tie each account to TLS [default: subject; ssl with --db singlestore, whose accounts take ssl or x509]' -r -f -a "ssl\t'REQUIRE SSL: any TLS connection'
 x509\t'REQUIRE X509: any certificate from a CA the server trusts'
 subject\t'REQUIRE SUBJECT ... AND ISSUER ...: this user\'s certificate'"
 complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l sql-out -d 'Also write the printed SQL to FILE, for an administrator to run (`mariadb < FILE`); FILE must not exist: certgen never replaces it' -r -F

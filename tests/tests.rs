@@ -44,6 +44,7 @@ mod retire;
 mod revocation;
 mod rotation;
 mod sanitise;
+mod singlestore;
 mod sql_out;
 mod ssh_deploy;
 mod tls_handshake;

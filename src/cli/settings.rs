@@ -40,6 +40,24 @@ impl From<TargetArg> for Target {
     }
 }
 
+/// The databases with SQL accounts, for `issue-client --db`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SqlDbArg {
+    Mysql,
+    Mariadb,
+    Singlestore,
+}
+
+impl From<SqlDbArg> for Target {
+    fn from(d: SqlDbArg) -> Target {
+        match d {
+            SqlDbArg::Mysql => Target::Mysql,
+            SqlDbArg::Mariadb => Target::Mariadb,
+            SqlDbArg::Singlestore => Target::Singlestore,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum RequireArg {
     /// REQUIRE SSL: any TLS connection
@@ -89,26 +107,9 @@ pub struct SettingsArgs {
 impl SettingsArgs {
     /// Checks the options against the target, before anything is written.
     pub fn require(&self, target: Target) -> Result<Option<Require>> {
-        let asked = self.require.map(Require::from);
-        match (target.default_require(), asked) {
-            (None, Some(_)) => Err(refuse(
-                format!(
-                    "--require: {} has no SQL accounts to tie to certificates",
-                    target.name()
-                ),
-                match target {
-                    Target::Postgres => {
-                        "the pg_hba.conf cert lines config prints require each user's certificate"
-                    }
-                    _ => "leave --require out",
-                },
-            )),
-            (Some(_), Some(Require::Subject)) if target == Target::Singlestore => Err(refuse(
-                "--require subject: the printed SingleStore grants require ssl or x509",
-                "use --require x509, which also sets ssl_ca_for_client_cert",
-            )),
-            (default, asked) => Ok(asked.or(default)),
-        }
+        target
+            .require(self.require.map(Require::from))
+            .context("--require")
     }
 
     /// Where `kind` bundle `name`'s files are, absolute.

@@ -16,7 +16,7 @@ use certgen::pki::open_ca;
 use certgen::{Ca, CertSummary, Subject, profile, request};
 
 use super::args::{Format, KeyFormatArg, KeyTypeArg, LeafKeyArgs};
-use super::bundle::BundleReport;
+use super::bundle::{Account, BundleReport};
 use super::context::Context;
 use super::errors::refuse;
 use super::exit::Status;
@@ -214,11 +214,18 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         Format::Text => output::line(settings_report::text(&config).trim_end())?,
         Format::Json => output::print_json(&Report {
             ca: ca.summary()?,
-            server: BundleReport::new(server, None),
+            server: BundleReport::new(server, None)?,
             users: users
                 .iter()
-                .map(|u| BundleReport::new(u, require.map(|r| (a.settings.sql_host.as_str(), r))))
-                .collect(),
+                .map(|u| {
+                    let account = require.map(|require| Account {
+                        target,
+                        host: &a.settings.sql_host,
+                        require,
+                    });
+                    BundleReport::new(u, account)
+                })
+                .collect::<certgen::Result<_>>()?,
             config: settings_report::Report::new(
                 target,
                 &server_bundle,

@@ -49,6 +49,17 @@ pub enum Require {
     Subject,
 }
 
+impl Require {
+    /// The clause's keyword, as the SQL says it.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Require::Ssl => "SSL",
+            Require::X509 => "X509",
+            Require::Subject => "SUBJECT",
+        }
+    }
+}
+
 /// Everything the settings are made from.
 #[derive(Clone, Debug)]
 pub struct Input<'a> {

@@ -17,8 +17,8 @@
 //! `ssl_ca_for_client_cert` and `REQUIRE X509` for certificate logins
 //! (<https://docs.singlestore.com/db/v9.1/connect-to-singlestore/connect-to-singlestore-using-tls-ssl/>).
 
-use super::mysql::{Group, quote};
-use super::settings::{Client, Config, Input, Require, Role, Section};
+use super::mysql::{Group, create_user, quote};
+use super::settings::{Bundle, Client, Config, Input, Require, Role, Section};
 use super::text::{path_text, shell_quote};
 use crate::error::Result;
 
@@ -29,6 +29,27 @@ pub const SETTINGS: [&str; 5] = [
     "ssl_ca_for_client_cert",
     "node_replication_ssl_only",
 ];
+
+/// What a SingleStore account can be tied to TLS with: its `GRANT` takes
+/// `REQUIRE {SSL | X509 | NONE}`, and no subject or issuer (unlike MySQL's,
+/// whose `REQUIRE SUBJECT ... AND ISSUER ...` certgen prints for MySQL and
+/// MariaDB).
+pub const REQUIRES: [Require; 2] = [Require::Ssl, Require::X509];
+
+/// `GRANT USAGE ON *.* TO 'user'@'host' REQUIRE SSL|X509;`, the statement
+/// `config singlestore` and `issue-client --db singlestore` print for a
+/// user's certificate. `require` is one of [`REQUIRES`] (X509 otherwise).
+pub fn require_statement(user: &Bundle, host: &str, require: Require) -> String {
+    let clause = match require {
+        Require::Ssl => "SSL",
+        Require::X509 | Require::Subject => "X509",
+    };
+    format!(
+        "GRANT USAGE ON *.* TO {}@{} REQUIRE {clause};",
+        quote(&user.name),
+        quote(host)
+    )
+}
 
 pub fn config(input: &Input<'_>) -> Result<Config> {
     let s = &input.server.files;
@@ -74,17 +95,10 @@ pub fn config(input: &Input<'_>) -> Result<Config> {
     });
     for user in input.users {
         let f = &user.files;
-        let account = format!("{}@{}", quote(&user.name), quote(input.sql_host));
-        let clause = match require {
-            Require::Ssl => "SSL",
-            _ => "X509",
-        };
+        config.sql.push(create_user(&user.name, input.sql_host));
         config
             .sql
-            .push(format!("CREATE USER IF NOT EXISTS {account};"));
-        config
-            .sql
-            .push(format!("GRANT USAGE ON *.* TO {account} REQUIRE {clause};"));
+            .push(require_statement(user, input.sql_host, require));
         let path = |what: &str, p| path_text(what, p, "a shell command");
         config.clients.push(Client {
             user: user.name.clone(),

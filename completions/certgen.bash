@@ -382,7 +382,7 @@ _certgen() {
             return 0
             ;;
         certgen__subcmd__config)
-            opts="-q -h -V --server --user --require --sql-host --deploy-dir --client-deploy-dir --layout --sql-out --format --dir --quiet --color --help --version mysql mariadb singlestore manticore postgres rails"
+            opts="-q -h -V --server --user --require --sql-host --deploy-dir --client-deploy-dir --layout --aggregators-only --tls-account --ops --sql-out --disable --format --dir --quiet --color --help --version mysql mariadb singlestore manticore postgres rails"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -414,6 +414,10 @@ _certgen() {
                     ;;
                 --layout)
                     COMPREPLY=($(compgen -W "plain mysql postgres engineyard" -- "${cur}"))
+                    return 0
+                    ;;
+                --tls-account)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --sql-out)
@@ -1436,7 +1440,7 @@ _certgen() {
             return 0
             ;;
         certgen__subcmd__setup)
-            opts="-q -h -V --host --user --key-type --key-format --ca-key-type --ca-cn --require --sql-host --deploy-dir --client-deploy-dir --layout --sql-out --force --format --encrypt --passphrase-file --dir --quiet --color --help --version mysql mariadb singlestore manticore postgres rails"
+            opts="-q -h -V --host --user --key-type --key-format --ca-key-type --ca-cn --require --sql-host --deploy-dir --client-deploy-dir --layout --aggregators-only --tls-account --ops --sql-out --force --format --encrypt --passphrase-file --dir --quiet --color --help --version mysql mariadb singlestore manticore postgres rails"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1484,6 +1488,10 @@ _certgen() {
                     ;;
                 --layout)
                     COMPREPLY=($(compgen -W "plain mysql postgres engineyard" -- "${cur}"))
+                    return 0
+                    ;;
+                --tls-account)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --sql-out)

@@ -201,6 +201,7 @@ complete -c certgen -n "__fish_certgen_using_subcommand setup" -l layout -d 'The
 mysql\t''
 postgres\t''
 engineyard\t''"
+complete -c certgen -n "__fish_certgen_using_subcommand setup" -l tls-account -d 'An existing account without a certificate that must log in over TLS (ALTER USER ... REQUIRE SSL), such as root, which ADD AGGREGATOR, ADD LEAF and SingleStore Tools log in as (repeatable, comma-separated)' -r
 complete -c certgen -n "__fish_certgen_using_subcommand setup" -l sql-out -d 'Also write the printed SQL to FILE, for an administrator to run (`mariadb < FILE`); FILE must not exist: certgen never replaces it' -r -F
 complete -c certgen -n "__fish_certgen_using_subcommand setup" -l format -d 'Output format: the settings and SQL as text, or every bundle and the settings as JSON' -r -f -a "text\t''
 json\t''"
@@ -209,6 +210,8 @@ complete -c certgen -n "__fish_certgen_using_subcommand setup" -l dir -d 'The PK
 complete -c certgen -n "__fish_certgen_using_subcommand setup" -l color -d 'Colour in diagnostics (NO_COLOR in the environment also turns it off)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c certgen -n "__fish_certgen_using_subcommand setup" -l aggregators-only -d 'TLS for clients on the aggregators only (the master and child aggregators), not between the nodes: no ssl_ca, and the sdb-admin commands for the aggregators\' IDs'
+complete -c certgen -n "__fish_certgen_using_subcommand setup" -l ops -d 'Also serve MemSQL Ops\' web UI with the server certificate (memsql-ops ssl-set-cert)'
 complete -c certgen -n "__fish_certgen_using_subcommand setup" -l force -d 'Reissue server and client certificates that exist (the old ones are archived). Without it, existing ones are kept if they chain to the CA (else setup refuses), and a server certificate lacking a --host is reissued'
 complete -c certgen -n "__fish_certgen_using_subcommand setup" -l encrypt -d 'Encrypt the key of the CA setup creates with a passphrase (as `init-ca --encrypt` does); an existing CA\'s key is changed with `certgen ca passphrase`'
 complete -c certgen -n "__fish_certgen_using_subcommand setup" -s q -l quiet -d 'Print only results and warnings; no progress or status lines'
@@ -226,6 +229,7 @@ complete -c certgen -n "__fish_certgen_using_subcommand config" -l layout -d 'Th
 mysql\t''
 postgres\t''
 engineyard\t''"
+complete -c certgen -n "__fish_certgen_using_subcommand config" -l tls-account -d 'An existing account without a certificate that must log in over TLS (ALTER USER ... REQUIRE SSL), such as root, which ADD AGGREGATOR, ADD LEAF and SingleStore Tools log in as (repeatable, comma-separated)' -r
 complete -c certgen -n "__fish_certgen_using_subcommand config" -l sql-out -d 'Also write the printed SQL to FILE, for an administrator to run (`mariadb < FILE`); FILE must not exist: certgen never replaces it' -r -F
 complete -c certgen -n "__fish_certgen_using_subcommand config" -l format -d 'Output format: the settings as text, or every path and statement as JSON' -r -f -a "text\t''
 json\t''"
@@ -233,6 +237,9 @@ complete -c certgen -n "__fish_certgen_using_subcommand config" -l dir -d 'The P
 complete -c certgen -n "__fish_certgen_using_subcommand config" -l color -d 'Colour in diagnostics (NO_COLOR in the environment also turns it off)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c certgen -n "__fish_certgen_using_subcommand config" -l aggregators-only -d 'TLS for clients on the aggregators only (the master and child aggregators), not between the nodes: no ssl_ca, and the sdb-admin commands for the aggregators\' IDs'
+complete -c certgen -n "__fish_certgen_using_subcommand config" -l ops -d 'Also serve MemSQL Ops\' web UI with the server certificate (memsql-ops ssl-set-cert)'
+complete -c certgen -n "__fish_certgen_using_subcommand config" -l disable -d 'Print what turns TLS off again instead: each account back to REQUIRE NONE, every setting reset (sdb-admin update-config --reset), MemSQL Ops\' web UI without TLS with --ops; give the options the settings were printed with'
 complete -c certgen -n "__fish_certgen_using_subcommand config" -s q -l quiet -d 'Print only results and warnings; no progress or status lines'
 complete -c certgen -n "__fish_certgen_using_subcommand config" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c certgen -n "__fish_certgen_using_subcommand config" -s V -l version -d 'Print version'

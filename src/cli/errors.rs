@@ -244,6 +244,10 @@ fn library_hint(e: &Error, command: &str) -> Option<String> {
         Error::InvalidName {
             what: "host name", ..
         } => "give the names clients connect to, e.g. --host db1.example.com,10.0.0.5",
+        Error::InvalidName {
+            what: "TLS account",
+            ..
+        } => "leave it out of --tls-account",
         Error::InvalidName { what: "name", .. } => {
             "server and user names are letters, digits and . _ - @ * : + =, not starting with . or -"
         }

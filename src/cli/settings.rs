@@ -8,7 +8,7 @@ use anyhow::{Context as _, Result};
 use clap::ValueEnum;
 
 use certgen::bundle::LeafIssued;
-use certgen::db::{self, Bundle, BundleFiles, Require, Target};
+use certgen::db::{self, Bundle, BundleFiles, Require, Singlestore, Target};
 use certgen::deploy::Layout;
 use certgen::index::Index;
 use certgen::kind::Kind;
@@ -102,6 +102,25 @@ pub struct SettingsArgs {
     #[arg(long, value_name = "LAYOUT", default_value = "plain",
           value_parser = ["plain", "mysql", "postgres", "engineyard"])]
     layout: String,
+    /// TLS for clients on the aggregators only (the master and child
+    /// aggregators), not between the nodes: no ssl_ca, and the sdb-admin
+    /// commands for the aggregators' IDs.
+    #[arg(long, help_heading = "SingleStore")]
+    aggregators_only: bool,
+    /// An existing account without a certificate that must log in over TLS
+    /// (ALTER USER ... REQUIRE SSL), such as root, which ADD AGGREGATOR, ADD
+    /// LEAF and SingleStore Tools log in as (repeatable, comma-separated).
+    #[arg(
+        long,
+        value_name = "USER",
+        value_delimiter = ',',
+        help_heading = "SingleStore"
+    )]
+    tls_account: Vec<String>,
+    /// Also serve MemSQL Ops' web UI with the server certificate
+    /// (memsql-ops ssl-set-cert).
+    #[arg(long, help_heading = "SingleStore")]
+    ops: bool,
 }
 
 impl SettingsArgs {
@@ -110,6 +129,33 @@ impl SettingsArgs {
         target
             .require(self.require.map(Require::from))
             .context("--require")
+    }
+
+    /// SingleStore's own options, refused for other targets; `disable` is
+    /// config's --disable.
+    pub fn singlestore(&self, target: Target, disable: bool) -> Result<Singlestore> {
+        let asked = Singlestore {
+            aggregators_only: self.aggregators_only,
+            tls_accounts: self.tls_account.clone(),
+            ops: self.ops,
+            disable,
+        };
+        if target != Target::Singlestore && asked != Singlestore::default() {
+            let flag = if self.aggregators_only {
+                "--aggregators-only"
+            } else if !self.tls_account.is_empty() {
+                "--tls-account"
+            } else if self.ops {
+                "--ops"
+            } else {
+                "--disable"
+            };
+            return Err(refuse(
+                format!("{flag} is for singlestore, not {}", target.name()),
+                format!("leave {flag} out"),
+            ));
+        }
+        Ok(asked)
     }
 
     /// Where `kind` bundle `name`'s files are, absolute.
@@ -140,6 +186,7 @@ impl SettingsArgs {
         store: &Store,
         target: Target,
         require: Option<Require>,
+        singlestore: &Singlestore,
         server: &str,
         users: &[String],
     ) -> Result<()> {
@@ -163,6 +210,7 @@ impl SettingsArgs {
             crl: crl.as_deref(),
             require,
             sql_host: &self.sql_host,
+            singlestore: singlestore.clone(),
         })?;
         Ok(())
     }

@@ -89,6 +89,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     // Every input is checked before the CA is created: a refused setup writes nothing.
     let target = Target::from(a.target);
     let require = a.settings.require(target)?;
+    let singlestore = a.settings.singlestore(target, false)?;
     mysql::check_account_part("SQL host", &a.settings.sql_host)?;
     a.settings.check_users(&a.user)?;
     a.sql_out
@@ -134,7 +135,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     // hold is refused now, before anything is written.
     let first = server_names.first().context("setup names one server")?;
     a.settings
-        .check_planned(store, target, require, first, &a.user)?;
+        .check_planned(store, target, require, &singlestore, first, &a.user)?;
 
     let user_opts = BatchOptions {
         kind: Kind::User,
@@ -209,6 +210,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         crl: crl.as_deref(),
         require,
         sql_host: &a.settings.sql_host,
+        singlestore,
     })?;
     match a.format {
         Format::Text => output::line(settings_report::text(&config).trim_end())?,

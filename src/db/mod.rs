@@ -9,10 +9,13 @@ pub mod postgres;
 pub mod rails;
 mod settings;
 pub mod singlestore;
+pub mod singlestore_tools;
 mod text;
 
 pub use database::{Database, Reload};
-pub use settings::{Bundle, BundleFiles, Client, Config, Input, Require, Role, Section, Setting};
+pub use settings::{
+    Bundle, BundleFiles, Client, Config, Input, Require, Role, Section, Setting, Singlestore,
+};
 pub use text::shell_quote;
 
 use crate::error::{Error, Result};
@@ -133,7 +136,11 @@ impl Target {
             Target::Postgres => postgres::config(input)?,
             Target::Rails => rails::config(input)?,
         };
-        config.reload = self.database().map(|db| db.reload().to_string());
+        // Turning TLS off leaves no certificate to reload.
+        config.reload = self
+            .database()
+            .filter(|_| !input.singlestore.disable)
+            .map(|db| db.reload().to_string());
         Ok(config)
     }
 }
@@ -164,6 +171,7 @@ pub(crate) fn sample(test: impl FnOnce(&Input<'_>)) {
         crl: None,
         require: None,
         sql_host: "%",
+        singlestore: Singlestore::default(),
     });
 }
 

@@ -398,7 +398,7 @@ _certgen() {
             return 0
             ;;
         certgen__subcmd__config)
-            opts="-q -h -V --server --user --require --sql-host --deploy-dir --client-deploy-dir --layout --sql-out --format --dir --quiet --color --help --version mysql mariadb singlestore manticore postgres rails"
+            opts="-q -h -V --server --user --require --sql-host --deploy-dir --client-deploy-dir --layout --aggregators-only --tls-account --ops --sql-out --disable --format --dir --quiet --color --help --version mysql mariadb singlestore manticore postgres rails"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -430,6 +430,10 @@ _certgen() {
                     ;;
                 --layout)
                     COMPREPLY=($(compgen -W "plain mysql postgres engineyard" -- "${cur}"))
+                    return 0
+                    ;;
+                --tls-account)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --sql-out)
@@ -1066,7 +1070,7 @@ _certgen() {
             return 0
             ;;
         certgen__subcmd__issue__subcmd__client)
-            opts="-q -h -V --from --subject --san --key-type --key-format --days --sql-host --require --sql-out --force --format --passphrase-file --dir --quiet --color --help --version"
+            opts="-q -h -V --from --subject --san --key-type --key-format --days --sql-host --db --require --sql-out --force --format --passphrase-file --dir --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1098,6 +1102,10 @@ _certgen() {
                     ;;
                 --sql-host)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -W "mysql mariadb singlestore" -- "${cur}"))
                     return 0
                     ;;
                 --require)
@@ -1518,7 +1526,7 @@ _certgen() {
             return 0
             ;;
         certgen__subcmd__setup)
-            opts="-q -h -V --host --user --key-type --key-format --ca-key-type --ca-cn --require --sql-host --deploy-dir --client-deploy-dir --layout --sql-out --force --format --encrypt --passphrase-file --dir --quiet --color --help --version mysql mariadb singlestore manticore postgres rails"
+            opts="-q -h -V --host --user --key-type --key-format --ca-key-type --ca-cn --require --sql-host --deploy-dir --client-deploy-dir --layout --aggregators-only --tls-account --ops --sql-out --force --format --encrypt --passphrase-file --dir --quiet --color --help --version mysql mariadb singlestore manticore postgres rails"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1566,6 +1574,10 @@ _certgen() {
                     ;;
                 --layout)
                     COMPREPLY=($(compgen -W "plain mysql postgres engineyard" -- "${cur}"))
+                    return 0
+                    ;;
+                --tls-account)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --sql-out)

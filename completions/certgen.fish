@@ -156,8 +156,11 @@ complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l key-for
 pkcs1\t'BEGIN RSA PRIVATE KEY, for MySQL 5.x built with yaSSL'
 sec1\t'BEGIN EC PRIVATE KEY'"
 complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l days -d 'Lifetime: a number of days, or 30d, 2w, 12h [default: 1825 days; with --force: the replaced certificate\'s]' -r
-complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l sql-host -d 'The host part of the account in the printed ALTER USER statements' -r
-complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l require -d 'How the printed ALTER USER statements tie each account to TLS' -r -f -a "ssl\t'REQUIRE SSL: any TLS connection'
+complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l sql-host -d 'The host part of the account in the printed statements' -r
+complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l db -d 'The database the accounts are on: the printed statement is the one it takes (`config` prints the same) [default: mysql, whose statement MariaDB takes too]' -r -f -a "mysql\t''
+mariadb\t''
+singlestore\t''"
+complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l require -d 'How the printed statements tie each account to TLS [default: subject; ssl with --db singlestore, whose accounts take ssl or x509]' -r -f -a "ssl\t'REQUIRE SSL: any TLS connection'
 x509\t'REQUIRE X509: any certificate from a CA the server trusts'
 subject\t'REQUIRE SUBJECT ... AND ISSUER ...: this user\'s certificate'"
 complete -c certgen -n "__fish_certgen_using_subcommand issue-client" -l sql-out -d 'Also write the printed SQL to FILE, for an administrator to run (`mariadb < FILE`); FILE must not exist: certgen never replaces it' -r -F
@@ -200,6 +203,7 @@ complete -c certgen -n "__fish_certgen_using_subcommand setup" -l layout -d 'The
 mysql\t''
 postgres\t''
 engineyard\t''"
+complete -c certgen -n "__fish_certgen_using_subcommand setup" -l tls-account -d 'An existing account without a certificate that must log in over TLS (ALTER USER ... REQUIRE SSL), such as root, which ADD AGGREGATOR, ADD LEAF and SingleStore Tools log in as (repeatable, comma-separated)' -r
 complete -c certgen -n "__fish_certgen_using_subcommand setup" -l sql-out -d 'Also write the printed SQL to FILE, for an administrator to run (`mariadb < FILE`); FILE must not exist: certgen never replaces it' -r -F
 complete -c certgen -n "__fish_certgen_using_subcommand setup" -l format -d 'Output format: the settings and SQL as text, or every bundle and the settings as JSON' -r -f -a "text\t''
 json\t''"
@@ -208,6 +212,8 @@ complete -c certgen -n "__fish_certgen_using_subcommand setup" -l dir -d 'The PK
 complete -c certgen -n "__fish_certgen_using_subcommand setup" -l color -d 'Colour in diagnostics (NO_COLOR in the environment also turns it off)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c certgen -n "__fish_certgen_using_subcommand setup" -l aggregators-only -d 'TLS for clients on the aggregators only (the master and child aggregators), not between the nodes: no ssl_ca, and the sdb-admin commands for the aggregators\' IDs'
+complete -c certgen -n "__fish_certgen_using_subcommand setup" -l ops -d 'Also serve MemSQL Ops\' web UI with the server certificate (memsql-ops ssl-set-cert)'
 complete -c certgen -n "__fish_certgen_using_subcommand setup" -l force -d 'Reissue server and client certificates that exist (the old ones are archived). Without it, existing ones are kept if they chain to the CA (else setup refuses), and a server certificate lacking a --host is reissued'
 complete -c certgen -n "__fish_certgen_using_subcommand setup" -l encrypt -d 'Encrypt the key of the CA setup creates with a passphrase (as `init-ca --encrypt` does); an existing CA\'s key is changed with `certgen ca passphrase`'
 complete -c certgen -n "__fish_certgen_using_subcommand setup" -s q -l quiet -d 'Print only results and warnings; no progress or status lines'
@@ -225,6 +231,7 @@ complete -c certgen -n "__fish_certgen_using_subcommand config" -l layout -d 'Th
 mysql\t''
 postgres\t''
 engineyard\t''"
+complete -c certgen -n "__fish_certgen_using_subcommand config" -l tls-account -d 'An existing account without a certificate that must log in over TLS (ALTER USER ... REQUIRE SSL), such as root, which ADD AGGREGATOR, ADD LEAF and SingleStore Tools log in as (repeatable, comma-separated)' -r
 complete -c certgen -n "__fish_certgen_using_subcommand config" -l sql-out -d 'Also write the printed SQL to FILE, for an administrator to run (`mariadb < FILE`); FILE must not exist: certgen never replaces it' -r -F
 complete -c certgen -n "__fish_certgen_using_subcommand config" -l format -d 'Output format: the settings as text, or every path and statement as JSON' -r -f -a "text\t''
 json\t''"
@@ -232,6 +239,9 @@ complete -c certgen -n "__fish_certgen_using_subcommand config" -l dir -d 'The P
 complete -c certgen -n "__fish_certgen_using_subcommand config" -l color -d 'Colour in diagnostics (NO_COLOR in the environment also turns it off)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c certgen -n "__fish_certgen_using_subcommand config" -l aggregators-only -d 'TLS for clients on the aggregators only (the master and child aggregators), not between the nodes: no ssl_ca, and the sdb-admin commands for the aggregators\' IDs'
+complete -c certgen -n "__fish_certgen_using_subcommand config" -l ops -d 'Also serve MemSQL Ops\' web UI with the server certificate (memsql-ops ssl-set-cert)'
+complete -c certgen -n "__fish_certgen_using_subcommand config" -l disable -d 'Print what turns TLS off again instead: each account back to REQUIRE NONE, every setting reset (sdb-admin update-config --reset), MemSQL Ops\' web UI without TLS with --ops; give the options the settings were printed with'
 complete -c certgen -n "__fish_certgen_using_subcommand config" -s q -l quiet -d 'Print only results and warnings; no progress or status lines'
 complete -c certgen -n "__fish_certgen_using_subcommand config" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c certgen -n "__fish_certgen_using_subcommand config" -s V -l version -d 'Print version'

@@ -630,6 +630,16 @@ pub enum Error {
         file: &'static str,
         reason: &'static str,
     },
+    /// A `REQUIRE` clause asked of a target that has no SQL accounts.
+    #[error("{target} has no SQL accounts to tie to certificates")]
+    NoSqlAccounts { target: &'static str },
+    /// A `REQUIRE` clause the target's accounts cannot take.
+    #[error("{target} accounts cannot REQUIRE {clause}: they take REQUIRE {takes}")]
+    RequireUnsupported {
+        target: &'static str,
+        clause: &'static str,
+        takes: String,
+    },
 }
 
 fn missing(expected: Expected, found: Option<Expected>) -> String {

@@ -46,6 +46,7 @@ mod revocation;
 mod rotation;
 mod sanitise;
 mod signed_objects;
+mod singlestore;
 mod sql_out;
 mod ssh_deploy;
 mod status;

@@ -12,7 +12,7 @@ use certgen::bundle::LeafIssued;
 use certgen::issue::BatchResult;
 
 use super::output;
-use certgen::db::mysql;
+use certgen::db::{Bundle, Require, Target};
 
 /// One bundle, as printed with `--format json`.
 #[derive(Debug, Serialize)]
@@ -36,11 +36,29 @@ pub struct Files {
     pub ca: Option<PathBuf>,
 }
 
+/// The account a user's bundle is for: the database, the host part of the
+/// account and how its statement ties it to TLS.
+#[derive(Clone, Copy, Debug)]
+pub struct Account<'s> {
+    pub target: Target,
+    pub host: &'s str,
+    pub require: Require,
+}
+
 impl<'a> BundleReport<'a> {
-    /// `sql`: the account's host and how its statement ties it to TLS.
-    pub fn new(leaf: &'a LeafIssued, sql: Option<(&str, mysql::Require)>) -> BundleReport<'a> {
+    /// `account`: the statement for it is `sql`.
+    pub fn new(
+        leaf: &'a LeafIssued,
+        account: Option<Account<'_>>,
+    ) -> certgen::Result<BundleReport<'a>> {
+        let sql = match account {
+            Some(a) => a
+                .target
+                .require_statement(&Bundle::from_leaf(leaf), a.host, a.require)?,
+            None => None,
+        };
         let c = &leaf.issued.cert;
-        BundleReport {
+        Ok(BundleReport {
             name: &leaf.name,
             certificate: c,
             files: Files {
@@ -48,9 +66,9 @@ impl<'a> BundleReport<'a> {
                 key: Some(leaf.key_path.clone()),
                 ca: Some(leaf.ca_path.clone()),
             },
-            sql: sql.map(|(host, require)| mysql::require_bundle(leaf, host, require)),
+            sql,
             warnings: &leaf.issued.warnings,
-        }
+        })
     }
 }
 

@@ -37,6 +37,12 @@ pub struct Args {
     settings: SettingsArgs,
     #[command(flatten)]
     sql_out: SqlOutArgs,
+    /// Print what turns TLS off again instead: each account back to REQUIRE
+    /// NONE, every setting reset (sdb-admin update-config --reset), MemSQL
+    /// Ops' web UI without TLS with --ops; give the options the settings
+    /// were printed with.
+    #[arg(long, help_heading = "SingleStore")]
+    disable: bool,
     /// Output format: the settings as text, or every path and statement as JSON.
     #[arg(long, value_enum, default_value_t)]
     format: Format,
@@ -47,6 +53,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     let now = ctx.now();
     let target = Target::from(a.target);
     let require = a.settings.require(target)?;
+    let singlestore = a.settings.singlestore(target, a.disable)?;
     certgen::db::mysql::check_account_part("SQL host", &a.settings.sql_host)?;
     let server = match &a.server {
         Some(name) => name.clone(),
@@ -103,6 +110,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         crl: crl.as_deref(),
         require,
         sql_host: &a.settings.sql_host,
+        singlestore,
     };
     let mut config = target.config(&input)?;
     for why in skipped {

@@ -244,6 +244,10 @@ fn library_hint(e: &Error, command: &str) -> Option<String> {
         Error::InvalidName {
             what: "host name", ..
         } => "give the names clients connect to, e.g. --host db1.example.com,10.0.0.5",
+        Error::InvalidName {
+            what: "TLS account",
+            ..
+        } => "leave it out of --tls-account",
         Error::InvalidName { what: "name", .. } => {
             "server and user names are letters, digits and . _ - @ * : + =, not starting with . or -"
         }
@@ -287,6 +291,13 @@ fn library_hint(e: &Error, command: &str) -> Option<String> {
             "the file holds the next CRL number in hex (e.g. 01); fix or remove it"
         }
         Error::CriticalAboveWarning { .. } => "--crit must not be longer than --warn",
+        Error::NoSqlAccounts { target: "postgres" } => {
+            "the pg_hba.conf cert lines config prints require each user's certificate"
+        }
+        Error::NoSqlAccounts { .. } => "leave --require out",
+        Error::RequireUnsupported { .. } => {
+            "use --require x509: any certificate of the CA the server trusts (config singlestore --require x509 also sets ssl_ca_for_client_cert)"
+        }
         Error::UnsafeConfigValue { what, .. } if what == "user" => {
             "leave that user out, or give it its own settings by hand"
         }

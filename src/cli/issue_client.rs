@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result, bail};
 use time::Duration;
 
+use certgen::db::{Require, Target};
 use certgen::issue::issue_bundles;
 use certgen::kind::Kind;
 use certgen::lifecycle::{RenewOptions, order_for};
@@ -15,13 +16,13 @@ use certgen::pki::open_ca;
 use certgen::{San, request};
 
 use super::args::{Format, ReplacingKeyArgs};
-use super::bundle::{BundleReport, progress, report_notes};
+use super::bundle::{Account, BundleReport, progress, report_notes};
 use super::context::Context;
 use super::exit::Status;
 use super::in_command::InCommand;
 use super::output;
 use super::passphrase::PassphraseArgs;
-use super::settings::RequireArg;
+use super::settings::{RequireArg, SqlDbArg};
 use super::sql_out::SqlOutArgs;
 use super::values;
 
@@ -47,12 +48,18 @@ pub struct Args {
     /// --force: the replaced certificate's].
     #[arg(long, value_name = "DURATION", value_parser = InCommand(values::lifetime))]
     days: Option<Duration>,
-    /// The host part of the account in the printed ALTER USER statements.
+    /// The host part of the account in the printed statements.
     #[arg(long, default_value = "%", value_name = "HOST")]
     sql_host: String,
-    /// How the printed ALTER USER statements tie each account to TLS.
-    #[arg(long, value_enum, value_name = "HOW", default_value = "subject")]
-    require: RequireArg,
+    /// The database the accounts are on: the printed statement is the one
+    /// it takes (`config` prints the same) [default: mysql, whose statement
+    /// MariaDB takes too].
+    #[arg(long, value_enum, value_name = "DB")]
+    db: Option<SqlDbArg>,
+    /// How the printed statements tie each account to TLS [default: subject;
+    /// ssl with --db singlestore, whose accounts take ssl or x509].
+    #[arg(long, value_enum, value_name = "HOW")]
+    require: Option<RequireArg>,
     #[command(flatten)]
     sql_out: SqlOutArgs,
     /// Replace existing bundles (the old files move to old_keys/<timestamp>/):
@@ -73,6 +80,11 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         bail!("no user names given");
     }
     certgen::db::mysql::check_account_part("SQL host", &a.sql_host)?;
+    let target = a.db.map_or(Target::Mysql, Target::from);
+    let require = target
+        .require(a.require.map(Require::from))
+        .context("--require")?
+        .context("every --db has SQL accounts")?;
     a.sql_out.check(None)?;
     let base = request::client_subject(a.subject.as_deref())?;
     let sans = San::parse_list(&a.san)?;
@@ -110,11 +122,16 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     bar.finish_and_clear();
     let result = result.context("issuing client certificates")?;
     report_notes(ctx.quiet, &result);
-    let reports: Vec<BundleReport> = result
+    let account = Account {
+        target,
+        host: &a.sql_host,
+        require,
+    };
+    let reports = result
         .leaves
         .iter()
-        .map(|l| BundleReport::new(l, Some((&a.sql_host, a.require.into()))))
-        .collect();
+        .map(|l| BundleReport::new(l, Some(account)))
+        .collect::<certgen::Result<Vec<_>>>()?;
     match a.format {
         Format::Json => output::print_json(&reports)?,
         Format::Text => {

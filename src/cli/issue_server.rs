@@ -96,7 +96,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         .into_iter()
         .next()
         .context("the issued bundle is missing from the result")?;
-    let report = BundleReport::new(&leaf, None);
+    let report = BundleReport::new(&leaf, None)?;
     match a.format {
         Format::Json => output::print_json(&report)?,
         Format::Text => output::line(&format!(

@@ -8,7 +8,7 @@ use anyhow::{Context as _, Result};
 use clap::ValueEnum;
 
 use certgen::bundle::LeafIssued;
-use certgen::db::{self, Bundle, BundleFiles, Require, Target};
+use certgen::db::{self, Bundle, BundleFiles, Require, Singlestore, Target};
 use certgen::deploy::Layout;
 use certgen::index::Index;
 use certgen::kind::Kind;
@@ -36,6 +36,24 @@ impl From<TargetArg> for Target {
             TargetArg::Manticore => Target::Manticore,
             TargetArg::Postgres => Target::Postgres,
             TargetArg::Rails => Target::Rails,
+        }
+    }
+}
+
+/// The databases with SQL accounts, for `issue-client --db`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SqlDbArg {
+    Mysql,
+    Mariadb,
+    Singlestore,
+}
+
+impl From<SqlDbArg> for Target {
+    fn from(d: SqlDbArg) -> Target {
+        match d {
+            SqlDbArg::Mysql => Target::Mysql,
+            SqlDbArg::Mariadb => Target::Mariadb,
+            SqlDbArg::Singlestore => Target::Singlestore,
         }
     }
 }
@@ -84,31 +102,60 @@ pub struct SettingsArgs {
     #[arg(long, value_name = "LAYOUT", default_value = "plain",
           value_parser = ["plain", "mysql", "postgres", "engineyard"])]
     layout: String,
+    /// TLS for clients on the aggregators only (the master and child
+    /// aggregators), not between the nodes: no ssl_ca, and the sdb-admin
+    /// commands for the aggregators' IDs.
+    #[arg(long, help_heading = "SingleStore")]
+    aggregators_only: bool,
+    /// An existing account without a certificate that must log in over TLS
+    /// (ALTER USER ... REQUIRE SSL), such as root, which ADD AGGREGATOR, ADD
+    /// LEAF and SingleStore Tools log in as (repeatable, comma-separated).
+    #[arg(
+        long,
+        value_name = "USER",
+        value_delimiter = ',',
+        help_heading = "SingleStore"
+    )]
+    tls_account: Vec<String>,
+    /// Also serve MemSQL Ops' web UI with the server certificate
+    /// (memsql-ops ssl-set-cert).
+    #[arg(long, help_heading = "SingleStore")]
+    ops: bool,
 }
 
 impl SettingsArgs {
     /// Checks the options against the target, before anything is written.
     pub fn require(&self, target: Target) -> Result<Option<Require>> {
-        let asked = self.require.map(Require::from);
-        match (target.default_require(), asked) {
-            (None, Some(_)) => Err(refuse(
-                format!(
-                    "--require: {} has no SQL accounts to tie to certificates",
-                    target.name()
-                ),
-                match target {
-                    Target::Postgres => {
-                        "the pg_hba.conf cert lines config prints require each user's certificate"
-                    }
-                    _ => "leave --require out",
-                },
-            )),
-            (Some(_), Some(Require::Subject)) if target == Target::Singlestore => Err(refuse(
-                "--require subject: the printed SingleStore grants require ssl or x509",
-                "use --require x509, which also sets ssl_ca_for_client_cert",
-            )),
-            (default, asked) => Ok(asked.or(default)),
+        target
+            .require(self.require.map(Require::from))
+            .context("--require")
+    }
+
+    /// SingleStore's own options, refused for other targets; `disable` is
+    /// config's --disable.
+    pub fn singlestore(&self, target: Target, disable: bool) -> Result<Singlestore> {
+        let asked = Singlestore {
+            aggregators_only: self.aggregators_only,
+            tls_accounts: self.tls_account.clone(),
+            ops: self.ops,
+            disable,
+        };
+        if target != Target::Singlestore && asked != Singlestore::default() {
+            let flag = if self.aggregators_only {
+                "--aggregators-only"
+            } else if !self.tls_account.is_empty() {
+                "--tls-account"
+            } else if self.ops {
+                "--ops"
+            } else {
+                "--disable"
+            };
+            return Err(refuse(
+                format!("{flag} is for singlestore, not {}", target.name()),
+                format!("leave {flag} out"),
+            ));
         }
+        Ok(asked)
     }
 
     /// Where `kind` bundle `name`'s files are, absolute.
@@ -139,6 +186,7 @@ impl SettingsArgs {
         store: &Store,
         target: Target,
         require: Option<Require>,
+        singlestore: &Singlestore,
         server: &str,
         users: &[String],
     ) -> Result<()> {
@@ -162,6 +210,7 @@ impl SettingsArgs {
             crl: crl.as_deref(),
             require,
             sql_host: &self.sql_host,
+            singlestore: singlestore.clone(),
         })?;
         Ok(())
     }

@@ -16,7 +16,7 @@ use certgen::pki::open_ca;
 use certgen::{Ca, CertSummary, Subject, profile, request};
 
 use super::args::{Format, KeyFormatArg, KeyTypeArg, LeafKeyArgs};
-use super::bundle::BundleReport;
+use super::bundle::{Account, BundleReport};
 use super::context::Context;
 use super::errors::refuse;
 use super::exit::Status;
@@ -89,6 +89,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     // Every input is checked before the CA is created: a refused setup writes nothing.
     let target = Target::from(a.target);
     let require = a.settings.require(target)?;
+    let singlestore = a.settings.singlestore(target, false)?;
     mysql::check_account_part("SQL host", &a.settings.sql_host)?;
     a.settings.check_users(&a.user)?;
     a.sql_out
@@ -134,7 +135,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     // hold is refused now, before anything is written.
     let first = server_names.first().context("setup names one server")?;
     a.settings
-        .check_planned(store, target, require, first, &a.user)?;
+        .check_planned(store, target, require, &singlestore, first, &a.user)?;
 
     let user_opts = BatchOptions {
         kind: Kind::User,
@@ -209,16 +210,24 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         crl: crl.as_deref(),
         require,
         sql_host: &a.settings.sql_host,
+        singlestore,
     })?;
     match a.format {
         Format::Text => output::line(settings_report::text(&config).trim_end())?,
         Format::Json => output::print_json(&Report {
             ca: ca.summary()?,
-            server: BundleReport::new(server, None),
+            server: BundleReport::new(server, None)?,
             users: users
                 .iter()
-                .map(|u| BundleReport::new(u, require.map(|r| (a.settings.sql_host.as_str(), r))))
-                .collect(),
+                .map(|u| {
+                    let account = require.map(|require| Account {
+                        target,
+                        host: &a.settings.sql_host,
+                        require,
+                    });
+                    BundleReport::new(u, account)
+                })
+                .collect::<certgen::Result<_>>()?,
             config: settings_report::Report::new(
                 target,
                 &server_bundle,

@@ -9,13 +9,16 @@ pub mod postgres;
 pub mod rails;
 mod settings;
 pub mod singlestore;
+pub mod singlestore_tools;
 mod text;
 
 pub use database::{Database, Reload};
-pub use settings::{Bundle, BundleFiles, Client, Config, Input, Require, Role, Section, Setting};
+pub use settings::{
+    Bundle, BundleFiles, Client, Config, Input, Require, Role, Section, Setting, Singlestore,
+};
 pub use text::shell_quote;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// What `config` and `setup` print settings for: a database server, or the
 /// Rails `database.yml` of an application that connects to one.
@@ -60,6 +63,60 @@ impl Target {
         }
     }
 
+    /// The clauses the target's accounts can be tied to TLS with.
+    pub fn requires(self) -> &'static [Require] {
+        match self {
+            Target::Mysql | Target::Mariadb => &[Require::Ssl, Require::X509, Require::Subject],
+            Target::Singlestore => &singlestore::REQUIRES,
+            Target::Manticore | Target::Postgres | Target::Rails => &[],
+        }
+    }
+
+    /// What the accounts' SQL requires: `asked`, or the target's default;
+    /// `None` for a target without SQL accounts. The one answer for
+    /// `config`, `setup` and `issue-client`: a clause the target cannot
+    /// take is refused, never printed.
+    pub fn require(self, asked: Option<Require>) -> Result<Option<Require>> {
+        let Some(asked) = asked else {
+            return Ok(self.default_require());
+        };
+        let takes = self.requires();
+        if takes.is_empty() {
+            return Err(Error::NoSqlAccounts {
+                target: self.name(),
+            });
+        }
+        if !takes.contains(&asked) {
+            let keywords: Vec<&str> = takes.iter().map(|r| r.keyword()).collect();
+            return Err(Error::RequireUnsupported {
+                target: self.database().map_or("rails", Database::title),
+                clause: asked.keyword(),
+                takes: keywords.join(" or "),
+            });
+        }
+        Ok(Some(asked))
+    }
+
+    /// The statement that ties `user`'s account at `host` to TLS as
+    /// `require` says, as `config` prints it for the account and
+    /// `issue-client` for a new certificate; `None` for a target without
+    /// SQL accounts.
+    pub fn require_statement(
+        self,
+        user: &Bundle,
+        host: &str,
+        require: Require,
+    ) -> Result<Option<String>> {
+        if self.requires().is_empty() {
+            return Ok(None);
+        }
+        self.require(Some(require))?;
+        Ok(Some(match self {
+            Target::Singlestore => singlestore::require_statement(user, host, require),
+            _ => mysql::require_statement(user, host, require),
+        }))
+    }
+
     /// Whether the settings hold SQL for each user: the accounts of MySQL,
     /// MariaDB and SingleStore, PostgreSQL's roles.
     pub fn has_sql(self) -> bool {
@@ -70,6 +127,7 @@ impl Target {
     /// name is checked to be writable in the file it goes to: an `Err` names
     /// the value that is not, and nothing should have been written.
     pub fn config(self, input: &Input<'_>) -> Result<Config> {
+        self.require(input.require)?;
         let mut config = match self {
             Target::Mysql => mysql::config(mysql::Flavor::Mysql, input)?,
             Target::Mariadb => mysql::config(mysql::Flavor::Mariadb, input)?,
@@ -78,7 +136,11 @@ impl Target {
             Target::Postgres => postgres::config(input)?,
             Target::Rails => rails::config(input)?,
         };
-        config.reload = self.database().map(|db| db.reload().to_string());
+        // Turning TLS off leaves no certificate to reload.
+        config.reload = self
+            .database()
+            .filter(|_| !input.singlestore.disable)
+            .map(|db| db.reload().to_string());
         Ok(config)
     }
 }
@@ -109,6 +171,7 @@ pub(crate) fn sample(test: impl FnOnce(&Input<'_>)) {
         crl: None,
         require: None,
         sql_host: "%",
+        singlestore: Singlestore::default(),
     });
 }
 
@@ -128,6 +191,57 @@ mod tests {
             assert_eq!(Database::from_name(db.name()), Some(db));
         }
         assert_eq!(Database::from_name("MySQL"), None);
+    }
+
+    #[test]
+    fn what_an_account_can_require_is_decided_once() {
+        use Require::*;
+        assert_eq!(Target::Singlestore.require(None).unwrap(), Some(Ssl));
+        assert_eq!(Target::Mariadb.require(None).unwrap(), Some(Subject));
+        assert_eq!(Target::Postgres.require(None).unwrap(), None);
+        let err = Target::Singlestore.require(Some(Subject)).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "SingleStore accounts cannot REQUIRE SUBJECT: they take REQUIRE SSL or X509"
+        );
+        assert!(matches!(
+            Target::Postgres.require(Some(Ssl)),
+            Err(Error::NoSqlAccounts { target: "postgres" })
+        ));
+        sample(|input| {
+            let user = &input.users[0];
+            assert!(
+                Target::Singlestore
+                    .require_statement(user, "%", Subject)
+                    .is_err()
+            );
+            assert!(
+                Target::Singlestore
+                    .config(&Input {
+                        require: Some(Subject),
+                        ..input.clone()
+                    })
+                    .is_err()
+            );
+            // The statement config prints for the account is the one
+            // issue-client prints.
+            for target in [Target::Mysql, Target::Singlestore] {
+                for &require in target.requires() {
+                    let config = target
+                        .config(&Input {
+                            require: Some(require),
+                            ..input.clone()
+                        })
+                        .unwrap();
+                    let one = target.require_statement(user, "%", require).unwrap();
+                    assert!(config.sql.contains(&one.unwrap()), "{target:?} {require:?}");
+                }
+            }
+            assert_eq!(
+                Target::Manticore.require_statement(user, "%", Ssl).unwrap(),
+                None
+            );
+        });
     }
 
     #[test]

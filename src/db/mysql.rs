@@ -6,7 +6,6 @@ use std::path::Path;
 
 pub use super::settings::Require;
 use super::settings::{Bundle, Client, Config, Input, Role, Section, Setting};
-use crate::bundle::LeafIssued;
 
 /// Which server the settings are for: they differ in the client's option
 /// that checks the server's name.
@@ -99,11 +98,6 @@ pub fn require_subject(user: &str, host: &str, subject: &str, issuer: &str) -> S
     } else {
         alter
     }
-}
-
-/// The statement that ties a user's account to TLS, for the bundle `leaf`.
-pub fn require_bundle(leaf: &LeafIssued, host: &str, require: Require) -> String {
-    require_statement(&Bundle::from_leaf(leaf), host, require)
 }
 
 /// The statement that ties `user`'s account to TLS as `require` asks.

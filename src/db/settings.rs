@@ -49,6 +49,17 @@ pub enum Require {
     Subject,
 }
 
+impl Require {
+    /// The clause's keyword, as the SQL says it.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Require::Ssl => "SSL",
+            Require::X509 => "X509",
+            Require::Subject => "SUBJECT",
+        }
+    }
+}
+
 /// Everything the settings are made from.
 #[derive(Clone, Debug)]
 pub struct Input<'a> {
@@ -59,6 +70,25 @@ pub struct Input<'a> {
     pub require: Option<Require>,
     /// The host part of the accounts in the SQL.
     pub sql_host: &'a str,
+    /// SingleStore's own choices; the other targets take the default.
+    pub singlestore: Singlestore,
+}
+
+/// What `config singlestore` sets up besides the certificates, as its
+/// guide describes the choices (see [`crate::db::singlestore`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Singlestore {
+    /// TLS for clients on the aggregators only, not between the nodes: no
+    /// `ssl_ca`, and the settings only on the master and child aggregators.
+    pub aggregators_only: bool,
+    /// Existing accounts without a certificate that must log in over TLS
+    /// (`ALTER USER ... REQUIRE SSL`), such as root, which `ADD AGGREGATOR`,
+    /// `ADD LEAF` and SingleStore Tools log in as.
+    pub tls_accounts: Vec<String>,
+    /// MemSQL Ops serves its web UI with the server certificate too.
+    pub ops: bool,
+    /// What turns TLS off again, instead of on.
+    pub disable: bool,
 }
 
 /// What the MySQL-family SQL does.

@@ -34,6 +34,23 @@ pub struct CaOptions {
     pub passphrase: Option<Passphrase>,
 }
 
+#[cfg(test)]
+impl CaOptions {
+    /// A root "Test CA" with an ECDSA P-256 key in PKCS#8, valid for
+    /// `days`, unencrypted: the CA the library's unit tests issue from.
+    pub(crate) fn for_tests(days: i64) -> CaOptions {
+        CaOptions {
+            subject: crate::name::Subject::from_cn("Test CA").expect("a valid CN"),
+            key_type: crate::key_type::KeyType::EcdsaP256,
+            key_format: crate::key_type::KeyFormat::Pkcs8,
+            validity: time::Duration::days(days),
+            path_len: None,
+            force: false,
+            passphrase: None,
+        }
+    }
+}
+
 /// What `init_ca` did.
 #[derive(Debug)]
 pub struct CaCreated {

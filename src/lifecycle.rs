@@ -37,7 +37,6 @@ mod tests {
     use crate::key_type::{KeyFormat, KeyType};
     use crate::keys::{KeyAlgorithm, KeyInfo, format_of as key_format_of};
     use crate::kind::Kind;
-    use crate::name::Subject;
     use crate::pki::open_ca;
     use crate::profile::Profile;
     use crate::store::Store;
@@ -86,15 +85,7 @@ mod tests {
     /// A PKI at T0 with the users `a` (10 days) and `b` (100 days).
     fn pki(dir: &Path) -> (Store, Ca) {
         let store = Store::new(dir);
-        let ca_opts = CaOptions {
-            subject: Subject::from_cn("Test CA").unwrap(),
-            key_type: KeyType::EcdsaP256,
-            key_format: KeyFormat::Pkcs8,
-            validity: Duration::days(3650),
-            path_len: None,
-            force: false,
-            passphrase: None,
-        };
+        let ca_opts = CaOptions::for_tests(3650);
         init_ca(&store, &ca_opts, None, T0).unwrap();
         let ca = open_ca(&store).unwrap();
         let spec = |name: &str, days| LeafSpec {

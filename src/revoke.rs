@@ -205,7 +205,6 @@ mod tests {
     use crate::key_type::{KeyFormat, KeyType};
     use crate::kind::Kind;
     use crate::lifecycle::{RenewOptions, Selection, plan, renew};
-    use crate::name::Subject;
     use crate::pki::open_ca;
     use time::Duration;
     use time::macros::datetime;
@@ -216,15 +215,7 @@ mod tests {
     /// `reuse_key` and `b` renewed with a new key.
     fn pki(dir: &Path) -> (Store, [Serial; 4]) {
         let store = Store::new(dir);
-        let ca = CaOptions {
-            subject: Subject::from_cn("Test CA").unwrap(),
-            key_type: KeyType::EcdsaP256,
-            key_format: KeyFormat::Pkcs8,
-            validity: Duration::days(100),
-            path_len: None,
-            force: false,
-            passphrase: None,
-        };
+        let ca = CaOptions::for_tests(100);
         init_ca(&store, &ca, None, T0).unwrap();
         let ca = open_ca(&store).unwrap();
         let spec = |name: &str| LeafSpec {

@@ -105,7 +105,6 @@ mod tests {
     use crate::init_ca::{CaOptions, init_ca};
     use crate::issue::{BatchOptions, LeafSpec, issue_batch};
     use crate::key_type::{KeyFormat, KeyType};
-    use crate::name::Subject;
     use crate::pki::open_ca;
     use time::Duration;
     use time::macros::datetime;
@@ -114,15 +113,7 @@ mod tests {
 
     fn pki(dir: &std::path::Path) -> Store {
         let store = Store::new(dir);
-        let ca = CaOptions {
-            subject: Subject::from_cn("Test CA").unwrap(),
-            key_type: KeyType::EcdsaP256,
-            key_format: KeyFormat::Pkcs8,
-            validity: Duration::days(3650),
-            path_len: None,
-            force: false,
-            passphrase: None,
-        };
+        let ca = CaOptions::for_tests(3650);
         init_ca(&store, &ca, None, T0).unwrap();
         let ca = open_ca(&store).unwrap();
         let spec = LeafSpec {

@@ -46,8 +46,9 @@ pub fn database() -> impl clap::builder::TypedValueParser<Value = certgen::db::D
         .iter()
         .map(|d| d.name())
         .collect();
-    clap::builder::PossibleValuesParser::new(names)
-        .map(|s| certgen::db::Database::from_name(&s).expect("a listed name"))
+    clap::builder::PossibleValuesParser::new(names).try_map(|s| {
+        certgen::db::Database::from_name(&s).ok_or_else(|| format!("unknown database {s:?}"))
+    })
 }
 
 #[cfg(test)]

@@ -95,9 +95,13 @@ impl Ssh {
         let mut child = cmd
             .spawn()
             .map_err(|e| failed(format!("cannot run {}: {e}", self.program[0])))?;
-        let mut stdin = child.stdin.take().expect("piped");
-        let stdout = child.stdout.take().expect("piped");
-        let stderr = child.stderr.take().expect("piped");
+        let (Some(mut stdin), Some(stdout), Some(stderr)) =
+            (child.stdin.take(), child.stdout.take(), child.stderr.take())
+        else {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(failed("ssh started without its standard streams".into()));
+        };
         let out = std::thread::spawn(move || read_capped(stdout));
         let err = std::thread::spawn(move || read_capped(stderr));
         // A remote side that stopped reading (it refused, or the connection

@@ -10,6 +10,6 @@ mod session;
 mod target;
 
 pub use deliver::{RemoteDeployment, RemoteFile, RemoteRequest, deliver};
-pub use reload::{Confirmed, confirm};
+pub use reload::{Confirmed, confirm, default_endpoint};
 pub use session::Ssh;
 pub use target::SshTarget;

@@ -15,7 +15,7 @@ use certgen::CertSummary;
 use certgen::db::Database;
 use certgen::deploy::{self, Deployment, Layout, Owner, Role};
 use certgen::kind::Kind;
-use certgen::remote::{Options, Starttls, Target};
+use certgen::remote::{Options, Target};
 use certgen::ssh::{self, RemoteDeployment, Ssh, SshTarget};
 
 use super::args::Format;
@@ -185,11 +185,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
                 Some(t) => t.host.clone(),
                 None => "localhost".to_string(),
             };
-            Some(Target {
-                host,
-                port: db.default_port(),
-                protocol: None,
-            })
+            Some(ssh::default_endpoint(&host, *db))
         }
         _ => None,
     };
@@ -335,11 +331,7 @@ fn after_deploy(
         after.reload = Some(command.to_string());
     }
     if let Some(endpoint) = confirm {
-        let opts = Options {
-            starttls: Starttls::Auto,
-            sni: None,
-            timeout: std::time::Duration::from_secs(10),
-        };
+        let opts = Options::confirming();
         let within = std::time::Duration::try_from(a.confirm_timeout).unwrap_or_default();
         let c = ssh::confirm(endpoint, &opts, certificate, within)?;
         after.confirmed = Some(ConfirmReport {

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 use serde::Serialize;
 
-use certgen::remote::{Options, Starttls};
+use certgen::remote::Options;
 use certgen::rollout::{self, HostOutcome, Settings, State};
 use certgen::ssh::Ssh;
 
@@ -92,11 +92,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         parallel: usize::from(a.parallel),
         dry_run: a.dry_run,
         confirm_within: std::time::Duration::try_from(a.confirm_timeout).unwrap_or_default(),
-        connect: Options {
-            starttls: Starttls::Auto,
-            sni: None,
-            timeout: std::time::Duration::from_secs(10),
-        },
+        connect: Options::confirming(),
     };
     let bar = progress(
         hosts.len(),

@@ -87,11 +87,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         Some(file) => {
             let inventory = certgen::rollout::load(file)?;
             let ssh = certgen::ssh::Ssh::from_command(&a.ssh_command)?;
-            let connect = certgen::remote::Options {
-                starttls: certgen::remote::Starttls::Auto,
-                sni: None,
-                timeout: std::time::Duration::from_secs(10),
-            };
+            let connect = certgen::remote::Options::confirming();
             Some(fleet_view::look(
                 &ctx.store, &ssh, &inventory, &mut pki, &connect, now,
             ))

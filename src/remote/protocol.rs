@@ -64,6 +64,19 @@ pub struct Options {
     pub timeout: Duration,
 }
 
+impl Options {
+    /// How a deployment's confirmation and a fleet's status connect: the
+    /// protocol by the port or the server's answer, no SNI beyond the
+    /// host, 10 s to connect and again for the handshake.
+    pub fn confirming() -> Options {
+        Options {
+            starttls: Starttls::Auto,
+            sni: None,
+            timeout: std::time::Duration::from_secs(10),
+        }
+    }
+}
+
 /// What a server served.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Served {

@@ -115,11 +115,7 @@ pub fn load(path: &Path) -> Result<Vec<Host>> {
         let confirm = match (&h.confirm, database) {
             (Some(c), _) if c == "none" => None,
             (Some(c), _) => Some(Target::parse(c).map_err(|e| at(e.to_string()))?),
-            (None, Some(db)) => Some(Target {
-                host: ssh.host.clone(),
-                port: db.default_port(),
-                protocol: None,
-            }),
+            (None, Some(db)) => Some(crate::ssh::default_endpoint(&ssh.host, db)),
             (None, None) => None,
         };
         if h.reload_command.is_some() && database.is_none() {

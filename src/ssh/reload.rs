@@ -43,6 +43,16 @@ pub fn run(ssh: &Ssh, target: Option<&SshTarget>, command: &str) -> Result<Strin
     }
 }
 
+/// The server to confirm when none is named: `host` (the ssh target's)
+/// at the database's own port, the protocol by that port.
+pub fn default_endpoint(host: &str, db: crate::db::Database) -> Target {
+    Target {
+        host: host.to_string(),
+        port: db.default_port(),
+        protocol: None,
+    }
+}
+
 /// What the endpoint served when it was confirmed.
 #[derive(Clone, Debug)]
 pub struct Confirmed {

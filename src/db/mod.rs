@@ -3,6 +3,7 @@
 
 pub mod account;
 mod database;
+pub mod drivers;
 pub mod manticore;
 pub mod mysql;
 pub mod postgres;
@@ -12,7 +13,9 @@ pub mod singlestore;
 mod text;
 
 pub use database::{Database, Reload};
-pub use settings::{Bundle, BundleFiles, Client, Config, Input, Require, Role, Section, Setting};
+pub use settings::{
+    Bundle, BundleFiles, Client, ClientKind, Config, Driver, Input, Require, Role, Section, Setting,
+};
 pub use text::shell_quote;
 
 use crate::error::Result;
@@ -66,6 +69,13 @@ impl Target {
         !matches!(self, Target::Manticore | Target::Rails)
     }
 
+    /// Whether drivers connect to the target with a user's certificate, so
+    /// that there are driver settings to print: not to Manticore, which
+    /// checks no client certificate, nor Rails, a client itself.
+    pub fn has_drivers(self) -> bool {
+        !matches!(self, Target::Manticore | Target::Rails)
+    }
+
     /// The settings, statements and commands for `input`. Every path and
     /// name is checked to be writable in the file it goes to: an `Err` names
     /// the value that is not, and nothing should have been written.
@@ -79,6 +89,18 @@ impl Target {
             Target::Rails => rails::config(input)?,
         };
         config.reload = self.database().map(|db| db.reload().to_string());
+        if let Some(db) = self.database().filter(|_| self.has_drivers()) {
+            for user in input.users {
+                let command = config
+                    .clients
+                    .iter()
+                    .find(|c| c.user == user.name)
+                    .and_then(|c| c.command.as_deref());
+                config
+                    .drivers
+                    .extend(drivers::all::drivers(db, input, user, command)?);
+            }
+        }
         Ok(config)
     }
 }
@@ -96,12 +118,14 @@ pub(crate) fn sample(test: impl FnOnce(&Input<'_>)) {
         subject: "/CN=db.example.com".into(),
         issuer: "/CN=CA".into(),
         files: files("/pki/servers/db", "server-cert.pem", "server-key.pem"),
+        keystore_dir: None,
     };
     let users = [Bundle {
         name: "app".into(),
         subject: "/CN=app".into(),
         issuer: "/CN=CA".into(),
         files: files("/pki/users/app", "client-cert.pem", "client-key.pem"),
+        keystore_dir: None,
     }];
     test(&Input {
         server: &server,
@@ -109,6 +133,8 @@ pub(crate) fn sample(test: impl FnOnce(&Input<'_>)) {
         crl: None,
         require: None,
         sql_host: "%",
+        port: None,
+        database: None,
     });
 }
 

@@ -1,8 +1,8 @@
 //! JDBC: MySQL Connector/J and MariaDB Connector/J for the MySQL protocol,
-//! pgJDBC for PostgreSQL, with the files `certgen keystore` writes: Java
-//! drivers read a client key from a PKCS#12 keystore (Connector/J,
-//! MariaDB Connector/J) or as PKCS#8 DER (pgJDBC before 42.7.9 reads no
-//! PEM key). Each is a URL of the server and database, and connection
+//! pgJDBC for PostgreSQL, with the files `certgen keystore` writes (named
+//! by [`crate::keystore`]): Java drivers read a client key from a PKCS#12
+//! keystore (Connector/J, MariaDB Connector/J) or as PKCS#8 DER (pgJDBC
+//! before 42.7.9 reads no PEM key). Each is a URL of the server and database, and connection
 //! properties (which could equally be the URL's parameters); the keystore
 //! password is the application's to supply, never printed.
 //!
@@ -20,11 +20,8 @@
 use super::super::settings::{ClientKind, Driver, Setting};
 use super::conn::{Conn, Protocol};
 use super::literal::{file_url, percent, string};
-
-/// The files `certgen keystore user USER --out DIR` writes into DIR.
-pub const KEYSTORE: &str = "keystore.p12";
-pub const TRUSTSTORE: &str = "truststore.p12";
-pub const USER_PK8: &str = "client-key.pk8";
+use crate::keystore::{KEYSTORE, TRUSTSTORE, pk8_name};
+use crate::kind::Kind;
 
 /// The Java parameter the snippet takes the keystore password as.
 const PASSWORD: &str = "keystorePassword";
@@ -91,7 +88,7 @@ pub fn drivers(conn: &Conn<'_>) -> Vec<Driver> {
                 Setting::new("sslmode", "verify-full"),
                 Setting::new("sslrootcert", conn.ca),
                 Setting::new("sslcert", conn.cert),
-                Setting::new("sslkey", file(USER_PK8)),
+                Setting::new("sslkey", file(&pk8_name(Kind::User))),
             ],
         )],
     }

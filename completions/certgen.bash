@@ -398,7 +398,7 @@ _certgen() {
             return 0
             ;;
         certgen__subcmd__config)
-            opts="-q -h -V --server --user --require --sql-host --deploy-dir --client-deploy-dir --layout --aggregators-only --tls-account --ops --sql-out --disable --format --dir --quiet --color --help --version mysql mariadb singlestore manticore postgres rails"
+            opts="-q -h -V --server --user --require --sql-host --deploy-dir --client-deploy-dir --layout --aggregators-only --tls-account --ops --port --database --keystore-dir --client --sql-out --disable --format --dir --quiet --color --help --version mysql mariadb singlestore manticore postgres rails"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -434,6 +434,22 @@ _certgen() {
                     ;;
                 --tls-account)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keystore-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client)
+                    COMPREPLY=($(compgen -W "cli libpq jdbc node python go dotnet rails" -- "${cur}"))
                     return 0
                     ;;
                 --sql-out)
@@ -1526,7 +1542,7 @@ _certgen() {
             return 0
             ;;
         certgen__subcmd__setup)
-            opts="-q -h -V --host --user --key-type --key-format --ca-key-type --ca-cn --require --sql-host --deploy-dir --client-deploy-dir --layout --aggregators-only --tls-account --ops --sql-out --force --format --encrypt --passphrase-file --dir --quiet --color --help --version mysql mariadb singlestore manticore postgres rails"
+            opts="-q -h -V --host --user --key-type --key-format --ca-key-type --ca-cn --require --sql-host --deploy-dir --client-deploy-dir --layout --aggregators-only --tls-account --ops --port --database --keystore-dir --client --sql-out --force --format --encrypt --passphrase-file --dir --quiet --color --help --version mysql mariadb singlestore manticore postgres rails"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1578,6 +1594,22 @@ _certgen() {
                     ;;
                 --tls-account)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keystore-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client)
+                    COMPREPLY=($(compgen -W "cli libpq jdbc node python go dotnet rails" -- "${cur}"))
                     return 0
                     ;;
                 --sql-out)

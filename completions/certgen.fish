@@ -204,6 +204,17 @@ mysql\t''
 postgres\t''
 engineyard\t''"
 complete -c certgen -n "__fish_certgen_using_subcommand setup" -l tls-account -d 'An existing account without a certificate that must log in over TLS (ALTER USER ... REQUIRE SSL), such as root, which ADD AGGREGATOR, ADD LEAF and SingleStore Tools log in as (repeatable, comma-separated)' -r
+complete -c certgen -n "__fish_certgen_using_subcommand setup" -l port -d 'The port clients connect to [default: the database\'s, 3306 or 5432]' -r
+complete -c certgen -n "__fish_certgen_using_subcommand setup" -l database -d 'The database the drivers connect to [default: none for the MySQL family; for PostgreSQL the user\'s name, libpq\'s default]' -r
+complete -c certgen -n "__fish_certgen_using_subcommand setup" -l keystore-dir -d 'The directory `certgen keystore user USER --out DIR` wrote each user\'s keystores to, for the JDBC settings; {user} in DIR stands for each user\'s name (e.g. \'/home/{user}/jdbc\')' -r -F
+complete -c certgen -n "__fish_certgen_using_subcommand setup" -l client -d 'Print the settings of these clients, each verifying the server and presenting the user\'s certificate (repeatable, comma-separated) [default: the command line in text; every client in JSON]' -r -f -a "cli\t'The command-line client: mysql, mariadb or psql, over TCP'
+libpq\t'libpq\'s connection string and URI (PostgreSQL)'
+jdbc\t'MySQL Connector/J, MariaDB Connector/J, pgJDBC (needs --keystore-dir)'
+node\t'Node.js mysql2, pg'
+python\t'Python PyMySQL, psycopg'
+go\t'Go go-sql-driver/mysql, pgx'
+dotnet\t'.NET MySqlConnector, Npgsql'
+rails\t'Rails\' database.yml (mysql2, postgresql adapters)'"
 complete -c certgen -n "__fish_certgen_using_subcommand setup" -l sql-out -d 'Also write the printed SQL to FILE, for an administrator to run (`mariadb < FILE`); FILE must not exist: certgen never replaces it' -r -F
 complete -c certgen -n "__fish_certgen_using_subcommand setup" -l format -d 'Output format: the settings and SQL as text, or every bundle and the settings as JSON' -r -f -a "text\t''
 json\t''"
@@ -232,6 +243,17 @@ mysql\t''
 postgres\t''
 engineyard\t''"
 complete -c certgen -n "__fish_certgen_using_subcommand config" -l tls-account -d 'An existing account without a certificate that must log in over TLS (ALTER USER ... REQUIRE SSL), such as root, which ADD AGGREGATOR, ADD LEAF and SingleStore Tools log in as (repeatable, comma-separated)' -r
+complete -c certgen -n "__fish_certgen_using_subcommand config" -l port -d 'The port clients connect to [default: the database\'s, 3306 or 5432]' -r
+complete -c certgen -n "__fish_certgen_using_subcommand config" -l database -d 'The database the drivers connect to [default: none for the MySQL family; for PostgreSQL the user\'s name, libpq\'s default]' -r
+complete -c certgen -n "__fish_certgen_using_subcommand config" -l keystore-dir -d 'The directory `certgen keystore user USER --out DIR` wrote each user\'s keystores to, for the JDBC settings; {user} in DIR stands for each user\'s name (e.g. \'/home/{user}/jdbc\')' -r -F
+complete -c certgen -n "__fish_certgen_using_subcommand config" -l client -d 'Print the settings of these clients, each verifying the server and presenting the user\'s certificate (repeatable, comma-separated) [default: the command line in text; every client in JSON]' -r -f -a "cli\t'The command-line client: mysql, mariadb or psql, over TCP'
+libpq\t'libpq\'s connection string and URI (PostgreSQL)'
+jdbc\t'MySQL Connector/J, MariaDB Connector/J, pgJDBC (needs --keystore-dir)'
+node\t'Node.js mysql2, pg'
+python\t'Python PyMySQL, psycopg'
+go\t'Go go-sql-driver/mysql, pgx'
+dotnet\t'.NET MySqlConnector, Npgsql'
+rails\t'Rails\' database.yml (mysql2, postgresql adapters)'"
 complete -c certgen -n "__fish_certgen_using_subcommand config" -l sql-out -d 'Also write the printed SQL to FILE, for an administrator to run (`mariadb < FILE`); FILE must not exist: certgen never replaces it' -r -F
 complete -c certgen -n "__fish_certgen_using_subcommand config" -l format -d 'Output format: the settings as text, or every path and statement as JSON' -r -f -a "text\t''
 json\t''"

@@ -87,6 +87,7 @@ fn setup_prints_a_client_group_for_every_user_that_the_client_reads() {
             read,
             [
                 format!("--user={user}"),
+                "--protocol=TCP".to_string(),
                 format!("--ssl-ca={}", dir.join("ca-cert.pem").display()),
                 format!("--ssl-cert={}", dir.join("client-cert.pem").display()),
                 format!("--ssl-key={}", dir.join("client-key.pem").display()),
@@ -100,6 +101,35 @@ fn setup_prints_a_client_group_for_every_user_that_the_client_reads() {
         print_defaults(&file, None, &["client"]).unwrap(),
         Vec::<String>::new()
     );
+}
+
+#[test]
+fn config_mysql_gives_mysqls_and_mariadbs_clients_each_the_option_it_takes() {
+    let t = tempfile::tempdir().unwrap();
+    let pki = t.path().join("pki");
+    let text = setup(t.path(), &pki, &["mysql", "--user", "app"]);
+    let file = t.path().join("my.cnf");
+    std::fs::write(&file, option_file(&text)).unwrap();
+    let dir = pki.join("users/app");
+    let common = vec![
+        "--user=app".to_string(),
+        "--protocol=TCP".to_string(),
+        format!("--ssl-ca={}", dir.join("ca-cert.pem").display()),
+        format!("--ssl-cert={}", dir.join("client-cert.pem").display()),
+        format!("--ssl-key={}", dir.join("client-key.pem").display()),
+        // MySQL's client reads ssl-mode; MariaDB's ignores it, as loose-.
+        "--loose-ssl-mode=VERIFY_IDENTITY".to_string(),
+    ];
+    // MySQL's client reads [client] and [client-app].
+    let Some(mysql) = print_defaults(&file, Some("-app"), &["client"]) else {
+        return;
+    };
+    assert_eq!(mysql, common);
+    // MariaDB's clients read [client-mariadb-app] too.
+    let mariadb = print_defaults(&file, Some("-app"), &["client", "client-mariadb"]).unwrap();
+    let mut expected = common.clone();
+    expected.push("--ssl-verify-server-cert".to_string());
+    assert_eq!(mariadb, expected);
 }
 
 #[test]
@@ -124,7 +154,7 @@ fn option_file_values_keep_hashes_quotes_and_spaces() {
         );
         let client = print_defaults(&file, Some("-app"), &["client"]).unwrap();
         assert_eq!(
-            client[3],
+            client[4],
             format!(
                 "--ssl-key={}",
                 pki.join("users/app/client-key.pem").display()
@@ -304,7 +334,7 @@ fn config_json_holds_every_path_and_statement() {
     assert_eq!(
         j["clients"][1]["connection_string"],
         format!(
-            "host=db.example.com user=app sslmode=verify-full sslrootcert={} sslcert={} sslkey={}",
+            "host=db.example.com port=5432 user=app dbname=app sslmode=verify-full sslrootcert={} sslcert={} sslkey={}",
             app.join("ca-cert.pem").display(),
             app.join("client-cert.pem").display(),
             app.join("client-key.pem").display()

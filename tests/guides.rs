@@ -522,6 +522,7 @@ guides! {
     readme: "README.md",
     ca_key: "docs/ca-key.md",
     check_expiry: "docs/check-expiry.md",
+    drivers: "docs/databases/drivers.md",
     manticore: "docs/databases/manticore.md",
     mysql_mariadb: "docs/databases/mysql-mariadb.md",
     postgres: "docs/databases/postgres.md",

@@ -9,6 +9,7 @@ mod bad_input;
 mod bounds;
 mod check_expiry;
 mod cli_output;
+mod client_settings;
 mod cmd;
 mod completions;
 mod config;

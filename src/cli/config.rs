@@ -8,7 +8,7 @@ use anyhow::{Context as _, Result};
 
 use certgen::Store;
 use certgen::bundle::{LeafIssued, read_leaf};
-use certgen::db::{self, Bundle, Target};
+use certgen::db::{Bundle, Target};
 use certgen::index::Index;
 use certgen::kind::Kind;
 
@@ -66,6 +66,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         bundle_names(&store.path("users"))?
     };
     a.settings.check_users(&users)?;
+    a.settings.check_clients(target, &users)?;
     let index = Index::load(&store.index())?;
     let leaf = |kind, name: &str| -> Result<LeafIssued> {
         let rel = Kind::rel_dir(kind, name);
@@ -84,6 +85,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     let bundle = |kind, leaf: &LeafIssued| -> Result<Bundle> {
         Ok(Bundle {
             files: a.settings.files(store, kind, &leaf.name)?,
+            keystore_dir: a.settings.keystore_dir(kind, &leaf.name)?,
             ..Bundle::from_leaf(leaf)
         })
     };
@@ -104,22 +106,18 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     }
     let users = kept;
     let crl = a.settings.crl(store);
-    let input = db::Input {
-        server: &server,
-        users: &users,
-        crl: crl.as_deref(),
-        require,
-        sql_host: &a.settings.sql_host,
-        singlestore,
-    };
+    let input = a
+        .settings
+        .input(&server, &users, crl.as_deref(), require, singlestore);
     let mut config = target.config(&input)?;
     for why in skipped {
         config.notes.push(format!("skipped {why}"));
     }
     a.sql_out
         .check(no_sql(target, config.sql.is_empty()).as_deref())?;
+    let config = a.settings.shown(&config);
     match a.format {
-        Format::Text => output::line(text(&config).trim_end())?,
+        Format::Text => output::line(text(&config, a.settings.clients().as_deref()).trim_end())?,
         Format::Json => output::print_json(&Report::new(
             target,
             &server,

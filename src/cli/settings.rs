@@ -8,7 +8,7 @@ use anyhow::{Context as _, Result};
 use clap::ValueEnum;
 
 use certgen::bundle::LeafIssued;
-use certgen::db::{self, Bundle, BundleFiles, Require, Singlestore, Target};
+use certgen::db::{self, Bundle, BundleFiles, ClientKind, Config, Require, Singlestore, Target};
 use certgen::deploy::Layout;
 use certgen::index::Index;
 use certgen::kind::Kind;
@@ -68,6 +68,42 @@ pub enum RequireArg {
     Subject,
 }
 
+/// A kind of client `--client` prints the settings of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ClientArg {
+    /// The command-line client: mysql, mariadb or psql, over TCP
+    Cli,
+    /// libpq's connection string and URI (PostgreSQL)
+    Libpq,
+    /// MySQL Connector/J, MariaDB Connector/J, pgJDBC (needs --keystore-dir)
+    Jdbc,
+    /// Node.js mysql2, pg
+    Node,
+    /// Python PyMySQL, psycopg
+    Python,
+    /// Go go-sql-driver/mysql, pgx
+    Go,
+    /// .NET MySqlConnector, Npgsql
+    Dotnet,
+    /// Rails' database.yml (mysql2, postgresql adapters)
+    Rails,
+}
+
+impl From<ClientArg> for ClientKind {
+    fn from(c: ClientArg) -> ClientKind {
+        match c {
+            ClientArg::Cli => ClientKind::Cli,
+            ClientArg::Libpq => ClientKind::Libpq,
+            ClientArg::Jdbc => ClientKind::Jdbc,
+            ClientArg::Node => ClientKind::Node,
+            ClientArg::Python => ClientKind::Python,
+            ClientArg::Go => ClientKind::Go,
+            ClientArg::Dotnet => ClientKind::Dotnet,
+            ClientArg::Rails => ClientKind::Rails,
+        }
+    }
+}
+
 impl From<RequireArg> for Require {
     fn from(r: RequireArg) -> Require {
         match r {
@@ -121,6 +157,23 @@ pub struct SettingsArgs {
     /// (memsql-ops ssl-set-cert).
     #[arg(long, help_heading = "SingleStore")]
     ops: bool,
+    /// The port clients connect to [default: the database's, 3306 or 5432].
+    #[arg(long, value_name = "PORT", value_parser = clap::value_parser!(u16).range(1..))]
+    pub port: Option<u16>,
+    /// The database the drivers connect to [default: none for the MySQL
+    /// family; for PostgreSQL the user's name, libpq's default].
+    #[arg(long, value_name = "NAME")]
+    pub database: Option<String>,
+    /// The directory `certgen keystore user USER --out DIR` wrote each
+    /// user's keystores to, for the JDBC settings; {user} in DIR stands for
+    /// each user's name (e.g. '/home/{user}/jdbc').
+    #[arg(long, value_name = "DIR")]
+    keystore_dir: Option<PathBuf>,
+    /// Print the settings of these clients, each verifying the server and
+    /// presenting the user's certificate (repeatable, comma-separated)
+    /// [default: the command line in text; every client in JSON].
+    #[arg(long, value_enum, value_name = "KIND", value_delimiter = ',')]
+    client: Vec<ClientArg>,
 }
 
 impl SettingsArgs {
@@ -156,6 +209,109 @@ impl SettingsArgs {
             ));
         }
         Ok(asked)
+    }
+
+    /// Checks the client options against the target and the users, before
+    /// anything is written.
+    pub fn check_clients(&self, target: Target, users: &[String]) -> Result<()> {
+        let name = target.name();
+        if !target.has_drivers() {
+            let why = match target {
+                Target::Rails => "rails prints database.yml itself",
+                _ => "Manticore checks no client certificate",
+            };
+            let option = if !self.client.is_empty() {
+                Some("--client")
+            } else if self.keystore_dir.is_some() {
+                Some("--keystore-dir")
+            } else if target == Target::Manticore && self.port.is_some() {
+                Some("--port")
+            } else if target == Target::Manticore && self.database.is_some() {
+                Some("--database")
+            } else {
+                None
+            };
+            if let Some(option) = option {
+                return Err(refuse(
+                    format!("{option}: there are no driver settings for {name}: {why}"),
+                    "ask for the drivers of the database's target, e.g. `certgen config postgres --client node`",
+                ));
+            }
+            return Ok(());
+        }
+        if target != Target::Postgres && self.client.contains(&ClientArg::Libpq) {
+            return Err(refuse(
+                format!("--client libpq: {name} is not reached through libpq"),
+                "libpq is PostgreSQL's client library; leave libpq out",
+            ));
+        }
+        if self.client.contains(&ClientArg::Jdbc) && self.keystore_dir.is_none() {
+            return Err(refuse(
+                "--client jdbc: the JDBC settings name the keystores, and there is no --keystore-dir",
+                "write them with `certgen keystore user USER --out DIR`, and give DIR with --keystore-dir",
+            ));
+        }
+        if let Some(dir) = &self.keystore_dir
+            && users.len() > 1
+            && !dir.to_string_lossy().contains("{user}")
+        {
+            return Err(refuse(
+                format!(
+                    "--keystore-dir {}: {} users cannot share one directory",
+                    dir.display(),
+                    users.len()
+                ),
+                "put {user} in the directory, e.g. --keystore-dir '/home/{user}/jdbc'",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Where user `name`'s keystores are, absolute, when --keystore-dir
+    /// says.
+    pub fn keystore_dir(&self, kind: Kind, name: &str) -> Result<Option<PathBuf>> {
+        let (Kind::User, Some(dir)) = (kind, &self.keystore_dir) else {
+            return Ok(None);
+        };
+        let dir = user_dir(dir, name)?;
+        Ok(Some(
+            std::path::absolute(&dir).with_context(|| format!("resolving {}", dir.display()))?,
+        ))
+    }
+
+    /// The clients --client asks for, or `None` for the default.
+    pub fn clients(&self) -> Option<Vec<ClientKind>> {
+        (!self.client.is_empty()).then(|| self.client.iter().map(|&c| c.into()).collect())
+    }
+
+    /// `config` with the drivers --client asks for (every one without it).
+    pub fn shown(&self, config: &Config) -> Config {
+        let mut shown = config.clone();
+        if let Some(kinds) = self.clients() {
+            shown.drivers.retain(|d| kinds.contains(&d.client));
+        }
+        shown
+    }
+
+    /// The database input for the settings of `server` and `users`.
+    pub fn input<'a>(
+        &'a self,
+        server: &'a Bundle,
+        users: &'a [Bundle],
+        crl: Option<&'a Path>,
+        require: Option<Require>,
+        singlestore: Singlestore,
+    ) -> db::Input<'a> {
+        db::Input {
+            server,
+            users,
+            crl,
+            require,
+            sql_host: &self.sql_host,
+            singlestore,
+            port: self.port,
+            database: self.database.as_deref(),
+        }
     }
 
     /// Where `kind` bundle `name`'s files are, absolute.
@@ -196,6 +352,7 @@ impl SettingsArgs {
                 subject: format!("/CN={name}"),
                 issuer: "/CN=CA".into(),
                 files: self.files(store, kind, name)?,
+                keystore_dir: self.keystore_dir(kind, name)?,
             })
         };
         let server = planned(Kind::Server, server)?;
@@ -204,14 +361,13 @@ impl SettingsArgs {
             .map(|u| planned(Kind::User, u))
             .collect::<Result<Vec<_>>>()?;
         let crl = self.crl(store);
-        target.config(&db::Input {
-            server: &server,
-            users: &users,
-            crl: crl.as_deref(),
+        target.config(&self.input(
+            &server,
+            &users,
+            crl.as_deref(),
             require,
-            sql_host: &self.sql_host,
-            singlestore: singlestore.clone(),
-        })?;
+            singlestore.clone(),
+        ))?;
         Ok(())
     }
 

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use certgen::db::{Bundle, BundleFiles, Config, Target};
+use certgen::db::{Bundle, BundleFiles, ClientKind, Config, Target};
 
 /// What `config --format json` prints, and `setup --format json` under `config`.
 #[derive(Serialize)]
@@ -47,8 +47,10 @@ impl<'a> Report<'a> {
 }
 
 /// The settings as text: each file's lines under a comment saying where
-/// they go, then the shell commands, the SQL and how each user connects.
-pub fn text(config: &Config) -> String {
+/// they go, then the shell commands, the SQL and how each user connects:
+/// with the command line (and libpq's string), or with each driver of
+/// `clients` when --client names them.
+pub fn text(config: &Config, clients: Option<&[ClientKind]>) -> String {
     let mut t = String::new();
     for section in &config.sections {
         t.push_str(&format!("# {}\n{}\n", section.comment, section.text));
@@ -70,19 +72,32 @@ pub fn text(config: &Config) -> String {
         }
         t.push('\n');
     }
-    for client in &config.clients {
-        if let Some(c) = &client.command {
-            t.push_str(&format!("# Connecting as {}:\n{c}\n", client.user));
+    match clients {
+        None => {
+            for client in &config.clients {
+                if let Some(c) = &client.command {
+                    t.push_str(&format!("# Connecting as {}:\n{c}\n", client.user));
+                }
+                if let Some(c) = &client.connection_string {
+                    t.push_str(&format!(
+                        "# {}'s libpq connection string:\n{c}\n",
+                        client.user
+                    ));
+                }
+            }
+            if !config.clients.is_empty() {
+                t.push('\n');
+            }
         }
-        if let Some(c) = &client.connection_string {
-            t.push_str(&format!(
-                "# {}'s libpq connection string:\n{c}\n",
-                client.user
-            ));
+        Some(_) => {
+            for d in &config.drivers {
+                t.push_str(&format!("# {} with {}:\n{}", d.user, d.title, d.text));
+                if !d.text.ends_with('\n') {
+                    t.push('\n');
+                }
+                t.push('\n');
+            }
         }
-    }
-    if !config.clients.is_empty() {
-        t.push('\n');
     }
     for note in &config.notes {
         t.push_str(&format!("# {note}\n"));

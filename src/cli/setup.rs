@@ -6,7 +6,7 @@ use anyhow::{Context as _, Result};
 use serde::Serialize;
 
 use certgen::bundle::LeafIssued;
-use certgen::db::{self, Bundle, Target, mysql};
+use certgen::db::{Bundle, Target, mysql};
 use certgen::index::Index;
 use certgen::init_ca::{CaOptions, init_ca};
 use certgen::issue::{BatchOptions, LeafSpec, check_specs};
@@ -92,6 +92,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     let singlestore = a.settings.singlestore(target, false)?;
     mysql::check_account_part("SQL host", &a.settings.sql_host)?;
     a.settings.check_users(&a.user)?;
+    a.settings.check_clients(target, &a.user)?;
     a.sql_out
         .check(no_sql(target, a.user.is_empty()).as_deref())?;
     let base = a.key.batch(Kind::Server, a.force);
@@ -196,6 +197,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     let bundle = |leaf: &LeafIssued, kind| -> Result<Bundle> {
         Ok(Bundle {
             files: a.settings.files(store, kind, &leaf.name)?,
+            keystore_dir: a.settings.keystore_dir(kind, &leaf.name)?,
             ..Bundle::from_leaf(leaf)
         })
     };
@@ -204,16 +206,18 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         .iter()
         .map(|u| bundle(u, Kind::User))
         .collect::<Result<Vec<_>>>()?;
-    let config = target.config(&db::Input {
-        server: &server_bundle,
-        users: &user_bundles,
-        crl: crl.as_deref(),
+    let config = target.config(&a.settings.input(
+        &server_bundle,
+        &user_bundles,
+        crl.as_deref(),
         require,
-        sql_host: &a.settings.sql_host,
         singlestore,
-    })?;
+    ))?;
+    let config = a.settings.shown(&config);
     match a.format {
-        Format::Text => output::line(settings_report::text(&config).trim_end())?,
+        Format::Text => output::line(
+            settings_report::text(&config, a.settings.clients().as_deref()).trim_end(),
+        )?,
         Format::Json => output::print_json(&Report {
             ca: ca.summary()?,
             server: BundleReport::new(server, None)?,

@@ -65,6 +65,16 @@ impl Database {
         Database::ALL.into_iter().find(|d| d.name() == name)
     }
 
+    /// The command-line client the printed commands run: MariaDB's own,
+    /// else MySQL's (which SingleStore and Manticore document), and psql.
+    pub fn client(self) -> &'static str {
+        match self {
+            Database::Mariadb => "mariadb",
+            Database::Mysql | Database::Singlestore | Database::Manticore => "mysql",
+            Database::Postgres => "psql",
+        }
+    }
+
     /// What makes the running server serve a renewed certificate: MariaDB
     /// (10.4+) `FLUSH SSL`, MySQL (8.0.16+) `ALTER INSTANCE RELOAD TLS`,
     /// PostgreSQL `pg_reload_conf()`; SingleStore and Manticore read their

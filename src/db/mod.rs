@@ -3,6 +3,7 @@
 
 pub mod account;
 mod database;
+pub mod drivers;
 pub mod manticore;
 pub mod mysql;
 pub mod postgres;
@@ -14,7 +15,8 @@ mod text;
 
 pub use database::{Database, Reload};
 pub use settings::{
-    Bundle, BundleFiles, Client, Config, Input, Require, Role, Section, Setting, Singlestore,
+    Bundle, BundleFiles, Client, ClientKind, Config, Driver, Input, Require, Role, Section,
+    Setting, Singlestore,
 };
 pub use text::shell_quote;
 
@@ -123,6 +125,13 @@ impl Target {
         !matches!(self, Target::Manticore | Target::Rails)
     }
 
+    /// Whether drivers connect to the target with a user's certificate, so
+    /// that there are driver settings to print: not to Manticore, which
+    /// checks no client certificate, nor Rails, a client itself.
+    pub fn has_drivers(self) -> bool {
+        !matches!(self, Target::Manticore | Target::Rails)
+    }
+
     /// The settings, statements and commands for `input`. Every path and
     /// name is checked to be writable in the file it goes to: an `Err` names
     /// the value that is not, and nothing should have been written.
@@ -136,11 +145,25 @@ impl Target {
             Target::Postgres => postgres::config(input)?,
             Target::Rails => rails::config(input)?,
         };
-        // Turning TLS off leaves no certificate to reload.
+        // Turning TLS off leaves no certificate to reload, and no driver
+        // settings to print.
+        let enabling = !input.singlestore.disable;
         config.reload = self
             .database()
-            .filter(|_| !input.singlestore.disable)
+            .filter(|_| enabling)
             .map(|db| db.reload().to_string());
+        if let Some(db) = self.database().filter(|_| enabling && self.has_drivers()) {
+            for user in input.users {
+                let command = config
+                    .clients
+                    .iter()
+                    .find(|c| c.user == user.name)
+                    .and_then(|c| c.command.as_deref());
+                config
+                    .drivers
+                    .extend(drivers::all::drivers(db, input, user, command)?);
+            }
+        }
         Ok(config)
     }
 }
@@ -158,12 +181,14 @@ pub(crate) fn sample(test: impl FnOnce(&Input<'_>)) {
         subject: "/CN=db.example.com".into(),
         issuer: "/CN=CA".into(),
         files: files("/pki/servers/db", "server-cert.pem", "server-key.pem"),
+        keystore_dir: None,
     };
     let users = [Bundle {
         name: "app".into(),
         subject: "/CN=app".into(),
         issuer: "/CN=CA".into(),
         files: files("/pki/users/app", "client-cert.pem", "client-key.pem"),
+        keystore_dir: None,
     }];
     test(&Input {
         server: &server,
@@ -172,6 +197,8 @@ pub(crate) fn sample(test: impl FnOnce(&Input<'_>)) {
         require: None,
         sql_host: "%",
         singlestore: Singlestore::default(),
+        port: None,
+        database: None,
     });
 }
 

@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use super::database::Database;
 pub use super::settings::Require;
 use super::settings::{Bundle, Client, Config, Input, Role, Section, Setting};
 
@@ -40,8 +41,8 @@ impl Flavor {
     /// The command-line client.
     fn client(self) -> &'static str {
         match self {
-            Flavor::Mariadb => "mariadb",
-            Flavor::Mysql => "mysql",
+            Flavor::Mariadb => Database::Mariadb.client(),
+            Flavor::Mysql => Database::Mysql.client(),
         }
     }
 }
@@ -185,8 +186,12 @@ impl Group {
 /// compare without regard to ASCII case, so two users that differ only in
 /// case would share a group, and are refused. So are the users whose group
 /// MariaDB reads without being asked: `[client-server]` (the server and
-/// every client) and `[client-mariadb]` (every client).
+/// every client) and `[client-mariadb]` (every client); and a user `server-X`
+/// or `mariadb-X` beside a user `X`, whose client reads their groups
+/// (`[client-server-X]`, `[client-mariadb-X]`) with its own.
 pub fn client_group(users: &[Bundle]) -> crate::error::Result<Vec<String>> {
+    let names: std::collections::HashSet<String> =
+        users.iter().map(|u| u.name.to_ascii_lowercase()).collect();
     let mut seen = std::collections::HashSet::new();
     users
         .iter()
@@ -204,6 +209,17 @@ pub fn client_group(users: &[Bundle]) -> crate::error::Result<Vec<String>> {
                     "MariaDB reads the group [client-server] or [client-mariadb] without being asked",
                 ));
             }
+            let shadows = RESERVED_SUFFIXES.iter().any(|r| {
+                lower
+                    .strip_prefix(r)
+                    .and_then(|rest| rest.strip_prefix('-'))
+                    .is_some_and(|other| names.contains(other))
+            });
+            if shadows {
+                return Err(refuse(
+                    "MariaDB's client for the user named by the rest of it reads this user's group too",
+                ));
+            }
             if !seen.insert(lower) {
                 return Err(refuse(
                     "another user's name differs only in case, and option-file groups ignore case",
@@ -216,6 +232,13 @@ pub fn client_group(users: &[Bundle]) -> crate::error::Result<Vec<String>> {
 
 /// `client-` + these are groups MariaDB reads by default.
 const RESERVED_SUFFIXES: [&str; 2] = ["server", "mariadb"];
+
+/// Why a user may log in as someone else, and the fix.
+pub const ANONYMOUS_NOTE: &str = "The client connects over TCP (protocol = TCP in its group), where TLS \
+and the certificate apply. A server that has anonymous accounts (''@'localhost', which \
+mariadb-install-db makes unless --skip-test-db) and resolves a local client's address to \
+localhost logs the client in as the anonymous user instead: drop them as \
+mariadb-secure-installation does (DROP USER ''@'localhost';)";
 
 /// The `[mysqld]` settings, a `[client-USER]` group per user, and the SQL
 /// that creates each account and ties it to its certificate.
@@ -250,32 +273,52 @@ pub fn config(flavor: Flavor, input: &Input<'_>) -> crate::error::Result<Config>
         config.notes.push(flavor.crl_note().into());
     }
     let require = input.require.unwrap_or(Require::Subject);
+    let port = input.port.unwrap_or(Database::Mysql.default_port());
     for (user, group) in input.users.iter().zip(client_group(input.users)?) {
         let f = &user.files;
         let mut client = Group::new(&group);
         client.value("user", &user.name)?;
+        client.constant("protocol", "TCP");
         client.path("ssl-ca", &f.ca)?;
         client.path("ssl-cert", &f.certificate)?;
         client.path("ssl-key", &f.key)?;
-        match flavor {
-            Flavor::Mariadb => client.flag("ssl-verify-server-cert"),
-            Flavor::Mysql => client.constant("ssl-mode", "VERIFY_IDENTITY"),
-        }
-        config.sections.push(Section {
+        let comment = format!(
+            "Client settings for {} (~/.my.cnf), read with --defaults-group-suffix=-{}",
+            user.name, user.name
+        );
+        let section = |comment: String, group: Group| Section {
             role: Role::Client,
             user: Some(user.name.clone()),
             file: "~/.my.cnf".into(),
-            comment: format!(
-                "Client settings for {} (~/.my.cnf), read with --defaults-group-suffix=-{}",
-                user.name, user.name
-            ),
-            settings: client.settings,
-            text: client.text,
-        });
+            comment,
+            settings: group.settings,
+            text: group.text,
+        };
+        match flavor {
+            Flavor::Mariadb => {
+                client.flag("ssl-verify-server-cert");
+                config.sections.push(section(comment, client));
+            }
+            Flavor::Mysql => {
+                client.constant("loose-ssl-mode", "VERIFY_IDENTITY");
+                config.sections.push(section(comment, client));
+                let mut mariadb = Group::new(&format!("client-mariadb-{}", user.name));
+                mariadb.flag("ssl-verify-server-cert");
+                config.sections.push(section(
+                    format!(
+                        "The same for MariaDB's clients (Debian's mysql is one), which read \
+                         [client-mariadb-{}] too and check the server's name with \
+                         ssl-verify-server-cert, not ssl-mode",
+                        user.name
+                    ),
+                    mariadb,
+                ));
+            }
+        }
         config.clients.push(Client {
             user: user.name.clone(),
             command: Some(format!(
-                "{} {} -h {}",
+                "{} {} -h {} -P {port}",
                 flavor.client(),
                 super::text::shell_quote(&format!("--defaults-group-suffix=-{}", user.name)),
                 super::text::shell_quote(&input.server.name)
@@ -286,6 +329,9 @@ pub fn config(flavor: Flavor, input: &Input<'_>) -> crate::error::Result<Config>
         config
             .sql
             .push(require_statement(user, input.sql_host, require));
+    }
+    if !input.users.is_empty() {
+        config.notes.push(ANONYMOUS_NOTE.into());
     }
     Ok(config)
 }
@@ -304,16 +350,23 @@ mod tests {
                 key: "/k".into(),
                 ca: "/a".into(),
             },
+            keystore_dir: None,
         }
     }
 
     #[test]
     fn client_groups_that_would_be_shared_or_read_unasked_are_refused() {
         assert_eq!(
-            client_group(&[user("app"), user("o+1")]).unwrap(),
-            ["client-app", "client-o+1"]
+            client_group(&[user("app"), user("o+1"), user("mariadb-x")]).unwrap(),
+            ["client-app", "client-o+1", "client-mariadb-x"]
         );
-        for names in [&["App", "app"][..], &["Server"], &["mariadb"]] {
+        for names in [
+            &["App", "app"][..],
+            &["Server"],
+            &["mariadb"],
+            &["app", "mariadb-App"],
+            &["server-app", "app"],
+        ] {
             let users: Vec<Bundle> = names.iter().map(|n| user(n)).collect();
             let err = client_group(&users).unwrap_err().to_string();
             assert!(err.contains("option file"), "{names:?}: {err}");

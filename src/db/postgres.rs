@@ -2,6 +2,8 @@
 //! them in by certificate, the role each user logs in as, and libpq
 //! connection strings.
 
+use super::database::Database;
+use super::drivers::{self, conn::Conn};
 use super::settings::{Client, Config, Input, Role, Section, Setting};
 use super::text::{no_control, path_text, shell_quote};
 use crate::error::{Error, Result};
@@ -36,20 +38,6 @@ pub fn hba_user(name: &str) -> Result<String> {
         });
     }
     Ok(format!("\"{name}\""))
-}
-
-/// A value in a libpq connection string: as it is when plain, else
-/// single-quoted with `\` and `'` escaped by a backslash.
-pub fn conninfo_value(value: &str) -> String {
-    let plain = !value.is_empty()
-        && !value
-            .chars()
-            .any(|c| c.is_whitespace() || c == '\'' || c == '\\');
-    if plain {
-        value.to_string()
-    } else {
-        format!("'{}'", value.replace('\\', "\\\\").replace('\'', "\\'"))
-    }
 }
 
 /// PostgreSQL keeps this many bytes of a name (`NAMEDATALEN` - 1) and cuts
@@ -179,21 +167,15 @@ pub fn config(input: &Input<'_>) -> Result<Config> {
     Ok(config)
 }
 
+/// `psql` and libpq's connection string for `user`: the same as the
+/// drivers' (their `cli` and `libpq` entries).
 fn client(input: &Input<'_>, user: &super::settings::Bundle) -> Result<Client> {
-    let f = &user.files;
-    let text = |what: &str, p| path_text(what, p, "a libpq connection string");
-    let conninfo = format!(
-        "host={} user={} sslmode=verify-full sslrootcert={} sslcert={} sslkey={}",
-        conninfo_value(&input.server.name),
-        conninfo_value(&user.name),
-        conninfo_value(text("sslrootcert", &f.ca)?),
-        conninfo_value(text("sslcert", &f.certificate)?),
-        conninfo_value(text("sslkey", &f.key)?),
-    );
+    let conn = Conn::new(Database::Postgres, input, user)?;
+    let psql = drivers::cli::psql(&conn);
     Ok(Client {
         user: user.name.clone(),
-        command: Some(format!("psql {}", shell_quote(&conninfo))),
-        connection_string: Some(conninfo),
+        command: Some(psql.text),
+        connection_string: psql.connection_string,
     })
 }
 
@@ -254,12 +236,5 @@ mod tests {
             let c = config(input).unwrap();
             assert_eq!(c.sql, [create_role("app").unwrap()]);
         });
-    }
-
-    #[test]
-    fn conninfo_values_escape_quotes_and_backslashes() {
-        assert_eq!(conninfo_value(r"/srv/o'b\x"), r"'/srv/o\'b\\x'");
-        assert_eq!(conninfo_value("/srv/a b"), "'/srv/a b'");
-        assert_eq!(conninfo_value("/srv/ab"), "/srv/ab");
     }
 }

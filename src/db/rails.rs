@@ -46,15 +46,24 @@ impl Adapter {
         }
     }
 
-    /// (key, value, quoted?) for `user` connecting to `server`.
-    fn keys(self, server: &str, user: &Bundle) -> Result<Vec<(&'static str, String, bool)>> {
+    /// (key, value, quoted?) for `user` connecting to `server`, at `port`
+    /// and to `database` when they are given.
+    fn keys(
+        self,
+        server: &str,
+        user: &Bundle,
+        port: Option<u16>,
+        database: Option<&str>,
+    ) -> Result<Vec<(&'static str, String, bool)>> {
         let f = &user.files;
         let p = |what, path| path_text(what, path, FILE).map(str::to_string);
         let mut keys = vec![
             ("adapter", self.name().to_string(), false),
             ("host", server.to_string(), true),
-            ("username", user.name.clone(), true),
         ];
+        keys.extend(port.map(|p| ("port", p.to_string(), false)));
+        keys.push(("username", user.name.clone(), true));
+        keys.extend(database.map(|d| ("database", d.to_string(), true)));
         match self {
             Adapter::Mysql2 => keys.extend([
                 ("sslca", p("sslca", &f.ca)?, true),
@@ -73,11 +82,18 @@ impl Adapter {
         Ok(keys)
     }
 
-    /// The `production:` entry for `user`.
-    pub fn section(self, server: &str, user: &Bundle) -> Result<Section> {
+    /// The `production:` entry for `user`, at `port` and to `database` when
+    /// they are given.
+    pub fn section(
+        self,
+        server: &str,
+        user: &Bundle,
+        port: Option<u16>,
+        database: Option<&str>,
+    ) -> Result<Section> {
         let mut text = String::from("production:\n");
         let mut settings = Vec::new();
-        for (key, value, quoted) in self.keys(server, user)? {
+        for (key, value, quoted) in self.keys(server, user, port, database)? {
             let written = if quoted {
                 yaml_string(key, &value)?
             } else {
@@ -105,14 +121,17 @@ pub fn config(input: &Input<'_>) -> Result<Config> {
     let mut config = Config::default();
     for user in input.users {
         for adapter in [Adapter::Mysql2, Adapter::Postgresql] {
-            config
-                .sections
-                .push(adapter.section(&input.server.name, user)?);
+            config.sections.push(adapter.section(
+                &input.server.name,
+                user,
+                input.port,
+                input.database,
+            )?);
         }
     }
     config.notes.push(
         "mysql2 is the adapter for MySQL, MariaDB and SingleStore; postgresql for PostgreSQL. \
-         The password, if any, and the database name go beside these keys"
+         The password, if any, goes beside these keys, and the database unless --database named it"
             .into(),
     );
     Ok(config)

@@ -21,6 +21,9 @@ pub struct Bundle {
     pub subject: String,
     pub issuer: String,
     pub files: BundleFiles,
+    /// Where `certgen keystore` wrote the bundle's keystores, for the
+    /// drivers that read no PEM keys (JDBC).
+    pub keystore_dir: Option<PathBuf>,
 }
 
 impl Bundle {
@@ -36,6 +39,7 @@ impl Bundle {
                 key: absolute(&leaf.key_path),
                 ca: absolute(&leaf.ca_path),
             },
+            keystore_dir: None,
         }
     }
 }
@@ -72,6 +76,10 @@ pub struct Input<'a> {
     pub sql_host: &'a str,
     /// SingleStore's own choices; the other targets take the default.
     pub singlestore: Singlestore,
+    /// The port clients connect to, when not the database's own.
+    pub port: Option<u16>,
+    /// The database clients connect to, when named.
+    pub database: Option<&'a str>,
 }
 
 /// What `config singlestore` sets up besides the certificates, as its
@@ -106,6 +114,8 @@ pub struct Config {
     /// Shell commands for the server's administrator.
     pub commands: Vec<String>,
     pub clients: Vec<Client>,
+    /// What each driver needs to connect as each user.
+    pub drivers: Vec<Driver>,
     pub notes: Vec<String>,
     /// What makes the running server pick up a renewed certificate.
     pub reload: Option<String>,
@@ -168,4 +178,72 @@ pub struct Client {
     /// A libpq connection string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connection_string: Option<String>,
+}
+
+/// The kinds of client whose settings `config --client` prints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ClientKind {
+    /// The command-line client (`mysql`, `mariadb`, `psql`).
+    Cli,
+    /// libpq's connection strings, keywords and URI.
+    Libpq,
+    Jdbc,
+    Node,
+    Python,
+    Go,
+    Dotnet,
+    /// Rails' `database.yml`.
+    Rails,
+}
+
+impl ClientKind {
+    pub const ALL: [ClientKind; 8] = [
+        ClientKind::Cli,
+        ClientKind::Libpq,
+        ClientKind::Jdbc,
+        ClientKind::Node,
+        ClientKind::Python,
+        ClientKind::Go,
+        ClientKind::Dotnet,
+        ClientKind::Rails,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ClientKind::Cli => "cli",
+            ClientKind::Libpq => "libpq",
+            ClientKind::Jdbc => "jdbc",
+            ClientKind::Node => "node",
+            ClientKind::Python => "python",
+            ClientKind::Go => "go",
+            ClientKind::Dotnet => "dotnet",
+            ClientKind::Rails => "rails",
+        }
+    }
+}
+
+/// What one driver needs to connect as one user, with the server's
+/// certificate verified (its CA and its name) and the user's certificate
+/// presented.
+#[derive(Clone, Debug, Serialize)]
+pub struct Driver {
+    pub user: String,
+    pub client: ClientKind,
+    /// The driver, as its package is named (`mysql2`, `psycopg`,
+    /// `github.com/jackc/pgx`, `org.postgresql:postgresql`, ...).
+    pub driver: &'static str,
+    /// The product, for sentences (`Node.js mysql2`).
+    #[serde(skip)]
+    pub title: &'static str,
+    /// What `text` is written in: `shell`, `conninfo`, `uri`, `javascript`,
+    /// `python`, `go`, `csharp`, `java` or `yaml`.
+    pub language: &'static str,
+    /// The settings as the driver names them, values unquoted; a `value`
+    /// of `None` is one the application supplies (a keystore password).
+    pub settings: Vec<Setting>,
+    /// The URL, DSN or connection string, for drivers that take one.
+    pub connection_string: Option<String>,
+    /// The code or text to paste, quoted for its language.
+    pub text: String,
 }

@@ -568,7 +568,7 @@ _certgen() {
             return 0
             ;;
         certgen__subcmd__deploy)
-            opts="-q -h -V --to --layout --owner --group-readable --ssh-command --reload --reload-command --confirm --no-confirm --confirm-timeout --secret-name --namespace --format --dir --quiet --color --help --version server user"
+            opts="-q -h -V --to --layout --owner --group-readable --ssh-command --ssh-persist --reload --reload-command --confirm --no-confirm --confirm-timeout --secret-name --namespace --format --dir --quiet --color --help --version server user"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -587,6 +587,10 @@ _certgen() {
                     return 0
                     ;;
                 --ssh-command)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ssh-persist)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1450,7 +1454,7 @@ _certgen() {
             return 0
             ;;
         certgen__subcmd__rollout)
-            opts="-q -h -V --inventory --dry-run --canary --parallel --ssh-command --confirm-timeout --format --dir --quiet --color --help --version"
+            opts="-q -h -V --inventory --dry-run --canary --parallel --ssh-command --ssh-persist --confirm-timeout --format --dir --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1469,6 +1473,10 @@ _certgen() {
                     return 0
                     ;;
                 --ssh-command)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ssh-persist)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1686,7 +1694,7 @@ _certgen() {
             return 0
             ;;
         certgen__subcmd__status)
-            opts="-q -h -V --warn --crit --at --format --output --inventory --ssh-command --dir --quiet --color --help --version"
+            opts="-q -h -V --warn --crit --at --format --output --inventory --ssh-command --ssh-persist --dir --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1717,6 +1725,10 @@ _certgen() {
                     return 0
                     ;;
                 --ssh-command)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ssh-persist)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -298,6 +298,7 @@ engineyard\t'root.crt, mysql.crt, mysql.key, root.crl, for a Rails database.yml'
 kubernetes\t'A kubernetes.io/tls Secret manifest (tls.crt, tls.key, ca.crt, ca.crl) written to --to FILE, or to standard output with --to - (for kubectl apply -f -)'"
 complete -c certgen -n "__fish_certgen_using_subcommand deploy" -l owner -d 'Give the files (and DIR, when it is created) to USER and GROUP: names or numeric ids; USER alone also sets USER\'s login group. Without it, replaced files keep their owner, group and mode. Run as root for a DIR of another user, deploy writes DIR as that user: USER must be them, GROUP one of theirs' -r
 complete -c certgen -n "__fish_certgen_using_subcommand deploy" -l ssh-command -d 'The ssh command and its options, as rsync\'s -e takes it ("ssh -F ./ssh_config"); BatchMode=yes is added: nothing prompts' -r
+complete -c certgen -n "__fish_certgen_using_subcommand deploy" -l ssh-persist -d 'How long each host\'s shared connection stays open after certgen\'s last session on it, in seconds, so that the next command reuses it (0: no sharing of certgen\'s own). Where the ssh configuration sets ControlMaster or ControlPath for a host, that is used instead' -r
 complete -c certgen -n "__fish_certgen_using_subcommand deploy" -l reload -d 'After a deployment that changed files, make DATABASE serve them: its reload (MariaDB FLUSH SSL, MySQL ALTER INSTANCE RELOAD TLS, PostgreSQL pg_reload_conf(); a restart for SingleStore and Manticore) run where the files are, then --confirm' -r -f -a "mysql\t''
 mariadb\t''
 singlestore\t''
@@ -390,7 +391,8 @@ nagios\t'A Nagios plugin status line with performance data'
 prometheus\t'Prometheus text exposition format (node_exporter textfile collector)'"
 complete -c certgen -n "__fish_certgen_using_subcommand status" -l output -d 'Write the report to FILE atomically instead of stdout (for node_exporter\'s textfile collector)' -r -F
 complete -c certgen -n "__fish_certgen_using_subcommand status" -l inventory -d 'Also look at the hosts of this inventory (see `certgen rollout`), read-only over SSH: the serial each holds and the one its server serves; flags a host that needs a deploy or a reload, or serves a revoked certificate' -r -F
-complete -c certgen -n "__fish_certgen_using_subcommand status" -l ssh-command -d 'The ssh command for --inventory, as rsync\'s -e takes it; BatchMode=yes is added' -r
+complete -c certgen -n "__fish_certgen_using_subcommand status" -l ssh-command -d 'The ssh command and its options, as rsync\'s -e takes it ("ssh -F ./ssh_config"); BatchMode=yes is added: nothing prompts' -r
+complete -c certgen -n "__fish_certgen_using_subcommand status" -l ssh-persist -d 'How long each host\'s shared connection stays open after certgen\'s last session on it, in seconds, so that the next command reuses it (0: no sharing of certgen\'s own). Where the ssh configuration sets ControlMaster or ControlPath for a host, that is used instead' -r
 complete -c certgen -n "__fish_certgen_using_subcommand status" -l dir -d 'The PKI directory' -r -F
 complete -c certgen -n "__fish_certgen_using_subcommand status" -l color -d 'Colour in diagnostics (NO_COLOR in the environment also turns it off)' -r -f -a "auto\t''
 always\t''
@@ -521,7 +523,8 @@ complete -c certgen -n "__fish_certgen_using_subcommand rotate-ca" -s V -l versi
 complete -c certgen -n "__fish_certgen_using_subcommand rollout" -l inventory -d 'The inventory (TOML: hosts, their bundles and directories, the database to reload and the server to confirm; see docs/deploy.md); default: inventory.toml in the PKI directory' -r -F
 complete -c certgen -n "__fish_certgen_using_subcommand rollout" -l canary -d 'Hosts that go alone, one after another, before the rest' -r
 complete -c certgen -n "__fish_certgen_using_subcommand rollout" -l parallel -d 'Hosts at once after the canaries' -r
-complete -c certgen -n "__fish_certgen_using_subcommand rollout" -l ssh-command -d 'The ssh command and its options, as rsync\'s -e takes it; BatchMode=yes is added' -r
+complete -c certgen -n "__fish_certgen_using_subcommand rollout" -l ssh-command -d 'The ssh command and its options, as rsync\'s -e takes it ("ssh -F ./ssh_config"); BatchMode=yes is added: nothing prompts' -r
+complete -c certgen -n "__fish_certgen_using_subcommand rollout" -l ssh-persist -d 'How long each host\'s shared connection stays open after certgen\'s last session on it, in seconds, so that the next command reuses it (0: no sharing of certgen\'s own). Where the ssh configuration sets ControlMaster or ControlPath for a host, that is used instead' -r
 complete -c certgen -n "__fish_certgen_using_subcommand rollout" -l confirm-timeout -d 'How long a host\'s server has to serve the deployed certificate after the reload' -r
 complete -c certgen -n "__fish_certgen_using_subcommand rollout" -l format -d 'Output format' -r -f -a "text\t''
 json\t''"

@@ -503,7 +503,7 @@ fn have_strace() -> bool {
 enum Victim {
     /// certgen alone: ssh goes on with what it was given.
     Certgen,
-    /// The ssh client: the connection ends.
+    /// The ssh client and the connection it shares: the connection ends.
     Connection,
     /// The shell running certgen's script on the target.
     RemoteShell,
@@ -525,6 +525,20 @@ fn pids_with(needle: &str) -> Vec<i32> {
         }
     }
     found
+}
+
+/// Whether `pid` is a connection ssh keeps open for certgen's sessions
+/// (ControlPersist): a session leader, which the ssh command certgen ran
+/// left behind.
+fn shared_connection(pid: i32) -> bool {
+    let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // pid (comm) state ppid pgrp session ...
+    let session = stat
+        .rsplit_once(") ")
+        .and_then(|(_, rest)| rest.split(' ').nth(3))
+        .and_then(|s| s.parse::<i32>().ok());
+    String::from_utf8_lossy(&cmdline).contains("ControlPersist=") && session == Some(pid)
 }
 
 /// The children of `parent` named `comm`.
@@ -608,26 +622,36 @@ fn killed_at_random_moments(victim: Victim) {
             Victim::Certgen => sigkill(child.id() as i32),
             Victim::Connection => children_named(child.id(), "ssh")
                 .into_iter()
+                .chain(
+                    pids_with(&needle)
+                        .into_iter()
+                        .filter(|&p| shared_connection(p)),
+                )
                 .for_each(sigkill),
             Victim::RemoteShell => pids_with(&needle)
                 .into_iter()
                 .filter(|p| *p as u32 != child.id())
                 .filter(|p| children_named(child.id(), "ssh").iter().all(|s| s != p))
+                .filter(|&p| !shared_connection(p))
                 .for_each(sigkill),
             Victim::Everything => {
                 let _ = rustix::process::kill_process_group(
                     rustix::process::Pid::from_child(&child),
                     rustix::process::Signal::KILL,
                 );
+                pids_with(&needle)
+                    .into_iter()
+                    .filter(|&p| shared_connection(p))
+                    .for_each(sigkill);
             }
         }
         if child.wait().unwrap().success() {
             finished += 1;
         }
         // Whatever was left running (ssh after certgen, the script there)
-        // ends before the directory is judged.
+        // ends before the directory is judged; a shared connection stays.
         for _ in 0..400 {
-            if pids_with(&needle).is_empty() {
+            if pids_with(&needle).into_iter().all(shared_connection) {
                 break;
             }
             std::thread::sleep(Duration::from_millis(25));
@@ -1119,4 +1143,107 @@ fn status_with_an_inventory_tells_deploy_reload_and_revoked_apart() {
             .contains("serves a revoked certificate"),
         "{host}"
     );
+}
+
+/// The sessions of a deployment, and of the command run next, ride one
+/// connection per host: sshd accepts one login. `--ssh-persist 0` logs in
+/// for each session; a ControlPath of the ssh configuration is used
+/// instead of certgen's own.
+#[test]
+fn sessions_share_one_connection_per_host() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let Some(sshd) = Sshd::start(dir, None) else {
+        return;
+    };
+    pki(dir);
+    let to = remote_base(dir).join("ssl");
+    let target = format!("dbhost:{}", to.display());
+    let logins = || {
+        std::fs::read_to_string(&sshd.log)
+            .unwrap()
+            .matches("Accepted publickey")
+            .count()
+    };
+    let server = ["server", "db1", "--to", target.as_str()];
+    // A probe and a transaction, then another probe: one login.
+    let first = deploy_ok(dir, &sshd, &server);
+    assert_eq!(first["changed"], true);
+    assert_eq!(deploy_ok(dir, &sshd, &server)["changed"], false);
+    assert_eq!(logins(), 1, "one connection for three sessions");
+
+    ok(dir, &["renew", "db1"]);
+    let mut apart = server.to_vec();
+    apart.extend(["--ssh-persist", "0"]);
+    assert_eq!(deploy_ok(dir, &sshd, &apart)["changed"], true);
+    assert_eq!(logins(), 3, "--ssh-persist 0: a login for each session");
+
+    let mut config = std::fs::read_to_string(&sshd.config).unwrap();
+    config += &format!(
+        "  ControlMaster auto\n  ControlPath {}/theirs-%C\n  ControlPersist 30\n",
+        dir.display()
+    );
+    write(&sshd.config, config);
+    ok(dir, &["renew", "db1"]);
+    assert_eq!(deploy_ok(dir, &sshd, &server)["changed"], true);
+    assert_eq!(logins(), 4, "one more connection: the configuration's own");
+    let theirs: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("theirs-"))
+        .collect();
+    assert_eq!(
+        theirs.len(),
+        1,
+        "the configuration's control socket is used"
+    );
+}
+
+/// A CRL file deployed for the first time is named as needing a restart
+/// of MariaDB and MySQL, which read ssl_crl only when they start; a CRL
+/// that replaces one, and PostgreSQL, reload it.
+#[test]
+fn a_first_crl_needs_a_restart_of_mariadb_and_mysql() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let Some(sshd) = Sshd::start(dir, None) else {
+        return;
+    };
+    pki(dir);
+    let base = remote_base(dir);
+    let deployed = |to: &str, db: &str| {
+        let target = format!("dbhost:{}", base.join(to).display());
+        let args = ["server", "db1", "--to", &target, "--reload", db];
+        let mut args = args.to_vec();
+        args.extend(["--reload-command", "true", "--no-confirm"]);
+        deploy_ok(dir, &sshd, &args)
+    };
+    for (to, db) in [("maria", "mariadb"), ("my", "mysql"), ("pg", "postgres")] {
+        assert_eq!(
+            deployed(to, db)["restart_needed"],
+            serde_json::Value::Null,
+            "{db}: no CRL yet"
+        );
+    }
+    ok(dir, &["crl"]);
+    for (to, db) in [("maria", "mariadb"), ("my", "mysql")] {
+        let doc = deployed(to, db);
+        let why = doc["restart_needed"].as_str().unwrap_or_default();
+        assert!(why.contains("restart it once"), "{db}: {doc:#}");
+    }
+    assert_eq!(
+        deployed("pg", "postgres")["restart_needed"],
+        serde_json::Value::Null
+    );
+    ok(dir, &["revoke", "app"]);
+    ok(dir, &["crl"]);
+    for (to, db) in [("maria", "mariadb"), ("my", "mysql")] {
+        let doc = deployed(to, db);
+        assert_eq!(doc["changed"], true, "{db}: the new CRL");
+        assert_eq!(
+            doc["restart_needed"],
+            serde_json::Value::Null,
+            "{db}: a replaced CRL"
+        );
+    }
 }

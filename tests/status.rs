@@ -836,3 +836,17 @@ fn a_reader_that_goes_away_does_not_change_the_status() {
         assert!(out.stderr.is_empty(), "{format}: {}", stderr(&out));
     }
 }
+
+/// The ssh command from the environment, as cron jobs export it for
+/// `deploy` and `rollout`, does not stop a `status` without an inventory.
+#[test]
+fn the_ssh_command_in_the_environment_does_not_need_an_inventory() {
+    let d = pki_at_t0(&[&["issue-client", "app", "--key-type", "ecdsa-p256"]]);
+    let out = certgen(d.path())
+        .env("CERTGEN_SSH", "ssh -F ./ssh_config")
+        .args(["status", "--at", &day(1)])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("app"));
+}

@@ -156,3 +156,31 @@ impl From<ProfileArg> for Profile {
         }
     }
 }
+
+/// How `deploy --to HOST:DIR`, `rollout` and `status --inventory` reach
+/// other machines.
+#[derive(Args, Debug, Clone)]
+pub struct SshArgs {
+    /// The ssh command and its options, as rsync's -e takes it ("ssh -F ./ssh_config");
+    /// BatchMode=yes is added: nothing prompts.
+    #[arg(
+        long,
+        value_name = "COMMAND",
+        env = "CERTGEN_SSH",
+        default_value = "ssh"
+    )]
+    ssh_command: String,
+    /// How long each host's shared connection stays open after certgen's last session on it,
+    /// in seconds, so that the next command reuses it (0: no sharing of certgen's own). Where
+    /// the ssh configuration sets ControlMaster or ControlPath for a host, that is used instead.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(0..=86_400))]
+    ssh_persist: u64,
+}
+
+impl SshArgs {
+    /// The ssh client these options describe.
+    pub fn ssh(&self) -> certgen::Result<certgen::ssh::Ssh> {
+        Ok(certgen::ssh::Ssh::from_command(&self.ssh_command)?.sharing(self.ssh_persist))
+    }
+}

@@ -18,7 +18,7 @@ use certgen::kind::Kind;
 use certgen::remote::{Options, Target};
 use certgen::ssh::{self, RemoteDeployment, Ssh, SshTarget};
 
-use super::args::Format;
+use super::args::{Format, SshArgs};
 use super::context::Context;
 use super::errors::refuse;
 use super::exit::Status;
@@ -50,15 +50,8 @@ pub struct Args {
     /// Make the key 0640, readable by its group, instead of 0600.
     #[arg(long)]
     group_readable: bool,
-    /// The ssh command and its options, as rsync's -e takes it ("ssh -F ./ssh_config");
-    /// BatchMode=yes is added: nothing prompts.
-    #[arg(
-        long,
-        value_name = "COMMAND",
-        env = "CERTGEN_SSH",
-        default_value = "ssh"
-    )]
-    ssh_command: String,
+    #[command(flatten)]
+    ssh: SshArgs,
     /// After a deployment that changed files, make DATABASE serve them: its reload
     /// (MariaDB FLUSH SSL, MySQL ALTER INSTANCE RELOAD TLS, PostgreSQL pg_reload_conf(); a
     /// restart for SingleStore and Manticore) run where the files are, then --confirm.
@@ -174,7 +167,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     let Some(layout) = a.layout.files() else {
         return kubernetes(ctx, &a, kind);
     };
-    let ssh = Ssh::from_command(&a.ssh_command)?;
+    let ssh = a.ssh.ssh()?;
     let remote = SshTarget::is_remote(&a.to)
         .then(|| SshTarget::parse(&a.to))
         .transpose()?;

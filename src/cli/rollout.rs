@@ -10,9 +10,8 @@ use serde::Serialize;
 
 use certgen::remote::Options;
 use certgen::rollout::{self, HostOutcome, Settings, State};
-use certgen::ssh::Ssh;
 
-use super::args::Format;
+use super::args::{Format, SshArgs};
 use super::bundle::progress;
 use super::context::Context;
 use super::exit::Status;
@@ -36,14 +35,8 @@ pub struct Args {
     #[arg(long, value_name = "N", default_value_t = 4,
           value_parser = clap::value_parser!(u16).range(1..=64))]
     parallel: u16,
-    /// The ssh command and its options, as rsync's -e takes it; BatchMode=yes is added.
-    #[arg(
-        long,
-        value_name = "COMMAND",
-        env = "CERTGEN_SSH",
-        default_value = "ssh"
-    )]
-    ssh_command: String,
+    #[command(flatten)]
+    ssh: SshArgs,
     /// How long a host's server has to serve the deployed certificate after the reload.
     #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = values::duration)]
     confirm_timeout: time::Duration,
@@ -86,7 +79,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         .clone()
         .unwrap_or_else(|| ctx.store.path(rollout::INVENTORY));
     let hosts = rollout::load(&path)?;
-    let ssh = Ssh::from_command(&a.ssh_command)?;
+    let ssh = a.ssh.ssh()?;
     let settings = Settings {
         canary: a.canary,
         parallel: usize::from(a.parallel),

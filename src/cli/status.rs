@@ -15,6 +15,7 @@ use certgen::fleet_view;
 use certgen::status::{self, Options, PkiStatus};
 use certgen::store::{Mode, replace_file};
 
+use super::args::SshArgs;
 use super::context::Context;
 use super::exit::Status;
 use super::in_command::InCommand;
@@ -47,15 +48,8 @@ pub struct Args {
     /// or a reload, or serves a revoked certificate.
     #[arg(long, value_name = "FILE", value_parser = InCommand(PathBufValueParser::new()))]
     inventory: Option<PathBuf>,
-    /// The ssh command for --inventory, as rsync's -e takes it; BatchMode=yes is added.
-    #[arg(
-        long,
-        value_name = "COMMAND",
-        env = "CERTGEN_SSH",
-        default_value = "ssh",
-        requires = "inventory"
-    )]
-    ssh_command: String,
+    #[command(flatten)]
+    ssh: SshArgs,
 }
 
 /// `--format` of status.
@@ -86,7 +80,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     let hosts = match &a.inventory {
         Some(file) => {
             let inventory = certgen::rollout::load(file)?;
-            let ssh = certgen::ssh::Ssh::from_command(&a.ssh_command)?;
+            let ssh = a.ssh.ssh()?;
             let connect = certgen::remote::Options::confirming();
             Some(fleet_view::look(
                 &ctx.store, &ssh, &inventory, &mut pki, &connect, now,

@@ -63,39 +63,74 @@ JOURNAL
         *) fail "$dir/.ssh-txn is not a journal certgen wrote" ;;
     esac
     case $archive$names in *..* | */*/*) fail "$dir/.ssh-txn is not a journal certgen wrote" ;; esac
+    staged= replaced=
     for n in $names; do
         [ -e ".ssh-stage/$n" ] || continue
-        if [ -e "$n" ] && [ ! -e "$archive/$n" ]; then
-            mkdir -p old_keys "$archive" || fail "cannot create $dir/$archive"
-            ln -- "$n" "$archive/$n" 2>/dev/null || cp -p -- "$n" "$archive/$n" || fail "cannot archive $dir/$n"
-            sync_dir "$archive/$n" "$archive"
-        fi
-        mv -f -- ".ssh-stage/$n" "$n" || fail "cannot rename $dir/$n into place"
-        printf 'placed %s\n' "$n"
+        staged="$staged .ssh-stage/$n"
+        [ -e "$n" ] && [ ! -e "$archive/$n" ] && replaced="$replaced $n"
     done
-    sync_dir .
+    if [ -n "$replaced" ]; then
+        mkdir -p old_keys "$archive" || fail "cannot create $dir/$archive"
+        # shellcheck disable=SC2086 # names hold no blanks
+        if ! ln -- $replaced "$archive/" 2>/dev/null; then
+            for n in $replaced; do
+                [ -e "$archive/$n" ] || cp -p -- "$n" "$archive/$n" || fail "cannot archive $dir/$n"
+            done
+        fi
+        (cd "$archive" && sync_dir $replaced .)
+    fi
+    if [ -n "$staged" ]; then
+        mv -f -- $staged . || fail "cannot rename the new files into place in $dir"
+        for n in $staged; do printf 'placed %s\n' "${n#.ssh-stage/}"; done
+    fi
     [ -d "$archive" ] && printf 'archived %s\n' "$archive"
-    rm -f .ssh-txn
-    rm -rf .ssh-stage
+    rm -rf .ssh-txn .ssh-stage
     sync_dir .
 }
 finish
 [ "$#" -eq 0 ] && { echo done; exit 0; }
-rm -rf .ssh-stage
+[ -e .ssh-stage ] && rm -rf .ssh-stage
 mkdir .ssh-stage || fail "cannot create $dir/.ssh-stage"
-names=
+names= plan= sizes=
 while [ "$#" -ge 4 ]; do
     n=$1 who=$2 mode=$3 size=$4
     shift 4
     head -c "$size" >".ssh-stage/$n" || fail "cannot write $dir/.ssh-stage/$n"
-    got=$(wc -c <".ssh-stage/$n")
-    [ "$got" -eq "$size" ] || fail "the connection ended before $n was sent"
-    [ "$who" = - ] || chown -- "$who" ".ssh-stage/$n" || fail "cannot give $dir/$n to $who"
-    chmod "$mode" ".ssh-stage/$n" || fail "cannot set the mode of $dir/$n"
     names="$names $n"
+    plan="$plan$n $who $mode
+"
+    sizes="$sizes.ssh-stage/$n $size
+"
 done
 read -r word || word=
 [ "$word" = commit ] || fail "the connection ended before the files were all sent"
+staged=$(stat -c '%n %s' -- $(for n in $names; do echo ".ssh-stage/$n"; done))
+[ "$staged
+" = "$sizes" ] || fail "the connection ended before the files were all sent"
+# give FIELD COMMAND: each owner (FIELD 2, chown) or mode (FIELD 3, chmod)
+# given to all its files at once.
+give() {
+    field=$1 command=$2 seen=
+    while read -r n w m; do
+        [ -n "$n" ] || continue
+        [ "$field" = 2 ] && v=$w || v=$m
+        case " $seen " in *" $v "*) continue ;; esac
+        seen="$seen $v"
+        [ "$v" = - ] && continue
+        set --
+        while read -r n2 w2 m2; do
+            [ "$field" = 2 ] && x=$w2 || x=$m2
+            [ -n "$n2" ] && [ "$x" = "$v" ] && set -- "$@" ".ssh-stage/$n2"
+        done <<PLAN
+$plan
+PLAN
+        "$command" -- "$v" "$@" || return 1
+    done <<PLAN
+$plan
+PLAN
+}
+give 2 chown || fail "cannot give the files in $dir to their owner"
+give 3 chmod || fail "cannot set the modes of the files in $dir"
 (cd .ssh-stage && sync_dir $names .)
 # From here on the transaction finishes even if the connection ends.
 trap '' HUP PIPE

@@ -6,9 +6,19 @@
 //! files, the private key among them, travel on ssh's standard input, so
 //! no key is ever in the argument list or the environment of a process
 //! on either machine.
+//!
+//! Every session to a host rides one connection (OpenSSH's ControlMaster),
+//! kept open for a while after the last one, as Ansible does: a rollout's
+//! probe, transaction and reload, and the status or rollout run next, pay
+//! for one key exchange per host instead of one per session. Where the
+//! operator's ssh_config already shares connections, theirs is used.
 
+use std::collections::HashMap;
 use std::io::{Read, Write};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt};
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
 
 use super::target::SshTarget;
 use crate::error::{Error, Result};
@@ -26,7 +36,28 @@ pub struct Ssh {
     /// `BatchMode=yes` unless the operator asked to be prompted: cron never
     /// waits on a password or host-key question.
     pub batch: bool,
+    /// certgen's own connection sharing, when on.
+    sharing: Option<Sharing>,
 }
+
+/// One shared connection per host: where the control sockets live, how
+/// long a connection stays open after its last session, and, per host, what
+/// the operator's ssh_config says.
+#[derive(Clone, Debug)]
+struct Sharing {
+    dir: PathBuf,
+    persist_secs: u64,
+    /// `ssh -G` of each destination: whether the operator's own
+    /// configuration shares (or forbids sharing) connections to it.
+    configured: Arc<Mutex<HashMap<Destination, bool>>>,
+}
+
+/// A host as ssh is given it: `[USER@]HOST` and the port.
+type Destination = (String, Option<u16>);
+
+/// The longest control socket path certgen uses: a Unix socket's path has
+/// room for 107 bytes, and ssh appends a suffix while it sets one up.
+const MAX_SOCKET_PATH: usize = 90;
 
 impl Ssh {
     /// `command` split as a POSIX shell splits words: `ssh -F 'my config'`.
@@ -41,7 +72,27 @@ impl Ssh {
         Ok(Ssh {
             program,
             batch: true,
+            sharing: None,
         })
+    }
+
+    /// Shares one connection per host among certgen's sessions, kept open
+    /// `persist_secs` seconds after the last one (0: sharing off), with the
+    /// control sockets in `~/.ssh/certgen` (both made 0700 when missing, as
+    /// ssh makes `~/.ssh`). Off, silently, where those cannot be the user's
+    /// own and private; sessions then connect one by one.
+    pub fn sharing(mut self, persist_secs: u64) -> Ssh {
+        self.sharing = (persist_secs > 0)
+            .then(|| std::env::var_os("HOME"))
+            .flatten()
+            .and_then(|home| private_dir(&Path::new(&home).join(".ssh")))
+            .and_then(|ssh_dir| private_dir(&ssh_dir.join("certgen")))
+            .map(|dir| Sharing {
+                dir,
+                persist_secs,
+                configured: Arc::default(),
+            });
+        self
     }
 
     /// Runs `script` with `args` under `sh -c` on `target`'s machine, as
@@ -83,6 +134,20 @@ impl Ssh {
         ]);
         if let Some(port) = target.port {
             cmd.args(["-p", &port.to_string()]);
+        }
+        if let Some(sharing) = self
+            .sharing
+            .as_ref()
+            .filter(|s| !self.configured(s, target))
+        {
+            cmd.args([
+                "-o".into(),
+                "ControlMaster=auto".into(),
+                "-o".into(),
+                format!("ControlPath={}/%C", sharing.dir.display()),
+                "-o".into(),
+                format!("ControlPersist={}", sharing.persist_secs),
+            ]);
         }
         cmd.arg("--").arg(target.destination()).arg(remote);
         cmd.stdin(Stdio::piped())
@@ -131,6 +196,55 @@ impl Ssh {
             None => Err(failed("ssh was killed by a signal".into())),
         }
     }
+}
+
+impl Ssh {
+    /// Whether the operator's ssh_config sets connection sharing for
+    /// `target` (ControlMaster or ControlPath), asked once per destination
+    /// with `ssh -G`, which reads the configuration without connecting. A
+    /// client that cannot answer counts as configured: nothing is added.
+    fn configured(&self, sharing: &Sharing, target: &SshTarget) -> bool {
+        let key = (target.destination().to_string(), target.port);
+        let mut known = sharing.configured.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(&c) = known.get(&key) {
+            return c;
+        }
+        let mut cmd = Command::new(&self.program[0]);
+        cmd.args(&self.program[1..]).arg("-G");
+        if let Some(port) = target.port {
+            cmd.args(["-p", &port.to_string()]);
+        }
+        cmd.arg("--").arg(target.destination());
+        let configured = match cmd.stdin(Stdio::null()).stderr(Stdio::null()).output() {
+            Ok(out) if out.status.success() => {
+                String::from_utf8_lossy(&out.stdout).lines().any(|l| {
+                    let l = l.to_ascii_lowercase();
+                    l.starts_with("controlpath ")
+                        || (l.starts_with("controlmaster ") && l != "controlmaster false")
+                })
+            }
+            _ => true,
+        };
+        known.insert(key, configured);
+        configured
+    }
+}
+
+/// `dir`, made 0700 if missing, when it is a directory (not a link) of this
+/// user that no one else may enter, in a parent that exists, and short
+/// enough for a control socket's path.
+fn private_dir(dir: &Path) -> Option<PathBuf> {
+    if dir.as_os_str().len() + 41 > MAX_SOCKET_PATH {
+        return None;
+    }
+    match std::fs::DirBuilder::new().mode(0o700).create(dir) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+        Err(_) => return None,
+    }
+    let meta = std::fs::symlink_metadata(dir).ok()?;
+    let mine = meta.uid() == rustix::process::geteuid().as_raw();
+    (meta.is_dir() && mine && meta.mode() & 0o077 == 0).then(|| dir.to_path_buf())
 }
 
 fn read_capped(from: impl Read) -> String {

@@ -529,6 +529,7 @@ guides! {
     rails: "docs/databases/rails.md",
     singlestore: "docs/databases/singlestore.md",
     deploy: "docs/deploy.md",
+    fleet: "docs/fleet.md",
     fuzzing: "docs/fuzzing.md",
     guide: "docs/guide.md",
     inspect_list: "docs/inspect-list.md",

@@ -4,7 +4,7 @@
 //! once the next writer completed its journal, the whole new one.
 
 use crate::common::*;
-use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, SystemTime};
@@ -29,57 +29,6 @@ fn listing(dir: &Path) -> Vec<String> {
         .collect();
     names.sort();
     names
-}
-
-fn mode(p: &Path) -> u32 {
-    std::fs::symlink_metadata(p).unwrap().permissions().mode() & 0o7777
-}
-
-fn owner(p: &Path) -> (u32, u32) {
-    let m = std::fs::symlink_metadata(p).unwrap();
-    (m.uid(), m.gid())
-}
-
-/// The key matches the certificate, as openssl sees it.
-fn openssl_key_matches(dir: &Path, key: &Path, cert: &Path) {
-    let (good, from_cert) = openssl(
-        dir,
-        &[
-            "x509",
-            "-in",
-            &cert.display().to_string(),
-            "-noout",
-            "-pubkey",
-        ],
-    );
-    assert!(good, "{from_cert}");
-    let (good, from_key) = openssl(dir, &["pkey", "-in", &key.display().to_string(), "-pubout"]);
-    assert!(good, "{from_key}");
-    assert_eq!(
-        from_cert,
-        from_key,
-        "{} matches {}",
-        key.display(),
-        cert.display()
-    );
-}
-
-fn openssl_verifies(dir: &Path, ca: &Path, cert: &Path) {
-    let (good, out) = openssl(
-        dir,
-        &[
-            "verify",
-            "-CAfile",
-            &ca.display().to_string(),
-            &cert.display().to_string(),
-        ],
-    );
-    assert!(
-        good,
-        "{} verifies against {}: {out}",
-        cert.display(),
-        ca.display()
-    );
 }
 
 #[test]

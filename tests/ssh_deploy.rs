@@ -167,6 +167,15 @@ impl Drop for Sshd {
     }
 }
 
+/// A temporary directory with an sshd (see [`Sshd::start`]) and the PKI
+/// of [`pki`].
+fn with_pki() -> Option<(tempfile::TempDir, Sshd)> {
+    let tmp = tempfile::tempdir().unwrap();
+    let sshd = Sshd::start(tmp.path(), None)?;
+    pki(tmp.path());
+    Some((tmp, sshd))
+}
+
 /// A PKI in `dir/pki` with server `db1` and user `app`.
 fn pki(dir: &Path) {
     ok(dir, &["init-ca", EC[0], EC[1]]);
@@ -201,10 +210,6 @@ fn deploy_ok(dir: &Path, sshd: &Sshd, args: &[&str]) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
-fn mode(p: &Path) -> u32 {
-    std::fs::symlink_metadata(p).unwrap().permissions().mode() & 0o7777
-}
-
 /// The deployed certificate and key are a pair and the CA file verifies
 /// the certificate, as openssl sees them.
 fn whole_set(dir: &Path, to: &Path) -> String {
@@ -213,34 +218,8 @@ fn whole_set(dir: &Path, to: &Path) -> String {
         to.join("server-key.pem"),
         to.join("ca.pem"),
     );
-    let (good, from_cert) = openssl(
-        dir,
-        &[
-            "x509",
-            "-in",
-            &cert.display().to_string(),
-            "-noout",
-            "-pubkey",
-        ],
-    );
-    assert!(good, "{from_cert}");
-    let (good, from_key) = openssl(dir, &["pkey", "-in", &key.display().to_string(), "-pubout"]);
-    assert!(good, "{from_key}");
-    assert_eq!(
-        from_cert,
-        from_key,
-        "the key deployed with the certificate in {}",
-        to.display()
-    );
-    openssl_ok(
-        dir,
-        &[
-            "verify",
-            "-CAfile",
-            &ca.display().to_string(),
-            &cert.display().to_string(),
-        ],
-    );
+    openssl_key_matches(dir, &key, &cert);
+    openssl_verifies(dir, &ca, &cert);
     serial_of(&cert)
 }
 
@@ -335,12 +314,10 @@ fn deploys_as_the_directory_owner_then_changes_nothing_then_archives_the_replace
 
 #[test]
 fn owner_is_resolved_on_the_target_and_refusals_write_nothing() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path();
-    let Some(sshd) = Sshd::start(dir, None) else {
+    let Some((tmp, sshd)) = with_pki() else {
         return;
     };
-    pki(dir);
+    let dir = tmp.path();
     let base = remote_base(dir);
     let target = |p: &Path| format!("dbhost:{}", p.display());
 
@@ -580,12 +557,10 @@ fn sigkill(pid: i32) {
 /// the next run completes; after the next run, the whole new set, nothing
 /// of the transaction left, and the replaced keys in the archive.
 fn killed_at_random_moments(victim: Victim) {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path();
-    let Some(sshd) = Sshd::start(dir, None) else {
+    let Some((tmp, sshd)) = with_pki() else {
         return;
     };
-    pki(dir);
+    let dir = tmp.path();
     let to = remote_base(dir).join("ssl");
     let target = format!("dbhost:{}", to.display());
     let ssh = sshd.ssh_command();
@@ -767,12 +742,10 @@ fn an_owner_that_exists_only_on_the_target() {
 /// with ssh's own words, and nothing is written there.
 #[test]
 fn an_unknown_host_key_is_refused_without_a_prompt() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path();
-    let Some(sshd) = Sshd::start(dir, None) else {
+    let Some((tmp, sshd)) = with_pki() else {
         return;
     };
-    pki(dir);
+    let dir = tmp.path();
     std::fs::write(dir.join("known_hosts"), "").unwrap();
     let to = remote_base(dir).join("ssl");
     let out = certgen(dir)
@@ -805,12 +778,10 @@ fn an_unknown_host_key_is_refused_without_a_prompt() {
 /// serving another fails the deployment with "still serves serial".
 #[test]
 fn reload_then_confirm_what_the_server_serves() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path();
-    let Some(sshd) = Sshd::start(dir, None) else {
+    let Some((tmp, sshd)) = with_pki() else {
         return;
     };
-    pki(dir);
+    let dir = tmp.path();
     let base = remote_base(dir);
     let seen = Arc::new(Mutex::new(Vec::new()));
     let (cert, key) = (
@@ -892,12 +863,10 @@ fn reload_then_confirm_what_the_server_serves() {
 /// `--dry-run` writes nothing.
 #[test]
 fn rollout_goes_canary_first_stops_at_a_failure_and_does_nothing_twice() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path();
-    let Some(sshd) = Sshd::start(dir, None) else {
+    let Some((tmp, sshd)) = with_pki() else {
         return;
     };
-    pki(dir);
+    let dir = tmp.path();
     let base = remote_base(dir);
     let seen = Arc::new(Mutex::new(Vec::new()));
     let (cert, key) = (
@@ -1037,12 +1006,10 @@ fn renew_names_the_hosts_of_the_inventory() {
 /// a row of the host, and the exit status.
 #[test]
 fn status_with_an_inventory_tells_deploy_reload_and_revoked_apart() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path();
-    let Some(sshd) = Sshd::start(dir, None) else {
+    let Some((tmp, sshd)) = with_pki() else {
         return;
     };
-    pki(dir);
+    let dir = tmp.path();
     let to = remote_base(dir).join("ssl");
     let (cert, key) = (
         dir.join("pki/servers/db1/server-cert.pem"),
@@ -1151,12 +1118,10 @@ fn status_with_an_inventory_tells_deploy_reload_and_revoked_apart() {
 /// instead of certgen's own.
 #[test]
 fn sessions_share_one_connection_per_host() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path();
-    let Some(sshd) = Sshd::start(dir, None) else {
+    let Some((tmp, sshd)) = with_pki() else {
         return;
     };
-    pki(dir);
+    let dir = tmp.path();
     let to = remote_base(dir).join("ssl");
     let target = format!("dbhost:{}", to.display());
     let logins = || {
@@ -1204,12 +1169,10 @@ fn sessions_share_one_connection_per_host() {
 /// that replaces one, and PostgreSQL, reload it.
 #[test]
 fn a_first_crl_needs_a_restart_of_mariadb_and_mysql() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path();
-    let Some(sshd) = Sshd::start(dir, None) else {
+    let Some((tmp, sshd)) = with_pki() else {
         return;
     };
-    pki(dir);
+    let dir = tmp.path();
     let base = remote_base(dir);
     let deployed = |to: &str, db: &str| {
         let target = format!("dbhost:{}", base.join(to).display());

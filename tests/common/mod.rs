@@ -533,3 +533,60 @@ pub fn serial_hex(cert: &Path) -> String {
 pub fn public_key(cert: &Path) -> Vec<u8> {
     with_cert(cert, |c| c.public_key().raw.to_vec())
 }
+
+/// A file's permission bits (with setuid, setgid and sticky), not
+/// following a link.
+pub fn mode(p: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::symlink_metadata(p).unwrap().permissions().mode() & 0o7777
+}
+
+/// A file's owner and group ids, not following a link.
+pub fn owner(p: &Path) -> (u32, u32) {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::symlink_metadata(p).unwrap();
+    (m.uid(), m.gid())
+}
+
+/// The key matches the certificate, as openssl sees it.
+pub fn openssl_key_matches(dir: &Path, key: &Path, cert: &Path) {
+    let (good, from_cert) = openssl(
+        dir,
+        &[
+            "x509",
+            "-in",
+            &cert.display().to_string(),
+            "-noout",
+            "-pubkey",
+        ],
+    );
+    assert!(good, "{from_cert}");
+    let (good, from_key) = openssl(dir, &["pkey", "-in", &key.display().to_string(), "-pubout"]);
+    assert!(good, "{from_key}");
+    assert_eq!(
+        from_cert,
+        from_key,
+        "{} matches {}",
+        key.display(),
+        cert.display()
+    );
+}
+
+/// openssl verifies the certificate against the CA file.
+pub fn openssl_verifies(dir: &Path, ca: &Path, cert: &Path) {
+    let (good, out) = openssl(
+        dir,
+        &[
+            "verify",
+            "-CAfile",
+            &ca.display().to_string(),
+            &cert.display().to_string(),
+        ],
+    );
+    assert!(
+        good,
+        "{} verifies against {}: {out}",
+        cert.display(),
+        ca.display()
+    );
+}

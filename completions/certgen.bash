@@ -1210,7 +1210,7 @@ _certgen() {
             return 0
             ;;
         certgen__subcmd__keystore)
-            opts="-q -h -V --out --legacy --alias --password-file --password-env --format --dir --quiet --color --help --version server user"
+            opts="-q -h -V --all --out --legacy --alias --password-file --password-env --format --dir --quiet --color --help --version server user"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

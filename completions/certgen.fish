@@ -40,7 +40,7 @@ complete -c certgen -n "__fish_certgen_needs_command" -f -a "setup" -d 'CA, serv
 complete -c certgen -n "__fish_certgen_needs_command" -f -a "config" -d 'Print the settings, SQL and commands a database needs for existing bundles'
 complete -c certgen -n "__fish_certgen_needs_command" -f -a "ca" -d 'Maintain the CA key: change or remove its passphrase'
 complete -c certgen -n "__fish_certgen_needs_command" -f -a "deploy" -d 'Copy a server or user bundle where the database reads it: layout, owner, modes'
-complete -c certgen -n "__fish_certgen_needs_command" -f -a "keystore" -d 'Write PKCS#12 keystores and a PKCS#8 key of a bundle, for Java and .NET drivers'
+complete -c certgen -n "__fish_certgen_needs_command" -f -a "keystore" -d 'Write PKCS#12 keystores and a PKCS#8 key of bundles, for Java and .NET drivers'
 complete -c certgen -n "__fish_certgen_needs_command" -f -a "verify" -d 'Check that a certificate chains to a trusted CA, for a host and purpose'
 complete -c certgen -n "__fish_certgen_needs_command" -f -a "check-expiry" -d 'Check certificate and CRL expiry: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN'
 complete -c certgen -n "__fish_certgen_needs_command" -f -a "status" -d 'The PKI at a glance: CA and changeover, CRLs, each bundle\'s state; Nagios exit codes'
@@ -320,9 +320,9 @@ complete -c certgen -n "__fish_certgen_using_subcommand deploy" -l no-confirm -d
 complete -c certgen -n "__fish_certgen_using_subcommand deploy" -s q -l quiet -d 'Print only results and warnings; no progress or status lines'
 complete -c certgen -n "__fish_certgen_using_subcommand deploy" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c certgen -n "__fish_certgen_using_subcommand deploy" -s V -l version -d 'Print version'
-complete -c certgen -n "__fish_certgen_using_subcommand keystore" -l out -d 'The directory to write keystore.p12, truststore.p12 and the .pk8 key to (created if missing; its parent must exist). Files already there are never replaced' -r -F
+complete -c certgen -n "__fish_certgen_using_subcommand keystore" -l out -d 'The directory to write keystore.p12, truststore.p12 and the .pk8 key to (created if missing; its parent must exist); {user} in DIR stands for each user\'s name, {server} for each server\'s (e.g. \'/home/{user}/jdbc\'). Files already there are never replaced' -r -F
 complete -c certgen -n "__fish_certgen_using_subcommand keystore" -l alias -d 'The alias of the key entry [default: user for a user, the only alias pgJDBC reads; server for a server]' -r
-complete -c certgen -n "__fish_certgen_using_subcommand keystore" -l password-file -d 'Read the password of the keystore and the truststore from the first line of FILE [else asked twice on the terminal]' -r -F
+complete -c certgen -n "__fish_certgen_using_subcommand keystore" -l password-file -d 'Read the password of the keystores and the truststores from the first line of FILE [else asked twice on the terminal]' -r -F
 complete -c certgen -n "__fish_certgen_using_subcommand keystore" -l password-env -d 'Read the password from the environment variable VAR' -r
 complete -c certgen -n "__fish_certgen_using_subcommand keystore" -l format -d 'Output format' -r -f -a "text\t''
 json\t''"
@@ -330,6 +330,7 @@ complete -c certgen -n "__fish_certgen_using_subcommand keystore" -l dir -d 'The
 complete -c certgen -n "__fish_certgen_using_subcommand keystore" -l color -d 'Colour in diagnostics (NO_COLOR in the environment also turns it off)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c certgen -n "__fish_certgen_using_subcommand keystore" -l all -d 'Every user (or server) bundle; those whose certificate is revoked, superseded, expired or of another CA are skipped with a note. --out must hold {user} (or {server})'
 complete -c certgen -n "__fish_certgen_using_subcommand keystore" -l legacy -d 'The legacy profile (3DES, HMAC-SHA1) for Java 8 before 8u301, Java 11 before 11.0.12 and older Windows [default: AES-256-CBC, PBKDF2-HMAC-SHA256, HMAC-SHA256, which OpenSSL 3, Java 11.0.12+ and current .NET read]'
 complete -c certgen -n "__fish_certgen_using_subcommand keystore" -s q -l quiet -d 'Print only results and warnings; no progress or status lines'
 complete -c certgen -n "__fish_certgen_using_subcommand keystore" -s h -l help -d 'Print help'
@@ -560,7 +561,7 @@ complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_see
 complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca deploy keystore verify check-expiry status inspect list revoke retire crl renew rotate-ca rollout completions man help" -f -a "config" -d 'Print the settings, SQL and commands a database needs for existing bundles'
 complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca deploy keystore verify check-expiry status inspect list revoke retire crl renew rotate-ca rollout completions man help" -f -a "ca" -d 'Maintain the CA key: change or remove its passphrase'
 complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca deploy keystore verify check-expiry status inspect list revoke retire crl renew rotate-ca rollout completions man help" -f -a "deploy" -d 'Copy a server or user bundle where the database reads it: layout, owner, modes'
-complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca deploy keystore verify check-expiry status inspect list revoke retire crl renew rotate-ca rollout completions man help" -f -a "keystore" -d 'Write PKCS#12 keystores and a PKCS#8 key of a bundle, for Java and .NET drivers'
+complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca deploy keystore verify check-expiry status inspect list revoke retire crl renew rotate-ca rollout completions man help" -f -a "keystore" -d 'Write PKCS#12 keystores and a PKCS#8 key of bundles, for Java and .NET drivers'
 complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca deploy keystore verify check-expiry status inspect list revoke retire crl renew rotate-ca rollout completions man help" -f -a "verify" -d 'Check that a certificate chains to a trusted CA, for a host and purpose'
 complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca deploy keystore verify check-expiry status inspect list revoke retire crl renew rotate-ca rollout completions man help" -f -a "check-expiry" -d 'Check certificate and CRL expiry: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN'
 complete -c certgen -n "__fish_certgen_using_subcommand help; and not __fish_seen_subcommand_from init-ca csr sign issue-server issue-client setup config ca deploy keystore verify check-expiry status inspect list revoke retire crl renew rotate-ca rollout completions man help" -f -a "status" -d 'The PKI at a glance: CA and changeover, CRLs, each bundle\'s state; Nagios exit codes'

@@ -429,6 +429,14 @@ pub enum Error {
     /// A deployment directory inside the PKI directory.
     #[error("{dir} is inside the PKI directory {pki}")]
     InsidePki { dir: PathBuf, pki: PathBuf },
+    /// Two bundles of one `keystore` command whose files would go to the
+    /// same directory.
+    #[error("{dir} would hold the keystores of both {first} and {second}")]
+    OutDirShared {
+        dir: PathBuf,
+        first: String,
+        second: String,
+    },
     /// A deployment directory whose parent does not exist.
     #[error("{parent} does not exist: only the last directory of {dir} is created")]
     MissingParent { dir: PathBuf, parent: PathBuf },

@@ -12,8 +12,9 @@
 //! One concept a file, each using only those listed before it: `perms` (the
 //! owner, group and mode of what is written), `fs` (the file primitives),
 //! `layout` (the names in the directory and [`Store`]), `txn` (the journal),
-//! `archive` (`old_keys/`), `staging` (a set published together) and `lock`
-//! (the lock, and what is done holding it).
+//! `archive` (`old_keys/`), `staging` (a set published together), `lock`
+//! (the lock, and what is done holding it) and `together` (many new files
+//! outside the directory, created all or none).
 
 mod archive;
 mod fs;
@@ -21,6 +22,7 @@ mod layout;
 mod lock;
 mod perms;
 mod staging;
+mod together;
 mod txn;
 
 pub use archive::archive_stamp;
@@ -32,3 +34,4 @@ pub use layout::{
 pub use lock::Lock;
 pub use perms::{Mode, Perms};
 pub use staging::Staging;
+pub use together::create_together;

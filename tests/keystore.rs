@@ -698,3 +698,473 @@ fn the_password_comes_from_the_environment_or_the_terminal() {
         1
     );
 }
+
+/// Every path under `dir`, directories included, for "nothing was written".
+fn tree(dir: &Path) -> Vec<String> {
+    fn walk(base: &Path, dir: &Path, out: &mut Vec<String>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            out.push(p.strip_prefix(base).unwrap().display().to_string());
+            if std::fs::symlink_metadata(&p).unwrap().is_dir() {
+                walk(base, &p, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
+}
+
+/// Home directories `homes/USER` for `users`, as the batch's parents.
+fn homes(dir: &Path, users: &[&str]) {
+    for u in users {
+        std::fs::create_dir_all(dir.join("homes").join(u)).unwrap();
+    }
+}
+
+#[test]
+fn several_users_get_their_stores_each_in_their_own_directory() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    pki(dir);
+    ok(
+        dir,
+        &["issue-client", "bob", "-q", "--key-type", "ecdsa-p384"],
+    );
+    let users = ["app", "ed", "bob"];
+    homes(dir, &users);
+    let doc = keystore(
+        dir,
+        &["user", "app", "ed", "bob", "--out", "homes/{user}/jdbc"],
+    );
+    let stores = doc["keystores"].as_array().unwrap();
+    assert_eq!(stores.len(), 3, "{doc}");
+    assert_eq!(doc["skipped"], serde_json::json!([]));
+    for (name, entry) in users.iter().zip(stores) {
+        let out = dir.join("homes").join(name).join("jdbc");
+        assert_eq!(entry["name"], *name);
+        assert_eq!(entry["dir"], format!("homes/{name}/jdbc"));
+        assert_eq!(entry["created_dir"], true);
+        assert_eq!(entry["keystore"]["alias"], "user");
+        assert_eq!(
+            entry["certificate"]["subject"],
+            format!("/CN={name}"),
+            "{entry}"
+        );
+        let (ks, ts, pk8) = (
+            out.join("keystore.p12"),
+            out.join("truststore.p12"),
+            out.join("client-key.pk8"),
+        );
+        assert_eq!((mode(&ks), mode(&ts), mode(&pk8)), (0o600, 0o644, 0o600));
+        assert_eq!(
+            listing(&out),
+            ["client-key.pk8", "keystore.p12", "truststore.p12"]
+        );
+        assert_eq!(
+            entries(&keytool_list(dir, &ks)),
+            [("user".to_string(), "PrivateKeyEntry".to_string(), 2)],
+            "{name}"
+        );
+        assert_eq!(
+            entries(&keytool_list(dir, &ts)),
+            [("ca".to_string(), "trustedCertEntry".to_string(), 1)],
+            "{name}"
+        );
+        for store in [&ks, &ts] {
+            let info = pkcs12_info(dir, store, false);
+            assert!(
+                info.contains("PBES2, PBKDF2, AES-256-CBC, Iteration 10000, PRF hmacWithSHA256"),
+                "{info}"
+            );
+            assert!(info.contains("MAC: sha256, Iteration 10000"), "{info}");
+        }
+        // Each user's keystore holds that user's key and certificate.
+        let cert = format!("pki/users/{name}/client-cert.pem");
+        let cert_key = pubkey(dir, &["x509", "-in", &cert, "-noout", "-pubkey"]);
+        let key_pem = format!("homes/{name}/key.pem");
+        let (good, out_text) = openssl(
+            dir,
+            &[
+                "pkcs12",
+                "-in",
+                ks.to_str().unwrap(),
+                "-passin",
+                "file:pw",
+                "-nocerts",
+                "-nodes",
+                "-out",
+                &key_pem,
+            ],
+        );
+        assert!(good, "{out_text}");
+        assert_eq!(pubkey(dir, &["pkey", "-in", &key_pem, "-pubout"]), cert_key);
+        let pk8 = pk8.to_str().unwrap();
+        assert_eq!(
+            pubkey(dir, &["pkey", "-inform", "DER", "-in", pk8, "-pubout"]),
+            cert_key,
+            "{name}"
+        );
+    }
+    // The directories `config --keystore-dir` names with the same {user}
+    // hold what its JDBC settings point at.
+    let settings: serde_json::Value = serde_json::from_str(&ok(
+        dir,
+        &[
+            "config",
+            "mariadb",
+            "--server",
+            "localhost",
+            "--user",
+            "app,bob",
+            "--client",
+            "jdbc",
+            "--keystore-dir",
+            "homes/{user}/jdbc",
+            "--format",
+            "json",
+        ],
+    ))
+    .unwrap();
+    let mut named = 0;
+    for driver in settings["drivers"].as_array().unwrap() {
+        for s in driver["settings"].as_array().unwrap() {
+            let value = s["value"].as_str().unwrap_or_default();
+            if let Some(at) = value.find("/homes/") {
+                let path = value.trim_start_matches("file:");
+                assert!(Path::new(path).is_file(), "{path} ({value})");
+                assert!(value[at..].contains("/jdbc/"), "{value}");
+                named += 1;
+            }
+        }
+    }
+    assert!(
+        named >= 4,
+        "the JDBC settings name the keystores: {settings}"
+    );
+}
+
+#[test]
+fn user_in_out_names_the_directory_of_a_single_user_too_and_text_lists_each_user() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    pki(dir);
+    homes(dir, &["app", "ed"]);
+    let one = keystore(dir, &["user", "app", "--out", "homes/{user}/jdbc"]);
+    assert_eq!(one["name"], "app", "one name: the single report");
+    assert_eq!(one["dir"], "homes/app/jdbc");
+    assert!(dir.join("homes/app/jdbc/keystore.p12").is_file());
+    // A second batch into directories that exist: created_dir false, and
+    // the text names each user's directory.
+    std::fs::create_dir(dir.join("homes/app/legacy")).unwrap();
+    std::fs::create_dir(dir.join("homes/ed/legacy")).unwrap();
+    let text = ok(
+        dir,
+        &[
+            "keystore",
+            "user",
+            "app",
+            "ed",
+            "--out",
+            "homes/{user}/legacy",
+            "--legacy",
+            "--password-file",
+            "pw",
+        ],
+    );
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(
+        lines[0].starts_with("wrote the keystores of 2 users in the legacy profile"),
+        "{text}"
+    );
+    assert!(
+        lines[0].ends_with(
+            "keystore.p12 (0600), truststore.p12 (0644) and client-key.pk8 (0600) in each directory"
+        ),
+        "{text}"
+    );
+    for (line, user) in lines[1..].iter().zip(["app", "ed"]) {
+        assert!(line.contains(&format!("homes/{user}/legacy ")), "{line}");
+        assert!(!line.contains("(created)"), "{line}");
+        assert!(
+            line.contains(&format!("PrivateKeyEntry user: /CN={user} < ")),
+            "{line}"
+        );
+        let store = dir.join(format!("homes/{user}/legacy/keystore.p12"));
+        let info = pkcs12_info(dir, &store, false);
+        assert!(info.contains("pbeWithSHA1And3-KeyTripleDES-CBC"), "{info}");
+    }
+}
+
+#[test]
+fn all_writes_every_current_user_and_skips_the_others_with_a_note() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    pki(dir);
+    for u in ["bob", "gone", "old"] {
+        ok(dir, &["issue-client", u, "-q"]);
+    }
+    ok(dir, &["revoke", "gone", "-q"]);
+    // old's bundle put back after a renewal: its certificate is superseded.
+    let saved = dir.join("old-saved");
+    std::fs::create_dir(&saved).unwrap();
+    for f in ["client-key.pem", "client-cert.pem", "ca-cert.pem"] {
+        std::fs::copy(dir.join("pki/users/old").join(f), saved.join(f)).unwrap();
+    }
+    ok(dir, &["renew", "old", "-q"]);
+    for f in ["client-key.pem", "client-cert.pem"] {
+        std::fs::copy(saved.join(f), dir.join("pki/users/old").join(f)).unwrap();
+    }
+    std::fs::create_dir(dir.join("out")).unwrap();
+    let out = certgen(dir)
+        .args([
+            "keystore",
+            "user",
+            "--all",
+            "--out",
+            "out/{user}",
+            "--password-file",
+            "pw",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let written: Vec<&str> = doc["keystores"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(written, ["app", "bob", "ed"]);
+    let skipped: Vec<(&str, &str)> = doc["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["name"].as_str().unwrap(), s["reason"].as_str().unwrap()))
+        .collect();
+    assert_eq!(skipped.len(), 2, "{doc}");
+    assert_eq!(skipped[0].0, "gone");
+    assert!(skipped[0].1.contains("is revoked"), "{skipped:?}");
+    assert_eq!(skipped[1].0, "old");
+    assert!(skipped[1].1.contains("(superseded)"), "{skipped:?}");
+    let notes = stderr(&out);
+    assert!(notes.contains("skipped user gone: certificate"), "{notes}");
+    assert!(notes.contains("skipped user old: certificate"), "{notes}");
+    assert_eq!(listing(&dir.join("out")), ["app", "bob", "ed"]);
+    for u in ["app", "bob", "ed"] {
+        let ks = dir.join("out").join(u).join("keystore.p12");
+        assert_eq!(entries(&keytool_list(dir, &ks)).len(), 1, "{u}");
+    }
+    // Past every certificate's end: nothing to write, and no password asked.
+    let later = certgen(dir)
+        .args(["--now", "2099-01-01T00:00:00Z", "keystore", "user", "--all"])
+        .args(["--out", "later/{user}"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(later.status.success(), "{}", stderr(&later));
+    assert!(
+        stderr(&later).contains("no user bundle to write the keystores of"),
+        "{}",
+        stderr(&later)
+    );
+    assert!(!dir.join("later").exists());
+}
+
+#[test]
+fn a_refused_batch_writes_nothing_in_any_directory() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    pki(dir);
+    for u in ["bob", "carol", "gone"] {
+        ok(dir, &["issue-client", u, "-q"]);
+    }
+    ok(dir, &["revoke", "gone", "-q"]);
+    homes(dir, &["app", "bob", "carol", "gone"]);
+    // carol's directory already holds a keystore someone made.
+    std::fs::create_dir(dir.join("homes/carol/jdbc")).unwrap();
+    write(&dir.join("homes/carol/jdbc/keystore.p12"), "someone's");
+    let before = tree(dir);
+    let refused = |args: &[&str], says: &str| {
+        let out = certgen(dir)
+            .arg("keystore")
+            .args(args)
+            .args(["--password-file", "pw"])
+            .output()
+            .unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(says), "{args:?}: {says} in {err}");
+        assert_eq!(
+            err.lines()
+                .filter(|l| l.starts_with("certgen: error"))
+                .count(),
+            1,
+            "{err}"
+        );
+        assert_eq!(tree(dir), before, "{args:?} wrote nothing");
+    };
+    // One bad user among good ones, named last: the good ones get nothing.
+    refused(
+        &["user", "app", "bob", "gone", "--out", "homes/{user}/jdbc"],
+        "user gone: certificate",
+    );
+    refused(
+        &["user", "app", "nobody", "--out", "homes/{user}/jdbc"],
+        "user nobody: no user bundle \"nobody\"",
+    );
+    // A file already in one of the directories.
+    refused(
+        &["user", "app", "bob", "carol", "--out", "homes/{user}/jdbc"],
+        "user carol: homes/carol/jdbc/keystore.p12 already exists",
+    );
+    refused(
+        &["user", "--all", "--out", "homes/{user}/jdbc"],
+        "homes/carol/jdbc/keystore.p12 already exists",
+    );
+    // A parent missing for one of them.
+    refused(
+        &["user", "app", "ed", "--out", "homes/{user}/jdbc"],
+        "user ed: homes/ed does not exist",
+    );
+    // Several users, one directory.
+    refused(
+        &["user", "app", "bob", "--out", "jdbc"],
+        "--out jdbc: 2 users cannot share one directory",
+    );
+    refused(
+        &["user", "--all", "--out", "jdbc"],
+        "--out jdbc: the keystores of every user (--all) cannot share one directory",
+    );
+    refused(
+        &["user", "app", "--out", "homes/{server}/jdbc"],
+        "{server} stands for a name of the other kind",
+    );
+    refused(
+        &["user", "app", "bob", "app", "--out", "homes/{user}/jdbc"],
+        "users/app is named twice",
+    );
+    refused(
+        &["user", "app", "bob", "--out", "homes/{user}/../shared"],
+        "would hold the keystores of both app and bob",
+    );
+    // A directory this user may not write in, checked before anything is:
+    // app's is nobody's, bob's root's.
+    std::fs::create_dir(dir.join("homes/app/root-only")).unwrap();
+    let all = dir.to_str().unwrap();
+    assert!(
+        Command::new("chown")
+            .args(["-R", "65534:65534", all])
+            .status()
+            .unwrap()
+            .success()
+    );
+    std::fs::create_dir(dir.join("homes/bob/root-only")).unwrap();
+    std::os::unix::fs::chown(dir.join("homes/bob/root-only"), Some(0), Some(0)).unwrap();
+    let before = tree(dir);
+    let out = certgen_via(
+        "setpriv",
+        &["--reuid=65534", "--regid=65534", "--clear-groups"],
+        dir,
+    )
+    .args([
+        "keystore",
+        "user",
+        "app",
+        "bob",
+        "--out",
+        "homes/{user}/root-only/jdbc",
+    ])
+    .args(["--password-file", "pw"])
+    .output()
+    .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("user bob: writing into homes/bob/root-only: Permission denied"),
+        "{err}"
+    );
+    assert_eq!(tree(dir), before, "nothing written for app either");
+}
+
+#[test]
+fn the_password_is_on_no_command_line_and_in_no_file() {
+    // strace shows every program the command runs with its arguments: a
+    // password handed to a child (`openssl -passout pass:...`) would be there.
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    pki(dir);
+    homes(dir, &["app", "ed"]);
+    let secret = "Pw-only-in-the-env-7431";
+    for (source, out) in [("env", "env"), ("file", "file")] {
+        write(&dir.join("pw"), format!("{secret}\n"));
+        let trace = dir.join(format!("trace-{source}"));
+        let mut cmd = certgen_via(
+            "strace",
+            &[
+                "-f",
+                "-qq",
+                "-s",
+                "4096",
+                "-e",
+                "trace=execve",
+                "-o",
+                trace.to_str().unwrap(),
+            ],
+            dir,
+        );
+        cmd.args(["keystore", "user", "app", "ed", "--out"])
+            .arg(format!("homes/{{user}}/{out}"));
+        if source == "env" {
+            cmd.args(["--password-env", "KS_PASS"])
+                .env("KS_PASS", secret);
+        } else {
+            cmd.args(["--password-file", "pw"]);
+        }
+        let run = cmd.output().unwrap();
+        assert!(run.status.success(), "{}", stderr(&run));
+        let traced = std::fs::read_to_string(&trace).unwrap();
+        let programs: Vec<&str> = traced.lines().filter(|l| l.contains("execve(")).collect();
+        assert_eq!(programs.len(), 1, "certgen runs no other program: {traced}");
+        assert!(!traced.contains(secret), "{traced}");
+        for user in ["app", "ed"] {
+            let stores = dir.join(format!("homes/{user}/{out}"));
+            for f in listing(&stores) {
+                let bytes = std::fs::read(stores.join(&f)).unwrap();
+                let utf16: Vec<u8> = secret.encode_utf16().flat_map(u16::to_be_bytes).collect();
+                for needle in [secret.as_bytes(), &utf16] {
+                    assert!(
+                        !bytes.windows(needle.len()).any(|w| w == needle),
+                        "{user}/{f} holds the password"
+                    );
+                }
+            }
+            let ks = stores.join("keystore.p12");
+            assert_eq!(entries(&keytool_list(dir, &ks)).len(), 1);
+        }
+    }
+    // No option takes the password itself.
+    let out = run(
+        dir,
+        &[
+            "keystore",
+            "user",
+            "app",
+            "--out",
+            "x",
+            "--password",
+            secret,
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("unexpected argument '--password'"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -105,6 +105,9 @@ fn library_hint(e: &Error, command: &str) -> Option<String> {
             "init-ca" => {
                 "pass --force to move the existing CA to old_keys/<timestamp>/ and replace it"
             }
+            "keystore" => {
+                "keystore never replaces files: write to another directory, or move the existing files away first"
+            }
             _ => {
                 "pass --force to move the existing files to old_keys/<timestamp>/ and replace them"
             }
@@ -144,7 +147,13 @@ fn library_hint(e: &Error, command: &str) -> Option<String> {
         Error::InsidePki { .. } => {
             "--to is the directory the server or client reads, outside the PKI directory"
         }
+        Error::MissingParent { .. } if command == "keystore" => {
+            "create it first, or choose another --out"
+        }
         Error::MissingParent { .. } => "create it first, or choose another --to",
+        Error::OutDirShared { .. } => {
+            "give each bundle a directory of its own: {user} (or {server}) in --out, and no `..` after it"
+        }
         Error::UnknownUser(_) | Error::UnknownGroup(_) => {
             "create it first (useradd, groupadd), or give a numeric id"
         }

@@ -1,38 +1,52 @@
-//! `certgen keystore server NAME | user USER --out DIR`: a bundle as Java
-//! and .NET drivers read it: a PKCS#12 keystore (also the PFX .NET
-//! loads), a PKCS#12 truststore of the CA certificates, and the key as
-//! PKCS#8 DER for pgJDBC. The password comes from `--password-file`,
-//! `--password-env` or the terminal, never from the command line, and there
-//! is no default.
+//! `certgen keystore server NAME... | user USER... | user --all --out DIR`:
+//! bundles as Java and .NET drivers read them: a PKCS#12 keystore (also the
+//! PFX .NET loads), a PKCS#12 truststore of the CA certificates, and the
+//! key as PKCS#8 DER for pgJDBC, in a directory per bundle (`{user}` in DIR
+//! stands for each user's name). The password, one for all of them, comes
+//! from `--password-file`, `--password-env` or the terminal, never from the
+//! command line, and there is no default.
 
+use std::collections::HashSet;
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStringExt;
 use std::path::{Path, PathBuf};
 
-use anyhow::Result;
+use anyhow::{Context as _, Result};
 use serde::Serialize;
 use zeroize::Zeroizing;
 
-use certgen::CertSummary;
-use certgen::keystore::{self, Password, Profile, Role, Written};
+use certgen::keystore::{self, Password, Prepared, Profile, Role, Skipped, Written, WrittenFile};
 use certgen::kind::Kind;
 use certgen::secret::Passphrase;
+use certgen::{CertSummary, Error};
 
 use super::args::{Format, KindArg};
+use super::bundle::progress;
 use super::context::Context;
 use super::errors::refuse;
 use super::exit::Status;
 use super::output;
+use super::settings::{has_placeholder, named_dir};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Whether NAME is a server bundle (servers/NAME) or a user bundle (users/NAME).
+    /// Whether the names are server bundles (servers/NAME) or user bundles (users/NAME).
     #[arg(value_enum)]
     kind: KindArg,
-    /// The bundle to write keystores of.
-    name: String,
+    /// The bundles to write keystores of; several need {user} (or {server}) in --out.
+    #[arg(
+        value_name = "NAME",
+        required_unless_present = "all",
+        conflicts_with = "all"
+    )]
+    names: Vec<String>,
+    /// Every user (or server) bundle; those whose certificate is revoked, superseded, expired or
+    /// of another CA are skipped with a note. --out must hold {user} (or {server}).
+    #[arg(long)]
+    all: bool,
     /// The directory to write keystore.p12, truststore.p12 and the .pk8 key to (created if
-    /// missing; its parent must exist). Files already there are never replaced.
+    /// missing; its parent must exist); {user} in DIR stands for each user's name, {server} for
+    /// each server's (e.g. '/home/{user}/jdbc'). Files already there are never replaced.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
     /// The legacy profile (3DES, HMAC-SHA1) for Java 8 before 8u301, Java 11 before 11.0.12 and
@@ -44,7 +58,7 @@ pub struct Args {
     /// for a server].
     #[arg(long, value_name = "ALIAS")]
     alias: Option<String>,
-    /// Read the password of the keystore and the truststore from the first line of FILE [else
+    /// Read the password of the keystores and the truststores from the first line of FILE [else
     /// asked twice on the terminal].
     #[arg(long, value_name = "FILE", conflicts_with = "password_env")]
     password_file: Option<PathBuf>,
@@ -56,7 +70,7 @@ pub struct Args {
     format: Format,
 }
 
-/// What `keystore --format json` prints.
+/// What `keystore --format json` prints for one bundle.
 #[derive(Serialize)]
 struct Report<'a> {
     kind: &'static str,
@@ -72,6 +86,20 @@ struct Report<'a> {
     truststore: Vec<TrustedEntry<'a>>,
     ca_file: &'a Path,
     written: Vec<FileReport<'a>>,
+}
+
+/// What it prints for several bundles (several names, or --all).
+#[derive(Serialize)]
+struct BatchReport<'a> {
+    keystores: Vec<Report<'a>>,
+    skipped: Vec<SkippedReport<'a>>,
+}
+
+#[derive(Serialize)]
+struct SkippedReport<'a> {
+    kind: &'static str,
+    name: &'a str,
+    reason: &'a str,
 }
 
 #[derive(Serialize)]
@@ -101,72 +129,216 @@ struct FileReport<'a> {
     mode: String,
 }
 
+impl<'a> Report<'a> {
+    fn new(done: &'a Written) -> Report<'a> {
+        let path = |role| {
+            done.files
+                .iter()
+                .find(|f| f.role == role)
+                .map(|f| f.path.as_path())
+        };
+        Report {
+            kind: done.kind.noun(),
+            name: &done.name,
+            profile: done.profile,
+            algorithms: done.profile.algorithms(),
+            iterations: keystore::ITERATIONS,
+            dir: &done.dir,
+            created_dir: done.created_dir,
+            certificate: &done.certificate,
+            files: Files {
+                keystore: path(Role::Keystore),
+                truststore: path(Role::Truststore),
+                pk8: path(Role::Pk8),
+            },
+            keystore: KeyEntry {
+                alias: &done.alias,
+                chain: &done.chain,
+            },
+            truststore: done
+                .trusted
+                .iter()
+                .map(|e| TrustedEntry {
+                    alias: &e.alias,
+                    certificate: &e.certificate,
+                })
+                .collect(),
+            ca_file: &done.ca_file,
+            written: done
+                .files
+                .iter()
+                .map(|f| FileReport {
+                    role: f.role,
+                    file: &f.path,
+                    mode: mode(f),
+                })
+                .collect(),
+        }
+    }
+}
+
+fn mode(f: &WrittenFile) -> String {
+    format!("{:04o}", f.mode)
+}
+
 pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     let kind = Kind::from(a.kind);
+    let batch = a.all || a.names.len() > 1;
+    // Everything is checked before a password is asked for.
+    let (prepared, skipped) = prepare(ctx, &a, kind)?;
+    let noun = kind.noun();
+    for s in &skipped {
+        output::note(
+            ctx.quiet,
+            &format!("skipped {noun} {}: {}", s.name, s.reason),
+        );
+    }
+    if prepared.is_empty() {
+        output::note(
+            ctx.quiet,
+            &format!("no {noun} bundle to write the keystores of"),
+        );
+        if a.format == Format::Json {
+            output::print_json(&BatchReport {
+                keystores: Vec::new(),
+                skipped: skipped_reports(noun, &skipped),
+            })?;
+        }
+        return Ok(Status::Ok);
+    }
+    let password = password(&a)?;
+    let bar = progress(prepared.len(), ctx.quiet, "encoding keystores");
+    let done = keystore::write_all(prepared, &password, ctx.now(), &|| bar.inc(1));
+    bar.finish_and_clear();
+    let done = done?;
+    match (a.format, batch) {
+        (Format::Json, false) => {
+            for d in &done {
+                output::print_json(&Report::new(d))?;
+            }
+        }
+        (Format::Json, true) => output::print_json(&BatchReport {
+            keystores: done.iter().map(Report::new).collect(),
+            skipped: skipped_reports(noun, &skipped),
+        })?,
+        (Format::Text, false) => {
+            for d in &done {
+                print_text(d)?;
+            }
+        }
+        (Format::Text, true) => print_batch(&done)?,
+    }
+    Ok(Status::Ok)
+}
+
+/// Reads and checks every bundle named (or, with --all, every one of
+/// `kind`) and its directory, writing nothing.
+fn prepare(ctx: &Context, a: &Args, kind: Kind) -> Result<(Vec<Prepared>, Vec<Skipped>)> {
     let profile = if a.legacy {
         Profile::Legacy
     } else {
         Profile::Modern
     };
-    let req = keystore::Request {
-        kind,
-        name: &a.name,
-        out: &a.out,
-        profile,
-        alias: a.alias.as_deref(),
+    let batch = a.all || a.names.len() > 1;
+    let placeholder = format!("{{{}}}", kind.noun());
+    check_out(a, kind, &placeholder)?;
+    let mut checker = keystore::Checker::new(&ctx.store, ctx.now())?;
+    let names = if a.all {
+        certgen::bundle::all(&ctx.store)?
+            .into_iter()
+            .filter(|b| b.kind == kind)
+            .map(|b| b.name)
+            .collect()
+    } else {
+        a.names.clone()
     };
-    // Everything is checked before a password is asked for.
-    let prepared = keystore::prepare(&ctx.store, &req, ctx.now())?;
-    let password = password(&a)?;
-    let done = keystore::write(prepared, &password, ctx.now())?;
-    let path = |role| {
-        done.files
-            .iter()
-            .find(|f| f.role == role)
-            .map(|f| f.path.as_path())
-    };
-    let report = Report {
-        kind: kind.noun(),
-        name: &a.name,
-        profile,
-        algorithms: profile.algorithms(),
-        iterations: keystore::ITERATIONS,
-        dir: &done.dir,
-        created_dir: done.created_dir,
-        certificate: &done.certificate,
-        files: Files {
-            keystore: path(Role::Keystore),
-            truststore: path(Role::Truststore),
-            pk8: path(Role::Pk8),
-        },
-        keystore: KeyEntry {
-            alias: &done.alias,
-            chain: &done.chain,
-        },
-        truststore: done
-            .trusted
-            .iter()
-            .map(|e| TrustedEntry {
-                alias: &e.alias,
-                certificate: &e.certificate,
-            })
-            .collect(),
-        ca_file: &done.ca_file,
-        written: done
-            .files
-            .iter()
-            .map(|f| FileReport {
-                role: f.role,
-                file: &f.path,
-                mode: format!("{:04o}", f.mode),
-            })
-            .collect(),
-    };
-    match a.format {
-        Format::Json => output::print_json(&report)?,
-        Format::Text => print_text(&report, &done)?,
+    let mut seen = HashSet::new();
+    let mut prepared = Vec::with_capacity(names.len());
+    let mut skipped = Vec::new();
+    for name in &names {
+        if !seen.insert(name) {
+            return Err(Error::DuplicateName(kind.rel_dir(name)).into());
+        }
+        let out = named_dir(&a.out, &placeholder, name);
+        let req = keystore::Request {
+            kind,
+            name,
+            out: &out,
+            profile,
+            alias: a.alias.as_deref(),
+        };
+        let checked = if a.all {
+            checker.prepare_current(&req)
+        } else {
+            checker.prepare(&req).map(Ok)
+        };
+        let checked = if batch {
+            checked.with_context(|| format!("{} {name}", kind.noun()))?
+        } else {
+            checked?
+        };
+        match checked {
+            Ok(p) => prepared.push(p),
+            Err(s) => skipped.push(s),
+        }
     }
-    Ok(Status::Ok)
+    Ok((prepared, skipped))
+}
+
+fn skipped_reports<'a>(noun: &'static str, skipped: &'a [Skipped]) -> Vec<SkippedReport<'a>> {
+    skipped
+        .iter()
+        .map(|s| SkippedReport {
+            kind: noun,
+            name: &s.name,
+            reason: &s.reason,
+        })
+        .collect()
+}
+
+/// Refuses an --out several bundles would share (no placeholder), and the
+/// other kind's placeholder, before anything is read.
+fn check_out(a: &Args, kind: Kind, placeholder: &str) -> Result<()> {
+    let other = match kind {
+        Kind::User => "{server}",
+        Kind::Server => "{user}",
+    };
+    let dir = a.out.display();
+    let noun = kind.noun();
+    if has_placeholder(&a.out, other) {
+        return Err(refuse(
+            format!(
+                "--out {dir}: {other} stands for a name of the other kind, and these are {noun} bundles"
+            ),
+            format!("write {placeholder} for each {noun}'s name"),
+        ));
+    }
+    if has_placeholder(&a.out, placeholder) {
+        return Ok(());
+    }
+    let example = match kind {
+        Kind::User => "/home/{user}/jdbc",
+        Kind::Server => "/etc/{server}/tls",
+    };
+    let hint = format!("put {placeholder} in the directory, e.g. --out '{example}'");
+    if a.all {
+        return Err(refuse(
+            format!(
+                "--out {dir}: the keystores of every {noun} (--all) cannot share one directory"
+            ),
+            hint,
+        ));
+    }
+    if a.names.len() > 1 {
+        return Err(refuse(
+            format!(
+                "--out {dir}: {} {noun}s cannot share one directory",
+                a.names.len()
+            ),
+            hint,
+        ));
+    }
+    Ok(())
 }
 
 /// The password from `--password-file`, `--password-env` or the terminal.
@@ -194,19 +366,19 @@ fn password(a: &Args) -> Result<Password> {
     }
 }
 
-fn print_text(report: &Report<'_>, done: &Written) -> Result<()> {
-    let c = report.certificate;
-    let created = if report.created_dir { " (created)" } else { "" };
+fn print_text(done: &Written) -> Result<()> {
+    let c = &done.certificate;
+    let created = if done.created_dir { " (created)" } else { "" };
     output::line(&output::sanitize_line(&format!(
         "wrote the keystores of {} {} ({}, serial {}, expires {}) to {}{created} in the {} profile ({})",
-        report.kind,
-        report.name,
+        done.kind.noun(),
+        done.name,
         c.subject,
         c.serial,
         certgen::rfc3339::format(c.not_after),
-        report.dir.display(),
-        report.profile.name(),
-        report.profile.algorithms(),
+        done.dir.display(),
+        done.profile.name(),
+        done.profile.algorithms(),
     )))?;
     let width = done
         .files
@@ -214,29 +386,84 @@ fn print_text(report: &Report<'_>, done: &Written) -> Result<()> {
         .map(|f| f.path.display().to_string().len())
         .max()
         .unwrap_or(0);
-    for (f, shown) in done.files.iter().zip(&report.written) {
+    for f in &done.files {
         let what = match f.role {
-            Role::Keystore => format!(
-                "PrivateKeyEntry {}: {}",
-                done.alias,
-                done.chain
-                    .iter()
-                    .map(|c| c.subject.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" < ")
-            ),
-            Role::Truststore => done
-                .trusted
-                .iter()
-                .map(|e| format!("trustedCertEntry {}: {}", e.alias, e.certificate.subject))
-                .collect::<Vec<_>>()
-                .join(", "),
+            Role::Keystore => key_entry(done),
+            Role::Truststore => trusted_entries(done),
             Role::Pk8 => "the key, PKCS#8 DER, unencrypted".to_string(),
         };
         output::line(&output::sanitize_line(&format!(
             "  {:width$}  {}  {what}",
             f.path.display().to_string(),
-            shown.mode,
+            mode(f),
+        )))?;
+    }
+    Ok(())
+}
+
+/// "PrivateKeyEntry user: /CN=app < /CN=CA"
+fn key_entry(done: &Written) -> String {
+    format!(
+        "PrivateKeyEntry {}: {}",
+        done.alias,
+        done.chain
+            .iter()
+            .map(|c| c.subject.as_str())
+            .collect::<Vec<_>>()
+            .join(" < ")
+    )
+}
+
+/// "trustedCertEntry ca: /CN=CA"
+fn trusted_entries(done: &Written) -> String {
+    done.trusted
+        .iter()
+        .map(|e| format!("trustedCertEntry {}: {}", e.alias, e.certificate.subject))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Several bundles: the files once, then a line for each bundle.
+fn print_batch(done: &[Written]) -> Result<()> {
+    let Some(first) = done.first() else {
+        return Ok(());
+    };
+    let files: Vec<String> = first
+        .files
+        .iter()
+        .map(|f| {
+            let name = f.path.file_name().unwrap_or_default().to_string_lossy();
+            format!("{name} ({})", mode(f))
+        })
+        .collect();
+    output::line(&output::sanitize_line(&format!(
+        "wrote the keystores of {} {}s in the {} profile ({}): {} in each directory",
+        done.len(),
+        first.kind.noun(),
+        first.profile.name(),
+        first.profile.algorithms(),
+        match files.as_slice() {
+            [a, b, c] => format!("{a}, {b} and {c}"),
+            other => other.join(", "),
+        },
+    )))?;
+    let dirs: Vec<String> = done
+        .iter()
+        .map(|d| {
+            let created = if d.created_dir { " (created)" } else { "" };
+            format!("{}{created}", d.dir.display())
+        })
+        .collect();
+    let name_width = done.iter().map(|d| d.name.len()).max().unwrap_or(0);
+    let dir_width = dirs.iter().map(String::len).max().unwrap_or(0);
+    for (d, dir) in done.iter().zip(&dirs) {
+        output::line(&output::sanitize_line(&format!(
+            "  {:name_width$}  {dir:dir_width$}  serial {}, expires {}  {}  {}",
+            d.name,
+            d.certificate.serial,
+            certgen::rfc3339::format(d.certificate.not_after),
+            key_entry(d),
+            trusted_entries(d),
         )))?;
     }
     Ok(())

@@ -123,7 +123,7 @@ pub enum Command {
     Ca(ca::Args),
     /// Copy a server or user bundle where the database reads it: layout, owner, modes.
     Deploy(deploy::Args),
-    /// Write PKCS#12 keystores and a PKCS#8 key of a bundle, for Java and .NET drivers.
+    /// Write PKCS#12 keystores and a PKCS#8 key of bundles, for Java and .NET drivers.
     Keystore(keystore::Args),
     /// Check that a certificate chains to a trusted CA, for a host and purpose.
     Verify(verify::Args),

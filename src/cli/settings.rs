@@ -253,7 +253,7 @@ impl SettingsArgs {
         }
         if let Some(dir) = &self.keystore_dir
             && users.len() > 1
-            && !dir.to_string_lossy().contains("{user}")
+            && !has_placeholder(dir, "{user}")
         {
             return Err(refuse(
                 format!(
@@ -273,7 +273,7 @@ impl SettingsArgs {
         let (Kind::User, Some(dir)) = (kind, &self.keystore_dir) else {
             return Ok(None);
         };
-        let dir = user_dir(dir, name)?;
+        let dir = user_dir(dir, name);
         Ok(Some(
             std::path::absolute(&dir).with_context(|| format!("resolving {}", dir.display()))?,
         ))
@@ -319,7 +319,7 @@ impl SettingsArgs {
         let layout = Layout::from_name(&self.layout).unwrap_or_default();
         let (dir, names) = match (kind, &self.deploy_dir, &self.client_deploy_dir) {
             (Kind::Server, Some(dir), _) => (dir.clone(), layout.file_names(kind)),
-            (Kind::User, _, Some(dir)) => (user_dir(dir, name)?, layout.file_names(kind)),
+            (Kind::User, _, Some(dir)) => (user_dir(dir, name), layout.file_names(kind)),
             (kind, ..) => (
                 store.path(&kind.rel_dir(name)),
                 Layout::Plain.file_names(kind),
@@ -376,7 +376,7 @@ impl SettingsArgs {
     pub fn check_users(&self, users: &[String]) -> Result<()> {
         if let Some(dir) = &self.client_deploy_dir
             && users.len() > 1
-            && !dir.to_string_lossy().contains("{user}")
+            && !has_placeholder(dir, "{user}")
         {
             return Err(refuse(
                 format!(
@@ -391,11 +391,35 @@ impl SettingsArgs {
     }
 }
 
-fn user_dir(dir: &Path, user: &str) -> Result<PathBuf> {
-    let text = dir
-        .to_str()
-        .context("--client-deploy-dir is not valid UTF-8")?;
-    Ok(PathBuf::from(text.replace("{user}", user)))
+fn user_dir(dir: &Path, user: &str) -> PathBuf {
+    named_dir(dir, "{user}", user)
+}
+
+/// `dir` with each `placeholder` (`{user}`) replaced by a bundle's `name`:
+/// one directory per user from one option. Bundle names hold no `/`.
+pub fn named_dir(dir: &Path, placeholder: &str, name: &str) -> PathBuf {
+    use std::os::unix::ffi::{OsStrExt, OsStringExt};
+    let bytes = dir.as_os_str().as_bytes();
+    let pattern = placeholder.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len() + name.len());
+    let mut rest = bytes;
+    while let Some(at) = rest.windows(pattern.len()).position(|w| w == pattern) {
+        out.extend_from_slice(&rest[..at]);
+        out.extend_from_slice(name.as_bytes());
+        rest = &rest[at + pattern.len()..];
+    }
+    out.extend_from_slice(rest);
+    PathBuf::from(std::ffi::OsString::from_vec(out))
+}
+
+/// Whether `dir` holds `placeholder` (`{user}`).
+pub fn has_placeholder(dir: &Path, placeholder: &str) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let pattern = placeholder.as_bytes();
+    dir.as_os_str()
+        .as_bytes()
+        .windows(pattern.len())
+        .any(|w| w == pattern)
 }
 
 /// A bundle whose certificate settings must not point at: why, and how to
@@ -462,5 +486,30 @@ impl SettingsArgs {
             None => path,
         };
         Some(std::path::absolute(&path).unwrap_or(path))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::ffi::OsStrExt;
+
+    #[test]
+    fn each_placeholder_stands_for_the_name_in_any_path() {
+        let dir = Path::new("/home/{user}/jdbc-{user}");
+        assert!(has_placeholder(dir, "{user}"));
+        assert!(!has_placeholder(dir, "{server}"));
+        assert_eq!(
+            named_dir(dir, "{user}", "app"),
+            Path::new("/home/app/jdbc-app")
+        );
+        assert_eq!(
+            named_dir(Path::new("/srv/jdbc"), "{user}", "app"),
+            Path::new("/srv/jdbc")
+        );
+        // A directory that is not UTF-8 keeps its bytes around the name.
+        let raw = std::ffi::OsStr::from_bytes(b"/data/\xff/{user}");
+        let named = named_dir(Path::new(raw), "{user}", "bob");
+        assert_eq!(named.as_os_str().as_bytes(), b"/data/\xff/bob");
     }
 }

@@ -16,6 +16,10 @@ use super::perms::{Mode, Perms};
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
+/// Beyond this many files written together, one `syncfs` replaces per-file
+/// `fsync`.
+pub(super) const SYNC_EACH_LIMIT: usize = 8;
+
 /// `PID-N`: a name no other process, and no earlier call in this one, uses.
 pub(super) fn unique_suffix() -> String {
     format!(
@@ -56,6 +60,12 @@ pub(super) fn make_dir(path: &Path, mode: u32) -> Result<()> {
 /// Creates the directory `path`, whose parent must exist, with `perms`:
 /// a deployment directory. Refuses anything already there, links included.
 pub fn create_dir(path: &Path, perms: Perms) -> Result<()> {
+    make_new_dir(path, perms)?;
+    sync_parent(path)
+}
+
+/// [`create_dir`] without the sync, for a caller that syncs many at once.
+pub(super) fn make_new_dir(path: &Path, perms: Perms) -> Result<()> {
     match fs::DirBuilder::new().mode(0o700).create(path) {
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
             return Err(Error::Exists(path.to_path_buf()));
@@ -66,7 +76,7 @@ pub fn create_dir(path: &Path, perms: Perms) -> Result<()> {
         let _ = fs::remove_dir(path);
         return Err(e);
     }
-    sync_parent(path)
+    Ok(())
 }
 
 /// Creates a file that must not exist yet (O_EXCL: never through a symlink).
@@ -85,7 +95,7 @@ pub(super) fn write_new(path: &Path, content: &[u8], mode: Mode, sync: bool) -> 
 }
 
 /// A fresh hidden name beside `path`, which the next writer removes if left.
-fn temp_beside(path: &Path) -> PathBuf {
+pub(super) fn temp_beside(path: &Path) -> PathBuf {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy())

@@ -10,15 +10,12 @@ use crate::error::{Error, Result};
 
 use super::archive::{archive_stamp, free_dir_name};
 use super::fs::{
-    ensure_real_dir, exists_no_follow, make_dir, open_to_sync, sync_all_parallel, unique_suffix,
-    write_new,
+    SYNC_EACH_LIMIT, ensure_real_dir, exists_no_follow, make_dir, open_to_sync, sync_all_parallel,
+    unique_suffix, write_new,
 };
 use super::layout::{OLD_KEYS, TMP};
 use super::perms::{Mode, Perms, inherit};
 use super::txn::{self, Item, Journal, Op};
-
-/// Beyond this many files in one commit, one `syncfs` replaces per-file `fsync`.
-const SYNC_EACH_LIMIT: usize = 8;
 
 /// New files and directories written under `.tmp`, then published together
 /// as one transaction.

@@ -1,0 +1,313 @@
+//! Reading and checking the bundles whose keystores are written, and where
+//! they go, before anything is written or a password asked for. A batch
+//! reads what its bundles share once: the CAs that count as issuers, the
+//! index, each CA file.
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use time::OffsetDateTime;
+use x509_parser::prelude::{FromDer, X509Certificate};
+
+use crate::bundle::{self, BundleId};
+use crate::cert::CertSummary;
+use crate::error::{Error, Result};
+use crate::index::Index;
+use crate::kind::Kind;
+use crate::store::{self, Store};
+
+use super::names::{KEYSTORE, TRUSTSTORE, check_alias, default_alias, pk8_name};
+use super::pkcs12::Profile;
+
+/// What to write where.
+#[derive(Clone, Debug)]
+pub struct Request<'a> {
+    pub kind: Kind,
+    /// The bundle: `servers/NAME` or `users/NAME`.
+    pub name: &'a str,
+    /// The directory the files go to; created when missing (its parent must
+    /// exist).
+    pub out: &'a Path,
+    pub profile: Profile,
+    /// The key entry's alias; `None` for [`default_alias`].
+    pub alias: Option<&'a str>,
+}
+
+/// A bundle [`Checker::prepare_current`] leaves out, and why: its certificate is revoked,
+/// superseded, expired, or of another CA.
+#[derive(Clone, Debug)]
+pub struct Skipped {
+    pub name: String,
+    pub reason: String,
+}
+
+/// A bundle read and checked for [`super::write::write`], and where its
+/// files go: every check is made before a password is asked for.
+pub struct Prepared {
+    pub(super) kind: Kind,
+    pub(super) name: String,
+    pub(super) alias: String,
+    pub(super) profile: Profile,
+    pub(super) out: PathBuf,
+    pub(super) created_dir: bool,
+    /// Keystore, truststore, `.pk8`.
+    pub(super) paths: [PathBuf; 3],
+    pub(super) certificate: CertSummary,
+    pub(super) cert_what: String,
+    pub(super) index: PathBuf,
+    pub(super) key: crate::keys::PrivateKey,
+    pub(super) chain: Vec<Vec<u8>>,
+    pub(super) trusted: Vec<(String, Vec<u8>)>,
+    pub(super) ca_file: PathBuf,
+}
+
+impl std::fmt::Debug for Prepared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Prepared")
+            .field("kind", &self.kind)
+            .field("name", &self.name)
+            .field("alias", &self.alias)
+            .field("paths", &self.paths)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The bundle `servers/NAME` or `users/NAME`, which must exist.
+pub fn find_bundle(store: &Store, kind: Kind, name: &str) -> Result<BundleId> {
+    bundle::find(store, Some(kind), name).map_err(|e| match e {
+        Error::NoSuchBundle(name) => Error::NoBundle {
+            kind: kind.noun(),
+            name,
+            dir: store.root().to_path_buf(),
+        },
+        e => e,
+    })
+}
+
+/// Reads and checks the bundle of `req`, its CA file and the output
+/// directory, writing nothing (see [`Checker::prepare`]).
+pub fn prepare(store: &Store, req: &Request<'_>, now: OffsetDateTime) -> Result<Prepared> {
+    Checker::new(store, now)?.prepare(req)
+}
+
+/// Checks the bundles of a batch against what they share, read once.
+pub struct Checker<'s> {
+    store: &'s Store,
+    now: OffsetDateTime,
+    issuers: Vec<Vec<u8>>,
+    index: Index,
+    /// The certificates of each CA file read so far.
+    cas: HashMap<PathBuf, Vec<Vec<u8>>>,
+    /// The output directories of the batch so far, resolved, and whose.
+    dirs: HashMap<PathBuf, String>,
+}
+
+impl<'s> Checker<'s> {
+    /// Completes or undoes an interrupted transaction, then reads the
+    /// issuers and the index.
+    pub fn new(store: &'s Store, now: OffsetDateTime) -> Result<Checker<'s>> {
+        store.recover()?;
+        Ok(Checker {
+            store,
+            now,
+            issuers: crate::pki::issuers(store)?,
+            index: Index::load(&store.index())?,
+            cas: HashMap::new(),
+            dirs: HashMap::new(),
+        })
+    }
+
+    /// Reads and checks the bundle of `req`, its CA file and the output
+    /// directory, writing nothing: the alias, the bundle (complete, its key
+    /// its certificate's, issued here, not revoked, not expired), the
+    /// directory (outside the PKI, its parent there, writable, no other
+    /// bundle's of this batch) and that none of the files exists yet.
+    pub fn prepare(&mut self, req: &Request<'_>) -> Result<Prepared> {
+        let alias = req.alias.unwrap_or(default_alias(req.kind));
+        check_alias(alias)?;
+        let id = find_bundle(self.store, req.kind, req.name)?;
+        let current = bundle::read_checked(self.store, &id, &self.issuers)?;
+        let leaf = current.leaf;
+        let cert_what = leaf.cert_path.display().to_string();
+        let certificate = leaf.issued.cert.clone();
+        if !self.index.contains(&certificate.serial) {
+            return Err(Error::NotInIndex(certificate.serial.clone()));
+        }
+        self.index
+            .check_current(&cert_what, &certificate, self.now)?;
+
+        let ca_file = ca_file(self.store, &id);
+        let ca_what = ca_file.display().to_string();
+        let cas = self.ca_certificates(&ca_file)?;
+        let chain = chain_of(&leaf.issued.der, &cert_what, cas, &ca_what)?;
+        let count = cas.len();
+        let trusted = cas
+            .iter()
+            .enumerate()
+            .map(|(i, der)| match count {
+                1 => ("ca".to_string(), der.clone()),
+                _ => (format!("ca-{}", i + 1), der.clone()),
+            })
+            .collect();
+
+        let (exists, real) = check_out_dir(self.store, req.out)?;
+        if let Some(first) = self.dirs.get(&real) {
+            return Err(Error::OutDirShared {
+                dir: req.out.to_path_buf(),
+                first: first.clone(),
+                second: req.name.to_string(),
+            });
+        }
+        self.dirs.insert(real, req.name.to_string());
+        let pk8 = pk8_name(req.kind);
+        let paths = [KEYSTORE, TRUSTSTORE, pk8.as_str()].map(|n| req.out.join(n));
+        for p in &paths {
+            if fs::symlink_metadata(p).is_ok() {
+                return Err(Error::Exists(p.clone()));
+            }
+        }
+        Ok(Prepared {
+            kind: req.kind,
+            name: req.name.to_string(),
+            alias: alias.to_string(),
+            profile: req.profile,
+            out: req.out.to_path_buf(),
+            created_dir: !exists,
+            paths,
+            certificate,
+            cert_what,
+            index: self.store.index(),
+            key: current.key,
+            chain,
+            trusted,
+            ca_file,
+        })
+    }
+
+    /// [`Checker::prepare`] for `--all`: a bundle whose certificate is
+    /// revoked, superseded, expired or of another CA is left out, and said
+    /// why, instead of refused.
+    pub fn prepare_current(&mut self, req: &Request<'_>) -> Result<Result<Prepared, Skipped>> {
+        match self.prepare(req) {
+            Ok(p) => Ok(Ok(p)),
+            Err(
+                e @ (Error::CertRevoked { .. }
+                | Error::CertExpired { .. }
+                | Error::NotIssuedHere { .. }
+                | Error::NotInIndex(_)),
+            ) => Ok(Err(Skipped {
+                name: req.name.to_string(),
+                reason: e.to_string(),
+            })),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The certificates of the CA file `path`, read once.
+    fn ca_certificates(&mut self, path: &Path) -> Result<&[Vec<u8>]> {
+        if !self.cas.contains_key(path) {
+            let bytes = crate::input::read_file(path).map_err(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => Error::IncompleteBundle(path.to_path_buf()),
+                _ => Error::io("reading", path)(e),
+            })?;
+            let cas = crate::encoding::certificates(&path.display().to_string(), &bytes)?;
+            self.cas.insert(path.to_path_buf(), cas);
+        }
+        Ok(self.cas.get(path).map(Vec::as_slice).unwrap_or_default())
+    }
+}
+
+/// The CA file of a bundle, as `deploy` chooses it: `ca-bundle.pem` during
+/// a CA changeover (both roots), else the bundle's `ca-cert.pem` (the
+/// chain up to the root, for an intermediate CA).
+fn ca_file(store: &Store, id: &BundleId) -> PathBuf {
+    let bundle_ca = store.path(store::CA_BUNDLE);
+    if fs::symlink_metadata(&bundle_ca).is_ok() {
+        return bundle_ca;
+    }
+    store.path(&id.rel_dir()).join(store::CA_CERT)
+}
+
+/// The certificate `leaf` (DER) followed by its issuers among `cas`, each
+/// found by its signature, up to a self-signed one or the last `cas` holds.
+fn chain_of(leaf: &[u8], leaf_what: &str, cas: &[Vec<u8>], ca_what: &str) -> Result<Vec<Vec<u8>>> {
+    fn parse(der: &[u8]) -> Option<X509Certificate<'_>> {
+        X509Certificate::from_der(der).ok().map(|(_, c)| c)
+    }
+    let mut chain = vec![leaf.to_vec()];
+    let mut used = vec![false; cas.len()];
+    while let Some(child) = chain.last().and_then(|d| parse(d)) {
+        if child.subject() == child.issuer()
+            && child.verify_signature(Some(child.public_key())).is_ok()
+        {
+            break;
+        }
+        let issuer = cas.iter().enumerate().find(|(i, der)| {
+            !used[*i]
+                && parse(der)
+                    .is_some_and(|ca| child.verify_signature(Some(ca.public_key())).is_ok())
+        });
+        match issuer {
+            Some((i, der)) => {
+                used[i] = true;
+                chain.push(der.clone());
+            }
+            None if chain.len() == 1 => {
+                return Err(Error::NotIssuedBy {
+                    cert: leaf_what.to_string(),
+                    ca: ca_what.to_string(),
+                });
+            }
+            None => break,
+        }
+    }
+    Ok(chain)
+}
+
+/// Checks the output directory: not a link, a directory if it exists, else
+/// its parent exists; writable (or its parent, to create it); never inside
+/// the PKI directory, whose files only the store writes. Returns whether
+/// it exists, and where it is with every link above it resolved.
+fn check_out_dir(store: &Store, out: &Path) -> Result<(bool, PathBuf)> {
+    let (exists, real, writes_in) = match fs::symlink_metadata(out) {
+        Ok(m) if m.file_type().is_symlink() => return Err(Error::Symlink(out.to_path_buf())),
+        Ok(m) if !m.is_dir() => return Err(Error::NotADirectory(out.to_path_buf())),
+        Ok(_) => (
+            true,
+            fs::canonicalize(out).map_err(Error::io("reading", out))?,
+            out.to_path_buf(),
+        ),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let parent = match out.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+                _ => PathBuf::from("."),
+            };
+            match (
+                out.file_name(),
+                fs::canonicalize(&parent).ok().filter(|p| p.is_dir()),
+            ) {
+                (Some(name), Some(p)) => (false, p.join(name), parent),
+                _ => {
+                    return Err(Error::MissingParent {
+                        dir: out.to_path_buf(),
+                        parent,
+                    });
+                }
+            }
+        }
+        Err(e) => return Err(Error::io("reading", out)(e)),
+    };
+    if let Ok(pki) = fs::canonicalize(store.root())
+        && real.starts_with(&pki)
+    {
+        return Err(Error::InsidePki {
+            dir: out.to_path_buf(),
+            pki: store.root().to_path_buf(),
+        });
+    }
+    use rustix::fs::Access;
+    rustix::fs::access(&writes_in, Access::WRITE_OK | Access::EXEC_OK)
+        .map_err(|e| Error::io("writing into", &writes_in)(e.into()))?;
+    Ok((exists, real))
+}

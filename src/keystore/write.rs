@@ -1,0 +1,182 @@
+//! Writing what [`super::prepare`] checked: the stores of every bundle of
+//! a batch encoded on every core, then all files created together, with a
+//! few syncs for the whole batch (`store::create_together`).
+
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+use time::OffsetDateTime;
+use zeroize::Zeroizing;
+
+use crate::cert::CertSummary;
+use crate::error::{Error, Result};
+use crate::index::Index;
+use crate::kind::Kind;
+use crate::store::{self, Mode, Perms};
+
+use super::pkcs12::{Password, Profile, key_store, trust_store};
+use super::prepare::Prepared;
+
+/// What a written file holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Keystore,
+    Truststore,
+    Pk8,
+}
+
+/// One file written.
+#[derive(Clone, Debug)]
+pub struct WrittenFile {
+    pub role: Role,
+    pub path: PathBuf,
+    /// Permission bits.
+    pub mode: u32,
+}
+
+/// A certificate in a store, under its alias.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub alias: String,
+    pub certificate: CertSummary,
+}
+
+/// What [`write`] wrote for one bundle.
+#[derive(Clone, Debug)]
+pub struct Written {
+    pub kind: Kind,
+    pub name: String,
+    pub profile: Profile,
+    pub certificate: CertSummary,
+    /// The key entry's alias.
+    pub alias: String,
+    /// The key entry's chain: the bundle's certificate, then its issuers.
+    pub chain: Vec<CertSummary>,
+    /// The truststore's entries.
+    pub trusted: Vec<Entry>,
+    /// The CA file the truststore was made from.
+    pub ca_file: PathBuf,
+    pub dir: PathBuf,
+    pub created_dir: bool,
+    /// Keystore, truststore, `.pk8`, in that order.
+    pub files: Vec<WrittenFile>,
+}
+
+/// The files of one bundle, encoded.
+struct Encoded {
+    keystore: Vec<u8>,
+    truststore: Vec<u8>,
+    pk8: Zeroizing<Vec<u8>>,
+}
+
+const MODES: [Mode; 3] = [Mode::Secret, Mode::Public, Mode::Secret];
+const ROLES: [Role; 3] = [Role::Keystore, Role::Truststore, Role::Pk8];
+
+/// Writes the keystore, the truststore and the `.pk8` key [`super::prepare`]
+/// checked, protected by `password`: all three, or none.
+pub fn write(prepared: Prepared, password: &Password, now: OffsetDateTime) -> Result<Written> {
+    write_all(vec![prepared], password, now, &|| {})?
+        .pop()
+        .ok_or_else(|| Error::Pkcs12 {
+            what: "keystore",
+            source: "nothing was written".into(),
+        })
+}
+
+/// Writes the files of every bundle of `prepared`, all protected by
+/// `password`: all of them, or none. Each store is encoded on its own, with
+/// its own salts and the full iteration count; `progress` is called as
+/// each bundle is encoded.
+pub fn write_all(
+    prepared: Vec<Prepared>,
+    password: &Password,
+    now: OffsetDateTime,
+    progress: &(dyn Fn() + Sync),
+) -> Result<Vec<Written>> {
+    let encode = |p: &Prepared| -> Result<Encoded> {
+        let pk8 = p.key.to_pkcs8_der()?;
+        let encoded = Encoded {
+            keystore: key_store(&p.alias, &pk8, &p.chain, password, p.profile)?,
+            truststore: trust_store(&p.trusted, password, p.profile)?,
+            pk8,
+        };
+        progress();
+        Ok(encoded)
+    };
+    let encoded: Vec<Encoded> = if prepared.len() > 1 {
+        prepared.par_iter().map(encode).collect::<Result<_>>()?
+    } else {
+        prepared.iter().map(encode).collect::<Result<_>>()?
+    };
+
+    // The index may have changed while a password was asked for.
+    if let Some(first) = prepared.first() {
+        let index = Index::load(&first.index)?;
+        for p in &prepared {
+            index.check_current(&p.cert_what, &p.certificate, now)?;
+        }
+    }
+    let perms = Perms {
+        uid: None,
+        gid: None,
+        mode: 0o755,
+    };
+    let dirs: Vec<_> = prepared
+        .iter()
+        .filter(|p| p.created_dir)
+        .map(|p| (p.out.as_path(), perms))
+        .collect();
+    let mut files = Vec::with_capacity(3 * prepared.len());
+    for (p, e) in prepared.iter().zip(&encoded) {
+        let contents: [&[u8]; 3] = [&e.keystore, &e.truststore, &e.pk8];
+        for ((path, content), mode) in p.paths.iter().zip(contents).zip(MODES) {
+            files.push((path.as_path(), content, mode));
+        }
+    }
+    store::create_together(&dirs, &files)?;
+    drop(encoded);
+    prepared.into_iter().map(written).collect()
+}
+
+/// The report of one bundle written.
+fn written(p: Prepared) -> Result<Written> {
+    let ca_what = p.ca_file.display().to_string();
+    let summary = |der: &[u8]| CertSummary::from_der(&ca_what, der, false);
+    let files = ROLES
+        .into_iter()
+        .zip(p.paths)
+        .zip(MODES)
+        .map(|((role, path), mode)| WrittenFile {
+            role,
+            path,
+            mode: mode.bits(),
+        })
+        .collect();
+    Ok(Written {
+        kind: p.kind,
+        name: p.name,
+        profile: p.profile,
+        chain: p
+            .chain
+            .iter()
+            .map(|der| summary(der))
+            .collect::<Result<_>>()?,
+        trusted: p
+            .trusted
+            .iter()
+            .map(|(alias, der)| {
+                Ok(Entry {
+                    alias: alias.clone(),
+                    certificate: summary(der)?,
+                })
+            })
+            .collect::<Result<_>>()?,
+        certificate: p.certificate,
+        alias: p.alias,
+        ca_file: p.ca_file,
+        dir: p.out,
+        created_dir: p.created_dir,
+        files,
+    })
+}

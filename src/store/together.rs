@@ -1,0 +1,195 @@
+//! New files outside the PKI directory that are made together, possibly
+//! thousands of them (the keystores of every user, each in a directory of
+//! its own): created all or none, and made durable by a few syncs for the
+//! whole set instead of two for each file.
+
+use std::collections::HashSet;
+use std::fs;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+use super::fs::{
+    SYNC_EACH_LIMIT, make_new_dir, open_to_sync, rename_noreplace, sync_all_parallel, temp_beside,
+    write_new,
+};
+use super::perms::{Mode, Perms};
+
+/// What [`create_together`] made so far, removed again unless it completes.
+#[derive(Default)]
+struct Undo {
+    dirs: Vec<PathBuf>,
+    temps: Vec<PathBuf>,
+    published: Vec<PathBuf>,
+    done: bool,
+}
+
+impl Drop for Undo {
+    fn drop(&mut self) {
+        if self.done {
+            return;
+        }
+        for f in self.temps.iter().chain(&self.published) {
+            let _ = fs::remove_file(f);
+        }
+        for d in self.dirs.iter().rev() {
+            let _ = fs::remove_dir(d);
+        }
+    }
+}
+
+/// Creates the directories `dirs` (each parent exists, nothing is there
+/// yet) with their owner and mode, then `files`, none of which may exist.
+/// Every file is written beside its destination first (`O_EXCL`, its mode
+/// from the start, never through a link); all of them are made durable
+/// together, renamed into place without replacing anything, and their
+/// directory entries made durable together. When one step fails, what this
+/// call created is removed again: all of it is there, or none.
+///
+/// Syncs: up to a few files, one `fsync` each, issued in parallel so that
+/// the filesystem folds them into one journal commit; beyond, one `syncfs`
+/// for each filesystem the files are on, before the renames and after.
+pub fn create_together(dirs: &[(&Path, Perms)], files: &[(&Path, &[u8], Mode)]) -> Result<()> {
+    let mut undo = Undo::default();
+    for (dir, perms) in dirs {
+        make_new_dir(dir, *perms)?;
+        undo.dirs.push(dir.to_path_buf());
+    }
+    for (path, content, mode) in files {
+        let tmp = temp_beside(path);
+        let written = write_new(&tmp, content, *mode, false);
+        if written.is_err() {
+            let _ = fs::remove_file(&tmp);
+        } else {
+            undo.temps.push(tmp);
+        }
+        written?;
+    }
+    sync_many(&undo.temps)?;
+    let temps = std::mem::take(&mut undo.temps);
+    let mut temps = temps.into_iter();
+    for ((path, ..), tmp) in files.iter().zip(temps.by_ref()) {
+        if let Err(e) = rename_noreplace(&tmp, path) {
+            let _ = fs::remove_file(&tmp);
+            undo.temps.extend(temps);
+            return Err(e);
+        }
+        undo.published.push(path.to_path_buf());
+    }
+    let mut entries = Vec::new();
+    let mut seen = HashSet::new();
+    let new_entries = files
+        .iter()
+        .map(|(p, ..)| *p)
+        .chain(dirs.iter().map(|(d, _)| *d));
+    for path in new_entries {
+        let parent = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        if seen.insert(parent.clone()) {
+            entries.push(parent);
+        }
+    }
+    sync_many(&entries)?;
+    undo.done = true;
+    Ok(())
+}
+
+/// Makes `paths` durable: each `fsync`ed, in parallel, when they are few;
+/// else one `syncfs` for each filesystem they are on.
+fn sync_many(paths: &[PathBuf]) -> Result<()> {
+    if paths.len() <= SYNC_EACH_LIMIT {
+        return sync_all_parallel(paths);
+    }
+    let mut devices = HashSet::new();
+    for p in paths {
+        let meta = fs::symlink_metadata(p).map_err(Error::io("reading", p))?;
+        if devices.insert(meta.dev()) {
+            let f = open_to_sync(p).map_err(Error::io("opening", p))?;
+            rustix::fs::syncfs(&f).map_err(|e| Error::io("syncing", p)(e.into()))?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    fn perms() -> Perms {
+        Perms {
+            uid: None,
+            gid: None,
+            mode: 0o755,
+        }
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn many_files_in_new_directories_land_with_their_modes() {
+        let d = tempfile::tempdir().unwrap();
+        let dirs: Vec<PathBuf> = (0..20).map(|i| d.path().join(format!("u{i}"))).collect();
+        let paths: Vec<(PathBuf, PathBuf)> = dirs
+            .iter()
+            .map(|dir| (dir.join("secret"), dir.join("public")))
+            .collect();
+        let mut files: Vec<(&Path, &[u8], Mode)> = Vec::new();
+        for (s, p) in &paths {
+            files.push((s, b"s", Mode::Secret));
+            files.push((p, b"p", Mode::Public));
+        }
+        let new: Vec<(&Path, Perms)> = dirs.iter().map(|d| (d.as_path(), perms())).collect();
+        create_together(&new, &files).unwrap();
+        for (dir, (s, p)) in dirs.iter().zip(&paths) {
+            assert_eq!(names(dir), ["public", "secret"], "no temp file left");
+            let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+            assert_eq!((mode(dir), mode(s), mode(p)), (0o755, 0o600, 0o644));
+            assert_eq!(fs::read(s).unwrap(), b"s");
+        }
+    }
+
+    #[test]
+    fn one_file_that_is_there_leaves_nothing_of_the_others() {
+        let d = tempfile::tempdir().unwrap();
+        let old = d.path().join("old");
+        fs::create_dir(&old).unwrap();
+        fs::write(old.join("taken"), b"someone's").unwrap();
+        let new = d.path().join("new");
+        let (a, b, c) = (new.join("a"), old.join("b"), old.join("taken"));
+        let files: Vec<(&Path, &[u8], Mode)> = vec![
+            (&a, b"a", Mode::Secret),
+            (&b, b"b", Mode::Secret),
+            (&c, b"c", Mode::Secret),
+        ];
+        let err = create_together(&[(&new, perms())], &files).unwrap_err();
+        assert!(matches!(err, Error::Exists(p) if p == c));
+        assert_eq!(names(d.path()), ["old"], "the new directory is gone");
+        assert_eq!(names(&old), ["taken"]);
+        assert_eq!(fs::read(&c).unwrap(), b"someone's");
+    }
+
+    #[test]
+    fn a_link_in_place_of_a_file_is_not_followed() {
+        let d = tempfile::tempdir().unwrap();
+        let target = d.path().join("elsewhere");
+        let link = d.path().join("key");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        let other = d.path().join("other");
+        let files: Vec<(&Path, &[u8], Mode)> =
+            vec![(&other, b"o", Mode::Secret), (&link, b"k", Mode::Secret)];
+        assert!(create_together(&[], &files).is_err());
+        assert!(!target.exists());
+        assert_eq!(names(d.path()), ["key"]);
+    }
+}

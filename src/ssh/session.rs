@@ -205,10 +205,14 @@ impl Ssh {
     /// client that cannot answer counts as configured: nothing is added.
     fn configured(&self, sharing: &Sharing, target: &SshTarget) -> bool {
         let key = (target.destination().to_string(), target.port);
-        let mut known = sharing.configured.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(&c) = known.get(&key) {
+        let known = |k: &Destination| {
+            let map = sharing.configured.lock().unwrap_or_else(|e| e.into_inner());
+            map.get(k).copied()
+        };
+        if let Some(c) = known(&key) {
             return c;
         }
+        // Asked without the lock: the hosts of a rollout ask at once.
         let mut cmd = Command::new(&self.program[0]);
         cmd.args(&self.program[1..]).arg("-G");
         if let Some(port) = target.port {
@@ -225,7 +229,11 @@ impl Ssh {
             }
             _ => true,
         };
-        known.insert(key, configured);
+        sharing
+            .configured
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, configured);
         configured
     }
 }

@@ -1454,7 +1454,7 @@ _certgen() {
             return 0
             ;;
         certgen__subcmd__rollout)
-            opts="-q -h -V --inventory --dry-run --canary --parallel --ssh-command --ssh-persist --confirm-timeout --format --dir --quiet --color --help --version"
+            opts="-q -h -V --inventory --dry-run --canary --parallel --no-reload --ssh-command --ssh-persist --confirm-timeout --format --dir --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

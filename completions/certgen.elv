@@ -462,6 +462,7 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand --dir 'The PKI directory'
             cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'
             cand --dry-run 'Look at every host and print what would change; write, reload and confirm nothing'
+            cand --no-reload 'Deliver the files only: reload no database and confirm nothing (the first delivery, before the servers are set up to read the files; see docs/fleet.md)'
             cand -q 'Print only results and warnings; no progress or status lines'
             cand --quiet 'Print only results and warnings; no progress or status lines'
             cand -h 'Print help'

@@ -534,6 +534,7 @@ complete -c certgen -n "__fish_certgen_using_subcommand rollout" -l color -d 'Co
 always\t''
 never\t''"
 complete -c certgen -n "__fish_certgen_using_subcommand rollout" -l dry-run -d 'Look at every host and print what would change; write, reload and confirm nothing'
+complete -c certgen -n "__fish_certgen_using_subcommand rollout" -l no-reload -d 'Deliver the files only: reload no database and confirm nothing (the first delivery, before the servers are set up to read the files; see docs/fleet.md)'
 complete -c certgen -n "__fish_certgen_using_subcommand rollout" -s q -l quiet -d 'Print only results and warnings; no progress or status lines'
 complete -c certgen -n "__fish_certgen_using_subcommand rollout" -s h -l help -d 'Print help'
 complete -c certgen -n "__fish_certgen_using_subcommand rollout" -s V -l version -d 'Print version'

@@ -1210,3 +1210,57 @@ fn a_first_crl_needs_a_restart_of_mariadb_and_mysql() {
         );
     }
 }
+
+/// `rollout --no-reload` delivers to a host whose server does not run
+/// yet: no reload, nothing confirmed. The next rollout, with nothing
+/// changed, confirms again, and fails while nothing serves there.
+#[test]
+fn rollout_no_reload_delivers_before_the_server_runs() {
+    let Some((tmp, sshd)) = with_pki() else {
+        return;
+    };
+    let dir = tmp.path();
+    let to = remote_base(dir).join("ssl");
+    let marker = dir.join("reloaded");
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let inventory = dir.join("inventory.toml");
+    write(
+        &inventory,
+        format!(
+            "[[host]]\nname = \"db\"\nssh = \"dbhost\"\ndatabase = \"mariadb\"\n\
+             reload_command = \"touch {mark}\"\nconfirm = \"127.0.0.1:{closed}\"\n\
+             [[host.deploy]]\nserver = \"db1\"\ndir = \"{d}\"\nlayout = \"mysql\"\n",
+            mark = marker.display(),
+            d = to.display()
+        ),
+    );
+    let ssh = sshd.ssh_command();
+    let inv = inventory.display().to_string();
+    let rollout = |extra: &[&str]| {
+        let mut args = vec!["rollout", "--inventory", &inv, "--ssh-command", &ssh];
+        args.extend(["--confirm-timeout", "1s", "--format", "json"]);
+        args.extend(extra);
+        let out = run(dir, &args);
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+        (out.status.code(), doc, stderr(&out))
+    };
+    let (code, doc, err) = rollout(&["--no-reload"]);
+    assert_eq!(code, Some(0), "{err}{doc:#}");
+    assert_eq!(doc["changed"], 1);
+    assert_eq!(doc["hosts"][0]["reloaded"], serde_json::Value::Null);
+    assert_eq!(doc["hosts"][0]["confirmed_serial"], serde_json::Value::Null);
+    assert!(!marker.exists(), "no reload ran");
+    assert_eq!(
+        whole_set(dir, &to),
+        serial_of(&dir.join("pki/servers/db1/server-cert.pem"))
+    );
+
+    let (code, doc, _) = rollout(&[]);
+    assert_eq!(code, Some(2), "{doc:#}");
+    assert_eq!(doc["hosts"][0]["state"], "failed");
+    assert!(!marker.exists(), "nothing changed, nothing to reload");
+}

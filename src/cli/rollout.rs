@@ -35,6 +35,10 @@ pub struct Args {
     #[arg(long, value_name = "N", default_value_t = 4,
           value_parser = clap::value_parser!(u16).range(1..=64))]
     parallel: u16,
+    /// Deliver the files only: reload no database and confirm nothing (the first delivery,
+    /// before the servers are set up to read the files; see docs/fleet.md).
+    #[arg(long, conflicts_with = "dry_run")]
+    no_reload: bool,
     #[command(flatten)]
     ssh: SshArgs,
     /// How long a host's server has to serve the deployed certificate after the reload.
@@ -84,6 +88,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         canary: a.canary,
         parallel: usize::from(a.parallel),
         dry_run: a.dry_run,
+        reload: !a.no_reload,
         confirm_within: std::time::Duration::try_from(a.confirm_timeout).unwrap_or_default(),
         connect: Options::confirming(),
     };

@@ -24,6 +24,10 @@ pub struct Settings {
     pub parallel: usize,
     /// Look and report what would change; write nothing, reload nothing.
     pub dry_run: bool,
+    /// Reload each changed host's database and confirm what it serves;
+    /// false delivers the files only (a first delivery, before the servers
+    /// are set up to read them).
+    pub reload: bool,
     /// How long a confirmation waits for the server.
     pub confirm_within: Duration,
     pub connect: Options,
@@ -193,18 +197,21 @@ fn deploy_host(
     }
     if changed {
         out.state = State::Deployed;
-        if let Some(db) = host.database {
-            let command = host
-                .reload_command
-                .as_deref()
-                .unwrap_or(db.reload_command());
-            ssh.run(&host.ssh, command, &[], None, &[])
-                .map_err(|e| Error::ReloadFailed {
-                    command: command.to_string(),
-                    reason: e.to_string(),
-                })?;
-            out.reloaded = Some(command.to_string());
-        }
+    }
+    if !settings.reload {
+        return Ok(());
+    }
+    if changed && let Some(db) = host.database {
+        let command = host
+            .reload_command
+            .as_deref()
+            .unwrap_or(db.reload_command());
+        ssh.run(&host.ssh, command, &[], None, &[])
+            .map_err(|e| Error::ReloadFailed {
+                command: command.to_string(),
+                reason: e.to_string(),
+            })?;
+        out.reloaded = Some(command.to_string());
     }
     if let (Some(endpoint), Some(cert)) = (&host.confirm, &served_bundle) {
         let c = ssh::confirm(endpoint, &settings.connect, cert, settings.confirm_within)?;

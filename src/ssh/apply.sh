@@ -31,7 +31,9 @@ while ! mkdir .ssh-lock 2>/dev/null; do
     [ -L .ssh-lock ] && fail "$dir/.ssh-lock is a symbolic link"
     pid=$(head -c 32 .ssh-lock/pid 2>/dev/null) || pid=
     age=$(($(date +%s) - $(stat -c %Y .ssh-lock 2>/dev/null || date +%s)))
-    if { [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; } || { [ -z "$pid" ] && [ "$age" -gt 10 ]; }; then
+    # Stale: its holder is gone, or was killed between making it and
+    # writing its pid (two commands apart; the next second it is stale).
+    if { [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; } || { [ -z "$pid" ] && [ "$age" -gt 1 ]; }; then
         rm -rf .ssh-lock
         continue
     fi

@@ -255,10 +255,28 @@ impl Journal {
 
     /// Publishes every item not yet published: redoing a step already done
     /// does nothing, so this both commits and completes an interrupted commit.
+    /// Replaced items are exchanged one right after another before any old
+    /// one is archived, so that a reader of several (a certificate and its
+    /// key) finds a mix of old and new for as short a time as can be.
     pub fn forward(&self) -> Result<()> {
+        let mut swapped = Vec::new();
         for item in &self.items {
             if let (Some(ino), Some(archived)) = (item.inode, self.archived(item)?) {
                 self.swap_in(item, ino, &archived)?;
+                swapped.push((item, ino, archived));
+            }
+        }
+        for (item, ino, archived) in swapped {
+            // The new item is live; the old one waits at the staged path.
+            if holds(&item.dest, ino) && exists_no_follow(&item.staged) {
+                if let Some(parent) = archived.parent() {
+                    ensure_private_dir(parent)?;
+                }
+                rename_noreplace(&item.staged, &archived)?;
+            }
+        }
+        for item in &self.items {
+            if item.inode.is_some() && self.archived(item)?.is_some() {
                 continue;
             }
             if !exists_no_follow(&item.staged) {
@@ -289,47 +307,39 @@ impl Journal {
         Ok(())
     }
 
-    /// Publishes a replaced item by exchange (see the module documentation):
-    /// whatever step was done last, the live path holds a whole item.
+    /// Publishes a replaced item by exchange (see the module documentation),
+    /// leaving the old one at the staged path for [`Journal::forward`] to
+    /// archive: whatever step was done last, the live path holds a whole
+    /// item.
     fn swap_in(&self, item: &Item, ino: u64, archived: &Path) -> Result<()> {
-        if !holds(&item.dest, ino) {
-            if !holds(&item.staged, ino) {
-                return Ok(());
-            }
-            if !exists_no_follow(&item.dest) {
-                // Moved to the archive already (no RENAME_EXCHANGE here).
-                if let Some(parent) = item.dest.parent() {
-                    ensure_real_dir(parent)?;
-                }
-                return rename_noreplace(&item.staged, &item.dest);
-            }
-            match rustix::fs::renameat_with(
-                rustix::fs::CWD,
-                &item.staged,
-                rustix::fs::CWD,
-                &item.dest,
-                rustix::fs::RenameFlags::EXCHANGE,
-            ) {
-                Ok(()) => {}
-                Err(rustix::io::Errno::INVAL | rustix::io::Errno::NOSYS) => {
-                    // No exchange on this filesystem: archive, then rename in.
-                    if let Some(parent) = archived.parent() {
-                        ensure_private_dir(parent)?;
-                    }
-                    rename_noreplace(&item.dest, archived)?;
-                    return rename_noreplace(&item.staged, &item.dest);
-                }
-                Err(e) => return Err(Error::io("exchanging", &item.dest)(e.into())),
-            }
+        if holds(&item.dest, ino) || !holds(&item.staged, ino) {
+            return Ok(());
         }
-        // The new item is live; the old one waits at the staged path.
-        if exists_no_follow(&item.staged) {
-            if let Some(parent) = archived.parent() {
-                ensure_private_dir(parent)?;
+        if !exists_no_follow(&item.dest) {
+            // Moved to the archive already (no RENAME_EXCHANGE here).
+            if let Some(parent) = item.dest.parent() {
+                ensure_real_dir(parent)?;
             }
-            rename_noreplace(&item.staged, archived)?;
+            return rename_noreplace(&item.staged, &item.dest);
         }
-        Ok(())
+        match rustix::fs::renameat_with(
+            rustix::fs::CWD,
+            &item.staged,
+            rustix::fs::CWD,
+            &item.dest,
+            rustix::fs::RenameFlags::EXCHANGE,
+        ) {
+            Ok(()) => Ok(()),
+            Err(rustix::io::Errno::INVAL | rustix::io::Errno::NOSYS) => {
+                // No exchange on this filesystem: archive, then rename in.
+                if let Some(parent) = archived.parent() {
+                    ensure_private_dir(parent)?;
+                }
+                rename_noreplace(&item.dest, archived)?;
+                rename_noreplace(&item.staged, &item.dest)
+            }
+            Err(e) => Err(Error::io("exchanging", &item.dest)(e.into())),
+        }
     }
 
     /// Whether every new item is still staged or already published.

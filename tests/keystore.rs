@@ -137,6 +137,32 @@ fn mode(p: &Path) -> u32 {
     std::fs::symlink_metadata(p).unwrap().permissions().mode() & 0o777
 }
 
+/// The public keys, as openssl prints them, of the private key in keystore
+/// `ks` (its password in `dir/pw`; the key is written out to `scratch`)
+/// and of the PKCS#8 DER key `pk8`.
+fn public_keys(dir: &Path, ks: &Path, pk8: &Path, scratch: &str) -> (String, String) {
+    let (good, out) = openssl(
+        dir,
+        &[
+            "pkcs12",
+            "-in",
+            ks.to_str().unwrap(),
+            "-passin",
+            "file:pw",
+            "-nocerts",
+            "-nodes",
+            "-out",
+            scratch,
+        ],
+    );
+    assert!(good, "{out}");
+    let pk8 = pk8.to_str().unwrap();
+    (
+        pubkey(dir, &["pkey", "-in", scratch, "-pubout"]),
+        pubkey(dir, &["pkey", "-inform", "DER", "-in", pk8, "-pubout"]),
+    )
+}
+
 #[test]
 fn keytool_and_openssl_read_every_store_in_both_profiles() {
     let d = tempfile::tempdir().unwrap();
@@ -198,34 +224,8 @@ fn keytool_and_openssl_read_every_store_in_both_profiles() {
                 assert!(!info.contains("RC2"), "{info}");
             }
             // The key the keystore holds is the bundle's.
-            let (good, pem) = openssl(
-                dir,
-                &[
-                    "pkcs12",
-                    "-in",
-                    ks.to_str().unwrap(),
-                    "-passin",
-                    "file:pw",
-                    "-nocerts",
-                    "-nodes",
-                    "-out",
-                    &format!("{out}/key.pem"),
-                ],
-            );
-            assert!(good, "{pem}");
-            let from_store = pubkey(dir, &["pkey", "-in", &format!("{out}/key.pem"), "-pubout"]);
+            let (from_store, from_pk8) = public_keys(dir, &ks, &key, &format!("{out}/key.pem"));
             assert_eq!(from_store, cert_key, "{out}");
-            let from_pk8 = pubkey(
-                dir,
-                &[
-                    "pkey",
-                    "-inform",
-                    "DER",
-                    "-in",
-                    key.to_str().unwrap(),
-                    "-pubout",
-                ],
-            );
             assert_eq!(from_pk8, cert_key, "{out}");
         }
     }
@@ -784,28 +784,9 @@ fn several_users_get_their_stores_each_in_their_own_directory() {
         let cert = format!("pki/users/{name}/client-cert.pem");
         let cert_key = pubkey(dir, &["x509", "-in", &cert, "-noout", "-pubkey"]);
         let key_pem = format!("homes/{name}/key.pem");
-        let (good, out_text) = openssl(
-            dir,
-            &[
-                "pkcs12",
-                "-in",
-                ks.to_str().unwrap(),
-                "-passin",
-                "file:pw",
-                "-nocerts",
-                "-nodes",
-                "-out",
-                &key_pem,
-            ],
-        );
-        assert!(good, "{out_text}");
-        assert_eq!(pubkey(dir, &["pkey", "-in", &key_pem, "-pubout"]), cert_key);
-        let pk8 = pk8.to_str().unwrap();
-        assert_eq!(
-            pubkey(dir, &["pkey", "-inform", "DER", "-in", pk8, "-pubout"]),
-            cert_key,
-            "{name}"
-        );
+        let (from_store, from_pk8) = public_keys(dir, &ks, &pk8, &key_pem);
+        assert_eq!(from_store, cert_key, "{name}");
+        assert_eq!(from_pk8, cert_key, "{name}");
     }
     // The directories `config --keystore-dir` names with the same {user}
     // hold what its JDBC settings point at.

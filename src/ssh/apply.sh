@@ -32,13 +32,17 @@ while ! mkdir .ssh-lock 2>/dev/null; do
     pid=$(head -c 32 .ssh-lock/pid 2>/dev/null) || pid=
     age=$(($(date +%s) - $(stat -c %Y .ssh-lock 2>/dev/null || date +%s)))
     # Stale: its holder is gone, or was killed between making it and
-    # writing its pid (two commands apart; the next second it is stale).
-    if { [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; } || { [ -z "$pid" ] && [ "$age" -gt 1 ]; }; then
+    # writing its pid (ten seconds on, which a live holder never takes).
+    if { [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; } || { [ -z "$pid" ] && [ "$age" -gt 10 ]; }; then
         rm -rf .ssh-lock
         continue
     fi
+    # A live holder is waited for 3 seconds; a lock without a pid until it
+    # is stale.
     tries=$((tries + 1))
-    [ "$tries" -ge 30 ] && fail "another deployment holds $dir/.ssh-lock"
+    limit=30
+    [ -z "$pid" ] && limit=150
+    [ "$tries" -ge "$limit" ] && fail "another deployment holds $dir/.ssh-lock"
     sleep 0.1
 done
 trap 'rm -rf .ssh-lock' EXIT
@@ -75,11 +79,14 @@ JOURNAL
         mkdir -p old_keys "$archive" || fail "cannot create $dir/$archive"
         # shellcheck disable=SC2086 # names hold no blanks
         if ! ln -- $replaced "$archive/" 2>/dev/null; then
+            # No hard links here: a whole copy, renamed into the archive.
             for n in $replaced; do
-                [ -e "$archive/$n" ] || cp -p -- "$n" "$archive/$n" || fail "cannot archive $dir/$n"
+                [ -e "$archive/$n" ] && continue
+                cp -p -- "$n" "$archive/.$n.part" && mv -f -- "$archive/.$n.part" "$archive/$n" \
+                    || fail "cannot archive $dir/$n"
             done
         fi
-        (cd "$archive" && sync_dir $replaced .)
+        sync_dir $(for n in $replaced; do echo "$archive/$n"; done) "$archive" old_keys
     fi
     if [ -n "$staged" ]; then
         mv -f -- $staged . || fail "cannot rename the new files into place in $dir"

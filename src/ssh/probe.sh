@@ -9,15 +9,15 @@ set -u
 dir=$1 owner=$2 cert=$3
 shift 3
 names=$*
-# id's output is "uid=N(name) gid=N(name) ...", the names left out where
-# there are none (POSIX).
+# id's output in the C locale is "uid=N(name) gid=N(name) ...", the names
+# left out where there are none (POSIX).
 uid_gid() {
     u=${1#uid=}
     u=${u%%[!0-9]*}
     g=${1#* gid=}
     g=${g%%[!0-9]*}
 }
-uid_gid "$(id)"
+uid_gid "$(LC_ALL=C id)"
 printf 'me %s %s\n' "$u" "$g"
 if [ -L "$dir" ]; then
     echo 'dir link'
@@ -48,7 +48,7 @@ if [ -n "$owner" ]; then
     case $owner in *:*) group=${owner#*:} ;; esac
     uid=- gid=-
     if [ -n "$user" ]; then
-        found=$(id -- "$user" 2>/dev/null) || { printf 'nouser %s\n' "$user"; exit 0; }
+        found=$(LC_ALL=C id -- "$user" 2>/dev/null) || { printf 'nouser %s\n' "$user"; exit 0; }
         uid_gid "$found"
         uid=$u gid=$g
     fi

@@ -14,7 +14,7 @@
 //! operator's ssh_config already shares connections, theirs is used.
 
 use std::collections::HashMap;
-use std::io::{Read, Write};
+use std::io::{Read, Seek, Write};
 use std::os::unix::fs::{DirBuilderExt, MetadataExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -45,7 +45,9 @@ pub struct Ssh {
 /// the operator's ssh_config says.
 #[derive(Clone, Debug)]
 struct Sharing {
-    dir: PathBuf,
+    /// `~/.ssh`; the sockets go in its `certgen` directory, made when a
+    /// session first needs it.
+    home_ssh: PathBuf,
     persist_secs: u64,
     /// `ssh -G` of each destination: whether the operator's own
     /// configuration shares (or forbids sharing) connections to it.
@@ -78,17 +80,17 @@ impl Ssh {
 
     /// Shares one connection per host among certgen's sessions, kept open
     /// `persist_secs` seconds after the last one (0: sharing off), with the
-    /// control sockets in `~/.ssh/certgen` (both made 0700 when missing, as
-    /// ssh makes `~/.ssh`). Off, silently, where those cannot be the user's
-    /// own and private; sessions then connect one by one.
+    /// control sockets in `~/.ssh/certgen`, made 0700 when a session first
+    /// needs it (and `~/.ssh` with it, as ssh makes it). Off, silently,
+    /// where that directory cannot be the user's own and private, or where
+    /// its path is one ssh's options cannot carry; sessions then connect
+    /// one by one.
     pub fn sharing(mut self, persist_secs: u64) -> Ssh {
         self.sharing = (persist_secs > 0)
             .then(|| std::env::var_os("HOME"))
             .flatten()
-            .and_then(|home| private_dir(&Path::new(&home).join(".ssh")))
-            .and_then(|ssh_dir| private_dir(&ssh_dir.join("certgen")))
-            .map(|dir| Sharing {
-                dir,
+            .map(|home| Sharing {
+                home_ssh: Path::new(&home).join(".ssh"),
                 persist_secs,
                 configured: Arc::default(),
             });
@@ -135,24 +137,37 @@ impl Ssh {
         if let Some(port) = target.port {
             cmd.args(["-p", &port.to_string()]);
         }
-        if let Some(sharing) = self
+        if let Some((sharing, dir)) = self
             .sharing
             .as_ref()
             .filter(|s| !self.configured(s, target))
+            .and_then(|s| Some((s, socket_dir(&s.home_ssh)?)))
         {
             cmd.args([
                 "-o".into(),
                 "ControlMaster=auto".into(),
                 "-o".into(),
-                format!("ControlPath={}/%C", sharing.dir.display()),
+                format!("ControlPath={dir}/%C"),
                 "-o".into(),
                 format!("ControlPersist={}", sharing.persist_secs),
             ]);
         }
         cmd.arg("--").arg(target.destination()).arg(remote);
+        // ssh's standard error goes to an unnamed file, not a pipe: the
+        // connection a session leaves open for the next (ControlPersist)
+        // keeps it open in OpenSSH before 8.5, and a pipe would not end
+        // until that connection does.
+        let err_file = unnamed_file().map_err(|e| Error::Ssh {
+            target: target.to_string(),
+            reason: format!("cannot make a file for ssh's messages: {e}"),
+        })?;
+        let err_for_ssh = err_file.try_clone().map_err(|e| Error::Ssh {
+            target: target.to_string(),
+            reason: format!("cannot make a file for ssh's messages: {e}"),
+        })?;
         cmd.stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+            .stderr(Stdio::from(err_for_ssh));
         let failed = |reason: String| Error::Ssh {
             target: target.to_string(),
             reason,
@@ -160,15 +175,12 @@ impl Ssh {
         let mut child = cmd
             .spawn()
             .map_err(|e| failed(format!("cannot run {}: {e}", self.program[0])))?;
-        let (Some(mut stdin), Some(stdout), Some(stderr)) =
-            (child.stdin.take(), child.stdout.take(), child.stderr.take())
-        else {
+        let (Some(mut stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
             let _ = child.kill();
             let _ = child.wait();
             return Err(failed("ssh started without its standard streams".into()));
         };
         let out = std::thread::spawn(move || read_capped(stdout));
-        let err = std::thread::spawn(move || read_capped(stderr));
         // A remote side that stopped reading (it refused, or the connection
         // ended) shows in its exit status and output, not in this write.
         for part in input {
@@ -179,7 +191,11 @@ impl Ssh {
         drop(stdin);
         let status = child.wait().map_err(|e| failed(e.to_string()))?;
         let out = out.join().unwrap_or_default();
-        let err = err.join().unwrap_or_default();
+        let err = {
+            let mut f = &err_file;
+            let _ = f.seek(std::io::SeekFrom::Start(0));
+            read_capped(f)
+        };
         if let Some(reason) = out.lines().find_map(|l| l.strip_prefix("error ")) {
             return Err(Error::RemoteRefused {
                 target: target.to_string(),
@@ -238,21 +254,37 @@ impl Ssh {
     }
 }
 
-/// `dir`, made 0700 if missing, when it is a directory (not a link) of this
-/// user that no one else may enter, in a parent that exists, and short
-/// enough for a control socket's path.
-fn private_dir(dir: &Path) -> Option<PathBuf> {
-    if dir.as_os_str().len() + 41 > MAX_SOCKET_PATH {
+/// `~/.ssh/certgen` as ssh's options carry it, when it is (or is made) a
+/// directory of this user that no one else may enter, in a `~/.ssh` that
+/// only the user may change, and short enough for a control socket: a
+/// value of `-o` is split at blanks and expands `%`, so a path with those,
+/// quotes or backslashes gets no sharing.
+fn socket_dir(home_ssh: &Path) -> Option<String> {
+    let dir = home_ssh.join("certgen");
+    let text = dir.to_str()?;
+    let plain = !text
+        .chars()
+        .any(|c| c.is_whitespace() || matches!(c, '%' | '"' | '\'' | '\\'));
+    if !plain || text.len() + 41 > MAX_SOCKET_PATH {
         return None;
     }
-    match std::fs::DirBuilder::new().mode(0o700).create(dir) {
-        Ok(()) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-        Err(_) => return None,
-    }
-    let meta = std::fs::symlink_metadata(dir).ok()?;
-    let mine = meta.uid() == rustix::process::geteuid().as_raw();
-    (meta.is_dir() && mine && meta.mode() & 0o077 == 0).then(|| dir.to_path_buf())
+    let me = rustix::process::geteuid().as_raw();
+    let made = |dir: &Path, refused: u32| {
+        match std::fs::DirBuilder::new().mode(0o700).create(dir) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(_) => return false,
+        }
+        std::fs::symlink_metadata(dir)
+            .is_ok_and(|m| m.is_dir() && m.uid() == me && m.mode() & refused == 0)
+    };
+    (made(home_ssh, 0o022) && made(&dir, 0o077)).then(|| text.to_string())
+}
+
+/// A file with no name, gone when closed.
+fn unnamed_file() -> std::io::Result<std::fs::File> {
+    let fd = rustix::fs::memfd_create("certgen-ssh", rustix::fs::MemfdFlags::CLOEXEC)?;
+    Ok(std::fs::File::from(fd))
 }
 
 fn read_capped(from: impl Read) -> String {

@@ -1264,3 +1264,35 @@ fn rollout_no_reload_delivers_before_the_server_runs() {
     assert_eq!(doc["hosts"][0]["state"], "failed");
     assert!(!marker.exists(), "nothing changed, nothing to reload");
 }
+
+/// What a run killed after its last rename leaves (its lock, with the pid
+/// of a process that is gone, and a staging area) is cleared by the next
+/// run, although the files are already the new ones.
+#[test]
+fn a_killed_run_s_lock_and_staging_area_are_cleared_when_nothing_changed() {
+    let Some((tmp, sshd)) = with_pki() else {
+        return;
+    };
+    let dir = tmp.path();
+    let to = remote_base(dir).join("ssl");
+    let target = format!("dbhost:{}", to.display());
+    let server = [
+        "server",
+        "db1",
+        "--to",
+        target.as_str(),
+        "--layout",
+        "mysql",
+    ];
+    assert_eq!(deploy_ok(dir, &sshd, &server)["changed"], true);
+    let mut gone = Command::new("true").spawn().unwrap();
+    let pid = gone.id();
+    gone.wait().unwrap();
+    std::fs::create_dir(to.join(".ssh-lock")).unwrap();
+    write(&to.join(".ssh-lock/pid"), format!("{pid}\n"));
+    std::fs::create_dir(to.join(".ssh-stage")).unwrap();
+    write(&to.join(".ssh-stage/server-key.pem"), "partial");
+    assert_eq!(deploy_ok(dir, &sshd, &server)["changed"], false);
+    assert!(!to.join(".ssh-lock").exists() && !to.join(".ssh-stage").exists());
+    whole_set(dir, &to);
+}

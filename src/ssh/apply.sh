@@ -97,7 +97,13 @@ JOURNAL
     sync_dir .
 }
 finish
-[ "$#" -eq 0 ] && { echo done; exit 0; }
+# Without files to send, a run only completes or clears what an
+# interrupted one left: its journal (above), its staging area, its lock.
+if [ "$#" -eq 0 ]; then
+    [ -e .ssh-stage ] && rm -rf .ssh-stage
+    echo done
+    exit 0
+fi
 [ -e .ssh-stage ] && rm -rf .ssh-stage
 mkdir .ssh-stage || fail "cannot create $dir/.ssh-stage"
 names= plan= sizes=

@@ -93,7 +93,9 @@ struct Plan {
     root_makes_dir: bool,
     files: Vec<(Option<String>, u32, bool)>,
     changed: bool,
-    pending_journal: bool,
+    /// A run was interrupted there: its journal to complete, or its lock
+    /// or staging area to clear.
+    unfinished: bool,
 }
 
 /// Deploys a bundle to a directory on another machine through `ssh`. The
@@ -148,7 +150,7 @@ pub fn deliver(
         archived: None,
         written_as: plan.as_user.clone(),
     };
-    if req.dry_run || (!plan.changed && !plan.pending_journal) {
+    if req.dry_run || (!plan.changed && !plan.unfinished) {
         if !plan.changed {
             files.iter_mut().for_each(|f| f.replaced = false);
         }
@@ -358,7 +360,9 @@ fn plan(probe: &Probe, req: &RemoteRequest<'_>, checked: &crate::deploy::Checked
         root_makes_dir,
         files,
         changed,
-        pending_journal: probe.entries.contains_key(".ssh-txn"),
+        unfinished: [".ssh-txn", ".ssh-lock", ".ssh-stage"]
+            .iter()
+            .any(|n| probe.entries.contains_key(*n)),
     })
 }
 

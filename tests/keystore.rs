@@ -1031,7 +1031,7 @@ fn a_refused_batch_writes_nothing_in_any_directory() {
         "users/app is named twice",
     );
     refused(
-        &["user", "app", "bob", "--out", "homes/{user}/../shared"],
+        &["user", "app", "bob", "--out", "homes/{user}/../both"],
         "would hold the keystores of both app and bob",
     );
     // A directory this user may not write in, checked before anything is:

@@ -16,7 +16,7 @@ use crate::index::Index;
 use crate::kind::Kind;
 use crate::remote::{self, Options};
 use crate::rollout::Host;
-use crate::ssh::{self, RemoteRequest, Ssh};
+use crate::ssh::{self, Ssh};
 use crate::status::{PkiStatus, Verdict};
 use crate::store::Store;
 
@@ -101,15 +101,7 @@ fn one_host(
     });
     let mut rows = Vec::new();
     for b in &host.bundles {
-        let req = RemoteRequest {
-            kind: b.kind,
-            name: &b.name,
-            to: &b.to,
-            layout: b.layout,
-            owner: b.owner.as_deref(),
-            group_readable: b.group_readable,
-            dry_run: true,
-        };
+        let req = b.request(true);
         let mut row = HostRow {
             host: host.name.clone(),
             kind: b.kind,

@@ -26,7 +26,7 @@ use crate::deploy::Layout;
 use crate::error::{Error, Result};
 use crate::kind::Kind;
 use crate::remote::Target;
-use crate::ssh::SshTarget;
+use crate::ssh::{RemoteRequest, SshTarget};
 
 /// The inventory in the PKI directory, read by `rollout` unless another is
 /// named, and by `renew` to name the hosts a renewed bundle goes to.
@@ -90,6 +90,22 @@ pub struct HostBundle {
     pub layout: Layout,
     pub owner: Option<String>,
     pub group_readable: bool,
+}
+
+impl HostBundle {
+    /// The delivery of this bundle to its host (a read-only look with
+    /// `dry_run`).
+    pub fn request(&self, dry_run: bool) -> RemoteRequest<'_> {
+        RemoteRequest {
+            kind: self.kind,
+            name: &self.name,
+            to: &self.to,
+            layout: self.layout,
+            owner: self.owner.as_deref(),
+            group_readable: self.group_readable,
+            dry_run,
+        }
+    }
 }
 
 /// Reads and checks an inventory; every host and bundle is checked before

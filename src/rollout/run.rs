@@ -12,7 +12,7 @@ use time::OffsetDateTime;
 use super::inventory::Host;
 use crate::error::{Error, Result};
 use crate::remote::Options;
-use crate::ssh::{self, RemoteRequest, Ssh};
+use crate::ssh::{self, Ssh};
 use crate::store::Store;
 
 /// How to roll out.
@@ -166,15 +166,7 @@ fn deploy_host(
     let mut changed = false;
     let mut served_bundle = None;
     for b in &host.bundles {
-        let req = RemoteRequest {
-            kind: b.kind,
-            name: &b.name,
-            to: &b.to,
-            layout: b.layout,
-            owner: b.owner.as_deref(),
-            group_readable: b.group_readable,
-            dry_run: settings.dry_run,
-        };
+        let req = b.request(settings.dry_run);
         let done = ssh::deliver(store, ssh, &req, now)?;
         changed |= done.changed;
         out.bundles.push((

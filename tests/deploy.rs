@@ -1304,3 +1304,22 @@ fn a_directory_others_could_change_is_refused_before_anything_is_written() {
         assert_eq!(std::fs::read_dir(dir.join(to)).unwrap().count(), 0, "{to}");
     }
 }
+
+/// A deployment on this machine makes no ssh control directory: connection
+/// sharing is set up only when a session to another host needs it.
+#[test]
+fn a_local_deploy_leaves_the_ssh_directory_alone() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    pki(dir);
+    let home = dir.join("home");
+    std::fs::create_dir(&home).unwrap();
+    let out = certgen(dir)
+        .env("HOME", &home)
+        .args(["deploy", "server", "db1", "--to", "out"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(dir.join("out/server-cert.pem").exists());
+    assert!(!home.join(".ssh").exists());
+}

@@ -303,3 +303,39 @@ fn last_line(err: &str, otherwise: &str) -> String {
         .map(|l| l.chars().filter(|c| !c.is_control()).collect())
         .unwrap_or_else(|| otherwise.to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn the_socket_directory_is_made_private_and_refused_where_ssh_cannot_take_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let home_ssh = tmp.path().join(".ssh");
+        let dir = socket_dir(&home_ssh).expect("made");
+        assert_eq!(dir, home_ssh.join("certgen").to_str().unwrap());
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&home_ssh), 0o700);
+        assert_eq!(mode(Path::new(&dir)), 0o700);
+
+        // A ~/.ssh others may change, a certgen directory others may enter.
+        std::fs::set_permissions(&home_ssh, std::fs::Permissions::from_mode(0o775)).unwrap();
+        assert_eq!(socket_dir(&home_ssh), None);
+        std::fs::set_permissions(&home_ssh, std::fs::Permissions::from_mode(0o755)).unwrap();
+        assert!(
+            socket_dir(&home_ssh).is_some(),
+            "0755 is how many keep ~/.ssh"
+        );
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o750)).unwrap();
+        assert_eq!(socket_dir(&home_ssh), None);
+
+        // Paths ssh's -o would split or expand.
+        for odd in ["a b", "100%", "it's", "back\\slash"] {
+            let home = tmp.path().join(odd).join(".ssh");
+            std::fs::create_dir_all(home.parent().unwrap()).unwrap();
+            assert_eq!(socket_dir(&home), None, "{odd}");
+            assert!(!home.exists(), "{odd}: nothing made");
+        }
+    }
+}

@@ -625,7 +625,9 @@ fn killed_at_random_moments(victim: Victim) {
         }
         // Whatever was left running (ssh after certgen, the script there)
         // ends before the directory is judged; a shared connection stays.
-        for _ in 0..400 {
+        // The script may wait 15 s for a lock its killed predecessor left
+        // without a pid, so this waits longer.
+        for _ in 0..1200 {
             if pids_with(&needle).into_iter().all(shared_connection) {
                 break;
             }

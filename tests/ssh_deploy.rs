@@ -545,6 +545,68 @@ fn children_named(parent: u32, comm: &str) -> Vec<i32> {
     found
 }
 
+/// The lock of the transaction script in a deployment directory, held as
+/// a live holder would (its pid in it): a run started meanwhile waits, then
+/// gives up, and changes nothing. A lock a killed run left is held the same
+/// way and put back as it was (pid file and time), for the next run to find.
+struct DirLock {
+    lock: PathBuf,
+    /// What a killed run left: its pid file's content, and the lock's time.
+    left: Option<(Option<Vec<u8>>, std::time::SystemTime)>,
+}
+
+impl DirLock {
+    fn take(dir: &Path) -> Self {
+        let lock = dir.join(".ssh-lock");
+        let ours = std::process::id().to_string();
+        for _ in 0..2400 {
+            if std::fs::create_dir(&lock).is_ok() {
+                std::fs::write(lock.join("pid"), &ours).unwrap();
+                return DirLock { lock, left: None };
+            }
+            if let Ok(meta) = std::fs::metadata(&lock) {
+                let pid = std::fs::read(lock.join("pid")).ok();
+                let time = meta.modified().unwrap();
+                let stale = match pid.as_deref().map(String::from_utf8_lossy) {
+                    Some(p) => !Path::new("/proc").join(p.trim()).exists(),
+                    None => time
+                        .elapsed()
+                        .is_ok_and(|age| age > Duration::from_secs(10)),
+                };
+                if stale {
+                    std::fs::write(lock.join("pid"), &ours).unwrap();
+                    return DirLock {
+                        lock,
+                        left: Some((pid, time)),
+                    };
+                }
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+        panic!("{} stayed locked for a minute", lock.display());
+    }
+}
+
+impl Drop for DirLock {
+    fn drop(&mut self) {
+        match self.left.take() {
+            None => {
+                let _ = std::fs::remove_dir_all(&self.lock);
+            }
+            Some((pid, time)) => {
+                let file = self.lock.join("pid");
+                match pid {
+                    Some(content) => std::fs::write(&file, content).unwrap(),
+                    None => std::fs::remove_file(&file).unwrap(),
+                }
+                std::fs::File::open(&self.lock)
+                    .and_then(|d| d.set_modified(time))
+                    .unwrap();
+            }
+        }
+    }
+}
+
 fn sigkill(pid: i32) {
     if let Some(pid) = rustix::process::Pid::from_raw(pid) {
         let _ = rustix::process::kill_process(pid, rustix::process::Signal::KILL);
@@ -633,6 +695,11 @@ fn killed_at_random_moments(victim: Victim) {
             }
             std::thread::sleep(Duration::from_millis(25));
         }
+        // Judged holding the directory's lock: a session sshd started just
+        // before the connection died may start its script only now, and
+        // must not rename files between the reads of the certificate and
+        // the key.
+        let lock = DirLock::take(&to);
         if to.join(".ssh-txn").exists() {
             journals += 1;
         } else {
@@ -643,6 +710,7 @@ fn killed_at_random_moments(victim: Victim) {
             );
             assert_eq!(mode(&to.join("server-key.pem")), 0o600);
         }
+        drop(lock);
         ok(dir, &args);
         assert_eq!(
             whole_set(dir, &to),

@@ -152,7 +152,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     output::note(
         ctx.quiet,
         &format!(
-            "next: make {} the CA file of every server and client, reload them, run `certgen renew --all`, reload the servers, then `certgen rotate-ca --finish` (see docs/rotation.md)",
+            "next: make {} the CA file of every server and client, reload them, run `certgen renew --all --reuse-key`, reload the servers, then `certgen rotate-ca --finish` (see docs/rotation.md)",
             r.bundle.display()
         ),
     );

@@ -826,6 +826,50 @@ fn several_users_get_their_stores_each_in_their_own_directory() {
     );
 }
 
+/// Bundles of a batch that trust the same CA certificates share one
+/// truststore, encoded once (the same bytes in each directory); a bundle
+/// whose CA file holds another certificate gets its own.
+#[test]
+fn a_batch_encodes_each_distinct_truststore_once() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    pki(dir);
+    ok(dir, &["issue-client", "bob", "-q"]);
+    ok(
+        dir,
+        &["--dir", "other", "init-ca", "-q", "--cn", "Other CA"],
+    );
+    let mut bob_ca = std::fs::read(dir.join("pki/users/bob/ca-cert.pem")).unwrap();
+    bob_ca.extend(std::fs::read(dir.join("other/ca-cert.pem")).unwrap());
+    std::fs::write(dir.join("pki/users/bob/ca-cert.pem"), bob_ca).unwrap();
+    let users = ["app", "ed", "bob"];
+    homes(dir, &users);
+    keystore(
+        dir,
+        &["user", "app", "ed", "bob", "--out", "homes/{user}/jdbc"],
+    );
+    let store = |u: &str, f: &str| std::fs::read(dir.join(format!("homes/{u}/jdbc/{f}"))).unwrap();
+    assert_eq!(
+        store("app", "truststore.p12"),
+        store("ed", "truststore.p12"),
+        "the same CA file, one truststore"
+    );
+    assert_ne!(
+        store("app", "truststore.p12"),
+        store("bob", "truststore.p12")
+    );
+    assert_ne!(
+        store("app", "keystore.p12"),
+        store("ed", "keystore.p12"),
+        "each keystore its own"
+    );
+    let listed = |u: &str| {
+        let ts = dir.join(format!("homes/{u}/jdbc/truststore.p12"));
+        entries(&keytool_list(dir, &ts)).len()
+    };
+    assert_eq!((listed("app"), listed("ed"), listed("bob")), (1, 1, 2));
+}
+
 #[test]
 fn user_in_out_names_the_directory_of_a_single_user_too_and_text_lists_each_user() {
     let d = tempfile::tempdir().unwrap();

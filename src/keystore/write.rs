@@ -63,10 +63,14 @@ pub struct Written {
     pub files: Vec<WrittenFile>,
 }
 
+/// A truststore entry: alias and DER certificate.
+type Trusted = (String, Vec<u8>);
+
 /// The files of one bundle, encoded.
 struct Encoded {
     keystore: Vec<u8>,
-    truststore: Vec<u8>,
+    /// Which of the batch's truststores.
+    truststore: usize,
     pk8: Zeroizing<Vec<u8>>,
 }
 
@@ -85,30 +89,66 @@ pub fn write(prepared: Prepared, password: &Password, now: OffsetDateTime) -> Re
 }
 
 /// Writes the files of every bundle of `prepared`, all protected by
-/// `password`: all of them, or none. Each store is encoded on its own, with
-/// its own salts and the full iteration count; `progress` is called as
-/// each bundle is encoded.
+/// `password`: all of them, or none. Each keystore is encoded on its own,
+/// with its own salts and the full iteration count. Bundles that trust the
+/// same CA certificates under the same aliases, in the same profile, get
+/// the same truststore, encoded once: one password and one content make one
+/// file, whoever holds a copy. `progress` is called as each bundle is
+/// encoded.
 pub fn write_all(
     prepared: Vec<Prepared>,
     password: &Password,
     now: OffsetDateTime,
     progress: &(dyn Fn() + Sync),
 ) -> Result<Vec<Written>> {
-    let encode = |p: &Prepared| -> Result<Encoded> {
+    let mut trusts: Vec<(&[Trusted], Profile)> = Vec::new();
+    let trust_of: Vec<usize> = prepared
+        .iter()
+        .map(|p| {
+            let this = (p.trusted.as_slice(), p.profile);
+            trusts.iter().position(|t| *t == this).unwrap_or_else(|| {
+                trusts.push(this);
+                trusts.len() - 1
+            })
+        })
+        .collect();
+    let encode = |(p, &truststore): (&Prepared, &usize)| -> Result<Encoded> {
         let pk8 = p.key.to_pkcs8_der()?;
         let encoded = Encoded {
             keystore: key_store(&p.alias, &pk8, &p.chain, password, p.profile)?,
-            truststore: trust_store(&p.trusted, password, p.profile)?,
+            truststore,
             pk8,
         };
         progress();
         Ok(encoded)
     };
-    let encoded: Vec<Encoded> = if prepared.len() > 1 {
-        prepared.par_iter().map(encode).collect::<Result<_>>()?
+    let (truststores, encoded): (Result<Vec<Vec<u8>>>, Result<Vec<Encoded>>) = if prepared.len() > 1
+    {
+        rayon::join(
+            || {
+                trusts
+                    .par_iter()
+                    .map(|(t, profile)| trust_store(t, password, *profile))
+                    .collect::<Result<_>>()
+            },
+            || {
+                prepared
+                    .par_iter()
+                    .zip(&trust_of)
+                    .map(encode)
+                    .collect::<Result<_>>()
+            },
+        )
     } else {
-        prepared.iter().map(encode).collect::<Result<_>>()?
+        (
+            trusts
+                .iter()
+                .map(|(t, profile)| trust_store(t, password, *profile))
+                .collect::<Result<_>>(),
+            prepared.iter().zip(&trust_of).map(encode).collect(),
+        )
     };
+    let (truststores, encoded) = (truststores?, encoded?);
 
     // The index may have changed while a password was asked for.
     if let Some(first) = prepared.first() {
@@ -129,7 +169,7 @@ pub fn write_all(
         .collect();
     let mut files = Vec::with_capacity(3 * prepared.len());
     for (p, e) in prepared.iter().zip(&encoded) {
-        let contents: [&[u8]; 3] = [&e.keystore, &e.truststore, &e.pk8];
+        let contents: [&[u8]; 3] = [&e.keystore, &truststores[e.truststore], &e.pk8];
         for ((path, content), mode) in p.paths.iter().zip(contents).zip(MODES) {
             files.push((path.as_path(), content, mode));
         }

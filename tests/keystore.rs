@@ -4,8 +4,9 @@
 //! provider alone); the `.pk8` key by `openssl pkey`; a Java client
 //! compiled here loads the keystore and truststore into an `SSLContext` and
 //! completes a handshake with client authentication against `openssl
-//! s_server`; during a CA changeover the truststore holds both roots; and
-//! refusals write nothing.
+//! s_server`; a .NET program on Mono loads the legacy profile's PFX and
+//! signs with its key; during a CA changeover the truststore holds both
+//! roots; and refusals write nothing.
 
 use crate::common::*;
 use std::os::unix::fs::PermissionsExt;
@@ -823,6 +824,90 @@ fn several_users_get_their_stores_each_in_their_own_directory() {
     assert!(
         named >= 4,
         "the JDBC settings name the keystores: {settings}"
+    );
+}
+
+/// A .NET program run by Mono: loads a PKCS#12 file with
+/// `X509Certificate2` (the password from the environment) and, when it
+/// holds a private key, signs with it and verifies with the certificate's
+/// public key.
+const MONO_PFX: &str = r#"
+using System;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+class Pfx {
+    static int Main(string[] a) {
+        try {
+            var c = new X509Certificate2(a[0], Environment.GetEnvironmentVariable("PFX_PASSWORD"), X509KeyStorageFlags.Exportable);
+            var matches = "none";
+            if (c.HasPrivateKey) {
+                var data = System.Text.Encoding.UTF8.GetBytes("certgen");
+                var signed = ((RSACryptoServiceProvider)c.PrivateKey).SignData(data, "SHA256");
+                matches = ((RSACryptoServiceProvider)c.PublicKey.Key).VerifyData(data, "SHA256", signed).ToString();
+            }
+            Console.WriteLine("subject=" + c.Subject + " key_matches=" + matches);
+            return 0;
+        } catch (Exception e) {
+            Console.WriteLine("error " + e.GetType().Name + ": " + e.Message);
+            return 1;
+        }
+    }
+}
+"#;
+
+/// Mono, an implementation of the .NET Framework's API, reads the legacy
+/// profile's PFX (the key, which signs what the certificate's public key
+/// verifies, and the truststore's CA) and, like the older .NET readers the
+/// legacy profile is for, not the modern profile's PBES2.
+#[test]
+fn mono_reads_the_legacy_pfx_and_not_the_modern_one() {
+    let found = Command::new("mono")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(found, "mono is missing: scripts/test installs mono-runtime");
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    pki(dir);
+    std::fs::write(dir.join("Pfx.cs"), MONO_PFX).unwrap();
+    let out = Command::new("mcs")
+        .current_dir(dir)
+        .args(["-out:Pfx.exe", "Pfx.cs", "-r:System.dll"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    keystore(dir, &["user", "app", "--out", "legacy", "--legacy"]);
+    keystore(dir, &["user", "app", "--out", "modern"]);
+    let read = |file: &str| {
+        let out = Command::new("mono")
+            .current_dir(dir)
+            .arg("Pfx.exe")
+            .arg(file)
+            .env("PFX_PASSWORD", PASSWORD)
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).trim().to_string(),
+        )
+    };
+    assert_eq!(
+        read("legacy/keystore.p12"),
+        (true, "subject=CN=app key_matches=True".to_string())
+    );
+    assert_eq!(
+        read("legacy/truststore.p12"),
+        (true, "subject=CN=certgen CA key_matches=none".to_string())
+    );
+    let (ok, said) = read("modern/keystore.p12");
+    assert!(
+        !ok && said.starts_with("error CryptographicException"),
+        "{said}"
     );
 }
 

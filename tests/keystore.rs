@@ -15,23 +15,27 @@ use std::process::{Command, Stdio};
 
 const PASSWORD: &str = "s3cret-pw";
 
-/// keytool, javac and java come with the JDK that scripts/test installs.
-fn jdk(tool: &str) -> Command {
+/// `tool`, which answers `probe` and comes with the Debian `package` that
+/// scripts/test installs.
+fn installed(tool: &str, probe: &str, package: &str) -> Command {
     let found = Command::new(tool)
-        .arg(if tool == "keytool" {
-            "-help"
-        } else {
-            "-version"
-        })
+        .arg(probe)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status()
         .is_ok_and(|s| s.success());
-    assert!(
-        found,
-        "{tool} is missing: scripts/test installs default-jdk-headless"
-    );
+    assert!(found, "{tool} is missing: scripts/test installs {package}");
     Command::new(tool)
+}
+
+/// keytool, javac and java come with the JDK.
+fn jdk(tool: &str) -> Command {
+    let probe = if tool == "keytool" {
+        "-help"
+    } else {
+        "-version"
+    };
+    installed(tool, probe, "default-jdk-headless")
 }
 
 /// A PKI in `dir/pki` with a user `app` (RSA), a user `ed` (Ed25519) and a
@@ -861,17 +865,11 @@ class Pfx {
 /// legacy profile is for, not the modern profile's PBES2.
 #[test]
 fn mono_reads_the_legacy_pfx_and_not_the_modern_one() {
-    let found = Command::new("mono")
-        .arg("--version")
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    assert!(found, "mono is missing: scripts/test installs mono-runtime");
     let d = tempfile::tempdir().unwrap();
     let dir = d.path();
     pki(dir);
-    std::fs::write(dir.join("Pfx.cs"), MONO_PFX).unwrap();
-    let out = Command::new("mcs")
+    write(&dir.join("Pfx.cs"), MONO_PFX);
+    let out = installed("mcs", "--version", "mono-mcs")
         .current_dir(dir)
         .args(["-out:Pfx.exe", "Pfx.cs", "-r:System.dll"])
         .output()
@@ -884,7 +882,7 @@ fn mono_reads_the_legacy_pfx_and_not_the_modern_one() {
     keystore(dir, &["user", "app", "--out", "legacy", "--legacy"]);
     keystore(dir, &["user", "app", "--out", "modern"]);
     let read = |file: &str| {
-        let out = Command::new("mono")
+        let out = installed("mono", "--version", "mono-runtime")
             .current_dir(dir)
             .arg("Pfx.exe")
             .arg(file)

@@ -9,7 +9,6 @@
 //! roots; and refusals write nothing.
 
 use crate::common::*;
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -136,10 +135,6 @@ fn pubkey(dir: &Path, args: &[&str]) -> String {
     let (good, out) = openssl(dir, args);
     assert!(good, "{args:?}: {out}");
     out
-}
-
-fn mode(p: &Path) -> u32 {
-    std::fs::symlink_metadata(p).unwrap().permissions().mode() & 0o777
 }
 
 /// The public keys, as openssl prints them, of the private key in keystore

@@ -1183,9 +1183,9 @@ fn status_with_an_inventory_tells_deploy_reload_and_revoked_apart() {
 }
 
 /// The sessions of a deployment, and of the command run next, ride one
-/// connection per host: sshd accepts one login. `--ssh-persist 0` logs in
-/// for each session; a ControlPath of the ssh configuration is used
-/// instead of certgen's own.
+/// connection per host: sshd accepts one login. `--ssh-persist 0` (or
+/// `CERTGEN_SSH_PERSIST=0`) logs in for each session; a ControlPath of the
+/// ssh configuration is used instead of certgen's own.
 #[test]
 fn sessions_share_one_connection_per_host() {
     let Some((tmp, sshd)) = with_pki() else {
@@ -1212,6 +1212,20 @@ fn sessions_share_one_connection_per_host() {
     apart.extend(["--ssh-persist", "0"]);
     assert_eq!(deploy_ok(dir, &sshd, &apart)["changed"], true);
     assert_eq!(logins(), 3, "--ssh-persist 0: a login for each session");
+    ok(dir, &["renew", "db1"]);
+    let ssh = sshd.ssh_command();
+    let out = certgen(dir)
+        .args(["deploy", "--ssh-command", ssh.as_str()])
+        .args(server)
+        .env("CERTGEN_SSH_PERSIST", "0")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        logins(),
+        5,
+        "CERTGEN_SSH_PERSIST=0: a login for each session"
+    );
 
     let mut config = std::fs::read_to_string(&sshd.config).unwrap();
     config += &format!(
@@ -1221,7 +1235,7 @@ fn sessions_share_one_connection_per_host() {
     write(&sshd.config, config);
     ok(dir, &["renew", "db1"]);
     assert_eq!(deploy_ok(dir, &sshd, &server)["changed"], true);
-    assert_eq!(logins(), 4, "one more connection: the configuration's own");
+    assert_eq!(logins(), 6, "one more connection: the configuration's own");
     let theirs: Vec<_> = std::fs::read_dir(dir)
         .unwrap()
         .flatten()
@@ -1364,5 +1378,43 @@ fn a_killed_run_s_lock_and_staging_area_are_cleared_when_nothing_changed() {
     write(&to.join(".ssh-stage/server-key.pem"), "partial");
     assert_eq!(deploy_ok(dir, &sshd, &server)["changed"], false);
     assert!(!to.join(".ssh-lock").exists() && !to.join(".ssh-stage").exists());
+    whole_set(dir, &to);
+}
+
+/// A host already up to date while another deployment runs there: the lock
+/// a live process holds is that run's, not left over. Nothing changed,
+/// nothing waited for, and the lock and staging area stay for their owner.
+#[test]
+fn a_live_run_s_lock_is_left_to_it_when_nothing_changed() {
+    let Some((tmp, sshd)) = with_pki() else {
+        return;
+    };
+    let dir = tmp.path();
+    let to = remote_base(dir).join("ssl");
+    let target = format!("dbhost:{}", to.display());
+    let server = [
+        "server",
+        "db1",
+        "--to",
+        target.as_str(),
+        "--layout",
+        "mysql",
+    ];
+    assert_eq!(deploy_ok(dir, &sshd, &server)["changed"], true);
+    let mut holder = Command::new("sleep").arg("60").spawn().unwrap();
+    std::fs::create_dir(to.join(".ssh-lock")).unwrap();
+    write(&to.join(".ssh-lock/pid"), format!("{}\n", holder.id()));
+    std::fs::create_dir(to.join(".ssh-stage")).unwrap();
+    let started = std::time::Instant::now();
+    let doc = deploy_ok(dir, &sshd, &server);
+    let took = started.elapsed();
+    holder.kill().unwrap();
+    holder.wait().unwrap();
+    assert_eq!(doc["changed"], false, "{doc}");
+    assert!(
+        took < Duration::from_secs(3),
+        "waited {took:?} for the holder"
+    );
+    assert!(to.join(".ssh-lock/pid").exists() && to.join(".ssh-stage").exists());
     whole_set(dir, &to);
 }

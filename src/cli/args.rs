@@ -172,8 +172,9 @@ pub struct SshArgs {
     ssh_command: String,
     /// How long each host's shared connection stays open after certgen's last session on it,
     /// in seconds, so that the next command reuses it (0: no sharing of certgen's own). Where
-    /// the ssh configuration sets ControlMaster or ControlPath for a host, that is used instead.
-    #[arg(long, value_name = "SECONDS", default_value_t = 60,
+    /// the ssh configuration sets ControlMaster or ControlPath for a host, that is used instead;
+    /// `ControlMaster no` cannot be told from no setting, so turn certgen's off with 0.
+    #[arg(long, value_name = "SECONDS", env = "CERTGEN_SSH_PERSIST", default_value_t = 60,
           value_parser = clap::value_parser!(u64).range(0..=86_400))]
     ssh_persist: u64,
 }

@@ -10,7 +10,7 @@ use std::time::Duration;
 use time::OffsetDateTime;
 
 use super::inventory::Host;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::remote::Options;
 use crate::ssh::{self, Ssh};
 use crate::store::Store;
@@ -198,11 +198,7 @@ fn deploy_host(
             .reload_command
             .as_deref()
             .unwrap_or(db.reload_command());
-        ssh.run(&host.ssh, command, &[], None, &[])
-            .map_err(|e| Error::ReloadFailed {
-                command: command.to_string(),
-                reason: e.to_string(),
-            })?;
+        ssh::reload::run(ssh, Some(&host.ssh), command)?;
         out.reloaded = Some(command.to_string());
     }
     if let (Some(endpoint), Some(cert)) = (&host.confirm, &served_bundle) {

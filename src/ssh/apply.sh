@@ -7,7 +7,7 @@
 # completes it (the replaced files are linked into old_keys/STAMP/ first,
 # then the staged ones renamed over them), so a run killed at any point
 # leaves the old set or, once the next run has finished it, the new one.
-set -u
+set -uf
 umask 077
 dir=$1 stamp=$2 mkd=$3
 shift 3
@@ -29,7 +29,8 @@ cd -P -- "$dir" || fail "cannot enter $dir"
 tries=0
 while ! mkdir .ssh-lock 2>/dev/null; do
     [ -L .ssh-lock ] && fail "$dir/.ssh-lock is a symbolic link"
-    pid=$(head -c 32 .ssh-lock/pid 2>/dev/null) || pid=
+    pid=
+    [ -f .ssh-lock/pid ] && [ ! -L .ssh-lock/pid ] && { pid=$(head -c 32 .ssh-lock/pid 2>/dev/null) || pid=; }
     age=$(($(date +%s) - $(stat -c %Y .ssh-lock 2>/dev/null || date +%s)))
     # Stale: its holder is gone, or was killed between making it and
     # writing its pid (ten seconds on, which a live holder never takes).
@@ -42,6 +43,9 @@ while ! mkdir .ssh-lock 2>/dev/null; do
     tries=$((tries + 1))
     limit=30
     [ -z "$pid" ] && limit=150
+    # A run without files only clears what a killed run left: a live
+    # holder is finishing its own transaction.
+    [ "$#" -eq 0 ] && [ -n "$pid" ] && { echo busy; exit 0; }
     [ "$tries" -ge "$limit" ] && fail "another deployment holds $dir/.ssh-lock"
     sleep 0.1
 done
@@ -91,6 +95,8 @@ JOURNAL
     if [ -n "$staged" ]; then
         mv -f -- $staged . || fail "cannot rename the new files into place in $dir"
         for n in $staged; do printf 'placed %s\n' "${n#.ssh-stage/}"; done
+        # The renames are on disk before the journal that names them goes.
+        sync_dir .
     fi
     [ -d "$archive" ] && printf 'archived %s\n' "$archive"
     rm -rf .ssh-txn .ssh-stage
@@ -99,12 +105,11 @@ JOURNAL
 finish
 # Without files to send, a run only completes or clears what an
 # interrupted one left: its journal (above), its staging area, its lock.
+[ -e .ssh-stage ] && rm -rf .ssh-stage
 if [ "$#" -eq 0 ]; then
-    [ -e .ssh-stage ] && rm -rf .ssh-stage
     echo done
     exit 0
 fi
-[ -e .ssh-stage ] && rm -rf .ssh-stage
 mkdir .ssh-stage || fail "cannot create $dir/.ssh-stage"
 names= plan= sizes=
 while [ "$#" -ge 4 ]; do

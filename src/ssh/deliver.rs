@@ -25,8 +25,12 @@ const OWN_ENTRIES: [(&str, bool); 4] = [
     (".ssh-lock", true),
     (".ssh-txn", false),
     (".ssh-stage", true),
-    ("old_keys", true),
+    (ARCHIVE, true),
 ];
+
+/// The archive of replaced files; every other own entry is left by a run
+/// that has not finished.
+const ARCHIVE: &str = "old_keys";
 
 /// What to deploy where.
 #[derive(Clone, Debug)]
@@ -182,7 +186,12 @@ pub fn deliver(
     }
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let out = ssh.run(target, APPLY, &args, plan.as_user.as_deref(), &input)?;
-    if !out.lines().any(|l| l == "done") {
+    // "busy": nothing to send, and what looked unfinished there is another
+    // run's, which is still going.
+    if !out
+        .lines()
+        .any(|l| l == "done" || (!plan.changed && l == "busy"))
+    {
         return Err(Error::RemoteRefused {
             target: target.to_string(),
             reason: "the deployment script did not finish".into(),
@@ -360,9 +369,9 @@ fn plan(probe: &Probe, req: &RemoteRequest<'_>, checked: &crate::deploy::Checked
         root_makes_dir,
         files,
         changed,
-        unfinished: [".ssh-txn", ".ssh-lock", ".ssh-stage"]
+        unfinished: OWN_ENTRIES
             .iter()
-            .any(|n| probe.entries.contains_key(*n)),
+            .any(|(n, _)| *n != ARCHIVE && probe.entries.contains_key(*n)),
     })
 }
 

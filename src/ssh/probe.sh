@@ -5,7 +5,7 @@
 # which one is there. Prints one fact per line; paths come last on their
 # line. Needs a POSIX shell and coreutils; runs a handful of programs, each
 # over all the paths it looks at.
-set -u
+set -uf
 dir=$1 owner=$2 cert=$3
 shift 3
 names=$*

@@ -12,10 +12,16 @@ use crate::error::{Error, Result};
 use crate::remote::{self, Options, Target};
 
 /// Runs the reload `command` on the target (`sh -c`), or on this machine
-/// when `target` is `None`. Returns what it printed.
+/// when `target` is `None`. Returns what it printed; a failure, there or
+/// here, is the reload's.
 pub fn run(ssh: &Ssh, target: Option<&SshTarget>, command: &str) -> Result<String> {
     match target {
-        Some(t) => ssh.run(t, command, &[], None, &[]),
+        Some(t) => ssh
+            .run(t, command, &[], None, &[])
+            .map_err(|e| Error::ReloadFailed {
+                command: command.to_string(),
+                reason: e.to_string(),
+            }),
         None => {
             let out = std::process::Command::new("sh")
                 .args(["-c", command])

@@ -50,7 +50,8 @@ struct Sharing {
     home_ssh: PathBuf,
     persist_secs: u64,
     /// `ssh -G` of each destination: whether the operator's own
-    /// configuration shares (or forbids sharing) connections to it.
+    /// configuration shares connections to it (a ControlPath, or a
+    /// ControlMaster other than `no`, which `ssh -G` shows as the default).
     configured: Arc<Mutex<HashMap<Destination, bool>>>,
 }
 
@@ -157,21 +158,17 @@ impl Ssh {
         // connection a session leaves open for the next (ControlPersist)
         // keeps it open in OpenSSH before 8.5, and a pipe would not end
         // until that connection does.
-        let err_file = unnamed_file().map_err(|e| Error::Ssh {
-            target: target.to_string(),
-            reason: format!("cannot make a file for ssh's messages: {e}"),
-        })?;
-        let err_for_ssh = err_file.try_clone().map_err(|e| Error::Ssh {
-            target: target.to_string(),
-            reason: format!("cannot make a file for ssh's messages: {e}"),
-        })?;
-        cmd.stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::from(err_for_ssh));
         let failed = |reason: String| Error::Ssh {
             target: target.to_string(),
             reason,
         };
+        let no_file =
+            |e: std::io::Error| failed(format!("cannot make a file for ssh's messages: {e}"));
+        let err_file = unnamed_file().map_err(no_file)?;
+        let err_for_ssh = err_file.try_clone().map_err(no_file)?;
+        cmd.stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::from(err_for_ssh));
         let mut child = cmd
             .spawn()
             .map_err(|e| failed(format!("cannot run {}: {e}", self.program[0])))?;

@@ -437,6 +437,16 @@ pub enum Error {
         first: String,
         second: String,
     },
+    /// An output directory that is no longer the one checked: moved, or
+    /// replaced by a link, while the command ran.
+    #[error(
+        "{dir} changed while this command ran (now {now}, checked as {checked}): nothing was written"
+    )]
+    OutDirChanged {
+        dir: PathBuf,
+        checked: PathBuf,
+        now: String,
+    },
     /// A deployment directory whose parent does not exist.
     #[error("{parent} does not exist: only the last directory of {dir} is created")]
     MissingParent { dir: PathBuf, parent: PathBuf },

@@ -904,6 +904,45 @@ fn mono_reads_the_legacy_pfx_and_not_the_modern_one() {
     );
 }
 
+/// The output directory is checked before the password is asked for, and
+/// again just before the files are written: a directory replaced by a link
+/// meanwhile (to somewhere its owner could not write) gets nothing, there or
+/// where the link points.
+#[test]
+fn a_directory_swapped_for_a_link_during_the_prompt_gets_nothing() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    pki(dir);
+    std::fs::create_dir_all(dir.join("homes/app/jdbc")).unwrap();
+    std::fs::create_dir(dir.join("stolen")).unwrap();
+    let inner = format!(
+        "'{}' keystore user app --out homes/app/jdbc; echo certgen-status=\\$?",
+        env!("CARGO_BIN_EXE_certgen")
+    );
+    let feed = "sleep 1; mv homes/app/jdbc homes/app/moved; ln -s ../../stolen homes/app/jdbc; \
+                printf 'typed-pw\\r'; sleep 1; printf 'typed-pw\\r'; sleep 2";
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(format!("({feed}) | script -qec \"{inner}\" /dev/null"))
+        .current_dir(dir)
+        .env_remove("CERTGEN_DIR")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        shown.contains("certgen-status=") && !shown.contains("certgen-status=0"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("homes/app/jdbc changed while this command ran"),
+        "{shown}"
+    );
+    for left in ["stolen", "homes/app/moved"] {
+        assert_eq!(listing(&dir.join(left)), Vec::<String>::new(), "{left}");
+    }
+}
+
 /// Bundles of a batch that trust the same CA certificates share one
 /// truststore, encoded once (the same bytes in each directory); a bundle
 /// whose CA file holds another certificate gets its own.

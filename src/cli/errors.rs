@@ -151,6 +151,9 @@ fn library_hint(e: &Error, command: &str) -> Option<String> {
             "create it first, or choose another --out"
         }
         Error::MissingParent { .. } => "create it first, or choose another --to",
+        Error::OutDirChanged { .. } => {
+            "run it again; for a directory in another user's home, make it (or its parent) root's until the files are written"
+        }
         Error::OutDirShared { .. } => {
             "give each bundle a directory of its own: {user} (or {server}) in --out, and no `..` after it"
         }

@@ -50,6 +50,8 @@ pub struct Prepared {
     pub(super) alias: String,
     pub(super) profile: Profile,
     pub(super) out: PathBuf,
+    /// `out` with every link above it resolved, when it was checked.
+    pub(super) real: PathBuf,
     pub(super) created_dir: bool,
     /// Keystore, truststore, `.pk8`.
     pub(super) paths: [PathBuf; 3],
@@ -159,7 +161,7 @@ impl<'s> Checker<'s> {
                 second: req.name.to_string(),
             });
         }
-        self.dirs.insert(real, req.name.to_string());
+        self.dirs.insert(real.clone(), req.name.to_string());
         let pk8 = pk8_name(req.kind);
         let paths = [KEYSTORE, TRUSTSTORE, pk8.as_str()].map(|n| req.out.join(n));
         for p in &paths {
@@ -173,6 +175,7 @@ impl<'s> Checker<'s> {
             alias: alias.to_string(),
             profile: req.profile,
             out: req.out.to_path_buf(),
+            real,
             created_dir: !exists,
             paths,
             certificate,
@@ -270,7 +273,46 @@ fn chain_of(leaf: &[u8], leaf_what: &str, cas: &[Vec<u8>], ca_what: &str) -> Res
 /// the PKI directory, whose files only the store writes. Returns whether
 /// it exists, and where it is with every link above it resolved.
 fn check_out_dir(store: &Store, out: &Path) -> Result<(bool, PathBuf)> {
-    let (exists, real, writes_in) = match fs::symlink_metadata(out) {
+    let (exists, real, writes_in) = resolve_out_dir(out)?;
+    if let Ok(pki) = fs::canonicalize(store.root())
+        && real.starts_with(&pki)
+    {
+        return Err(Error::InsidePki {
+            dir: out.to_path_buf(),
+            pki: store.root().to_path_buf(),
+        });
+    }
+    use rustix::fs::Access;
+    rustix::fs::access(&writes_in, Access::WRITE_OK | Access::EXEC_OK)
+        .map_err(|e| Error::io("writing into", &writes_in)(e.into()))?;
+    Ok((exists, real))
+}
+
+/// Checks that `p`'s output directory is still the one [`check_out_dir`]
+/// found, just before the files are written: a password asked for between
+/// the two leaves time to move it, or to put a link in its place or above
+/// it (where its owner is another user).
+pub(super) fn recheck_out_dir(p: &Prepared) -> Result<()> {
+    let changed = |now: String| Error::OutDirChanged {
+        dir: p.out.clone(),
+        checked: p.real.clone(),
+        now,
+    };
+    match resolve_out_dir(&p.out) {
+        Ok((exists, real, _)) if exists != p.created_dir && real == p.real => Ok(()),
+        Ok((exists, real, _)) => Err(changed(match exists {
+            true => real.display().to_string(),
+            false => format!("{} (not there)", real.display()),
+        })),
+        Err(e) => Err(changed(e.to_string())),
+    }
+}
+
+/// Whether `out` exists, where it is with every link above it resolved,
+/// and the directory a new file or directory is made in (`out`, or its
+/// parent when `out` is to be created).
+fn resolve_out_dir(out: &Path) -> Result<(bool, PathBuf, PathBuf)> {
+    Ok(match fs::symlink_metadata(out) {
         Ok(m) if m.file_type().is_symlink() => return Err(Error::Symlink(out.to_path_buf())),
         Ok(m) if !m.is_dir() => return Err(Error::NotADirectory(out.to_path_buf())),
         Ok(_) => (
@@ -297,17 +339,5 @@ fn check_out_dir(store: &Store, out: &Path) -> Result<(bool, PathBuf)> {
             }
         }
         Err(e) => return Err(Error::io("reading", out)(e)),
-    };
-    if let Ok(pki) = fs::canonicalize(store.root())
-        && real.starts_with(&pki)
-    {
-        return Err(Error::InsidePki {
-            dir: out.to_path_buf(),
-            pki: store.root().to_path_buf(),
-        });
-    }
-    use rustix::fs::Access;
-    rustix::fs::access(&writes_in, Access::WRITE_OK | Access::EXEC_OK)
-        .map_err(|e| Error::io("writing into", &writes_in)(e.into()))?;
-    Ok((exists, real))
+    })
 }

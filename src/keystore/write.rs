@@ -15,7 +15,7 @@ use crate::kind::Kind;
 use crate::store::{self, Mode, Perms};
 
 use super::pkcs12::{Password, Profile, key_store, trust_store};
-use super::prepare::Prepared;
+use super::prepare::{Prepared, recheck_out_dir};
 
 /// What a written file holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -157,6 +157,8 @@ pub fn write_all(
             index.check_current(&p.cert_what, &p.certificate, now)?;
         }
     }
+    // So may the directories.
+    prepared.iter().try_for_each(recheck_out_dir)?;
     let perms = Perms {
         uid: None,
         gid: None,

@@ -122,32 +122,15 @@ pub fn write_all(
         progress();
         Ok(encoded)
     };
-    let (truststores, encoded): (Result<Vec<Vec<u8>>>, Result<Vec<Encoded>>) = if prepared.len() > 1
-    {
-        rayon::join(
-            || {
-                trusts
-                    .par_iter()
-                    .map(|(t, profile)| trust_store(t, password, *profile))
-                    .collect::<Result<_>>()
-            },
-            || {
-                prepared
-                    .par_iter()
-                    .zip(&trust_of)
-                    .map(encode)
-                    .collect::<Result<_>>()
-            },
-        )
-    } else {
-        (
+    let (truststores, encoded): (Result<Vec<Vec<u8>>>, Result<Vec<Encoded>>) = rayon::join(
+        || {
             trusts
-                .iter()
+                .par_iter()
                 .map(|(t, profile)| trust_store(t, password, *profile))
-                .collect::<Result<_>>(),
-            prepared.iter().zip(&trust_of).map(encode).collect(),
-        )
-    };
+                .collect()
+        },
+        || prepared.par_iter().zip(&trust_of).map(encode).collect(),
+    );
     let (truststores, encoded) = (truststores?, encoded?);
 
     // The index may have changed while a password was asked for.

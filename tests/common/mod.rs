@@ -21,7 +21,29 @@ fn hermetic_env(cmd: &mut Command) {
             cmd.env_remove(k);
         }
     }
-    cmd.env("TZ", "UTC").env("NO_COLOR", "1");
+    cmd.env("TZ", "UTC")
+        .env("NO_COLOR", "1")
+        .env("HOME", test_home());
+}
+
+/// The home certgen sees in the tests: it keeps its ssh control sockets in
+/// `~/.ssh/certgen`, which is not the tests' to fill in the user's home.
+fn test_home() -> &'static Path {
+    static HOME: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    HOME.get_or_init(|| {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let uid = rustix::process::getuid().as_raw();
+        let home = std::env::temp_dir().join(format!("certgen-tests-home-{uid}"));
+        let _ = std::fs::create_dir(&home);
+        let meta = std::fs::symlink_metadata(&home).unwrap();
+        assert!(
+            meta.is_dir() && meta.uid() == uid,
+            "{} is not a directory of this user",
+            home.display()
+        );
+        std::fs::set_permissions(&home, std::fs::Permissions::from_mode(0o700)).unwrap();
+        home
+    })
 }
 
 /// `certgen` with a clean environment.

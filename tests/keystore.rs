@@ -644,6 +644,29 @@ fn refusals_exit_2_and_write_nothing() {
     assert_eq!(listing(&dir.join("taken")), ["truststore.p12"]);
 }
 
+/// `certgen keystore user app OUT` run in `dir` at a terminal (script gives
+/// it a pty), which types `typed-pw` at each of its two prompts, a second
+/// apart; `before` runs (in `dir`) just before the first. What the terminal
+/// showed, ending with `certgen-status=` and certgen's exit status.
+fn at_a_terminal(dir: &Path, out: &str, before: &str) -> String {
+    let inner = format!(
+        "'{}' keystore user app {out}; echo certgen-status=\\$?",
+        env!("CARGO_BIN_EXE_certgen")
+    );
+    let feed =
+        format!("sleep 1; {before} printf 'typed-pw\\r'; sleep 1; printf 'typed-pw\\r'; sleep 2");
+    let shown = Command::new("sh")
+        .arg("-c")
+        .arg(format!("({feed}) | script -qec \"{inner}\" /dev/null"))
+        .current_dir(dir)
+        .env_remove("CERTGEN_DIR")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+        .stdout;
+    String::from_utf8_lossy(&shown).into_owned()
+}
+
 #[test]
 fn the_password_comes_from_the_environment_or_the_terminal() {
     let d = tempfile::tempdir().unwrap();
@@ -669,20 +692,7 @@ fn the_password_comes_from_the_environment_or_the_terminal() {
         1
     );
     // At a terminal (script gives certgen a pty): asked twice, echo off.
-    let inner = format!(
-        "'{}' keystore user app --out typed; echo certgen-status=\\$?",
-        env!("CARGO_BIN_EXE_certgen")
-    );
-    let feed = "sleep 1; printf 'typed-pw\\r'; sleep 1; printf 'typed-pw\\r'; sleep 2";
-    let out = Command::new("sh")
-        .arg("-c")
-        .arg(format!("({feed}) | script -qec \"{inner}\" /dev/null"))
-        .current_dir(dir)
-        .env_remove("CERTGEN_DIR")
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    let shown = String::from_utf8_lossy(&out.stdout);
+    let shown = at_a_terminal(dir, "--out typed", "");
     assert!(shown.contains("certgen-status=0"), "{shown}");
     assert!(
         shown.contains("Password for the keystore and truststore:"),
@@ -915,21 +925,11 @@ fn a_directory_swapped_for_a_link_during_the_prompt_gets_nothing() {
     pki(dir);
     std::fs::create_dir_all(dir.join("homes/app/jdbc")).unwrap();
     std::fs::create_dir(dir.join("stolen")).unwrap();
-    let inner = format!(
-        "'{}' keystore user app --out homes/app/jdbc; echo certgen-status=\\$?",
-        env!("CARGO_BIN_EXE_certgen")
+    let shown = at_a_terminal(
+        dir,
+        "--out homes/app/jdbc",
+        "mv homes/app/jdbc homes/app/moved; ln -s ../../stolen homes/app/jdbc;",
     );
-    let feed = "sleep 1; mv homes/app/jdbc homes/app/moved; ln -s ../../stolen homes/app/jdbc; \
-                printf 'typed-pw\\r'; sleep 1; printf 'typed-pw\\r'; sleep 2";
-    let out = Command::new("sh")
-        .arg("-c")
-        .arg(format!("({feed}) | script -qec \"{inner}\" /dev/null"))
-        .current_dir(dir)
-        .env_remove("CERTGEN_DIR")
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    let shown = String::from_utf8_lossy(&out.stdout);
     assert!(
         shown.contains("certgen-status=") && !shown.contains("certgen-status=0"),
         "{shown}"

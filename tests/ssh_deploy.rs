@@ -1349,14 +1349,14 @@ fn rollout_no_reload_delivers_before_the_server_runs() {
     assert!(!marker.exists(), "nothing changed, nothing to reload");
 }
 
-/// What a run killed after its last rename leaves (its lock, with the pid
-/// of a process that is gone, and a staging area) is cleared by the next
-/// run, although the files are already the new ones.
-#[test]
-fn a_killed_run_s_lock_and_staging_area_are_cleared_when_nothing_changed() {
-    let Some((tmp, sshd)) = with_pki() else {
-        return;
-    };
+/// Deploys db1 to a directory, puts a lock there with `holder`'s pid and a
+/// staging area beside it (what a run leaves while it runs, or when
+/// killed), and deploys again: the temporary directory, the deployment
+/// directory, the second report and how long it took.
+fn redeploy_beside_a_lock(
+    holder: u32,
+) -> Option<(tempfile::TempDir, PathBuf, serde_json::Value, Duration)> {
+    let (tmp, sshd) = with_pki()?;
     let dir = tmp.path();
     let to = remote_base(dir).join("ssl");
     let target = format!("dbhost:{}", to.display());
@@ -1369,16 +1369,30 @@ fn a_killed_run_s_lock_and_staging_area_are_cleared_when_nothing_changed() {
         "mysql",
     ];
     assert_eq!(deploy_ok(dir, &sshd, &server)["changed"], true);
+    std::fs::create_dir(to.join(".ssh-lock")).unwrap();
+    write(&to.join(".ssh-lock/pid"), format!("{holder}\n"));
+    std::fs::create_dir(to.join(".ssh-stage")).unwrap();
+    write(&to.join(".ssh-stage/server-key.pem"), "partial");
+    let started = std::time::Instant::now();
+    let doc = deploy_ok(dir, &sshd, &server);
+    let took = started.elapsed();
+    Some((tmp, to, doc, took))
+}
+
+/// What a run killed after its last rename leaves (its lock, with the pid
+/// of a process that is gone, and a staging area) is cleared by the next
+/// run, although the files are already the new ones.
+#[test]
+fn a_killed_run_s_lock_and_staging_area_are_cleared_when_nothing_changed() {
     let mut gone = Command::new("true").spawn().unwrap();
     let pid = gone.id();
     gone.wait().unwrap();
-    std::fs::create_dir(to.join(".ssh-lock")).unwrap();
-    write(&to.join(".ssh-lock/pid"), format!("{pid}\n"));
-    std::fs::create_dir(to.join(".ssh-stage")).unwrap();
-    write(&to.join(".ssh-stage/server-key.pem"), "partial");
-    assert_eq!(deploy_ok(dir, &sshd, &server)["changed"], false);
+    let Some((tmp, to, doc, _)) = redeploy_beside_a_lock(pid) else {
+        return;
+    };
+    assert_eq!(doc["changed"], false, "{doc}");
     assert!(!to.join(".ssh-lock").exists() && !to.join(".ssh-stage").exists());
-    whole_set(dir, &to);
+    whole_set(tmp.path(), &to);
 }
 
 /// A host already up to date while another deployment runs there: the lock
@@ -1386,35 +1400,18 @@ fn a_killed_run_s_lock_and_staging_area_are_cleared_when_nothing_changed() {
 /// nothing waited for, and the lock and staging area stay for their owner.
 #[test]
 fn a_live_run_s_lock_is_left_to_it_when_nothing_changed() {
-    let Some((tmp, sshd)) = with_pki() else {
-        return;
-    };
-    let dir = tmp.path();
-    let to = remote_base(dir).join("ssl");
-    let target = format!("dbhost:{}", to.display());
-    let server = [
-        "server",
-        "db1",
-        "--to",
-        target.as_str(),
-        "--layout",
-        "mysql",
-    ];
-    assert_eq!(deploy_ok(dir, &sshd, &server)["changed"], true);
     let mut holder = Command::new("sleep").arg("60").spawn().unwrap();
-    std::fs::create_dir(to.join(".ssh-lock")).unwrap();
-    write(&to.join(".ssh-lock/pid"), format!("{}\n", holder.id()));
-    std::fs::create_dir(to.join(".ssh-stage")).unwrap();
-    let started = std::time::Instant::now();
-    let doc = deploy_ok(dir, &sshd, &server);
-    let took = started.elapsed();
+    let found = redeploy_beside_a_lock(holder.id());
     holder.kill().unwrap();
     holder.wait().unwrap();
+    let Some((tmp, to, doc, took)) = found else {
+        return;
+    };
     assert_eq!(doc["changed"], false, "{doc}");
     assert!(
         took < Duration::from_secs(3),
         "waited {took:?} for the holder"
     );
     assert!(to.join(".ssh-lock/pid").exists() && to.join(".ssh-stage").exists());
-    whole_set(dir, &to);
+    whole_set(tmp.path(), &to);
 }

@@ -24,6 +24,6 @@ mod prepare;
 mod write;
 
 pub use names::{KEYSTORE, TRUSTSTORE, check_alias, default_alias, pk8_name};
-pub use pkcs12::{ITERATIONS, MIN_PASSWORD_CHARS, Password, Profile, key_store, trust_store};
+pub use pkcs12::{ITERATIONS, MIN_PASSWORD_CHARS, Password, Profile, Sealer};
 pub use prepare::{Checker, Prepared, Request, Skipped, find_bundle, prepare};
 pub use write::{Entry, Role, Written, WrittenFile, write, write_all};

@@ -14,7 +14,7 @@ use crate::index::Index;
 use crate::kind::Kind;
 use crate::store::{self, Mode, Perms};
 
-use super::pkcs12::{Password, Profile, key_store, trust_store};
+use super::pkcs12::{Password, Profile, Sealer};
 use super::prepare::{Prepared, recheck_out_dir};
 
 /// What a written file holds.
@@ -89,8 +89,8 @@ pub fn write(prepared: Prepared, password: &Password, now: OffsetDateTime) -> Re
 }
 
 /// Writes the files of every bundle of `prepared`, all protected by
-/// `password`: all of them, or none. Each keystore is encoded on its own,
-/// with its own salts and the full iteration count. Bundles that trust the
+/// `password`: all of them, or none. The keys derived from the password
+/// are derived once for the batch ([`Sealer`]). Bundles that trust the
 /// same CA certificates under the same aliases, in the same profile, get
 /// the same truststore, encoded once: one password and one content make one
 /// file, whoever holds a copy. `progress` is called as each bundle is
@@ -112,10 +112,26 @@ pub fn write_all(
             })
         })
         .collect();
+    let mut profiles: Vec<Profile> = prepared.iter().map(|p| p.profile).collect();
+    profiles.sort_by_key(|p| p.name());
+    profiles.dedup();
+    let sealers = profiles
+        .into_par_iter()
+        .map(|profile| Sealer::new(password, profile))
+        .collect::<Result<Vec<_>>>()?;
+    let sealer = |profile: Profile| {
+        sealers
+            .iter()
+            .find(|s| s.profile() == profile)
+            .ok_or_else(|| Error::Pkcs12 {
+                what: "keystore",
+                source: "no keys were derived for this profile".into(),
+            })
+    };
     let encode = |(p, &truststore): (&Prepared, &usize)| -> Result<Encoded> {
         let pk8 = p.key.to_pkcs8_der()?;
         let encoded = Encoded {
-            keystore: key_store(&p.alias, &pk8, &p.chain, password, p.profile)?,
+            keystore: sealer(p.profile)?.key_store(&p.alias, &pk8, &p.chain)?,
             truststore,
             pk8,
         };
@@ -126,7 +142,7 @@ pub fn write_all(
         || {
             trusts
                 .par_iter()
-                .map(|(t, profile)| trust_store(t, password, *profile))
+                .map(|(t, profile)| sealer(*profile)?.trust_store(t))
                 .collect()
         },
         || prepared.par_iter().zip(&trust_of).map(encode).collect(),

@@ -8,6 +8,8 @@ use std::fs;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::error::{Error, Result};
 
 use super::fs::{
@@ -42,7 +44,7 @@ impl Drop for Undo {
 /// Creates the directories `dirs` (each parent exists, nothing is there
 /// yet) with their owner and mode, then `files`, none of which may exist.
 /// Every file is written beside its destination first (`O_EXCL`, its mode
-/// from the start, never through a link); all of them are made durable
+/// from the start, never through a link; on every core); all of them are made durable
 /// together, renamed into place without replacing anything, and their
 /// directory entries made durable together. When one step fails, what this
 /// call created is removed again: all of it is there, or none.
@@ -56,15 +58,30 @@ pub fn create_together(dirs: &[(&Path, Perms)], files: &[(&Path, &[u8], Mode)]) 
         make_new_dir(dir, *perms)?;
         undo.dirs.push(dir.to_path_buf());
     }
-    for (path, content, mode) in files {
-        let tmp = temp_beside(path);
-        let written = write_new(&tmp, content, *mode, false);
-        if written.is_err() {
-            let _ = fs::remove_file(&tmp);
-        } else {
-            undo.temps.push(tmp);
+    // On every core: creating a file is the kernel's work, and much of it
+    // (ext4 looks past the inodes deleted in the last minutes).
+    let written: Vec<(PathBuf, Result<()>)> = files
+        .par_iter()
+        .map(|(path, content, mode)| {
+            let tmp = temp_beside(path);
+            let written = write_new(&tmp, content, *mode, false);
+            if written.is_err() {
+                let _ = fs::remove_file(&tmp);
+            }
+            (tmp, written)
+        })
+        .collect();
+    let mut failed = None;
+    for (tmp, written) in written {
+        match written {
+            Ok(()) => undo.temps.push(tmp),
+            Err(e) => {
+                failed.get_or_insert(e);
+            }
         }
-        written?;
+    }
+    if let Some(e) = failed {
+        return Err(e);
     }
     sync_many(&undo.temps)?;
     let temps = std::mem::take(&mut undo.temps);

@@ -644,6 +644,30 @@ fn refusals_exit_2_and_write_nothing() {
     assert_eq!(listing(&dir.join("taken")), ["truststore.p12"]);
 }
 
+#[test]
+fn a_ca_file_holding_what_is_not_a_certificate_is_refused_before_the_password() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    pki(dir);
+    let ca_file = dir.join("pki/users/app/ca-cert.pem");
+    let mut pem = std::fs::read_to_string(&ca_file).unwrap();
+    pem.push_str("-----BEGIN CERTIFICATE-----\nMAMCAQE=\n-----END CERTIFICATE-----\n");
+    write(&ca_file, pem);
+    let before = snapshot(dir);
+    // No password source and no terminal: the file is found wrong first.
+    let out = certgen_via("setsid", &["-w"], dir)
+        .args(["keystore", "user", "app", "--out", "out"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("users/app/ca-cert.pem"), "{err}");
+    assert!(!err.contains("password"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert_eq!(snapshot(dir), before);
+}
+
 /// `certgen keystore user app OUT` run in `dir` at a terminal (script gives
 /// it a pty), which types `typed-pw` at each of its two prompts, a second
 /// apart; `before` runs (in `dir`) just before the first. What the terminal

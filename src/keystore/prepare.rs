@@ -59,9 +59,19 @@ pub struct Prepared {
     pub(super) cert_what: String,
     pub(super) index: PathBuf,
     pub(super) key: crate::keys::PrivateKey,
+    /// The key entry's chain: the bundle's certificate, then its issuers.
     pub(super) chain: Vec<Vec<u8>>,
+    pub(super) chain_summaries: Vec<CertSummary>,
+    /// The truststore's entries: alias and certificate.
     pub(super) trusted: Vec<(String, Vec<u8>)>,
+    pub(super) trusted_summaries: Vec<CertSummary>,
     pub(super) ca_file: PathBuf,
+}
+
+/// A certificate of a CA file, and what it says.
+struct CaCert {
+    der: Vec<u8>,
+    summary: CertSummary,
 }
 
 impl std::fmt::Debug for Prepared {
@@ -100,7 +110,7 @@ pub struct Checker<'s> {
     issuers: Vec<Vec<u8>>,
     index: Index,
     /// The certificates of each CA file read so far.
-    cas: HashMap<PathBuf, Vec<Vec<u8>>>,
+    cas: HashMap<PathBuf, Vec<CaCert>>,
     /// The output directories of the batch so far, resolved, and whose.
     dirs: HashMap<PathBuf, String>,
 }
@@ -142,16 +152,22 @@ impl<'s> Checker<'s> {
         let ca_file = ca_file(self.store, &id);
         let ca_what = ca_file.display().to_string();
         let cas = self.ca_certificates(&ca_file)?;
-        let chain = chain_of(&leaf.issued.der, &cert_what, cas, &ca_what)?;
-        let count = cas.len();
+        let issuers = issuers_of(&leaf.issued.der, &cert_what, cas, &ca_what)?;
+        let chain = std::iter::once(leaf.issued.der.clone())
+            .chain(issuers.iter().map(|ca| ca.der.clone()))
+            .collect();
+        let chain_summaries = std::iter::once(certificate.clone())
+            .chain(issuers.iter().map(|ca| ca.summary.clone()))
+            .collect();
         let trusted = cas
             .iter()
             .enumerate()
-            .map(|(i, der)| match count {
-                1 => ("ca".to_string(), der.clone()),
-                _ => (format!("ca-{}", i + 1), der.clone()),
+            .map(|(i, ca)| match cas.len() {
+                1 => ("ca".to_string(), ca.der.clone()),
+                _ => (format!("ca-{}", i + 1), ca.der.clone()),
             })
             .collect();
+        let trusted_summaries = cas.iter().map(|ca| ca.summary.clone()).collect();
 
         let (exists, real) = check_out_dir(self.store, req.out)?;
         if let Some(first) = self.dirs.get(&real) {
@@ -183,7 +199,9 @@ impl<'s> Checker<'s> {
             index: self.store.index(),
             key: current.key,
             chain,
+            chain_summaries,
             trusted,
+            trusted_summaries,
             ca_file,
         })
     }
@@ -207,14 +225,23 @@ impl<'s> Checker<'s> {
         }
     }
 
-    /// The certificates of the CA file `path`, read once.
-    fn ca_certificates(&mut self, path: &Path) -> Result<&[Vec<u8>]> {
+    /// The certificates of the CA file `path`, read and parsed once: one
+    /// that is not a certificate is refused here, naming the file, before
+    /// a password is asked for.
+    fn ca_certificates(&mut self, path: &Path) -> Result<&[CaCert]> {
         if !self.cas.contains_key(path) {
             let bytes = crate::input::read_file(path).map_err(|e| match e.kind() {
                 std::io::ErrorKind::NotFound => Error::IncompleteBundle(path.to_path_buf()),
                 _ => Error::io("reading", path)(e),
             })?;
-            let cas = crate::encoding::certificates(&path.display().to_string(), &bytes)?;
+            let what = path.display().to_string();
+            let cas = crate::encoding::certificates(&what, &bytes)?
+                .into_iter()
+                .map(|der| {
+                    let summary = CertSummary::from_der(&what, &der, false)?;
+                    Ok(CaCert { der, summary })
+                })
+                .collect::<Result<_>>()?;
             self.cas.insert(path.to_path_buf(), cas);
         }
         Ok(self.cas.get(path).map(Vec::as_slice).unwrap_or_default())
@@ -232,31 +259,36 @@ fn ca_file(store: &Store, id: &BundleId) -> PathBuf {
     store.path(&id.rel_dir()).join(store::CA_CERT)
 }
 
-/// The certificate `leaf` (DER) followed by its issuers among `cas`, each
+/// The issuers of the certificate `leaf` (DER) among `cas`, in order, each
 /// found by its signature, up to a self-signed one or the last `cas` holds.
-fn chain_of(leaf: &[u8], leaf_what: &str, cas: &[Vec<u8>], ca_what: &str) -> Result<Vec<Vec<u8>>> {
+fn issuers_of<'c>(
+    leaf: &[u8],
+    leaf_what: &str,
+    cas: &'c [CaCert],
+    ca_what: &str,
+) -> Result<Vec<&'c CaCert>> {
     fn parse(der: &[u8]) -> Option<X509Certificate<'_>> {
         X509Certificate::from_der(der).ok().map(|(_, c)| c)
     }
-    let mut chain = vec![leaf.to_vec()];
+    let mut chain: Vec<&CaCert> = Vec::new();
     let mut used = vec![false; cas.len()];
-    while let Some(child) = chain.last().and_then(|d| parse(d)) {
+    while let Some(child) = parse(chain.last().map_or(leaf, |ca| &ca.der)) {
         if child.subject() == child.issuer()
             && child.verify_signature(Some(child.public_key())).is_ok()
         {
             break;
         }
-        let issuer = cas.iter().enumerate().find(|(i, der)| {
+        let issuer = cas.iter().enumerate().find(|(i, ca)| {
             !used[*i]
-                && parse(der)
+                && parse(&ca.der)
                     .is_some_and(|ca| child.verify_signature(Some(ca.public_key())).is_ok())
         });
         match issuer {
-            Some((i, der)) => {
+            Some((i, ca)) => {
                 used[i] = true;
-                chain.push(der.clone());
+                chain.push(ca);
             }
-            None if chain.len() == 1 => {
+            None if chain.is_empty() => {
                 return Err(Error::NotIssuedBy {
                     cert: leaf_what.to_string(),
                     ca: ca_what.to_string(),

@@ -177,13 +177,11 @@ pub fn write_all(
     }
     store::create_together(&dirs, &files)?;
     drop(encoded);
-    prepared.into_iter().map(written).collect()
+    Ok(prepared.into_iter().map(written).collect())
 }
 
 /// The report of one bundle written.
-fn written(p: Prepared) -> Result<Written> {
-    let ca_what = p.ca_file.display().to_string();
-    let summary = |der: &[u8]| CertSummary::from_der(&ca_what, der, false);
+fn written(p: Prepared) -> Written {
     let files = ROLES
         .into_iter()
         .zip(p.paths)
@@ -194,30 +192,22 @@ fn written(p: Prepared) -> Result<Written> {
             mode: mode.bits(),
         })
         .collect();
-    Ok(Written {
+    Written {
         kind: p.kind,
         name: p.name,
         profile: p.profile,
-        chain: p
-            .chain
-            .iter()
-            .map(|der| summary(der))
-            .collect::<Result<_>>()?,
+        chain: p.chain_summaries,
         trusted: p
             .trusted
-            .iter()
-            .map(|(alias, der)| {
-                Ok(Entry {
-                    alias: alias.clone(),
-                    certificate: summary(der)?,
-                })
-            })
-            .collect::<Result<_>>()?,
+            .into_iter()
+            .zip(p.trusted_summaries)
+            .map(|((alias, _), certificate)| Entry { alias, certificate })
+            .collect(),
         certificate: p.certificate,
         alias: p.alias,
         ca_file: p.ca_file,
         dir: p.out,
         created_dir: p.created_dir,
         files,
-    })
+    }
 }

@@ -540,6 +540,7 @@ fn refusals_exit_2_and_write_nothing() {
     ok(dir, &["revoke", "app", "-q"]);
     ok(dir, &["issue-client", "bob", "-q"]);
     write(&dir.join("short"), "abc\n");
+    write(&dir.join("accented"), "m\u{f6}tley-pw\n");
     std::fs::create_dir(dir.join("taken")).unwrap();
     write(&dir.join("taken/truststore.p12"), "someone's");
     let before = snapshot(dir);
@@ -581,6 +582,11 @@ fn refusals_exit_2_and_write_nothing() {
         &["user", "bob", "--out", "out", "--password-file", "short"],
         &[],
         "shorter than 6 characters",
+    );
+    refused(
+        &["user", "bob", "--out", "out", "--password-file", "accented"],
+        &[],
+        "other than printable ASCII",
     );
     refused(
         &[&["user", "app", "--out", "out"][..], &pw].concat(),

@@ -94,12 +94,19 @@ impl Profile {
     }
 }
 
-/// A keystore password, checked: PKCS#12 turns it into a BMPString, so it
-/// must be UTF-8 within the Basic Multilingual Plane and hold no NUL; and
-/// it has at least [`MIN_PASSWORD_CHARS`] characters, as keytool requires
-/// of the keystores it makes.
+/// A keystore password, checked: printable ASCII (space to `~`), the only
+/// characters Java opens a PKCS#12 file with ("Password is not ASCII"
+/// otherwise, even for files OpenSSL wrote), and at least
+/// [`MIN_PASSWORD_CHARS`] of them, as keytool requires of the keystores it
+/// makes.
 #[derive(Clone, Debug)]
-pub struct Password(Passphrase);
+pub struct Password {
+    /// As PBKDF2 takes it.
+    ascii: Passphrase,
+    /// As PKCS#12's own key derivation takes it: a BMPString with two zero
+    /// bytes at the end (RFC 7292, appendix B.1).
+    bmp: Zeroizing<Vec<u8>>,
+}
 
 impl Password {
     /// Checks `passphrase`; `from` names where it came from, for the error.
@@ -108,45 +115,55 @@ impl Password {
             from: from.to_string(),
             reason,
         };
-        let text = std::str::from_utf8(passphrase.expose())
-            .map_err(|_| refuse("is not UTF-8 text, which PKCS#12 requires"))?;
-        if text.contains('\0') {
-            return Err(refuse("holds a NUL character"));
-        }
-        if text.chars().any(|c| u32::from(c) > 0xFFFF) {
+        let ascii = passphrase.expose();
+        if !ascii.iter().all(|b| (0x20..=0x7e).contains(b)) {
             return Err(refuse(
-                "holds a character outside Unicode's Basic Multilingual Plane, which PKCS#12 passwords cannot hold",
+                "holds a character other than printable ASCII (space to ~), and Java opens no keystore with such a password",
             ));
         }
-        if text.chars().count() < MIN_PASSWORD_CHARS {
+        if ascii.len() < MIN_PASSWORD_CHARS {
             return Err(refuse(
                 "is shorter than 6 characters, the least keytool accepts for a keystore",
             ));
         }
-        Ok(Password(passphrase))
+        let mut bmp = Zeroizing::new(Vec::with_capacity(2 * ascii.len() + 2));
+        for &b in ascii.iter().chain(&[0]) {
+            bmp.extend_from_slice(&[0, b]);
+        }
+        Ok(Password {
+            ascii: passphrase,
+            bmp,
+        })
     }
 
-    fn text(&self) -> &str {
-        // Checked in `new`.
-        std::str::from_utf8(self.0.expose()).unwrap_or_default()
+    /// RFC 7292's key derivation (appendix B.2) from the password, with
+    /// the digest `D`, as the MAC key and the legacy cipher's key and IV
+    /// take it.
+    fn pkcs12_kdf<D>(&self, salt: &[u8], id: kdf::Pkcs12KeyType, len: usize) -> Zeroizing<Vec<u8>>
+    where
+        D: sha2::Digest + sha2::digest::FixedOutputReset + sha2::digest::block_api::BlockSizeUser,
+    {
+        Zeroizing::new(kdf::derive_key::<D>(
+            &self.bmp,
+            salt,
+            id,
+            PKCS12_ITERATIONS,
+            len,
+        ))
     }
 }
 
-/// The object identifiers these files use (RFC 7292, RFC 2985, RFC 5652,
-/// RFC 8018, and Oracle's for Java's trusted certificates).
+/// The object identifiers these files use that the `pkcs12` crate does not
+/// name (RFC 5652, RFC 2985, and Oracle's for Java's trusted certificates).
 mod oid {
     use der::asn1::ObjectIdentifier as Oid;
 
     pub const DATA: Oid = Oid::new_unwrap("1.2.840.113549.1.7.1");
     pub const ENCRYPTED_DATA: Oid = Oid::new_unwrap("1.2.840.113549.1.7.6");
-    pub const SHROUDED_KEY_BAG: Oid = Oid::new_unwrap("1.2.840.113549.1.12.10.1.2");
-    pub const CERT_BAG: Oid = Oid::new_unwrap("1.2.840.113549.1.12.10.1.3");
-    pub const X509_CERTIFICATE: Oid = Oid::new_unwrap("1.2.840.113549.1.9.22.1");
     pub const FRIENDLY_NAME: Oid = Oid::new_unwrap("1.2.840.113549.1.9.20");
     pub const LOCAL_KEY_ID: Oid = Oid::new_unwrap("1.2.840.113549.1.9.21");
     pub const ORACLE_TRUSTED_KEY_USAGE: Oid = Oid::new_unwrap("2.16.840.1.113894.746875.1.1");
     pub const ANY_EXTENDED_KEY_USAGE: Oid = Oid::new_unwrap("2.5.29.37.0");
-    pub const PBE_SHA1_3DES: Oid = Oid::new_unwrap("1.2.840.113549.1.12.1.3");
     pub const SHA1: Oid = Oid::new_unwrap("1.3.14.3.2.26");
     pub const SHA256: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.2.1");
 }
@@ -157,24 +174,27 @@ const SALT_LEN: usize = 16;
 /// [`ITERATIONS`], as aws-lc-rs's PBKDF2 takes it.
 const PBKDF2_ITERATIONS: NonZeroU32 = NonZeroU32::new(ITERATIONS).unwrap();
 
+/// [`ITERATIONS`], as PKCS#12's structures and key derivation take it.
+const PKCS12_ITERATIONS: i32 = ITERATIONS as i32;
+
 /// How a profile encrypts keys and certificates.
 enum Encryption {
     /// PBES2: AES-256-CBC with the run's key, derived with
-    /// PBKDF2-HMAC-SHA256 from the password and `salt`.
+    /// PBKDF2-HMAC-SHA256 from the password and `salt`; an IV drawn for
+    /// each encryption.
     Aes256Cbc {
-        key: Zeroizing<[u8; 32]>,
+        key: Box<cipher::PaddedBlockEncryptingKey>,
         salt: [u8; SALT_LEN],
     },
-    /// pbeWithSHAAnd3-KeyTripleDES-CBC: key and IV derived for each
-    /// encryption.
-    TripleDes,
+    /// pbeWithSHAAnd3-KeyTripleDES-CBC: a salt, and the key and IV derived
+    /// from it and the password, for each encryption.
+    TripleDes(Password),
 }
 
-/// What encodes every file of one run: the password, and the keys derived
-/// from it once (see the module's documentation).
+/// What encodes every file of one run: the keys derived once from its
+/// password (see the module's documentation).
 pub struct Sealer {
     profile: Profile,
-    password: Password,
     encryption: Encryption,
     mac_key: hmac::Key,
     mac_salt: [u8; SALT_LEN],
@@ -182,43 +202,46 @@ pub struct Sealer {
 
 impl Sealer {
     /// Derives the keys of a run that writes `profile`'s files under
-    /// `password`: two derivations of [`ITERATIONS`] each.
+    /// `password`: two derivations of [`ITERATIONS`] each (one for the
+    /// legacy profile), side by side.
     pub fn new(password: &Password, profile: Profile) -> Result<Sealer> {
-        let mac_salt = random_salt()?;
-        let derive_mac = || -> Result<hmac::Key> {
-            let (digest, algorithm) = match profile {
-                Profile::Modern => (
-                    pkcs12_kdf::<sha2::Sha256>(password, &mac_salt, kdf::Pkcs12KeyType::Mac, 32)?,
-                    hmac::HMAC_SHA256,
-                ),
-                Profile::Legacy => (
-                    pkcs12_kdf::<sha1::Sha1>(password, &mac_salt, kdf::Pkcs12KeyType::Mac, 20)?,
-                    hmac::HMAC_SHA1_FOR_LEGACY_USE_ONLY,
-                ),
-            };
-            Ok(hmac::Key::new(algorithm, &digest))
+        let mac_salt = random_salt().map_err(failed("keystore"))?;
+        let derive_mac = || match profile {
+            Profile::Modern => hmac::Key::new(
+                hmac::HMAC_SHA256,
+                &password.pkcs12_kdf::<sha2::Sha256>(&mac_salt, kdf::Pkcs12KeyType::Mac, 32),
+            ),
+            Profile::Legacy => hmac::Key::new(
+                hmac::HMAC_SHA1_FOR_LEGACY_USE_ONLY,
+                &password.pkcs12_kdf::<sha1::Sha1>(&mac_salt, kdf::Pkcs12KeyType::Mac, 20),
+            ),
         };
         let derive_encryption = || -> Result<Encryption> {
             if profile == Profile::Legacy {
-                return Ok(Encryption::TripleDes);
+                return Ok(Encryption::TripleDes(password.clone()));
             }
-            let salt = random_salt()?;
+            let salt = random_salt().map_err(failed("keystore"))?;
             let mut key = Zeroizing::new([0u8; 32]);
             pbkdf2::derive(
                 pbkdf2::PBKDF2_HMAC_SHA256,
                 PBKDF2_ITERATIONS,
                 &salt,
-                password.0.expose(),
+                password.ascii.expose(),
                 &mut key[..],
             );
-            Ok(Encryption::Aes256Cbc { key, salt })
+            let key = cipher::UnboundCipherKey::new(&cipher::AES_256, &key[..])
+                .and_then(cipher::PaddedBlockEncryptingKey::cbc_pkcs7)
+                .map_err(|e| failed("keystore")(e.to_string().into()))?;
+            Ok(Encryption::Aes256Cbc {
+                key: Box::new(key),
+                salt,
+            })
         };
         let (mac_key, encryption) = rayon::join(derive_mac, derive_encryption);
         Ok(Sealer {
             profile,
-            password: password.clone(),
             encryption: encryption?,
-            mac_key: mac_key?,
+            mac_key,
             mac_salt,
         })
     }
@@ -231,219 +254,169 @@ impl Sealer {
     /// `chain` (DER certificates, the key's own first, then each issuer up
     /// to the root).
     pub fn key_store(&self, alias: &str, pkcs8: &[u8], chain: &[Vec<u8>]) -> Result<Vec<u8>> {
-        let failed = |source: der::Error| Error::Pkcs12 {
-            what: "keystore",
-            source: source.into(),
-        };
-        let leaf = chain.first().ok_or_else(|| Error::Pkcs12 {
-            what: "keystore",
-            source: "no certificate for the key".into(),
-        })?;
+        let leaf = chain
+            .first()
+            .ok_or_else(|| failed("keystore")("no certificate for the key".into()))?;
         // The localKeyId that pairs the key with its certificate: the SHA-1
         // of the certificate, as OpenSSL makes it.
         let key_id = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA1_FOR_LEGACY_USE_ONLY, leaf);
-        let named = || -> der::Result<Attributes> {
-            let mut attributes = friendly_name(alias)?;
-            attributes.insert(attribute(
-                oid::LOCAL_KEY_ID,
-                &OctetString::new(key_id.as_ref())?,
-            )?)?;
-            Ok(attributes)
-        };
-        // The key's own certificate under the alias, as `openssl pkcs12
-        // -name` makes it; its issuers without attributes.
-        let cert_bags = chain
-            .iter()
-            .enumerate()
-            .map(|(i, der)| cert_bag(der, if i == 0 { Some(named()?) } else { None }))
-            .collect::<der::Result<Vec<_>>>()
-            .map_err(failed)?;
-        let (algorithm, encrypted) = self.encrypt("keystore", pkcs8)?;
-        let key_bag = (|| {
-            Ok(SafeBag {
-                bag_id: oid::SHROUDED_KEY_BAG,
+        let encode = || -> std::result::Result<Vec<u8>, BoxError> {
+            let named = || -> der::Result<Attributes> {
+                let mut attributes = friendly_name(alias)?;
+                attributes.insert(attribute(
+                    oid::LOCAL_KEY_ID,
+                    &OctetString::new(key_id.as_ref())?,
+                )?)?;
+                Ok(attributes)
+            };
+            // The key's own certificate under the alias, as `openssl pkcs12
+            // -name` makes it; its issuers without attributes.
+            let cert_bags = chain
+                .iter()
+                .enumerate()
+                .map(|(i, der)| cert_bag(der, if i == 0 { Some(named()?) } else { None }))
+                .collect::<der::Result<Vec<_>>>()?;
+            let (algorithm, encrypted) = self.encrypt(pkcs8)?;
+            let key_bag = SafeBag {
+                bag_id: pkcs12::PKCS_12_PKCS8_KEY_BAG_OID,
                 bag_value: EncryptedPrivateKeyInfo {
                     encryption_algorithm: algorithm,
                     encrypted_data: OctetString::new(encrypted)?,
                 }
                 .to_der()?,
                 bag_attributes: Some(named()?),
-            })
-        })()
-        .map_err(failed)?;
-        let certs = self.encrypted_safe("keystore", cert_bags)?;
-        let keys = data_safe(vec![key_bag]).map_err(failed)?;
-        self.pfx("keystore", vec![certs, keys])
+            };
+            let keys = ContentInfo {
+                content_type: oid::DATA,
+                content: Any::encode_from(&OctetString::new(vec![key_bag].to_der()?)?)?,
+            };
+            self.pfx(vec![self.encrypted_safe(cert_bags)?, keys])
+        };
+        encode().map_err(failed("keystore"))
     }
 
     /// A truststore: each CA certificate (DER) under its alias, as a
     /// trusted certificate entry.
     pub fn trust_store(&self, entries: &[(String, Vec<u8>)]) -> Result<Vec<u8>> {
-        let bags = entries
-            .iter()
-            .map(|(alias, der)| {
-                let mut attributes = friendly_name(alias)?;
-                attributes.insert(attribute(
-                    oid::ORACLE_TRUSTED_KEY_USAGE,
-                    &oid::ANY_EXTENDED_KEY_USAGE,
-                )?)?;
-                cert_bag(der, Some(attributes))
-            })
-            .collect::<der::Result<Vec<_>>>()
-            .map_err(|source| Error::Pkcs12 {
-                what: "truststore",
-                source: source.into(),
-            })?;
-        let certs = self.encrypted_safe("truststore", bags)?;
-        self.pfx("truststore", vec![certs])
+        let encode = || -> std::result::Result<Vec<u8>, BoxError> {
+            let bags = entries
+                .iter()
+                .map(|(alias, der)| {
+                    let mut attributes = friendly_name(alias)?;
+                    attributes.insert(attribute(
+                        oid::ORACLE_TRUSTED_KEY_USAGE,
+                        &oid::ANY_EXTENDED_KEY_USAGE,
+                    )?)?;
+                    cert_bag(der, Some(attributes))
+                })
+                .collect::<der::Result<Vec<_>>>()?;
+            self.pfx(vec![self.encrypted_safe(bags)?])
+        };
+        encode().map_err(failed("truststore"))
     }
 
     /// `plain` encrypted, and the algorithm identifier that says how.
     fn encrypt(
         &self,
-        what: &'static str,
         plain: &[u8],
-    ) -> Result<(AlgorithmIdentifierOwned, Vec<u8>)> {
-        let failed = |source: BoxError| Error::Pkcs12 { what, source };
+    ) -> std::result::Result<(AlgorithmIdentifierOwned, Vec<u8>), BoxError> {
         match &self.encryption {
             Encryption::Aes256Cbc { key, salt } => {
-                let key = cipher::UnboundCipherKey::new(&cipher::AES_256, &key[..])
-                    .and_then(cipher::PaddedBlockEncryptingKey::cbc_pkcs7)
-                    .map_err(|e| failed(e.to_string().into()))?;
-                let mut buf = Zeroizing::new(plain.to_vec());
-                let context = key
-                    .encrypt(&mut *buf)
-                    .map_err(|e| failed(e.to_string().into()))?;
-                let iv: &[u8] = (&context)
-                    .try_into()
-                    .map_err(|e: aws_lc_rs::error::Unspecified| failed(e.to_string().into()))?;
-                let iv: [u8; 16] = iv
-                    .try_into()
-                    .map_err(|_| failed("an IV of another length".into()))?;
+                // Room for the padding, so that no copy of the key is left
+                // behind by a reallocation.
+                let mut buf = Zeroizing::new(Vec::with_capacity(plain.len() + 16));
+                buf.extend_from_slice(plain);
+                let context = key.encrypt(&mut *buf).map_err(|e| e.to_string())?;
+                let iv: &[u8] = (&context).try_into().map_err(|_| "no IV was drawn")?;
+                let iv: [u8; 16] = iv.try_into().map_err(|_| "an IV of another length")?;
                 let params = pkcs5::pbes2::Parameters::generate_pbkdf2_sha256_aes256cbc(
                     ITERATIONS, salt, iv,
                 )
-                .map_err(|e| failed(e.to_string().into()))?;
-                let algorithm = pkcs5::EncryptionScheme::Pbes2(params)
-                    .to_der()
-                    .and_then(|der| AlgorithmIdentifierOwned::from_der(&der))
-                    .map_err(|e| failed(e.into()))?;
-                Ok((algorithm, buf.to_vec()))
+                .map_err(|e| e.to_string())?;
+                let algorithm = AlgorithmIdentifierOwned::from_der(
+                    &pkcs5::EncryptionScheme::Pbes2(params).to_der()?,
+                )?;
+                Ok((algorithm, std::mem::take(&mut *buf)))
             }
-            Encryption::TripleDes => {
+            Encryption::TripleDes(password) => {
                 let salt = random_salt()?;
-                let key = Zeroizing::new(pkcs12_kdf::<sha1::Sha1>(
-                    &self.password,
-                    &salt,
-                    kdf::Pkcs12KeyType::EncryptionKey,
-                    24,
-                )?);
-                let iv =
-                    pkcs12_kdf::<sha1::Sha1>(&self.password, &salt, kdf::Pkcs12KeyType::Iv, 8)?;
+                let key =
+                    password.pkcs12_kdf::<sha1::Sha1>(&salt, kdf::Pkcs12KeyType::EncryptionKey, 24);
+                let iv = password.pkcs12_kdf::<sha1::Sha1>(&salt, kdf::Pkcs12KeyType::Iv, 8);
                 let encrypted = cbc::Encryptor::<des::TdesEde3>::new_from_slices(&key, &iv)
-                    .map_err(|e| failed(e.to_string().into()))?
+                    .map_err(|e| e.to_string())?
                     .encrypt_padded_vec::<Pkcs7>(plain);
                 let params = Pkcs12PbeParams {
-                    salt: OctetString::new(salt).map_err(|e| failed(e.into()))?,
-                    iterations: ITERATIONS as i32,
+                    salt: OctetString::new(salt)?,
+                    iterations: PKCS12_ITERATIONS,
                 };
-                let algorithm = (|| {
-                    Ok::<_, der::Error>(AlgorithmIdentifierOwned {
-                        oid: oid::PBE_SHA1_3DES,
-                        parameters: Some(Any::from_der(&params.to_der()?)?),
-                    })
-                })()
-                .map_err(|e| failed(e.into()))?;
+                let algorithm = AlgorithmIdentifierOwned {
+                    oid: pkcs12::PKCS_12_PBE_WITH_SHAAND3_KEY_TRIPLE_DES_CBC,
+                    parameters: Some(Any::encode_from(&params)?),
+                };
                 Ok((algorithm, encrypted))
             }
         }
     }
 
     /// `bags`, encrypted, as one element of the authenticated safe.
-    fn encrypted_safe(&self, what: &'static str, bags: Vec<SafeBag>) -> Result<ContentInfo> {
-        let failed = |source: der::Error| Error::Pkcs12 {
-            what,
-            source: source.into(),
-        };
-        let (algorithm, encrypted) = self.encrypt(what, &bags.to_der().map_err(failed)?)?;
+    fn encrypted_safe(&self, bags: Vec<SafeBag>) -> std::result::Result<ContentInfo, BoxError> {
+        let (algorithm, encrypted) = self.encrypt(&bags.to_der()?)?;
         let encrypted_data = EncryptedData {
             version: CmsVersion::V0,
             enc_content_info: EncryptedContentInfo {
                 content_type: oid::DATA,
                 content_enc_alg: algorithm,
-                encrypted_content: Some(OctetString::new(encrypted).map_err(failed)?),
+                encrypted_content: Some(OctetString::new(encrypted)?),
             },
             unprotected_attrs: None,
         };
         Ok(ContentInfo {
             content_type: oid::ENCRYPTED_DATA,
-            content: Any::from_der(&encrypted_data.to_der().map_err(failed)?).map_err(failed)?,
+            content: Any::encode_from(&encrypted_data)?,
         })
     }
 
     /// The file: `safes`, with the MAC over them.
-    fn pfx(&self, what: &'static str, safes: Vec<ContentInfo>) -> Result<Vec<u8>> {
-        let failed = |source: der::Error| Error::Pkcs12 {
-            what,
-            source: source.into(),
-        };
-        let content = safes.to_der().map_err(failed)?;
+    fn pfx(&self, safes: Vec<ContentInfo>) -> std::result::Result<Vec<u8>, BoxError> {
+        let content = safes.to_der()?;
         let mac = hmac::sign(&self.mac_key, &content);
         let digest = match self.profile {
             Profile::Modern => oid::SHA256,
             Profile::Legacy => oid::SHA1,
         };
-        (|| {
-            Pfx {
-                version: pkcs12::pfx::Version::V3,
-                auth_safe: ContentInfo {
-                    content_type: oid::DATA,
-                    content: Any::from_der(&OctetString::new(content)?.to_der()?)?,
-                },
-                mac_data: Some(MacData {
-                    mac: DigestInfo {
-                        algorithm: AlgorithmIdentifierOwned {
-                            oid: digest,
-                            parameters: None,
-                        },
-                        digest: OctetString::new(mac.as_ref())?,
+        Ok(Pfx {
+            version: pkcs12::pfx::Version::V3,
+            auth_safe: ContentInfo {
+                content_type: oid::DATA,
+                content: Any::encode_from(&OctetString::new(content)?)?,
+            },
+            mac_data: Some(MacData {
+                mac: DigestInfo {
+                    // With NULL parameters, as OpenSSL and Java write them.
+                    algorithm: AlgorithmIdentifierOwned {
+                        oid: digest,
+                        parameters: Some(Any::null()),
                     },
-                    mac_salt: OctetString::new(self.mac_salt)?,
-                    iterations: ITERATIONS as i32,
-                }),
-            }
-            .to_der()
-        })()
-        .map_err(failed)
+                    digest: OctetString::new(mac.as_ref())?,
+                },
+                mac_salt: OctetString::new(self.mac_salt)?,
+                iterations: PKCS12_ITERATIONS,
+            }),
+        }
+        .to_der()?)
     }
 }
 
-fn random_salt() -> Result<[u8; SALT_LEN]> {
-    let mut salt = [0u8; SALT_LEN];
-    rand::fill(&mut salt).map_err(|_| Error::Pkcs12 {
-        what: "keystore",
-        source: "the system's random number generator failed".into(),
-    })?;
-    Ok(salt)
+/// The error of encoding a keystore or a truststore.
+fn failed(what: &'static str) -> impl Fn(BoxError) -> Error {
+    move |source| Error::Pkcs12 { what, source }
 }
 
-/// RFC 7292's key derivation (appendix B) from `password`, as the MAC key
-/// and the legacy cipher's key and IV take it.
-fn pkcs12_kdf<D>(
-    password: &Password,
-    salt: &[u8],
-    id: kdf::Pkcs12KeyType,
-    len: usize,
-) -> Result<Zeroizing<Vec<u8>>>
-where
-    D: sha2::Digest + sha2::digest::FixedOutputReset + sha2::digest::block_api::BlockSizeUser,
-{
-    kdf::derive_key_utf8::<D>(password.text(), salt, id, ITERATIONS as i32, len)
-        .map(Zeroizing::new)
-        .map_err(|e| Error::Pkcs12 {
-            what: "keystore",
-            source: e.into(),
-        })
+fn random_salt() -> std::result::Result<[u8; SALT_LEN], BoxError> {
+    let mut salt = [0u8; SALT_LEN];
+    rand::fill(&mut salt).map_err(|_| "the system's random number generator failed")?;
+    Ok(salt)
 }
 
 /// One attribute with one value.
@@ -466,22 +439,13 @@ fn friendly_name(alias: &str) -> der::Result<Attributes> {
 
 fn cert_bag(der: &[u8], attributes: Option<Attributes>) -> der::Result<SafeBag> {
     Ok(SafeBag {
-        bag_id: oid::CERT_BAG,
+        bag_id: pkcs12::PKCS_12_CERT_BAG_OID,
         bag_value: CertBag {
-            cert_id: oid::X509_CERTIFICATE,
+            cert_id: pkcs12::PKCS_12_X509_CERT_OID,
             cert_value: OctetString::new(der)?,
         }
         .to_der()?,
         bag_attributes: attributes,
-    })
-}
-
-/// `bags`, unencrypted (they hold a shrouded key), as one element of the
-/// authenticated safe.
-fn data_safe(bags: Vec<SafeBag>) -> der::Result<ContentInfo> {
-    Ok(ContentInfo {
-        content_type: oid::DATA,
-        content: Any::from_der(&OctetString::new(bags.to_der()?)?.to_der()?)?,
     })
 }
 
@@ -495,17 +459,32 @@ mod tests {
     }
 
     #[test]
-    fn passwords_pkcs12_cannot_carry_or_keytool_refuses_are_refused() {
+    fn passwords_java_cannot_open_or_keytool_refuses_are_refused() {
         assert!(password(b"s3cret-pw").is_ok());
-        assert!(password("m\u{f6}tley-\u{20ac}".as_bytes()).is_ok());
+        assert!(password(b" ~!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}").is_ok());
         let message = |p: &[u8]| password(p).unwrap_err().to_string();
         assert_eq!(
             message(b"short"),
             "the keystore password from FILE is shorter than 6 characters, the least keytool accepts for a keystore"
         );
-        assert!(message(b"\xff\xfenot-utf8").contains("not UTF-8"));
-        assert!(message(b"with\0nul").contains("NUL"));
-        assert!(message("emoji-\u{1f600}".as_bytes()).contains("Basic Multilingual Plane"));
+        for refused in [
+            "m\u{f6}tley-\u{20ac}".as_bytes(),
+            b"\xff\xfenot-utf8",
+            b"with\0nul",
+            b"with\ttab",
+            b"with\x7fdel",
+        ] {
+            assert!(
+                message(refused).contains("other than printable ASCII"),
+                "{refused:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_pkcs12_derivation_takes_the_password_as_a_bmp_string_ending_in_zero() {
+        let pw = password(b"abcdef").unwrap();
+        assert_eq!(pw.bmp.as_slice(), b"\0a\0b\0c\0d\0e\0f\0\0", "RFC 7292 B.1");
     }
 
     /// DER-encoded OIDs, to find in a file.

@@ -101,37 +101,36 @@ pub fn write_all(
     now: OffsetDateTime,
     progress: &(dyn Fn() + Sync),
 ) -> Result<Vec<Written>> {
-    let mut trusts: Vec<(&[Trusted], Profile)> = Vec::new();
+    // One run, one profile, in practice; but each bundle says its own.
+    let mut sealers: Vec<Sealer> = Vec::new();
+    let sealer_of: Vec<usize> = prepared
+        .iter()
+        .map(
+            |p| match sealers.iter().position(|s| s.profile() == p.profile) {
+                Some(i) => Ok(i),
+                None => {
+                    sealers.push(Sealer::new(password, p.profile)?);
+                    Ok(sealers.len() - 1)
+                }
+            },
+        )
+        .collect::<Result<_>>()?;
+    let mut trusts: Vec<(&[Trusted], usize)> = Vec::new();
     let trust_of: Vec<usize> = prepared
         .iter()
-        .map(|p| {
-            let this = (p.trusted.as_slice(), p.profile);
+        .zip(&sealer_of)
+        .map(|(p, &sealer)| {
+            let this = (p.trusted.as_slice(), sealer);
             trusts.iter().position(|t| *t == this).unwrap_or_else(|| {
                 trusts.push(this);
                 trusts.len() - 1
             })
         })
         .collect();
-    let mut profiles: Vec<Profile> = prepared.iter().map(|p| p.profile).collect();
-    profiles.sort_by_key(|p| p.name());
-    profiles.dedup();
-    let sealers = profiles
-        .into_par_iter()
-        .map(|profile| Sealer::new(password, profile))
-        .collect::<Result<Vec<_>>>()?;
-    let sealer = |profile: Profile| {
-        sealers
-            .iter()
-            .find(|s| s.profile() == profile)
-            .ok_or_else(|| Error::Pkcs12 {
-                what: "keystore",
-                source: "no keys were derived for this profile".into(),
-            })
-    };
-    let encode = |(p, &truststore): (&Prepared, &usize)| -> Result<Encoded> {
+    let encode = |((p, &truststore), &sealer): ((&Prepared, &usize), &usize)| -> Result<Encoded> {
         let pk8 = p.key.to_pkcs8_der()?;
         let encoded = Encoded {
-            keystore: sealer(p.profile)?.key_store(&p.alias, &pk8, &p.chain)?,
+            keystore: sealers[sealer].key_store(&p.alias, &pk8, &p.chain)?,
             truststore,
             pk8,
         };
@@ -142,10 +141,17 @@ pub fn write_all(
         || {
             trusts
                 .par_iter()
-                .map(|(t, profile)| sealer(*profile)?.trust_store(t))
+                .map(|&(t, sealer)| sealers[sealer].trust_store(t))
                 .collect()
         },
-        || prepared.par_iter().zip(&trust_of).map(encode).collect(),
+        || {
+            prepared
+                .par_iter()
+                .zip(&trust_of)
+                .zip(&sealer_of)
+                .map(encode)
+                .collect()
+        },
     );
     let (truststores, encoded) = (truststores?, encoded?);
 

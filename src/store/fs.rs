@@ -2,6 +2,8 @@
 //! `O_EXCL`, replacements written beside their destination and renamed over
 //! it, renames that never replace, and the syncs that make them durable.
 
+use std::collections::HashSet;
+use std::ffi::OsStr;
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
@@ -101,6 +103,31 @@ pub(super) fn temp_beside(path: &Path) -> PathBuf {
         .map(|n| n.to_string_lossy())
         .unwrap_or_default();
     path.with_file_name(format!(".{name}.tmp-{}", unique_suffix()))
+}
+
+/// The temp files [`temp_beside`] made in `dir` for one of `names` by a
+/// process that is gone (killed before it could remove them): regular
+/// files only, never a link, and none of a live process.
+pub(super) fn stale_temps(dir: &Path, names: &HashSet<&OsStr>) -> Vec<PathBuf> {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let stale = |entry: &fs::DirEntry| -> Option<()> {
+        let file = entry.file_name();
+        let (name, suffix) = file.to_str()?.strip_prefix('.')?.rsplit_once(".tmp-")?;
+        let (pid, n) = suffix.split_once('-')?;
+        n.parse::<u64>().ok()?;
+        let pid = rustix::process::Pid::from_raw(pid.parse().ok()?)?;
+        let gone = rustix::process::test_kill_process(pid) == Err(rustix::io::Errno::SRCH);
+        // The entry's own type: a link is not followed.
+        let regular = entry.file_type().ok()?.is_file();
+        (names.contains(OsStr::new(name)) && gone && regular).then_some(())
+    };
+    entries
+        .flatten()
+        .filter(|e| stale(e).is_some())
+        .map(|e| e.path())
+        .collect()
 }
 
 /// Writes a temp file beside `path`, syncs it, and moves it into place with

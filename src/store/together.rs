@@ -3,7 +3,8 @@
 //! its own): created all or none, and made durable by a few syncs for the
 //! whole set instead of two for each file.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::ffi::OsStr;
 use std::fs;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
@@ -13,8 +14,8 @@ use rayon::prelude::*;
 use crate::error::{Error, Result};
 
 use super::fs::{
-    SYNC_EACH_LIMIT, make_new_dir, open_to_sync, rename_noreplace, sync_all_parallel, temp_beside,
-    write_new,
+    SYNC_EACH_LIMIT, make_new_dir, open_to_sync, rename_noreplace, stale_temps, sync_all_parallel,
+    temp_beside, write_new,
 };
 use super::perms::{Mode, Perms};
 
@@ -47,13 +48,16 @@ impl Drop for Undo {
 /// from the start, never through a link; on every core); all of them are made durable
 /// together, renamed into place without replacing anything, and their
 /// directory entries made durable together. When one step fails, what this
-/// call created is removed again: all of it is there, or none.
+/// call created is removed again: all of it is there, or none. Temp files
+/// that a call killed before it could remove them left beside these
+/// destinations are removed first.
 ///
 /// Syncs: up to a few files, one `fsync` each, issued in parallel so that
 /// the filesystem folds them into one journal commit; beyond, one `syncfs`
 /// for each filesystem the files are on, before the renames and after.
 pub fn create_together(dirs: &[(&Path, Perms)], files: &[(&Path, &[u8], Mode)]) -> Result<()> {
     let mut undo = Undo::default();
+    remove_stale_temps(files);
     for (dir, perms) in dirs {
         make_new_dir(dir, *perms)?;
         undo.dirs.push(dir.to_path_buf());
@@ -101,17 +105,39 @@ pub fn create_together(dirs: &[(&Path, Perms)], files: &[(&Path, &[u8], Mode)]) 
         .map(|(p, ..)| *p)
         .chain(dirs.iter().map(|(d, _)| *d));
     for path in new_entries {
-        let parent = match path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        if seen.insert(parent.clone()) {
-            entries.push(parent);
+        let parent = parent_of(path);
+        if seen.insert(parent) {
+            entries.push(parent.to_path_buf());
         }
     }
     sync_many(&entries)?;
     undo.done = true;
     Ok(())
+}
+
+/// Removes the temp files a killed call left beside `files`' destinations.
+fn remove_stale_temps(files: &[(&Path, &[u8], Mode)]) {
+    let mut names: HashMap<&Path, HashSet<&OsStr>> = HashMap::new();
+    for (path, ..) in files {
+        if let Some(name) = path.file_name() {
+            names.entry(parent_of(path)).or_default().insert(name);
+        }
+    }
+    let stale: Vec<PathBuf> = names
+        .par_iter()
+        .flat_map_iter(|(dir, names)| stale_temps(dir, names))
+        .collect();
+    for f in stale {
+        let _ = fs::remove_file(f);
+    }
+}
+
+/// The directory `path` is in.
+fn parent_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
 }
 
 /// Makes `paths` durable: each `fsync`ed, in parallel, when they are few;
@@ -208,5 +234,40 @@ mod tests {
         assert!(create_together(&[], &files).is_err());
         assert!(!target.exists());
         assert_eq!(names(d.path()), ["key"]);
+    }
+
+    #[test]
+    fn temp_files_a_killed_call_left_are_removed_and_nothing_else() {
+        let d = tempfile::tempdir().unwrap();
+        let dir = d.path();
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let gone = child.id();
+        child.wait().unwrap();
+        let left = |name: &str| dir.join(name);
+        for name in [
+            format!(".key.tmp-{gone}-3"),
+            format!(".cert.tmp-{gone}-4"),
+            ".key.tmp-1-5".to_string(), // pid 1 is alive
+            format!(".other.tmp-{gone}-6"),
+            format!(".key.tmp-{gone}-x"),
+        ] {
+            fs::write(left(&name), b"stale").unwrap();
+        }
+        let planted = format!(".cert.tmp-{gone}-7");
+        std::os::unix::fs::symlink(dir.join("elsewhere"), left(&planted)).unwrap();
+        let (key, cert) = (dir.join("key"), dir.join("cert"));
+        let files: Vec<(&Path, &[u8], Mode)> =
+            vec![(&key, b"k", Mode::Secret), (&cert, b"c", Mode::Public)];
+        create_together(&[], &files).unwrap();
+        let mut expected = vec![
+            planted,
+            ".key.tmp-1-5".to_string(),
+            format!(".key.tmp-{gone}-x"),
+            format!(".other.tmp-{gone}-6"),
+            "cert".to_string(),
+            "key".to_string(),
+        ];
+        expected.sort();
+        assert_eq!(names(dir), expected);
     }
 }

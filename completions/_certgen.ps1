@@ -286,7 +286,7 @@ Register-ArgumentCompleter -Native -CommandName 'certgen' -ScriptBlock {
         'certgen;keystore' {
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'The directory to write keystore.p12, truststore.p12 and the .pk8 key to (created if missing; its parent must exist); {user} in DIR stands for each user''s name, {server} for each server''s (e.g. ''/home/{user}/jdbc''). Files already there are never replaced')
             [CompletionResult]::new('--alias', '--alias', [CompletionResultType]::ParameterName, 'The alias of the key entry [default: user for a user, the only alias pgJDBC reads; server for a server]')
-            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password of the keystores and the truststores from the first line of FILE [else asked twice on the terminal]')
+            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password of the keystores and the truststores from the first line of FILE [else asked twice on the terminal]: 6 or more printable ASCII characters, as Java requires')
             [CompletionResult]::new('--password-env', '--password-env', [CompletionResultType]::ParameterName, 'Read the password from the environment variable VAR')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'The PKI directory')

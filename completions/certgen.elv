@@ -269,7 +269,7 @@ set edit:completion:arg-completer[certgen] = {|@words|
         &'certgen;keystore'= {
             cand --out 'The directory to write keystore.p12, truststore.p12 and the .pk8 key to (created if missing; its parent must exist); {user} in DIR stands for each user''s name, {server} for each server''s (e.g. ''/home/{user}/jdbc''). Files already there are never replaced'
             cand --alias 'The alias of the key entry [default: user for a user, the only alias pgJDBC reads; server for a server]'
-            cand --password-file 'Read the password of the keystores and the truststores from the first line of FILE [else asked twice on the terminal]'
+            cand --password-file 'Read the password of the keystores and the truststores from the first line of FILE [else asked twice on the terminal]: 6 or more printable ASCII characters, as Java requires'
             cand --password-env 'Read the password from the environment variable VAR'
             cand --format 'Output format'
             cand --dir 'The PKI directory'

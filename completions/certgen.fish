@@ -322,7 +322,7 @@ complete -c certgen -n "__fish_certgen_using_subcommand deploy" -s h -l help -d 
 complete -c certgen -n "__fish_certgen_using_subcommand deploy" -s V -l version -d 'Print version'
 complete -c certgen -n "__fish_certgen_using_subcommand keystore" -l out -d 'The directory to write keystore.p12, truststore.p12 and the .pk8 key to (created if missing; its parent must exist); {user} in DIR stands for each user\'s name, {server} for each server\'s (e.g. \'/home/{user}/jdbc\'). Files already there are never replaced' -r -F
 complete -c certgen -n "__fish_certgen_using_subcommand keystore" -l alias -d 'The alias of the key entry [default: user for a user, the only alias pgJDBC reads; server for a server]' -r
-complete -c certgen -n "__fish_certgen_using_subcommand keystore" -l password-file -d 'Read the password of the keystores and the truststores from the first line of FILE [else asked twice on the terminal]' -r -F
+complete -c certgen -n "__fish_certgen_using_subcommand keystore" -l password-file -d 'Read the password of the keystores and the truststores from the first line of FILE [else asked twice on the terminal]: 6 or more printable ASCII characters, as Java requires' -r -F
 complete -c certgen -n "__fish_certgen_using_subcommand keystore" -l password-env -d 'Read the password from the environment variable VAR' -r
 complete -c certgen -n "__fish_certgen_using_subcommand keystore" -l format -d 'Output format' -r -f -a "text\t''
 json\t''"

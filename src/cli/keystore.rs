@@ -59,7 +59,7 @@ pub struct Args {
     #[arg(long, value_name = "ALIAS")]
     alias: Option<String>,
     /// Read the password of the keystores and the truststores from the first line of FILE [else
-    /// asked twice on the terminal].
+    /// asked twice on the terminal]: 6 or more printable ASCII characters, as Java requires.
     #[arg(long, value_name = "FILE", conflicts_with = "password_env")]
     password_file: Option<PathBuf>,
     /// Read the password from the environment variable VAR.

@@ -543,6 +543,7 @@ fn refusals_exit_2_and_write_nothing() {
     write(&dir.join("accented"), "m\u{f6}tley-pw\n");
     std::fs::create_dir(dir.join("taken")).unwrap();
     write(&dir.join("taken/truststore.p12"), "someone's");
+    std::os::unix::fs::symlink("taken", dir.join("linked")).unwrap();
     let before = snapshot(dir);
     let refused = |args: &[&str], env: &[(&str, &str)], says: &str| {
         let mut cmd = certgen_via("setsid", &["-w"], dir);
@@ -612,9 +613,24 @@ fn refusals_exit_2_and_write_nothing() {
         "inside the PKI directory",
     );
     refused(
+        &[&["user", "bob", "--out", "pki/jdbc"][..], &pw].concat(),
+        &[],
+        "hint: --out is the directory the server, client or application reads",
+    );
+    refused(
+        &[&["user", "bob", "--out", "linked"][..], &pw].concat(),
+        &[],
+        "hint: point --out at the real directory",
+    );
+    refused(
         &[&["user", "bob", "--out", "no/such/dir"][..], &pw].concat(),
         &[],
         "does not exist",
+    );
+    refused(
+        &[&["user", "bob", "--out", "no/such/dir"][..], &pw].concat(),
+        &[],
+        "hint: create it first, or choose another --out",
     );
     refused(
         &[&["user", "bob", "--out", "taken"][..], &pw].concat(),

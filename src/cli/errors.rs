@@ -63,6 +63,16 @@ pub fn hint(err: &anyhow::Error, command: &str) -> Option<String> {
     library_hint(e, command)
 }
 
+/// The option naming the directory `command` writes outside the PKI
+/// directory, if it writes one.
+fn written_dir_option(command: &str) -> Option<&'static str> {
+    match command {
+        "deploy" => Some("--to"),
+        "keystore" => Some("--out"),
+        _ => None,
+    }
+}
+
 fn library_hint(e: &Error, command: &str) -> Option<String> {
     match e {
         // Never --force here: it would give a revoked user a certificate again.
@@ -83,6 +93,29 @@ fn library_hint(e: &Error, command: &str) -> Option<String> {
             ));
         }
         _ => {}
+    }
+    // The directory a command writes outside the PKI directory, and its option.
+    if let Some(out) = written_dir_option(command) {
+        let hint = match e {
+            Error::InsidePki { .. } => Some(format!(
+                "{out} is the directory the server, client or application reads, outside the PKI directory"
+            )),
+            Error::MissingParent { .. } => {
+                Some(format!("create it first, or choose another {out}"))
+            }
+            Error::Io { source, .. } if source.kind() == std::io::ErrorKind::PermissionDenied => {
+                Some(format!(
+                    "{command} reads the PKI directory and writes {out}: run it as a user who may do both, usually root"
+                ))
+            }
+            Error::Symlink(_) => Some(format!(
+                "point {out} at the real directory; certgen does not write through links"
+            )),
+            _ => None,
+        };
+        if hint.is_some() {
+            return hint;
+        }
     }
     if let Error::KeptFromOtherCa { kind, name, ca, .. } = e {
         let issue = match kind {
@@ -144,13 +177,6 @@ fn library_hint(e: &Error, command: &str) -> Option<String> {
         Error::NotInIndex(_) if command == "deploy" => {
             "this CA's index does not record the bundle's certificate; check --dir, or issue the bundle again with --force"
         }
-        Error::InsidePki { .. } => {
-            "--to is the directory the server or client reads, outside the PKI directory"
-        }
-        Error::MissingParent { .. } if command == "keystore" => {
-            "create it first, or choose another --out"
-        }
-        Error::MissingParent { .. } => "create it first, or choose another --to",
         Error::OutDirChanged { .. } => {
             "run it again; for a directory in another user's home, make it (or its parent) root's until the files are written"
         }
@@ -176,16 +202,8 @@ fn library_hint(e: &Error, command: &str) -> Option<String> {
         Error::KeyMismatch { .. } => {
             "the CA's key and certificate must be a pair; restore the right key from old_keys/ or a backup"
         }
-        Error::Io { source, .. }
-            if source.kind() == std::io::ErrorKind::PermissionDenied && command == "deploy" =>
-        {
-            "deploy reads the PKI directory and writes --to: run it as a user who may do both, usually root"
-        }
         Error::Io { source, .. } if source.kind() == std::io::ErrorKind::PermissionDenied => {
             "check the directory's owner and permissions, or choose another --dir"
-        }
-        Error::Symlink(_) if command == "deploy" => {
-            "point --to at the real directory; certgen does not write through links"
         }
         Error::Symlink(_) => "remove the link, or point --dir at the real directory",
         Error::CaReplaced => "run the command again",

@@ -291,7 +291,7 @@ Register-ArgumentCompleter -Native -CommandName 'certgen' -ScriptBlock {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'The PKI directory')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour in diagnostics (NO_COLOR in the environment also turns it off)')
-            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every user (or server) bundle; those whose certificate is revoked, superseded, expired or of another CA are skipped with a note. --out must hold {user} (or {server})')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every user (or server) bundle; those whose certificate is revoked, superseded, expired, of another CA or not in the index are skipped with a note. --out must hold {user} (or {server})')
             [CompletionResult]::new('--legacy', '--legacy', [CompletionResultType]::ParameterName, 'The legacy profile (3DES, HMAC-SHA1) for Java 8 before 8u301, Java 11 before 11.0.12 and older Windows [default: AES-256-CBC, PBKDF2-HMAC-SHA256, HMAC-SHA256, which OpenSSL 3, Java 11.0.12+ and current .NET read]')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and warnings; no progress or status lines')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and warnings; no progress or status lines')

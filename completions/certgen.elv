@@ -274,7 +274,7 @@ set edit:completion:arg-completer[certgen] = {|@words|
             cand --format 'Output format'
             cand --dir 'The PKI directory'
             cand --color 'Colour in diagnostics (NO_COLOR in the environment also turns it off)'
-            cand --all 'Every user (or server) bundle; those whose certificate is revoked, superseded, expired or of another CA are skipped with a note. --out must hold {user} (or {server})'
+            cand --all 'Every user (or server) bundle; those whose certificate is revoked, superseded, expired, of another CA or not in the index are skipped with a note. --out must hold {user} (or {server})'
             cand --legacy 'The legacy profile (3DES, HMAC-SHA1) for Java 8 before 8u301, Java 11 before 11.0.12 and older Windows [default: AES-256-CBC, PBKDF2-HMAC-SHA256, HMAC-SHA256, which OpenSSL 3, Java 11.0.12+ and current .NET read]'
             cand -q 'Print only results and warnings; no progress or status lines'
             cand --quiet 'Print only results and warnings; no progress or status lines'

@@ -330,7 +330,7 @@ complete -c certgen -n "__fish_certgen_using_subcommand keystore" -l dir -d 'The
 complete -c certgen -n "__fish_certgen_using_subcommand keystore" -l color -d 'Colour in diagnostics (NO_COLOR in the environment also turns it off)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c certgen -n "__fish_certgen_using_subcommand keystore" -l all -d 'Every user (or server) bundle; those whose certificate is revoked, superseded, expired or of another CA are skipped with a note. --out must hold {user} (or {server})'
+complete -c certgen -n "__fish_certgen_using_subcommand keystore" -l all -d 'Every user (or server) bundle; those whose certificate is revoked, superseded, expired, of another CA or not in the index are skipped with a note. --out must hold {user} (or {server})'
 complete -c certgen -n "__fish_certgen_using_subcommand keystore" -l legacy -d 'The legacy profile (3DES, HMAC-SHA1) for Java 8 before 8u301, Java 11 before 11.0.12 and older Windows [default: AES-256-CBC, PBKDF2-HMAC-SHA256, HMAC-SHA256, which OpenSSL 3, Java 11.0.12+ and current .NET read]'
 complete -c certgen -n "__fish_certgen_using_subcommand keystore" -s q -l quiet -d 'Print only results and warnings; no progress or status lines'
 complete -c certgen -n "__fish_certgen_using_subcommand keystore" -s h -l help -d 'Print help'

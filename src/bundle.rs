@@ -46,6 +46,43 @@ pub fn check_name(name: &str) -> Result<()> {
     Ok(())
 }
 
+/// Why a run over every bundle (`renew --all`, `keystore --all`) leaves one
+/// out instead of refusing: one vocabulary, in notes and as JSON's
+/// kebab-case `reason`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SkipReason {
+    /// It expires later than `renew --within`.
+    NotDue,
+    /// Its certificate is revoked.
+    Revoked,
+    /// Its certificate was replaced by a renewal or `--force`: the bundle
+    /// was put back by hand.
+    Superseded,
+    /// Its certificate has expired (`renew` renews it; a keystore is not
+    /// made of it).
+    Expired,
+    /// Neither the CA nor, during a changeover, the old root issued its
+    /// certificate, as after `rotate-ca --finish` for a bundle of the old CA.
+    OtherCa,
+    /// This CA's index does not record its certificate.
+    NotInIndex,
+}
+
+impl SkipReason {
+    /// How a note names the reason.
+    pub fn describe(self) -> &'static str {
+        match self {
+            SkipReason::NotDue => "not due",
+            SkipReason::Revoked => "revoked certificate",
+            SkipReason::Superseded => "superseded certificate",
+            SkipReason::Expired => "expired certificate",
+            SkipReason::OtherCa => "not issued by this CA",
+            SkipReason::NotInIndex => "certificate not in this CA's index",
+        }
+    }
+}
+
 /// A server or user bundle, by kind and name.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BundleId {

@@ -17,9 +17,7 @@ mod rotate;
 mod setup;
 
 pub use rebuild::{RenewOptions, order_for};
-pub use renew::{
-    RenewPlan, RenewResult, Renewal, Renewed, Selection, SkipReason, Skipped, plan, renew,
-};
+pub use renew::{RenewPlan, RenewResult, Renewal, Renewed, Selection, Skipped, plan, renew};
 pub use retire::{Retired, retire};
 pub use rotate::{Finished, RotateOptions, Rotated, finish_rotation, rotate_ca};
 pub use setup::{BundlePlan, Reissue, plan_bundles};
@@ -131,7 +129,7 @@ mod tests {
             NewKey::Generate(KeyType::EcdsaP256, KeyFormat::Sec1)
         ));
         assert_eq!(plan.skipped.len(), 1);
-        assert_eq!(plan.skipped[0].reason, SkipReason::NotDue);
+        assert_eq!(plan.skipped[0].reason, crate::bundle::SkipReason::NotDue);
 
         let done = renew(&store, &ca, plan, now, &|| {}).unwrap();
         let new = &done.renewed[0].leaf.issued.cert;

@@ -1087,6 +1087,27 @@ fn user_in_out_names_the_directory_of_a_single_user_too_and_text_lists_each_user
 }
 
 #[test]
+fn all_skips_a_bundle_this_ca_s_index_does_not_record() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    pki(dir);
+    ok(dir, &["issue-client", "lost", "-q"]);
+    let index = dir.join("pki/index.txt");
+    let kept: String = std::fs::read_to_string(&index)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.ends_with("/CN=lost"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    write(&index, kept);
+    std::fs::create_dir(dir.join("out")).unwrap();
+    let doc = keystore(dir, &["user", "--all", "--out", "out/{user}"]);
+    assert_eq!(doc["skipped"][0]["name"], "lost", "{doc}");
+    assert_eq!(doc["skipped"][0]["reason"], "not-in-index", "{doc}");
+    assert_eq!(listing(&dir.join("out")), ["app", "ed"]);
+}
+
+#[test]
 fn all_writes_every_current_user_and_skips_the_others_with_a_note() {
     let d = tempfile::tempdir().unwrap();
     let dir = d.path();
@@ -1129,20 +1150,34 @@ fn all_writes_every_current_user_and_skips_the_others_with_a_note() {
         .map(|k| k["name"].as_str().unwrap())
         .collect();
     assert_eq!(written, ["app", "bob", "ed"]);
-    let skipped: Vec<(&str, &str)> = doc["skipped"]
+    let skipped: Vec<(&str, &str, &str)> = doc["skipped"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|s| (s["name"].as_str().unwrap(), s["reason"].as_str().unwrap()))
+        .map(|s| {
+            (
+                s["name"].as_str().unwrap(),
+                s["reason"].as_str().unwrap(),
+                s["detail"].as_str().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(skipped.len(), 2, "{doc}");
     assert_eq!(skipped[0].0, "gone");
-    assert!(skipped[0].1.contains("is revoked"), "{skipped:?}");
+    assert_eq!(skipped[0].1, "revoked", "renew's codes: {skipped:?}");
+    assert!(skipped[0].2.contains("is revoked"), "{skipped:?}");
     assert_eq!(skipped[1].0, "old");
-    assert!(skipped[1].1.contains("(superseded)"), "{skipped:?}");
+    assert_eq!(skipped[1].1, "superseded", "{skipped:?}");
+    assert!(skipped[1].2.contains("(superseded)"), "{skipped:?}");
     let notes = stderr(&out);
-    assert!(notes.contains("skipped user gone: certificate"), "{notes}");
-    assert!(notes.contains("skipped user old: certificate"), "{notes}");
+    assert!(
+        notes.contains("skipped users/gone (revoked certificate): certificate"),
+        "{notes}"
+    );
+    assert!(
+        notes.contains("skipped users/old (superseded certificate): certificate"),
+        "{notes}"
+    );
     assert_eq!(listing(&dir.join("out")), ["app", "bob", "ed"]);
     for u in ["app", "bob", "ed"] {
         let ks = dir.join("out").join(u).join("keystore.p12");

@@ -15,6 +15,7 @@ use anyhow::{Context as _, Result};
 use serde::Serialize;
 use zeroize::Zeroizing;
 
+use certgen::bundle::SkipReason;
 use certgen::keystore::{self, Password, Prepared, Profile, Role, Skipped, Written, WrittenFile};
 use certgen::kind::Kind;
 use certgen::secret::Passphrase;
@@ -40,8 +41,9 @@ pub struct Args {
         conflicts_with = "all"
     )]
     names: Vec<String>,
-    /// Every user (or server) bundle; those whose certificate is revoked, superseded, expired or
-    /// of another CA are skipped with a note. --out must hold {user} (or {server}).
+    /// Every user (or server) bundle; those whose certificate is revoked, superseded, expired, of
+    /// another CA or not in the index are skipped with a note. --out must hold {user} (or
+    /// {server}).
     #[arg(long)]
     all: bool,
     /// The directory to write keystore.p12, truststore.p12 and the .pk8 key to (created if
@@ -99,7 +101,8 @@ struct BatchReport<'a> {
 struct SkippedReport<'a> {
     kind: &'static str,
     name: &'a str,
-    reason: &'a str,
+    reason: SkipReason,
+    detail: &'a str,
 }
 
 #[derive(Serialize)]
@@ -190,7 +193,12 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     for s in &skipped {
         output::note(
             ctx.quiet,
-            &format!("skipped {noun} {}: {}", s.name, s.reason),
+            &format!(
+                "skipped {} ({}): {}",
+                kind.rel_dir(&s.name),
+                s.reason.describe(),
+                s.detail
+            ),
         );
     }
     if prepared.is_empty() {
@@ -291,7 +299,8 @@ fn skipped_reports<'a>(noun: &'static str, skipped: &'a [Skipped]) -> Vec<Skippe
         .map(|s| SkippedReport {
             kind: noun,
             name: &s.name,
-            reason: &s.reason,
+            reason: s.reason,
+            detail: &s.detail,
         })
         .collect()
 }

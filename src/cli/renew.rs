@@ -6,10 +6,11 @@ use anyhow::{Context as _, Result};
 use serde::Serialize;
 use time::Duration;
 
+use certgen::bundle::SkipReason;
 use certgen::db::{Database, Reload};
 use certgen::duration::format_duration;
 use certgen::kind::Kind;
-use certgen::lifecycle::{self, RenewOptions, Selection, SkipReason};
+use certgen::lifecycle::{self, RenewOptions, Selection};
 use certgen::pki::open_ca;
 use certgen::{CertSummary, Error, Profile, San, Subject, rfc3339};
 

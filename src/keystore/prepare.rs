@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use time::OffsetDateTime;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
-use crate::bundle::{self, BundleId};
+use crate::bundle::{self, BundleId, SkipReason};
 use crate::cert::CertSummary;
 use crate::error::{Error, Result};
 use crate::index::Index;
@@ -34,12 +34,15 @@ pub struct Request<'a> {
     pub alias: Option<&'a str>,
 }
 
-/// A bundle [`Checker::prepare_current`] leaves out, and why: its certificate is revoked,
-/// superseded, expired, or of another CA.
+/// A bundle [`Checker::prepare_current`] leaves out, and why: its
+/// certificate is revoked, superseded, expired, of another CA, or not in
+/// the index.
 #[derive(Clone, Debug)]
 pub struct Skipped {
     pub name: String,
-    pub reason: String,
+    pub reason: SkipReason,
+    /// The refusal it would have been, in words.
+    pub detail: String,
 }
 
 /// A bundle read and checked for [`super::write::write`], and where its
@@ -210,19 +213,28 @@ impl<'s> Checker<'s> {
     /// revoked, superseded, expired or of another CA is left out, and said
     /// why, instead of refused.
     pub fn prepare_current(&mut self, req: &Request<'_>) -> Result<Result<Prepared, Skipped>> {
-        match self.prepare(req) {
-            Ok(p) => Ok(Ok(p)),
-            Err(
-                e @ (Error::CertRevoked { .. }
-                | Error::CertExpired { .. }
-                | Error::NotIssuedHere { .. }
-                | Error::NotInIndex(_)),
-            ) => Ok(Err(Skipped {
-                name: req.name.to_string(),
-                reason: e.to_string(),
-            })),
-            Err(e) => Err(e),
-        }
+        let e = match self.prepare(req) {
+            Ok(p) => return Ok(Ok(p)),
+            Err(e) => e,
+        };
+        let reason = match &e {
+            Error::CertRevoked { serial, .. } => {
+                let entry = self.index.position(serial).map(|i| &self.index.entries[i]);
+                match entry {
+                    Some(entry) if entry.is_superseded() => SkipReason::Superseded,
+                    _ => SkipReason::Revoked,
+                }
+            }
+            Error::CertExpired { .. } => SkipReason::Expired,
+            Error::NotIssuedHere { .. } => SkipReason::OtherCa,
+            Error::NotInIndex(_) => SkipReason::NotInIndex,
+            _ => return Err(e),
+        };
+        Ok(Err(Skipped {
+            name: req.name.to_string(),
+            reason,
+            detail: e.to_string(),
+        }))
     }
 
     /// The certificates of the CA file `path`, read and parsed once: one

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use time::OffsetDateTime;
 
 use super::rebuild::{RenewOptions, rebuild};
-use crate::bundle::{self, BundleId, Current, LeafIssued};
+use crate::bundle::{self, BundleId, Current, LeafIssued, SkipReason};
 use crate::ca::Ca;
 use crate::cert::CertSummary;
 use crate::error::{Error, Result};
@@ -29,35 +29,6 @@ pub enum Selection {
     /// Bundles by name: `None` looks under both `servers/` and `users/`, and
     /// a name found in both is ambiguous.
     Named(Vec<(Option<Kind>, String)>),
-}
-
-/// Why a selected bundle is left as it is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum SkipReason {
-    /// It expires later than `within`.
-    NotDue,
-    /// Its certificate is revoked (with [`Selection::All`] only).
-    Revoked,
-    /// Its certificate was replaced by a renewal or `--force`: the bundle
-    /// was put back by hand (with [`Selection::All`] only).
-    Superseded,
-    /// Neither the CA nor, during a changeover, the old root issued its
-    /// certificate, as after `rotate-ca --finish` for a bundle of the old
-    /// CA (with [`Selection::All`] only).
-    OtherCa,
-}
-
-impl SkipReason {
-    /// How a note names the reason.
-    pub fn describe(self) -> &'static str {
-        match self {
-            SkipReason::NotDue => "not due",
-            SkipReason::Revoked => "revoked certificate",
-            SkipReason::Superseded => "superseded certificate",
-            SkipReason::OtherCa => "not issued by this CA",
-        }
-    }
 }
 
 /// A bundle left as it is.

@@ -1349,6 +1349,80 @@ fn rollout_no_reload_delivers_before_the_server_runs() {
     assert!(!marker.exists(), "nothing changed, nothing to reload");
 }
 
+/// A host that has its files but serves an older certificate (delivered
+/// with `--no-reload` while its server ran) is reloaded by the next
+/// rollout, although nothing changed, and confirmed: `reloaded`. Then
+/// nothing is left to do.
+#[test]
+fn rollout_reloads_a_host_that_has_its_files_but_serves_another_certificate() {
+    let Some((tmp, sshd)) = with_pki() else {
+        return;
+    };
+    let dir = tmp.path();
+    let to = remote_base(dir).join("ssl");
+    std::fs::create_dir(&to).unwrap();
+    let marker = dir.join("reload-asked");
+    let inventory = dir.join("inventory.toml");
+    let ssh = sshd.ssh_command();
+    let inv = inventory.display().to_string();
+    let rollout = |extra: &[&str]| {
+        let mut args = vec!["rollout", "--inventory", &inv, "--ssh-command", &ssh];
+        args.extend(["--confirm-timeout", "5s", "--format", "json"]);
+        args.extend(extra);
+        let out = run(dir, &args);
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+        (out.status.code(), doc, stderr(&out))
+    };
+    let host = |port: u16| {
+        format!(
+            "[[host]]\nname = \"db\"\nssh = \"dbhost\"\ndatabase = \"mariadb\"\n\
+             reload_command = \"touch {mark}\"\nconfirm = \"tls://127.0.0.1:{port}\"\n\
+             [[host.deploy]]\nserver = \"db1\"\ndir = \"{d}\"\n",
+            mark = marker.display(),
+            d = to.display()
+        )
+    };
+    // The first delivery, then the server starts on the delivered files;
+    // it reads them again when the reload command has run.
+    write(&inventory, host(1));
+    let (code, _, err) = rollout(&["--no-reload"]);
+    assert_eq!(code, Some(0), "{err}");
+    let (cert, key) = (to.join("server-cert.pem"), to.join("server-key.pem"));
+    let first = serial_of(&cert);
+    let config = servers::reloading_config(&cert, &key, &marker);
+    let port = servers::spawn(ServerKind::Tls, config, Arc::new(Mutex::new(Vec::new())));
+    write(&inventory, host(port));
+
+    // A renewal delivered without a reload: the server serves the old one.
+    ok(dir, &["renew", "db1", "-q"]);
+    let (code, doc, err) = rollout(&["--no-reload"]);
+    assert_eq!(code, Some(0), "{err}{doc:#}");
+    assert_eq!(doc["hosts"][0]["state"], "deployed", "{doc:#}");
+    let renewed = serial_of(&cert);
+    assert_ne!(renewed, first);
+
+    // Nothing to deliver, but the server serves another certificate.
+    let (code, doc, err) = rollout(&[]);
+    assert_eq!(code, Some(0), "{err}{doc:#}");
+    assert_eq!(doc["hosts"][0]["state"], "reloaded", "{doc:#}");
+    assert_eq!(
+        (doc["changed"].clone(), doc["reloaded"].clone()),
+        (0.into(), 1.into())
+    );
+    assert_eq!(
+        doc["hosts"][0]["confirmed_serial"],
+        renewed.as_str(),
+        "{doc:#}"
+    );
+
+    // Served and delivered agree: nothing to do, and no reload.
+    let (code, doc, _) = rollout(&[]);
+    assert_eq!(code, Some(0));
+    assert_eq!(doc["hosts"][0]["state"], "up-to-date", "{doc:#}");
+    assert_eq!(doc["hosts"][0]["reloaded"], serde_json::Value::Null);
+    assert!(!marker.exists(), "no reload asked");
+}
+
 /// Deploys db1 to a directory, puts a lock there with `holder`'s pid and a
 /// staging area beside it (what a run leaves while it runs, or when
 /// killed), and deploys again: the temporary directory, the deployment

@@ -55,6 +55,8 @@ struct Report<'a> {
     dry_run: bool,
     /// Hosts that got (or, with --dry-run, would get) files.
     changed: usize,
+    /// Hosts that had their files but served another certificate, reloaded.
+    reloaded: usize,
     failed: usize,
     hosts: Vec<HostReport<'a>>,
 }
@@ -106,11 +108,16 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         .iter()
         .filter(|o| matches!(o.state, State::Deployed | State::WouldDeploy))
         .count();
+    let reloaded = outcomes
+        .iter()
+        .filter(|o| o.state == State::Reloaded)
+        .count();
     let failed = outcomes.iter().filter(|o| o.state == State::Failed).count();
     match a.format {
         Format::Json => output::print_json(&Report {
             dry_run: a.dry_run,
             changed,
+            reloaded,
             failed,
             hosts: outcomes.iter().map(host_report).collect(),
         })?,
@@ -118,13 +125,18 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
             for o in &outcomes {
                 output::line(&output::sanitize_line(&text_line(o)))?;
             }
-            let summary = if changed == 0 && failed == 0 {
+            let summary = if changed == 0 && reloaded == 0 && failed == 0 {
                 format!(
                     "{} hosts, nothing to do: every host has what the PKI holds",
                     outcomes.len()
                 )
             } else if a.dry_run {
                 format!("{} hosts, {changed} would change", outcomes.len())
+            } else if reloaded > 0 {
+                format!(
+                    "{} hosts, {changed} changed, {reloaded} reloaded, {failed} failed",
+                    outcomes.len()
+                )
             } else {
                 format!(
                     "{} hosts, {changed} changed, {failed} failed",

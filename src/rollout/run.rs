@@ -10,7 +10,7 @@ use std::time::Duration;
 use time::OffsetDateTime;
 
 use super::inventory::Host;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::remote::Options;
 use crate::ssh::{self, Ssh};
 use crate::store::Store;
@@ -52,6 +52,10 @@ pub enum State {
     UpToDate,
     /// Files were deployed (and the database reloaded and confirmed).
     Deployed,
+    /// The files were already there, but the server served another
+    /// certificate (an earlier run delivered them without a reload, or was
+    /// stopped before it): the database was reloaded and confirmed.
+    Reloaded,
     /// `--dry-run`: files would be deployed.
     WouldDeploy,
     Failed,
@@ -64,6 +68,7 @@ impl State {
         match self {
             State::UpToDate => "up-to-date",
             State::Deployed => "deployed",
+            State::Reloaded => "reloaded",
             State::WouldDeploy => "would-deploy",
             State::Failed => "failed",
             State::NotReached => "not-reached",
@@ -193,13 +198,29 @@ fn deploy_host(
     if !settings.reload {
         return Ok(());
     }
-    if changed && let Some(db) = host.database {
+    // Files already there are not always served: an earlier run may have
+    // delivered them without a reload (`--no-reload`), or been stopped
+    // before it. One look at the server tells.
+    let stale = !changed
+        && match (&host.confirm, &served_bundle) {
+            (Some(endpoint), Some(cert)) => matches!(
+                ssh::confirm(endpoint, &settings.connect, cert, Duration::ZERO),
+                Err(Error::StillServing { .. })
+            ),
+            _ => false,
+        };
+    if (changed || stale)
+        && let Some(db) = host.database
+    {
         let command = host
             .reload_command
             .as_deref()
             .unwrap_or(db.reload_command());
         ssh::reload::run(ssh, Some(&host.ssh), command)?;
         out.reloaded = Some(command.to_string());
+        if stale {
+            out.state = State::Reloaded;
+        }
     }
     if let (Some(endpoint), Some(cert)) = (&host.confirm, &served_bundle) {
         let c = ssh::confirm(endpoint, &settings.connect, cert, settings.confirm_within)?;

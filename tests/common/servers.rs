@@ -49,6 +49,54 @@ pub fn server_config(cert: &Path, key: &Path) -> Arc<ServerConfig> {
     )
 }
 
+/// A server configuration that serves `cert` and `key` as they are now,
+/// and reads them again, as a database does on reload, at the first
+/// handshake after `marker` appears (which it then removes).
+pub fn reloading_config(cert: &Path, key: &Path, marker: &Path) -> Arc<ServerConfig> {
+    #[derive(Debug)]
+    struct Reloading {
+        cert: std::path::PathBuf,
+        key: std::path::PathBuf,
+        marker: std::path::PathBuf,
+        current: Mutex<Arc<rustls::sign::CertifiedKey>>,
+    }
+    fn load(cert: &Path, key: &Path) -> Arc<rustls::sign::CertifiedKey> {
+        let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(cert)
+            .expect("reading the server certificate")
+            .map(|c| c.expect("a PEM certificate"))
+            .collect();
+        let key = PrivateKeyDer::from_pem_file(key).expect("reading the server key");
+        let provider = rustls::crypto::aws_lc_rs::default_provider();
+        Arc::new(
+            rustls::sign::CertifiedKey::from_der(chain, key, &provider)
+                .expect("a usable certificate and key"),
+        )
+    }
+    impl rustls::server::ResolvesServerCert for Reloading {
+        fn resolve(
+            &self,
+            _: rustls::server::ClientHello<'_>,
+        ) -> Option<Arc<rustls::sign::CertifiedKey>> {
+            let mut current = self.current.lock().unwrap();
+            if std::fs::remove_file(&self.marker).is_ok() {
+                *current = load(&self.cert, &self.key);
+            }
+            Some(current.clone())
+        }
+    }
+    let resolver = Reloading {
+        cert: cert.to_path_buf(),
+        key: key.to_path_buf(),
+        marker: marker.to_path_buf(),
+        current: Mutex::new(load(cert, key)),
+    };
+    Arc::new(
+        ServerConfig::builder()
+            .with_no_client_auth()
+            .with_cert_resolver(Arc::new(resolver)),
+    )
+}
+
 /// Starts a server of `kind` on a free port of 127.0.0.1 and returns the port.
 pub fn spawn(kind: Kind, config: Arc<ServerConfig>, seen: Seen) -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1");

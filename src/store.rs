@@ -26,7 +26,7 @@ mod together;
 mod txn;
 
 pub use archive::archive_stamp;
-pub use fs::{Prepared, create_dir, create_file, create_files, prepare_file, replace_file};
+pub use fs::{Prepared, create_dir, create_file, prepare_file, replace_file};
 pub use layout::{
     CA_BUNDLE, CA_CERT, CA_CHAIN, CA_KEY, CA_OLD_CERT, CA_OLD_KEY, CA_RETIRED, CA_ROTATION, INDEX,
     INDEX_ATTR, JOURNAL, LOCK, OLD_KEYS, Store, TMP,

@@ -6,7 +6,7 @@ use anyhow::{Result, bail};
 
 use certgen::keys::check_format;
 use certgen::request;
-use certgen::store::{Mode, create_files};
+use certgen::store::{Mode, create_together};
 use certgen::{KeyFormat, KeyType, PrivateKey};
 
 use super::args::LeafKeyArgs;
@@ -57,10 +57,13 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
     let request = certgen::csr::create(&req.subject, &req.sans, &key)?;
     let key_pem = key.to_pem(key_format)?;
     // The key is useless without its request: both are written, or neither.
-    create_files(&[
-        (&out_key, key_pem.as_bytes(), Mode::Secret),
-        (&out, request.as_bytes(), Mode::Public),
-    ])?;
+    create_together(
+        &[],
+        &[
+            (&out_key, key_pem.as_bytes(), Mode::Secret),
+            (&out, request.as_bytes(), Mode::Public),
+        ],
+    )?;
     output::note(
         ctx.quiet,
         &format!("wrote {} and {}", out_key.display(), out.display()),

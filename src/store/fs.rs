@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use std::ffi::OsStr;
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -207,29 +207,6 @@ pub fn create_file(path: &Path, content: &[u8], mode: Mode) -> Result<()> {
     via_temp(path, content, mode, rename_noreplace)
 }
 
-/// Creates several files that belong together (a key and its request), none
-/// of which may exist: each is written and synced beside its destination
-/// first, then they are renamed into place; when one cannot be, those this
-/// call already put in place are removed again, so that either all of them
-/// are there or none.
-pub fn create_files(files: &[(&Path, &[u8], Mode)]) -> Result<()> {
-    let prepared = files
-        .iter()
-        .map(|(path, content, mode)| prepare_file(path, content, *mode))
-        .collect::<Result<Vec<_>>>()?;
-    let mut created: Vec<&Path> = Vec::with_capacity(files.len());
-    for (p, (path, ..)) in prepared.into_iter().zip(files) {
-        if let Err(e) = p.publish_new() {
-            for done in created {
-                let _ = fs::remove_file(done);
-            }
-            return Err(e);
-        }
-        created.push(path);
-    }
-    Ok(())
-}
-
 pub(super) fn rename_noreplace(from: &Path, to: &Path) -> Result<()> {
     match rustix::fs::renameat_with(CWD, from, CWD, to, RenameFlags::NOREPLACE) {
         Ok(()) => Ok(()),
@@ -270,6 +247,23 @@ pub(super) fn open_to_sync(path: &Path) -> std::io::Result<File> {
         .read(true)
         .custom_flags(flags.bits() as i32)
         .open(path)
+}
+
+/// Makes `paths` durable: each `fsync`ed, in parallel, when they are few;
+/// else one `syncfs` for each filesystem they are on.
+pub(super) fn sync_many(paths: &[PathBuf]) -> Result<()> {
+    if paths.len() <= SYNC_EACH_LIMIT {
+        return sync_all_parallel(paths);
+    }
+    let mut devices = HashSet::new();
+    for p in paths {
+        let meta = fs::symlink_metadata(p).map_err(Error::io("reading", p))?;
+        if devices.insert(meta.dev()) {
+            let f = open_to_sync(p).map_err(Error::io("opening", p))?;
+            rustix::fs::syncfs(&f).map_err(|e| Error::io("syncing", p)(e.into()))?;
+        }
+    }
+    Ok(())
 }
 
 /// `fsync`s files or directories concurrently: the filesystem then commits

@@ -10,8 +10,8 @@ use crate::error::{Error, Result};
 
 use super::archive::{archive_stamp, free_dir_name};
 use super::fs::{
-    SYNC_EACH_LIMIT, ensure_real_dir, exists_no_follow, make_dir, open_to_sync, sync_all_parallel,
-    unique_suffix, write_new,
+    ensure_real_dir, exists_no_follow, make_dir, sync_all_parallel, sync_many, unique_suffix,
+    write_new,
 };
 use super::layout::{OLD_KEYS, TMP};
 use super::perms::{Mode, Perms, inherit};
@@ -32,9 +32,8 @@ pub struct Staging {
     root: PathBuf,
     dir: PathBuf,
     items: Vec<Item>,
-    /// Files to sync one by one (small batches only).
+    /// The files written, to make durable.
     to_sync: Vec<PathBuf>,
-    sync_each: bool,
     staged: usize,
     /// When replaced items are archived: names `old_keys/<UTC timestamp>`.
     archive_at: Option<OffsetDateTime>,
@@ -54,8 +53,7 @@ impl Staging {
             root: root.to_path_buf(),
             dir,
             items: Vec::new(),
-            to_sync: Vec::new(),
-            sync_each: expected_files <= SYNC_EACH_LIMIT,
+            to_sync: Vec::with_capacity(expected_files),
             staged: 0,
             archive_at: None,
             keep: false,
@@ -69,9 +67,7 @@ impl Staging {
 
     fn write(&mut self, path: &Path, content: &[u8], mode: Mode) -> Result<()> {
         write_new(path, content, mode, false)?;
-        if self.sync_each {
-            self.to_sync.push(path.to_path_buf());
-        }
+        self.to_sync.push(path.to_path_buf());
         Ok(())
     }
 
@@ -250,23 +246,18 @@ impl Staging {
     /// was replaced.
     pub fn commit_archiving(mut self) -> Result<Option<PathBuf>> {
         self.check_destinations()?;
-        if self.sync_each {
-            sync_all_parallel(&self.to_sync)?;
-            // The entries too: the staging area's, and those of each staged
-            // directory, so that after a power loss the journal never names
-            // a staged item that is not there.
-            let mut dirs = vec![self.dir.clone()];
-            dirs.extend(
-                self.items
-                    .iter()
-                    .filter(|i| fs::symlink_metadata(&i.staged).is_ok_and(|m| m.is_dir()))
-                    .map(|i| i.staged.clone()),
-            );
-            sync_all_parallel(&dirs)?;
-        } else {
-            let d = open_to_sync(&self.dir).map_err(Error::io("opening", &self.dir))?;
-            rustix::fs::syncfs(&d).map_err(|e| Error::io("syncing", &self.dir)(e.into()))?;
-        }
+        // The files, and the entries: the staging area's, and those of
+        // each staged directory, so that after a power loss the journal
+        // never names a staged item that is not there.
+        let mut durable = std::mem::take(&mut self.to_sync);
+        durable.push(self.dir.clone());
+        durable.extend(
+            self.items
+                .iter()
+                .filter(|i| fs::symlink_metadata(&i.staged).is_ok_and(|m| m.is_dir()))
+                .map(|i| i.staged.clone()),
+        );
+        sync_many(&durable)?;
         self.items.sort_by_key(|i| i.op == Op::Overwrite);
         if self.items.iter().all(|i| i.op == Op::Overwrite) {
             // Renames over files: each is atomic, and the index comes last.

@@ -1,22 +1,19 @@
-//! New files outside the PKI directory that are made together, possibly
-//! thousands of them (the keystores of every user, each in a directory of
+//! New files outside the PKI directory that are made together (a key and
+//! its request, or possibly
+//! thousands: the keystores of every user, each in a directory of
 //! its own): created all or none, and made durable by a few syncs for the
 //! whole set instead of two for each file.
 
 use std::collections::{HashMap, HashSet};
 use std::ffi::OsStr;
 use std::fs;
-use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 
-use super::fs::{
-    SYNC_EACH_LIMIT, make_new_dir, open_to_sync, rename_noreplace, stale_temps, sync_all_parallel,
-    temp_beside, write_new,
-};
+use super::fs::{make_new_dir, rename_noreplace, stale_temps, sync_many, temp_beside, write_new};
 use super::perms::{Mode, Perms};
 
 /// What [`create_together`] made so far, removed again unless it completes.
@@ -140,26 +137,10 @@ fn parent_of(path: &Path) -> &Path {
     }
 }
 
-/// Makes `paths` durable: each `fsync`ed, in parallel, when they are few;
-/// else one `syncfs` for each filesystem they are on.
-fn sync_many(paths: &[PathBuf]) -> Result<()> {
-    if paths.len() <= SYNC_EACH_LIMIT {
-        return sync_all_parallel(paths);
-    }
-    let mut devices = HashSet::new();
-    for p in paths {
-        let meta = fs::symlink_metadata(p).map_err(Error::io("reading", p))?;
-        if devices.insert(meta.dev()) {
-            let f = open_to_sync(p).map_err(Error::io("opening", p))?;
-            rustix::fs::syncfs(&f).map_err(|e| Error::io("syncing", p)(e.into()))?;
-        }
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Error;
     use std::os::unix::fs::PermissionsExt;
 
     fn perms() -> Perms {

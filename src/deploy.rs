@@ -471,39 +471,7 @@ fn perms_for(role: Role, dest: &Path, req: &Request<'_>) -> Result<Perms> {
 /// else its parent exists; never inside the PKI directory. Returns whether
 /// it exists.
 fn check_target(store: &Store, to: &Path) -> Result<bool> {
-    let (exists, real) = match fs::symlink_metadata(to) {
-        Ok(m) if m.file_type().is_symlink() => return Err(Error::Symlink(to.to_path_buf())),
-        Ok(m) if !m.is_dir() => return Err(Error::NotADirectory(to.to_path_buf())),
-        Ok(_) => (
-            true,
-            fs::canonicalize(to).map_err(Error::io("reading", to))?,
-        ),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let parent = match to.parent() {
-                Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-                _ => PathBuf::from("."),
-            };
-            let real_parent = fs::canonicalize(&parent).ok().filter(|p| p.is_dir());
-            match (to.file_name(), real_parent) {
-                (Some(name), Some(p)) => (false, p.join(name)),
-                _ => {
-                    return Err(Error::MissingParent {
-                        dir: to.to_path_buf(),
-                        parent,
-                    });
-                }
-            }
-        }
-        Err(e) => return Err(Error::io("reading", to)(e)),
-    };
-    let pki = fs::canonicalize(store.root()).map_err(Error::io("reading", store.root()))?;
-    if real.starts_with(&pki) {
-        return Err(Error::InsidePki {
-            dir: to.to_path_buf(),
-            pki: store.root().to_path_buf(),
-        });
-    }
-    Ok(exists)
+    Ok(store.outside_dir(to)?.exists)
 }
 
 #[cfg(test)]

@@ -20,6 +20,7 @@ mod archive;
 mod fs;
 mod layout;
 mod lock;
+mod outside;
 mod perms;
 mod staging;
 mod together;
@@ -32,6 +33,7 @@ pub use layout::{
     INDEX_ATTR, JOURNAL, LOCK, OLD_KEYS, Store, TMP,
 };
 pub use lock::Lock;
+pub use outside::{OutsideDir, resolve_dir};
 pub use perms::{Mode, Perms};
 pub use staging::Staging;
 pub use together::create_together;

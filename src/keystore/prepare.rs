@@ -317,19 +317,11 @@ fn issuers_of<'c>(
 /// the PKI directory, whose files only the store writes. Returns whether
 /// it exists, and where it is with every link above it resolved.
 fn check_out_dir(store: &Store, out: &Path) -> Result<(bool, PathBuf)> {
-    let (exists, real, writes_in) = resolve_out_dir(out)?;
-    if let Ok(pki) = fs::canonicalize(store.root())
-        && real.starts_with(&pki)
-    {
-        return Err(Error::InsidePki {
-            dir: out.to_path_buf(),
-            pki: store.root().to_path_buf(),
-        });
-    }
+    let found = store.outside_dir(out)?;
     use rustix::fs::Access;
-    rustix::fs::access(&writes_in, Access::WRITE_OK | Access::EXEC_OK)
-        .map_err(|e| Error::io("writing into", &writes_in)(e.into()))?;
-    Ok((exists, real))
+    rustix::fs::access(&found.writes_in, Access::WRITE_OK | Access::EXEC_OK)
+        .map_err(|e| Error::io("writing into", &found.writes_in)(e.into()))?;
+    Ok((found.exists, found.real))
 }
 
 /// Checks that `p`'s output directory is still the one [`check_out_dir`]
@@ -342,46 +334,12 @@ pub(super) fn recheck_out_dir(p: &Prepared) -> Result<()> {
         checked: p.real.clone(),
         now,
     };
-    match resolve_out_dir(&p.out) {
-        Ok((exists, real, _)) if exists != p.created_dir && real == p.real => Ok(()),
-        Ok((exists, real, _)) => Err(changed(match exists {
-            true => real.display().to_string(),
-            false => format!("{} (not there)", real.display()),
+    match store::resolve_dir(&p.out) {
+        Ok(found) if found.exists != p.created_dir && found.real == p.real => Ok(()),
+        Ok(found) => Err(changed(match found.exists {
+            true => found.real.display().to_string(),
+            false => format!("{} (not there)", found.real.display()),
         })),
         Err(e) => Err(changed(e.to_string())),
     }
-}
-
-/// Whether `out` exists, where it is with every link above it resolved,
-/// and the directory a new file or directory is made in (`out`, or its
-/// parent when `out` is to be created).
-fn resolve_out_dir(out: &Path) -> Result<(bool, PathBuf, PathBuf)> {
-    Ok(match fs::symlink_metadata(out) {
-        Ok(m) if m.file_type().is_symlink() => return Err(Error::Symlink(out.to_path_buf())),
-        Ok(m) if !m.is_dir() => return Err(Error::NotADirectory(out.to_path_buf())),
-        Ok(_) => (
-            true,
-            fs::canonicalize(out).map_err(Error::io("reading", out))?,
-            out.to_path_buf(),
-        ),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let parent = match out.parent() {
-                Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-                _ => PathBuf::from("."),
-            };
-            match (
-                out.file_name(),
-                fs::canonicalize(&parent).ok().filter(|p| p.is_dir()),
-            ) {
-                (Some(name), Some(p)) => (false, p.join(name), parent),
-                _ => {
-                    return Err(Error::MissingParent {
-                        dir: out.to_path_buf(),
-                        parent,
-                    });
-                }
-            }
-        }
-        Err(e) => return Err(Error::io("reading", out)(e)),
-    })
 }

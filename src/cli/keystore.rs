@@ -27,7 +27,7 @@ use super::context::Context;
 use super::errors::refuse;
 use super::exit::Status;
 use super::output;
-use super::settings::{has_placeholder, named_dir};
+use super::settings::{has_placeholder, named_dir, one_dir_each};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -322,32 +322,18 @@ fn check_out(a: &Args, kind: Kind, placeholder: &str) -> Result<()> {
             format!("write {placeholder} for each {noun}'s name"),
         ));
     }
-    if has_placeholder(&a.out, placeholder) {
-        return Ok(());
-    }
     let example = match kind {
         Kind::User => "/home/{user}/jdbc",
         Kind::Server => "/etc/{server}/tls",
     };
-    let hint = format!("put {placeholder} in the directory, e.g. --out '{example}'");
-    if a.all {
-        return Err(refuse(
-            format!(
-                "--out {dir}: the keystores of every {noun} (--all) cannot share one directory"
-            ),
-            hint,
-        ));
-    }
-    if a.names.len() > 1 {
-        return Err(refuse(
-            format!(
-                "--out {dir}: {} {noun}s cannot share one directory",
-                a.names.len()
-            ),
-            hint,
-        ));
-    }
-    Ok(())
+    let who = if a.all {
+        format!("the keystores of every {noun} (--all)")
+    } else if a.names.len() > 1 {
+        format!("{} {noun}s", a.names.len())
+    } else {
+        return Ok(());
+    };
+    one_dir_each("--out", &a.out, kind, &who, example)
 }
 
 /// The password from `--password-file`, `--password-env` or the terminal.

@@ -251,20 +251,16 @@ impl SettingsArgs {
                 "write them with `certgen keystore user USER --out DIR`, and give DIR with --keystore-dir",
             ));
         }
-        if let Some(dir) = &self.keystore_dir
-            && users.len() > 1
-            && !has_placeholder(dir, "{user}")
-        {
-            return Err(refuse(
-                format!(
-                    "--keystore-dir {}: {} users cannot share one directory",
-                    dir.display(),
-                    users.len()
-                ),
-                "put {user} in the directory, e.g. --keystore-dir '/home/{user}/jdbc'",
-            ));
+        match &self.keystore_dir {
+            Some(dir) if users.len() > 1 => one_dir_each(
+                "--keystore-dir",
+                dir,
+                Kind::User,
+                &format!("{} users", users.len()),
+                "/home/{user}/jdbc",
+            ),
+            _ => Ok(()),
         }
-        Ok(())
     }
 
     /// Where user `name`'s keystores are, absolute, when --keystore-dir
@@ -374,25 +370,38 @@ impl SettingsArgs {
     /// Refuses --client-deploy-dir without {user} for several users: their
     /// files would be the same.
     pub fn check_users(&self, users: &[String]) -> Result<()> {
-        if let Some(dir) = &self.client_deploy_dir
-            && users.len() > 1
-            && !has_placeholder(dir, "{user}")
-        {
-            return Err(refuse(
-                format!(
-                    "--client-deploy-dir {}: {} users cannot share one directory",
-                    dir.display(),
-                    users.len()
-                ),
-                "put {user} in the directory, e.g. --client-deploy-dir '/home/{user}/.postgresql'",
-            ));
+        match &self.client_deploy_dir {
+            Some(dir) if users.len() > 1 => one_dir_each(
+                "--client-deploy-dir",
+                dir,
+                Kind::User,
+                &format!("{} users", users.len()),
+                "/home/{user}/.postgresql",
+            ),
+            _ => Ok(()),
         }
-        Ok(())
     }
 }
 
 fn user_dir(dir: &Path, user: &str) -> PathBuf {
     named_dir(dir, "{user}", user)
+}
+
+/// Refuses `dir`, given as `option` for several bundles of `kind` (`who`),
+/// unless it holds the placeholder (`{user}`) that gives each its own
+/// directory: their files would be the same. `example` is such a directory.
+pub fn one_dir_each(option: &str, dir: &Path, kind: Kind, who: &str, example: &str) -> Result<()> {
+    let placeholder = format!("{{{}}}", kind.noun());
+    if has_placeholder(dir, &placeholder) {
+        return Ok(());
+    }
+    Err(refuse(
+        format!(
+            "{option} {}: {who} cannot share one directory",
+            dir.display()
+        ),
+        format!("put {placeholder} in the directory, e.g. {option} '{example}'"),
+    ))
 }
 
 /// `dir` with each `placeholder` (`{user}`) replaced by a bundle's `name`:

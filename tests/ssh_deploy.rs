@@ -1489,3 +1489,112 @@ fn a_live_run_s_lock_is_left_to_it_when_nothing_changed() {
     assert!(to.join(".ssh-lock/pid").exists() && to.join(".ssh-stage").exists());
     whole_set(tmp.path(), &to);
 }
+
+/// The transaction script run as ssh runs it (`sh -c SCRIPT certgen ARGS`),
+/// here, without sshd: DIR, the stamp, "self" then NAME OWNER MODE SIZE
+/// per file, and `input` on its standard input.
+fn apply_here(
+    dir: &Path,
+    files: &[(&str, &str, &str, usize)],
+    input: &[u8],
+) -> std::process::Output {
+    use std::io::Write;
+    let script =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/ssh/apply.sh"))
+            .unwrap();
+    let mut cmd = Command::new("sh");
+    cmd.args(["-c", &script, "certgen"])
+        .arg(dir)
+        .args(["20240101T000000Z", "self"]);
+    for (name, owner, mode, size) in files {
+        cmd.args([*name, *owner, *mode, &size.to_string()]);
+    }
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let _ = child.stdin.take().unwrap().write_all(input);
+    child.wait_with_output().unwrap()
+}
+
+/// Owners and modes that alternate from file to file are each given to
+/// their own files; "-" leaves the owner as written.
+#[test]
+fn each_file_gets_its_own_owner_and_mode() {
+    let tmp = tempfile::tempdir().unwrap();
+    let to = tmp.path().join("ssl");
+    // Root gives the files to another user; anyone may give them to himself.
+    let root = rustix::process::getuid().is_root();
+    let (uid, gid) = if root {
+        (1, 2)
+    } else {
+        (
+            rustix::process::getuid().as_raw(),
+            rustix::process::getgid().as_raw(),
+        )
+    };
+    let me = format!("{uid}:{gid}");
+    let modes = ["640", "600", "644"];
+    let names: Vec<String> = (0..12).map(|i| format!("f{i}.pem")).collect();
+    let files: Vec<_> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            (
+                n.as_str(),
+                if i % 2 == 0 { me.as_str() } else { "-" },
+                modes[i % 3],
+                i,
+            )
+        })
+        .collect();
+    let mut input: Vec<u8> = (0..12).flat_map(|i| vec![b'a' + i as u8; i]).collect();
+    input.extend(b"commit\n");
+    let out = apply_here(&to, &files, &input);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && said.ends_with("done\n"), "{said}");
+    for (i, (name, ..)) in files.iter().enumerate() {
+        let file = to.join(name);
+        assert_eq!(
+            mode(&file),
+            u32::from_str_radix(modes[i % 3], 8).unwrap(),
+            "{name}"
+        );
+        assert_eq!(
+            std::fs::read(&file).unwrap(),
+            vec![b'a' + i as u8; i],
+            "{name}"
+        );
+        if root {
+            let meta = std::fs::metadata(&file).unwrap();
+            let want = if i % 2 == 0 { (uid, gid) } else { (0, 0) };
+            assert_eq!((meta.uid(), meta.gid()), want, "{name}");
+        }
+    }
+}
+
+/// A file the connection cut short is refused by its length, naming it,
+/// and nothing is placed or left staged.
+#[test]
+fn a_file_cut_short_is_refused_by_its_length() {
+    let tmp = tempfile::tempdir().unwrap();
+    let to = tmp.path().join("ssl");
+    let files = [
+        ("ca.pem", "-", "644", 4),
+        ("server-key.pem", "-", "600", 10),
+    ];
+    let out = apply_here(&to, &files, b"cafekey");
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(3), "{said}");
+    assert!(
+        said.contains("error the connection ended after 3 of the 10 bytes of server-key.pem"),
+        "{said}"
+    );
+    let left: Vec<_> = std::fs::read_dir(&to)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}

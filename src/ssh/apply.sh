@@ -26,12 +26,13 @@ fi
 [ "$stamp" = - ] && exit 0
 [ -L "$dir" ] && fail "$dir is a symbolic link"
 cd -P -- "$dir" || fail "cannot enter $dir"
-tries=0
+since=
 while ! mkdir .ssh-lock 2>/dev/null; do
     [ -L .ssh-lock ] && fail "$dir/.ssh-lock is a symbolic link"
     pid=
     [ -f .ssh-lock/pid ] && [ ! -L .ssh-lock/pid ] && { pid=$(head -c 32 .ssh-lock/pid 2>/dev/null) || pid=; }
-    age=$(($(date +%s) - $(stat -c %Y .ssh-lock 2>/dev/null || date +%s)))
+    now=$(date +%s)
+    age=$((now - $(stat -c %Y .ssh-lock 2>/dev/null || echo "$now")))
     # Stale: its holder is gone, or was killed between making it and
     # writing its pid (ten seconds on, which a live holder never takes).
     if { [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; } || { [ -z "$pid" ] && [ "$age" -gt 10 ]; }; then
@@ -39,14 +40,15 @@ while ! mkdir .ssh-lock 2>/dev/null; do
         continue
     fi
     # A live holder is waited for 3 seconds; a lock without a pid until it
-    # is stale.
-    tries=$((tries + 1))
-    limit=30
-    [ -z "$pid" ] && limit=150
+    # is stale. Timed by the clock, not by tries: a try takes longer than
+    # its sleep on a loaded host. In whole seconds: more than 3 is 3 to 4 s.
+    [ -n "$since" ] || since=$now
+    limit=3
+    [ -z "$pid" ] && limit=15
     # A run without files only clears what a killed run left: a live
     # holder is finishing its own transaction.
     [ "$#" -eq 0 ] && [ -n "$pid" ] && { echo busy; exit 0; }
-    [ "$tries" -ge "$limit" ] && fail "another deployment holds $dir/.ssh-lock"
+    [ $((now - since)) -gt "$limit" ] && fail "another deployment holds $dir/.ssh-lock"
     sleep 0.1
 done
 trap 'rm -rf .ssh-lock' EXIT
@@ -111,43 +113,42 @@ if [ "$#" -eq 0 ]; then
     exit 0
 fi
 mkdir .ssh-stage || fail "cannot create $dir/.ssh-stage"
-names= plan= sizes=
+names= plan=
 while [ "$#" -ge 4 ]; do
     n=$1 who=$2 mode=$3 size=$4
     shift 4
     head -c "$size" >".ssh-stage/$n" || fail "cannot write $dir/.ssh-stage/$n"
+    # head stops short of SIZE only at the end of the input: a file cut
+    # there is refused by its length, before its owner and mode are given.
+    got=$(stat -c %s -- ".ssh-stage/$n") || got=
+    [ "$got" = "$size" ] || fail "the connection ended after $got of the $size bytes of $n"
     names="$names $n"
     plan="$plan$n $who $mode
-"
-    sizes="$sizes.ssh-stage/$n $size
 "
 done
 read -r word || word=
 [ "$word" = commit ] || fail "the connection ended before the files were all sent"
-staged=$(stat -c '%n %s' -- $(for n in $names; do echo ".ssh-stage/$n"; done))
-[ "$staged
-" = "$sizes" ] || fail "the connection ended before the files were all sent"
 # give FIELD COMMAND: each owner (FIELD 2, chown) or mode (FIELD 3, chmod)
-# given to all its files at once.
+# given to all its files at once. Sorted by it, the plan is read once,
+# each run of equal values given by one command.
 give() {
-    field=$1 command=$2 seen=
+    field=$1 command=$2 v=-
+    sorted=$(printf %s "$plan" | LC_ALL=C sort -k"$field,$field") || return 1
+    set --
     while read -r n w m; do
         [ -n "$n" ] || continue
-        [ "$field" = 2 ] && v=$w || v=$m
-        case " $seen " in *" $v "*) continue ;; esac
-        seen="$seen $v"
-        [ "$v" = - ] && continue
-        set --
-        while read -r n2 w2 m2; do
-            [ "$field" = 2 ] && x=$w2 || x=$m2
-            [ -n "$n2" ] && [ "$x" = "$v" ] && set -- "$@" ".ssh-stage/$n2"
-        done <<PLAN
-$plan
-PLAN
-        "$command" -- "$v" "$@" || return 1
+        [ "$field" = 2 ] && x=$w || x=$m
+        if [ "$x" != "$v" ]; then
+            # "-": left as written.
+            [ "$v" = - ] || "$command" -- "$v" "$@" || return 1
+            v=$x
+            set --
+        fi
+        set -- "$@" ".ssh-stage/$n"
     done <<PLAN
-$plan
+$sorted
 PLAN
+    [ "$v" = - ] || "$command" -- "$v" "$@"
 }
 give 2 chown || fail "cannot give the files in $dir to their owner"
 give 3 chmod || fail "cannot set the modes of the files in $dir"

@@ -1391,3 +1391,48 @@ fn the_password_is_on_no_command_line_and_in_no_file() {
         stderr(&out)
     );
 }
+
+#[test]
+fn all_skips_a_bundle_of_another_ca_and_writes_nothing_for_it() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    pki(dir);
+    // A user bundle of a second PKI, copied whole into this one.
+    ok(dir, &["--dir", "other", "init-ca", "-q"]);
+    ok(dir, &["--dir", "other", "issue-client", "stray", "-q"]);
+    let stray = dir.join("pki/users/stray");
+    std::fs::create_dir(&stray).unwrap();
+    for f in ["client-key.pem", "client-cert.pem", "ca-cert.pem"] {
+        std::fs::copy(dir.join("other/users/stray").join(f), stray.join(f)).unwrap();
+    }
+    std::fs::create_dir(dir.join("out")).unwrap();
+    let out = certgen(dir)
+        .args(["keystore", "user", "--all", "--out", "out/{user}"])
+        .args(["--password-file", "pw", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let written: Vec<&str> = doc["keystores"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(written, ["app", "ed"], "{doc}");
+    let skipped = doc["skipped"].as_array().unwrap();
+    assert_eq!(skipped.len(), 1, "{doc}");
+    assert_eq!(skipped[0]["name"], "stray", "{doc}");
+    assert_eq!(skipped[0]["reason"], "other-ca", "{doc}");
+    let notes = stderr(&out);
+    assert!(
+        notes.contains("skipped users/stray (not issued by this CA)"),
+        "{notes}"
+    );
+    assert_eq!(listing(&dir.join("out")), ["app", "ed"]);
+    assert!(!dir.join("out/stray").exists());
+    for u in ["app", "ed"] {
+        let ks = dir.join("out").join(u).join("keystore.p12");
+        assert_eq!(entries(&keytool_list(dir, &ks)).len(), 1, "{u}");
+    }
+}

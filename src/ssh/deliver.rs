@@ -390,3 +390,76 @@ fn sha256_hex(data: &[u8]) -> String {
         .map(|b| format!("{b:02x}"))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::APPLY;
+    use std::fs;
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    use std::process::Command;
+
+    /// Where hard links fail (another filesystem, one without them), the
+    /// replaced files are archived by copying each to a `.part` file renamed
+    /// into the archive: the archive holds whole copies with their modes,
+    /// the new files are in place, and nothing of the copy is left.
+    #[test]
+    fn without_hard_links_the_replaced_files_are_archived_by_copy() {
+        let d = tempfile::tempdir().unwrap();
+        // An `ln` that always fails, first on the script's PATH.
+        let bin = d.path().join("bin");
+        fs::create_dir(&bin).unwrap();
+        fs::write(bin.join("ln"), "#!/bin/sh\nexit 1\n").unwrap();
+        fs::set_permissions(bin.join("ln"), fs::Permissions::from_mode(0o755)).unwrap();
+        let dir = d.path().join("deploy");
+        fs::create_dir_all(dir.join(".ssh-stage")).unwrap();
+        for (name, mode) in [("cert.pem", 0o644), ("key.pem", 0o600)] {
+            fs::write(dir.join(name), format!("old {name}")).unwrap();
+            fs::set_permissions(dir.join(name), fs::Permissions::from_mode(mode)).unwrap();
+            fs::write(dir.join(".ssh-stage").join(name), format!("new {name}")).unwrap();
+        }
+        // A run killed once its journal named the staged set.
+        let archive = "old_keys/20250101T000000Z";
+        fs::write(
+            dir.join(".ssh-txn"),
+            format!("archive {archive}\nfile cert.pem\nfile key.pem\n"),
+        )
+        .unwrap();
+        let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+        // Without files to send, the run only completes the journal.
+        let out = Command::new("sh")
+            .args(["-c", APPLY, "certgen"])
+            .arg(&dir)
+            .args(["20250102T000000Z", "-"])
+            .env("PATH", path)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(
+            stdout,
+            format!("placed cert.pem\nplaced key.pem\narchived {archive}\ndone\n")
+        );
+        for (name, mode) in [("cert.pem", 0o644), ("key.pem", 0o600)] {
+            let live = dir.join(name);
+            assert_eq!(fs::read_to_string(&live).unwrap(), format!("new {name}"));
+            let old = dir.join(archive).join(name);
+            assert_eq!(fs::read_to_string(&old).unwrap(), format!("old {name}"));
+            let meta = fs::metadata(&old).unwrap();
+            assert_eq!(meta.nlink(), 1, "{name} copied, not linked");
+            assert_eq!(meta.mode() & 0o777, mode, "{name} keeps its mode");
+        }
+        let mut archived: Vec<_> = fs::read_dir(dir.join(archive))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        archived.sort();
+        assert_eq!(archived, ["cert.pem", "key.pem"], "no .part file left");
+        for own in [".ssh-txn", ".ssh-stage", ".ssh-lock"] {
+            assert!(!dir.join(own).exists(), "{own} left");
+        }
+    }
+}

@@ -656,6 +656,117 @@ mod tests {
         assert_eq!(fs::read(d.path().join("users/a/key")).unwrap(), b"old");
     }
 
+    /// A commit of five items, as `Staging::commit` journals them: two
+    /// directories replaced by exchange (`users/a`, `users/b`), two created
+    /// (`users/c`, `users/d`) and the index. Interrupted mid-way: both
+    /// replaced directories swapped in, only `a`'s old one archived (`b`'s
+    /// waits at its staged path), the new directories and the index still
+    /// staged.
+    fn several_interrupted(root: &Path) -> Journal {
+        use std::os::unix::fs::MetadataExt;
+        let staging = root.join(".tmp/1-0");
+        fs::create_dir_all(&staging).unwrap();
+        fs::write(root.join("index.txt"), b"old index").unwrap();
+        let mut items = Vec::new();
+        for (i, name) in ["a", "b", "c", "d"].into_iter().enumerate() {
+            let staged = staging.join((i + 1).to_string());
+            fs::create_dir(&staged).unwrap();
+            fs::write(staged.join("key"), format!("new {name}")).unwrap();
+            let dest = root.join("users").join(name);
+            let op = if i < 2 {
+                fs::create_dir_all(&dest).unwrap();
+                fs::write(dest.join("key"), format!("old {name}")).unwrap();
+                Op::Archive
+            } else {
+                Op::New
+            };
+            let inode = (op == Op::Archive).then(|| fs::metadata(&staged).unwrap().ino());
+            items.push(Item {
+                staged,
+                dest,
+                op,
+                inode,
+            });
+        }
+        let index = staging.join("5");
+        fs::write(&index, b"new index").unwrap();
+        items.push(Item {
+            inode: Some(fs::metadata(&index).unwrap().ino()),
+            staged: index,
+            dest: root.join("index.txt"),
+            op: Op::Overwrite,
+        });
+        let journal = Journal {
+            root: root.to_path_buf(),
+            staging,
+            archive: Some(root.join("old_keys/T")),
+            items,
+        };
+        journal.write().unwrap();
+        for item in &journal.items[..2] {
+            rustix::fs::renameat_with(
+                rustix::fs::CWD,
+                &item.staged,
+                rustix::fs::CWD,
+                &item.dest,
+                rustix::fs::RenameFlags::EXCHANGE,
+            )
+            .unwrap();
+        }
+        fs::create_dir_all(root.join("old_keys/T/users")).unwrap();
+        fs::rename(&journal.items[0].staged, root.join("old_keys/T/users/a")).unwrap();
+        journal
+    }
+
+    fn key(dir: &Path) -> Option<String> {
+        fs::read_to_string(dir.join("key")).ok()
+    }
+
+    #[test]
+    fn an_interrupted_journal_of_several_items_is_completed_or_undone_whole() {
+        // Every new item still staged or in place: all of them published.
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path();
+        let journal = several_interrupted(root);
+        assert!(Journal::read(root).unwrap().unwrap().can_complete());
+        recover(root).unwrap();
+        for name in ["a", "b", "c", "d"] {
+            let live = key(&root.join("users").join(name));
+            assert_eq!(live.as_deref(), Some(&*format!("new {name}")), "{name}");
+        }
+        assert_eq!(fs::read(root.join("index.txt")).unwrap(), b"new index");
+        let archive = root.join("old_keys/T/users");
+        assert_eq!(key(&archive.join("a")).as_deref(), Some("old a"));
+        assert_eq!(key(&archive.join("b")).as_deref(), Some("old b"));
+        assert_eq!(fs::read_dir(&archive).unwrap().count(), 2, "a and b only");
+        for item in &journal.items {
+            assert!(!exists_no_follow(&item.staged), "{:?}", item.staged);
+        }
+        assert!(!root.join(JOURNAL).exists());
+
+        // The same point with one new item lost: every item undone, the
+        // replaced directories back in place, nothing created.
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path();
+        let journal = several_interrupted(root);
+        fs::remove_dir_all(&journal.items[3].staged).unwrap();
+        assert!(!Journal::read(root).unwrap().unwrap().can_complete());
+        recover(root).unwrap();
+        for name in ["a", "b"] {
+            let live = key(&root.join("users").join(name));
+            assert_eq!(live.as_deref(), Some(&*format!("old {name}")), "{name}");
+        }
+        assert!(!exists_no_follow(&root.join("users/c")));
+        assert!(!exists_no_follow(&root.join("users/d")));
+        assert_eq!(fs::read(root.join("index.txt")).unwrap(), b"old index");
+        for (i, name) in ["a", "b", "c"].into_iter().enumerate() {
+            let staged = key(&journal.items[i].staged);
+            assert_eq!(staged.as_deref(), Some(&*format!("new {name}")), "{name}");
+        }
+        assert!(!root.join("old_keys/T").exists(), "no archive left");
+        assert!(!root.join(JOURNAL).exists());
+    }
+
     #[test]
     fn a_torn_journal_is_not_read_as_a_whole_one() {
         let d = tempfile::tempdir().unwrap();

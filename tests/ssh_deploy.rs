@@ -927,6 +927,23 @@ fn reload_then_confirm_what_the_server_serves() {
     );
 }
 
+/// `certgen rollout --inventory INVENTORY --ssh-command SSH --format json
+/// EXTRA...` in `dir`: its exit code, its report and its stderr.
+fn rollout_json(
+    dir: &Path,
+    inventory: &Path,
+    ssh: &str,
+    extra: &[&str],
+) -> (Option<i32>, serde_json::Value, String) {
+    let inv = inventory.display().to_string();
+    let mut args = vec!["rollout", "--inventory", &inv, "--ssh-command", ssh];
+    args.extend(["--format", "json"]);
+    args.extend(extra);
+    let out = run(dir, &args);
+    let doc = serde_json::from_slice(&out.stdout).unwrap_or_default();
+    (out.status.code(), doc, stderr(&out))
+}
+
 /// An inventory of three hosts (one sshd, three directories): the canary
 /// and the hosts after it, the first failure stopping the rest, which are
 /// left untouched; a second run with nothing changed does nothing; and
@@ -965,22 +982,12 @@ fn rollout_goes_canary_first_stops_at_a_failure_and_does_nothing_twice() {
     );
     let ssh = sshd.ssh_command();
     let rollout = |extra: &[&str]| {
-        let inv = inventory.display().to_string();
-        let mut args = vec![
-            "rollout",
-            "--inventory",
-            &inv,
-            "--ssh-command",
+        rollout_json(
+            dir,
+            &inventory,
             &ssh,
-            "--parallel",
-            "1",
-            "--format",
-            "json",
-        ];
-        args.extend(extra);
-        let out = run(dir, &args);
-        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
-        (out.status.code(), doc, stderr(&out))
+            &[&["--parallel", "1"], extra].concat(),
+        )
     };
     let states = |doc: &serde_json::Value| -> Vec<String> {
         doc["hosts"]
@@ -1323,14 +1330,13 @@ fn rollout_no_reload_delivers_before_the_server_runs() {
         ),
     );
     let ssh = sshd.ssh_command();
-    let inv = inventory.display().to_string();
     let rollout = |extra: &[&str]| {
-        let mut args = vec!["rollout", "--inventory", &inv, "--ssh-command", &ssh];
-        args.extend(["--confirm-timeout", "1s", "--format", "json"]);
-        args.extend(extra);
-        let out = run(dir, &args);
-        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
-        (out.status.code(), doc, stderr(&out))
+        rollout_json(
+            dir,
+            &inventory,
+            &ssh,
+            &[&["--confirm-timeout", "1s"], extra].concat(),
+        )
     };
     let (code, doc, err) = rollout(&["--no-reload"]);
     assert_eq!(code, Some(0), "{err}{doc:#}");
@@ -1364,14 +1370,13 @@ fn rollout_reloads_a_host_that_has_its_files_but_serves_another_certificate() {
     let marker = dir.join("reload-asked");
     let inventory = dir.join("inventory.toml");
     let ssh = sshd.ssh_command();
-    let inv = inventory.display().to_string();
     let rollout = |extra: &[&str]| {
-        let mut args = vec!["rollout", "--inventory", &inv, "--ssh-command", &ssh];
-        args.extend(["--confirm-timeout", "5s", "--format", "json"]);
-        args.extend(extra);
-        let out = run(dir, &args);
-        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
-        (out.status.code(), doc, stderr(&out))
+        rollout_json(
+            dir,
+            &inventory,
+            &ssh,
+            &[&["--confirm-timeout", "5s"], extra].concat(),
+        )
     };
     let host = |port: u16| {
         format!(

@@ -70,6 +70,19 @@ pub enum SkipReason {
 }
 
 impl SkipReason {
+    /// The reason the index gives, which comes before any other: a
+    /// superseded or revoked certificate, whoever issued it.
+    pub fn of_revocation(entry: Option<&crate::index::Entry>) -> Option<SkipReason> {
+        let entry = entry?;
+        if entry.is_superseded() {
+            Some(SkipReason::Superseded)
+        } else if entry.status == crate::index::Status::Revoked {
+            Some(SkipReason::Revoked)
+        } else {
+            None
+        }
+    }
+
     /// How a note names the reason.
     pub fn describe(self) -> &'static str {
         match self {

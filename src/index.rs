@@ -323,6 +323,11 @@ impl Index {
         }
     }
 
+    /// The entry of `serial`, if the index records it.
+    pub fn entry(&self, serial: &Serial) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.serial == *serial)
+    }
+
     /// Where `serial` is in [`Index::entries`].
     pub fn position(&self, serial: &Serial) -> Option<usize> {
         if !self.contains(serial) {
@@ -341,7 +346,7 @@ impl Index {
         cert: &crate::cert::CertSummary,
         now: OffsetDateTime,
     ) -> crate::error::Result<()> {
-        let entry = self.entries.iter().find(|e| e.serial == cert.serial);
+        let entry = self.entry(&cert.serial);
         if let Some(entry) = entry {
             entry.check_not_revoked()?;
         }

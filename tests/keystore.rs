@@ -620,7 +620,7 @@ fn refusals_exit_2_and_write_nothing() {
     refused(
         &[&["user", "bob", "--out", "linked"][..], &pw].concat(),
         &[],
-        "hint: point --out at the real directory",
+        "hint: certgen does not write through links: point --out",
     );
     refused(
         &[&["user", "bob", "--out", "no/such/dir"][..], &pw].concat(),
@@ -1105,6 +1105,36 @@ fn all_skips_a_bundle_this_ca_s_index_does_not_record() {
     assert_eq!(doc["skipped"][0]["name"], "lost", "{doc}");
     assert_eq!(doc["skipped"][0]["reason"], "not-in-index", "{doc}");
     assert_eq!(listing(&dir.join("out")), ["app", "ed"]);
+}
+
+#[test]
+fn all_says_revoked_for_a_revoked_bundle_of_a_rotated_out_ca_as_renew_does() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    pki(dir);
+    ok(dir, &["issue-client", "bob", "-q"]);
+    ok(dir, &["revoke", "bob", "-q"]);
+    ok(dir, &["rotate-ca", "-q"]);
+    ok(dir, &["renew", "--all", "-q"]);
+    ok(dir, &["rotate-ca", "--finish", "-q"]);
+    std::fs::create_dir(dir.join("out")).unwrap();
+    let doc = keystore(dir, &["user", "--all", "--out", "out/{user}"]);
+    let skipped = doc["skipped"].as_array().unwrap();
+    assert_eq!(skipped.len(), 1, "{doc}");
+    assert_eq!(skipped[0]["name"], "bob");
+    assert_eq!(skipped[0]["reason"], "revoked", "{doc}");
+    let renew: serde_json::Value = serde_json::from_str(&ok(
+        dir,
+        &["renew", "--all", "--within", "1d", "--format", "json"],
+    ))
+    .unwrap();
+    let bob: Vec<_> = renew["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["name"] == "bob")
+        .collect();
+    assert_eq!(bob[0]["reason"], "revoked", "{renew}");
 }
 
 #[test]

@@ -1406,6 +1406,13 @@ fn rollout_reloads_a_host_that_has_its_files_but_serves_another_certificate() {
     let renewed = serial_of(&cert);
     assert_ne!(renewed, first);
 
+    // Nothing to deliver, but the server serves another certificate: a
+    // dry run says so, and touches nothing.
+    let (code, doc, err) = rollout(&["--dry-run"]);
+    assert_eq!(code, Some(0), "{err}{doc:#}");
+    assert_eq!(doc["hosts"][0]["state"], "would-reload", "{doc:#}");
+    assert_eq!(doc["reloaded"], 1, "{doc:#}");
+    assert!(!marker.exists(), "a dry run reloads nothing");
     // Nothing to deliver, but the server serves another certificate.
     let (code, doc, err) = rollout(&[]);
     assert_eq!(code, Some(0), "{err}{doc:#}");

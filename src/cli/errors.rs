@@ -108,8 +108,9 @@ fn library_hint(e: &Error, command: &str) -> Option<String> {
                     "{command} reads the PKI directory and writes {out}: run it as a user who may do both, usually root"
                 ))
             }
+            // The link may be the directory written, or in the PKI directory.
             Error::Symlink(_) => Some(format!(
-                "point {out} at the real directory; certgen does not write through links"
+                "certgen does not write through links: point {out} (or --dir, for a link in the PKI directory) at the real directory"
             )),
             _ => None,
         };

@@ -55,7 +55,8 @@ struct Report<'a> {
     dry_run: bool,
     /// Hosts that got (or, with --dry-run, would get) files.
     changed: usize,
-    /// Hosts that had their files but served another certificate, reloaded.
+    /// Hosts that had their files but served another certificate, reloaded
+    /// (or, with --dry-run, would be).
     reloaded: usize,
     failed: usize,
     hosts: Vec<HostReport<'a>>,
@@ -110,7 +111,7 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
         .count();
     let reloaded = outcomes
         .iter()
-        .filter(|o| o.state == State::Reloaded)
+        .filter(|o| matches!(o.state, State::Reloaded | State::WouldReload))
         .count();
     let failed = outcomes.iter().filter(|o| o.state == State::Failed).count();
     match a.format {
@@ -128,6 +129,11 @@ pub fn run(ctx: &Context, a: Args) -> Result<Status> {
             let summary = if changed == 0 && reloaded == 0 && failed == 0 {
                 format!(
                     "{} hosts, nothing to do: every host has what the PKI holds",
+                    outcomes.len()
+                )
+            } else if a.dry_run && reloaded > 0 {
+                format!(
+                    "{} hosts, {changed} would change, {reloaded} would be reloaded",
                     outcomes.len()
                 )
             } else if a.dry_run {

@@ -217,17 +217,22 @@ impl<'s> Checker<'s> {
             Ok(p) => return Ok(Ok(p)),
             Err(e) => e,
         };
-        let reason = match &e {
-            Error::CertRevoked { serial, .. } => {
-                let entry = self.index.position(serial).map(|i| &self.index.entries[i]);
-                match entry {
-                    Some(entry) if entry.is_superseded() => SkipReason::Superseded,
-                    _ => SkipReason::Revoked,
-                }
-            }
-            Error::CertExpired { .. } => SkipReason::Expired,
-            Error::NotIssuedHere { .. } => SkipReason::OtherCa,
-            Error::NotInIndex(_) => SkipReason::NotInIndex,
+        // The index's word comes first, as for `renew`: a revoked bundle
+        // of another CA is revoked.
+        let serial = match &e {
+            Error::CertRevoked { serial, .. } => Some(serial.clone()),
+            Error::NotIssuedHere { .. } => bundle::read_leaf(self.store, req.kind, req.name)
+                .ok()
+                .map(|leaf| leaf.issued.cert.serial),
+            _ => None,
+        };
+        let revocation = serial.and_then(|s| SkipReason::of_revocation(self.index.entry(&s)));
+        let reason = match (&e, revocation) {
+            (Error::CertRevoked { .. } | Error::NotIssuedHere { .. }, Some(reason)) => reason,
+            (Error::CertRevoked { .. }, None) => SkipReason::Revoked,
+            (Error::CertExpired { .. }, _) => SkipReason::Expired,
+            (Error::NotIssuedHere { .. }, None) => SkipReason::OtherCa,
+            (Error::NotInIndex(_), _) => SkipReason::NotInIndex,
             _ => return Err(e),
         };
         Ok(Err(Skipped {

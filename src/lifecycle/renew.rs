@@ -159,15 +159,12 @@ fn read_renewable(
         Err(e) => return Err(e),
     };
     let (kind, name, serial) = (bundle.kind, bundle.name.clone(), cert.serial.clone());
-    let outcome = match revoked.get(&cert.serial) {
-        Some(entry) if entry.is_superseded() => Err((
+    let outcome = match SkipReason::of_revocation(revoked.get(&cert.serial).copied()) {
+        Some(SkipReason::Superseded) => Err((
             SkipReason::Superseded,
             Error::BundleSuperseded { kind, name, serial },
         )),
-        Some(_) => Err((
-            SkipReason::Revoked,
-            Error::BundleRevoked { kind, name, serial },
-        )),
+        Some(reason) => Err((reason, Error::BundleRevoked { kind, name, serial })),
         None => checked,
     };
     Ok((cert, outcome))

@@ -58,6 +58,9 @@ pub enum State {
     Reloaded,
     /// `--dry-run`: files would be deployed.
     WouldDeploy,
+    /// `--dry-run`: the files are there, but the server serves another
+    /// certificate; its database would be reloaded.
+    WouldReload,
     Failed,
     /// Not started: an earlier host failed.
     NotReached,
@@ -70,6 +73,7 @@ impl State {
             State::Deployed => "deployed",
             State::Reloaded => "reloaded",
             State::WouldDeploy => "would-deploy",
+            State::WouldReload => "would-reload",
             State::Failed => "failed",
             State::NotReached => "not-reached",
         }
@@ -138,6 +142,17 @@ pub fn rollout(
         .collect()
 }
 
+/// What a host's server serves, looked at once before a reload.
+#[derive(PartialEq, Eq)]
+enum Served {
+    /// The deployed certificate, of this serial.
+    Deployed(String),
+    /// Another certificate.
+    Another,
+    /// Not looked at, or no answer.
+    Unknown,
+}
+
 fn one_host(
     store: &Store,
     ssh: &Ssh,
@@ -184,9 +199,25 @@ fn deploy_host(
             served_bundle = Some(done.certificate);
         }
     }
+    // Files already there are not always served: an earlier run may have
+    // delivered them without a reload (`--no-reload`), or been stopped
+    // before it. One look at the server tells.
+    let served = match (&host.confirm, &served_bundle) {
+        (Some(endpoint), Some(cert)) if !changed && settings.reload => {
+            match ssh::confirm(endpoint, &settings.connect, cert, Duration::ZERO) {
+                Ok(c) => Served::Deployed(c.serial),
+                Err(Error::StillServing { .. }) => Served::Another,
+                Err(_) => Served::Unknown,
+            }
+        }
+        _ => Served::Unknown,
+    };
+    let stale = served == Served::Another && host.database.is_some();
     if settings.dry_run {
         out.state = if changed {
             State::WouldDeploy
+        } else if stale {
+            State::WouldReload
         } else {
             State::UpToDate
         };
@@ -198,17 +229,6 @@ fn deploy_host(
     if !settings.reload {
         return Ok(());
     }
-    // Files already there are not always served: an earlier run may have
-    // delivered them without a reload (`--no-reload`), or been stopped
-    // before it. One look at the server tells.
-    let stale = !changed
-        && match (&host.confirm, &served_bundle) {
-            (Some(endpoint), Some(cert)) => matches!(
-                ssh::confirm(endpoint, &settings.connect, cert, Duration::ZERO),
-                Err(Error::StillServing { .. })
-            ),
-            _ => false,
-        };
     if (changed || stale)
         && let Some(db) = host.database
     {
@@ -222,9 +242,15 @@ fn deploy_host(
             out.state = State::Reloaded;
         }
     }
-    if let (Some(endpoint), Some(cert)) = (&host.confirm, &served_bundle) {
-        let c = ssh::confirm(endpoint, &settings.connect, cert, settings.confirm_within)?;
-        out.confirmed = Some(c.serial);
-    }
+    out.confirmed = match served {
+        // Nothing was reloaded: the look above was the confirmation.
+        Served::Deployed(serial) => Some(serial),
+        _ => match (&host.confirm, &served_bundle) {
+            (Some(endpoint), Some(cert)) => Some(
+                ssh::confirm(endpoint, &settings.connect, cert, settings.confirm_within)?.serial,
+            ),
+            _ => None,
+        },
+    };
     Ok(())
 }

@@ -105,29 +105,54 @@ pub(super) fn temp_beside(path: &Path) -> PathBuf {
     path.with_file_name(format!(".{name}.tmp-{}", unique_suffix()))
 }
 
-/// The temp files [`temp_beside`] made in `dir` for one of `names` by a
-/// process that is gone (killed before it could remove them): regular
-/// files only, never a link, and none of a live process.
-pub(super) fn stale_temps(dir: &Path, names: &HashSet<&OsStr>) -> Vec<PathBuf> {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return Vec::new();
+/// How old a temp file must be before [`remove_stale_temps`] takes it for
+/// a killed run's: a live run renames its temp files within seconds, and a
+/// process of another PID namespace (a container writing into the same
+/// directory) looks gone from here.
+const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Removes the temp files [`temp_beside`] made in `dir` for one of `names`
+/// by a run that was killed before it could: regular files of this user
+/// (never a link, never another user's), of a process that is gone, older
+/// than [`STALE_AFTER`]. Each is looked at and removed relative to `dir`,
+/// opened once, without following a link in its place.
+pub(super) fn remove_stale_temps(dir: &Path, names: &HashSet<&OsStr>) {
+    use rustix::fs::{AtFlags, FileType, OFlags};
+    let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+    let Ok(fd) = rustix::fs::open(dir, flags, rustix::fs::Mode::empty()) else {
+        return;
     };
-    let stale = |entry: &fs::DirEntry| -> Option<()> {
+    let Ok(entries) = rustix::fs::Dir::read_from(&fd) else {
+        return;
+    };
+    let me = rustix::process::geteuid().as_raw();
+    let old_enough = |mtime: i64| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .is_ok_and(|now| now.as_secs() as i64 - mtime > STALE_AFTER.as_secs() as i64)
+    };
+    for entry in entries.flatten() {
         let file = entry.file_name();
-        let (name, suffix) = file.to_str()?.strip_prefix('.')?.rsplit_once(".tmp-")?;
-        let (pid, n) = suffix.split_once('-')?;
-        n.parse::<u64>().ok()?;
-        let pid = rustix::process::Pid::from_raw(pid.parse().ok()?)?;
-        let gone = rustix::process::test_kill_process(pid) == Err(rustix::io::Errno::SRCH);
-        // The entry's own type: a link is not followed.
-        let regular = entry.file_type().ok()?.is_file();
-        (names.contains(OsStr::new(name)) && gone && regular).then_some(())
-    };
-    entries
-        .flatten()
-        .filter(|e| stale(e).is_some())
-        .map(|e| e.path())
-        .collect()
+        let stale = || -> Option<()> {
+            let (name, suffix) = file
+                .to_str()
+                .ok()?
+                .strip_prefix('.')?
+                .rsplit_once(".tmp-")?;
+            let (pid, n) = suffix.split_once('-')?;
+            n.parse::<u64>().ok()?;
+            names.contains(OsStr::new(name)).then_some(())?;
+            let pid = rustix::process::Pid::from_raw(pid.parse().ok()?)?;
+            (rustix::process::test_kill_process(pid) == Err(rustix::io::Errno::SRCH))
+                .then_some(())?;
+            let st = rustix::fs::statat(&fd, file, AtFlags::SYMLINK_NOFOLLOW).ok()?;
+            let regular = FileType::from_raw_mode(st.st_mode) == FileType::RegularFile;
+            (regular && st.st_uid == me && old_enough(st.st_mtime as i64)).then_some(())
+        };
+        if stale().is_some() {
+            let _ = rustix::fs::unlinkat(&fd, file, AtFlags::empty());
+        }
+    }
 }
 
 /// Writes a temp file beside `path`, syncs it, and moves it into place with
@@ -224,12 +249,17 @@ pub(super) fn rename_noreplace(from: &Path, to: &Path) -> Result<()> {
     }
 }
 
+/// The directory `path` is in: its parent, or `.` for a bare name.
+pub(super) fn parent_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
 /// Makes the entry of `path` in its directory durable.
 pub(super) fn sync_parent(path: &Path) -> Result<()> {
-    match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => sync_dir(p),
-        _ => sync_dir(Path::new(".")),
-    }
+    sync_dir(parent_of(path))
 }
 
 pub(super) fn sync_dir(dir: &Path) -> Result<()> {

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
+use super::fs::parent_of;
 use super::layout::Store;
 
 /// A directory a command writes into, as found.
@@ -32,10 +33,7 @@ pub fn resolve_dir(dir: &Path) -> Result<OutsideDir> {
             writes_in: dir.to_path_buf(),
         }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let parent = match dir.parent() {
-                Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-                _ => PathBuf::from("."),
-            };
+            let parent = parent_of(dir).to_path_buf();
             let real_parent = fs::canonicalize(&parent).ok().filter(|p| p.is_dir());
             match (dir.file_name(), real_parent) {
                 (Some(name), Some(p)) => Ok(OutsideDir {

@@ -43,7 +43,7 @@ pub struct Staging {
 
 impl Staging {
     /// An empty staging area in `root`'s `.tmp`, for about `expected_files`
-    /// files (which decides how they are synced). The caller holds the lock.
+    /// files. The caller holds the lock.
     pub(super) fn new(root: &Path, expected_files: usize) -> Result<Staging> {
         let tmp = root.join(TMP);
         make_dir(&tmp, 0o700)?;

@@ -13,7 +13,10 @@ use rayon::prelude::*;
 
 use crate::error::Result;
 
-use super::fs::{make_new_dir, rename_noreplace, stale_temps, sync_many, temp_beside, write_new};
+use super::fs::{
+    make_new_dir, parent_of, remove_stale_temps as remove_stale_temps_in, rename_noreplace,
+    sync_many, temp_beside, write_new,
+};
 use super::perms::{Mode, Perms};
 
 /// What [`create_together`] made so far, removed again unless it completes.
@@ -120,21 +123,9 @@ fn remove_stale_temps(files: &[(&Path, &[u8], Mode)]) {
             names.entry(parent_of(path)).or_default().insert(name);
         }
     }
-    let stale: Vec<PathBuf> = names
+    names
         .par_iter()
-        .flat_map_iter(|(dir, names)| stale_temps(dir, names))
-        .collect();
-    for f in stale {
-        let _ = fs::remove_file(f);
-    }
-}
-
-/// The directory `path` is in.
-fn parent_of(path: &Path) -> &Path {
-    match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    }
+        .for_each(|(dir, names)| remove_stale_temps_in(dir, names));
 }
 
 #[cfg(test)]
@@ -224,31 +215,41 @@ mod tests {
         let mut child = std::process::Command::new("true").spawn().unwrap();
         let gone = child.id();
         child.wait().unwrap();
-        let left = |name: &str| dir.join(name);
-        for name in [
-            format!(".key.tmp-{gone}-3"),
-            format!(".cert.tmp-{gone}-4"),
-            ".key.tmp-1-5".to_string(), // pid 1 is alive
+        let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        let leave = |name: &str, old: bool| {
+            let f = fs::File::create(dir.join(name)).unwrap();
+            if old {
+                f.set_modified(hour_ago).unwrap();
+            }
+        };
+        leave(&format!(".key.tmp-{gone}-3"), true);
+        leave(&format!(".cert.tmp-{gone}-4"), true);
+        leave(&format!(".key.tmp-{gone}-8"), false); // too recent to tell
+        leave(".key.tmp-1-5", true); // pid 1 is alive
+        leave(&format!(".other.tmp-{gone}-6"), true);
+        leave(&format!(".key.tmp-{gone}-x"), true);
+        let mut kept = vec![
+            format!(".key.tmp-{gone}-8"),
+            ".key.tmp-1-5".to_string(),
             format!(".other.tmp-{gone}-6"),
             format!(".key.tmp-{gone}-x"),
-        ] {
-            fs::write(left(&name), b"stale").unwrap();
-        }
+        ];
         let planted = format!(".cert.tmp-{gone}-7");
-        std::os::unix::fs::symlink(dir.join("elsewhere"), left(&planted)).unwrap();
+        std::os::unix::fs::symlink(dir.join("elsewhere"), dir.join(&planted)).unwrap();
+        kept.push(planted);
+        // Another user's file, when this test may give one away.
+        let theirs = format!(".cert.tmp-{gone}-9");
+        leave(&theirs, true);
+        match std::os::unix::fs::chown(dir.join(&theirs), Some(65534), None) {
+            Ok(()) => kept.push(theirs),
+            Err(_) => fs::remove_file(dir.join(&theirs)).unwrap(),
+        }
         let (key, cert) = (dir.join("key"), dir.join("cert"));
         let files: Vec<(&Path, &[u8], Mode)> =
             vec![(&key, b"k", Mode::Secret), (&cert, b"c", Mode::Public)];
         create_together(&[], &files).unwrap();
-        let mut expected = vec![
-            planted,
-            ".key.tmp-1-5".to_string(),
-            format!(".key.tmp-{gone}-x"),
-            format!(".other.tmp-{gone}-6"),
-            "cert".to_string(),
-            "key".to_string(),
-        ];
-        expected.sort();
-        assert_eq!(names(dir), expected);
+        kept.extend(["cert".to_string(), "key".to_string()]);
+        kept.sort();
+        assert_eq!(names(dir), kept);
     }
 }

@@ -1086,6 +1086,16 @@ fn user_in_out_names_the_directory_of_a_single_user_too_and_text_lists_each_user
     }
 }
 
+/// The bundles a batch's JSON report wrote, in order.
+fn names_written(doc: &serde_json::Value) -> Vec<&str> {
+    doc["keystores"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["name"].as_str().unwrap())
+        .collect()
+}
+
 #[test]
 fn all_skips_a_bundle_this_ca_s_index_does_not_record() {
     let d = tempfile::tempdir().unwrap();
@@ -1173,12 +1183,7 @@ fn all_writes_every_current_user_and_skips_the_others_with_a_note() {
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let written: Vec<&str> = doc["keystores"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|k| k["name"].as_str().unwrap())
-        .collect();
+    let written = names_written(&doc);
     assert_eq!(written, ["app", "bob", "ed"]);
     let skipped: Vec<(&str, &str, &str)> = doc["skipped"]
         .as_array()
@@ -1443,12 +1448,7 @@ fn all_skips_a_bundle_of_another_ca_and_writes_nothing_for_it() {
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let written: Vec<&str> = doc["keystores"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|k| k["name"].as_str().unwrap())
-        .collect();
+    let written = names_written(&doc);
     assert_eq!(written, ["app", "ed"], "{doc}");
     let skipped = doc["skipped"].as_array().unwrap();
     assert_eq!(skipped.len(), 1, "{doc}");

@@ -171,7 +171,8 @@ mod oid {
 /// Salts: 16 bytes, drawn for each run (and for each legacy encryption).
 const SALT_LEN: usize = 16;
 
-/// [`ITERATIONS`], as aws-lc-rs's PBKDF2 takes it.
+/// [`ITERATIONS`], as aws-lc-rs's PBKDF2 takes it. Evaluated when certgen
+/// is built: a zero would fail the build, never a run.
 const PBKDF2_ITERATIONS: NonZeroU32 = NonZeroU32::new(ITERATIONS).unwrap();
 
 /// [`ITERATIONS`], as PKCS#12's structures and key derivation take it.

@@ -171,9 +171,9 @@ mod oid {
 /// Salts: 16 bytes, drawn for each run (and for each legacy encryption).
 const SALT_LEN: usize = 16;
 
-/// [`ITERATIONS`], as aws-lc-rs's PBKDF2 takes it. Evaluated when certgen
-/// is built: a zero would fail the build, never a run.
-const PBKDF2_ITERATIONS: NonZeroU32 = NonZeroU32::new(ITERATIONS).unwrap();
+/// [`ITERATIONS`], as aws-lc-rs's PBKDF2 takes it: one plus the rest, a
+/// conversion that cannot fail.
+const PBKDF2_ITERATIONS: NonZeroU32 = NonZeroU32::MIN.saturating_add(ITERATIONS - 1);
 
 /// [`ITERATIONS`], as PKCS#12's structures and key derivation take it.
 const PKCS12_ITERATIONS: i32 = ITERATIONS as i32;
@@ -480,6 +480,12 @@ mod tests {
                 "{refused:?}"
             );
         }
+    }
+
+    #[test]
+    fn pbkdf2_runs_the_iterations_the_files_name() {
+        assert_eq!(PBKDF2_ITERATIONS.get(), ITERATIONS);
+        assert_eq!(i64::from(PKCS12_ITERATIONS), i64::from(ITERATIONS));
     }
 
     #[test]
